@@ -1,0 +1,31 @@
+# The two entry points: `make demo` and `make test`. Both install missing Debian
+# packages through scripts/install-deps.sh (the only list of them) and build in build/.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+ENVIRONMENTS ?= environments
+OUT ?= cdk.out
+
+.PHONY: deps build demo test bench docs clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT) --summary
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@./$(BUILD)/bench/blueprint_bench --benchmark_min_time=0.2
+
+# Regenerates docs/config-reference.md from the config schema table.
+docs: build
+	@./$(BUILD)/blueprint docs config > docs/config-reference.md
+
+clean:
+	rm -rf $(BUILD) $(OUT)
