@@ -1,0 +1,164 @@
+#include "cfn/writer.h"
+
+#include <cstdio>
+
+namespace bp::cfn {
+
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra;
+    uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
+    else return false;
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string WriteJson(const Json& doc) {
+  return doc.dump(1, ' ', false, nlohmann::detail::error_handler_t::strict) + "\n";
+}
+
+namespace {
+
+bool IsPlainSafe(const std::string& s) {
+  if (s.empty()) return false;
+  // Words YAML 1.1 or 1.2 parsers read as booleans or null.
+  static const char* kReserved[] = {"true", "false", "yes", "no", "on", "off", "null", "y", "n",
+                                    "True", "False", "Yes", "No", "On", "Off", "Null", "TRUE",
+                                    "FALSE", "YES", "NO", "ON", "OFF", "NULL", "Y", "N", "~"};
+  for (const char* r : kReserved)
+    if (s == r) return false;
+  // Anything that starts like a number is quoted (covers 1e3, 0x1F, .5, 017, 1_000).
+  unsigned char first = static_cast<unsigned char>(s[0]);
+  if (std::isdigit(first) || first == '-' || first == '+' || first == '.') return false;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '_' || c == '/' || c == '.' || c == '-') continue;
+    return false;
+  }
+  return true;
+}
+
+void AppendQuoted(std::string* out, const std::string& s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\t': *out += "\\t"; break;
+      case '\r': *out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", c);
+          *out += buf;
+        } else {
+          out->push_back(static_cast<char>(c));  // UTF-8 bytes pass through
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendScalar(std::string* out, const Json& v) {
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    if (IsPlainSafe(s)) *out += s;
+    else AppendQuoted(out, s);
+  } else {
+    *out += v.dump();  // numbers, booleans, null: JSON spelling is YAML spelling
+  }
+}
+
+void AppendKey(std::string* out, const std::string& k) {
+  if (IsPlainSafe(k)) *out += k;
+  else AppendQuoted(out, k);
+  out->push_back(':');
+}
+
+bool IsEmptyContainer(const Json& v) { return (v.is_object() || v.is_array()) && v.empty(); }
+
+void AppendNode(std::string* out, const Json& v, int indent);
+
+// Writes the value after "key:" or "- " on the same line when it is a scalar.
+void AppendValueAfterKey(std::string* out, const Json& v, int indent) {
+  if (v.is_object() && !v.empty()) {
+    out->push_back('\n');
+    AppendNode(out, v, indent + 2);
+  } else if (v.is_array() && !v.empty()) {
+    out->push_back('\n');
+    AppendNode(out, v, indent + 2);
+  } else if (IsEmptyContainer(v)) {
+    *out += v.is_object() ? " {}\n" : " []\n";
+  } else {
+    out->push_back(' ');
+    AppendScalar(out, v);
+    out->push_back('\n');
+  }
+}
+
+void AppendNode(std::string* out, const Json& v, int indent) {
+  std::string pad(indent, ' ');
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.items()) {
+      *out += pad;
+      AppendKey(out, k);
+      AppendValueAfterKey(out, child, indent);
+    }
+  } else if (v.is_array()) {
+    for (const auto& item : v) {
+      *out += pad + "-";
+      if (item.is_object() && !item.empty()) {
+        // First key on the dash line, the rest aligned under it.
+        bool first = true;
+        for (const auto& [k, child] : item.items()) {
+          if (first) out->push_back(' ');
+          else *out += pad + "  ";
+          first = false;
+          AppendKey(out, k);
+          AppendValueAfterKey(out, child, indent + 2);
+        }
+      } else if (item.is_array() && !item.empty()) {
+        out->push_back('\n');
+        AppendNode(out, item, indent + 2);
+      } else {
+        AppendValueAfterKey(out, item, indent);
+      }
+    }
+  } else {
+    *out += pad;
+    AppendScalar(out, v);
+    out->push_back('\n');
+  }
+}
+
+}  // namespace
+
+std::string WriteYaml(const Json& doc) {
+  std::string out;
+  if (IsEmptyContainer(doc)) return doc.is_object() ? "{}\n" : "[]\n";
+  AppendNode(&out, doc, 0);
+  return out;
+}
+
+std::string Write(const Json& doc, Format format) {
+  return format == Format::kJson ? WriteJson(doc) : WriteYaml(doc);
+}
+
+}  // namespace bp::cfn

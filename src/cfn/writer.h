@@ -1,0 +1,27 @@
+// Deterministic template writers. The same JSON value always gives the same bytes:
+// keys keep the template's order, numbers print in one form, and text is UTF-8
+// (invalid UTF-8 is refused rather than written).
+#pragma once
+#include <string>
+
+#include "cfn/intrinsics.h"
+
+namespace bp::cfn {
+
+enum class Format { kJson, kYaml };
+
+// JSON with one-space indentation (as the CDK writes it: small and diff-friendly),
+// non-ASCII characters kept as UTF-8, trailing newline.
+std::string WriteJson(const Json& doc);
+
+// Block-style YAML 1.2 in CloudFormation's long form ("Fn::GetAtt": [...]), so
+// no custom tags are needed; strings are quoted whenever a plain scalar could be
+// read as anything but the same string.
+std::string WriteYaml(const Json& doc);
+
+std::string Write(const Json& doc, Format format);
+
+// Throws nothing; returns false with a message when a string is not valid UTF-8.
+bool IsValidUtf8(const std::string& s);
+
+}  // namespace bp::cfn

@@ -1,0 +1,48 @@
+// Pieces every command shares: the --environments/--stack/--all options, loading
+// and assembling the selected environments, and printing diagnostics.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "app.h"
+#include "config/stack_config.h"
+#include "util/diag.h"
+
+namespace bp::cli {
+
+// Exit statuses. Src of the convention: the issue "Foundation" (0 ok, 2 user error,
+// 1 internal error).
+inline constexpr int kOk = 0;
+inline constexpr int kInternalError = 1;
+inline constexpr int kUserError = 2;
+
+struct Selection {
+  std::string environments_dir = "environments";
+  std::string stack;  // an environment name or a stack name
+  bool all = false;
+};
+
+// Adds --environments, and --stack/--all when `with_stack` is set.
+void AddSelectionOptions(CLI::App* cmd, Selection* sel, bool with_stack = true);
+
+struct Loaded {
+  std::vector<StackConfig> configs;
+  std::vector<App> apps;
+};
+
+// Loads the selected environments and assembles them. Prints every diagnostic to
+// stderr; returns false when there was an error. When `sel.stack` names a stack
+// rather than an environment, only that stack is kept.
+bool LoadAndAssemble(const Selection& sel, Loaded* out);
+
+void PrintDiagnostics(const Diagnostics& d);
+
+// Registration of each command (one file per command).
+void RegisterSynth(CLI::App* app, int* rc);
+void RegisterStacks(CLI::App* app, int* rc);
+void RegisterValidate(CLI::App* app, int* rc);
+void RegisterDocs(CLI::App* app, int* rc);
+
+}  // namespace bp::cli

@@ -1,0 +1,19 @@
+// blueprint docs config: prints docs/config-reference.md from the schema table.
+#include <cstdio>
+
+#include "cli/common.h"
+#include "config/schema.h"
+
+namespace bp::cli {
+
+void RegisterDocs(CLI::App* app, int* rc) {
+  auto* cmd = app->add_subcommand("docs", "Print generated documentation");
+  auto* config = cmd->add_subcommand("config", "The config reference (Markdown)");
+  cmd->require_subcommand(1);
+  config->callback([rc] {
+    std::fputs(ConfigReferenceMarkdown().c_str(), stdout);
+    *rc = kOk;
+  });
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,58 @@
+// blueprint synth: writes every selected stack's template and the cloud-assembly
+// manifest into --out, all or nothing.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/common.h"
+#include "deploy/assembly.h"
+
+namespace bp::cli {
+
+namespace {
+
+struct SynthOptions {
+  Selection sel;
+  std::string out = "cdk.out";
+  std::string format = "json";
+  bool quiet = false;
+};
+
+int RunSynth(const SynthOptions& o) {
+  Loaded loaded;
+  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
+  cfn::Format format = o.format == "yaml" ? cfn::Format::kYaml : cfn::Format::kJson;
+  std::vector<AssemblyFile> files = BuildAssembly(loaded.apps, format);
+  std::string err;
+  if (!WriteAssembly(files, o.out, &err)) {
+    std::fprintf(stderr, "error: %s\n", err.c_str());
+    return kUserError;
+  }
+  if (o.quiet) return kOk;
+  std::string table = fmt::format("{:<40} {:<15} {:>9} {:>14}\n", "stack", "region", "resources", "template bytes");
+  for (const auto& app : loaded.apps)
+    for (const auto& s : app.stacks) {
+      size_t bytes = 0;
+      for (const auto& f : files)
+        if (f.name == TemplateFileName(s.name, format)) bytes = f.contents.size();
+      table += fmt::format("{:<40} {:<15} {:>9} {:>14}\n", s.name, s.region, s.tmpl.resources().size(), bytes);
+    }
+  table += fmt::format("wrote {} files to {}\n", files.size(), o.out);
+  std::fputs(table.c_str(), stdout);
+  return kOk;
+}
+
+}  // namespace
+
+void RegisterSynth(CLI::App* app, int* rc) {
+  auto o = std::make_shared<SynthOptions>();
+  auto* cmd = app->add_subcommand("synth", "Write CloudFormation templates and manifest.json (a cloud assembly)");
+  AddSelectionOptions(cmd, &o->sel);
+  cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole");
+  cmd->add_option("--format", o->format, "Template format: json (default) or yaml")
+      ->check(CLI::IsMember({"json", "yaml"}));
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
+  cmd->callback([o, rc] { *rc = RunSynth(*o); });
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,25 @@
+// blueprint validate: every check synth runs, without writing anything.
+#include <cstdio>
+
+#include "cli/common.h"
+
+namespace bp::cli {
+
+void RegisterValidate(CLI::App* app, int* rc) {
+  auto sel = std::make_shared<Selection>();
+  auto* cmd = app->add_subcommand("validate", "Run every check without writing files");
+  AddSelectionOptions(cmd, sel.get());
+  cmd->callback([sel, rc] {
+    Loaded loaded;
+    if (!LoadAndAssemble(*sel, &loaded)) {
+      *rc = kUserError;
+      return;
+    }
+    size_t stacks = 0;
+    for (const auto& a : loaded.apps) stacks += a.stacks.size();
+    std::printf("ok: %zu environment(s), %zu stack(s) valid\n", loaded.apps.size(), stacks);
+    *rc = kOk;
+  });
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,641 @@
+#include "config/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "config/checks.h"
+#include "config/schema.h"
+#include "naming/cidr.h"
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace bp {
+
+using Json = nlohmann::ordered_json;
+
+const char* ProfileName(Profile p) {
+  switch (p) {
+    case Profile::kDev: return "dev";
+    case Profile::kStaging: return "staging";
+    case Profile::kProd: return "prod";
+  }
+  return "";
+}
+
+const char* NatModeName(NatMode m) {
+  switch (m) {
+    case NatMode::kGateway: return "gateway";
+    case NatMode::kGatewayPerAz: return "gateway-per-az";
+    case NatMode::kInstance: return "instance";
+    case NatMode::kNone: return "none";
+  }
+  return "";
+}
+
+Location StackConfig::LocationOf(const std::string& key) const {
+  auto it = locations.find(key);
+  return it == locations.end() ? Location{file, 0, 0} : it->second;
+}
+
+std::string CheckEnvironmentName(const std::string& env) {
+  bool ok = !env.empty() && env.size() <= 20 && std::islower(static_cast<unsigned char>(env[0]));
+  for (char c : env) ok = ok && (std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-');
+  ok = ok && env.back() != '-' && env.find("--") == std::string::npos;
+  if (!ok)
+    return "environment directory '" + env +
+           "' must be 1 to 20 lowercase letters, digits or single hyphens, starting with a letter "
+           "(it becomes part of every resource name)";
+  return "";
+}
+
+namespace {
+
+struct Value {
+  Json value;
+  Location where;
+  bool from_profile = false;
+};
+
+class Parser {
+ public:
+  Parser(const std::string& file, Diagnostics* diags) : file_(file), diags_(diags) {}
+
+  Location At(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    if (m.is_null()) return {file_, 0, 0};
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  void Error(const Location& where, const std::string& key, const std::string& msg) {
+    diags_->Error(where, key, msg);
+  }
+
+  // Walks a mapping at `prefix`, checking keys against the schema.
+  void WalkMap(const YAML::Node& map, const std::string& prefix) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node& k = it->first;
+      const YAML::Node& v = it->second;
+      if (!k.IsScalar()) {
+        Error(At(k), prefix, "keys must be plain names");
+        continue;
+      }
+      std::string name = k.Scalar();
+      std::string full = prefix.empty() ? name : prefix + "." + name;
+      if (!seen.insert(name).second) {
+        Error(At(k), full, "key appears twice in the same mapping; keep one");
+        continue;
+      }
+      if (IsSection(full) && !FindField(full)) {
+        if (v.IsNull()) continue;  // "network:" with nothing under it
+        if (!v.IsMap()) {
+          Error(At(v), full, "expected a mapping of keys (" + Join(KeysUnder(full), ", ") + ")");
+          continue;
+        }
+        WalkMap(v, full);
+        continue;
+      }
+      const FieldSpec* spec = FindField(full);
+      if (!spec) {
+        UnknownKey(At(k), prefix, name, full);
+        continue;
+      }
+      ParseField(*spec, v, At(k));
+    }
+  }
+
+  void UnknownKey(const Location& where, const std::string& prefix, const std::string& name,
+                  const std::string& full) {
+    std::vector<std::string> siblings = KeysUnder(prefix);
+    std::string hint = DidYouMean(name, siblings);
+    if (hint.empty()) {
+      // The key may belong to another section ("cidr" at the top level).
+      std::vector<std::string> all;
+      for (const auto& f : ConfigSchema()) {
+        std::string last = f.key.substr(f.key.rfind('.') + 1);
+        if (EditDistance(ToLower(last), ToLower(name)) <= std::max<int>(1, name.size() / 4))
+          all.push_back(f.key);
+      }
+      if (!all.empty()) hint = " (did you mean '" + all.front() + "'?)";
+    }
+    Error(where, full,
+          "unknown key" + hint + "; keys allowed " +
+              (prefix.empty() ? std::string("at the top level") : "under " + prefix) + ": " +
+              Join(siblings, ", "));
+  }
+
+  bool ScalarText(const YAML::Node& v, const FieldSpec& spec, const Location& where,
+                  const std::string& expected, std::string* out) {
+    if (!v.IsScalar()) {
+      Error(At(v).line ? At(v) : where, spec.key,
+            "expected " + expected + ", got " + (v.IsSequence() ? "a list" : v.IsMap() ? "a mapping" : "nothing"));
+      return false;
+    }
+    *out = v.Scalar();
+    return true;
+  }
+
+  void ParseField(const FieldSpec& spec, const YAML::Node& v, const Location& key_at) {
+    Location where = At(v).line ? At(v) : key_at;
+    Json value;
+    if (!ParseValue(spec, v, where, &value)) return;
+    values_[spec.key] = Value{std::move(value), key_at, false};
+  }
+
+  bool ParseValue(const FieldSpec& spec, const YAML::Node& v, const Location& where, Json* out) {
+    std::string text;
+    switch (spec.type) {
+      case FieldType::kString:
+        if (!ScalarText(v, spec, where, "a string", &text)) return false;
+        return CheckText(spec, text, where, out);
+      case FieldType::kInt: {
+        if (!ScalarText(v, spec, where, "an integer", &text)) return false;
+        if (!IsInteger(text)) {
+          Error(where, spec.key, "expected an integer" + Bounds(spec) + ", got '" + text + "'");
+          return false;
+        }
+        long long n = std::stoll(text);
+        if (spec.min < spec.max && (n < spec.min || n > spec.max)) {
+          Error(where, spec.key, std::to_string(n) + " is out of range; allowed" + Bounds(spec));
+          return false;
+        }
+        *out = n;
+        return true;
+      }
+      case FieldType::kNumber: {
+        if (!ScalarText(v, spec, where, "a number", &text)) return false;
+        char* end = nullptr;
+        double d = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !std::isfinite(d)) {
+          Error(where, spec.key, "expected a number" + Bounds(spec) + ", got '" + text + "'");
+          return false;
+        }
+        if (spec.min < spec.max && (d < spec.min || d > spec.max)) {
+          Error(where, spec.key, text + " is out of range; allowed" + Bounds(spec));
+          return false;
+        }
+        *out = d;
+        return true;
+      }
+      case FieldType::kBool:
+        if (!ScalarText(v, spec, where, "true or false", &text)) return false;
+        if (text == "true" || text == "True" || text == "TRUE") { *out = true; return true; }
+        if (text == "false" || text == "False" || text == "FALSE") { *out = false; return true; }
+        Error(where, spec.key, "expected true or false, got '" + text + "'");
+        return false;
+      case FieldType::kEnum:
+        if (!ScalarText(v, spec, where, "one of " + JoinOr(spec.allowed), &text)) return false;
+        if (std::find(spec.allowed.begin(), spec.allowed.end(), text) == spec.allowed.end()) {
+          Error(where, spec.key,
+                "'" + text + "' is not allowed" + DidYouMean(text, spec.allowed) + "; use " + JoinOr(spec.allowed));
+          return false;
+        }
+        *out = text;
+        return true;
+      case FieldType::kStringList: {
+        if (v.IsNull()) { *out = Json::array(); return true; }
+        if (!v.IsSequence()) {
+          Error(where, spec.key, "expected a list, e.g. [a, b]");
+          return false;
+        }
+        Json list = Json::array();
+        bool ok = true;
+        for (const auto& item : v) {
+          Location iw = At(item).line ? At(item) : where;
+          if (!item.IsScalar()) {
+            Error(iw, spec.key, "expected a string in the list");
+            ok = false;
+            continue;
+          }
+          Json elem;
+          if (!CheckText(spec, item.Scalar(), iw, &elem)) { ok = false; continue; }
+          list.push_back(elem);
+        }
+        *out = std::move(list);
+        return ok;
+      }
+      case FieldType::kStringMap: {
+        if (v.IsNull()) { *out = Json::object(); return true; }
+        if (!v.IsMap()) {
+          Error(where, spec.key, "expected a mapping of NAME: value");
+          return false;
+        }
+        std::map<std::string, std::string> sorted;
+        bool ok = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          Location kw = At(it->first);
+          std::string name = it->first.Scalar();
+          std::string err = CheckValue(spec.check, name);
+          if (!err.empty()) { Error(kw, spec.key + "." + name, err); ok = false; continue; }
+          if (sorted.count(name)) { Error(kw, spec.key + "." + name, "key appears twice; keep one"); ok = false; continue; }
+          if (!it->second.IsScalar() && !it->second.IsNull()) {
+            Error(kw, spec.key + "." + name, "expected a plain value (quote it to keep it as text)");
+            ok = false;
+            continue;
+          }
+          sorted[name] = it->second.IsNull() ? "" : it->second.Scalar();
+        }
+        Json obj = Json::object();
+        for (const auto& [k, val] : sorted) obj[k] = val;
+        *out = std::move(obj);
+        return ok;
+      }
+      case FieldType::kSecretMap: {
+        if (v.IsNull()) { *out = Json::object(); return true; }
+        if (!v.IsMap()) {
+          Error(where, spec.key, "expected a mapping of NAME: {secure: ...} or NAME: {arn: ...}");
+          return false;
+        }
+        std::map<std::string, Json> sorted;
+        bool ok = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          Location kw = At(it->first);
+          std::string name = it->first.Scalar();
+          std::string key = spec.key + "." + name;
+          std::string err = CheckValue(spec.check, name);
+          if (!err.empty()) { Error(kw, key, err); ok = false; continue; }
+          const YAML::Node& s = it->second;
+          if (!s.IsMap() || s.size() != 1 || !(s["secure"] || s["arn"]) ||
+              !s.begin()->second.IsScalar()) {
+            Error(kw, key,
+                  "a secret is {secure: \"v1:...\"} (set it with `blueprint config set --secret`) or "
+                  "{arn: <Secrets Manager or SSM parameter ARN>}; plain values are refused so no "
+                  "secret is ever stored in clear text");
+            ok = false;
+            continue;
+          }
+          std::string kind = s.begin()->first.Scalar();
+          std::string val = s.begin()->second.Scalar();
+          if (kind == "secure" && !StartsWith(val, "v1:")) {
+            Error(kw, key, "secure values start with 'v1:'; write them with `blueprint config set --secret`");
+            ok = false;
+            continue;
+          }
+          if (kind == "arn" && !(StartsWith(val, "arn:aws") &&
+                                 (val.find(":secretsmanager:") != std::string::npos ||
+                                  val.find(":ssm:") != std::string::npos))) {
+            Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
+            ok = false;
+            continue;
+          }
+          sorted[name] = Json{{kind, val}};
+        }
+        Json obj = Json::object();
+        for (const auto& [k, val] : sorted) obj[k] = val;
+        *out = std::move(obj);
+        return ok;
+      }
+    }
+    return false;
+  }
+
+  bool CheckText(const FieldSpec& spec, const std::string& text, const Location& where, Json* out) {
+    std::string err = CheckValue(spec.check, text);
+    if (!err.empty()) {
+      Error(where, spec.key, err);
+      return false;
+    }
+    *out = text;
+    return true;
+  }
+
+  static bool IsInteger(const std::string& s) {
+    if (s.empty() || s.size() > 12) return false;
+    size_t i = (s[0] == '-') ? 1 : 0;
+    if (i == s.size()) return false;
+    for (; i < s.size(); ++i)
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+  }
+
+  static std::string Bounds(const FieldSpec& spec) {
+    if (!(spec.min < spec.max)) return "";
+    return " from " + std::to_string(static_cast<long long>(spec.min)) + " to " +
+           std::to_string(static_cast<long long>(spec.max));
+  }
+
+  std::map<std::string, Value>& values() { return values_; }
+
+ private:
+  std::string file_;
+  Diagnostics* diags_;
+  std::map<std::string, Value> values_;
+};
+
+// Typed access to the merged values; every schema key with a default is present.
+struct Merged {
+  const std::map<std::string, Value>& v;
+  std::string Str(const std::string& k) const { auto it = v.find(k); return it == v.end() ? "" : it->second.value.get<std::string>(); }
+  int Int(const std::string& k) const { auto it = v.find(k); return it == v.end() ? 0 : it->second.value.get<int>(); }
+  double Num(const std::string& k) const { auto it = v.find(k); return it == v.end() ? 0 : it->second.value.get<double>(); }
+  bool Bool(const std::string& k) const { auto it = v.find(k); return it != v.end() && it->second.value.get<bool>(); }
+  std::vector<std::string> List(const std::string& k) const {
+    auto it = v.find(k);
+    return it == v.end() ? std::vector<std::string>{} : it->second.value.get<std::vector<std::string>>();
+  }
+  std::vector<std::pair<std::string, std::string>> Map(const std::string& k) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto it = v.find(k);
+    if (it != v.end())
+      for (const auto& [name, val] : it->second.value.items()) out.emplace_back(name, val.get<std::string>());
+    return out;
+  }
+};
+
+// Valid App Runner cpu -> memory pairs. Src: CDK:@aws-cdk/aws-apprunner-alpha lib/service.ts;
+// DOC:apprunner/latest/api/API_InstanceConfiguration.html (aws-facts.md 1.3).
+const std::map<std::string, std::vector<std::string>>& CpuMemoryPairs() {
+  static const std::map<std::string, std::vector<std::string>> kPairs = {
+      {"0.25 vCPU", {"0.5 GB", "1 GB"}},
+      {"0.5 vCPU", {"1 GB"}},
+      {"1 vCPU", {"2 GB", "3 GB", "4 GB"}},
+      {"2 vCPU", {"4 GB", "6 GB"}},
+      {"4 vCPU", {"8 GB", "10 GB", "12 GB"}},
+  };
+  return kPairs;
+}
+
+void CrossChecks(StackConfig& c, Diagnostics* d) {
+  // App Runner cpu/memory.
+  const auto& mems = CpuMemoryPairs().at(c.app.cpu);
+  if (std::find(mems.begin(), mems.end(), c.app.memory) == mems.end()) {
+    std::string key = c.locations.count("app.memory") && c.LocationOf("app.memory").line ? "app.memory" : "app.cpu";
+    d->Error(c.LocationOf(key), key,
+             "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu +
+                 " use " + JoinOr(mems));
+  }
+  if (c.app.scaling.min_size > c.app.scaling.max_size)
+    d->Error(c.LocationOf("app.scaling.max_size"), "app.scaling.max_size",
+             "max_size " + std::to_string(c.app.scaling.max_size) + " is below min_size " +
+                 std::to_string(c.app.scaling.min_size));
+  if (c.app.health_check.timeout_seconds > c.app.health_check.interval_seconds)
+    d->Error(c.LocationOf("app.health_check.timeout"), "app.health_check.timeout",
+             "timeout " + std::to_string(c.app.health_check.timeout_seconds) +
+                 " s is longer than the interval " + std::to_string(c.app.health_check.interval_seconds) + " s");
+
+  // Environment variable names shared with secrets.
+  for (const auto& s : c.app.secrets)
+    for (const auto& [name, val] : c.app.env)
+      if (name == s.name)
+        d->Error(c.LocationOf("app.secrets"), "app.secrets." + s.name,
+                 "'" + s.name + "' is both a plain variable (app.env) and a secret; keep one");
+
+  // Network capacity.
+  Ipv4Cidr vpc;
+  std::string err;
+  if (ParseCidr(c.network.cidr, &vpc, &err)) {
+    SubnetLayout layout;
+    if (!PlanSubnets(vpc, c.network.az_count, &layout, &err)) {
+      std::string key = c.LocationOf("network.cidr").line ? "network.cidr" : "network.az_count";
+      d->Error(c.LocationOf(key), key, err);
+    } else if (!IsPrivateRange(vpc)) {
+      d->Warn(c.LocationOf("network.cidr"), "network.cidr",
+              c.network.cidr + " is outside the private ranges (10/8, 172.16/12, 192.168/16); "
+              "addresses in it will shadow public internet addresses");
+    }
+  }
+  if (c.network.nat == NatMode::kNone)
+    d->Warn(c.LocationOf("network.nat"), "network.nat",
+            "nat is none: App Runner sends all of the app's outbound traffic through the VPC "
+            "connector, so the app reaches nothing outside the VPC (no third-party APIs, no AWS "
+            "APIs without VPC endpoints)");
+
+  // Database.
+  if (c.database.max_allocated_storage_gb < c.database.allocated_storage_gb)
+    d->Error(c.LocationOf("database.max_allocated_storage"), "database.max_allocated_storage",
+             std::to_string(c.database.max_allocated_storage_gb) + " GiB is below allocated_storage (" +
+                 std::to_string(c.database.allocated_storage_gb) + " GiB)");
+  if (c.database.performance_insights && c.database.instance_class.rfind("db.t", 0) == 0 &&
+      (c.database.instance_class.find(".micro") != std::string::npos))
+    d->Error(c.LocationOf("database.performance_insights"), "database.performance_insights",
+             "Performance Insights is not available on " + c.database.instance_class +
+                 "; use db.t4g.small or larger, or turn it off");
+
+  // GitHub.
+  if (c.github.org.empty() != c.github.repo.empty()) {
+    std::string key = c.github.org.empty() ? "github.repo" : "github.org";
+    d->Error(c.LocationOf(key), "github", "github.org and github.repo go together; set both or neither");
+  }
+  if (!c.github.org.empty() && c.github.branches.empty() && c.github.environments.empty())
+    d->Error(c.LocationOf("github.org"), "github",
+             "no branch and no environment may deploy; list github.branches or github.environments");
+
+  // Cost alerts need somebody to tell.
+  if ((c.features.cost_budget || c.features.cost_anomaly) && c.alert_emails.empty()) {
+    std::string key = c.features.cost_budget ? "features.cost_budget" : "features.cost_anomaly";
+    d->Error(c.LocationOf(key), key, "cost alerts need at least one address in alerts.emails");
+  }
+
+  // Production guards.
+  for (const auto& [guard, reason] : c.guards) {
+    bool known = false;
+    for (const auto& g : Guards()) known = known || g.guard == guard;
+    (void)known;  // the schema only admits known guards
+    if (!c.production_guards)
+      d->Warn(c.LocationOf("guards." + guard), "guards." + guard,
+              std::string("the ") + ProfileName(c.profile) + " profile has no production guards; this reason has no effect");
+  }
+  if (c.production_guards) {
+    auto guard = [&](bool off, const std::string& name, const std::string& key, const std::string& what) {
+      if (!off) {
+        if (c.guards.count(name))
+          d->Warn(c.LocationOf("guards." + name), "guards." + name,
+                  "the protection is on, so this guard is not needed; remove it");
+        return;
+      }
+      if (c.guards.count(name)) return;
+      d->Error(c.LocationOf(key), key,
+               std::string("the ") + ProfileName(c.profile) + " profile guards " + what +
+                   "; turning it off needs a written reason: guards: {" + name + ": \"<why>\"}");
+    };
+    guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
+    guard(!c.database.multi_az, "allow_single_az", "database.multi_az", "a Multi-AZ database");
+    guard(!c.database.deletion_protection, "allow_no_deletion_protection", "database.deletion_protection",
+          "database deletion protection");
+    bool weak_backups = c.database.backup_retention_days < 7 || !c.features.backup;
+    guard(weak_backups, "allow_no_backups",
+          c.database.backup_retention_days < 7 ? "database.backup_retention_days" : "features.backup",
+          "database backups (7 days or more and an AWS Backup plan)");
+    guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
+  }
+}
+
+}  // namespace
+
+bool ParseStackConfig(const std::string& text, const std::string& file, const std::string& env,
+                      StackConfig* out, Diagnostics* diags) {
+  size_t errors_before = diags->ErrorCount();
+  auto failed = [&] { return diags->ErrorCount() > errors_before; };
+
+  std::string env_err = CheckEnvironmentName(env);
+  if (!env_err.empty()) {
+    diags->Error({file, 0, 0}, "", env_err);
+    return false;
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    diags->Error({file, 1, 1}, "",
+                 "the file is empty; a stack needs at least 'profile: dev|staging|prod' and 'app: {name: ...}'");
+    return false;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    diags->Error({file, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
+    return false;
+  }
+  if (!root.IsMap()) {
+    diags->Error({file, root.Mark().line + 1, root.Mark().column + 1}, "",
+                 "the top level must be a mapping of sections (profile, region, app, network, ...)");
+    return false;
+  }
+
+  Parser parser(file, diags);
+  parser.WalkMap(root, "");
+  auto& values = parser.values();
+
+  // Required keys.
+  for (const auto& f : ConfigSchema())
+    if (f.required && !values.count(f.key) && !failed())
+      diags->Error({file, 1, 1}, f.key, "required key is missing: " + f.doc);
+  if (failed()) return false;
+
+  const ProfileTraits* profile = FindProfile(values["profile"].value.get<std::string>());
+  int column = static_cast<int>(profile->profile);
+
+  // Profile defaults for every key the file does not set.
+  for (const auto& f : ConfigSchema()) {
+    if (values.count(f.key) || f.defaults[column].empty()) continue;
+    Json v;
+    Location where{file, 0, 0};
+    YAML::Node node = YAML::Load(f.defaults[column]);
+    if (!parser.ParseValue(f, node, where, &v)) return false;  // a broken table is caught by tests
+    values[f.key] = Value{std::move(v), where, true};
+  }
+
+  Merged m{values};
+  StackConfig c;
+  c.env = env;
+  c.file = file;
+  c.profile = profile->profile;
+  c.production_guards = profile->production_guards;
+  c.region = m.Str("region");
+  c.app.name = m.Str("app.name");
+  c.app.port = m.Int("app.port");
+  c.app.cpu = m.Str("app.cpu");
+  c.app.memory = m.Str("app.memory");
+  c.app.start_command = m.Str("app.start_command");
+  c.app.env = m.Map("app.env");
+  if (values.count("app.secrets"))
+    for (const auto& [name, s] : values["app.secrets"].value.items())
+      c.app.secrets.push_back({name, s.value("secure", ""), s.value("arn", "")});
+  c.app.tracing = m.Bool("app.tracing");
+  c.app.health_check = {m.Str("app.health_check.protocol"), m.Str("app.health_check.path"),
+                        m.Int("app.health_check.interval"), m.Int("app.health_check.timeout"),
+                        m.Int("app.health_check.healthy_threshold"), m.Int("app.health_check.unhealthy_threshold")};
+  c.app.scaling = {m.Int("app.scaling.min_size"), m.Int("app.scaling.max_size"), m.Int("app.scaling.max_concurrency")};
+  c.github = {m.Str("github.org"), m.Str("github.repo"), m.List("github.branches"), m.List("github.environments")};
+  c.network.cidr = m.Str("network.cidr");
+  c.network.az_count = m.Int("network.az_count");
+  std::string nat = m.Str("network.nat");
+  c.network.nat = nat == "gateway" ? NatMode::kGateway
+                  : nat == "gateway-per-az" ? NatMode::kGatewayPerAz
+                  : nat == "instance" ? NatMode::kInstance
+                                      : NatMode::kNone;
+  c.network.nat_instance_type = m.Str("network.nat_instance_type");
+  c.database.instance_class = m.Str("database.instance_class");
+  c.database.allocated_storage_gb = m.Int("database.allocated_storage");
+  c.database.max_allocated_storage_gb = m.Int("database.max_allocated_storage");
+  c.database.engine_version = m.Str("database.engine_version");
+  c.database.db_name = m.Str("database.db_name");
+  c.database.username = m.Str("database.username");
+  c.database.multi_az = m.Bool("database.multi_az");
+  c.database.deletion_protection = m.Bool("database.deletion_protection");
+  c.database.backup_retention_days = m.Int("database.backup_retention_days");
+  c.database.performance_insights = m.Bool("database.performance_insights");
+  c.database.monitoring_interval_seconds = std::stoi(m.Str("database.monitoring_interval"));
+  c.database.max_connections = m.Int("database.max_connections");
+  c.database.log_statement = m.Str("database.log_statement");
+  c.database.log_min_duration_ms = m.Int("database.log_min_duration_ms");
+  c.registry = {m.Int("registry.untagged_expiry_days"), m.Int("registry.keep_tagged"),
+                m.Bool("registry.immutable_tags"), m.Bool("registry.empty_on_delete")};
+  c.features = {m.Bool("features.cloudfront"), m.Bool("features.waf"), m.Bool("features.cost_budget"),
+                m.Bool("features.cost_anomaly"), m.Bool("features.backup")};
+  c.alert_emails = m.List("alerts.emails");
+  c.budget_monthly_usd = m.Num("budget.monthly_usd");
+  c.tags.cost_center = m.Str("tags.cost_center");
+  c.tags.extra = m.Map("tags.extra");
+  for (const auto& g : Guards()) {
+    std::string reason = m.Str("guards." + g.guard);
+    if (!reason.empty()) c.guards[g.guard] = reason;
+  }
+  for (const auto& [k, v] : values) c.locations[k] = v.where;
+
+  CrossChecks(c, diags);
+  if (failed()) return false;
+  *out = std::move(c);
+  return true;
+}
+
+bool LoadStackConfig(const std::string& file, const std::string& env, StackConfig* out,
+                     Diagnostics* diags) {
+  std::string text, err;
+  if (!ReadFile(file, &text, &err)) {
+    diags->Error({file, 0, 0}, "", err);
+    return false;
+  }
+  return ParseStackConfig(text, file, env, out, diags);
+}
+
+bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, std::string* err) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    *err = dir + ": no such environments directory (use --environments DIR)";
+    return false;
+  }
+  envs->clear();
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.is_directory() && fs::exists(entry.path() / "stack.yaml"))
+      envs->push_back(entry.path().filename().string());
+  std::sort(envs->begin(), envs->end());
+  if (envs->empty()) {
+    *err = dir + ": no environment found (expected " + dir + "/<env>/stack.yaml)";
+    return false;
+  }
+  return true;
+}
+
+bool LoadEnvironments(const std::string& dir, const std::vector<std::string>& only,
+                      std::vector<StackConfig>* out, Diagnostics* diags) {
+  std::vector<std::string> envs;
+  std::string err;
+  if (!ListEnvironments(dir, &envs, &err)) {
+    diags->Error({}, "", err);
+    return false;
+  }
+  for (const auto& want : only)
+    if (std::find(envs.begin(), envs.end(), want) == envs.end()) {
+      diags->Error({}, "", "no environment '" + want + "' in " + dir + DidYouMean(want, envs) +
+                               "; environments: " + Join(envs, ", "));
+      return false;
+    }
+  bool ok = true;
+  out->clear();
+  for (const auto& env : envs) {
+    if (!only.empty() && std::find(only.begin(), only.end(), env) == only.end()) continue;
+    StackConfig c;
+    if (LoadStackConfig(dir + "/" + env + "/stack.yaml", env, &c, diags)) out->push_back(std::move(c));
+    else ok = false;
+  }
+  return ok;
+}
+
+}  // namespace bp

@@ -1,0 +1,87 @@
+// The config schema and the profile table, in one place. The parser, the
+// defaults, `config list --defaults` and docs/config-reference.md are all driven by
+// ConfigSchema(); a test regenerates the reference and fails when the committed
+// file drifts.
+#pragma once
+#include <array>
+#include <string>
+#include <vector>
+
+#include "config/stack_config.h"
+
+namespace bp {
+
+enum class FieldType {
+  kString,
+  kInt,
+  kNumber,
+  kBool,
+  kEnum,        // one of `allowed`
+  kStringList,  // list of strings
+  kStringMap,   // map of string -> scalar (kept as text)
+  kSecretMap,   // map of NAME -> {secure: "v1:..."} | {arn: "arn:..."}
+};
+
+// Extra value checks beyond the type.
+enum class FieldCheck {
+  kNone,
+  kAppName,
+  kRegion,
+  kCidr,
+  kEmail,       // every element of a list
+  kGithubOwner,
+  kGithubRepo,
+  kGitRef,      // branch or environment names
+  kHttpPath,
+  kEnvVarName,  // map keys
+  kTagKey,      // map keys
+  kReason,      // non-empty written reason
+  kDbName,
+  kDbUsername,
+  kDbClass,
+  kEngineVersion,
+  kInstanceType,
+};
+
+struct FieldSpec {
+  std::string key;  // dotted path: "network.cidr"
+  FieldType type;
+  std::string doc;
+  // Default per profile (dev, staging, prod) as YAML text; "" = none.
+  std::array<std::string, 3> defaults;
+  std::vector<std::string> allowed;  // kEnum values
+  double min = 0;                    // numeric bounds, used when min < max
+  double max = 0;
+  FieldCheck check = FieldCheck::kNone;
+  bool required = false;
+};
+
+const std::vector<FieldSpec>& ConfigSchema();
+const FieldSpec* FindField(const std::string& key);
+
+// The keys a mapping at `prefix` may hold ("" = top level): field names and
+// section names, for "did you mean ...?".
+std::vector<std::string> KeysUnder(const std::string& prefix);
+bool IsSection(const std::string& key);
+
+// Per-profile traits that are not config keys.
+struct ProfileTraits {
+  Profile profile;
+  const char* name;
+  bool production_guards;  // prod: turning a protection off needs a written reason
+};
+const std::vector<ProfileTraits>& Profiles();
+const ProfileTraits* FindProfile(const std::string& name);
+
+// A production guard: the protection, the key that turns it off, and the guard
+// key that allows that with a reason.
+struct GuardSpec {
+  std::string guard;  // "allow_single_az"
+  std::string what;   // "Multi-AZ database"
+};
+const std::vector<GuardSpec>& Guards();
+
+// docs/config-reference.md, generated from the table above.
+std::string ConfigReferenceMarkdown();
+
+}  // namespace bp

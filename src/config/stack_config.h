@@ -1,0 +1,129 @@
+// StackConfig: the typed, immutable value one environment's stack.yaml becomes
+// after the profile's defaults are applied and every check has passed. Modules never
+// see YAML or environment names; they get switches from here.
+#pragma once
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/diag.h"
+
+namespace bp {
+
+enum class Profile { kDev, kStaging, kProd };
+enum class NatMode { kGateway, kGatewayPerAz, kInstance, kNone };
+
+const char* ProfileName(Profile p);
+const char* NatModeName(NatMode m);
+
+struct HealthCheckConfig {
+  std::string protocol;  // HTTP | TCP
+  std::string path;
+  int interval_seconds = 0;
+  int timeout_seconds = 0;
+  int healthy_threshold = 0;
+  int unhealthy_threshold = 0;
+};
+
+struct ScalingConfig {
+  int min_size = 0;
+  int max_size = 0;
+  int max_concurrency = 0;
+};
+
+// A secret the app reads at run time; exactly one of the fields is set.
+struct AppSecret {
+  std::string name;          // environment variable name
+  std::string secure_value;  // "v1:..." ciphertext written by `config set --secret`
+  std::string arn;           // existing Secrets Manager secret or SSM parameter ARN
+};
+
+struct AppConfig {
+  std::string name;
+  int port = 0;
+  std::string cpu;     // "0.25 vCPU" ...
+  std::string memory;  // "0.5 GB" ...
+  std::string start_command;
+  std::vector<std::pair<std::string, std::string>> env;  // sorted by name
+  std::vector<AppSecret> secrets;                         // sorted by name
+  HealthCheckConfig health_check;
+  ScalingConfig scaling;
+  bool tracing = false;
+};
+
+struct GithubConfig {
+  std::string org;   // empty: no deploy role
+  std::string repo;
+  std::vector<std::string> branches;
+  std::vector<std::string> environments;
+};
+
+struct NetworkConfig {
+  std::string cidr;
+  int az_count = 0;
+  NatMode nat = NatMode::kGateway;
+  std::string nat_instance_type;
+};
+
+struct DatabaseConfig {
+  std::string instance_class;
+  int allocated_storage_gb = 0;
+  int max_allocated_storage_gb = 0;
+  std::string engine_version;
+  std::string db_name;
+  std::string username;
+  bool multi_az = false;
+  bool deletion_protection = false;
+  int backup_retention_days = 0;
+  bool performance_insights = false;
+  int monitoring_interval_seconds = 0;
+  int max_connections = 0;
+  std::string log_statement;  // none | ddl | mod | all
+  int log_min_duration_ms = 0;
+};
+
+struct RegistryConfig {
+  int untagged_expiry_days = 0;
+  int keep_tagged = 0;
+  bool immutable_tags = false;
+  bool empty_on_delete = false;
+};
+
+struct FeaturesConfig {
+  bool cloudfront = false;
+  bool waf = false;
+  bool cost_budget = false;
+  bool cost_anomaly = false;
+  bool backup = false;  // AWS Backup plan for the database
+};
+
+struct TagsConfig {
+  std::string cost_center;
+  std::vector<std::pair<std::string, std::string>> extra;  // sorted by key
+};
+
+struct StackConfig {
+  std::string env;   // the environment's directory name: dev, staging, prod, ...
+  std::string file;  // path of its stack.yaml, for messages
+  Profile profile = Profile::kDev;
+  bool production_guards = false;  // from the profile table
+  std::string region;
+  AppConfig app;
+  GithubConfig github;
+  NetworkConfig network;
+  DatabaseConfig database;
+  RegistryConfig registry;
+  FeaturesConfig features;
+  std::vector<std::string> alert_emails;
+  double budget_monthly_usd = 0;
+  TagsConfig tags;
+  std::map<std::string, std::string> guards;  // guard name -> written reason
+
+  // Where each key's value came from (stack.yaml line, or the profile), so checks
+  // after parsing can still point at a line.
+  std::map<std::string, Location> locations;
+  Location LocationOf(const std::string& key) const;
+};
+
+}  // namespace bp

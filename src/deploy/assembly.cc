@@ -1,0 +1,81 @@
+#include "deploy/assembly.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "util/files.h"
+
+namespace bp {
+
+// The manifest schema version this writer follows; the CDK CLI reads older versions.
+constexpr const char* kManifestVersion = "36.0.0";
+
+std::string TemplateFileName(const std::string& stack_name, cfn::Format format) {
+  return stack_name + (format == cfn::Format::kJson ? ".template.json" : ".template.yaml");
+}
+
+std::vector<AssemblyFile> BuildAssembly(const std::vector<App>& apps, cfn::Format format) {
+  std::vector<AssemblyFile> files;
+  cfn::Json artifacts = cfn::Json::object();
+  for (const auto& app : apps) {
+    for (const auto& s : app.stacks) {
+      std::string file = TemplateFileName(s.name, format);
+      files.push_back({file, cfn::Write(s.tmpl.ToJson(), format)});
+      cfn::Json a = cfn::Json::object();
+      a["type"] = "aws:cloudformation:stack";
+      a["environment"] = "aws://unknown-account/" + s.region;
+      a["properties"] = cfn::Json{{"templateFile", file}, {"stackName", s.name}};
+      if (!s.dependencies.empty()) a["dependencies"] = s.dependencies;
+      a["displayName"] = s.name;
+      artifacts[s.name] = std::move(a);
+    }
+  }
+  cfn::Json manifest = cfn::Json::object();
+  manifest["version"] = kManifestVersion;
+  manifest["artifacts"] = std::move(artifacts);
+  files.push_back({"manifest.json", cfn::WriteJson(manifest)});
+  return files;
+}
+
+bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, std::string* err) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path out = fs::absolute(out_dir, ec);
+  fs::path parent = out.parent_path();
+  fs::create_directories(parent, ec);
+  fs::path tmp = parent / (out.filename().string() + ".tmp-" + std::to_string(getpid()));
+  fs::remove_all(tmp, ec);
+  if (!fs::create_directory(tmp, ec)) {
+    *err = tmp.string() + ": cannot create: " + ec.message();
+    return false;
+  }
+  for (const auto& f : files) {
+    if (!WriteFileAtomic((tmp / f.name).string(), f.contents, err)) {
+      fs::remove_all(tmp, ec);
+      return false;
+    }
+  }
+  // Swap: move the old directory aside, move the new one in, drop the old one.
+  fs::path old = parent / (out.filename().string() + ".old-" + std::to_string(getpid()));
+  bool had_old = fs::exists(out, ec);
+  if (had_old) {
+    fs::rename(out, old, ec);
+    if (ec) {
+      *err = out.string() + ": cannot replace: " + ec.message();
+      fs::remove_all(tmp, ec);
+      return false;
+    }
+  }
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    *err = out.string() + ": cannot move the new assembly into place: " + ec.message();
+    if (had_old) fs::rename(old, out, ec);
+    fs::remove_all(tmp, ec);
+    return false;
+  }
+  if (had_old) fs::remove_all(old, ec);
+  return true;
+}
+
+}  // namespace bp

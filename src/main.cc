@@ -1,0 +1,29 @@
+// blueprint: production-grade CloudFormation for App Runner platforms from one typed
+// config file per environment. Exit status: 0 ok, 2 user error, 1 internal error.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"apprunner-blueprint: CloudFormation for App Runner platforms from environments/<env>/stack.yaml"};
+  app.name("blueprint");
+  app.require_subcommand(1);
+  int rc = bp::cli::kOk;
+  bp::cli::RegisterSynth(&app, &rc);
+  bp::cli::RegisterStacks(&app, &rc);
+  bp::cli::RegisterValidate(&app, &rc);
+  bp::cli::RegisterDocs(&app, &rc);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? bp::cli::kOk : bp::cli::kUserError;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    return bp::cli::kInternalError;
+  }
+  return rc;
+}

@@ -1,0 +1,32 @@
+// Small string helpers shared by the config parser, the naming rules and the CLI.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bp {
+
+// Levenshtein distance, for "did you mean ...?".
+int EditDistance(std::string_view a, std::string_view b);
+
+// The closest candidate within a distance that scales with the word's length, or "".
+std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "" when nothing is close.
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+// FNV-1a 64-bit: a stable hash (same value on every machine and every run), used for
+// name suffixes that must not change between syntheses.
+uint64_t StableHash(std::string_view s);
+// The first `len` hex digits of StableHash(s).
+std::string StableHashHex(std::string_view s, size_t len);
+
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// "a, b or c" for messages.
+std::string JoinOr(const std::vector<std::string>& parts);
+std::vector<std::string> SplitString(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+std::string ToLower(std::string_view s);
+
+}  // namespace bp
