@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   bp::cli::RegisterStacks(&app, &rc);
   bp::cli::RegisterValidate(&app, &rc);
   bp::cli::RegisterDocs(&app, &rc);
+  bp::cli::RegisterConfig(&app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -44,5 +44,6 @@ void RegisterSynth(CLI::App* app, int* rc);
 void RegisterStacks(CLI::App* app, int* rc);
 void RegisterValidate(CLI::App* app, int* rc);
 void RegisterDocs(CLI::App* app, int* rc);
+void RegisterConfig(CLI::App* app, int* rc);
 
 }  // namespace bp::cli

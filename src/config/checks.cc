@@ -120,6 +120,14 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not an arm64 (Graviton) EC2 instance type such as t4g.nano; the NAT "
                "instance runs an arm64 image";
       return "";
+    case FieldCheck::kSalt:
+      if (v.size() < 24 || !Matches(v, "[A-Za-z0-9+/]+={0,2}") || v.size() % 4 != 0)
+        return "'" + v + "' is not a base64 salt of 16 or more bytes; `blueprint config set --secret` writes it";
+      return "";
+    case FieldCheck::kSecureValue:
+      if (!Matches(v, "v1:[A-Za-z0-9+/]+={0,2}"))
+        return "not a v1 encrypted value (\"v1:<base64>\"); `blueprint config set --secret` writes it";
+      return "";
   }
   return "";
 }

@@ -387,6 +387,15 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
         d->Error(c.LocationOf("app.secrets"), "app.secrets." + s.name,
                  "'" + s.name + "' is both a plain variable (app.env) and a secret; keep one");
 
+  // Encrypted secrets need the stack's key parameters.
+  for (const auto& s : c.app.secrets)
+    if (!s.secure_value.empty() && (c.encryption.salt.empty() || c.encryption.check.empty())) {
+      d->Error(c.LocationOf("app.secrets"), "app.secrets." + s.name,
+               "the value is encrypted but encryption.salt or encryption.check is missing, so it can "
+               "never be decrypted; write secrets with `blueprint config set --secret`");
+      break;
+    }
+
   // Network capacity.
   Ipv4Cidr vpc;
   std::string err;
@@ -467,10 +476,10 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   }
 }
 
-}  // namespace
-
-bool ParseStackConfig(const std::string& text, const std::string& file, const std::string& env,
-                      StackConfig* out, Diagnostics* diags) {
+// Parses the file and fills in the profile's defaults: every key with a value.
+bool ParseMergedValues(const std::string& text, const std::string& file, const std::string& env,
+                       std::map<std::string, Value>* merged, const ProfileTraits** profile_out,
+                       Diagnostics* diags) {
   size_t errors_before = diags->ErrorCount();
   auto failed = [&] { return diags->ErrorCount() > errors_before; };
 
@@ -519,6 +528,20 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
     if (!parser.ParseValue(f, node, where, &v)) return false;  // a broken table is caught by tests
     values[f.key] = Value{std::move(v), where, true};
   }
+  *merged = std::move(values);
+  *profile_out = profile;
+  return true;
+}
+
+}  // namespace
+
+bool ParseStackConfig(const std::string& text, const std::string& file, const std::string& env,
+                      StackConfig* out, Diagnostics* diags) {
+  size_t errors_before = diags->ErrorCount();
+  auto failed = [&] { return diags->ErrorCount() > errors_before; };
+  std::map<std::string, Value> values;
+  const ProfileTraits* profile = nullptr;
+  if (!ParseMergedValues(text, file, env, &values, &profile, diags)) return false;
 
   Merged m{values};
   StackConfig c;
@@ -572,6 +595,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   c.budget_monthly_usd = m.Num("budget.monthly_usd");
   c.tags.cost_center = m.Str("tags.cost_center");
   c.tags.extra = m.Map("tags.extra");
+  c.encryption = {m.Str("encryption.salt"), m.Int("encryption.iterations"), m.Str("encryption.check")};
   for (const auto& g : Guards()) {
     std::string reason = m.Str("guards." + g.guard);
     if (!reason.empty()) c.guards[g.guard] = reason;
@@ -581,6 +605,22 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   CrossChecks(c, diags);
   if (failed()) return false;
   *out = std::move(c);
+  return true;
+}
+
+bool ParseStackValues(const std::string& text, const std::string& file, const std::string& env,
+                      std::vector<ConfigValue>* out, Diagnostics* diags) {
+  StackConfig checked;
+  if (!ParseStackConfig(text, file, env, &checked, diags)) return false;
+  std::map<std::string, Value> values;
+  const ProfileTraits* profile = nullptr;
+  Diagnostics again;  // the same diagnostics a second time; already reported
+  if (!ParseMergedValues(text, file, env, &values, &profile, &again)) return false;
+  out->clear();
+  for (const auto& f : ConfigSchema()) {
+    auto it = values.find(f.key);
+    if (it != values.end()) out->push_back({f.key, it->second.value, it->second.from_profile, it->second.where});
+  }
   return true;
 }
 

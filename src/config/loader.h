@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/stack_config.h"
 #include "util/diag.h"
 
@@ -14,6 +16,20 @@ namespace bp {
 // Returns false when any error was found; warnings are appended too.
 bool ParseStackConfig(const std::string& text, const std::string& file, const std::string& env,
                       StackConfig* out, Diagnostics* diags);
+
+// One key's effective value after the profile's defaults: what `config get` and
+// `config list` print. Values are JSON (string, number, bool, list or map).
+struct ConfigValue {
+  std::string key;
+  nlohmann::ordered_json value;
+  bool from_profile = false;  // not written in the file
+  Location where;             // the file's line when written there
+};
+
+// Parses and checks like ParseStackConfig, then returns every key that has a value,
+// in the schema's order.
+bool ParseStackValues(const std::string& text, const std::string& file, const std::string& env,
+                      std::vector<ConfigValue>* out, Diagnostics* diags);
 
 // Reads and parses one file.
 bool LoadStackConfig(const std::string& file, const std::string& env, StackConfig* out,

@@ -86,6 +86,12 @@ std::vector<FieldSpec> BuildSchema() {
       {"tags.cost_center", T::kString, "CostCenter tag on every resource.", {}, {}},
       {"tags.extra", T::kStringMap, "More tags on every resource (Key: value).", {}, {}, 0, 0, C::kTagKey},
 
+      // Secrets at rest in this file (src/config/secrets.h). Written by the first
+      // `blueprint config set --secret`; never edit them by hand.
+      {"encryption.salt", T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt},
+      {"encryption.iterations", T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key (OWASP 2023: 600,000 or more).", All("600000"), {}, 600000, 100000000},
+      {"encryption.check", T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue},
+
       {"guards.allow_no_waf", T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason},
       {"guards.allow_single_az", T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason},
       {"guards.allow_no_deletion_protection", T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason},

@@ -41,6 +41,8 @@ enum class FieldCheck {
   kDbClass,
   kEngineVersion,
   kInstanceType,
+  kSalt,         // base64 of 16 or more bytes
+  kSecureValue,  // "v1:<base64>" written by `config set --secret`
 };
 
 struct FieldSpec {

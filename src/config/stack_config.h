@@ -103,6 +103,14 @@ struct TagsConfig {
   std::vector<std::pair<std::string, std::string>> extra;  // sorted by key
 };
 
+// How app.secrets {secure} values are encrypted (src/config/secrets.h). Empty salt:
+// no secret has been written yet.
+struct EncryptionConfig {
+  std::string salt;    // base64
+  int iterations = 0;  // PBKDF2-HMAC-SHA256
+  std::string check;   // "v1:..." of a fixed text, to recognise a wrong passphrase
+};
+
 struct StackConfig {
   std::string env;   // the environment's directory name: dev, staging, prod, ...
   std::string file;  // path of its stack.yaml, for messages
@@ -118,6 +126,7 @@ struct StackConfig {
   std::vector<std::string> alert_emails;
   double budget_monthly_usd = 0;
   TagsConfig tags;
+  EncryptionConfig encryption;
   std::map<std::string, std::string> guards;  // guard name -> written reason
 
   // Where each key's value came from (stack.yaml line, or the profile), so checks

@@ -1,0 +1,406 @@
+// blueprint config get|set|rm|list: reads and edits environments/<env>/stack.yaml.
+//
+// Edits are line-based (config/yaml_edit.h), so the user's comments and layout stay;
+// every edit is re-parsed with the full config checks before anything is written, and
+// the file is replaced atomically. Secrets (`set --secret`) are encrypted with the
+// stack's key (config/secrets.h) and print as [secret] unless --show-secrets.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "cli/common.h"
+#include "config/loader.h"
+#include "config/schema.h"
+#include "config/secrets.h"
+#include "config/yaml_edit.h"
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace bp::cli {
+
+namespace {
+
+constexpr const char* kMasked = "[secret]";
+
+struct ConfigOptions {
+  Selection sel;
+  std::string key;
+  std::string value;
+  bool secret = false;
+  bool show_secrets = false;
+  bool defaults = false;
+};
+
+int Fail(const std::string& msg) {
+  std::fprintf(stderr, "error: %s\n", msg.c_str());
+  return kUserError;
+}
+
+struct StackFile {
+  std::string env;
+  std::string path;
+  std::string text;
+};
+
+bool OpenStack(const ConfigOptions& o, StackFile* f, std::string* err) {
+  std::vector<std::string> envs;
+  if (!ListEnvironments(o.sel.environments_dir, &envs, err)) return false;
+  if (std::find(envs.begin(), envs.end(), o.sel.stack) == envs.end()) {
+    *err = "no environment '" + o.sel.stack + "' in " + o.sel.environments_dir + DidYouMean(o.sel.stack, envs) +
+           "; environments: " + Join(envs, ", ");
+    return false;
+  }
+  f->env = o.sel.stack;
+  f->path = o.sel.environments_dir + "/" + f->env + "/stack.yaml";
+  return ReadFile(f->path, &f->text, err);
+}
+
+// A key the user named: a schema field, or one entry of a map field.
+struct KeyRef {
+  const FieldSpec* field = nullptr;
+  std::string entry;  // map entry name ("LOG_LEVEL"), "" for the field itself
+  std::vector<std::string> path;
+};
+
+bool ResolveKey(std::string key, bool secret, KeyRef* ref, std::string* err) {
+  if (secret && key.find('.') == std::string::npos) key = "app.secrets." + key;
+  if (const FieldSpec* f = FindField(key)) {
+    ref->field = f;
+  } else {
+    size_t dot = key.rfind('.');
+    const FieldSpec* parent = dot == std::string::npos ? nullptr : FindField(key.substr(0, dot));
+    if (parent && (parent->type == FieldType::kStringMap || parent->type == FieldType::kSecretMap)) {
+      ref->field = parent;
+      ref->entry = key.substr(dot + 1);
+    } else {
+      std::vector<std::string> keys;
+      for (const auto& s : ConfigSchema()) keys.push_back(s.key);
+      *err = "unknown key '" + key + "'" + DidYouMean(key, keys) + "; `blueprint docs config` lists every key";
+      return false;
+    }
+  }
+  if (secret && ref->field->type != FieldType::kSecretMap) {
+    *err = "--secret is for app.secrets.NAME; '" + key + "' is not a secret";
+    return false;
+  }
+  ref->path = SplitString(key, '.');
+  return true;
+}
+
+// YAML text of a JSON value, one line: the form `config get` prints.
+std::string Render(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<long long>());
+  if (v.is_number()) {
+    std::string s = fmt::format("{}", v.get<double>());
+    return s;
+  }
+  std::vector<std::string> parts;
+  if (v.is_array()) {
+    for (const auto& e : v) parts.push_back(YamlQuote(Render(e)));
+    return "[" + Join(parts, ", ") + "]";
+  }
+  for (const auto& [k, e] : v.items()) parts.push_back(k + ": " + YamlQuote(Render(e)));
+  return "{" + Join(parts, ", ") + "}";
+}
+
+// Decrypted secrets when asked for, after checking the passphrase.
+bool MaybeDecrypt(const ConfigOptions& o, const StackConfig& c, std::vector<std::pair<std::string, std::string>>* out,
+                  std::string* err) {
+  if (!o.show_secrets) return true;
+  std::string pass;
+  bool any = false;
+  for (const auto& s : c.app.secrets) any = any || !s.secure_value.empty();
+  if (!any) return true;
+  if (!ReadPassphrase(false, &pass, err)) return false;
+  bool ok = DecryptAppSecrets(c, pass, out, err);
+  WipeString(&pass);
+  return ok;
+}
+
+std::string SecretText(const nlohmann::ordered_json& s, const std::string& name,
+                       const std::vector<std::pair<std::string, std::string>>& clear) {
+  if (s.contains("arn")) return "{arn: " + s["arn"].get<std::string>() + "}";
+  for (const auto& [n, v] : clear)
+    if (n == name) return v;
+  return kMasked;
+}
+
+bool LoadValues(const StackFile& f, StackConfig* c, std::vector<ConfigValue>* values) {
+  Diagnostics d;
+  bool ok = ParseStackConfig(f.text, f.path, f.env, c, &d) && ParseStackValues(f.text, f.path, f.env, values, &d);
+  PrintDiagnostics(d);
+  return ok;
+}
+
+int RunGet(const ConfigOptions& o) {
+  StackFile f;
+  KeyRef ref;
+  std::string err;
+  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, false, &ref, &err)) return Fail(err);
+  StackConfig c;
+  std::vector<ConfigValue> values;
+  if (!LoadValues(f, &c, &values)) return kUserError;
+  std::vector<std::pair<std::string, std::string>> clear;
+  if (!MaybeDecrypt(o, c, &clear, &err)) return Fail(err);
+  for (const auto& v : values) {
+    if (v.key != ref.field->key) continue;
+    std::string out;
+    if (ref.field->type == FieldType::kSecretMap) {
+      if (ref.entry.empty()) {
+        for (const auto& [name, s] : v.value.items()) out += name + ": " + SecretText(s, name, clear) + "\n";
+      } else if (v.value.contains(ref.entry)) {
+        out = SecretText(v.value[ref.entry], ref.entry, clear) + "\n";
+      }
+    } else if (!ref.entry.empty()) {
+      if (v.value.contains(ref.entry)) out = Render(v.value[ref.entry]) + "\n";
+    } else {
+      out = Render(v.value) + "\n";
+    }
+    for (auto& [n, s] : clear) WipeString(&s);
+    if (out.empty()) break;
+    std::fputs(out.c_str(), stdout);
+    return kOk;
+  }
+  return Fail(o.key + " has no value in " + f.path + " and no default in its profile");
+}
+
+int RunList(const ConfigOptions& o) {
+  StackFile f;
+  std::string err;
+  if (!OpenStack(o, &f, &err)) return Fail(err);
+  StackConfig c;
+  std::vector<ConfigValue> values;
+  if (!LoadValues(f, &c, &values)) return kUserError;
+  std::vector<std::pair<std::string, std::string>> clear;
+  if (!MaybeDecrypt(o, c, &clear, &err)) return Fail(err);
+  int column = static_cast<int>(c.profile);
+  struct Row {
+    std::string key, value, source, fallback;
+  };
+  std::vector<Row> rows;
+  auto source = [&](const ConfigValue& v) {
+    return v.from_profile ? std::string("profile ") + ProfileName(c.profile)
+                          : f.path + ":" + std::to_string(v.where.line);
+  };
+  for (const auto& spec : ConfigSchema()) {
+    const ConfigValue* v = nullptr;
+    for (const auto& x : values)
+      if (x.key == spec.key) v = &x;
+    std::string fallback = spec.defaults[column].empty() ? "-" : spec.defaults[column];
+    if (!v) {
+      if (o.defaults) rows.push_back({spec.key, "-", "-", fallback});
+      continue;
+    }
+    if (spec.type == FieldType::kSecretMap) {
+      for (const auto& [name, s] : v->value.items())
+        rows.push_back({spec.key + "." + name, SecretText(s, name, clear), source(*v), "-"});
+      continue;
+    }
+    rows.push_back({spec.key, Render(v->value), source(*v), fallback});
+  }
+  for (auto& [n, s] : clear) WipeString(&s);
+  size_t kw = 3, vw = 5, sw = 6;
+  for (const auto& r : rows) {
+    kw = std::max(kw, r.key.size());
+    vw = std::max(vw, r.value.size());
+    sw = std::max(sw, r.source.size());
+  }
+  std::string out;
+  if (o.defaults) {
+    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "key", kw, "value", vw, "source", sw,
+                       std::string("default (") + ProfileName(c.profile) + ")");
+    for (const auto& r : rows)
+      out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", r.key, kw, r.value, vw, r.source, sw, r.fallback);
+  } else {
+    for (const auto& r : rows) out += fmt::format("{:<{}}  {}\n", r.key, kw, r.value);
+  }
+  for (auto& r : rows) WipeString(&r.value);
+  std::fputs(out.c_str(), stdout);
+  return kOk;
+}
+
+// Re-parses `text`; writes it only when the whole config is still valid.
+int CheckAndWrite(const StackFile& f, const std::string& text, const std::string& done) {
+  Diagnostics d;
+  StackConfig c;
+  if (!ParseStackConfig(text, f.path, f.env, &c, &d)) {
+    PrintDiagnostics(d);
+    return Fail("refused: the change would make " + f.path + " invalid; nothing was written");
+  }
+  PrintDiagnostics(d);  // warnings
+  std::string err;
+  if (!WriteFileAtomic(f.path, text, &err)) return Fail(err);
+  std::printf("%s\n", done.c_str());
+  return kOk;
+}
+
+bool Edit(const std::string& text, const std::vector<std::string>& path, const std::string& yaml, std::string* out,
+          std::string* err) {
+  YamlEditResult r;
+  if (!YamlSetKey(text, path, yaml, &r, err)) return false;
+  if (r.rewrote_flow)
+    std::fprintf(stderr, "note: %s sits in a one-line {...} mapping, which was rewritten\n", Join(path, ".").c_str());
+  *out = std::move(r.text);
+  return true;
+}
+
+// The secret's clear text: the argument, else standard input when it is not a
+// terminal, else a no-echo prompt.
+bool ReadSecretValue(const ConfigOptions& o, const std::string& name, std::string* value, std::string* err) {
+  if (!o.value.empty()) {
+    std::fprintf(stderr, "note: a value on the command line can stay in shell history; omit it to be prompted\n");
+    *value = o.value;
+    return true;
+  }
+  if (!isatty(STDIN_FILENO)) {
+    value->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (!value->empty() && value->back() == '\n') value->pop_back();
+    if (!value->empty() && value->back() == '\r') value->pop_back();
+  } else if (!PromptHidden("Value of " + name + ": ", value, err)) {
+    return false;
+  }
+  if (value->empty()) {
+    *err = "empty secret value; nothing was changed";
+    return false;
+  }
+  return true;
+}
+
+int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) {
+  std::string err;
+  StackConfig c;
+  Diagnostics d;
+  if (!ParseStackConfig(f.text, f.path, f.env, &c, &d)) {
+    PrintDiagnostics(d);
+    return Fail(f.path + " must be valid before a secret is added");
+  }
+  std::string text = f.text, pass;
+  SecretKey key;
+  bool fresh = c.encryption.salt.empty();
+  if (!ReadPassphrase(fresh, &pass, &err)) return Fail(err);
+  if (fresh) {
+    // The stack's first secret: a new salt and a passphrase check.
+    std::string salt = NewSalt();
+    bool ok = DeriveSecretKey(pass, salt, kDefaultKdfIterations, &key, &err) &&
+              Edit(text, {"encryption", "salt"}, YamlQuote(salt), &text, &err) &&
+              Edit(text, {"encryption", "iterations"}, std::to_string(kDefaultKdfIterations), &text, &err) &&
+              Edit(text, {"encryption", "check"}, "\"" + MakePassphraseCheck(key) + "\"", &text, &err);
+    WipeString(&pass);
+    if (!ok) return Fail(err);
+  } else {
+    bool ok = UnlockStack(c, pass, &key, &err);
+    WipeString(&pass);
+    if (!ok) return Fail(err);
+  }
+  std::string clear;
+  if (!ReadSecretValue(o, ref.entry, &clear, &err)) return Fail(err);
+  std::string secure = EncryptSecret(key, "app.secrets." + ref.entry, clear);
+  WipeString(&clear);
+  if (!Edit(text, ref.path, "{secure: \"" + secure + "\"}", &text, &err)) return Fail(err);
+  return CheckAndWrite(f, text, "set app.secrets." + ref.entry + " (encrypted) in " + f.path);
+}
+
+int RunSet(const ConfigOptions& o) {
+  StackFile f;
+  KeyRef ref;
+  std::string err;
+  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  const FieldSpec& spec = *ref.field;
+  if (StartsWith(spec.key, "encryption."))
+    return Fail(spec.key + " is written by `config set --secret`; changing it would make every secret unreadable");
+  if (spec.type == FieldType::kSecretMap) {
+    if (ref.entry.empty()) return Fail("set one secret at a time: app.secrets.NAME");
+    if (o.secret) return RunSetSecret(o, f, ref);
+    if (!StartsWith(o.value, "arn:"))
+      return Fail("a secret value is set with --secret (it is stored encrypted); without --secret the value "
+                  "must be the ARN of an existing Secrets Manager secret or SSM parameter");
+  }
+  if (o.value.empty() && spec.type != FieldType::kString && spec.type != FieldType::kStringMap)
+    return Fail("a value is needed: blueprint config set --stack " + o.sel.stack + " " + o.key + " VALUE");
+  std::string yaml;
+  switch (spec.type) {
+    case FieldType::kSecretMap:
+      yaml = "{arn: " + YamlQuote(o.value) + "}";
+      break;
+    case FieldType::kStringList:
+      if (StartsWith(o.value, "[")) {
+        yaml = o.value;
+      } else {
+        std::vector<std::string> items;
+        for (auto& s : SplitString(o.value, ',')) {
+          size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+          if (b != std::string::npos) items.push_back(YamlQuote(s.substr(b, e - b + 1)));
+        }
+        yaml = "[" + Join(items, ", ") + "]";
+      }
+      break;
+    case FieldType::kStringMap:
+      if (ref.entry.empty() && !StartsWith(o.value, "{"))
+        return Fail(spec.key + " is a map: set one entry (" + spec.key + ".NAME VALUE) or give {NAME: value, ...}");
+      yaml = ref.entry.empty() ? o.value : YamlQuote(o.value);
+      break;
+    default:
+      yaml = YamlQuote(o.value);
+  }
+  std::string text;
+  if (!Edit(f.text, ref.path, yaml, &text, &err)) return Fail(err);
+  return CheckAndWrite(f, text, "set " + Join(ref.path, ".") + " in " + f.path);
+}
+
+int RunRm(const ConfigOptions& o) {
+  StackFile f;
+  KeyRef ref;
+  std::string err;
+  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  if (StartsWith(ref.field->key, "encryption."))
+    return Fail(ref.field->key + " is written by `config set --secret`; removing it would make every secret unreadable");
+  YamlEditResult r;
+  bool found = false;
+  if (!YamlRemoveKey(f.text, ref.path, &r, &found, &err)) return Fail(err);
+  if (!found) return Fail(Join(ref.path, ".") + " is not written in " + f.path + " (its value, if any, comes from the profile)");
+  return CheckAndWrite(f, r.text, "removed " + Join(ref.path, ".") + " from " + f.path);
+}
+
+}  // namespace
+
+void RegisterConfig(CLI::App* app, int* rc) {
+  auto o = std::make_shared<ConfigOptions>();
+  auto* cmd = app->add_subcommand("config", "Read and edit environments/<env>/stack.yaml (secrets encrypted)");
+  cmd->require_subcommand(1);
+  auto common = [o](CLI::App* sub) {
+    AddSelectionOptions(sub, &o->sel, false);
+    sub->add_option("--stack", o->sel.stack, "The environment whose stack.yaml is read or edited")->required();
+  };
+  auto* get = cmd->add_subcommand("get", "Print one key's effective value");
+  common(get);
+  get->add_option("key", o->key, "Dotted key (network.cidr, app.env.LOG_LEVEL, app.secrets.NAME)")->required();
+  get->add_flag("--show-secrets", o->show_secrets, "Decrypt secrets (asks for the passphrase)");
+  get->callback([o, rc] { *rc = RunGet(*o); });
+
+  auto* set = cmd->add_subcommand("set", "Set one key; refused when the config would become invalid");
+  common(set);
+  set->add_option("key", o->key, "Dotted key; with --secret, the secret's name")->required();
+  set->add_option("value", o->value, "The value (with --secret: omit it to be prompted or to read stdin)");
+  set->add_flag("--secret", o->secret, "Store the value encrypted under app.secrets");
+  set->callback([o, rc] { *rc = RunSet(*o); });
+
+  auto* rm = cmd->add_subcommand("rm", "Remove one key from the file (the profile default applies again)");
+  common(rm);
+  rm->add_option("key", o->key, "Dotted key")->required();
+  rm->add_flag("--secret", o->secret, "KEY is a secret name");
+  rm->callback([o, rc] { *rc = RunRm(*o); });
+
+  auto* list = cmd->add_subcommand("list", "Every key's effective value");
+  common(list);
+  list->add_flag("--defaults", o->defaults, "Also the profile defaults and where each value comes from");
+  list->add_flag("--show-secrets", o->show_secrets, "Decrypt secrets (asks for the passphrase)");
+  list->callback([o, rc] { *rc = RunList(*o); });
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,90 @@
+// Secret values in stack.yaml, encrypted so the file can live in git:
+//
+//   encryption: {salt: <base64, 16 bytes>, iterations: 600000, check: "v1:..."}
+//   app:
+//     secrets:
+//       SENTRY_DSN: {secure: "v1:..."}
+//
+// 1. The key: PBKDF2-HMAC-SHA256(passphrase, per-stack salt, iterations) -> 32 bytes.
+//    600,000 iterations is OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+//    (cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html).
+// 2. A value: AES-256-GCM with a random 96-bit nonce, written as
+//    "v1:" + base64(nonce || ciphertext || 16-byte tag). The additional authenticated
+//    data is the value's key path ("app.secrets.SENTRY_DSN"), so a ciphertext copied
+//    under another name fails to decrypt.
+// 3. `check` encrypts a fixed text under the key path "encryption.check"; decrypting
+//    it tells a wrong passphrase apart from a tampered value.
+// The passphrase comes from BLUEPRINT_CONFIG_PASSPHRASE or a no-echo prompt on
+// /dev/tty, and is never written anywhere.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/stack_config.h"
+
+namespace bp {
+
+inline constexpr int kDefaultKdfIterations = 600000;  // OWASP 2023, see above
+inline constexpr const char* kPassphraseEnv = "BLUEPRINT_CONFIG_PASSPHRASE";
+
+// A derived key; the bytes are wiped when it goes away.
+class SecretKey {
+ public:
+  SecretKey() = default;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  ~SecretKey();
+
+  bool valid() const { return valid_; }
+  const unsigned char* bytes() const { return bytes_; }
+
+ private:
+  friend bool DeriveSecretKey(const std::string&, const std::string&, int, SecretKey*, std::string*);
+  unsigned char bytes_[32] = {};
+  bool valid_ = false;
+};
+
+// A fresh random salt (16 bytes), base64.
+std::string NewSalt();
+
+// PBKDF2-HMAC-SHA256. `salt_b64` is the stack's encryption.salt.
+bool DeriveSecretKey(const std::string& passphrase, const std::string& salt_b64, int iterations,
+                     SecretKey* key, std::string* err);
+
+// "v1:..." for `plaintext` bound to `key_path` ("app.secrets.NAME").
+std::string EncryptSecret(const SecretKey& key, const std::string& key_path, const std::string& plaintext);
+
+// Fails (with a message naming `key_path`) when the value is malformed, was made
+// with another key, under another key path, or was altered.
+bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std::string& value,
+                   std::string* plaintext, std::string* err);
+
+// The passphrase check value stored as encryption.check, and its test.
+std::string MakePassphraseCheck(const SecretKey& key);
+bool VerifyPassphraseCheck(const SecretKey& key, const std::string& check);
+
+// Reads the passphrase: the environment variable when set, otherwise a prompt on
+// /dev/tty with echo off (asked twice when `confirm`). False with a message when
+// neither is available or the two entries differ.
+bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err);
+
+// Reads one line from /dev/tty with echo off (for secret values typed by hand).
+bool PromptHidden(const std::string& prompt, std::string* value, std::string* err);
+
+// Derives the stack's key from `passphrase` and checks it against encryption.check.
+// Errors: no encryption section, or a wrong passphrase (said in those words).
+bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, std::string* err);
+
+// Every app.secrets {secure} value of `c` in clear text, sorted by name (for `config
+// get --show-secrets` and for deploy, which passes them as NoEcho parameters). Fails
+// on a wrong passphrase or an altered value; nothing is returned then.
+bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
+                       std::vector<std::pair<std::string, std::string>>* out, std::string* err);
+
+// Overwrites a string's bytes before it is released.
+void WipeString(std::string* s);
+
+}  // namespace bp

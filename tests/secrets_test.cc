@@ -1,0 +1,96 @@
+// Secret encryption (config/secrets.h): round trip, and every way a value must fail.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "config/secrets.h"
+
+namespace bp {
+namespace {
+
+// A low count keeps the unit tests fast; the CLI always uses kDefaultKdfIterations.
+constexpr int kFastIterations = 1000;
+
+SecretKey Key(const std::string& pass, const std::string& salt, int iterations = kFastIterations) {
+  SecretKey k;
+  std::string err;
+  EXPECT_TRUE(DeriveSecretKey(pass, salt, iterations, &k, &err)) << err;
+  return k;
+}
+
+TEST(Secrets, RoundTrip) {
+  std::string salt = NewSalt();
+  SecretKey k = Key("correct horse", salt);
+  for (std::string text : {std::string("x"), std::string("postgres://u:p@h/db?x=1"), std::string(5000, 'z'),
+                           std::string("\0bin\xff", 5)}) {
+    std::string v = EncryptSecret(k, "app.secrets.A", text), out, err;
+    ASSERT_EQ(v.rfind("v1:", 0), 0u);
+    if (text.size() > 8) {
+      EXPECT_EQ(v.find(text), std::string::npos);
+    }
+    ASSERT_TRUE(DecryptSecret(k, "app.secrets.A", v, &out, &err)) << err;
+    EXPECT_EQ(out, text);
+  }
+}
+
+TEST(Secrets, FreshNonceEveryTime) {
+  SecretKey k = Key("p", NewSalt());
+  EXPECT_NE(EncryptSecret(k, "app.secrets.A", "same"), EncryptSecret(k, "app.secrets.A", "same"));
+}
+
+TEST(Secrets, WrongPassphraseRejected) {
+  std::string salt = NewSalt();
+  std::string v = EncryptSecret(Key("right", salt), "app.secrets.A", "value"), out, err;
+  SecretKey wrong = Key("wrong", salt);
+  EXPECT_FALSE(DecryptSecret(wrong, "app.secrets.A", v, &out, &err));
+  EXPECT_NE(err.find("cannot decrypt"), std::string::npos);
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(VerifyPassphraseCheck(wrong, MakePassphraseCheck(Key("right", salt))));
+  EXPECT_TRUE(VerifyPassphraseCheck(Key("right", salt), MakePassphraseCheck(Key("right", salt))));
+}
+
+TEST(Secrets, OtherSaltRejected) {
+  std::string v = EncryptSecret(Key("p", NewSalt()), "app.secrets.A", "value"), out, err;
+  EXPECT_FALSE(DecryptSecret(Key("p", NewSalt()), "app.secrets.A", v, &out, &err));
+}
+
+TEST(Secrets, TamperedValueRejected) {
+  SecretKey k = Key("p", NewSalt());
+  std::string v = EncryptSecret(k, "app.secrets.A", "value of some length"), out, err;
+  for (size_t i = 3; i < v.size() - 2; ++i) {  // every base64 character but the padding
+    std::string t = v;
+    t[i] = t[i] == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", t, &out, &err)) << "position " << i;
+  }
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", v.substr(0, v.size() - 4), &out, &err));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:", &out, &err));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v2:" + v.substr(3), &out, &err));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:not base64!", &out, &err));
+}
+
+TEST(Secrets, ValueBoundToItsName) {
+  SecretKey k = Key("p", NewSalt());
+  std::string v = EncryptSecret(k, "app.secrets.A", "value"), out, err;
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.B", v, &out, &err));
+  EXPECT_NE(err.find("app.secrets.B"), std::string::npos);
+}
+
+TEST(Secrets, BadSaltAndEmptyPassphraseRefused) {
+  SecretKey k;
+  std::string err;
+  EXPECT_FALSE(DeriveSecretKey("p", "c2hvcnQ=", 1000, &k, &err));  // 5 bytes
+  EXPECT_FALSE(DeriveSecretKey("", NewSalt(), 1000, &k, &err));
+  EXPECT_FALSE(k.valid());
+}
+
+// The figure the report quotes: one derivation at the production iteration count.
+TEST(Secrets, ProductionDerivationTime) {
+  auto t0 = std::chrono::steady_clock::now();
+  SecretKey k = Key("a passphrase", NewSalt(), kDefaultKdfIterations);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_TRUE(k.valid());
+  std::printf("PBKDF2-HMAC-SHA256, %d iterations: %lld ms\n", kDefaultKdfIterations, static_cast<long long>(ms));
+}
+
+}  // namespace
+}  // namespace bp
