@@ -2,106 +2,134 @@
 // edits, and secrets that decrypt only with the right passphrase.
 #include <gtest/gtest.h>
 
-#include "cli_helpers.h"
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
-namespace bp {
+#include "test_util.h"
+
+namespace bp::testing {
 namespace {
 
-using testing::RunResult;
-using testing::Scratch;
-using testing::Slurp;
-using testing::Spit;
+namespace fs = std::filesystem;
 
-const std::string kPass = "BLUEPRINT_CONFIG_PASSPHRASE=correct-horse-battery";
+constexpr const char* kPassphrase = "correct-horse-battery";
 
-TEST(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
-  Scratch s;
-  std::string before = Slurp(s.Env("dev"));
-  RunResult r = s.Run("config set --stack dev network.az_count 3");
-  ASSERT_EQ(r.status, 0) << r.err;
-  std::string after = Slurp(s.Env("dev"));
+// A scratch copy of the bundled environments.
+class ConfigCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::copy(SourceDir() + "/environments", dir_.path() + "/environments", fs::copy_options::recursive);
+    setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
+  }
+  std::string Env(const std::string& env) const { return dir_.path() + "/environments/" + env + "/stack.yaml"; }
+  std::string Read(const std::string& env) const { return ReadFileOrDie(Env(env)); }
+  void Replace(const std::string& env, const std::string& text) const {
+    std::ofstream(Env(env), std::ios::binary | std::ios::trunc) << text;
+  }
+  CommandResult Config(std::vector<std::string> args, const std::string& input = "") const {
+    args.insert(args.begin(), "config");
+    return RunBlueprint(args, dir_.path(), input);
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
+  std::string before = Read("dev");
+  CommandResult r = Config({"set", "--stack", "dev", "network.az_count", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string after = Read("dev");
   EXPECT_EQ(after.substr(0, after.find("profile:")), before.substr(0, before.find("profile:")));  // header comment
   EXPECT_NE(after.find("  az_count: 3\n"), std::string::npos);
-  r = s.Run("config get --stack dev network.az_count");
-  EXPECT_EQ(r.status, 0);
+  r = Config({"get", "--stack", "dev", "network.az_count"});
+  EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "3\n");
-  r = s.Run("config get --stack dev database.log_statement");  // a profile default
+  r = Config({"get", "--stack", "dev", "database.log_statement"});  // a profile default
   EXPECT_EQ(r.out, "all\n");
 }
 
-TEST(ConfigCli, InvalidSetRefusedAndNothingWritten) {
-  Scratch s;
-  std::string before = Slurp(s.Env("prod"));
-  for (const char* args : {"config set --stack prod network.az_count 9", "config set --stack prod features.waf false",
-                           "config set --stack prod app.name Bad_Name", "config rm --stack prod app.name",
-                           "config set --stack prod nosuch.key 1", "config set --stack prod app.secrets.X plain"}) {
-    RunResult r = s.Run(args);
-    EXPECT_EQ(r.status, 2) << args;
-    EXPECT_EQ(Slurp(s.Env("prod")), before) << args;
+TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
+  std::string before = Read("prod");
+  const std::vector<std::vector<std::string>> edits = {
+      {"set", "--stack", "prod", "network.az_count", "9"},
+      {"set", "--stack", "prod", "features.waf", "false"},
+      {"set", "--stack", "prod", "app.name", "Bad_Name"},
+      {"rm", "--stack", "prod", "app.name"},
+      {"set", "--stack", "prod", "nosuch.key", "1"},
+      {"set", "--stack", "prod", "app.secrets.X", "plain"},
+      {"set", "--stack", "prod", "encryption.iterations", "1000"},
+  };
+  for (const auto& e : edits) {
+    CommandResult r = Config(e);
+    EXPECT_EQ(r.exit_code, 2) << e[3];
+    EXPECT_EQ(Read("prod"), before) << e[3];
   }
-  EXPECT_NE(s.Run("config set --stack prod features.waf false").err.find("guards"), std::string::npos);
+  EXPECT_NE(Config({"set", "--stack", "prod", "features.waf", "false"}).err.find("guards"), std::string::npos);
 }
 
-TEST(ConfigCli, ListShowsSources) {
-  Scratch s;
-  RunResult r = s.Run("config list --stack prod --defaults");
-  ASSERT_EQ(r.status, 0) << r.err;
+TEST_F(ConfigCli, ListShowsSources) {
+  CommandResult r = Config({"list", "--stack", "prod", "--defaults"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("database.multi_az"), std::string::npos);
   EXPECT_NE(r.out.find("profile prod"), std::string::npos);
   EXPECT_NE(r.out.find("stack.yaml:4"), std::string::npos);  // region
 }
 
-TEST(ConfigCli, SecretRoundTripAndRejections) {
-  Scratch s;
+TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   const std::string value = "postgres://sentry:hunter2@example/42";
-  RunResult r = s.Run("config set --stack dev --secret SENTRY_DSN", kPass, value + "\n");
-  ASSERT_EQ(r.status, 0) << r.err;
-  std::string file = Slurp(s.Env("dev"));
+  CommandResult r = Config({"set", "--stack", "dev", "--secret", "SENTRY_DSN"}, value + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string file = Read("dev");
   EXPECT_EQ(file.find("hunter2"), std::string::npos);
   EXPECT_NE(file.find("SENTRY_DSN: {secure: \"v1:"), std::string::npos);
   EXPECT_NE(file.find("encryption:\n  salt: "), std::string::npos);
 
-  r = s.Run("config get --stack dev app.secrets.SENTRY_DSN");
-  EXPECT_EQ(r.status, 0);
+  r = Config({"get", "--stack", "dev", "app.secrets.SENTRY_DSN"});
+  EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "[secret]\n");
-  r = s.Run("config get --stack dev --show-secrets app.secrets.SENTRY_DSN", kPass);
-  EXPECT_EQ(r.status, 0) << r.err;
+  r = Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.SENTRY_DSN"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, value + "\n");
 
-  // A second secret needs the same passphrase.
-  r = s.Run("config set --stack dev --secret API_KEY", "BLUEPRINT_CONFIG_PASSPHRASE=wrong", "abc\n");
-  EXPECT_EQ(r.status, 2);
+  // Another passphrase is refused, for reading and for adding a second secret.
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", "wrong", 1);
+  r = Config({"set", "--stack", "dev", "--secret", "API_KEY"}, "abc\n");
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("wrong passphrase"), std::string::npos) << r.err;
-  EXPECT_EQ(Slurp(s.Env("dev")), file);
-
-  r = s.Run("config get --stack dev --show-secrets app.secrets.SENTRY_DSN", "BLUEPRINT_CONFIG_PASSPHRASE=wrong");
-  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(Read("dev"), file);
+  r = Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.SENTRY_DSN"});
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("wrong passphrase"), std::string::npos);
   EXPECT_EQ(r.out, "");
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
 
   // Tampered ciphertext: one character changed.
   size_t at = file.find("{secure: \"v1:") + 20;
   std::string tampered = file;
   tampered[at] = tampered[at] == 'A' ? 'B' : 'A';
-  Spit(s.Env("dev"), tampered);
-  r = s.Run("config list --stack dev --show-secrets", kPass);
-  EXPECT_EQ(r.status, 2);
+  Replace("dev", tampered);
+  r = Config({"list", "--stack", "dev", "--show-secrets"});
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot decrypt"), std::string::npos) << r.err;
   EXPECT_EQ(r.out, "");
 
   // A value moved under another name does not decrypt either.
   std::string swapped = file;
   swapped.replace(swapped.find("SENTRY_DSN:"), 11, "OTHER_NAME:");
-  Spit(s.Env("dev"), swapped);
-  r = s.Run("config get --stack dev --show-secrets app.secrets.OTHER_NAME", kPass);
-  EXPECT_EQ(r.status, 2);
+  Replace("dev", swapped);
+  r = Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.OTHER_NAME"});
+  EXPECT_EQ(r.exit_code, 2);
 }
 
-TEST(ConfigCli, NoPassphraseNoTerminal) {
-  Scratch s;
-  RunResult r = s.Run("config set --stack dev --secret X", "-u BLUEPRINT_CONFIG_PASSPHRASE setsid -w", "v\n");
-  EXPECT_EQ(r.status, 2);
+TEST_F(ConfigCli, NoPassphraseAndNoTerminalIsAnError) {
+  unsetenv("BLUEPRINT_CONFIG_PASSPHRASE");
+  // setsid: no controlling terminal, so no prompt is possible.
+  std::string cmd = "cd '" + dir_.path() + "' && setsid -w '" BLUEPRINT_BINARY
+                    "' config set --stack dev --secret X v </dev/null >/dev/null 2>&1";
+  int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
 }
 
 }  // namespace
-}  // namespace bp
+}  // namespace bp::testing
