@@ -120,6 +120,18 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not an arm64 (Graviton) EC2 instance type such as t4g.nano; the NAT "
                "instance runs an arm64 image";
       return "";
+    case FieldCheck::kBackupWindow: {
+      if (!Matches(v, "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]"))
+        return "'" + v + "' is not a backup window such as 02:00-02:30 (hh24:mi-hh24:mi, UTC)";
+      int from = std::stoi(v.substr(0, 2)) * 60 + std::stoi(v.substr(3, 2));
+      int to = std::stoi(v.substr(6, 2)) * 60 + std::stoi(v.substr(9, 2));
+      if ((to - from + 1440) % 1440 < 30) return "the backup window " + v + " is shorter than the 30 minutes RDS requires";
+      return "";
+    }
+    case FieldCheck::kMaintenanceWindow:
+      if (!Matches(v, "(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]"))
+        return "'" + v + "' is not a maintenance window such as sun:03:00-sun:03:30 (ddd:hh24:mi-ddd:hh24:mi, UTC)";
+      return "";
     case FieldCheck::kSalt:
       if (v.size() < 24 || !Matches(v, "[A-Za-z0-9+/]+={0,2}") || v.size() % 4 != 0)
         return "'" + v + "' is not a base64 salt of 16 or more bytes; `blueprint config set --secret` writes it";

@@ -428,6 +428,23 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("database.max_allocated_storage"), "database.max_allocated_storage",
              std::to_string(c.database.max_allocated_storage_gb) + " GiB is below allocated_storage (" +
                  std::to_string(c.database.allocated_storage_gb) + " GiB)");
+  // The daily backup window must not overlap the weekly maintenance window. Src: aws-facts 3.1
+  // (SCHEMA:aws-rds-dbinstance PreferredBackupWindow).
+  {
+    auto minute = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };
+    const std::string& b = c.database.backup_window;
+    const std::string& w = c.database.maintenance_window;  // ddd:hh:mm-ddd:hh:mm
+    int b0 = minute(b.substr(0, 5)), b1 = minute(b.substr(6, 5));
+    int m0 = minute(w.substr(4, 5)), m1 = minute(w.substr(14, 5));
+    auto inside = [](int t, int from, int to) { return from <= to ? (t >= from && t < to) : (t >= from || t < to); };
+    bool overlap = false;
+    for (int t = 0; t < 1440 && !overlap; ++t) overlap = inside(t, b0, b1) && inside(t, m0, m1);
+    if (overlap) {
+      std::string key = c.IsSetInFile("database.backup_window") ? "database.backup_window" : "database.maintenance_window";
+      d->Error(c.LocationOf(key), key,
+               "the backup window " + b + " overlaps the maintenance window " + w + "; RDS refuses that");
+    }
+  }
   if (c.database.performance_insights && c.database.instance_class.rfind("db.t", 0) == 0 &&
       (c.database.instance_class.find(".micro") != std::string::npos))
     d->Error(c.LocationOf("database.performance_insights"), "database.performance_insights",
@@ -598,6 +615,8 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   c.database.performance_insights = m.Bool("database.performance_insights");
   c.database.monitoring_interval_seconds = std::stoi(m.Str("database.monitoring_interval"));
   c.database.max_connections = m.Int("database.max_connections");
+  c.database.backup_window = m.Str("database.backup_window");
+  c.database.maintenance_window = m.Str("database.maintenance_window");
   c.database.log_statement = m.Str("database.log_statement");
   c.database.log_min_duration_ms = m.Int("database.log_min_duration_ms");
   c.registry = {m.Int("registry.untagged_expiry_days"), m.Int("registry.keep_tagged"),

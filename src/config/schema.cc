@@ -68,6 +68,9 @@ std::vector<FieldSpec> BuildSchema() {
       {"database.monitoring_interval", T::kEnum, "Enhanced monitoring interval in seconds (0 = off).", {"0", "0", "60"}, {"0", "1", "5", "10", "15", "30", "60"}},
       {"database.max_connections", T::kInt, "PostgreSQL max_connections.", {"50", "100", "200"}, {}, 10, 5000},
       {"database.log_statement", T::kEnum, "Statements logged: all in dev, none in prod.", {"all", "ddl", "none"}, {"none", "ddl", "mod", "all"}},
+      // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance PreferredBackupWindow, PreferredMaintenanceWindow).
+      {"database.backup_window", T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
+      {"database.maintenance_window", T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
       {"database.log_min_duration_ms", T::kInt, "Log statements slower than this (ms; -1 = off).", All("1000"), {}, -1, 3600000},
 
       {"registry.untagged_expiry_days", T::kInt, "Days before untagged images expire.", {"7", "14", "30"}, {}, 1, 3650},

@@ -41,6 +41,8 @@ enum class FieldCheck {
   kDbClass,
   kEngineVersion,
   kInstanceType,
+  kBackupWindow,       // hh24:mi-hh24:mi (UTC)
+  kMaintenanceWindow,  // ddd:hh24:mi-ddd:hh24:mi (UTC)
   kSalt,         // base64 of 16 or more bytes
   kSecureValue,  // "v1:<base64>" written by `config set --secret`
 };

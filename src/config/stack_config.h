@@ -80,6 +80,8 @@ struct DatabaseConfig {
   bool performance_insights = false;
   int monitoring_interval_seconds = 0;
   int max_connections = 0;
+  std::string backup_window;       // hh24:mi-hh24:mi UTC
+  std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
   int log_min_duration_ms = 0;
 };

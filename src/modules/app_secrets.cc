@@ -1,0 +1,83 @@
+#include "modules/app_secrets.h"
+
+#include <set>
+
+#include "util/strings.h"
+
+namespace bp {
+
+using cfn::Json;
+using cfn::Ref;
+
+namespace {
+
+// Logical IDs drop the '_' of environment variable names, so two names can meet
+// (A_B and AB); the later one, in name order, gets a stable hash suffix.
+std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<AppSecret>& secrets) {
+  std::vector<std::pair<std::string, std::string>> ids;
+  std::set<std::string> used;
+  for (const auto& s : secrets) {
+    if (s.secure_value.empty()) continue;
+    std::string id = cfn::LogicalId({"app", "secret", s.name});
+    if (!used.insert(id).second) {
+      id = cfn::LogicalId({"app", "secret", s.name, StableHashHex(s.name, 8)});
+      used.insert(id);
+    }
+    ids.emplace_back(s.name, id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets) {
+  auto ids = ResourceIds(secrets);
+  for (auto& [name, id] : ids) id += "Value";
+  return ids;
+}
+
+AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& args, cfn::Template* t) {
+  AppSecretsOutputs out;
+  out.parameters = AppSecretParameters(args.secrets);
+  auto ids = ResourceIds(args.secrets);
+  Json secret_arns = Json::array(), parameter_arns = Json::array();
+  size_t i = 0;
+  for (const auto& s : args.secrets) {
+    if (!s.arn.empty()) {
+      out.app_secrets.emplace_back(s.name, s.arn);
+      (s.arn.find(":ssm:") != std::string::npos ? parameter_arns : secret_arns).push_back(s.arn);
+      continue;
+    }
+    const std::string& id = ids[i].second;
+    const std::string& param = out.parameters[i].second;
+    ++i;
+    cfn::Parameter p;
+    p.description = "Value of the app secret " + s.name + " (decrypted from stack.yaml at deploy time)";
+    p.no_echo = true;  // masked in the console and API. Src: aws-facts 12 (parameters-section-structure).
+    t->AddParameter(param, p);
+    // No Name: Secrets Manager names are create-only (aws-facts 2); CloudFormation
+    // generates one. Encrypted with the aws/secretsmanager key, so the instance role
+    // needs no kms:Decrypt (aws-facts 1.3).
+    t->AddResource(id, "AWS::SecretsManager::Secret",
+                   Json{{"Description", "App secret " + s.name + " of " + ctx.name_prefix},
+                        {"SecretString", Ref(param)},
+                        {"Tags", ctx.Tags()}});
+    out.app_secrets.emplace_back(s.name, Ref(id));  // Ref = the secret's ARN
+    secret_arns.push_back(Ref(id));
+  }
+  // Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html): the instance role
+  // reads every secret and parameter named in RuntimeEnvironmentSecrets.
+  if (!secret_arns.empty())
+    out.app_policy_statements.push_back(Json{{"Sid", "ReadAppSecrets"},
+                                             {"Effect", "Allow"},
+                                             {"Action", "secretsmanager:GetSecretValue"},
+                                             {"Resource", secret_arns}});
+  if (!parameter_arns.empty())
+    out.app_policy_statements.push_back(Json{{"Sid", "ReadAppParameters"},
+                                             {"Effect", "Allow"},
+                                             {"Action", "ssm:GetParameters"},
+                                             {"Resource", parameter_arns}});
+  return out;
+}
+
+}  // namespace bp

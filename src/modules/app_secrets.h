@@ -1,0 +1,38 @@
+// App secrets module: the app.secrets of the config, as the running app receives them.
+//
+// - {secure} values become AWS::SecretsManager::Secret resources whose SecretString is
+//   a NoEcho template parameter: the value is passed at deploy time (decrypted from
+//   stack.yaml) and is never in the template.
+// - {arn} values (an existing Secrets Manager secret or SSM parameter) are used as is.
+// Both reach the app as App Runner runtime environment secrets, and the instance role
+// may read exactly those secrets and parameters.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cfn/template.h"
+#include "config/stack_config.h"
+#include "modules/common.h"
+
+namespace bp {
+
+struct AppSecretsArgs {
+  std::vector<AppSecret> secrets;  // sorted by name
+};
+
+struct AppSecretsOutputs {
+  // Environment variable NAME -> secret or parameter ARN.
+  std::vector<std::pair<std::string, cfn::Json>> app_secrets;
+  std::vector<cfn::Json> app_policy_statements;
+  // Secret NAME -> the NoEcho parameter the deploy step must fill with its value.
+  std::vector<std::pair<std::string, std::string>> parameters;
+};
+
+AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& args, cfn::Template* t);
+
+// The NoEcho parameter of each {secure} secret (NAME -> parameter name), in the
+// order AddAppSecrets declares them; deploy uses it to pass the decrypted values.
+std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets);
+
+}  // namespace bp

@@ -1,0 +1,169 @@
+#include "modules/database.h"
+
+namespace bp {
+
+using cfn::GetAtt;
+using cfn::Json;
+using cfn::Ref;
+
+namespace {
+
+constexpr const char* kInstance = "Db";
+constexpr const char* kSecurityGroup = "DbSecurityGroup";
+
+// Src: aws-facts 3.3 (DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html): the
+// RDS-managed secret holds JSON keys "username" and "password".
+// App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (aws-facts 1.3,
+// DOC:apprunner/latest/dg/env-variable.html).
+Json SecretKey(const std::string& json_key) {
+  return cfn::Sub(std::string("${") + kInstance + ".MasterUserSecret.SecretArn}:" + json_key + "::");
+}
+
+}  // namespace
+
+std::vector<DbParameter> DatabaseParameters(const DatabaseArgs& a) {
+  // Static or dynamic: aws-facts 3.4 (DOC:AmazonRDS/latest/UserGuide/
+  // Appendix.PostgreSQL.CommonDBATasks.Parameters.html). Values are strings in the
+  // template (SCHEMA:aws-rds-dbparametergroup Parameters is a map of strings).
+  return {
+      {"shared_preload_libraries", "pg_stat_statements", true},
+      {"max_connections", std::to_string(a.max_connections), true},
+      {"log_min_duration_statement", std::to_string(a.log_min_duration_ms), false},
+      {"log_statement", a.log_statement, false},
+      // Clients must use TLS (sslmode=require or stricter). Already RDS's default on
+      // PostgreSQL 15+, written down so a changed default cannot turn it off.
+      {"rds.force_ssl", "1", false},
+  };
+}
+
+DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn::Template* t) {
+  DatabaseOutputs out;
+  out.instance_id = kInstance;
+
+  // Src: aws-facts 3.4 (SCHEMA:aws-rds-dbsubnetgroup): subnets in two AZs or more. No
+  // name: names are create-only and would block a replacement.
+  Json subnets = Json::array();
+  for (const auto& s : a.private_subnet_ids) subnets.push_back(s);
+  t->AddResource("DbSubnetGroup", "AWS::RDS::DBSubnetGroup",
+                 Json{{"DBSubnetGroupDescription", "Private subnets of the " + ctx.name_prefix + " database"},
+                      {"SubnetIds", subnets},
+                      {"Tags", ctx.Tags()}});
+
+  // No inline ingress and no CIDR anywhere: the one rule below admits the app's
+  // security group. The egress rule is the usual "no egress" placeholder (a rule
+  // that matches nothing: ICMP type 252 code 86 to 255.255.255.255/32), since the
+  // database opens no connections. Src: CDK:aws-cdk-lib/aws-ec2/lib/security-group.ts
+  // (allowAllOutbound: false).
+  t->AddResource(kSecurityGroup, "AWS::EC2::SecurityGroup",
+                 Json{{"GroupDescription", "PostgreSQL of " + ctx.name_prefix + ": app only"},
+                      {"VpcId", a.vpc_id},
+                      {"SecurityGroupEgress", Json::array({Json{{"IpProtocol", "icmp"},
+                                                                {"FromPort", 252},
+                                                                {"ToPort", 86},
+                                                                {"CidrIp", "255.255.255.255/32"},
+                                                                {"Description", "No outbound traffic"}}})},
+                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-db")}});
+  out.security_group_id = GetAtt(kSecurityGroup, "GroupId");
+  // A standalone rule, so the app's and the database's groups can reference each
+  // other without a cycle. Src: aws-facts 1.4 (DOC:apprunner/latest/dg/network-vpc.html).
+  t->AddResource("DbIngressFromApp", "AWS::EC2::SecurityGroupIngress",
+                 Json{{"GroupId", out.security_group_id},
+                      {"IpProtocol", "tcp"},
+                      {"FromPort", kPostgresPort},
+                      {"ToPort", kPostgresPort},
+                      {"SourceSecurityGroupId", a.client_security_group_id},
+                      {"Description", "PostgreSQL from the App Runner VPC connector"}});
+
+  // Family = engine + major version; Family and Description are create-only, so no
+  // fixed name (a major upgrade needs a new group). Src: aws-facts 3.4.
+  Json params = Json::object();
+  for (const auto& p : DatabaseParameters(a)) params[p.name] = p.value;
+  t->AddResource("DbParameterGroup", "AWS::RDS::DBParameterGroup",
+                 Json{{"Family", "postgres17"},
+                      {"Description", "PostgreSQL 17 parameters of " + ctx.name_prefix},
+                      {"Parameters", params},
+                      {"Tags", ctx.Tags()}});
+
+  if (a.monitoring_interval_seconds > 0) {
+    // Src: aws-facts 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
+    t->AddResource("DbMonitoringRole", "AWS::IAM::Role",
+                   Json{{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
+                        {"AssumeRolePolicyDocument",
+                         Json{{"Version", "2012-10-17"},
+                              {"Statement", Json::array({Json{{"Effect", "Allow"},
+                                                              {"Principal", Json{{"Service", "monitoring.rds.amazonaws.com"}}},
+                                                              {"Action", "sts:AssumeRole"}}})}}},
+                        {"ManagedPolicyArns",
+                         Json::array({cfn::Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")})},
+                        {"Tags", ctx.Tags()}});
+  }
+
+  // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
+  // name would make every replacing change fail instead of snapshotting the old
+  // instance; CloudFormation derives one from the stack name.
+  Json db{{"Engine", "postgres"},
+          {"EngineVersion", a.engine_version},
+          {"DBInstanceClass", a.instance_class},
+          {"AllocatedStorage", std::to_string(a.allocated_storage_gb)},  // a string in the schema
+          {"MaxAllocatedStorage", a.max_allocated_storage_gb},
+          // gp3 under 400 GiB has fixed IOPS/throughput: Iops and StorageThroughput stay unset (aws-facts 3.1).
+          {"StorageType", "gp3"},
+          {"StorageEncrypted", true},
+          {"DBName", a.db_name},
+          {"MasterUsername", a.username},
+          {"ManageMasterUserPassword", true},
+          {"Port", std::to_string(kPostgresPort)},
+          {"MultiAZ", a.multi_az},
+          {"PubliclyAccessible", false},
+          {"DBSubnetGroupName", Ref("DbSubnetGroup")},
+          {"VPCSecurityGroups", Json::array({out.security_group_id})},
+          {"DBParameterGroupName", Ref("DbParameterGroup")},
+          {"BackupRetentionPeriod", a.backup_retention_days},
+          {"PreferredBackupWindow", a.backup_window},
+          {"PreferredMaintenanceWindow", a.maintenance_window},
+          {"CopyTagsToSnapshot", true},
+          {"DeletionProtection", a.deletion_protection},
+          {"EnableCloudwatchLogsExports", Json::array({"postgresql", "upgrade"})},
+          {"AutoMinorVersionUpgrade", true},
+          {"EnablePerformanceInsights", a.performance_insights}};
+  if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (aws-facts 3.1)
+  db["MonitoringInterval"] = a.monitoring_interval_seconds;
+  if (a.monitoring_interval_seconds > 0) db["MonitoringRoleArn"] = GetAtt("DbMonitoringRole", "Arn");
+  db["Tags"] = ctx.TagsWithName(ctx.name_prefix);
+  cfn::Resource& instance = t->AddResource(kInstance, "AWS::RDS::DBInstance", db);
+  // Snapshot is the default for an instance, but set explicitly: on stack deletion, on
+  // removal from the template and on replacement CloudFormation first takes a final
+  // snapshot. Src: aws-facts 3.2 (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+  if (a.engine_version.find('.') == std::string::npos) {
+    // A major version alone ("17") makes RDS pick its default minor, and with
+    // AutoMinorVersionUpgrade the template never pins a minor RDS later retires
+    // (aws-facts 3.1; CDK:aws-cdk-lib/aws-rds/lib/instance-engine.ts PostgresEngineVersion.VER_17
+    // is "17"). cfn-lint 1.x lists the bare "17" as deprecated (W3691) because RDS's
+    // engine-version catalogue only names minors; silence that one check, here only.
+    instance.metadata = Json{{"cfn-lint", Json{{"config", Json{{"ignore_checks", Json::array({"W3691"})}}}}}};
+  }
+  instance.deletion_policy = "Snapshot";
+  instance.update_replace_policy = "Snapshot";
+
+  out.endpoint_address = GetAtt(kInstance, "Endpoint.Address");
+  out.endpoint_port = GetAtt(kInstance, "Endpoint.Port");
+  out.master_secret_arn = GetAtt(kInstance, "MasterUserSecret.SecretArn");
+
+  out.app_env = {{"DB_HOST", out.endpoint_address}, {"DB_NAME", a.db_name}, {"DB_PORT", out.endpoint_port}};
+  out.app_secrets = {{"DB_PASSWORD", SecretKey("password")}, {"DB_USERNAME", SecretKey("username")}};
+  // The secret is encrypted with the aws/secretsmanager key (no MasterUserSecret.KmsKeyId),
+  // so no kms:Decrypt is needed. Src: aws-facts 1.3, 3.3.
+  out.app_policy_statements = {Json{{"Sid", "ReadDatabaseMasterSecret"},
+                                    {"Effect", "Allow"},
+                                    {"Action", "secretsmanager:GetSecretValue"},
+                                    {"Resource", out.master_secret_arn}}};
+
+  t->AddOutput("DbEndpointAddress", {out.endpoint_address, "PostgreSQL host name", "", ""});
+  t->AddOutput("DbEndpointPort", {out.endpoint_port, "PostgreSQL port", "", ""});
+  t->AddOutput("DbSecurityGroupId", {out.security_group_id, "Security group of the database", "", ""});
+  t->AddOutput("DbMasterSecretArn",
+               {out.master_secret_arn, "ARN of the RDS-managed master user secret (the value stays in Secrets Manager)", "", ""});
+  return out;
+}
+
+}  // namespace bp

@@ -1,0 +1,170 @@
+// Database and app-secrets modules, asserted on the template they produce.
+#include <gtest/gtest.h>
+
+#include "modules/app_secrets.h"
+#include "modules/database.h"
+#include "modules/networking.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+
+ModuleContext Ctx() { return {"orders-api-test", {{"Project", "orders-api"}}}; }
+
+// Networking plus a stand-in for the App Runner connector's security group.
+cfn::Template BaseTemplate() {
+  cfn::Template t;
+  AddNetworking(Ctx(), NetworkArgs{"10.0.0.0/24", 2}, &t);
+  t.AddResource("ClientSg", "AWS::EC2::SecurityGroup", Json{{"GroupDescription", "client"}, {"VpcId", cfn::Ref("Vpc")}});
+  return t;
+}
+
+DatabaseArgs Args(bool prod) {
+  DatabaseArgs a;
+  a.vpc_id = cfn::Ref("Vpc");
+  a.private_subnet_ids = {cfn::Ref("PrivateSubnet1"), cfn::Ref("PrivateSubnet2")};
+  a.client_security_group_id = cfn::GetAtt("ClientSg", "GroupId");
+  a.multi_az = prod;
+  a.deletion_protection = prod;
+  a.backup_retention_days = prod ? 14 : 1;
+  a.performance_insights = prod;
+  a.monitoring_interval_seconds = prod ? 60 : 0;
+  a.instance_class = prod ? "db.t4g.small" : "db.t4g.micro";
+  a.log_statement = prod ? "none" : "all";
+  return a;
+}
+
+Json Synth(bool prod) {
+  cfn::Template t = BaseTemplate();
+  AddDatabase(Ctx(), Args(prod), &t);
+  Diagnostics d;
+  cfn::CheckReferences("test", t, &d);
+  EXPECT_FALSE(d.HasErrors()) << d.FormatAll();
+  return t.ToJson();
+}
+
+TEST(Database, OnlyIngressIsTheConnectorOn5432) {
+  Json doc = Synth(true);
+  const Json& res = doc["Resources"];
+  int ingress_rules = 0;
+  for (const auto& [id, r] : res.items()) {
+    std::string dumped = r.dump();
+    if (r["Type"] == "AWS::EC2::SecurityGroupIngress") {
+      ++ingress_rules;
+      EXPECT_EQ(r["Properties"]["GroupId"], cfn::GetAtt("DbSecurityGroup", "GroupId"));
+      EXPECT_EQ(r["Properties"]["SourceSecurityGroupId"], cfn::GetAtt("ClientSg", "GroupId"));
+      EXPECT_EQ(r["Properties"]["FromPort"], 5432);
+      EXPECT_EQ(r["Properties"]["ToPort"], 5432);
+      EXPECT_EQ(r["Properties"]["IpProtocol"], "tcp");
+      EXPECT_FALSE(r["Properties"].contains("CidrIp"));
+      EXPECT_FALSE(r["Properties"].contains("CidrIpv6"));
+    }
+  }
+  EXPECT_EQ(ingress_rules, 1);
+  const Json& sg = res["DbSecurityGroup"]["Properties"];
+  EXPECT_FALSE(sg.contains("SecurityGroupIngress"));
+  EXPECT_EQ(sg["SecurityGroupEgress"][0]["CidrIp"], "255.255.255.255/32");  // the no-egress rule
+  EXPECT_EQ(res["Db"]["Properties"]["VPCSecurityGroups"], Json::array({cfn::GetAtt("DbSecurityGroup", "GroupId")}));
+  EXPECT_EQ(res["Db"]["Properties"]["PubliclyAccessible"], false);
+}
+
+TEST(Database, ProdProtectionsPresentDevAbsent) {
+  Json prod = Synth(true)["Resources"], dev = Synth(false)["Resources"];
+  const Json& p = prod["Db"]["Properties"];
+  const Json& d = dev["Db"]["Properties"];
+  EXPECT_EQ(p["MultiAZ"], true);
+  EXPECT_EQ(p["DeletionProtection"], true);
+  EXPECT_EQ(p["BackupRetentionPeriod"], 14);
+  EXPECT_EQ(p["EnablePerformanceInsights"], true);
+  EXPECT_EQ(p["PerformanceInsightsRetentionPeriod"], 7);
+  EXPECT_EQ(p["MonitoringInterval"], 60);
+  EXPECT_EQ(p["MonitoringRoleArn"], cfn::GetAtt("DbMonitoringRole", "Arn"));
+  EXPECT_TRUE(prod.contains("DbMonitoringRole"));
+  EXPECT_EQ(prod["DbMonitoringRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+            "monitoring.rds.amazonaws.com");
+
+  EXPECT_EQ(d["MultiAZ"], false);
+  EXPECT_EQ(d["DeletionProtection"], false);
+  EXPECT_EQ(d["BackupRetentionPeriod"], 1);
+  EXPECT_EQ(d["EnablePerformanceInsights"], false);
+  EXPECT_FALSE(d.contains("PerformanceInsightsRetentionPeriod"));
+  EXPECT_EQ(d["MonitoringInterval"], 0);
+  EXPECT_FALSE(d.contains("MonitoringRoleArn"));
+  EXPECT_FALSE(dev.contains("DbMonitoringRole"));
+
+  // Both: snapshots on delete and replace, encrypted gp3, managed password.
+  for (const Json* r : {&prod, &dev}) {
+    const Json& db = (*r)["Db"];
+    EXPECT_EQ(db["DeletionPolicy"], "Snapshot");
+    EXPECT_EQ(db["UpdateReplacePolicy"], "Snapshot");
+    EXPECT_EQ(db["Properties"]["StorageEncrypted"], true);
+    EXPECT_EQ(db["Properties"]["StorageType"], "gp3");
+    EXPECT_EQ(db["Properties"]["ManageMasterUserPassword"], true);
+    EXPECT_FALSE(db["Properties"].contains("MasterUserPassword"));
+    EXPECT_EQ(db["Properties"]["CopyTagsToSnapshot"], true);
+    EXPECT_EQ(db["Properties"]["EnableCloudwatchLogsExports"], Json::array({"postgresql", "upgrade"}));
+  }
+}
+
+TEST(Database, ParameterGroupFollowsSwitches) {
+  Json prod = Synth(true)["Resources"]["DbParameterGroup"]["Properties"];
+  Json dev = Synth(false)["Resources"]["DbParameterGroup"]["Properties"];
+  EXPECT_EQ(prod["Family"], "postgres17");
+  EXPECT_EQ(prod["Parameters"]["shared_preload_libraries"], "pg_stat_statements");
+  EXPECT_EQ(prod["Parameters"]["rds.force_ssl"], "1");
+  EXPECT_EQ(prod["Parameters"]["log_min_duration_statement"], "1000");
+  EXPECT_EQ(prod["Parameters"]["log_statement"], "none");
+  EXPECT_EQ(dev["Parameters"]["log_statement"], "all");
+  EXPECT_EQ(prod["Parameters"]["max_connections"], "100");
+}
+
+TEST(Database, AppGetsEndpointAndSecretArnsOnly) {
+  cfn::Template t = BaseTemplate();
+  DatabaseOutputs out = AddDatabase(Ctx(), Args(false), &t);
+  ASSERT_EQ(out.app_env.size(), 3u);
+  EXPECT_EQ(out.app_env[0].first, "DB_HOST");
+  EXPECT_EQ(out.app_env[0].second, cfn::GetAtt("Db", "Endpoint.Address"));
+  EXPECT_EQ(out.app_secrets[0].first, "DB_PASSWORD");
+  EXPECT_EQ(out.app_secrets[0].second, cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
+  ASSERT_EQ(out.app_policy_statements.size(), 1u);
+  EXPECT_EQ(out.app_policy_statements[0]["Action"], "secretsmanager:GetSecretValue");
+  EXPECT_EQ(out.app_policy_statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  Json outputs = t.ToJson()["Outputs"];
+  EXPECT_EQ(outputs["DbMasterSecretArn"]["Value"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  EXPECT_TRUE(outputs.contains("DbEndpointAddress"));
+  EXPECT_TRUE(outputs.contains("DbEndpointPort"));
+  EXPECT_TRUE(outputs.contains("DbSecurityGroupId"));
+}
+
+TEST(AppSecrets, SecureValuesBecomeNoEchoParametersArnsPassThrough) {
+  cfn::Template t;
+  AppSecretsArgs a;
+  a.secrets = {{"API_KEY", "v1:AAAA", ""},
+               {"EXT", "", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf"},
+               {"PARAM", "", "arn:aws:ssm:eu-west-3:123456789012:parameter/app/param"}};
+  AppSecretsOutputs out = AddAppSecrets(Ctx(), a, &t);
+  Json doc = t.ToJson();
+  EXPECT_EQ(doc.dump().find("v1:AAAA"), std::string::npos);  // not even the ciphertext
+  ASSERT_EQ(out.parameters.size(), 1u);
+  EXPECT_EQ(out.parameters[0], (std::pair<std::string, std::string>{"API_KEY", "AppSecretAPIKEYValue"}));
+  EXPECT_EQ(doc["Parameters"]["AppSecretAPIKEYValue"]["NoEcho"], true);
+  EXPECT_FALSE(doc["Parameters"]["AppSecretAPIKEYValue"].contains("Default"));
+  EXPECT_EQ(doc["Resources"]["AppSecretAPIKEY"]["Properties"]["SecretString"], cfn::Ref("AppSecretAPIKEYValue"));
+  ASSERT_EQ(out.app_secrets.size(), 3u);
+  EXPECT_EQ(out.app_secrets[0].second, cfn::Ref("AppSecretAPIKEY"));
+  EXPECT_EQ(out.app_secrets[1].second, "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf");
+  ASSERT_EQ(out.app_policy_statements.size(), 2u);
+  EXPECT_EQ(out.app_policy_statements[0]["Resource"],
+            Json::array({cfn::Ref("AppSecretAPIKEY"), "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf"}));
+  EXPECT_EQ(out.app_policy_statements[1]["Action"], "ssm:GetParameters");
+}
+
+TEST(AppSecrets, CollidingLogicalIdsStayUnique) {
+  auto params = AppSecretParameters({{"AB", "v1:AAAA", ""}, {"A_B", "v1:AAAA", ""}});
+  ASSERT_EQ(params.size(), 2u);
+  EXPECT_NE(params[0].second, params[1].second);
+}
+
+}  // namespace
+}  // namespace bp
