@@ -25,6 +25,7 @@ namespace bp::cli {
 namespace {
 
 constexpr const char* kMasked = "[secret]";
+constexpr size_t kMaxSecretBytes = 4096;
 
 struct ConfigOptions {
   Selection sel;
@@ -300,6 +301,13 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   }
   std::string clear;
   if (!ReadSecretValue(o, ref.entry, &clear, &err)) return Fail(err);
+  // The value reaches CloudFormation as a parameter value, at most 4,096 bytes.
+  // Src: aws-facts 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+  if (clear.size() > kMaxSecretBytes) {
+    WipeString(&clear);
+    return Fail("the value is longer than 4,096 bytes, the most a CloudFormation parameter carries; "
+                "store it in Secrets Manager yourself and set app.secrets." + ref.entry + " to its ARN");
+  }
   std::string secure = EncryptSecret(key, "app.secrets." + ref.entry, clear);
   WipeString(&clear);
   if (!Edit(text, ref.path, "{secure: \"" + secure + "\"}", &text, &err)) return Fail(err);
