@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "config/loader.h"
+#include "test_util.h"
 
 namespace bp::fixtures {
 
@@ -21,27 +22,23 @@ inline std::string StackYaml(const std::string& profile, const std::string& nat,
          "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + network_extra + extra;
 }
 
-inline StackConfig ParseOrFail(const std::string& yaml, const std::string& env) {
-  StackConfig c;
-  Diagnostics d;
-  bool ok = ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d);
-  EXPECT_TRUE(ok) << d.FormatAll();
-  return c;
-}
-
 // The main stack's template as JSON.
-inline Json MainTemplate(const StackConfig& c) {
-  App app;
-  Diagnostics d;
-  EXPECT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
+inline Json MainTemplate(const App& app) {
   for (const auto& s : app.stacks)
     if (s.role == "main") return s.tmpl.ToJson();
   ADD_FAILURE() << "no main stack";
   return Json::object();
 }
 
+inline Json MainTemplate(const StackConfig& c) {
+  App app;
+  Diagnostics d;
+  EXPECT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
+  return MainTemplate(app);
+}
+
 inline Json Synth(const std::string& yaml, const std::string& env = "dev") {
-  return MainTemplate(ParseOrFail(yaml, env));
+  return MainTemplate(testing::SynthFromYaml(yaml, env));
 }
 
 inline std::vector<StackConfig> BundledEnvironments() {
