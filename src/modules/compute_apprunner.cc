@@ -24,13 +24,6 @@ constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/
 // X-Ray write access (PutTraceSegments, PutTelemetryRecords, sampling rules). aws-facts 1.3.
 constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
-Json IamTrust(const std::string& service) {
-  return Json{{"Version", "2012-10-17"},
-              {"Statement", Json::array({Json{{"Effect", "Allow"},
-                                              {"Principal", Json{{"Service", service}}},
-                                              {"Action", "sts:AssumeRole"}}})}};
-}
-
 // `placeholder` while the placeholder image runs, `own` otherwise; a plain value when
 // both agree, so the template only branches where it must.
 Json WhilePlaceholder(const Json& placeholder, const Json& own) {
@@ -87,13 +80,13 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs
   // placeholder runs, so switching to ECR does not race IAM propagation.
   t->AddResource("ServiceAccessRole", "AWS::IAM::Role",
                  Json{{"Description", "App Runner pulls " + ctx.name_prefix + " images from ECR"},
-                      {"AssumeRolePolicyDocument", IamTrust("build.apprunner.amazonaws.com")},
+                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("build.apprunner.amazonaws.com")},
                       {"ManagedPolicyArns", Json::array({cfn::Sub(kEcrAccessPolicy)})},
                       {"Tags", ctx.Tags()}});
 
   // Run-time role of the app's code; grows with RuntimeInputs.policy_statements.
   Json instance_role{{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
-                     {"AssumeRolePolicyDocument", IamTrust("tasks.apprunner.amazonaws.com")}};
+                     {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}};
   if (args.tracing) instance_role["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
   instance_role["Tags"] = ctx.Tags();
   t->AddResource(out.instance_role_id, "AWS::IAM::Role", instance_role);

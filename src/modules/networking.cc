@@ -65,11 +65,9 @@ std::string Money(double usd) {
   return buf;
 }
 
-Json IamTrust(const std::string& service) {
-  return Json{{"Version", "2012-10-17"},
-              {"Statement", Json::array({Json{{"Effect", "Allow"},
-                                              {"Principal", Json{{"Service", service}}},
-                                              {"Action", "sts:AssumeRole"}}})}};
+// arn:<partition>:ec2:<region>:<account>:<resource> (Fn::Sub text in `resource` is kept).
+Json Ec2Arn(const std::string& resource) {
+  return cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource);
 }
 
 // One NAT gateway (with its Elastic IP) in public subnet `n`.
@@ -111,10 +109,9 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
   // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
   Json enis = Json::array();
   for (int i = 0; i < args.az_count; ++i)
-    enis.push_back(cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/${NatNetworkInterface" +
-                            std::to_string(i + 1) + "}"));
+    enis.push_back(Ec2Arn("network-interface/${NatNetworkInterface" + std::to_string(i + 1) + "}"));
   Json attach_resources = enis;
-  attach_resources.push_back(cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*"));
+  attach_resources.push_back(Ec2Arn("instance/*"));
   Json policy{
       {"Version", "2012-10-17"},
       {"Statement",
@@ -125,13 +122,13 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
                     Json{{"Sid", "DisableSourceDestCheck"},
                          {"Effect", "Allow"},
                          {"Action", "ec2:ModifyNetworkInterfaceAttribute"},
-                         {"Resource", cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*")},
+                         {"Resource", Ec2Arn("network-interface/*")},
                          {"Condition",
                           Json{{"StringEquals",
-                                Json{{"ec2:Vpc", cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${Vpc}")}}}}}}})}};
+                                Json{{"ec2:Vpc", Ec2Arn("vpc/${Vpc}")}}}}}}})}};
   t->AddResource("NatInstanceRole", "AWS::IAM::Role",
                  Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface"},
-                      {"AssumeRolePolicyDocument", IamTrust("ec2.amazonaws.com")},
+                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
                       {"Policies", Json::array({Json{{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}}})},
                       {"Tags", ctx.Tags()}});
   t->AddResource("NatInstanceProfile", "AWS::IAM::InstanceProfile",
