@@ -105,7 +105,7 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}});
 
   // Only what the boot script calls: attach this stack's static interfaces, and turn off
-  // source/destination checks on the instance's own interface (inside this VPC).
+  // source/destination checks on the instance's own interface.
   // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
   Json enis = Json::array();
   for (int i = 0; i < args.az_count; ++i)
@@ -119,13 +119,15 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
                          {"Effect", "Allow"},
                          {"Action", "ec2:AttachNetworkInterface"},
                          {"Resource", attach_resources}},
+                    // The instance's own primary interface is unknown until launch, and which
+                    // resource types EC2 authorizes this call against is not verified here, so
+                    // this one is scoped by region only (every EC2 action supports ec2:Region,
+                    // DOC:AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html).
                     Json{{"Sid", "DisableSourceDestCheck"},
                          {"Effect", "Allow"},
                          {"Action", "ec2:ModifyNetworkInterfaceAttribute"},
-                         {"Resource", Ec2Arn("network-interface/*")},
-                         {"Condition",
-                          Json{{"StringEquals",
-                                Json{{"ec2:Vpc", Ec2Arn("vpc/${Vpc}")}}}}}}})}};
+                         {"Resource", "*"},
+                         {"Condition", Json{{"StringEquals", Json{{"ec2:Region", cfn::pseudo::Region()}}}}}}})}};
   t->AddResource("NatInstanceRole", "AWS::IAM::Role",
                  Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface"},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
