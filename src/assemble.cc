@@ -1,7 +1,9 @@
 #include "app.h"
 
 #include "cfn/writer.h"
+#include "modules/app_secrets.h"
 #include "modules/compute_apprunner.h"
+#include "modules/database.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
 #include "pricing/prices.h"
@@ -26,6 +28,45 @@ NatPrices NatPricesFor(const std::string& nat_instance_type) {
   LookupPrice("public_ipv4_hour", &p.public_ipv4_hour);
   p.instance_price_known = Ec2HourlyPrice(nat_instance_type, &p.instance_hour);
   return p;
+}
+
+DatabaseArgs DatabaseArgsFor(const DatabaseConfig& d) {
+  DatabaseArgs a;
+  a.engine_version = d.engine_version;
+  a.instance_class = d.instance_class;
+  a.allocated_storage_gb = d.allocated_storage_gb;
+  a.max_allocated_storage_gb = d.max_allocated_storage_gb;
+  a.db_name = d.db_name;
+  a.username = d.username;
+  a.multi_az = d.multi_az;
+  a.deletion_protection = d.deletion_protection;
+  a.backup_retention_days = d.backup_retention_days;
+  a.backup_window = d.backup_window;
+  a.maintenance_window = d.maintenance_window;
+  a.performance_insights = d.performance_insights;
+  a.monitoring_interval_seconds = d.monitoring_interval_seconds;
+  a.max_connections = d.max_connections;
+  a.log_statement = d.log_statement;
+  a.log_min_duration_ms = d.log_min_duration_ms;
+  return a;
+}
+
+// The names the database gives the app may not also come from app.env or app.secrets.
+bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnostics* diags) {
+  bool ok = true;
+  auto taken = [&](const std::string& name, const std::string& key) {
+    for (const auto& list : {&db.app_env, &db.app_secrets})
+      for (const auto& [n, v] : *list)
+        if (n == name) {
+          diags->Error(c.LocationOf(key), key + "." + name,
+                       "'" + name + "' is set by the database module (DB_HOST, DB_PORT, DB_NAME, DB_USERNAME, "
+                       "DB_PASSWORD); use another name");
+          ok = false;
+        }
+  };
+  for (const auto& [name, value] : c.app.env) taken(name, "app.env");
+  for (const auto& s : c.app.secrets) taken(s.name, "app.secrets");
+  return ok;
 }
 
 }  // namespace
@@ -61,7 +102,27 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
   compute.vpc_id = network.vpc_id;
   compute.private_subnet_ids = network.private_subnet_ids;
   for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
-  AddAppRunnerCompute(ctx, compute, &main.tmpl);
+  ComputeOutputs service = AddAppRunnerCompute(ctx, compute, &main.tmpl);
+
+  DatabaseArgs db = DatabaseArgsFor(c.database);
+  db.vpc_id = network.vpc_id;
+  db.private_subnet_ids = network.private_subnet_ids;
+  db.client_security_group_id = service.connector_security_group_id;
+  DatabaseOutputs database = AddDatabase(ctx, db, &main.tmpl);
+  if (!CheckRuntimeNames(c, database, diags)) return false;
+
+  AppSecretsOutputs secrets = AddAppSecrets(ctx, AppSecretsArgs{c.app.secrets}, &main.tmpl);
+
+  // The app reaches the database and its secrets through runtime variables and
+  // secrets; the instance role may read exactly those secrets.
+  RuntimeInputs runtime;
+  runtime.env = database.app_env;
+  runtime.secrets = database.app_secrets;
+  runtime.secrets.insert(runtime.secrets.end(), secrets.app_secrets.begin(), secrets.app_secrets.end());
+  runtime.policy_statements = database.app_policy_statements;
+  runtime.policy_statements.insert(runtime.policy_statements.end(), secrets.app_policy_statements.begin(),
+                                   secrets.app_policy_statements.end());
+  ExtendAppRunnerRuntime(service, runtime, &main.tmpl);
 
   out.stacks.push_back(std::move(main));
 

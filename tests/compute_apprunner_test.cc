@@ -88,8 +88,11 @@ TEST(Service, SettingsComeFromConfig) {
                   {"Timeout", 5},
                   {"HealthyThreshold", 1},
                   {"UnhealthyThreshold", 5}}));
-  EXPECT_EQ(svc["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentVariables"],
-            Json::array({Json{{"Name", "LOG_LEVEL"}, {"Value", "info"}}}));
+  // The config's variables, beside the database's (DB_*, see database_test.cc).
+  Json config_vars = Json::array();
+  for (const auto& v : svc["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentVariables"])
+    if (v["Name"].get<std::string>().rfind("DB_", 0) != 0) config_vars.push_back(v);
+  EXPECT_EQ(config_vars, Json::array({Json{{"Name", "LOG_LEVEL"}, {"Value", "info"}}}));
   const Json& scaling = t["Resources"]["ServiceAutoScaling"]["Properties"];
   EXPECT_EQ(scaling["MinSize"], 1);
   EXPECT_EQ(scaling["MaxSize"], 5);
@@ -113,9 +116,14 @@ TEST(Roles, AccessRoleForEcrAndInstanceRoleForTasks) {
             Json::array({Json{{"Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess"}}}));
   const Json& instance = t["Resources"]["ServiceInstanceRole"]["Properties"];
   EXPECT_EQ(instance["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "tasks.apprunner.amazonaws.com");
-  // Dev: no tracing, so the instance role holds nothing.
+  // Dev: no tracing, so the instance role holds only the database secret's read access.
   EXPECT_FALSE(instance.contains("ManagedPolicyArns"));
-  EXPECT_FALSE(instance.contains("Policies"));
+  ASSERT_EQ(instance["Policies"].size(), 1u);
+  EXPECT_EQ(instance["Policies"][0]["PolicyDocument"]["Statement"],
+            Json::array({Json{{"Sid", "ReadDatabaseMasterSecret"},
+                              {"Effect", "Allow"},
+                              {"Action", "secretsmanager:GetSecretValue"},
+                              {"Resource", Json{{"Fn::GetAtt", Json::array({"Db", "MasterUserSecret.SecretArn"})}}}}}));
 }
 
 TEST(Tracing, XrayOnlyWhenTracing) {

@@ -1,9 +1,13 @@
 // Database and app-secrets modules, asserted on the template they produce.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "modules/app_secrets.h"
 #include "modules/database.h"
 #include "modules/networking.h"
+#include "platform_fixtures.h"
 
 namespace bp {
 namespace {
@@ -15,7 +19,9 @@ ModuleContext Ctx() { return {"orders-api-test", {{"Project", "orders-api"}}}; }
 // Networking plus a stand-in for the App Runner connector's security group.
 cfn::Template BaseTemplate() {
   cfn::Template t;
-  AddNetworking(Ctx(), NetworkArgs{"10.0.0.0/24", 2}, &t);
+  NetworkArgs net;
+  net.cidr = "10.0.0.0/24";
+  AddNetworking(Ctx(), net, &t);
   t.AddResource("ClientSg", "AWS::EC2::SecurityGroup", Json{{"GroupDescription", "client"}, {"VpcId", cfn::Ref("Vpc")}});
   return t;
 }
@@ -164,6 +170,71 @@ TEST(AppSecrets, CollidingLogicalIdsStayUnique) {
   auto params = AppSecretParameters({{"AB", "v1:AAAA", ""}, {"A_B", "v1:AAAA", ""}});
   ASSERT_EQ(params.size(), 2u);
   EXPECT_NE(params[0].second, params[1].second);
+}
+
+// Wired through Assemble: the connector's group is the database's only client, the
+// service gets the variables and secrets, the instance role reads exactly them.
+TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
+  std::string extra =
+      "  secrets:\n"
+      "    API_KEY: {secure: \"v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}\n"
+      "    EXT: {arn: \"arn:aws:ssm:eu-west-3:123456789012:parameter/ext\"}\n"
+      "encryption: {salt: AAAAAAAAAAAAAAAAAAAAAA==, check: \"v1:AAAA\"}\n";
+  std::string yaml = fixtures::StackYaml("dev", "instance");
+  yaml.insert(yaml.find("network:"), extra.substr(0, extra.find("encryption:")));
+  yaml += extra.substr(extra.find("encryption:"));
+  Json t = fixtures::Synth(yaml, "dev");
+  const Json& res = t["Resources"];
+  EXPECT_EQ(res["DbIngressFromApp"]["Properties"]["SourceSecurityGroupId"],
+            cfn::GetAtt("ConnectorSecurityGroup", "GroupId"));
+
+  const Json& image = res["Service"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"];
+  std::map<std::string, Json> vars, secrets;
+  for (const auto& e : image["RuntimeEnvironmentVariables"]) vars[e["Name"]] = e["Value"];
+  for (const auto& e : image["RuntimeEnvironmentSecrets"]) secrets[e["Name"]] = e["Value"];
+  EXPECT_EQ(vars["DB_HOST"], cfn::GetAtt("Db", "Endpoint.Address"));
+  EXPECT_EQ(vars["DB_NAME"], "app");
+  EXPECT_EQ(vars["LOG_LEVEL"], "info");
+  EXPECT_EQ(secrets["DB_PASSWORD"], cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
+  EXPECT_EQ(secrets["API_KEY"], cfn::Ref("AppSecretAPIKEY"));
+  EXPECT_EQ(secrets["EXT"], "arn:aws:ssm:eu-west-3:123456789012:parameter/ext");
+  EXPECT_FALSE(vars.count("DB_PASSWORD"));
+  EXPECT_FALSE(t.dump().find("v1:AAAA") != std::string::npos);
+  EXPECT_EQ(t["Parameters"]["AppSecretAPIKEYValue"]["NoEcho"], true);
+
+  // Every statement of the instance role names exact resources, no wildcard.
+  const Json& statements = res["ServiceInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+  std::set<std::string> actions;
+  for (const auto& st : statements) {
+    actions.insert(st["Action"].get<std::string>());
+    EXPECT_EQ(st["Resource"].dump().find('*'), std::string::npos) << st.dump();
+  }
+  EXPECT_EQ(actions, (std::set<std::string>{"secretsmanager:GetSecretValue", "ssm:GetParameters"}));
+  EXPECT_EQ(statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  EXPECT_EQ(statements[1]["Resource"], Json::array({cfn::Ref("AppSecretAPIKEY")}));
+  EXPECT_EQ(t.dump().find("kms:Decrypt"), std::string::npos);
+}
+
+TEST(DatabaseAssembled, ProfilesDecideTheSwitches) {
+  for (const auto& c : fixtures::BundledEnvironments()) {
+    const Json db = fixtures::MainTemplate(c)["Resources"]["Db"]["Properties"];
+    bool prod = c.profile == Profile::kProd;
+    EXPECT_EQ(db["MultiAZ"], prod) << c.env;
+    EXPECT_EQ(db["DeletionProtection"], prod) << c.env;
+    EXPECT_EQ(db["EnablePerformanceInsights"], prod) << c.env;
+    EXPECT_EQ(db["MonitoringInterval"], prod ? 60 : 0) << c.env;
+  }
+}
+
+TEST(DatabaseAssembled, DatabaseVariableNamesAreReserved) {
+  std::string yaml = fixtures::StackYaml("dev", "instance");
+  yaml.replace(yaml.find("LOG_LEVEL"), 9, "DB_HOST");
+  StackConfig c;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
+  App app;
+  EXPECT_FALSE(Assemble(c, &app, &d));
+  EXPECT_NE(d.FormatAll().find("app.env.DB_HOST"), std::string::npos) << d.FormatAll();
 }
 
 }  // namespace

@@ -88,11 +88,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
     // Src: aws-facts 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     t->AddResource("DbMonitoringRole", "AWS::IAM::Role",
                    Json{{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
-                        {"AssumeRolePolicyDocument",
-                         Json{{"Version", "2012-10-17"},
-                              {"Statement", Json::array({Json{{"Effect", "Allow"},
-                                                              {"Principal", Json{{"Service", "monitoring.rds.amazonaws.com"}}},
-                                                              {"Action", "sts:AssumeRole"}}})}}},
+                        {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
                         {"ManagedPolicyArns",
                          Json::array({cfn::Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")})},
                         {"Tags", ctx.Tags()}});
