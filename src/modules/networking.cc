@@ -41,7 +41,7 @@ net.ipv4.ip_forward = 1
 net.ipv4.conf.all.rp_filter = 0
 net.ipv4.conf.default.rp_filter = 0
 EOF
-sysctl --system
+sysctl -p /etc/sysctl.d/90-nat-instance.conf
 iptables -t nat -F POSTROUTING
 iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE
 iptables -F FORWARD
