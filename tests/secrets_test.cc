@@ -83,6 +83,32 @@ TEST(Secrets, BadSaltAndEmptyPassphraseRefused) {
   EXPECT_FALSE(k.valid());
 }
 
+// What deploy uses: every {secure} value of a stack in clear, or nothing at all.
+TEST(Secrets, DecryptAppSecretsAllOrNothing) {
+  StackConfig c;
+  c.file = "prod/stack.yaml";
+  c.encryption.salt = NewSalt();
+  c.encryption.iterations = kFastIterations;
+  SecretKey k = Key("right", c.encryption.salt);
+  c.encryption.check = MakePassphraseCheck(k);
+  c.app.secrets = {{"A", EncryptSecret(k, "app.secrets.A", "alpha"), ""},
+                   {"B", "", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:b-AbCdEf"},
+                   {"C", EncryptSecret(k, "app.secrets.C", "gamma"), ""}};
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string err;
+  ASSERT_TRUE(DecryptAppSecrets(c, "right", &out, &err)) << err;
+  EXPECT_EQ(out, (std::vector<std::pair<std::string, std::string>>{{"A", "alpha"}, {"C", "gamma"}}));
+
+  EXPECT_FALSE(DecryptAppSecrets(c, "wrong", &out, &err));
+  EXPECT_NE(err.find("wrong passphrase"), std::string::npos) << err;
+  EXPECT_TRUE(out.empty());
+
+  std::swap(c.app.secrets[0].secure_value, c.app.secrets[2].secure_value);  // values swapped between names
+  EXPECT_FALSE(DecryptAppSecrets(c, "right", &out, &err));
+  EXPECT_NE(err.find("cannot decrypt"), std::string::npos) << err;
+  EXPECT_TRUE(out.empty());
+}
+
 // The figure the report quotes: one derivation at the production iteration count.
 TEST(Secrets, ProductionDerivationTime) {
   auto t0 = std::chrono::steady_clock::now();
