@@ -110,6 +110,14 @@ std::string Render(const nlohmann::ordered_json& v) {
   return "{" + Join(parts, ", ") + "}";
 }
 
+// Clear-text secrets, wiped when they go out of scope.
+struct ClearSecrets {
+  std::vector<std::pair<std::string, std::string>> values;
+  ~ClearSecrets() {
+    for (auto& [name, value] : values) WipeString(&value);
+  }
+};
+
 // Decrypted secrets when asked for, after checking the passphrase.
 bool MaybeDecrypt(const ConfigOptions& o, const StackConfig& c, std::vector<std::pair<std::string, std::string>>* out,
                   std::string* err) {
@@ -147,8 +155,9 @@ int RunGet(const ConfigOptions& o) {
   StackConfig c;
   std::vector<ConfigValue> values;
   if (!LoadValues(f, &c, &values)) return kUserError;
-  std::vector<std::pair<std::string, std::string>> clear;
-  if (!MaybeDecrypt(o, c, &clear, &err)) return Fail(err);
+  ClearSecrets secrets;
+  const auto& clear = secrets.values;
+  if (!MaybeDecrypt(o, c, &secrets.values, &err)) return Fail(err);
   for (const auto& v : values) {
     if (v.key != ref.field->key) continue;
     std::string out;
@@ -163,9 +172,9 @@ int RunGet(const ConfigOptions& o) {
     } else {
       out = Render(v.value) + "\n";
     }
-    for (auto& [n, s] : clear) WipeString(&s);
     if (out.empty()) break;
     std::fputs(out.c_str(), stdout);
+    WipeString(&out);
     return kOk;
   }
   return Fail(o.key + " has no value in " + f.path + " and no default in its profile");
@@ -178,8 +187,9 @@ int RunList(const ConfigOptions& o) {
   StackConfig c;
   std::vector<ConfigValue> values;
   if (!LoadValues(f, &c, &values)) return kUserError;
-  std::vector<std::pair<std::string, std::string>> clear;
-  if (!MaybeDecrypt(o, c, &clear, &err)) return Fail(err);
+  ClearSecrets secrets;
+  const auto& clear = secrets.values;
+  if (!MaybeDecrypt(o, c, &secrets.values, &err)) return Fail(err);
   int column = static_cast<int>(c.profile);
   struct Row {
     std::string key, value, source, fallback;
@@ -205,7 +215,6 @@ int RunList(const ConfigOptions& o) {
     }
     rows.push_back({spec.key, Render(v->value), source(*v), fallback});
   }
-  for (auto& [n, s] : clear) WipeString(&s);
   size_t kw = 3, vw = 5, sw = 6;
   for (const auto& r : rows) {
     kw = std::max(kw, r.key.size());
@@ -223,6 +232,7 @@ int RunList(const ConfigOptions& o) {
   }
   for (auto& r : rows) WipeString(&r.value);
   std::fputs(out.c_str(), stdout);
+  WipeString(&out);
   return kOk;
 }
 

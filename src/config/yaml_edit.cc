@@ -297,8 +297,7 @@ bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, c
     if (f.value.IsMap()) {
       insert_at = BlockEnd(lines, l, c);
       indent = f.value.begin()->first.Mark().column;
-    } else if (f.value.IsNull() && InlineValue(lines[l], AfterColon(lines[l], c)).begin ==
-                                       InlineValue(lines[l], AfterColon(lines[l], c)).end) {
+    } else if (Span v = InlineValue(lines[l], AfterColon(lines[l], c)); f.value.IsNull() && v.begin == v.end) {
       insert_at = l + 1;
       indent = c + 2;
     } else {
