@@ -339,7 +339,7 @@ struct Checker {
       }
       return Yields::kScalar;
     }
-    Scan(arg, path);
+    Scan(arg, path + "/" + fn);
     // Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
     if (fn == "Fn::GetAZs" || fn == "Fn::Split" || fn == "Fn::Cidr") return Yields::kList;
     if (fn == "Fn::Join" || fn == "Fn::Base64" || fn == "Fn::ImportValue" || fn == "Fn::ToJsonString" ||

@@ -117,7 +117,10 @@ function main() {
       if (p.causesReplacement === 'yes') e.replaces = 'always';
       if (p.causesReplacement === 'maybe') e.replaces = 'conditional';
       const allowed = allowedValues(p.type);
-      if (allowed) e.allowed = [...allowed].map(String).sort();
+      if (allowed) {
+        const numeric = allowed.every((a) => typeof a === 'number');
+        e.allowed = [...allowed].sort(numeric ? (a, b) => a - b : undefined).map(String);
+      }
       outProps[name] = e;
     }
     return outProps;
