@@ -15,7 +15,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT) --summary
+	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
