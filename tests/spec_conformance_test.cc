@@ -4,24 +4,22 @@
 // on one base config, every mix of the feature switches that change which resources
 // exist. New modules are covered as soon as they land: nothing here lists resources.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "app.h"
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "config/loader.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::RunCommand;
+using testing::ShellQuote;
 
 // cfn-lint rules the project deliberately disagrees with, by id, with the reason.
 // Empty: every rule applies.
@@ -50,7 +48,7 @@ std::vector<Combination> AllCombinations() {
   std::vector<Combination> out;
   Diagnostics diags;
   std::vector<StackConfig> envs;
-  EXPECT_TRUE(LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &envs, &diags))
+  EXPECT_TRUE(LoadEnvironments(testing::SourceDir() + "/environments", {}, &envs, &diags))
       << diags.FormatAll();
   for (auto& c : envs) out.push_back({c.env, std::move(c)});
   const std::pair<std::string, std::string> kNat[] = {
@@ -88,37 +86,11 @@ TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   EXPECT_GE(stacks, combos.size());
 }
 
-// `command` with stdout and stderr captured; the exit status in *status.
-std::string RunCapture(const std::string& command, int* status) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) {
-    *status = -1;
-    return "popen failed";
-  }
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
-  int status = 0;
-  std::string version = RunCapture("cfn-lint --version", &status);
-  if (!version.empty() && version.back() == '\n') version.pop_back();
-  if (status != 0) GTEST_SKIP() << "SKIPPED: cfn-lint not found (pip install cfn-lint to run this check)";
-
-  std::string tmpl = (fs::temp_directory_path() / "blueprint-cfn-lint-XXXXXX").string();
-  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-  fs::path dir = tmpl;
+  testing::CommandResult version = RunCommand("cfn-lint --version");
+  if (version.exit_code != 0) GTEST_SKIP() << "SKIPPED: cfn-lint not found (pip install cfn-lint to run this check)";
+  if (!version.out.empty() && version.out.back() == '\n') version.out.pop_back();
+  testing::TempDir dir;
 
   // One cfn-lint process per region (it is slow to start), over all of that region's files.
   std::map<std::string, std::vector<std::string>> files_by_region;
@@ -128,9 +100,8 @@ TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
     Diagnostics diags;
     ASSERT_TRUE(Assemble(c.config, &app, &diags)) << c.name << ":\n" << diags.FormatAll();
     for (const auto& s : app.stacks) {
-      fs::path file = dir / (s.name + ".template.json");
-      std::ofstream(file) << cfn::WriteJson(s.tmpl.ToJson());
-      files_by_region[s.region].push_back(file.string());
+      files_by_region[s.region].push_back(
+          dir.Write(s.name + ".template.json", cfn::WriteJson(s.tmpl.ToJson())));
     }
   }
 
@@ -141,15 +112,14 @@ TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
   for (const auto& [region, paths] : files_by_region) {
     std::string cmd = "cfn-lint --regions " + region + ignore + " --";
     for (const auto& p : paths) cmd += " " + ShellQuote(p);
-    std::string out = RunCapture(cmd, &status);
-    EXPECT_EQ(status, 0) << "cfn-lint (" << region << ") reported:\n" << out;
-    EXPECT_EQ(out, "") << "cfn-lint (" << region << ") reported:\n" << out;
+    testing::CommandResult r = RunCommand(cmd);
+    EXPECT_EQ(r.exit_code, 0) << "cfn-lint (" << region << ") reported:\n" << r.out << r.err;
+    EXPECT_EQ(r.out + r.err, "") << "cfn-lint (" << region << ") reported:\n" << r.out << r.err;
     files += paths.size();
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%s: %zu templates from %zu combinations, %zu region(s), %.1f s\n", version.c_str(), files,
+  std::printf("%s: %zu templates from %zu combinations, %zu region(s), %.1f s\n", version.out.c_str(), files,
               combos.size(), files_by_region.size(), seconds);
-  if (!HasFailure()) fs::remove_all(dir);
 }
 
 }  // namespace
