@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cfn/spec.h"
+#include "test_util.h"
 
 namespace bp::cfn {
 namespace {
@@ -226,6 +227,36 @@ TEST(Spec, CloudFormationCoercionsAreAccepted) {
                      Json{{"IpProtocol", -1}, {"FromPort", "443"}, {"ToPort", 443}, {"GroupId", "sg-1"}}),
             "");
   EXPECT_EQ(CheckOne("AWS::EC2::VPC", Json{{"CidrBlock", "10.0.0.0/24"}, {"EnableDnsSupport", "true"}}), "");
+}
+
+// A template document (JSON) as a Template, for fixtures written by hand.
+Template FromJson(const Json& doc) {
+  Template t;
+  for (const auto& [name, p] : doc.at("Parameters").items()) {
+    Parameter param;
+    param.type = p.at("Type").get<std::string>();
+    t.AddParameter(name, param);
+  }
+  for (const auto& [name, c] : doc.at("Conditions").items()) t.AddCondition(name, c);
+  for (const auto& [name, r] : doc.at("Resources").items()) {
+    Resource& res = t.AddResource(name, r.at("Type").get<std::string>(), r.at("Properties"));
+    if (r.contains("Condition")) res.condition = r.at("Condition").get<std::string>();
+  }
+  for (const auto& [name, o] : doc.at("Outputs").items()) t.AddOutput(name, {o.at("Value"), "", "", ""});
+  return t;
+}
+
+// A valid template using the resource types of the modules to come (database, edge,
+// monitoring, cost, backup, OIDC); cfn-lint accepts it too (spec_conformance_test.cc).
+TEST(Spec, AcceptsAValidTemplateOfEveryModule) {
+  Json doc = Json::parse(testing::ReadFileOrDie(std::string(BLUEPRINT_TESTS_DIR) +
+                                                "/spec_fixtures/platform.template.json"));
+  Template t = FromJson(doc);
+  EXPECT_GT(t.resources().size(), 20u);
+  Diagnostics d;
+  CheckReferences("s", t, &d);
+  CheckAgainstSpec("s", t, &d);
+  EXPECT_EQ(d.FormatAll(), "");
 }
 
 TEST(Spec, ReplacementFactsComeFromTheSpec) {
