@@ -375,23 +375,11 @@ struct Checker {
     switch (s.kind) {
       case Kind::kString:
       case Kind::kTimestamp:
-        // CloudFormation passes numbers and booleans on as their text.
-        if (!v.is_string() && !v.is_number() && !v.is_boolean()) return Mismatch(v, s, path);
-        break;
       case Kind::kInteger:
-        if (!(v.is_number_integer() || (v.is_string() && IsIntegerText(v.get<std::string>()))))
-          return Mismatch(v, s, path);
-        break;
       case Kind::kNumber:
-        if (!(v.is_number() || (v.is_string() && IsNumberText(v.get<std::string>()))))
-          return Mismatch(v, s, path);
-        break;
       case Kind::kBoolean:
-        if (!(v.is_boolean() || (v.is_string() && IsBooleanText(v.get<std::string>()))))
-          return Mismatch(v, s, path);
-        break;
       case Kind::kNull:
-        if (!v.is_null()) return Mismatch(v, s, path);
+        if (!ScalarFits(v, s.kind)) return Mismatch(v, s, path);
         break;
       case Kind::kJson:
         if (!v.is_object()) return Mismatch(v, s, path);
@@ -435,6 +423,21 @@ struct Checker {
       case Kind::kNull: return v.is_null();
       case Kind::kUnion: return true;
       default: return v.is_primitive() && !v.is_null();
+    }
+  }
+
+  // A literal where a primitive is expected, with CloudFormation's coercions: numbers
+  // and booleans pass on as text; "80" is an integer, "true" a boolean.
+  static bool ScalarFits(const Json& v, Kind kind) {
+    const std::string* text = v.is_string() ? &v.get_ref<const std::string&>() : nullptr;
+    switch (kind) {
+      case Kind::kString:
+      case Kind::kTimestamp: return v.is_string() || v.is_number() || v.is_boolean();
+      case Kind::kInteger: return v.is_number_integer() || (text && IsIntegerText(*text));
+      case Kind::kNumber: return v.is_number() || (text && IsNumberText(*text));
+      case Kind::kBoolean: return v.is_boolean() || (text && IsBooleanText(*text));
+      case Kind::kNull: return v.is_null();
+      default: return false;
     }
   }
 
