@@ -9,14 +9,14 @@
 
 #include "util/strings.h"
 
-namespace bp::embedded {
-extern const char* const kCfnSpecJson;  // generated from data/cfn-spec.json
-extern const size_t kCfnSpecJson_size;
-}  // namespace bp::embedded
-
 namespace bp::cfn {
 
 namespace {
+
+// data/cfn-spec.json, compiled in (see CMakeLists.txt).
+const char kSpecJson[] =
+#include "cfn/spec_json.inc"
+    ;
 
 // --- the specification, parsed ----------------------------------------------
 
@@ -117,8 +117,7 @@ void ParseStruct(const std::string& name, const nlohmann::json& props, Spec* spe
 
 Spec LoadSpec() {
   Spec spec;
-  nlohmann::json doc = nlohmann::json::parse(
-      std::string_view(embedded::kCfnSpecJson, embedded::kCfnSpecJson_size), nullptr, false);
+  nlohmann::json doc = nlohmann::json::parse(std::string_view(kSpecJson, sizeof kSpecJson - 1), nullptr, false);
   if (doc.is_discarded()) BadData("not valid JSON");
   spec.source = doc["source"].value("package", "") + " " + doc["source"].value("version", "");
   static const std::pair<const char*, Kind> kPrimitives[] = {
