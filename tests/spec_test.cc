@@ -2,6 +2,7 @@
 // exact message a developer would see, and the facts ReplacementOf reads.
 #include <gtest/gtest.h>
 
+#include "app.h"
 #include "cfn/spec.h"
 #include "test_util.h"
 
@@ -259,6 +260,18 @@ TEST(Spec, AcceptsAValidTemplateOfEveryModule) {
   EXPECT_EQ(d.FormatAll(), "");
 }
 
+// synth and validate both end in ValidateApp; it runs the spec check on every stack.
+TEST(Spec, ValidateAppRunsTheSpecCheck) {
+  App app;
+  Stack s;
+  s.name = "orders-api-prod";
+  s.tmpl.AddResource("Vpc", "AWS::EC2::VPC", Json{{"CidrBlock", 24}, {"EnableDnsSupport", "no"}});
+  app.stacks.push_back(std::move(s));
+  Diagnostics d;
+  ValidateApp(app, &d);
+  EXPECT_EQ(d.FormatAll(), "error: orders-api-prod/Vpc/Properties/EnableDnsSupport: expected boolean, got string \"no\"\n");
+}
+
 TEST(Spec, ReplacementFactsComeFromTheSpec) {
   EXPECT_EQ(ReplacementOf("AWS::EC2::VPC", "CidrBlock"), Replacement::kAlways);
   EXPECT_EQ(ReplacementOf("AWS::EC2::VPC", "EnableDnsHostnames"), Replacement::kNever);
@@ -267,6 +280,13 @@ TEST(Spec, ReplacementFactsComeFromTheSpec) {
   EXPECT_EQ(ReplacementOf("AWS::RDS::DBInstance", "Engine"), Replacement::kConditional);
   EXPECT_EQ(ReplacementOf("AWS::EC2::VPC", "NoSuchProperty"), Replacement::kUnknown);
   EXPECT_EQ(ReplacementOf("AWS::DynamoDB::Table", "TableName"), Replacement::kUnknown);
+}
+
+// Bumping the pinned package without `make spec` would leave stale data behind.
+TEST(Spec, DataMatchesThePinnedGeneratorPackage) {
+  Json pkg = Json::parse(testing::ReadFileOrDie(testing::SourceDir() + "/tools/spec-gen/package.json"));
+  std::string pinned = pkg.at("dependencies").at("@aws-cdk/aws-service-spec").get<std::string>();
+  EXPECT_EQ(SpecSource(), "@aws-cdk/aws-service-spec " + pinned);
 }
 
 TEST(Spec, TaggingAndSource) {
