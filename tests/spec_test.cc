@@ -278,6 +278,11 @@ TEST(Spec, ReplacementFactsComeFromTheSpec) {
   EXPECT_EQ(ReplacementOf("AWS::EC2::VPC", "InstanceTenancy"), Replacement::kConditional);
   EXPECT_EQ(ReplacementOf("AWS::RDS::DBInstance", "MasterUsername"), Replacement::kAlways);
   EXPECT_EQ(ReplacementOf("AWS::RDS::DBInstance", "Engine"), Replacement::kConditional);
+  // Budget.BudgetName is create-only, so a change of Budget may replace the budget.
+  EXPECT_EQ(ReplacementOf("AWS::Budgets::Budget", "Budget"), Replacement::kConditional);
+  EXPECT_EQ(ReplacementOf("AWS::Budgets::Budget", "NotificationsWithSubscribers"), Replacement::kAlways);
+  EXPECT_EQ(ReplacementOf("AWS::Budgets::Budget", "ResourceTags"), Replacement::kNever);
+  EXPECT_EQ(ReplacementOf("AWS::WAFv2::WebACL", "Rules"), Replacement::kNever);
   EXPECT_EQ(ReplacementOf("AWS::EC2::VPC", "NoSuchProperty"), Replacement::kUnknown);
   EXPECT_EQ(ReplacementOf("AWS::DynamoDB::Table", "TableName"), Replacement::kUnknown);
 }

@@ -519,6 +519,24 @@ struct Checker {
   }
 };
 
+// True when a property somewhere inside `s` replaces the resource when it changes.
+bool NestedReplaces(const Shape& s, std::set<const StructType*>* seen) {
+  switch (s.kind) {
+    case Kind::kList:
+    case Kind::kMap: return NestedReplaces(*s.element, seen);
+    case Kind::kUnion:
+      for (const Shape* m : s.members)
+        if (NestedReplaces(*m, seen)) return true;
+      return false;
+    case Kind::kStruct:
+      if (!seen->insert(s.def).second) return false;  // recursive types (WAF statements)
+      for (const auto& [name, p] : s.def->properties)
+        if (p.replacement != Replacement::kNever || NestedReplaces(*p.shape, seen)) return true;
+      return false;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Replacement ReplacementOf(std::string_view resource_type, std::string_view property) {
@@ -527,7 +545,10 @@ Replacement ReplacementOf(std::string_view resource_type, std::string_view prope
   auto p = rt->props.properties.find(property);
   if (p == rt->props.properties.end()) return Replacement::kUnknown;
   if (p->second.replacement != Replacement::kNever) return p->second.replacement;
-  // A nested path that replaces ("LaunchTemplateData.X") makes the top-level change conditional.
+  // A nested property that replaces (Budget.BudgetName) makes the top-level change
+  // conditional: it depends on which part changes.
+  std::set<const StructType*> seen;
+  if (NestedReplaces(*p->second.shape, &seen)) return Replacement::kConditional;
   for (const auto& nested : rt->replacement_paths)
     if (nested.size() > property.size() && StartsWith(nested, property) && nested[property.size()] == '.')
       return Replacement::kConditional;

@@ -23,6 +23,8 @@ enum class Replacement {
   kAlways,       // create-only property: a change replaces the resource
 };
 
+// kConditional also when the property itself updates in place but holds a nested
+// create-only property (AWS::Budgets::Budget.Budget holds BudgetName).
 Replacement ReplacementOf(std::string_view resource_type, std::string_view property);
 
 // Checks every resource of `t` against the specification: unknown type, unknown or

@@ -132,7 +132,7 @@ function main() {
     for (const [name, a] of Object.entries(r.attributes)) e.attributes[name] = encodeType(a.type);
     if (r.tagInformation) e.tags = { property: r.tagInformation.tagPropertyName, variant: r.tagInformation.variant };
     if (r.additionalReplacementProperties && r.additionalReplacementProperties.length)
-      e.replacement_paths = r.additionalReplacementProperties.map((p) => p.join('.')).sort();
+      e.replacement_paths = [...new Set(r.additionalReplacementProperties.map((p) => p.join('.')))].sort();
     resources[cfnType] = e;
   }
   for (const t of pending) types[typeNames.get(t.$id)] = { properties: encodeProperties(t.properties) };
