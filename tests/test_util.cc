@@ -35,24 +35,21 @@ std::string TempDir::Write(const std::string& relative, const std::string& conte
   return p.string();
 }
 
-std::string ShellQuote(const std::string& s) {
+namespace {
+std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+}  // namespace
 
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd) {
-  std::string cmd;
-  if (!cwd.empty()) cmd += "cd " + ShellQuote(cwd) + " && ";
-  cmd += ShellQuote(BLUEPRINT_BINARY);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
-  return RunCommand(cmd);
-}
-
-CommandResult RunCommand(const std::string& command) {
   TempDir io;
-  std::string cmd = "(" + command + ") </dev/null >" + ShellQuote(io.path() + "/out") + " 2>" +
-                    ShellQuote(io.path() + "/err");
+  std::string cmd;
+  if (!cwd.empty()) cmd += "cd " + Quote(cwd) + " && ";
+  cmd += Quote(BLUEPRINT_BINARY);
+  for (const auto& a : args) cmd += " " + Quote(a);
+  cmd += " </dev/null >" + Quote(io.path() + "/out") + " 2>" + Quote(io.path() + "/err");
   int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

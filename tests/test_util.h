@@ -31,12 +31,6 @@ class TempDir {
 // single-quoted for /bin/sh, which the tests control).
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd = "");
 
-// Runs a /bin/sh command line with no standard input; out and err captured.
-CommandResult RunCommand(const std::string& command);
-
-// `s` single-quoted for /bin/sh.
-std::string ShellQuote(const std::string& s);
-
 std::string ReadFileOrDie(const std::string& path);
 std::string SourceDir();  // the repository root
 
