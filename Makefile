@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 ENVIRONMENTS ?= environments
 OUT ?= cdk.out
 
-.PHONY: deps build demo test bench docs clean
+.PHONY: deps build demo test bench docs spec clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -26,6 +26,11 @@ bench: build
 # Regenerates docs/config-reference.md from the config schema table.
 docs: build
 	@./$(BUILD)/blueprint docs config > docs/config-reference.md
+
+# Regenerates data/cfn-spec.json from the pinned @aws-cdk/aws-service-spec (needs
+# Node.js and npm; the C++ build itself never does). See docs/validation.md.
+spec:
+	@cd tools/spec-gen && npm ci --no-audit --no-fund --loglevel=error && node generate.js ../../data/cfn-spec.json
 
 clean:
 	rm -rf $(BUILD) $(OUT)

@@ -25,10 +25,11 @@ struct App {
 };
 
 // Builds the stacks of one environment and runs the synth-time checks on them
-// (references; the resource schema once it exists). Returns false on error.
+// (references, the resource specification, limits). Returns false on error.
 bool Assemble(const StackConfig& config, App* app, Diagnostics* diags);
 
-// Checks every stack of an assembled app: references and CloudFormation limits.
+// Checks every stack of an assembled app: references, the resource specification
+// (cfn/spec.h) and CloudFormation limits.
 void ValidateApp(const App& app, Diagnostics* diags);
 
 }  // namespace bp

@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
 #include "modules/compute_apprunner.h"
@@ -139,6 +140,7 @@ void ValidateApp(const App& app, Diagnostics* diags) {
   constexpr size_t kMaxTemplateBytesS3 = 1024 * 1024;
   for (const auto& s : app.stacks) {
     cfn::CheckReferences(s.name, s.tmpl, diags);
+    cfn::CheckAgainstSpec(s.name, s.tmpl, diags);
     const auto& t = s.tmpl;
     if (t.resources().size() > kMaxResources)
       diags->Error({}, s.name, std::to_string(t.resources().size()) + " resources; CloudFormation allows 500 per stack");

@@ -1,11 +1,576 @@
-// Placeholder until the generated specification lands (issue "Validate every
-// template against AWS's own resource specification"): knows nothing, checks nothing.
 #include "cfn/spec.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "util/strings.h"
 
 namespace bp::cfn {
 
-Replacement ReplacementOf(std::string_view, std::string_view) { return Replacement::kUnknown; }
+namespace {
 
-void CheckAgainstSpec(const std::string&, const Template&, Diagnostics*) {}
+// data/cfn-spec.json, compiled in (see CMakeLists.txt).
+const char kSpecJson[] =
+#include "cfn/spec_json.inc"
+    ;
+
+// --- the specification, parsed ----------------------------------------------
+
+enum class Kind { kString, kInteger, kNumber, kBoolean, kJson, kTimestamp, kNull, kTag, kList, kMap, kStruct, kUnion };
+
+struct StructType;
+
+// The shape of a property value, as the spec describes it.
+struct Shape {
+  Kind kind = Kind::kString;
+  const Shape* element = nullptr;     // kList, kMap
+  const StructType* def = nullptr;    // kStruct
+  std::vector<const Shape*> members;  // kUnion
+};
+
+struct PropertySpec {
+  const Shape* shape = nullptr;
+  bool required = false;
+  Replacement replacement = Replacement::kNever;
+  std::vector<std::string> allowed;  // empty: any value of the shape
+};
+
+// A resource's properties or a nested property type ("AWS::EC2::SecurityGroup.Ingress").
+struct StructType {
+  std::string name;
+  std::map<std::string, PropertySpec, std::less<>> properties;
+  std::vector<std::string> names;     // for "did you mean"
+  std::vector<std::string> required;  // in name order
+};
+
+struct ResourceType {
+  StructType props;
+  std::map<std::string, const Shape*, std::less<>> attributes;
+  std::vector<std::string> attribute_names;
+  std::vector<std::string> replacement_paths;  // nested paths that also replace ("A.B")
+  std::string tag_property;
+};
+
+struct Spec {
+  std::string source;
+  std::map<std::string, ResourceType, std::less<>> resources;
+  std::map<std::string, StructType, std::less<>> types;
+  std::vector<std::string> all_types;      // every type the full spec knows
+  std::vector<std::string> covered_types;  // the ones described here
+  std::deque<Shape> shapes;
+  std::map<std::string, const Shape*, std::less<>> primitives;
+};
+
+[[noreturn]] void BadData(const std::string& what) {
+  std::fprintf(stderr, "internal error: embedded data/cfn-spec.json: %s\n", what.c_str());
+  std::abort();
+}
+
+const Shape* ParseShape(const nlohmann::json& j, Spec* spec) {
+  if (j.is_string()) {
+    const std::string& name = j.get_ref<const std::string&>();
+    auto p = spec->primitives.find(name);
+    if (p != spec->primitives.end()) return p->second;
+    auto t = spec->types.find(name);
+    if (t == spec->types.end()) BadData("unknown property type " + name);
+    Shape& s = spec->shapes.emplace_back();
+    s.kind = Kind::kStruct;
+    s.def = &t->second;
+    return &s;
+  }
+  Shape& s = spec->shapes.emplace_back();
+  if (j.contains("list")) {
+    s.kind = Kind::kList;
+    s.element = ParseShape(j["list"], spec);
+  } else if (j.contains("map")) {
+    s.kind = Kind::kMap;
+    s.element = ParseShape(j["map"], spec);
+  } else if (j.contains("union")) {
+    s.kind = Kind::kUnion;
+    for (const auto& m : j["union"]) s.members.push_back(ParseShape(m, spec));
+  } else {
+    BadData("bad type " + j.dump());
+  }
+  return &s;
+}
+
+void ParseStruct(const std::string& name, const nlohmann::json& props, Spec* spec, StructType* st) {
+  st->name = name;
+  for (const auto& [pname, pj] : props.items()) {
+    PropertySpec p;
+    p.shape = ParseShape(pj.at("type"), spec);
+    p.required = pj.value("required", false);
+    std::string r = pj.value("replaces", "");
+    p.replacement = r == "always" ? Replacement::kAlways
+                    : r == "conditional" ? Replacement::kConditional
+                                         : Replacement::kNever;
+    if (pj.contains("allowed")) p.allowed = pj["allowed"].get<std::vector<std::string>>();
+    if (p.required) st->required.push_back(pname);
+    st->names.push_back(pname);
+    st->properties.emplace(pname, std::move(p));
+  }
+}
+
+Spec LoadSpec() {
+  Spec spec;
+  nlohmann::json doc = nlohmann::json::parse(std::string_view(kSpecJson, sizeof kSpecJson - 1), nullptr, false);
+  if (doc.is_discarded()) BadData("not valid JSON");
+  spec.source = doc["source"].value("package", "") + " " + doc["source"].value("version", "");
+  static const std::pair<const char*, Kind> kPrimitives[] = {
+      {"string", Kind::kString}, {"integer", Kind::kInteger},   {"number", Kind::kNumber},
+      {"boolean", Kind::kBoolean}, {"json", Kind::kJson},       {"date-time", Kind::kTimestamp},
+      {"null", Kind::kNull},     {"tag", Kind::kTag}};
+  for (const auto& [name, kind] : kPrimitives) {
+    Shape& s = spec.shapes.emplace_back();
+    s.kind = kind;
+    spec.primitives[name] = &s;
+  }
+  // Declare every nested type first, so references resolve in any order.
+  const auto& types = doc.at("property_types");
+  for (const auto& [name, tj] : types.items()) spec.types[name];
+  for (const auto& [name, tj] : types.items()) ParseStruct(name, tj.at("properties"), &spec, &spec.types[name]);
+  for (const auto& [name, rj] : doc.at("resources").items()) {
+    ResourceType& r = spec.resources[name];
+    ParseStruct(name, rj.at("properties"), &spec, &r.props);
+    for (const auto& [aname, aj] : rj.at("attributes").items()) {
+      r.attributes[aname] = ParseShape(aj, &spec);
+      r.attribute_names.push_back(aname);
+    }
+    if (rj.contains("tags")) r.tag_property = rj["tags"].value("property", "");
+    if (rj.contains("replacement_paths"))
+      r.replacement_paths = rj["replacement_paths"].get<std::vector<std::string>>();
+    spec.covered_types.push_back(name);
+  }
+  spec.all_types = doc.at("all_resource_types").get<std::vector<std::string>>();
+  return spec;
+}
+
+const Spec& TheSpec() {
+  static const Spec spec = LoadSpec();
+  return spec;
+}
+
+const ResourceType* FindResource(std::string_view type) {
+  const auto& r = TheSpec().resources;
+  auto it = r.find(type);
+  return it == r.end() ? nullptr : &it->second;
+}
+
+// --- describing values and shapes in messages -------------------------------
+
+std::string Describe(const Shape& s) {
+  switch (s.kind) {
+    case Kind::kString: return "string";
+    case Kind::kInteger: return "integer";
+    case Kind::kNumber: return "number";
+    case Kind::kBoolean: return "boolean";
+    case Kind::kJson: return "JSON object";
+    case Kind::kTimestamp: return "timestamp";
+    case Kind::kNull: return "null";
+    case Kind::kTag: return "tag {Key, Value}";
+    case Kind::kList: return "list of " + Describe(*s.element);
+    case Kind::kMap: return "map of " + Describe(*s.element);
+    case Kind::kStruct: return "object " + s.def->name;
+    case Kind::kUnion: {
+      std::vector<std::string> parts;
+      for (const Shape* m : s.members) parts.push_back(Describe(*m));
+      return JoinOr(parts);
+    }
+  }
+  return "?";
+}
+
+std::string DescribeValue(const Json& v) {
+  if (v.is_string()) return "string \"" + v.get<std::string>() + "\"";
+  if (v.is_boolean()) return std::string("boolean ") + (v.get<bool>() ? "true" : "false");
+  if (v.is_number()) return "number " + v.dump();
+  if (v.is_array()) return "a list";
+  if (v.is_object()) return "an object";
+  return "null";
+}
+
+// --- values of intrinsic functions ------------------------------------------
+
+// What an intrinsic function gives, as far as a static check can tell.
+enum class Yields { kScalar, kList, kObject, kAny, kNoValue };
+
+const char* DescribeYield(Yields y) {
+  switch (y) {
+    case Yields::kScalar: return "a single value";
+    case Yields::kList: return "a list";
+    case Yields::kObject: return "an object";
+    default: return "a value";
+  }
+}
+
+bool IsIntrinsic(const Json& v) {
+  if (!v.is_object() || v.size() != 1) return false;
+  const std::string& key = v.begin().key();
+  return key == "Ref" || StartsWith(key, "Fn::");
+}
+
+bool IsListParameterType(const std::string& type) {
+  return StartsWith(type, "List<") || type == "CommaDelimitedList" ||
+         StartsWith(type, "AWS::SSM::Parameter::Value<List<") ||
+         type == "AWS::SSM::Parameter::Value<CommaDelimitedList>";
+}
+
+Yields YieldOfShape(const Shape& s) {
+  switch (s.kind) {
+    case Kind::kList: return Yields::kList;
+    case Kind::kMap:
+    case Kind::kStruct:
+    case Kind::kJson:
+    case Kind::kTag: return Yields::kObject;
+    case Kind::kUnion: return Yields::kAny;
+    default: return Yields::kScalar;
+  }
+}
+
+// Does a value of kind `y` fit where `s` is expected?
+bool Fits(Yields y, const Shape& s) {
+  if (y == Yields::kAny || y == Yields::kNoValue) return true;
+  switch (s.kind) {
+    case Kind::kList: return y == Yields::kList;
+    case Kind::kJson:
+    case Kind::kMap:
+    case Kind::kStruct:
+    case Kind::kTag: return y == Yields::kObject;
+    case Kind::kUnion:
+      for (const Shape* m : s.members)
+        if (Fits(y, *m)) return true;
+      return false;
+    default: return y == Yields::kScalar;
+  }
+}
+
+// --- the checker --------------------------------------------------------------
+
+struct Checker {
+  const Spec& spec;
+  const std::string& stack;
+  const Template& t;
+  Diagnostics* diags;
+
+  void Report(const std::string& path, std::string message) {
+    diags->Error(Location{}, stack + "/" + path, std::move(message));
+  }
+
+  // Fn::GetAtt of `attr` on resource `name`; reports attributes the type lacks.
+  Yields CheckGetAtt(const std::string& name, const std::string& attr, const std::string& path) {
+    const Resource* r = t.resources().Find(name);
+    if (!r) return Yields::kAny;  // reported by CheckReferences
+    const ResourceType* rt = FindResource(r->type);
+    if (!rt) return Yields::kAny;  // the type itself is reported
+    auto a = rt->attributes.find(attr);
+    if (a == rt->attributes.end()) {
+      Report(path, "Fn::GetAtt: " + r->type + " has no attribute '" + attr + "'" +
+                       DidYouMean(attr, rt->attribute_names));
+      return Yields::kAny;
+    }
+    return YieldOfShape(*a->second);
+  }
+
+  // ${Resource.Attribute} inside an Fn::Sub string.
+  void CheckSubText(const std::string& text, const Json* locals, const std::string& path) {
+    size_t pos = 0;
+    while ((pos = text.find("${", pos)) != std::string::npos) {
+      size_t end = text.find('}', pos);
+      if (end == std::string::npos) return;  // reported by CheckReferences
+      std::string var = text.substr(pos + 2, end - pos - 2);
+      pos = end + 1;
+      if (var.empty() || var[0] == '!' || (locals && locals->contains(var))) continue;
+      size_t dot = var.find('.');
+      if (dot != std::string::npos && !StartsWith(var, "AWS::"))
+        CheckGetAtt(var.substr(0, dot), var.substr(dot + 1), path);
+    }
+  }
+
+  // Finds the intrinsic functions anywhere inside `v` and checks them.
+  void Scan(const Json& v, const std::string& path) {
+    if (IsIntrinsic(v)) {
+      Evaluate(v, path);
+    } else if (v.is_array()) {
+      for (size_t i = 0; i < v.size(); ++i) Scan(v[i], path + "/" + std::to_string(i));
+    } else if (v.is_object()) {
+      for (const auto& [k, e] : v.items()) Scan(e, path + "/" + k);
+    }
+  }
+
+  // Checks an intrinsic function call's arguments and tells what it gives.
+  Yields Evaluate(const Json& v, const std::string& path) {
+    const std::string& fn = v.begin().key();
+    const Json& arg = v.begin().value();
+    if (fn == "Ref") {
+      if (!arg.is_string()) return Yields::kAny;
+      const std::string& name = arg.get_ref<const std::string&>();
+      if (name == "AWS::NoValue") return Yields::kNoValue;
+      if (name == "AWS::NotificationARNs") return Yields::kList;
+      if (const Parameter* p = t.parameters().Find(name))
+        return IsListParameterType(p->type) ? Yields::kList : Yields::kScalar;
+      return t.resources().Contains(name) || IsPseudoParameter(name) ? Yields::kScalar : Yields::kAny;
+    }
+    if (fn == "Fn::GetAtt") {
+      if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
+        if (!arg[1].is_string()) {
+          Scan(arg[1], path);
+          return Yields::kAny;
+        }
+        return CheckGetAtt(arg[0].get<std::string>(), arg[1].get<std::string>(), path);
+      }
+      if (arg.is_string()) {
+        const std::string& s = arg.get_ref<const std::string&>();
+        size_t dot = s.find('.');
+        if (dot == std::string::npos) return Yields::kAny;
+        return CheckGetAtt(s.substr(0, dot), s.substr(dot + 1), path);
+      }
+      return Yields::kAny;  // malformed: reported by CheckReferences
+    }
+    if (fn == "Fn::Sub") {
+      if (arg.is_string()) CheckSubText(arg.get<std::string>(), nullptr, path);
+      if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
+        CheckSubText(arg[0].get<std::string>(), &arg[1], path);
+        Scan(arg[1], path);
+      }
+      return Yields::kScalar;
+    }
+    Scan(arg, path + "/" + fn);
+    // Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
+    if (fn == "Fn::GetAZs" || fn == "Fn::Split" || fn == "Fn::Cidr") return Yields::kList;
+    if (fn == "Fn::Join" || fn == "Fn::Base64" || fn == "Fn::ImportValue" || fn == "Fn::ToJsonString" ||
+        fn == "Fn::Length" || fn == "Fn::GetStackOutput")
+      return Yields::kScalar;
+    if (fn == "Fn::Select" || fn == "Fn::FindInMap" || fn == "Fn::If" || fn == "Fn::Transform")
+      return Yields::kAny;
+    if (fn == "Fn::Equals" || fn == "Fn::Not" || fn == "Fn::And" || fn == "Fn::Or") {
+      Report(path, fn + " is a condition function; use it under Conditions and refer to it with Fn::If");
+      return Yields::kAny;
+    }
+    Report(path, "unknown intrinsic function '" + fn + "'");
+    return Yields::kAny;
+  }
+
+  // `v` where the spec expects `s`; `allowed` applies to the scalar leaves.
+  void CheckValue(const Json& v, const Shape& s, const std::vector<std::string>* allowed,
+                  const std::string& path) {
+    if (IsIntrinsic(v)) {
+      if (v.begin().key() == "Fn::If") {
+        const Json& arg = v.begin().value();
+        if (arg.is_array() && arg.size() == 3) {
+          CheckValue(arg[1], s, allowed, path);
+          CheckValue(arg[2], s, allowed, path);
+        }
+        return;
+      }
+      Yields y = Evaluate(v, path);
+      if (!Fits(y, s))
+        Report(path, v.begin().key() + " gives " + DescribeYield(y) + "; expected " + Describe(s));
+      return;
+    }
+    switch (s.kind) {
+      case Kind::kString:
+      case Kind::kTimestamp:
+      case Kind::kInteger:
+      case Kind::kNumber:
+      case Kind::kBoolean:
+      case Kind::kNull:
+        if (!ScalarFits(v, s.kind)) return Mismatch(v, s, path);
+        break;
+      case Kind::kJson:
+        if (!v.is_object()) return Mismatch(v, s, path);
+        Scan(v, path);
+        return;
+      case Kind::kTag:
+        return CheckTag(v, path);
+      case Kind::kList:
+        if (!v.is_array()) return Mismatch(v, s, path);
+        for (size_t i = 0; i < v.size(); ++i)
+          CheckValue(v[i], *s.element, allowed, path + "/" + std::to_string(i));
+        return;
+      case Kind::kMap:
+        if (!v.is_object()) return Mismatch(v, s, path);
+        for (const auto& [k, e] : v.items()) CheckValue(e, *s.element, allowed, path + "/" + k);
+        return;
+      case Kind::kStruct:
+        if (!v.is_object()) return Mismatch(v, s, path);
+        return CheckStruct(v, *s.def, path);
+      case Kind::kUnion:
+        for (const Shape* m : s.members)
+          if (LiteralFits(v, *m)) return CheckValue(v, *m, allowed, path);
+        return Mismatch(v, s, path);
+    }
+    if (allowed && !allowed->empty() && (v.is_string() || v.is_number_integer())) {
+      std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+      bool ok = false;
+      for (const auto& a : *allowed) ok = ok || a == text;
+      if (!ok) Report(path, "\"" + text + "\" is not an allowed value; expected " + JoinOr(*allowed));
+    }
+  }
+
+  // Which member of a union a literal is meant for: decided by its JSON kind alone.
+  static bool LiteralFits(const Json& v, const Shape& s) {
+    switch (s.kind) {
+      case Kind::kList: return v.is_array();
+      case Kind::kJson:
+      case Kind::kMap:
+      case Kind::kStruct:
+      case Kind::kTag: return v.is_object();
+      case Kind::kNull: return v.is_null();
+      case Kind::kUnion: return true;
+      default: return v.is_primitive() && !v.is_null();
+    }
+  }
+
+  // A literal where a primitive is expected, with CloudFormation's coercions: numbers
+  // and booleans pass on as text; "80" is an integer, "true" a boolean.
+  static bool ScalarFits(const Json& v, Kind kind) {
+    const std::string* text = v.is_string() ? &v.get_ref<const std::string&>() : nullptr;
+    switch (kind) {
+      case Kind::kString:
+      case Kind::kTimestamp: return v.is_string() || v.is_number() || v.is_boolean();
+      case Kind::kInteger: return v.is_number_integer() || (text && IsIntegerText(*text));
+      case Kind::kNumber: return v.is_number() || (text && IsNumberText(*text));
+      case Kind::kBoolean: return v.is_boolean() || (text && IsBooleanText(*text));
+      case Kind::kNull: return v.is_null();
+      default: return false;
+    }
+  }
+
+  static bool IsIntegerText(const std::string& s) {
+    size_t i = (!s.empty() && s[0] == '-') ? 1 : 0;
+    if (i == s.size()) return false;
+    for (; i < s.size(); ++i)
+      if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+  }
+  static bool IsNumberText(const std::string& s) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return end == s.c_str() + s.size();
+  }
+  static bool IsBooleanText(const std::string& s) {
+    std::string l = ToLower(s);
+    return l == "true" || l == "false";
+  }
+
+  void Mismatch(const Json& v, const Shape& s, const std::string& path) {
+    Report(path, "expected " + Describe(s) + ", got " + DescribeValue(v));
+  }
+
+  // A tag in the CloudFormation list form: {Key, Value}, both strings.
+  void CheckTag(const Json& v, const std::string& path) {
+    static const Shape kString{};
+    if (!v.is_object()) return Report(path, "expected tag {Key, Value}, got " + DescribeValue(v));
+    for (const auto& [k, e] : v.items()) {
+      if (k != "Key" && k != "Value")
+        Report(path + "/" + k, "a tag has no property '" + k + "'" + DidYouMean(k, {"Key", "Value"}));
+      else
+        CheckValue(e, kString, nullptr, path + "/" + k);
+    }
+    for (const char* k : {"Key", "Value"})
+      if (!v.contains(k)) Report(path, std::string("missing required property '") + k + "' of a tag");
+  }
+
+  void CheckStruct(const Json& v, const StructType& st, const std::string& path) {
+    for (const auto& [k, e] : v.items()) {
+      auto p = st.properties.find(k);
+      if (p == st.properties.end()) {
+        Report(path + "/" + k, st.name + " has no property '" + k + "'" + DidYouMean(k, st.names));
+        Scan(e, path + "/" + k);
+        continue;
+      }
+      CheckValue(e, *p->second.shape, &p->second.allowed, path + "/" + k);
+    }
+    for (const auto& name : st.required)
+      if (!v.contains(name)) Report(path, "missing required property '" + name + "' of " + st.name);
+  }
+
+  void CheckResource(const std::string& id, const Resource& r) {
+    std::string path = id + "/Properties";
+    if (StartsWith(r.type, "Custom::") || r.type == "AWS::CloudFormation::CustomResource") {
+      // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+      if (!r.properties.contains("ServiceToken"))
+        Report(path, "missing required property 'ServiceToken' of " + r.type);
+      Scan(r.properties, path);
+      return;
+    }
+    const ResourceType* rt = FindResource(r.type);
+    if (!rt) {
+      bool known = std::binary_search(spec.all_types.begin(), spec.all_types.end(), r.type);
+      if (known)
+        Report(id + "/Type", "resource type '" + r.type +
+                                 "' is not in the bundled specification subset; add it to TYPES in "
+                                 "tools/spec-gen/generate.js and run `make spec`");
+      else
+        Report(id + "/Type", "unknown resource type '" + r.type + "'" + DidYouMean(r.type, spec.all_types));
+      Scan(r.properties, path);
+      return;
+    }
+    if (!r.properties.is_object()) {
+      Report(path, "expected an object, got " + DescribeValue(r.properties));
+      return;
+    }
+    CheckStruct(r.properties, rt->props, path);
+  }
+};
+
+// True when a property somewhere inside `s` replaces the resource when it changes.
+bool NestedReplaces(const Shape& s, std::set<const StructType*>* seen) {
+  switch (s.kind) {
+    case Kind::kList:
+    case Kind::kMap: return NestedReplaces(*s.element, seen);
+    case Kind::kUnion:
+      for (const Shape* m : s.members)
+        if (NestedReplaces(*m, seen)) return true;
+      return false;
+    case Kind::kStruct:
+      if (!seen->insert(s.def).second) return false;  // recursive types (WAF statements)
+      for (const auto& [name, p] : s.def->properties)
+        if (p.replacement != Replacement::kNever || NestedReplaces(*p.shape, seen)) return true;
+      return false;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Replacement ReplacementOf(std::string_view resource_type, std::string_view property) {
+  const ResourceType* rt = FindResource(resource_type);
+  if (!rt) return Replacement::kUnknown;
+  auto p = rt->props.properties.find(property);
+  if (p == rt->props.properties.end()) return Replacement::kUnknown;
+  if (p->second.replacement != Replacement::kNever) return p->second.replacement;
+  // A nested property that replaces (Budget.BudgetName) makes the top-level change
+  // conditional: it depends on which part changes.
+  std::set<const StructType*> seen;
+  if (NestedReplaces(*p->second.shape, &seen)) return Replacement::kConditional;
+  for (const auto& nested : rt->replacement_paths)
+    if (nested.size() > property.size() && StartsWith(nested, property) && nested[property.size()] == '.')
+      return Replacement::kConditional;
+  return Replacement::kNever;
+}
+
+void CheckAgainstSpec(const std::string& stack_name, const Template& t, Diagnostics* diags) {
+  Checker c{TheSpec(), stack_name, t, diags};
+  for (const auto& [id, r] : t.resources().entries()) c.CheckResource(id, r);
+  // Outputs are strings: a list must be joined first.
+  static const Shape kString{};
+  for (const auto& [name, o] : t.outputs().entries())
+    c.CheckValue(o.value, kString, nullptr, "Outputs/" + name + "/Value");
+}
+
+std::string SpecSource() { return TheSpec().source; }
+
+bool IsCoveredType(std::string_view resource_type) { return FindResource(resource_type) != nullptr; }
+
+std::string TagPropertyOf(std::string_view resource_type) {
+  const ResourceType* rt = FindResource(resource_type);
+  return rt ? rt->tag_property : "";
+}
 
 }  // namespace bp::cfn

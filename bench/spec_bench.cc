@@ -1,0 +1,50 @@
+// The resource-specification check next to synthesis (bench/synth_bench.cc): it runs
+// on every synth and validate, so it must stay small beside them. Run with `make bench`.
+#include <benchmark/benchmark.h>
+
+#include "app.h"
+#include "cfn/spec.h"
+#include "config/loader.h"
+
+namespace {
+
+std::vector<bp::App> AssembleBundledEnvironments() {
+  std::vector<bp::StackConfig> configs;
+  bp::Diagnostics d;
+  if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d))
+    std::abort();
+  std::vector<bp::App> apps;
+  for (const auto& c : configs) {
+    bp::App app;
+    if (!bp::Assemble(c, &app, &d)) std::abort();
+    apps.push_back(std::move(app));
+  }
+  return apps;
+}
+
+// The one-time cost of parsing the embedded data/cfn-spec.json, paid by the first
+// check of a run. Registered first and run once, so the parse is what it times.
+void BM_SpecFirstUse(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(bp::cfn::SpecSource());
+}
+BENCHMARK(BM_SpecFirstUse)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// CheckAgainstSpec over every stack of every bundled environment (the data is parsed
+// by then, as for every stack after the first in a real run).
+void BM_CheckAgainstSpec(benchmark::State& state) {
+  auto apps = AssembleBundledEnvironments();
+  size_t resources = 0;
+  for (const auto& app : apps)
+    for (const auto& s : app.stacks) resources += s.tmpl.resources().size();
+  for (auto _ : state) {
+    bp::Diagnostics d;
+    for (const auto& app : apps)
+      for (const auto& s : app.stacks) bp::cfn::CheckAgainstSpec(s.name, s.tmpl, &d);
+    if (d.HasErrors()) std::abort();
+    benchmark::DoNotOptimize(d);
+  }
+  state.counters["resources"] = static_cast<double>(resources);
+}
+BENCHMARK(BM_CheckAgainstSpec)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
