@@ -140,11 +140,24 @@ std::string SecretText(const nlohmann::ordered_json& s, const std::string& name,
   return kMasked;
 }
 
-bool LoadValues(const StackFile& f, StackConfig* c, std::vector<ConfigValue>* values) {
+// What get and list read: the checked config, its effective values and, with
+// --show-secrets, the decrypted secrets.
+struct ReadView {
+  StackConfig config;
+  std::vector<ConfigValue> values;
+  ClearSecrets secrets;
+};
+
+// kOk, or the exit status to return.
+int Read(const ConfigOptions& o, const StackFile& f, ReadView* v) {
   Diagnostics d;
-  bool ok = ParseStackConfig(f.text, f.path, f.env, c, &d) && ParseStackValues(f.text, f.path, f.env, values, &d);
+  bool ok = ParseStackConfig(f.text, f.path, f.env, &v->config, &d) &&
+            ParseStackValues(f.text, f.path, f.env, &v->values, &d);
   PrintDiagnostics(d);
-  return ok;
+  if (!ok) return kUserError;
+  std::string err;
+  if (!MaybeDecrypt(o, v->config, &v->secrets.values, &err)) return Fail(err);
+  return kOk;
 }
 
 int RunGet(const ConfigOptions& o) {
@@ -152,12 +165,10 @@ int RunGet(const ConfigOptions& o) {
   KeyRef ref;
   std::string err;
   if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, false, &ref, &err)) return Fail(err);
-  StackConfig c;
-  std::vector<ConfigValue> values;
-  if (!LoadValues(f, &c, &values)) return kUserError;
-  ClearSecrets secrets;
-  const auto& clear = secrets.values;
-  if (!MaybeDecrypt(o, c, &secrets.values, &err)) return Fail(err);
+  ReadView view;
+  if (int rc = Read(o, f, &view); rc != kOk) return rc;
+  const std::vector<ConfigValue>& values = view.values;
+  const auto& clear = view.secrets.values;
   for (const auto& v : values) {
     if (v.key != ref.field->key) continue;
     std::string out;
@@ -184,12 +195,11 @@ int RunList(const ConfigOptions& o) {
   StackFile f;
   std::string err;
   if (!OpenStack(o, &f, &err)) return Fail(err);
-  StackConfig c;
-  std::vector<ConfigValue> values;
-  if (!LoadValues(f, &c, &values)) return kUserError;
-  ClearSecrets secrets;
-  const auto& clear = secrets.values;
-  if (!MaybeDecrypt(o, c, &secrets.values, &err)) return Fail(err);
+  ReadView view;
+  if (int rc = Read(o, f, &view); rc != kOk) return rc;
+  const StackConfig& c = view.config;
+  const std::vector<ConfigValue>& values = view.values;
+  const auto& clear = view.secrets.values;
   int column = static_cast<int>(c.profile);
   struct Row {
     std::string key, value, source, fallback;
@@ -391,34 +401,30 @@ void RegisterConfig(CLI::App* app, int* rc) {
   auto o = std::make_shared<ConfigOptions>();
   auto* cmd = app->add_subcommand("config", "Read and edit environments/<env>/stack.yaml (secrets encrypted)");
   cmd->require_subcommand(1);
-  auto common = [o](CLI::App* sub) {
-    AddSelectionOptions(sub, &o->sel, false);
-    sub->add_option("--stack", o->sel.stack, "The environment whose stack.yaml is read or edited")->required();
+  // One sub-command: the shared options, its KEY argument (when it takes one), its runner.
+  auto sub = [&](const char* name, const char* help, const char* key_help, int (*run)(const ConfigOptions&)) {
+    CLI::App* s = cmd->add_subcommand(name, help);
+    AddSelectionOptions(s, &o->sel, false);
+    s->add_option("--stack", o->sel.stack, "The environment whose stack.yaml is read or edited")->required();
+    if (key_help) s->add_option("key", o->key, key_help)->required();
+    s->callback([o, rc, run] { *rc = run(*o); });
+    return s;
   };
-  auto* get = cmd->add_subcommand("get", "Print one key's effective value");
-  common(get);
-  get->add_option("key", o->key, "Dotted key (network.cidr, app.env.LOG_LEVEL, app.secrets.NAME)")->required();
-  get->add_flag("--show-secrets", o->show_secrets, "Decrypt secrets (asks for the passphrase)");
-  get->callback([o, rc] { *rc = RunGet(*o); });
+  const char* kSecretsFlag = "Decrypt secrets (asks for the passphrase)";
+  sub("get", "Print one key's effective value", "Dotted key (network.cidr, app.env.LOG_LEVEL, app.secrets.NAME)", RunGet)
+      ->add_flag("--show-secrets", o->show_secrets, kSecretsFlag);
 
-  auto* set = cmd->add_subcommand("set", "Set one key; refused when the config would become invalid");
-  common(set);
-  set->add_option("key", o->key, "Dotted key; with --secret, the secret's name")->required();
+  CLI::App* set = sub("set", "Set one key; refused when the config would become invalid",
+                      "Dotted key; with --secret, the secret's name", RunSet);
   set->add_option("value", o->value, "The value (with --secret: omit it to be prompted or to read stdin)");
   set->add_flag("--secret", o->secret, "Store the value encrypted under app.secrets");
-  set->callback([o, rc] { *rc = RunSet(*o); });
 
-  auto* rm = cmd->add_subcommand("rm", "Remove one key from the file (the profile default applies again)");
-  common(rm);
-  rm->add_option("key", o->key, "Dotted key")->required();
-  rm->add_flag("--secret", o->secret, "KEY is a secret name");
-  rm->callback([o, rc] { *rc = RunRm(*o); });
+  sub("rm", "Remove one key from the file (the profile default applies again)", "Dotted key", RunRm)
+      ->add_flag("--secret", o->secret, "KEY is a secret name");
 
-  auto* list = cmd->add_subcommand("list", "Every key's effective value");
-  common(list);
+  CLI::App* list = sub("list", "Every key's effective value", nullptr, RunList);
   list->add_flag("--defaults", o->defaults, "Also the profile defaults and where each value comes from");
-  list->add_flag("--show-secrets", o->show_secrets, "Decrypt secrets (asks for the passphrase)");
-  list->callback([o, rc] { *rc = RunList(*o); });
+  list->add_flag("--show-secrets", o->show_secrets, kSecretsFlag);
 }
 
 }  // namespace bp::cli
