@@ -122,6 +122,27 @@ TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST_F(ConfigCli, RekeyKeepsValuesUnderTheNewPassphraseOnly) {
+  ASSERT_EQ(Config({"set", "--stack", "dev", "--secret", "A"}, "alpha\n").exit_code, 0);
+  ASSERT_EQ(Config({"set", "--stack", "dev", "--secret", "B"}, "beta\n").exit_code, 0);
+  std::string before = Read("dev");
+  setenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE", "a-new-passphrase", 1);
+  CommandResult r = Config({"rekey", "--stack", "dev"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string after = Read("dev");
+  EXPECT_NE(after, before);
+  EXPECT_EQ(after.substr(0, after.find("app:")), before.substr(0, before.find("app:")));  // comments kept
+  EXPECT_EQ(Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.A"}).exit_code, 2);  // old one
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", "a-new-passphrase", 1);
+  EXPECT_EQ(Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.A"}).out, "alpha\n");
+  EXPECT_EQ(Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.B"}).out, "beta\n");
+  // A wrong old passphrase changes nothing.
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", "wrong", 1);
+  EXPECT_EQ(Config({"rekey", "--stack", "dev"}).exit_code, 2);
+  EXPECT_EQ(Read("dev"), after);
+  unsetenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE");
+}
+
 TEST_F(ConfigCli, NoPassphraseAndNoTerminalIsAnError) {
   unsetenv("BLUEPRINT_CONFIG_PASSPHRASE");
   // setsid: no controlling terminal, so no prompt is possible.

@@ -271,6 +271,13 @@ bool Edit(const std::string& text, const std::vector<std::string>& path, const s
   return true;
 }
 
+// The encryption section for a new salt and key.
+bool WriteEncryption(const std::string& salt, const SecretKey& key, std::string* text, std::string* err) {
+  return Edit(*text, {"encryption", "salt"}, YamlQuote(salt), text, err) &&
+         Edit(*text, {"encryption", "iterations"}, std::to_string(kDefaultKdfIterations), text, err) &&
+         Edit(*text, {"encryption", "check"}, "\"" + MakePassphraseCheck(key) + "\"", text, err);
+}
+
 // The secret's clear text: the argument, else standard input when it is not a
 // terminal, else a no-echo prompt.
 bool ReadSecretValue(const ConfigOptions& o, const std::string& name, std::string* value, std::string* err) {
@@ -309,9 +316,7 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
     // The stack's first secret: a new salt and a passphrase check.
     std::string salt = NewSalt();
     bool ok = DeriveSecretKey(pass, salt, kDefaultKdfIterations, &key, &err) &&
-              Edit(text, {"encryption", "salt"}, YamlQuote(salt), &text, &err) &&
-              Edit(text, {"encryption", "iterations"}, std::to_string(kDefaultKdfIterations), &text, &err) &&
-              Edit(text, {"encryption", "check"}, "\"" + MakePassphraseCheck(key) + "\"", &text, &err);
+              WriteEncryption(salt, key, &text, &err);
     WipeString(&pass);
     if (!ok) return Fail(err);
   } else {
@@ -332,6 +337,40 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   WipeString(&clear);
   if (!Edit(text, ref.path, "{secure: \"" + secure + "\"}", &text, &err)) return Fail(err);
   return CheckAndWrite(f, text, "set app.secrets." + ref.entry + " (encrypted) in " + f.path);
+}
+
+// A new salt and passphrase for the stack: every {secure} value is decrypted with the
+// old key and encrypted again with the new one, all in one atomic write.
+int RunRekey(const ConfigOptions& o) {
+  StackFile f;
+  std::string err, text;
+  if (!OpenStack(o, &f, &err)) return Fail(err);
+  StackConfig c;
+  Diagnostics d;
+  if (!ParseStackConfig(f.text, f.path, f.env, &c, &d)) {
+    PrintDiagnostics(d);
+    return Fail(f.path + " must be valid before it is re-keyed");
+  }
+  if (c.encryption.salt.empty()) return Fail(f.path + " has no encrypted secret yet; nothing to re-key");
+  std::string old_pass, new_pass;
+  ClearSecrets secrets;
+  if (!ReadPassphrase(false, &old_pass, &err)) return Fail(err);
+  bool ok = DecryptAppSecrets(c, old_pass, &secrets.values, &err);
+  WipeString(&old_pass);
+  if (!ok) return Fail(err);
+  if (!ReadNewPassphrase(&new_pass, &err)) return Fail(err);
+  SecretKey key;
+  std::string salt = NewSalt();
+  ok = DeriveSecretKey(new_pass, salt, kDefaultKdfIterations, &key, &err);
+  WipeString(&new_pass);
+  text = f.text;
+  ok = ok && WriteEncryption(salt, key, &text, &err);
+  for (const auto& [name, value] : secrets.values)
+    ok = ok && Edit(text, {"app", "secrets", name},
+                    "{secure: \"" + EncryptSecret(key, "app.secrets." + name, value) + "\"}", &text, &err);
+  if (!ok) return Fail(err);
+  return CheckAndWrite(f, text,
+                       "re-keyed " + std::to_string(secrets.values.size()) + " secret(s) in " + f.path);
 }
 
 int RunSet(const ConfigOptions& o) {
@@ -421,6 +460,9 @@ void RegisterConfig(CLI::App* app, int* rc) {
 
   sub("rm", "Remove one key from the file (the profile default applies again)", "Dotted key", RunRm)
       ->add_flag("--secret", o->secret, "KEY is a secret name");
+
+  sub("rekey", "Re-encrypt every secret under a new salt and passphrase (BLUEPRINT_CONFIG_NEW_PASSPHRASE or a prompt)",
+      nullptr, RunRekey);
 
   CLI::App* list = sub("list", "Every key's effective value", nullptr, RunList);
   list->add_flag("--defaults", o->defaults, "Also the profile defaults and where each value comes from");

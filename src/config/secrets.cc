@@ -251,14 +251,18 @@ bool PromptHidden(const std::string& prompt, std::string* value, std::string* er
   return true;
 }
 
-bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err) {
-  if (const char* env = std::getenv(kPassphraseEnv); env && *env) {
+namespace {
+
+// The passphrase from `env`, else a prompt on /dev/tty (twice when `confirm`).
+bool ReadPassphraseFrom(const char* env_name, const std::string& prompt, bool confirm, std::string* passphrase,
+                        std::string* err) {
+  if (const char* env = std::getenv(env_name); env && *env) {
     *passphrase = env;
     return true;
   }
   std::string first, second;
-  if (!PromptHidden("Config passphrase: ", &first, err)) {
-    *err = std::string("no passphrase: set ") + kPassphraseEnv + " or run in a terminal (" + *err + ")";
+  if (!PromptHidden(prompt + ": ", &first, err)) {
+    *err = std::string("no passphrase: set ") + env_name + " or run in a terminal (" + *err + ")";
     return false;
   }
   if (first.empty()) {
@@ -266,7 +270,7 @@ bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err) {
     return false;
   }
   if (confirm) {
-    if (!PromptHidden("Repeat the passphrase: ", &second, err)) return false;
+    if (!PromptHidden("Repeat it: ", &second, err)) return false;
     bool same = first == second;
     WipeString(&second);
     if (!same) {
@@ -277,6 +281,16 @@ bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err) {
   }
   *passphrase = std::move(first);
   return true;
+}
+
+}  // namespace
+
+bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err) {
+  return ReadPassphraseFrom(kPassphraseEnv, "Config passphrase", confirm, passphrase, err);
+}
+
+bool ReadNewPassphrase(std::string* passphrase, std::string* err) {
+  return ReadPassphraseFrom(kNewPassphraseEnv, "New config passphrase", true, passphrase, err);
 }
 
 }  // namespace bp

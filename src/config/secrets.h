@@ -27,6 +27,7 @@ namespace bp {
 
 inline constexpr int kDefaultKdfIterations = 600000;  // OWASP 2023, see above
 inline constexpr const char* kPassphraseEnv = "BLUEPRINT_CONFIG_PASSPHRASE";
+inline constexpr const char* kNewPassphraseEnv = "BLUEPRINT_CONFIG_NEW_PASSPHRASE";  // `config rekey`
 
 // A derived key; the bytes are wiped when it goes away.
 class SecretKey {
@@ -70,6 +71,9 @@ bool VerifyPassphraseCheck(const SecretKey& key, const std::string& check);
 // /dev/tty with echo off (asked twice when `confirm`). False with a message when
 // neither is available or the two entries differ.
 bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err);
+
+// The new passphrase of `config rekey`: BLUEPRINT_CONFIG_NEW_PASSPHRASE, else asked twice.
+bool ReadNewPassphrase(std::string* passphrase, std::string* err);
 
 // Reads one line from /dev/tty with echo off (for secret values typed by hand).
 bool PromptHidden(const std::string& prompt, std::string* value, std::string* err);
