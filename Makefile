@@ -15,7 +15,8 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT) --summary
+	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT)
+	@./$(BUILD)/blueprint preview --stack dev --environments $(ENVIRONMENTS)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
