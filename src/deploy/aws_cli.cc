@@ -60,9 +60,10 @@ AwsResult AwsCli::Run(std::string_view service, std::string_view operation, cons
     if (result.message.empty()) result.message = "aws exited with status " + std::to_string(p.exit_code);
     return result;
   }
+  // `aws s3 ...` prints progress text, not JSON, whatever --output says.
   std::string out = p.out;
   size_t first = out.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos) {
+  if (service != "s3" && first != std::string::npos) {
     result.body = cfn::Json::parse(out, nullptr, /*allow_exceptions=*/false);
     if (result.body.is_discarded()) {
       result.body = nullptr;
