@@ -41,7 +41,10 @@ const char* NatModeName(NatMode m) {
 
 Location StackConfig::LocationOf(const std::string& key) const {
   auto it = locations.find(key);
-  return it == locations.end() ? Location{file, 0, 0} : it->second;
+  if (it != locations.end()) return it->second;
+  // Keys without a value anywhere (optional, no default) are reported at `profile:`.
+  it = locations.find("profile");
+  return it == locations.end() ? Location{file, 1, 1} : it->second;
 }
 
 std::string CheckEnvironmentName(const std::string& env) {
@@ -99,6 +102,7 @@ class Parser {
           Error(At(v), full, "expected a mapping of keys (" + Join(KeysUnder(full), ", ") + ")");
           continue;
         }
+        sections_[full] = At(k);
         WalkMap(v, full);
         continue;
       }
@@ -322,11 +326,14 @@ class Parser {
   }
 
   std::map<std::string, Value>& values() { return values_; }
+  // Where a section ("app") starts, when the file has it.
+  const std::map<std::string, Location>& sections() const { return sections_; }
 
  private:
   std::string file_;
   Diagnostics* diags_;
   std::map<std::string, Value> values_;
+  std::map<std::string, Location> sections_;
 };
 
 // Typed access to the merged values; every schema key with a default is present.
@@ -366,7 +373,7 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   // App Runner cpu/memory.
   const auto& mems = CpuMemoryPairs().at(c.app.cpu);
   if (std::find(mems.begin(), mems.end(), c.app.memory) == mems.end()) {
-    std::string key = c.locations.count("app.memory") && c.LocationOf("app.memory").line ? "app.memory" : "app.cpu";
+    std::string key = c.IsSetInFile("app.memory") ? "app.memory" : "app.cpu";
     d->Error(c.LocationOf(key), key,
              "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu +
                  " use " + JoinOr(mems));
@@ -393,7 +400,7 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if (ParseCidr(c.network.cidr, &vpc, &err)) {
     SubnetLayout layout;
     if (!PlanSubnets(vpc, c.network.az_count, &layout, &err)) {
-      std::string key = c.LocationOf("network.cidr").line ? "network.cidr" : "network.az_count";
+      std::string key = c.IsSetInFile("network.cidr") || !c.IsSetInFile("network.az_count") ? "network.cidr" : "network.az_count";
       d->Error(c.LocationOf(key), key, err);
     } else if (!IsPrivateRange(vpc)) {
       d->Warn(c.LocationOf("network.cidr"), "network.cidr",
@@ -501,20 +508,26 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   parser.WalkMap(root, "");
   auto& values = parser.values();
 
-  // Required keys.
-  for (const auto& f : ConfigSchema())
-    if (f.required && !values.count(f.key) && !failed())
-      diags->Error({file, 1, 1}, f.key, "required key is missing: " + f.doc);
+  // Required keys: point at their section when the file has it, else at the top.
+  for (const auto& f : ConfigSchema()) {
+    if (!f.required || values.count(f.key) || failed()) continue;
+    size_t dot = f.key.rfind('.');
+    auto section = dot == std::string::npos ? parser.sections().end() : parser.sections().find(f.key.substr(0, dot));
+    Location where = section != parser.sections().end() ? section->second : Location{file, 1, 1};
+    diags->Error(where, f.key, "required key is missing: " + f.doc);
+  }
   if (failed()) return false;
 
   const ProfileTraits* profile = FindProfile(values["profile"].value.get<std::string>());
   int column = static_cast<int>(profile->profile);
 
-  // Profile defaults for every key the file does not set.
+  // Profile defaults for every key the file does not set. Their location is the
+  // `profile:` line: that is where the value comes from.
+  const Location profile_at = values["profile"].where;
   for (const auto& f : ConfigSchema()) {
     if (values.count(f.key) || f.defaults[column].empty()) continue;
     Json v;
-    Location where{file, 0, 0};
+    Location where = profile_at;
     YAML::Node node = YAML::Load(f.defaults[column]);
     if (!parser.ParseValue(f, node, where, &v)) return false;  // a broken table is caught by tests
     values[f.key] = Value{std::move(v), where, true};
@@ -576,7 +589,10 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
     std::string reason = m.Str("guards." + g.guard);
     if (!reason.empty()) c.guards[g.guard] = reason;
   }
-  for (const auto& [k, v] : values) c.locations[k] = v.where;
+  for (const auto& [k, v] : values) {
+    c.locations[k] = v.where;
+    if (!v.from_profile) c.set_in_file.insert(k);
+  }
 
   CrossChecks(c, diags);
   if (failed()) return false;

@@ -3,6 +3,7 @@
 // see YAML or environment names; they get switches from here.
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,7 +124,9 @@ struct StackConfig {
   // Where each key's value came from (stack.yaml line, or the profile), so checks
   // after parsing can still point at a line.
   std::map<std::string, Location> locations;
+  std::set<std::string> set_in_file;  // keys stack.yaml writes; the rest came from the profile
   Location LocationOf(const std::string& key) const;
+  bool IsSetInFile(const std::string& key) const { return set_in_file.count(key) != 0; }
 };
 
 }  // namespace bp

@@ -27,6 +27,8 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   int best_distance = limit + 1;
   for (const auto& c : candidates) {
     int d = EditDistance(ToLower(word), ToLower(c));
+    // A word that starts with a candidate ("production" for "prod") is close too.
+    if (c.size() >= 3 && StartsWith(ToLower(word), ToLower(c))) d = std::min(d, limit);
     if (d < best_distance) {
       best_distance = d;
       best = c;

@@ -1,0 +1,81 @@
+// Every file under tests/bad_configs/ is a stack.yaml a user could write by
+// mistake. Each must make `synth` exit 2 with the file and line in the message,
+// say what is wrong (the `# expect:` header), and write nothing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "test_util.h"
+
+namespace bp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BadConfig {
+  std::string name;
+  int line = 0;
+  std::string expect;
+};
+
+std::vector<BadConfig> Cases() {
+  std::vector<BadConfig> cases;
+  for (const auto& e : fs::directory_iterator(SourceDir() + "/tests/bad_configs")) {
+    BadConfig c;
+    c.name = e.path().filename().string();
+    std::string text = ReadFileOrDie(e.path().string());
+    std::smatch m;
+    if (std::regex_search(text, m, std::regex("# expect-line: ([0-9]+)"))) c.line = std::stoi(m[1]);
+    if (std::regex_search(text, m, std::regex("# expect: ([^\n]+)"))) c.expect = m[1];
+    if (text.empty()) {  // an empty file cannot carry its own expectation
+      c.line = 1;
+      c.expect = "the file is empty";
+    }
+    cases.push_back(c);
+  }
+  std::sort(cases.begin(), cases.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  return cases;
+}
+
+TEST(BadConfigs, AtLeastTwentyFive) { EXPECT_GE(Cases().size(), 25u); }
+
+TEST(BadConfigs, EachExitsTwoWithFileLineAndReasonAndWritesNothing) {
+  for (const auto& c : Cases()) {
+    SCOPED_TRACE(c.name);
+    ASSERT_FALSE(c.expect.empty()) << "missing '# expect:' header";
+    ASSERT_GT(c.line, 0) << "missing '# expect-line:' header";
+    TempDir dir;
+    std::string file = dir.Write("envs/bad/stack.yaml",
+                                 ReadFileOrDie(SourceDir() + "/tests/bad_configs/" + c.name));
+    std::string out = dir.path() + "/out";
+    CommandResult r = RunBlueprint({"synth", "--environments", dir.path() + "/envs", "--out", out});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(file + ":" + std::to_string(c.line) + ":"), std::string::npos)
+        << "expected " << file << ":" << c.line << " in:\n" << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in:\n" << r.err;
+    EXPECT_FALSE(fs::exists(out)) << "synth wrote output despite the error";
+    // No temporary leftovers beside the output either.
+    EXPECT_EQ(ListFiles(dir.path()), std::vector<std::string>{"envs/bad/stack.yaml"});
+  }
+}
+
+TEST(BadConfigs, ValidateAlsoExitsTwo) {
+  TempDir dir;
+  dir.Write("envs/bad/stack.yaml", ReadFileOrDie(SourceDir() + "/tests/bad_configs/05-typo-key.yaml"));
+  CommandResult r = RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("did you mean 'port'"), std::string::npos) << r.err;
+}
+
+TEST(BadConfigs, ExistingOutputSurvivesAFailedSynth) {
+  TempDir dir;
+  dir.Write("out/keep.txt", "previous");
+  dir.Write("envs/bad/stack.yaml", "profile: dev\napp: {name: Bad_Name}\n");
+  CommandResult r = RunBlueprint({"synth", "--environments", dir.path() + "/envs", "--out", dir.path() + "/out"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(ReadFileOrDie(dir.path() + "/out/keep.txt"), "previous");
+}
+
+}  // namespace
+}  // namespace bp::testing

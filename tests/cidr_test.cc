@@ -1,0 +1,114 @@
+#include <gtest/gtest.h>
+
+#include "naming/cidr.h"
+
+namespace bp {
+namespace {
+
+std::vector<std::string> Strings(const std::vector<Ipv4Cidr>& v) {
+  std::vector<std::string> out;
+  for (const auto& c : v) out.push_back(c.ToString());
+  return out;
+}
+
+TEST(Cidr, ParsesAlignedBlocks) {
+  Ipv4Cidr c;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &c, &err)) << err;
+  EXPECT_EQ(c.ToString(), "10.2.0.0/24");
+  EXPECT_EQ(c.Size(), 256u);
+  ASSERT_TRUE(ParseCidr("172.16.0.0/12", &c, &err));
+  ASSERT_TRUE(ParseCidr("0.0.0.0/0", &c, &err));
+  ASSERT_TRUE(ParseCidr("255.255.255.255/32", &c, &err));
+}
+
+TEST(Cidr, RejectsMalformed) {
+  Ipv4Cidr c;
+  std::string err;
+  for (const char* bad : {"10.0.0/24", "10.0.0.0", "10.0.0.0/33", "256.0.0.0/16", "10.0.0.0/", "/16",
+                          "10.0.0.0/016", "010.0.0.0/16", "10.0.0.0.0/16", "a.b.c.d/16", "10.0.0.0/-1",
+                          " 10.0.0.0/16", "10.0.0.0/16 "}) {
+    EXPECT_FALSE(ParseCidr(bad, &c, &err)) << bad;
+    EXPECT_NE(err.find("not an IPv4 CIDR block"), std::string::npos) << bad << ": " << err;
+  }
+}
+
+TEST(Cidr, NonAlignedBaseNamesTheNetworkAddress) {
+  Ipv4Cidr c;
+  std::string err;
+  EXPECT_FALSE(ParseCidr("10.0.0.5/24", &c, &err));
+  EXPECT_NE(err.find("10.0.0.0/24"), std::string::npos) << err;
+  EXPECT_FALSE(ParseCidr("10.0.128.0/16", &c, &err));
+  EXPECT_NE(err.find("10.0.0.0/16"), std::string::npos) << err;
+  EXPECT_FALSE(ParseCidr("192.168.1.17/28", &c, &err));
+  EXPECT_NE(err.find("192.168.1.16/28"), std::string::npos) << err;
+}
+
+TEST(Cidr, OriginalBlueprintLayout) {
+  // prod 10.2.0.0/24 over 2 AZs: public .0/26 .64/26, private .128/26 .192/26.
+  Ipv4Cidr vpc;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &vpc, &err));
+  SubnetLayout l;
+  ASSERT_TRUE(PlanSubnets(vpc, 2, &l, &err)) << err;
+  EXPECT_EQ(Strings(l.public_subnets), (std::vector<std::string>{"10.2.0.0/26", "10.2.0.64/26"}));
+  EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.128/26", "10.2.0.192/26"}));
+}
+
+TEST(Cidr, PlansFromSlash16ToSlash28) {
+  struct Case {
+    const char* vpc;
+    int azs;
+    int prefix;
+    const char* first_private;
+  };
+  for (const Case& c : {Case{"10.0.0.0/16", 2, 18, "10.0.128.0/18"}, Case{"10.0.0.0/16", 3, 19, "10.0.96.0/19"},
+                        Case{"10.0.0.0/16", 6, 20, "10.0.96.0/20"}, Case{"10.1.0.0/24", 3, 27, "10.1.0.96/27"},
+                        Case{"10.9.8.0/26", 2, 28, "10.9.8.32/28"}, Case{"192.168.4.0/22", 4, 25, "192.168.6.0/25"}}) {
+    Ipv4Cidr vpc;
+    std::string err;
+    ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err));
+    SubnetLayout l;
+    ASSERT_TRUE(PlanSubnets(vpc, c.azs, &l, &err)) << c.vpc << ": " << err;
+    EXPECT_EQ(l.subnet_prefix, c.prefix) << c.vpc;
+    ASSERT_EQ(l.public_subnets.size(), static_cast<size_t>(c.azs));
+    ASSERT_EQ(l.private_subnets.size(), static_cast<size_t>(c.azs));
+    EXPECT_EQ(l.private_subnets[0].ToString(), c.first_private) << c.vpc;
+    // Disjoint, inside the VPC, in order.
+    std::vector<Ipv4Cidr> all = l.public_subnets;
+    all.insert(all.end(), l.private_subnets.begin(), l.private_subnets.end());
+    for (size_t i = 0; i < all.size(); ++i) {
+      EXPECT_GE(all[i].base, vpc.base);
+      EXPECT_LE(all[i].base + all[i].Size(), vpc.base + vpc.Size());
+      if (i) EXPECT_EQ(all[i].base, all[i - 1].base + all[i - 1].Size());
+    }
+  }
+}
+
+TEST(Cidr, RefusesSubnetsSmallerThanSlash28) {
+  Ipv4Cidr vpc;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
+  SubnetLayout l;
+  EXPECT_TRUE(PlanSubnets(vpc, 1, &l, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 2, &l, &err));
+  EXPECT_NE(err.find("use a block of /26 or larger, or fewer AZs"), std::string::npos) << err;
+  ASSERT_TRUE(ParseCidr("10.0.0.0/28", &vpc, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 1, &l, &err));
+}
+
+TEST(Cidr, PrivateRanges) {
+  Ipv4Cidr c;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &c, &err));
+  EXPECT_TRUE(IsPrivateRange(c));
+  ASSERT_TRUE(ParseCidr("172.31.0.0/16", &c, &err));
+  EXPECT_TRUE(IsPrivateRange(c));
+  ASSERT_TRUE(ParseCidr("172.32.0.0/16", &c, &err));
+  EXPECT_FALSE(IsPrivateRange(c));
+  ASSERT_TRUE(ParseCidr("100.64.0.0/16", &c, &err));
+  EXPECT_FALSE(IsPrivateRange(c));
+}
+
+}  // namespace
+}  // namespace bp

@@ -1,0 +1,92 @@
+// Whole-template golden files for every bundled environment, and byte-identical
+// output across runs. To accept an intended change:
+//   UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*'
+// then review `git diff tests/golden`.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "test_util.h"
+
+namespace bp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string GoldenDir() { return SourceDir() + "/tests/golden"; }
+
+TEST(Golden, BundledEnvironmentsMatch) {
+  TempDir dir;
+  CommandResult r = RunBlueprint({"synth", "--all", "--environments", SourceDir() + "/environments",
+                                  "--out", dir.path() + "/out", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> files = ListFiles(dir.path() + "/out");
+  ASSERT_FALSE(files.empty());
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::remove_all(GoldenDir());
+    fs::create_directories(GoldenDir());
+    for (const auto& f : files) fs::copy_file(dir.path() + "/out/" + f, GoldenDir() + "/" + f);
+    GTEST_SKIP() << "golden files rewritten in " << GoldenDir();
+  }
+  EXPECT_EQ(files, ListFiles(GoldenDir())) << "the set of synthesized files changed";
+  for (const auto& f : files) {
+    SCOPED_TRACE(f);
+    std::string golden = GoldenDir() + "/" + f;
+    if (!fs::exists(golden)) continue;
+    EXPECT_TRUE(ReadFileOrDie(dir.path() + "/out/" + f) == ReadFileOrDie(golden))
+        << f << " differs from tests/golden/" << f
+        << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests "
+           "--gtest_filter='Golden.*' and review the diff";
+  }
+}
+
+TEST(Golden, SynthTwiceIsByteIdentical) {
+  for (std::string format : {"json", "yaml"}) {
+    TempDir a, b;
+    for (const auto* d : {&a, &b}) {
+      CommandResult r = RunBlueprint({"synth", "--all", "--environments", SourceDir() + "/environments",
+                                      "--out", d->path() + "/out", "--format", format, "--quiet"});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    std::vector<std::string> files = ListFiles(a.path() + "/out");
+    ASSERT_EQ(files, ListFiles(b.path() + "/out"));
+    for (const auto& f : files)
+      EXPECT_TRUE(ReadFileOrDie(a.path() + "/out/" + f) == ReadFileOrDie(b.path() + "/out/" + f)) << f;
+  }
+}
+
+TEST(Golden, ManifestDescribesEveryStack) {
+  TempDir dir;
+  CommandResult r = RunBlueprint({"synth", "--environments", SourceDir() + "/environments", "--out",
+                                  dir.path() + "/out", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto manifest = nlohmann::json::parse(ReadFileOrDie(dir.path() + "/out/manifest.json"));
+  ASSERT_TRUE(manifest.contains("version"));
+  for (const auto& [id, artifact] : manifest["artifacts"].items()) {
+    EXPECT_EQ(artifact["type"], "aws:cloudformation:stack");
+    EXPECT_TRUE(artifact["environment"].get<std::string>().rfind("aws://unknown-account/", 0) == 0);
+    std::string file = artifact["properties"]["templateFile"];
+    EXPECT_TRUE(fs::exists(dir.path() + "/out/" + file)) << file;
+    for (const auto& dep : artifact.value("dependencies", nlohmann::json::array()))
+      EXPECT_TRUE(manifest["artifacts"].contains(dep.get<std::string>())) << dep;
+  }
+}
+
+TEST(Golden, StackSelection) {
+  TempDir dir;
+  CommandResult r = RunBlueprint({"synth", "--stack", "prod", "--environments", SourceDir() + "/environments",
+                                  "--out", dir.path() + "/out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& f : ListFiles(dir.path() + "/out"))
+    EXPECT_TRUE(f == "manifest.json" || f.find("-prod") != std::string::npos) << f;
+  r = RunBlueprint({"synth", "--stack", "prd", "--environments", SourceDir() + "/environments", "--out",
+                    dir.path() + "/out2"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("did you mean 'prod'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.path() + "/out2"));
+}
+
+}  // namespace
+}  // namespace bp::testing

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include "cfn/template.h"
+
+namespace bp::cfn {
+namespace {
+
+Template Base() {
+  Template t;
+  t.AddParameter("ImageUri", {});
+  t.AddCondition("HasImage", Not(Equals(Ref("ImageUri"), "")));
+  t.AddResource("Vpc", "AWS::EC2::VPC", Json{{"CidrBlock", "10.0.0.0/24"}});
+  t.AddResource("Subnet", "AWS::EC2::Subnet", Json{{"VpcId", Ref("Vpc")}});
+  return t;
+}
+
+std::string Check(const Template& t) {
+  Diagnostics d;
+  CheckReferences("orders-api-dev", t, &d);
+  return d.FormatAll();
+}
+
+TEST(RefCheck, CleanTemplatePasses) {
+  Template t = Base();
+  t.AddResource("Other", "AWS::EC2::Subnet",
+                Json{{"VpcId", GetAtt("Vpc", "VpcId")},
+                     {"Name", Sub("${AWS::StackName}-${Vpc}-${Vpc.CidrBlock}-${!Literal}-${Local}", Json{{"Local", Ref("ImageUri")}})},
+                     {"Image", If("HasImage", Ref("ImageUri"), Ref("AWS::NoValue"))}})
+      .depends_on = {"Subnet"};
+  t.AddOutput("Out", {Ref("Vpc"), "", "", "HasImage"});
+  EXPECT_EQ(Check(t), "");
+}
+
+TEST(RefCheck, RefToMissingResourceNamesStackResourceAndProperty) {
+  Template t = Base();
+  t.AddResource("Bad", "AWS::EC2::Subnet", Json{{"VpcId", Ref("Vcp")}});
+  EXPECT_EQ(Check(t),
+            "error: orders-api-dev/Bad/Properties/VpcId: Ref to 'Vcp', which is not a parameter or resource "
+            "of this stack (did you mean 'Vpc'?)\n");
+}
+
+TEST(RefCheck, GetAttSubDependsOnConditionIf) {
+  Template t = Base();
+  t.AddResource("A", "AWS::EC2::Subnet", Json{{"Cidr", GetAtt("Nope", "CidrBlock")}});
+  t.AddResource("B", "AWS::EC2::Subnet", Json{{"Name", Sub("${Missing}-x")}, {"List", Json::array({Sub("${Gone.Arn}")})}});
+  t.AddResource("C", "AWS::EC2::Subnet").depends_on = {"Subnet", "Subnett"};
+  t.AddResource("D", "AWS::EC2::Subnet").condition = "NoSuchCondition";
+  t.AddResource("E", "AWS::EC2::Subnet", Json{{"X", If("Unknown", 1, 2)}});
+  t.AddOutput("O", {GetAtt("Ghost", "Arn"), "", "", ""});
+  std::string out = Check(t);
+  EXPECT_NE(out.find("orders-api-dev/A/Properties/Cidr: Fn::GetAtt names 'Nope'"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/B/Properties/Name: Fn::Sub variable '${Missing}'"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/B/Properties/List/0: Fn::GetAtt names 'Gone'"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/C/DependsOn: depends on 'Subnett', which is not a resource of this stack (did you mean 'Subnet'?)"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/D/Condition: condition 'NoSuchCondition' is not declared"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/E/Properties/X: condition 'Unknown' is not declared"), std::string::npos) << out;
+  EXPECT_NE(out.find("orders-api-dev/Outputs/O/Value: Fn::GetAtt names 'Ghost'"), std::string::npos) << out;
+}
+
+TEST(RefCheck, ConditionsSectionIsChecked) {
+  Template t = Base();
+  t.AddCondition("Both", And(Json::array({Condition("HasImage"), Condition("Missing")})));
+  EXPECT_NE(Check(t).find("Conditions/Both/Fn::And/1: condition 'Missing' is not declared"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bp::cfn

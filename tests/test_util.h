@@ -1,0 +1,43 @@
+// Helpers shared by the tests: temporary directories, running the built binary,
+// reading files, and synthesizing configs through the library.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "config/stack_config.h"
+
+namespace bp::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string Write(const std::string& relative, const std::string& contents) const;
+
+ private:
+  std::string path_;
+};
+
+// Runs build/blueprint with `args` (no shell involved in quoting: arguments are
+// single-quoted for /bin/sh, which the tests control).
+CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd = "");
+
+std::string ReadFileOrDie(const std::string& path);
+std::string SourceDir();  // the repository root
+
+// Parses `yaml` as environment `env` and assembles it; fails the test on error.
+App SynthFromYaml(const std::string& yaml, const std::string& env = "dev");
+
+// Every file (relative path) under `dir`, sorted.
+std::vector<std::string> ListFiles(const std::string& dir);
+
+}  // namespace bp::testing

@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include "cfn/intrinsics.h"
+#include "cfn/template.h"
+#include "cfn/writer.h"
+
+namespace bp::cfn {
+namespace {
+
+Json Sample() {
+  Template t;
+  t.description = "sample \"quoted\" — ünïcode";
+  t.AddParameter("ImageUri", {"String", "Image to run", "", {}, "", "", false});
+  t.AddCondition("HasImage", Not(Equals(Ref("ImageUri"), "")));
+  auto& r = t.AddResource("Vpc", "AWS::EC2::VPC",
+                          Json{{"CidrBlock", "10.0.0.0/24"},
+                               {"EnableDnsSupport", true},
+                               {"Tags", Tags({{"Name", "yes"}, {"Note", "a: b # c"}, {"Empty", ""}})}});
+  r.deletion_policy = "Retain";
+  t.AddResource("Subnet", "AWS::EC2::Subnet",
+                Json{{"VpcId", Ref("Vpc")},
+                     {"AvailabilityZone", Select(0, GetAZs(""))},
+                     {"CidrBlock", Select(0, Cidr(GetAtt("Vpc", "CidrBlock"), 4, 6))},
+                     {"Numbers", Json::array({1, 2.5, -3, "007"})},
+                     {"Multi", "line one\nline two\ttab"},
+                     {"EmptyList", Json::array()},
+                     {"EmptyMap", Json::object()},
+                     {"Nested", Json::array({Json::array({"a"}), Json{{"k", Json{{"x", 1}}}}})}});
+  t.AddOutput("VpcId", {Ref("Vpc"), "VPC", "orders-vpc", ""});
+  return t.ToJson();
+}
+
+TEST(Writers, JsonIsDeterministicAndRoundTrips) {
+  std::string a = WriteJson(Sample()), b = WriteJson(Sample());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(Json::parse(a), Sample());
+  EXPECT_NE(a.find("ünïcode"), std::string::npos) << "UTF-8 must be written as is";
+  EXPECT_NE(a.find("\\\"quoted\\\""), std::string::npos);
+  // Sections in CloudFormation's order.
+  EXPECT_LT(a.find("\"Parameters\""), a.find("\"Conditions\""));
+  EXPECT_LT(a.find("\"Conditions\""), a.find("\"Resources\""));
+  EXPECT_LT(a.find("\"Resources\""), a.find("\"Outputs\""));
+}
+
+// Converts a yaml-cpp node back to JSON (scalars as strings) for comparison.
+nlohmann::json FromYaml(const YAML::Node& n) {
+  if (n.IsMap()) {
+    nlohmann::json j = nlohmann::json::object();
+    for (auto it : n) j[it.first.Scalar()] = FromYaml(it.second);
+    return j;
+  }
+  if (n.IsSequence()) {
+    nlohmann::json j = nlohmann::json::array();
+    for (auto it : n) j.push_back(FromYaml(it));
+    return j;
+  }
+  return n.Scalar();
+}
+
+nlohmann::json Stringify(const nlohmann::json& j) {
+  if (j.is_object()) {
+    nlohmann::json o = nlohmann::json::object();
+    for (auto& [k, v] : j.items()) o[k] = Stringify(v);
+    return o;
+  }
+  if (j.is_array()) {
+    nlohmann::json a = nlohmann::json::array();
+    for (auto& v : j) a.push_back(Stringify(v));
+    return a;
+  }
+  return j.is_string() ? j.get<std::string>() : j.dump();
+}
+
+TEST(Writers, YamlParsesBackToTheSameDocument) {
+  std::string y = WriteYaml(Sample());
+  EXPECT_EQ(y, WriteYaml(Sample()));
+  YAML::Node n = YAML::Load(y);
+  EXPECT_EQ(FromYaml(n), Stringify(nlohmann::json::parse(Sample().dump())));
+  // Strings that look like other types stay strings.
+  EXPECT_NE(y.find("Value: \"yes\""), std::string::npos) << y;
+  EXPECT_NE(y.find("- \"007\""), std::string::npos) << y;
+  EXPECT_NE(y.find("AWSTemplateFormatVersion: \"2010-09-09\""), std::string::npos) << y;
+  // Typed scalars keep their YAML type.
+  EXPECT_EQ(n["Resources"]["Vpc"]["Properties"]["EnableDnsSupport"].Tag(), "?");
+  EXPECT_EQ(n["Resources"]["Subnet"]["Properties"]["Multi"].as<std::string>(), "line one\nline two\ttab");
+  EXPECT_EQ(n["Resources"]["Vpc"]["Properties"]["Tags"][1]["Value"].as<std::string>(), "a: b # c");
+}
+
+TEST(Writers, YamlEmptyContainers) {
+  EXPECT_EQ(WriteYaml(Json::object()), "{}\n");
+  EXPECT_EQ(WriteYaml(Json{{"a", Json::array()}, {"b", Json::object()}}), "a: []\nb: {}\n");
+}
+
+TEST(Writers, Utf8Check) {
+  EXPECT_TRUE(IsValidUtf8("plain"));
+  EXPECT_TRUE(IsValidUtf8("h\xC3\xA9llo \xE2\x82\xAC \xF0\x9F\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xC3"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xFF"));
+}
+
+TEST(Intrinsics, Shapes) {
+  EXPECT_EQ(Ref("X").dump(), R"({"Ref":"X"})");
+  EXPECT_EQ(GetAtt("Db", "Endpoint.Address").dump(), R"({"Fn::GetAtt":["Db","Endpoint.Address"]})");
+  EXPECT_EQ(Sub("${AWS::Region}").dump(), R"({"Fn::Sub":"${AWS::Region}"})");
+  EXPECT_EQ(Sub("${A}", Json{{"A", 1}}).dump(), R"({"Fn::Sub":["${A}",{"A":1}]})");
+  EXPECT_EQ(Join(",", Json::array({"a", "b"})).dump(), R"({"Fn::Join":[",",["a","b"]]})");
+  EXPECT_EQ(Select(1, GetAZs("")).dump(), R"({"Fn::Select":["1",{"Fn::GetAZs":""}]})");
+  EXPECT_EQ(Split(",", "a,b").dump(), R"({"Fn::Split":[",","a,b"]})");
+  EXPECT_EQ(Cidr("10.0.0.0/24", 4, 6).dump(), R"({"Fn::Cidr":["10.0.0.0/24","4","6"]})");
+  EXPECT_EQ(If("C", 1, pseudo::NoValue()).dump(), R"({"Fn::If":["C",1,{"Ref":"AWS::NoValue"}]})");
+  EXPECT_EQ(And(Json::array({Condition("A"), Not(Condition("B"))})).dump(),
+            R"({"Fn::And":[{"Condition":"A"},{"Fn::Not":[{"Condition":"B"}]}]})");
+  EXPECT_EQ(Or(Json::array({Equals("a", "b"), Condition("B")})).dump(),
+            R"({"Fn::Or":[{"Fn::Equals":["a","b"]},{"Condition":"B"}]})");
+  EXPECT_EQ(ImportValue("x").dump(), R"({"Fn::ImportValue":"x"})");
+  EXPECT_EQ(Base64("x").dump(), R"({"Fn::Base64":"x"})");
+  EXPECT_EQ(pseudo::AccountId().dump(), R"({"Ref":"AWS::AccountId"})");
+  EXPECT_EQ(pseudo::Partition().dump(), R"({"Ref":"AWS::Partition"})");
+  EXPECT_EQ(pseudo::StackName().dump(), R"({"Ref":"AWS::StackName"})");
+  EXPECT_EQ(pseudo::URLSuffix().dump(), R"({"Ref":"AWS::URLSuffix"})");
+  EXPECT_EQ(pseudo::Region().dump(), R"({"Ref":"AWS::Region"})");
+}
+
+}  // namespace
+}  // namespace bp::cfn
