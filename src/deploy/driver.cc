@@ -310,6 +310,7 @@ void Driver::ShowChangeSet(const std::string& stack_name, const ChangeSet& cs) {
         }
       if (!props.empty()) line += "  [" + Join(props, ", ") + "]";
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
     if (analysis::IsStatefulType(type)) {
       if (action == "Remove")
