@@ -1,7 +1,10 @@
 #include "app.h"
 
 #include "cfn/writer.h"
+#include "modules/compute_apprunner.h"
 #include "modules/networking.h"
+#include "modules/registry.h"
+#include "pricing/prices.h"
 
 namespace bp {
 
@@ -14,6 +17,15 @@ ModuleContext ContextFor(const StackConfig& c) {
   if (!c.tags.cost_center.empty()) ctx.tags.emplace_back("CostCenter", c.tags.cost_center);
   for (const auto& kv : c.tags.extra) ctx.tags.push_back(kv);
   return ctx;
+}
+
+NatPrices NatPricesFor(const std::string& nat_instance_type) {
+  NatPrices p;
+  p.hours_per_month = Prices().hours_per_month;
+  LookupPrice("nat_gateway_hour", &p.nat_gateway_hour);
+  LookupPrice("public_ipv4_hour", &p.public_ipv4_hour);
+  p.instance_price_known = Ec2HourlyPrice(nat_instance_type, &p.instance_hour);
+  return p;
 }
 
 }  // namespace
@@ -30,8 +42,26 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
   main.tmpl.description = "apprunner-blueprint: " + c.app.name + " (" + c.env + ", profile " +
                           ProfileName(c.profile) + ")";
 
-  NetworkArgs net{c.network.cidr, c.network.az_count, c.network.nat, c.network.nat_instance_type};
-  AddNetworking(ctx, net, &main.tmpl);
+  NetworkArgs net{c.network.cidr, c.network.az_count, c.network.nat, c.network.nat_instance_type,
+                  NatPricesFor(c.network.nat_instance_type)};
+  NetworkOutputs network = AddNetworking(ctx, net, &main.tmpl);
+
+  RegistryArgs registry{c.registry.untagged_expiry_days, c.registry.keep_tagged, c.registry.immutable_tags,
+                        c.registry.empty_on_delete};
+  AddRegistry(ctx, registry, &main.tmpl);
+
+  AppRunnerArgs compute;
+  compute.port = c.app.port;
+  compute.cpu = c.app.cpu;
+  compute.memory = c.app.memory;
+  compute.start_command = c.app.start_command;
+  compute.health_check = c.app.health_check;
+  compute.scaling = c.app.scaling;
+  compute.tracing = c.app.tracing;
+  compute.vpc_id = network.vpc_id;
+  compute.private_subnet_ids = network.private_subnet_ids;
+  for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
+  AddAppRunnerCompute(ctx, compute, &main.tmpl);
 
   out.stacks.push_back(std::move(main));
 

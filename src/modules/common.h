@@ -19,4 +19,8 @@ struct ModuleContext {
   cfn::Json Tags() const;
 };
 
+// An IAM trust policy letting one AWS service principal ("tasks.apprunner.amazonaws.com")
+// assume a role.
+cfn::Json ServiceTrustPolicy(const std::string& service_principal);
+
 }  // namespace bp

@@ -1,5 +1,7 @@
 #include "modules/networking.h"
 
+#include <cstdio>
+
 #include "naming/cidr.h"
 
 namespace bp {
@@ -7,6 +9,208 @@ namespace bp {
 using cfn::GetAtt;
 using cfn::Json;
 using cfn::Ref;
+
+namespace {
+
+// Latest Amazon Linux 2023 (standard, arm64) from AWS's public SSM parameter: it ships
+// the AWS CLI the user data needs, and CloudFormation resolves it in every region with
+// no input. Src: aws-facts 10.3 (CDK:aws-cdk-lib/aws-ec2/lib/machine-image/amazon-linux-2023.ts,
+// DOC:linux/al2023/ug/ec2.html).
+constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+
+// NAT instance boot script (Fn::Sub text; shell variables are written without braces so
+// they are not Fn::Sub variables). It turns the instance into a NAT as CDK's
+// NatInstanceProviderV2 does (aws-facts 10.3: iptables-services, ip_forward, MASQUERADE on
+// the public interface, FORWARD flushed), switches off source/destination checks on its
+// primary interface and rp_filter as fck-nat does (aws-facts 10.1, FCK:service/fck-nat.sh),
+// then attaches the AZ's static interface, the private route's target, as device 1.
+// The attach retries while a replaced instance still holds the interface.
+constexpr const char* kNatUserData = R"SH(#!/bin/bash
+# apprunner-blueprint NAT instance: forwarding + masquerading, then attach the static ENI.
+set -euxo pipefail
+TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
+imds() { curl -sS -H "X-aws-ec2-metadata-token: $TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }
+INSTANCE_ID=$(imds instance-id)
+MAC=$(imds mac)
+PRIMARY_ENI=$(imds "network/interfaces/macs/$MAC/interface-id")
+PUBLIC_IF=$(ip route show default | awk '{print $5; exit}')
+dnf install -y iptables-services
+systemctl enable --now iptables
+cat > /etc/sysctl.d/90-nat-instance.conf <<'EOF'
+net.ipv4.ip_forward = 1
+net.ipv4.conf.all.rp_filter = 0
+net.ipv4.conf.default.rp_filter = 0
+EOF
+sysctl --system
+iptables -t nat -F POSTROUTING
+iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE
+iptables -F FORWARD
+service iptables save
+aws ec2 modify-network-interface-attribute --region ${AWS::Region} --network-interface-id "$PRIMARY_ENI" --no-source-dest-check
+for attempt in $(seq 1 60); do
+  if aws ec2 attach-network-interface --region ${AWS::Region} --network-interface-id ${Eni} --instance-id "$INSTANCE_ID" --device-index 1; then
+    sleep 5
+    for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
+    exit 0
+  fi
+  echo "attach attempt $attempt failed; retrying"
+  sleep 10
+done
+exit 1
+)SH";
+
+std::string Money(double usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", usd);
+  return buf;
+}
+
+// arn:<partition>:ec2:<region>:<account>:<resource> (Fn::Sub text in `resource` is kept).
+Json Ec2Arn(const std::string& resource) {
+  return cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource);
+}
+
+// One NAT gateway (with its Elastic IP) in public subnet `n`.
+void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template* t) {
+  auto& eip = t->AddResource("NatEip" + n, "AWS::EC2::EIP",
+                             Json{{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
+  // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (EIP needs the IGW attached).
+  eip.depends_on = {"InternetGatewayAttachment"};
+  t->AddResource("NatGateway" + n, "AWS::EC2::NatGateway",
+                 Json{{"AllocationId", GetAtt("NatEip" + n, "AllocationId")},
+                      {"SubnetId", Ref("PublicSubnet" + n)},
+                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
+}
+
+// The shared pieces of the NAT instances: security group, role, instance profile, AMI.
+void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn::Template* t) {
+  cfn::Parameter ami;
+  ami.type = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>";
+  ami.description = "Image of the NAT instances (arm64 Amazon Linux 2023, resolved from AWS's public SSM parameter)";
+  ami.default_value = kNatAmiParameter;
+  t->AddParameter("NatInstanceImageId", ami);
+
+  // Ingress from the VPC only; the instances forward to anywhere. aws-facts 10.2 step 1.
+  t->AddResource("NatSecurityGroup", "AWS::EC2::SecurityGroup",
+                 Json{{"GroupDescription", "NAT instances: all traffic from the VPC, all egress"},
+                      {"VpcId", Ref("Vpc")},
+                      {"SecurityGroupIngress",
+                       Json::array({Json{{"IpProtocol", "-1"},
+                                         {"CidrIp", args.cidr},
+                                         {"Description", "Traffic to NAT from inside the VPC"}}})},
+                      {"SecurityGroupEgress",
+                       Json::array({Json{{"IpProtocol", "-1"},
+                                         {"CidrIp", "0.0.0.0/0"},
+                                         {"Description", "Forwarded traffic to the internet"}}})},
+                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}});
+
+  // Only what the boot script calls: attach this stack's static interfaces, and turn off
+  // source/destination checks on the instance's own interface.
+  // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
+  Json enis = Json::array();
+  for (int i = 0; i < args.az_count; ++i)
+    enis.push_back(Ec2Arn("network-interface/${NatNetworkInterface" + std::to_string(i + 1) + "}"));
+  Json attach_resources = enis;
+  attach_resources.push_back(Ec2Arn("instance/*"));
+  Json policy{
+      {"Version", "2012-10-17"},
+      {"Statement",
+       Json::array({Json{{"Sid", "AttachStaticNatInterface"},
+                         {"Effect", "Allow"},
+                         {"Action", "ec2:AttachNetworkInterface"},
+                         {"Resource", attach_resources}},
+                    // The instance's own primary interface is unknown until launch, and which
+                    // resource types EC2 authorizes this call against is not verified here, so
+                    // this one is scoped by region only (every EC2 action supports ec2:Region,
+                    // DOC:AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html).
+                    Json{{"Sid", "DisableSourceDestCheck"},
+                         {"Effect", "Allow"},
+                         {"Action", "ec2:ModifyNetworkInterfaceAttribute"},
+                         {"Resource", "*"},
+                         {"Condition", Json{{"StringEquals", Json{{"ec2:Region", cfn::pseudo::Region()}}}}}}})}};
+  t->AddResource("NatInstanceRole", "AWS::IAM::Role",
+                 Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface"},
+                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
+                      {"Policies", Json::array({Json{{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}}})},
+                      {"Tags", ctx.Tags()}});
+  t->AddResource("NatInstanceProfile", "AWS::IAM::InstanceProfile",
+                 Json{{"Roles", Json::array({Ref("NatInstanceRole")})}});
+}
+
+// AZ `n`'s NAT instance: the static interface (the route target), a launch template whose
+// user data attaches it, and an Auto Scaling group that keeps exactly one instance alive.
+// Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
+void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std::string& n, cfn::Template* t) {
+  std::string eni = "NatNetworkInterface" + n;
+  std::string lt = "NatLaunchTemplate" + n;
+  std::string name = ctx.name_prefix + "-nat-" + n;
+  t->AddResource(eni, "AWS::EC2::NetworkInterface",
+                 Json{{"SubnetId", Ref("PublicSubnet" + n)},
+                      {"GroupSet", Json::array({GetAtt("NatSecurityGroup", "GroupId")})},
+                      // Launch templates cannot turn the check off; the interface carries it.
+                      {"SourceDestCheck", false},
+                      {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
+                      {"Tags", ctx.TagsWithName(name)}});
+  Json tag_specs = Json::array();
+  for (const char* type : {"instance", "volume"})
+    tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(name)}});
+  Json data{
+      {"ImageId", Ref("NatInstanceImageId")},
+      {"InstanceType", args.nat_instance_type},
+      {"IamInstanceProfile", Json{{"Arn", GetAtt("NatInstanceProfile", "Arn")}}},
+      {"NetworkInterfaces", Json::array({Json{{"DeviceIndex", 0},
+                                               {"AssociatePublicIpAddress", true},
+                                               {"Groups", Json::array({GetAtt("NatSecurityGroup", "GroupId")})},
+                                               {"DeleteOnTermination", true}}})},
+      // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
+      {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
+      // T4g launch in unlimited mode by default; standard caps the bill. aws-facts 1.1.
+      {"CreditSpecification", Json{{"CpuCredits", "standard"}}},
+      {"UserData", cfn::Base64(cfn::Sub(kNatUserData, Json{{"Eni", Ref(eni)}}))},
+      {"TagSpecifications", tag_specs}};
+  t->AddResource(lt, "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
+  auto& asg = t->AddResource(
+      "NatAutoScalingGroup" + n, "AWS::AutoScaling::AutoScalingGroup",
+      Json{{"MinSize", "1"},
+           {"MaxSize", "1"},
+           {"DesiredCapacity", "1"},
+           {"HealthCheckType", "EC2"},
+           {"VPCZoneIdentifier", Json::array({Ref("PublicSubnet" + n)})},
+           {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
+           {"Tags", Json::array({Json{{"Key", "Name"}, {"Value", name}, {"PropagateAtLaunch", true}}})}});
+  // The boot script installs packages and calls EC2 through the internet gateway.
+  asg.depends_on = {"PublicDefaultRoute", "PublicSubnet" + n + "RouteTableAssociation"};
+}
+
+}  // namespace
+
+int NatUnits(NatMode mode, int az_count) {
+  switch (mode) {
+    case NatMode::kGateway: return 1;
+    case NatMode::kGatewayPerAz:
+    case NatMode::kInstance: return az_count;
+    case NatMode::kNone: return 0;
+  }
+  return 0;
+}
+
+NatSummary EstimateNat(const NetworkArgs& args) {
+  NatSummary s;
+  s.mode = args.nat;
+  s.units = NatUnits(args.nat, args.az_count);
+  double hourly = 0;
+  switch (args.nat) {
+    case NatMode::kGateway:
+    case NatMode::kGatewayPerAz: hourly = args.prices.nat_gateway_hour + args.prices.public_ipv4_hour; break;
+    case NatMode::kInstance:
+      hourly = args.prices.instance_hour + args.prices.public_ipv4_hour;
+      s.cost_known = args.prices.instance_price_known;
+      break;
+    case NatMode::kNone: break;
+  }
+  s.monthly_cost_usd = s.units * hourly * args.prices.hours_per_month;
+  return s;
+}
 
 NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkArgs& args, cfn::Template* t) {
   NetworkOutputs out;
@@ -67,12 +271,42 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkArgs& args, 
     out.private_route_tables.push_back(rt);
   }
 
+  // Private egress. Every private route table gets exactly one default route, or none.
+  if (args.nat == NatMode::kInstance) AddNatInstanceShared(ctx, args, t);
+  for (int i = 0; i < args.az_count; ++i) {
+    std::string n = std::to_string(i + 1);
+    Json route{{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}};
+    switch (args.nat) {
+      case NatMode::kGateway:
+        if (i == 0) AddNatGateway(ctx, n, t);
+        route["NatGatewayId"] = Ref("NatGateway1");
+        break;
+      case NatMode::kGatewayPerAz:
+        AddNatGateway(ctx, n, t);
+        route["NatGatewayId"] = Ref("NatGateway" + n);
+        break;
+      case NatMode::kInstance:
+        AddNatInstance(ctx, args, n, t);
+        // The interface outlives instance replacement, so the route never goes stale.
+        route["NetworkInterfaceId"] = Ref("NatNetworkInterface" + n);
+        break;
+      case NatMode::kNone: continue;  // no internet from private subnets (the config warns)
+    }
+    t->AddResource("PrivateDefaultRoute" + n, "AWS::EC2::Route", route);
+  }
+  out.nat = EstimateNat(args);
+
   t->AddOutput("VpcId", {Ref("Vpc"), "VPC id", "", ""});
   Json pubs = Json::array(), privs = Json::array();
   for (const auto& s : out.public_subnet_ids) pubs.push_back(s);
   for (const auto& s : out.private_subnet_ids) privs.push_back(s);
   t->AddOutput("PublicSubnetIds", {cfn::Join(",", pubs), "Public subnet ids, one per AZ", "", ""});
   t->AddOutput("PrivateSubnetIds", {cfn::Join(",", privs), "Private subnet ids, one per AZ", "", ""});
+  t->AddOutput("NatMode", {NatModeName(args.nat), "Private subnet egress mode", "", ""});
+  t->AddOutput("NatUnits", {std::to_string(out.nat.units), "NAT gateways or NAT instances", "", ""});
+  t->AddOutput("NatMonthlyCostUsd",
+               {out.nat.cost_known ? Money(out.nat.monthly_cost_usd) : std::string("unknown"),
+                "Estimated fixed NAT cost per month in USD (hourly charges only, data/prices.json)", "", ""});
   return out;
 }
 

@@ -1,0 +1,186 @@
+// App Runner compute acceptance tests: the ImageUri placeholder / ECR paths, roles,
+// tracing, the VPC connector, and the RuntimeInputs hook later modules use.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "modules/compute_apprunner.h"
+#include "platform_fixtures.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+using namespace fixtures;
+
+const Json& Service(const Json& t) { return t["Resources"]["Service"]["Properties"]; }
+
+TEST(ImageUri, EmptyParameterSelectsThePlaceholderCondition) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  EXPECT_EQ(t["Parameters"]["ImageUri"]["Type"], "String");
+  EXPECT_EQ(t["Parameters"]["ImageUri"]["Default"], "");
+  EXPECT_EQ(t["Conditions"]["UsePlaceholderImage"], Json({{"Fn::Equals", Json::array({Json{{"Ref", "ImageUri"}}, ""})}}));
+  const Json& image = Service(t)["SourceConfiguration"]["ImageRepository"];
+  EXPECT_EQ(image["ImageIdentifier"],
+            Json({{"Fn::If", Json::array({"UsePlaceholderImage", kPlaceholderImage, Json{{"Ref", "ImageUri"}}})}}));
+  EXPECT_EQ(image["ImageRepositoryType"], Json({{"Fn::If", Json::array({"UsePlaceholderImage", "ECR_PUBLIC", "ECR"})}}));
+  EXPECT_EQ(Service(t)["SourceConfiguration"]["AuthenticationConfiguration"]["Fn::If"][0], "UsePlaceholderImage");
+}
+
+TEST(ImageUri, PlaceholderPathRunsThePublicImageOnItsPortWithoutAccessRole) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  Json svc = Resolve(Service(t), "UsePlaceholderImage", true);
+  const Json& src = svc["SourceConfiguration"];
+  EXPECT_EQ(src["ImageRepository"]["ImageIdentifier"], kPlaceholderImage);
+  EXPECT_EQ(src["ImageRepository"]["ImageRepositoryType"], "ECR_PUBLIC");
+  EXPECT_FALSE(src.contains("AuthenticationConfiguration"));
+  EXPECT_EQ(src["AutoDeploymentsEnabled"], false);
+  EXPECT_EQ(src["ImageRepository"]["ImageConfiguration"]["Port"], std::to_string(kPlaceholderPort));
+  EXPECT_EQ(svc["HealthCheckConfiguration"]["Path"], kPlaceholderHealthPath);
+}
+
+TEST(ImageUri, EcrPathRunsTheGivenImageWithTheAccessRole) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  Json svc = Resolve(Service(t), "UsePlaceholderImage", false);
+  const Json& src = svc["SourceConfiguration"];
+  EXPECT_EQ(src["ImageRepository"]["ImageIdentifier"], Json({{"Ref", "ImageUri"}}));
+  EXPECT_EQ(src["ImageRepository"]["ImageRepositoryType"], "ECR");
+  EXPECT_EQ(src["AuthenticationConfiguration"]["AccessRoleArn"], Json({{"Fn::GetAtt", Json::array({"ServiceAccessRole", "Arn"})}}));
+  EXPECT_EQ(src["AutoDeploymentsEnabled"], false);
+  EXPECT_EQ(src["ImageRepository"]["ImageConfiguration"]["Port"], "8080");
+  EXPECT_EQ(svc["HealthCheckConfiguration"]["Path"], "/health");
+  // The parameter admits an ECR URI with a tag or digest, and the empty string.
+  std::regex pattern(t["Parameters"]["ImageUri"]["AllowedPattern"].get<std::string>());
+  EXPECT_TRUE(std::regex_match("", pattern));
+  EXPECT_TRUE(std::regex_match("123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api-dev:v1.2.3", pattern));
+  EXPECT_TRUE(std::regex_match("123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api-dev@sha256:" + std::string(64, 'a'), pattern));
+  EXPECT_FALSE(std::regex_match("nginx:latest", pattern));
+  EXPECT_FALSE(std::regex_match("123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api-dev", pattern));
+}
+
+TEST(ImageUri, StartCommandOnlyForTheOwnImage) {
+  Json t = Synth("profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n  start_command: ./server --port 8080\n");
+  EXPECT_FALSE(Resolve(Service(t), "UsePlaceholderImage", true)["SourceConfiguration"]["ImageRepository"]
+                   ["ImageConfiguration"].contains("StartCommand"));
+  EXPECT_EQ(Resolve(Service(t), "UsePlaceholderImage", false)["SourceConfiguration"]["ImageRepository"]
+                ["ImageConfiguration"]["StartCommand"],
+            "./server --port 8080");
+}
+
+TEST(ImageUri, NoBranchWhenTheAppAlreadyMatchesThePlaceholder) {
+  Json t = Synth("profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n  port: 8000\n  health_check:\n    path: /\n");
+  EXPECT_EQ(Service(t)["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["Port"], "8000");
+  EXPECT_EQ(Service(t)["HealthCheckConfiguration"]["Path"], "/");
+}
+
+TEST(Service, SettingsComeFromConfig) {
+  Json t = Synth(StackYaml("prod", "gateway", "orders-api", "",
+                           "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n"),
+                 "prod");
+  const Json& svc = Service(t);
+  EXPECT_EQ(svc["ServiceName"], "orders-api-prod");
+  EXPECT_EQ(svc["InstanceConfiguration"]["Cpu"], "0.5 vCPU");
+  EXPECT_EQ(svc["InstanceConfiguration"]["Memory"], "1 GB");
+  EXPECT_EQ(svc["HealthCheckConfiguration"],
+            Json({{"Protocol", "HTTP"},
+                  {"Path", Json{{"Fn::If", Json::array({"UsePlaceholderImage", "/", "/health"})}}},
+                  {"Interval", 10},
+                  {"Timeout", 5},
+                  {"HealthyThreshold", 1},
+                  {"UnhealthyThreshold", 5}}));
+  EXPECT_EQ(svc["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentVariables"],
+            Json::array({Json{{"Name", "LOG_LEVEL"}, {"Value", "info"}}}));
+  const Json& scaling = t["Resources"]["ServiceAutoScaling"]["Properties"];
+  EXPECT_EQ(scaling["MinSize"], 1);
+  EXPECT_EQ(scaling["MaxSize"], 5);
+  EXPECT_EQ(scaling["MaxConcurrency"], 25);
+  EXPECT_EQ(svc["NetworkConfiguration"]["EgressConfiguration"]["EgressType"], "VPC");
+  EXPECT_EQ(t["Outputs"]["ServiceUrl"]["Value"], Json({{"Fn::Sub", "https://${Service.ServiceUrl}"}}));
+  EXPECT_EQ(t["Outputs"]["ServiceName"]["Value"], "orders-api-prod");
+  EXPECT_EQ(t["Outputs"]["ServiceArn"]["Value"], Json({{"Fn::GetAtt", Json::array({"Service", "ServiceArn"})}}));
+}
+
+TEST(Service, TcpHealthCheckHasNoPath) {
+  Json t = Synth("profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n  health_check:\n    protocol: TCP\n");
+  EXPECT_FALSE(Service(t)["HealthCheckConfiguration"].contains("Path"));
+}
+
+TEST(Roles, AccessRoleForEcrAndInstanceRoleForTasks) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  const Json& access = t["Resources"]["ServiceAccessRole"]["Properties"];
+  EXPECT_EQ(access["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "build.apprunner.amazonaws.com");
+  EXPECT_EQ(access["ManagedPolicyArns"],
+            Json::array({Json{{"Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess"}}}));
+  const Json& instance = t["Resources"]["ServiceInstanceRole"]["Properties"];
+  EXPECT_EQ(instance["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "tasks.apprunner.amazonaws.com");
+  // Dev: no tracing, so the instance role holds nothing.
+  EXPECT_FALSE(instance.contains("ManagedPolicyArns"));
+  EXPECT_FALSE(instance.contains("Policies"));
+}
+
+TEST(Tracing, XrayOnlyWhenTracing) {
+  Json dev = Synth(StackYaml("dev", "gateway"));
+  EXPECT_TRUE(ResourcesOfType(dev, "AWS::AppRunner::ObservabilityConfiguration").empty());
+  EXPECT_EQ(Service(dev)["ObservabilityConfiguration"], Json({{"ObservabilityEnabled", false}}));
+
+  Json prod = Synth(StackYaml("prod", "gateway", "orders-api", "", "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n"),
+                    "prod");
+  EXPECT_EQ(prod["Resources"]["ServiceObservability"]["Properties"]["TraceConfiguration"], Json({{"Vendor", "AWSXRAY"}}));
+  EXPECT_EQ(Service(prod)["ObservabilityConfiguration"]["ObservabilityEnabled"], true);
+  EXPECT_EQ(prod["Resources"]["ServiceInstanceRole"]["Properties"]["ManagedPolicyArns"],
+            Json::array({Json{{"Fn::Sub", "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess"}}}));
+}
+
+TEST(Tracing, ConfigSwitchTurnsItOnInDev) {
+  Json t = Synth("profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n  tracing: true\n");
+  EXPECT_EQ(ResourcesOfType(t, "AWS::AppRunner::ObservabilityConfiguration").size(), 1u);
+}
+
+TEST(VpcConnector, PrivateSubnetsAndAnEgressOnlySecurityGroup) {
+  Json t = Synth(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"));
+  const Json& connector = t["Resources"]["VpcConnector"]["Properties"];
+  EXPECT_EQ(connector["Subnets"], Json::array({Json{{"Ref", "PrivateSubnet1"}}, Json{{"Ref", "PrivateSubnet2"}},
+                                               Json{{"Ref", "PrivateSubnet3"}}}));
+  EXPECT_EQ(connector["SecurityGroups"], Json::array({Json{{"Fn::GetAtt", Json::array({"ConnectorSecurityGroup", "GroupId"})}}}));
+  const Json& sg = t["Resources"]["ConnectorSecurityGroup"]["Properties"];
+  EXPECT_FALSE(sg.contains("SecurityGroupIngress"));
+  EXPECT_EQ(sg["SecurityGroupEgress"].size(), 1u);
+  EXPECT_EQ(Service(t)["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"],
+            Json({{"Fn::GetAtt", Json::array({"VpcConnector", "VpcConnectorArn"})}}));
+}
+
+// What the database module will do: feed the app an endpoint, a secret and the right to read it.
+TEST(RuntimeInputs, LaterModulesAddVariablesSecretsAndStatements) {
+  cfn::Template t;
+  ModuleContext ctx{"orders-api-dev", {}};
+  AppRunnerArgs args;
+  args.health_check = {"HTTP", "/health", 10, 5, 1, 5};
+  args.scaling = {1, 2, 10};
+  args.vpc_id = Json{{"Ref", "Vpc"}};
+  args.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
+  args.runtime.env = {{"LOG_LEVEL", "info"}};
+  ComputeOutputs out = AddAppRunnerCompute(ctx, args, &t);
+  EXPECT_EQ(out.connector_security_group_id, Json({{"Fn::GetAtt", Json::array({"ConnectorSecurityGroup", "GroupId"})}}));
+
+  RuntimeInputs db;
+  db.env = {{"DB_HOST", Json{{"Fn::GetAtt", Json::array({"Database", "Endpoint.Address"})}}}, {"APP_MODE", "web"}};
+  db.secrets = {{"DB_PASSWORD", Json{{"Fn::Sub", "${Database.MasterUserSecret.SecretArn}:password::"}}}};
+  Json read_secret{{"Effect", "Allow"},
+                   {"Action", "secretsmanager:GetSecretValue"},
+                   {"Resource", Json{{"Fn::GetAtt", Json::array({"Database", "MasterUserSecret.SecretArn"})}}}};
+  db.policy_statements = {read_secret};
+  ExtendAppRunnerRuntime(out, db, &t);
+
+  Json doc = t.ToJson();
+  const Json& image = doc["Resources"]["Service"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"];
+  std::vector<std::string> names;
+  for (const auto& e : image["RuntimeEnvironmentVariables"]) names.push_back(e["Name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"APP_MODE", "DB_HOST", "LOG_LEVEL"}));
+  EXPECT_EQ(image["RuntimeEnvironmentSecrets"][0]["Name"], "DB_PASSWORD");
+  const Json& policies = doc["Resources"]["ServiceInstanceRole"]["Properties"]["Policies"];
+  ASSERT_EQ(policies.size(), 1u);
+  EXPECT_EQ(policies[0]["PolicyDocument"]["Statement"], Json::array({read_secret}));
+}
+
+}  // namespace
+}  // namespace bp

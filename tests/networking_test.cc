@@ -1,0 +1,203 @@
+// Networking acceptance tests: subnet CIDRs, the private default route each NAT mode
+// promises, the NAT instance shape, and the NAT cost outputs.
+#include <gtest/gtest.h>
+
+#include "modules/networking.h"
+#include "naming/cidr.h"
+#include "platform_fixtures.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+using namespace fixtures;
+
+struct CidrCase {
+  std::string vpc;
+  int az_count;
+  std::vector<std::string> public_subnets;
+  std::vector<std::string> private_subnets;
+};
+
+TEST(SubnetCidrs, PublicFirstThenPrivate) {
+  const std::vector<CidrCase> cases = {
+      {"10.2.0.0/24", 2, {"10.2.0.0/26", "10.2.0.64/26"}, {"10.2.0.128/26", "10.2.0.192/26"}},
+      {"10.0.0.0/16", 3, {"10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"}, {"10.0.96.0/19", "10.0.128.0/19", "10.0.160.0/19"}},
+      {"172.16.0.0/22", 2, {"172.16.0.0/24", "172.16.1.0/24"}, {"172.16.2.0/24", "172.16.3.0/24"}},
+      {"192.168.10.0/24", 6,
+       {"192.168.10.0/28", "192.168.10.16/28", "192.168.10.32/28", "192.168.10.48/28", "192.168.10.64/28", "192.168.10.80/28"},
+       {"192.168.10.96/28", "192.168.10.112/28", "192.168.10.128/28", "192.168.10.144/28", "192.168.10.160/28", "192.168.10.176/28"}},
+      {"10.1.0.0/26", 2, {"10.1.0.0/28", "10.1.0.16/28"}, {"10.1.0.32/28", "10.1.0.48/28"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.vpc + " over " + std::to_string(c.az_count) + " AZs");
+    Ipv4Cidr vpc;
+    SubnetLayout layout;
+    std::string err;
+    ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err)) << err;
+    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, &layout, &err)) << err;
+    std::vector<std::string> pub, priv;
+    for (const auto& s : layout.public_subnets) pub.push_back(s.ToString());
+    for (const auto& s : layout.private_subnets) priv.push_back(s.ToString());
+    EXPECT_EQ(pub, c.public_subnets);
+    EXPECT_EQ(priv, c.private_subnets);
+
+    // The template carries the same blocks, one public and one private subnet per AZ.
+    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: " + c.vpc +
+                       "\n  az_count: " + std::to_string(c.az_count) + "\n  nat: gateway\n";
+    Json t = Synth(yaml);
+    for (int i = 0; i < c.az_count; ++i) {
+      std::string n = std::to_string(i + 1);
+      EXPECT_EQ(t["Resources"]["PublicSubnet" + n]["Properties"]["CidrBlock"], c.public_subnets[i]);
+      EXPECT_EQ(t["Resources"]["PrivateSubnet" + n]["Properties"]["CidrBlock"], c.private_subnets[i]);
+    }
+  }
+}
+
+TEST(SubnetCidrs, TooSmallBlockIsAnError) {
+  Ipv4Cidr vpc;
+  SubnetLayout layout;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 2, &layout, &err));
+  EXPECT_NE(err.find("/26 or larger"), std::string::npos) << err;
+}
+
+// The private route tables' default routes, keyed by route table logical ID.
+std::map<std::string, std::vector<Json>> PrivateDefaultRoutes(const Json& t) {
+  std::map<std::string, std::vector<Json>> routes;
+  for (const auto& id : ResourcesOfType(t, "AWS::EC2::Route")) {
+    const Json& p = t["Resources"][id]["Properties"];
+    std::string rt = p["RouteTableId"]["Ref"];
+    if (rt.rfind("PrivateRouteTable", 0) == 0) routes[rt].push_back(p);
+  }
+  return routes;
+}
+
+TEST(NatModes, EveryPrivateSubnetHasTheRouteItsModePromises) {
+  for (const char* mode : kNatModes) {
+    SCOPED_TRACE(mode);
+    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n"));
+    auto routes = PrivateDefaultRoutes(t);
+    for (int i = 1; i <= 3; ++i) {
+      std::string n = std::to_string(i);
+      std::string rt = "PrivateRouteTable" + n;
+      ASSERT_TRUE(t["Resources"].contains(rt));
+      // Each private subnet is associated with its own AZ's table.
+      EXPECT_EQ(t["Resources"]["PrivateSubnet" + n + "RouteTableAssociation"]["Properties"]["RouteTableId"]["Ref"], rt);
+      if (std::string(mode) == "none") {
+        EXPECT_EQ(routes.count(rt), 0u) << "nat none must leave private subnets without a default route";
+        continue;
+      }
+      ASSERT_EQ(routes[rt].size(), 1u);
+      const Json& r = routes[rt][0];
+      EXPECT_EQ(r["DestinationCidrBlock"], "0.0.0.0/0");
+      // Exactly one target.
+      int targets = 0;
+      for (const char* k : {"GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId"}) targets += r.contains(k);
+      EXPECT_EQ(targets, 1);
+      if (std::string(mode) == "gateway") EXPECT_EQ(r["NatGatewayId"], Json({{"Ref", "NatGateway1"}}));
+      if (std::string(mode) == "gateway-per-az") EXPECT_EQ(r["NatGatewayId"], Json({{"Ref", "NatGateway" + n}}));
+      if (std::string(mode) == "instance")
+        EXPECT_EQ(r["NetworkInterfaceId"], Json({{"Ref", "NatNetworkInterface" + n}}));
+    }
+    size_t gateways = ResourcesOfType(t, "AWS::EC2::NatGateway").size();
+    size_t groups = ResourcesOfType(t, "AWS::AutoScaling::AutoScalingGroup").size();
+    EXPECT_EQ(gateways, std::string(mode) == "gateway" ? 1u : std::string(mode) == "gateway-per-az" ? 3u : 0u);
+    EXPECT_EQ(groups, std::string(mode) == "instance" ? 3u : 0u);
+  }
+}
+
+TEST(NatModes, GatewaysSitInPublicSubnetsWithAnElasticIp) {
+  Json t = Synth(StackYaml("dev", "gateway-per-az"));
+  for (std::string n : {"1", "2"}) {
+    const Json& gw = t["Resources"]["NatGateway" + n]["Properties"];
+    EXPECT_EQ(gw["SubnetId"], Json({{"Ref", "PublicSubnet" + n}}));
+    EXPECT_EQ(gw["AllocationId"]["Fn::GetAtt"][0], "NatEip" + n);
+    EXPECT_EQ(t["Resources"]["NatEip" + n]["DependsOn"], Json::array({"InternetGatewayAttachment"}));
+  }
+}
+
+TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
+  Json t = Synth(StackYaml("dev", "instance"));
+  EXPECT_EQ(t["Parameters"]["NatInstanceImageId"]["Type"], "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>");
+  EXPECT_NE(t["Parameters"]["NatInstanceImageId"]["Default"].get<std::string>().find("al2023-ami-kernel-default-arm64"),
+            std::string::npos);
+  const Json& sg = t["Resources"]["NatSecurityGroup"]["Properties"];
+  ASSERT_EQ(sg["SecurityGroupIngress"].size(), 1u);
+  EXPECT_EQ(sg["SecurityGroupIngress"][0]["CidrIp"], "10.0.0.0/22");
+  EXPECT_EQ(sg["SecurityGroupIngress"][0]["IpProtocol"], "-1");
+  for (std::string n : {"1", "2"}) {
+    SCOPED_TRACE("AZ " + n);
+    const Json& eni = t["Resources"]["NatNetworkInterface" + n]["Properties"];
+    EXPECT_EQ(eni["SourceDestCheck"], false);
+    EXPECT_EQ(eni["SubnetId"], Json({{"Ref", "PublicSubnet" + n}}));
+    const Json& asg = t["Resources"]["NatAutoScalingGroup" + n]["Properties"];
+    EXPECT_EQ(asg["MinSize"], "1");
+    EXPECT_EQ(asg["MaxSize"], "1");
+    EXPECT_EQ(asg["DesiredCapacity"], "1");
+    EXPECT_EQ(asg["VPCZoneIdentifier"], Json::array({Json{{"Ref", "PublicSubnet" + n}}}));
+    EXPECT_EQ(asg["LaunchTemplate"]["LaunchTemplateId"], Json({{"Ref", "NatLaunchTemplate" + n}}));
+    const Json& data = t["Resources"]["NatLaunchTemplate" + n]["Properties"]["LaunchTemplateData"];
+    EXPECT_EQ(data["InstanceType"], "t4g.nano");
+    EXPECT_EQ(data["MetadataOptions"]["HttpTokens"], "required");
+    EXPECT_EQ(data["CreditSpecification"]["CpuCredits"], "standard");
+    // The user data attaches this AZ's interface.
+    const Json& sub = data["UserData"]["Fn::Base64"]["Fn::Sub"];
+    EXPECT_EQ(sub[1]["Eni"], Json({{"Ref", "NatNetworkInterface" + n}}));
+    std::string script = sub[0];
+    for (const char* must : {"attach-network-interface", "--device-index 1", "MASQUERADE", "net.ipv4.ip_forward = 1",
+                             "--no-source-dest-check", "X-aws-ec2-metadata-token"})
+      EXPECT_NE(script.find(must), std::string::npos) << must;
+  }
+  // The role allows only the two EC2 actions the script calls.
+  std::set<std::string> actions;
+  for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"])
+    actions.insert(s["Action"].get<std::string>());
+  EXPECT_EQ(actions, (std::set<std::string>{"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
+}
+
+TEST(NatInstance, InstanceTypeFromConfig) {
+  Json t = Synth(StackYaml("dev", "instance", "orders-api", "  nat_instance_type: t4g.micro\n"));
+  EXPECT_EQ(t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"]["InstanceType"], "t4g.micro");
+}
+
+TEST(NatCost, OutputsAndSummaryPerMode) {
+  struct Case {
+    std::string mode, extra, units, cost;
+  };
+  // (0.045 + 0.005) x 730 = 36.50 per gateway; (0.0042 + 0.005) x 730 = 6.716 per t4g.nano.
+  const std::vector<Case> cases = {
+      {"gateway", "", "1", "36.50"},
+      {"gateway-per-az", "", "2", "73.00"},
+      {"instance", "", "2", "13.43"},
+      {"instance", "  nat_instance_type: t4g.small\n", "2", "31.83"},
+      {"instance", "  nat_instance_type: m7g.large\n", "2", "unknown"},
+      {"none", "", "0", "0.00"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.mode + " " + c.extra);
+    Json t = Synth(StackYaml("dev", c.mode, "orders-api", c.extra));
+    EXPECT_EQ(t["Outputs"]["NatMode"]["Value"], c.mode);
+    EXPECT_EQ(t["Outputs"]["NatUnits"]["Value"], c.units);
+    EXPECT_EQ(t["Outputs"]["NatMonthlyCostUsd"]["Value"], c.cost);
+  }
+}
+
+TEST(NatCost, ModuleReturnsTheSummary) {
+  NetworkArgs args;
+  args.cidr = "10.0.0.0/24";
+  args.az_count = 3;
+  args.nat = NatMode::kGatewayPerAz;
+  args.prices.nat_gateway_hour = 0.045;
+  args.prices.public_ipv4_hour = 0.005;
+  cfn::Template t;
+  NetworkOutputs out = AddNetworking(ModuleContext{"app-dev", {}}, args, &t);
+  EXPECT_EQ(out.nat.mode, NatMode::kGatewayPerAz);
+  EXPECT_EQ(out.nat.units, 3);
+  EXPECT_NEAR(out.nat.monthly_cost_usd, 109.5, 1e-9);
+  EXPECT_TRUE(out.nat.cost_known);
+}
+
+}  // namespace
+}  // namespace bp

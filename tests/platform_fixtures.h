@@ -1,0 +1,84 @@
+// Helpers for the networking / registry / compute tests: synthesize the main stack of
+// a stack.yaml text or of the bundled environments, and read the template back.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "config/loader.h"
+#include "test_util.h"
+
+namespace bp::fixtures {
+
+using cfn::Json;
+
+// A small valid stack.yaml; `extra` is appended verbatim (more top-level sections).
+inline std::string StackYaml(const std::string& profile, const std::string& nat, const std::string& app_name = "orders-api",
+                             const std::string& network_extra = "", const std::string& extra = "") {
+  return "profile: " + profile + "\nregion: eu-west-3\napp:\n  name: " + app_name +
+         "\n  port: 8080\n  health_check:\n    path: /health\n  env:\n    LOG_LEVEL: info\n"
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + network_extra + extra;
+}
+
+// The main stack's template as JSON.
+inline Json MainTemplate(const App& app) {
+  for (const auto& s : app.stacks)
+    if (s.role == "main") return s.tmpl.ToJson();
+  ADD_FAILURE() << "no main stack";
+  return Json::object();
+}
+
+inline Json MainTemplate(const StackConfig& c) {
+  App app;
+  Diagnostics d;
+  EXPECT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
+  return MainTemplate(app);
+}
+
+inline Json Synth(const std::string& yaml, const std::string& env = "dev") {
+  return MainTemplate(testing::SynthFromYaml(yaml, env));
+}
+
+inline std::vector<StackConfig> BundledEnvironments() {
+  std::vector<StackConfig> configs;
+  Diagnostics d;
+  EXPECT_TRUE(LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d))
+      << d.FormatAll();
+  return configs;
+}
+
+inline const char* const kNatModes[] = {"gateway", "gateway-per-az", "instance", "none"};
+
+// Names of the resources of `type`, in template order.
+inline std::vector<std::string> ResourcesOfType(const Json& t, const std::string& type) {
+  std::vector<std::string> out;
+  for (const auto& [id, r] : t["Resources"].items())
+    if (r["Type"] == type) out.push_back(id);
+  return out;
+}
+
+// `v` with every Fn::If decided by `condition_value` and every Ref AWS::NoValue removed:
+// what CloudFormation sees once the condition is evaluated.
+inline Json Resolve(const Json& v, const std::string& condition, bool condition_value) {
+  if (v.is_array()) {
+    Json out = Json::array();
+    for (const auto& e : v) {
+      Json r = Resolve(e, condition, condition_value);
+      if (r != Json{{"Ref", "AWS::NoValue"}}) out.push_back(r);
+    }
+    return out;
+  }
+  if (!v.is_object()) return v;
+  if (v.size() == 1 && v.contains("Fn::If") && v["Fn::If"][0] == condition)
+    return Resolve(v["Fn::If"][condition_value ? 1 : 2], condition, condition_value);
+  Json out = Json::object();
+  for (const auto& [k, e] : v.items()) {
+    Json r = Resolve(e, condition, condition_value);
+    if (r != Json{{"Ref", "AWS::NoValue"}}) out[k] = r;
+  }
+  return out;
+}
+
+}  // namespace bp::fixtures
