@@ -107,6 +107,9 @@ std::string CreateCs(const std::string& type) {
          "CAPABILITY_NAMED_IAM";
 }
 
+// The bundled environments have the ImageUri parameter; update.json's stack has it deployed.
+const std::string kKeepParams = " --parameters file://<params>";
+
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -148,11 +151,41 @@ TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
+  // The image stays what CI deployed last.
+  EXPECT_EQ(Records()[1]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+}
+
+TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Records()[1]["parameters"],
+            Json::parse(R"([{"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
+}
+
+TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
+  // Execution is asynchronous: the first poll may still see CREATE_COMPLETE and no
+  // new event; that is not the end of the update.
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &err)) << err;
+  Json update = Json::parse(text);
+  Json stacks = update["cloudformation describe-stacks"];
+  Json events = update["cloudformation describe-stack-events"];
+  stacks.insert(stacks.begin() + 1, stacks[0]);
+  events.insert(events.begin() + 1, events[0]);
+  UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+                                       kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
+                                       kDescribe};
+  EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
 }
 
@@ -190,7 +223,8 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
                               "--yes to confirm\n"))
       << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE"), kDescribeCs, kDescribeCs, kDeleteCs};
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+                                       kDeleteCs};
   EXPECT_EQ(Calls(), expected);
 }
 

@@ -153,7 +153,11 @@ class MotoTest : public ::testing::TestWithParam<int> {
     ctx.name_prefix = "orders-api-dev";
     ctx.tags = {{"Project", "orders-api"}, {"Environment", "dev"}};
     cfn::Template full;
-    AddNetworking(ctx, NetworkArgs{"10.0.0.0/24", 2, NatMode::kNone, ""}, &full);
+    NetworkArgs net;
+    net.cidr = "10.0.0.0/24";
+    net.az_count = 2;
+    net.nat = NatMode::kNone;
+    AddNetworking(ctx, net, &full);
     Stack s;
     s.name = "orders-api-dev";
     s.region = "eu-west-3";

@@ -3,8 +3,6 @@
 // record only, without AWS.
 #include <cstdio>
 
-#include <fmt/format.h>
-
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
 
@@ -57,13 +55,7 @@ int RunOutputs(const OutputsOptions& o) {
   }
   std::string text;
   for (auto it = all.begin(); it != all.end(); ++it) {
-    text += it.key() + ":\n";
-    size_t width = 0;
-    for (auto o2 = it.value().begin(); o2 != it.value().end(); ++o2) width = std::max(width, o2.key().size());
-    if (it.value().empty()) text += "  (no outputs)\n";
-    for (auto o2 = it.value().begin(); o2 != it.value().end(); ++o2)
-      text += fmt::format("  {:<{}}  {}\n", o2.key(), width,
-                          o2.value().is_string() ? o2.value().get<std::string>() : o2.value().dump());
+    text += it.key() + ":\n" + (it.value().empty() ? "  (no outputs)\n" : FormatOutputs(it.value()));
   }
   std::fputs(text.c_str(), stdout);
   return kOk;

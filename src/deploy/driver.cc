@@ -341,12 +341,14 @@ void Driver::DiscardChangeSet(const std::string& stack_name, const std::string& 
 }
 
 std::string Driver::Follow(const std::string& stack_name, const std::string& region, size_t total,
-                           const std::vector<std::string>& seen_events, bool deleting, std::string* first_failure) {
+                           const std::vector<std::string>& seen_events, const std::string& initial_status,
+                           std::string* first_failure) {
   std::set<std::string> seen(seen_events.begin(), seen_events.end());
   std::set<std::string> done;
   auto start = std::chrono::steady_clock::now();
   std::string status;
   bool line_open = false;
+  bool stack_settled_event = false;
   for (;;) {
     Sleep();
     AwsResult ev = aws_.Run("cloudformation", "describe-stack-events",
@@ -365,6 +367,7 @@ std::string Driver::Follow(const std::string& stack_name, const std::string& reg
       std::string logical = Str(e, "LogicalResourceId");
       std::string type = Str(e, "ResourceType");
       bool is_stack = type == "AWS::CloudFormation::Stack" && logical == stack_name;
+      if (is_stack && !IsInProgress(rs) && rs != "REVIEW_IN_PROGRESS") stack_settled_event = true;
       if (!is_stack && rs.size() > 9 && rs.compare(rs.size() - 9, 9, "_COMPLETE") == 0) done.insert(logical);
       if (first_failure->empty() && rs.size() > 7 && rs.compare(rs.size() - 7, 7, "_FAILED") == 0 &&
           !Str(e, "ResourceStatusReason").empty() &&
@@ -390,7 +393,12 @@ std::string Driver::Follow(const std::string& stack_name, const std::string& reg
       line_open = true;
     }
     std::fflush(console_.out);
-    if (!IsInProgress(status) && !(deleting && status == "REVIEW_IN_PROGRESS")) break;
+    // Settled: a terminal status that belongs to this operation. Right after the call
+    // the stack may still show its previous status (REVIEW_IN_PROGRESS, or the last
+    // UPDATE_COMPLETE), so an unchanged status counts only once the stack's own
+    // terminal event has arrived.
+    bool terminal = !IsInProgress(status) && status != "REVIEW_IN_PROGRESS";
+    if (terminal && (status != initial_status || stack_settled_event)) break;
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
       if (line_open) std::fputs("\n", console_.out);
       std::fprintf(console_.err, "error: %s still %s after %d s; stopped following it (CloudFormation goes on)\n",
@@ -404,30 +412,40 @@ std::string Driver::Follow(const std::string& stack_name, const std::string& reg
   return status;
 }
 
-void Driver::PrintOutputs(const Json& outputs) {
-  if (outputs.empty()) return;
+std::string FormatOutputs(const Json& outputs) {
   size_t width = 0;
   for (auto it = outputs.begin(); it != outputs.end(); ++it) width = std::max(width, it.key().size());
-  std::string out = "Outputs:\n";
+  std::string out;
   for (auto it = outputs.begin(); it != outputs.end(); ++it)
     out += fmt::format("  {:<{}}  {}\n", it.key(), width, it.value().is_string() ? it.value().get<std::string>()
                                                                                    : it.value().dump());
-  std::fputs(out.c_str(), console_.out);
+  return out;
+}
+
+void Driver::PrintOutputs(const Json& outputs) {
+  if (outputs.empty()) return;
+  std::fputs(("Outputs:\n" + FormatOutputs(outputs)).c_str(), console_.out);
+}
+
+bool Driver::DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info) {
+  std::string err;
+  if (!Describe(stack_name, region, info, &err)) {
+    std::fprintf(console_.err, "error: %s\n", err.c_str());
+    return false;
+  }
+  if (info->exists && IsInProgress(info->status)) {
+    std::fprintf(console_.err, "error: %s is %s: another operation is running; try again when it settles\n",
+                 stack_name.c_str(), info->status.c_str());
+    return false;
+  }
+  return true;
 }
 
 Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
   const std::string& region = stack.region;
   StackInfo info;
   std::string err;
-  if (!Describe(stack.name, region, &info, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return Outcome::kFailed;
-  }
-  if (info.exists && IsInProgress(info.status)) {
-    std::fprintf(console_.err, "error: %s is %s: another operation is running; wait for it to finish\n",
-                 stack.name.c_str(), info.status.c_str());
-    return Outcome::kFailed;
-  }
+  if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
   if (info.exists && (info.status == "ROLLBACK_COMPLETE" || info.status == "ROLLBACK_FAILED" ||
                       info.status == "CREATE_FAILED" || info.status == "DELETE_FAILED")) {
     std::fprintf(console_.err,
@@ -490,7 +508,8 @@ Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
   }
   size_t total = cs.changes.size();
   std::string failure;
-  std::string status = Follow(stack.name, region, total, before, false, &failure);
+  std::string status = Follow(stack.name, region, total, before, info.exists ? info.status : "REVIEW_IN_PROGRESS",
+                              &failure);
   if (!IsDeploySuccess(status)) {
     std::fprintf(console_.err, "error: %s: deploy failed\n", stack.name.c_str());
     if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());
@@ -527,15 +546,7 @@ Outcome Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& valu
   const std::string& region = stack.region;
   StackInfo info;
   std::string err;
-  if (!Describe(stack.name, region, &info, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return Outcome::kFailed;
-  }
-  if (info.exists && IsInProgress(info.status)) {
-    std::fprintf(console_.err, "error: %s is %s; try again when it settles\n", stack.name.c_str(),
-                 info.status.c_str());
-    return Outcome::kFailed;
-  }
+  if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
   std::string body = cfn::WriteJson(stack.tmpl.ToJson());
   char dir_tmpl[] = "/tmp/blueprint-preview-XXXXXX";
   if (!mkdtemp(dir_tmpl)) {
@@ -566,19 +577,11 @@ Outcome Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& valu
 
 Outcome Driver::Destroy(const std::string& stack_name, const std::string& region) {
   StackInfo info;
-  std::string err;
-  if (!Describe(stack_name, region, &info, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return Outcome::kFailed;
-  }
+  if (!DescribeSettled(stack_name, region, &info)) return Outcome::kFailed;
   if (!info.exists) {
     std::fprintf(console_.out, "%s: no such stack in %s; nothing to destroy\n", stack_name.c_str(), region.c_str());
     ForgetStack(options_.state_dir, stack_name);
     return Outcome::kDone;
-  }
-  if (IsInProgress(info.status)) {
-    std::fprintf(console_.err, "error: %s is %s; wait for it to settle\n", stack_name.c_str(), info.status.c_str());
-    return Outcome::kFailed;
   }
   // What the deployed template says about deletion, and the physical names.
   AwsResult t = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
@@ -653,7 +656,7 @@ Outcome Driver::Destroy(const std::string& stack_name, const std::string& region
     return Outcome::kFailed;
   }
   std::string failure;
-  std::string status = Follow(stack_name, region, count, before, true, &failure);
+  std::string status = Follow(stack_name, region, count, before, info.status, &failure);
   if (status != "DELETE_COMPLETE") {
     std::fprintf(console_.err, "error: %s: delete failed (%s)\n", stack_name.c_str(), status.c_str());
     if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());

@@ -88,10 +88,14 @@ class Driver {
   void ShowChangeSet(const std::string& stack_name, const ChangeSet& cs);
   void DiscardChangeSet(const std::string& stack_name, const std::string& region, const ChangeSet& cs);
   bool Confirm(const std::string& question, const std::string& refusal);
-  // Follows the stack's events until its status leaves *_IN_PROGRESS; returns that status.
+  // Follows the stack's events until the operation started from `initial_status`
+  // settles; returns the final status (DELETE_COMPLETE once the stack is gone).
   std::string Follow(const std::string& stack_name, const std::string& region, size_t total,
-                     const std::vector<std::string>& seen_events, bool deleting, std::string* first_failure);
+                     const std::vector<std::string>& seen_events, const std::string& initial_status,
+                     std::string* first_failure);
   std::vector<std::string> EventIds(const std::string& stack_name, const std::string& region);
+  // Describe, printing the error; also refuses a stack with an operation in progress.
+  bool DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info);
   void PrintOutputs(const cfn::Json& outputs);
   void Sleep() const;
 
@@ -99,6 +103,9 @@ class Driver {
   DriverOptions options_;
   Console console_;
 };
+
+// "  Name   value\n" lines, names aligned.
+std::string FormatOutputs(const cfn::Json& outputs);
 
 // A change-set name that is valid and unique enough: blueprint-YYYYMMDDHHMMSS (UTC).
 std::string ChangeSetName();
