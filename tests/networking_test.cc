@@ -96,10 +96,14 @@ TEST(NatModes, EveryPrivateSubnetHasTheRouteItsModePromises) {
       int targets = 0;
       for (const char* k : {"GatewayId", "NatGatewayId", "NetworkInterfaceId", "InstanceId"}) targets += r.contains(k);
       EXPECT_EQ(targets, 1);
-      if (std::string(mode) == "gateway") EXPECT_EQ(r["NatGatewayId"], Json({{"Ref", "NatGateway1"}}));
-      if (std::string(mode) == "gateway-per-az") EXPECT_EQ(r["NatGatewayId"], Json({{"Ref", "NatGateway" + n}}));
-      if (std::string(mode) == "instance")
-        EXPECT_EQ(r["NetworkInterfaceId"], Json({{"Ref", "NatNetworkInterface" + n}}));
+      // gateway: all AZs share gateway 1; gateway-per-az: the AZ's own; instance: the AZ's
+      // static interface (not the instance).
+      const std::map<std::string, std::pair<std::string, std::string>> expected = {
+          {"gateway", {"NatGatewayId", "NatGateway1"}},
+          {"gateway-per-az", {"NatGatewayId", "NatGateway" + n}},
+          {"instance", {"NetworkInterfaceId", "NatNetworkInterface" + n}}};
+      const auto& [property, target] = expected.at(mode);
+      EXPECT_EQ(r[property], Json({{"Ref", target}}));
     }
     size_t gateways = ResourcesOfType(t, "AWS::EC2::NatGateway").size();
     size_t groups = ResourcesOfType(t, "AWS::AutoScaling::AutoScalingGroup").size();

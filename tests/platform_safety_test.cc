@@ -41,7 +41,9 @@ TEST(SecurityGroups, NoIngressFromTheInternetAnywhere) {
         for (const auto& rule : r["Properties"].value("SecurityGroupIngress", Json::array()))
           EXPECT_FALSE(OpenToTheInternet(rule)) << id;
       }
-      if (r["Type"] == "AWS::EC2::SecurityGroupIngress") EXPECT_FALSE(OpenToTheInternet(r["Properties"])) << id;
+      if (r["Type"] == "AWS::EC2::SecurityGroupIngress") {
+        EXPECT_FALSE(OpenToTheInternet(r["Properties"])) << id;
+      }
     }
     EXPECT_GE(groups, 1);
   }

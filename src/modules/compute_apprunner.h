@@ -19,8 +19,8 @@
 
 namespace bp {
 
-// Public placeholder image: listens on 8000, answers on "/". Src: the brief of issue 4;
-// github.com/aws-containers/hello-app-runner.
+// Public placeholder image: listens on 8000, answers on "/". Src: issue 4 ("the first
+// deployable platform"); image source github.com/aws-containers/hello-app-runner.
 inline constexpr const char* kPlaceholderImage = "public.ecr.aws/aws-containers/hello-app-runner:latest";
 inline constexpr int kPlaceholderPort = 8000;
 inline constexpr const char* kPlaceholderHealthPath = "/";

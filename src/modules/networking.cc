@@ -41,7 +41,7 @@ net.ipv4.ip_forward = 1
 net.ipv4.conf.all.rp_filter = 0
 net.ipv4.conf.default.rp_filter = 0
 EOF
-sysctl --system
+sysctl -p /etc/sysctl.d/90-nat-instance.conf
 iptables -t nat -F POSTROUTING
 iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE
 iptables -F FORWARD
@@ -107,10 +107,9 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
   // Only what the boot script calls: attach this stack's static interfaces, and turn off
   // source/destination checks on the instance's own interface.
   // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
-  Json enis = Json::array();
+  Json attach_resources = Json::array();
   for (int i = 0; i < args.az_count; ++i)
-    enis.push_back(Ec2Arn("network-interface/${NatNetworkInterface" + std::to_string(i + 1) + "}"));
-  Json attach_resources = enis;
+    attach_resources.push_back(Ec2Arn("network-interface/${NatNetworkInterface" + std::to_string(i + 1) + "}"));
   attach_resources.push_back(Ec2Arn("instance/*"));
   Json policy{
       {"Version", "2012-10-17"},
@@ -152,7 +151,7 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std
                       {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
                       {"Tags", ctx.TagsWithName(name)}});
   Json tag_specs = Json::array();
-  for (const char* type : {"instance", "volume"})
+  for (const char* type : {"instance", "volume", "network-interface"})
     tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(name)}});
   Json data{
       {"ImageId", Ref("NatInstanceImageId")},
@@ -169,6 +168,9 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std
       {"UserData", cfn::Base64(cfn::Sub(kNatUserData, Json{{"Eni", Ref(eni)}}))},
       {"TagSpecifications", tag_specs}};
   t->AddResource(lt, "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
+  // The group's own tags; instances get theirs from the launch template.
+  Json asg_tags = ctx.TagsWithName(name);
+  for (auto& tag : asg_tags) tag["PropagateAtLaunch"] = false;
   auto& asg = t->AddResource(
       "NatAutoScalingGroup" + n, "AWS::AutoScaling::AutoScalingGroup",
       Json{{"MinSize", "1"},
@@ -177,7 +179,7 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std
            {"HealthCheckType", "EC2"},
            {"VPCZoneIdentifier", Json::array({Ref("PublicSubnet" + n)})},
            {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
-           {"Tags", Json::array({Json{{"Key", "Name"}, {"Value", name}, {"PropagateAtLaunch", true}}})}});
+           {"Tags", asg_tags}});
   // The boot script installs packages and calls EC2 through the internet gateway.
   asg.depends_on = {"PublicDefaultRoute", "PublicSubnet" + n + "RouteTableAssociation"};
 }
