@@ -2,9 +2,9 @@
 // version present: `aws` v1 and Debian's /usr/bin/aws v2. Scenario: create, update
 // with a change, update without changes, outputs, destroy.
 //
-// The stack is dev's networking built with the library, minus what moto cannot
-// delete (route tables; see docs/deploy.md), so the scenario does not depend on
-// which modules the bundled environments have.
+// The stack is dev's networking and registry built with the library, minus what moto
+// cannot delete (route tables; see docs/deploy.md), so the scenario does not depend
+// on which modules the bundled environments have (moto has no App Runner).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,6 +23,7 @@
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "modules/networking.h"
+#include "modules/registry.h"
 
 namespace bp {
 namespace {
@@ -147,7 +148,8 @@ class MotoTest : public ::testing::TestWithParam<int> {
     return s;
   }
 
-  // dev's networking (two AZs, no NAT), without the route tables moto cannot delete.
+  // dev's networking (two AZs, no NAT) without the route tables moto cannot delete,
+  // and dev's registry.
   Stack NetworkStack(bool with_log_group) {
     ModuleContext ctx;
     ctx.name_prefix = "orders-api-dev";
@@ -170,6 +172,7 @@ class MotoTest : public ::testing::TestWithParam<int> {
       copy.depends_on = r.depends_on;
     }
     for (const auto& [name, o] : full.outputs().entries()) s.tmpl.AddOutput(name, o);
+    AddRegistry(ctx, RegistryArgs{}, &s.tmpl);  // dev's registry: emptied and deleted with the stack
     if (with_log_group)
       s.tmpl.AddResource("AppLogGroup", "AWS::Logs::LogGroup",
                          Json{{"LogGroupName", "/orders-api-dev/app"}, {"RetentionInDays", 7}});
