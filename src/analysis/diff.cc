@@ -42,21 +42,24 @@ bool IsKeyValueList(const Json& v) {
   return true;
 }
 
+// The keys of `a` in order, then those only `b` has.
+std::vector<std::string> UnionKeys(const Json& a, const Json& b) {
+  std::vector<std::string> keys;
+  for (auto it = a.begin(); it != a.end(); ++it) keys.push_back(it.key());
+  for (auto it = b.begin(); it != b.end(); ++it)
+    if (!a.contains(it.key())) keys.push_back(it.key());
+  return keys;
+}
+
+Json Member(const Json& obj, const std::string& key) { return obj.contains(key) ? obj[key] : Json(); }
+
 // Appends the leaf differences between `a` and `b` under `path`. Tag-like lists
 // ([{Key, Value}]) are matched by key so that inserting one tag shows as one change.
 void DiffValues(const std::string& path, const Json& a, const Json& b, Replacement repl,
                 std::vector<PropertyChange>* out) {
   if (a == b) return;
   if (a.is_object() && b.is_object()) {
-    std::vector<std::string> keys;
-    for (auto it = a.begin(); it != a.end(); ++it) keys.push_back(it.key());
-    for (auto it = b.begin(); it != b.end(); ++it)
-      if (!a.contains(it.key())) keys.push_back(it.key());
-    for (const auto& k : keys) {
-      Json av = a.contains(k) ? a[k] : Json();
-      Json bv = b.contains(k) ? b[k] : Json();
-      DiffValues(path + "." + k, av, bv, repl, out);
-    }
+    for (const auto& k : UnionKeys(a, b)) DiffValues(path + "." + k, Member(a, k), Member(b, k), repl, out);
     return;
   }
   if (IsKeyValueList(a) && IsKeyValueList(b)) {
@@ -115,23 +118,15 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   } else {
     const Json& op = Section(old_r, "Properties");
     const Json& np = Section(new_r, "Properties");
-    std::vector<std::string> props;
-    for (auto it = op.begin(); it != op.end(); ++it) props.push_back(it.key());
-    for (auto it = np.begin(); it != np.end(); ++it)
-      if (!op.contains(it.key())) props.push_back(it.key());
-    for (const auto& p : props) {
-      Json a = op.contains(p) ? op[p] : Json();
-      Json b = np.contains(p) ? np[p] : Json();
-      if (a == b) continue;
-      DiffValues("Properties." + p, a, b, cfn::ReplacementOf(rc.type, p), &rc.changes);
+    for (const auto& p : UnionKeys(op, np)) {
+      Json a = Member(op, p), b = Member(np, p);
+      if (a != b) DiffValues("Properties." + p, a, b, cfn::ReplacementOf(rc.type, p), &rc.changes);
     }
   }
   // Resource attributes: never replace by themselves.
   for (const char* attr : {"DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata",
                            "UpdatePolicy", "CreationPolicy"}) {
-    Json a = old_r.contains(attr) ? old_r[attr] : Json();
-    Json b = new_r.contains(attr) ? new_r[attr] : Json();
-    DiffValues(attr, a, b, Replacement::kNever, &rc.changes);
+    DiffValues(attr, Member(old_r, attr), Member(new_r, attr), Replacement::kNever, &rc.changes);
   }
   for (const auto& c : rc.changes) rc.replacement = Worse(rc.replacement, c.replacement);
   rc.stateful = IsStatefulType(rc.type) || IsStatefulType(old_type);
