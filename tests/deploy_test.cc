@@ -216,6 +216,31 @@ TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
   EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/pending.template.json"));
 }
 
+TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &err)) << err;
+  Json create = Json::parse(text);
+  Json stacks = create["cloudformation describe-stacks"];
+  stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
+  stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
+  Json events = create["cloudformation describe-stack-events"];
+  Json& last = events[2]["stdout"]["StackEvents"];
+  last[0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
+  last[1]["ResourceStatus"] = "CREATE_FAILED";      // InternetGateway
+  last[1]["ResourceStatusReason"] = "Resource handler returned message: \"The maximum number of internet gateways "
+                                    "has been reached.\" (HandlerErrorCode: ServiceLimitExceeded)";
+  UseScenario("create", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "  first failure: InternetGateway (AWS::EC2::InternetGateway) CREATE_FAILED: Resource "
+                              "handler returned message: \"The maximum number of internet gateways"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "  rollback: rolled back: nothing was kept; run `blueprint destroy --stack "
+                              "orders-api-dev` before the next up (ROLLBACK_COMPLETE)\n"))
+      << r.err;
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/template.json"));
+}
+
 TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev"});  // RunProcess gives /dev/null as stdin
