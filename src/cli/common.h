@@ -44,5 +44,9 @@ void RegisterSynth(CLI::App* app, int* rc);
 void RegisterStacks(CLI::App* app, int* rc);
 void RegisterValidate(CLI::App* app, int* rc);
 void RegisterDocs(CLI::App* app, int* rc);
+void RegisterPreview(CLI::App* app, int* rc);
+void RegisterUp(CLI::App* app, int* rc);
+void RegisterDestroy(CLI::App* app, int* rc);
+void RegisterOutputs(CLI::App* app, int* rc);
 
 }  // namespace bp::cli
