@@ -355,7 +355,7 @@ struct Checker {
       return Yields::kScalar;
     }
     {
-      Step step(path, fn);
+      Step step(path, fn);  // arguments sit below the function's name, as in CheckReferences
       Scan(arg);
     }
     // Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
