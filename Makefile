@@ -16,6 +16,7 @@ build: deps
 
 demo: build
 	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT)
+	@./$(BUILD)/blueprint preview --stack dev --environments $(ENVIRONMENTS)
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   bp::cli::RegisterValidate(&app, &rc);
   bp::cli::RegisterDocs(&app, &rc);
   bp::cli::RegisterConfig(&app, &rc);
+  bp::cli::RegisterPreview(&app, &rc);
+  bp::cli::RegisterUp(&app, &rc);
+  bp::cli::RegisterDestroy(&app, &rc);
+  bp::cli::RegisterOutputs(&app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

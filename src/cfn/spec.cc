@@ -255,20 +255,30 @@ struct Checker {
   const std::string& stack;
   const Template& t;
   Diagnostics* diags;
+  std::string path;  // where the check is, below the stack: "Vpc/Properties/CidrBlock"
 
-  void Report(const std::string& path, std::string message) {
-    diags->Error(Location{}, stack + "/" + path, std::move(message));
-  }
+  // Appends "/part" to the path while it lives: one buffer, no string per step.
+  struct Step {
+    Step(std::string& p, std::string_view part) : path(p), size(p.size()) {
+      path += '/';
+      path += part;
+    }
+    ~Step() { path.resize(size); }
+    std::string& path;
+    size_t size;
+  };
+
+  void Report(std::string message) { diags->Error(Location{}, stack + "/" + path, std::move(message)); }
 
   // Fn::GetAtt of `attr` on resource `name`; reports attributes the type lacks.
-  Yields CheckGetAtt(const std::string& name, const std::string& attr, const std::string& path) {
+  Yields CheckGetAtt(const std::string& name, const std::string& attr) {
     const Resource* r = t.resources().Find(name);
     if (!r) return Yields::kAny;  // reported by CheckReferences
     const ResourceType* rt = FindResource(r->type);
     if (!rt) return Yields::kAny;  // the type itself is reported
     auto a = rt->attributes.find(attr);
     if (a == rt->attributes.end()) {
-      Report(path, "Fn::GetAtt: " + r->type + " has no attribute '" + attr + "'" +
+      Report("Fn::GetAtt: " + r->type + " has no attribute '" + attr + "'" +
                        DidYouMean(attr, rt->attribute_names));
       return Yields::kAny;
     }
@@ -276,7 +286,7 @@ struct Checker {
   }
 
   // ${Resource.Attribute} inside an Fn::Sub string.
-  void CheckSubText(const std::string& text, const Json* locals, const std::string& path) {
+  void CheckSubText(const std::string& text, const Json* locals) {
     size_t pos = 0;
     while ((pos = text.find("${", pos)) != std::string::npos) {
       size_t end = text.find('}', pos);
@@ -286,23 +296,29 @@ struct Checker {
       if (var.empty() || var[0] == '!' || (locals && locals->contains(var))) continue;
       size_t dot = var.find('.');
       if (dot != std::string::npos && !StartsWith(var, "AWS::"))
-        CheckGetAtt(var.substr(0, dot), var.substr(dot + 1), path);
+        CheckGetAtt(var.substr(0, dot), var.substr(dot + 1));
     }
   }
 
   // Finds the intrinsic functions anywhere inside `v` and checks them.
-  void Scan(const Json& v, const std::string& path) {
+  void Scan(const Json& v) {
     if (IsIntrinsic(v)) {
-      Evaluate(v, path);
+      Evaluate(v);
     } else if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) Scan(v[i], path + "/" + std::to_string(i));
+      for (size_t i = 0; i < v.size(); ++i) {
+        Step step(path, std::to_string(i));
+        Scan(v[i]);
+      }
     } else if (v.is_object()) {
-      for (const auto& [k, e] : v.items()) Scan(e, path + "/" + k);
+      for (const auto& [k, e] : v.items()) {
+        Step step(path, k);
+        Scan(e);
+      }
     }
   }
 
   // Checks an intrinsic function call's arguments and tells what it gives.
-  Yields Evaluate(const Json& v, const std::string& path) {
+  Yields Evaluate(const Json& v) {
     const std::string& fn = v.begin().key();
     const Json& arg = v.begin().value();
     if (fn == "Ref") {
@@ -317,28 +333,31 @@ struct Checker {
     if (fn == "Fn::GetAtt") {
       if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
         if (!arg[1].is_string()) {
-          Scan(arg[1], path);
+          Scan(arg[1]);
           return Yields::kAny;
         }
-        return CheckGetAtt(arg[0].get<std::string>(), arg[1].get<std::string>(), path);
+        return CheckGetAtt(arg[0].get<std::string>(), arg[1].get<std::string>());
       }
       if (arg.is_string()) {
         const std::string& s = arg.get_ref<const std::string&>();
         size_t dot = s.find('.');
         if (dot == std::string::npos) return Yields::kAny;
-        return CheckGetAtt(s.substr(0, dot), s.substr(dot + 1), path);
+        return CheckGetAtt(s.substr(0, dot), s.substr(dot + 1));
       }
       return Yields::kAny;  // malformed: reported by CheckReferences
     }
     if (fn == "Fn::Sub") {
-      if (arg.is_string()) CheckSubText(arg.get<std::string>(), nullptr, path);
+      if (arg.is_string()) CheckSubText(arg.get<std::string>(), nullptr);
       if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
-        CheckSubText(arg[0].get<std::string>(), &arg[1], path);
-        Scan(arg[1], path);
+        CheckSubText(arg[0].get<std::string>(), &arg[1]);
+        Scan(arg[1]);
       }
       return Yields::kScalar;
     }
-    Scan(arg, path + "/" + fn);
+    {
+      Step step(path, fn);  // arguments sit below the function's name, as in CheckReferences
+      Scan(arg);
+    }
     // Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
     if (fn == "Fn::GetAZs" || fn == "Fn::Split" || fn == "Fn::Cidr") return Yields::kList;
     if (fn == "Fn::Join" || fn == "Fn::Base64" || fn == "Fn::ImportValue" || fn == "Fn::ToJsonString" ||
@@ -347,28 +366,27 @@ struct Checker {
     if (fn == "Fn::Select" || fn == "Fn::FindInMap" || fn == "Fn::If" || fn == "Fn::Transform")
       return Yields::kAny;
     if (fn == "Fn::Equals" || fn == "Fn::Not" || fn == "Fn::And" || fn == "Fn::Or") {
-      Report(path, fn + " is a condition function; use it under Conditions and refer to it with Fn::If");
+      Report(fn + " is a condition function; use it under Conditions and refer to it with Fn::If");
       return Yields::kAny;
     }
-    Report(path, "unknown intrinsic function '" + fn + "'");
+    Report("unknown intrinsic function '" + fn + "'");
     return Yields::kAny;
   }
 
   // `v` where the spec expects `s`; `allowed` applies to the scalar leaves.
-  void CheckValue(const Json& v, const Shape& s, const std::vector<std::string>* allowed,
-                  const std::string& path) {
+  void CheckValue(const Json& v, const Shape& s, const std::vector<std::string>* allowed) {
     if (IsIntrinsic(v)) {
       if (v.begin().key() == "Fn::If") {
         const Json& arg = v.begin().value();
         if (arg.is_array() && arg.size() == 3) {
-          CheckValue(arg[1], s, allowed, path);
-          CheckValue(arg[2], s, allowed, path);
+          CheckValue(arg[1], s, allowed);
+          CheckValue(arg[2], s, allowed);
         }
         return;
       }
-      Yields y = Evaluate(v, path);
+      Yields y = Evaluate(v);
       if (!Fits(y, s))
-        Report(path, v.begin().key() + " gives " + DescribeYield(y) + "; expected " + Describe(s));
+        Report(v.begin().key() + " gives " + DescribeYield(y) + "; expected " + Describe(s));
       return;
     }
     switch (s.kind) {
@@ -378,36 +396,41 @@ struct Checker {
       case Kind::kNumber:
       case Kind::kBoolean:
       case Kind::kNull:
-        if (!ScalarFits(v, s.kind)) return Mismatch(v, s, path);
+        if (!ScalarFits(v, s.kind)) return Mismatch(v, s);
         break;
       case Kind::kJson:
-        if (!v.is_object()) return Mismatch(v, s, path);
-        Scan(v, path);
+        if (!v.is_object()) return Mismatch(v, s);
+        Scan(v);
         return;
       case Kind::kTag:
-        return CheckTag(v, path);
+        return CheckTag(v);
       case Kind::kList:
-        if (!v.is_array()) return Mismatch(v, s, path);
-        for (size_t i = 0; i < v.size(); ++i)
-          CheckValue(v[i], *s.element, allowed, path + "/" + std::to_string(i));
+        if (!v.is_array()) return Mismatch(v, s);
+        for (size_t i = 0; i < v.size(); ++i) {
+          Step step(path, std::to_string(i));
+          CheckValue(v[i], *s.element, allowed);
+        }
         return;
       case Kind::kMap:
-        if (!v.is_object()) return Mismatch(v, s, path);
-        for (const auto& [k, e] : v.items()) CheckValue(e, *s.element, allowed, path + "/" + k);
+        if (!v.is_object()) return Mismatch(v, s);
+        for (const auto& [k, e] : v.items()) {
+          Step step(path, k);
+          CheckValue(e, *s.element, allowed);
+        }
         return;
       case Kind::kStruct:
-        if (!v.is_object()) return Mismatch(v, s, path);
-        return CheckStruct(v, *s.def, path);
+        if (!v.is_object()) return Mismatch(v, s);
+        return CheckStruct(v, *s.def);
       case Kind::kUnion:
         for (const Shape* m : s.members)
-          if (LiteralFits(v, *m)) return CheckValue(v, *m, allowed, path);
-        return Mismatch(v, s, path);
+          if (LiteralFits(v, *m)) return CheckValue(v, *m, allowed);
+        return Mismatch(v, s);
     }
     if (allowed && !allowed->empty() && (v.is_string() || v.is_number_integer())) {
       std::string text = v.is_string() ? v.get<std::string>() : v.dump();
       bool ok = false;
       for (const auto& a : *allowed) ok = ok || a == text;
-      if (!ok) Report(path, "\"" + text + "\" is not an allowed value; expected " + JoinOr(*allowed));
+      if (!ok) Report("\"" + text + "\" is not an allowed value; expected " + JoinOr(*allowed));
     }
   }
 
@@ -458,64 +481,71 @@ struct Checker {
     return l == "true" || l == "false";
   }
 
-  void Mismatch(const Json& v, const Shape& s, const std::string& path) {
-    Report(path, "expected " + Describe(s) + ", got " + DescribeValue(v));
+  void Mismatch(const Json& v, const Shape& s) {
+    Report("expected " + Describe(s) + ", got " + DescribeValue(v));
   }
 
   // A tag in the CloudFormation list form: {Key, Value}, both strings.
-  void CheckTag(const Json& v, const std::string& path) {
+  void CheckTag(const Json& v) {
     static const Shape kString{};
-    if (!v.is_object()) return Report(path, "expected tag {Key, Value}, got " + DescribeValue(v));
+    if (!v.is_object()) return Report("expected tag {Key, Value}, got " + DescribeValue(v));
     for (const auto& [k, e] : v.items()) {
+      Step step(path, k);
       if (k != "Key" && k != "Value")
-        Report(path + "/" + k, "a tag has no property '" + k + "'" + DidYouMean(k, {"Key", "Value"}));
+        Report("a tag has no property '" + k + "'" + DidYouMean(k, {"Key", "Value"}));
       else
-        CheckValue(e, kString, nullptr, path + "/" + k);
+        CheckValue(e, kString, nullptr);
     }
     for (const char* k : {"Key", "Value"})
-      if (!v.contains(k)) Report(path, std::string("missing required property '") + k + "' of a tag");
+      if (!v.contains(k)) Report(std::string("missing required property '") + k + "' of a tag");
   }
 
-  void CheckStruct(const Json& v, const StructType& st, const std::string& path) {
+  void CheckStruct(const Json& v, const StructType& st) {
+    size_t required_found = 0;
     for (const auto& [k, e] : v.items()) {
+      Step step(path, k);
       auto p = st.properties.find(k);
       if (p == st.properties.end()) {
-        Report(path + "/" + k, st.name + " has no property '" + k + "'" + DidYouMean(k, st.names));
-        Scan(e, path + "/" + k);
+        Report(st.name + " has no property '" + k + "'" + DidYouMean(k, st.names));
+        Scan(e);
         continue;
       }
-      CheckValue(e, *p->second.shape, &p->second.allowed, path + "/" + k);
+      required_found += p->second.required;
+      CheckValue(e, *p->second.shape, &p->second.allowed);
     }
+    if (required_found == st.required.size()) return;
     for (const auto& name : st.required)
-      if (!v.contains(name)) Report(path, "missing required property '" + name + "' of " + st.name);
+      if (!v.contains(name)) Report("missing required property '" + name + "' of " + st.name);
   }
 
   void CheckResource(const std::string& id, const Resource& r) {
-    std::string path = id + "/Properties";
+    path = id + "/Properties";
     if (StartsWith(r.type, "Custom::") || r.type == "AWS::CloudFormation::CustomResource") {
       // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
       if (!r.properties.contains("ServiceToken"))
-        Report(path, "missing required property 'ServiceToken' of " + r.type);
-      Scan(r.properties, path);
+        Report("missing required property 'ServiceToken' of " + r.type);
+      Scan(r.properties);
       return;
     }
     const ResourceType* rt = FindResource(r.type);
     if (!rt) {
       bool known = std::binary_search(spec.all_types.begin(), spec.all_types.end(), r.type);
+      path = id + "/Type";
       if (known)
-        Report(id + "/Type", "resource type '" + r.type +
-                                 "' is not in the bundled specification subset; add it to TYPES in "
-                                 "tools/spec-gen/generate.js and run `make spec`");
+        Report("resource type '" + r.type +
+               "' is not in the bundled specification subset; add it to TYPES in "
+               "tools/spec-gen/generate.js and run `make spec`");
       else
-        Report(id + "/Type", "unknown resource type '" + r.type + "'" + DidYouMean(r.type, spec.all_types));
-      Scan(r.properties, path);
+        Report("unknown resource type '" + r.type + "'" + DidYouMean(r.type, spec.all_types));
+      path = id + "/Properties";
+      Scan(r.properties);
       return;
     }
     if (!r.properties.is_object()) {
-      Report(path, "expected an object, got " + DescribeValue(r.properties));
+      Report("expected an object, got " + DescribeValue(r.properties));
       return;
     }
-    CheckStruct(r.properties, rt->props, path);
+    CheckStruct(r.properties, rt->props);
   }
 };
 
@@ -556,12 +586,14 @@ Replacement ReplacementOf(std::string_view resource_type, std::string_view prope
 }
 
 void CheckAgainstSpec(const std::string& stack_name, const Template& t, Diagnostics* diags) {
-  Checker c{TheSpec(), stack_name, t, diags};
+  Checker c{TheSpec(), stack_name, t, diags, {}};
   for (const auto& [id, r] : t.resources().entries()) c.CheckResource(id, r);
   // Outputs are strings: a list must be joined first.
   static const Shape kString{};
-  for (const auto& [name, o] : t.outputs().entries())
-    c.CheckValue(o.value, kString, nullptr, "Outputs/" + name + "/Value");
+  for (const auto& [name, o] : t.outputs().entries()) {
+    c.path = "Outputs/" + name + "/Value";
+    c.CheckValue(o.value, kString, nullptr);
+  }
 }
 
 std::string SpecSource() { return TheSpec().source; }

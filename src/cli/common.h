@@ -45,5 +45,9 @@ void RegisterStacks(CLI::App* app, int* rc);
 void RegisterValidate(CLI::App* app, int* rc);
 void RegisterDocs(CLI::App* app, int* rc);
 void RegisterConfig(CLI::App* app, int* rc);
+void RegisterPreview(CLI::App* app, int* rc);
+void RegisterUp(CLI::App* app, int* rc);
+void RegisterDestroy(CLI::App* app, int* rc);
+void RegisterOutputs(CLI::App* app, int* rc);
 
 }  // namespace bp::cli

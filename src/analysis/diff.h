@@ -1,0 +1,73 @@
+// Template diff: what deploying `after` over `before` would do, computed offline
+// from the two template documents. It exists so `preview` can answer "what changes,
+// what gets replaced, what data is at risk" without an AWS account; the change set
+// (`preview --remote`) is the authoritative answer, this is the fast one.
+// Replacement comes from the resource specification (cfn::ReplacementOf); a type
+// change always replaces.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "cfn/intrinsics.h"
+#include "cfn/spec.h"
+
+namespace bp::analysis {
+
+// One leaf-level difference inside a resource ("Tags[1].Value").
+struct PropertyChange {
+  std::string path;        // "Properties.CidrBlock", "Properties.Tags[1].Value", "DeletionPolicy", "Type"
+  cfn::Json before;        // null when added
+  cfn::Json after;         // null when removed
+  cfn::Replacement replacement = cfn::Replacement::kNever;  // of the top-level property
+};
+
+struct ResourceChange {
+  enum class Kind { kAdd, kRemove, kModify };
+  Kind kind = Kind::kModify;
+  std::string logical_id;
+  std::string type;         // the new type (the old one when removed)
+  std::vector<PropertyChange> changes;  // kModify only
+  cfn::Replacement replacement = cfn::Replacement::kNever;  // worst over `changes`
+  bool stateful = false;    // holds data that a replacement or removal loses
+  std::string deletion_policy;  // effective policy of the old resource: Retain keeps it on removal
+};
+
+// Additions, removals and changes of Parameters or Outputs (no property detail).
+struct SectionChange {
+  std::string section;  // "Parameters" | "Outputs"
+  std::string name;
+  ResourceChange::Kind kind = ResourceChange::Kind::kModify;
+};
+
+struct TemplateDiff {
+  std::vector<ResourceChange> resources;  // added, then modified, then removed; by id
+  std::vector<SectionChange> sections;
+  size_t added = 0, modified = 0, removed = 0, replaced = 0, may_replace = 0;
+  size_t stateful_at_risk = 0;     // stateful resources replaced (or maybe), or removed without Retain
+  size_t replacement_unknown = 0;  // modified resources whose replacement the spec does not know
+  bool empty() const { return resources.empty() && sections.empty(); }
+};
+
+// `before` may be null (nothing deployed yet): everything is added.
+TemplateDiff DiffTemplates(const cfn::Json& before, const cfn::Json& after);
+
+// Whether losing or replacing a resource of this type loses data (a database, a
+// registry full of images, logs, a secret, backups).
+bool IsStatefulType(const std::string& resource_type);
+
+// The DeletionPolicy CloudFormation applies: the written one, else the type's default
+// (Snapshot for RDS instances and clusters, Delete for everything else).
+std::string EffectiveDeletionPolicy(const std::string& resource_type, const std::string& written);
+
+// Human-readable report of one stack's diff, ending with the summary line.
+std::string FormatDiff(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);
+
+// "N to add, N to modify (N replace, N may replace), N to remove"
+std::string SummaryLine(const TemplateDiff& diff);
+
+// The machine form used by `preview --json`.
+cfn::Json DiffToJson(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);
+
+const char* ReplacementWord(cfn::Replacement r);  // "replace", "may replace", "", "unknown"
+
+}  // namespace bp::analysis

@@ -1,0 +1,126 @@
+#include "cli/deploy_options.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <set>
+
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace bp::cli {
+
+void AddAwsOptions(CLI::App* cmd, AwsFlags* f) {
+  cmd->add_option("--profile", f->aws.profile, "AWS CLI profile (passed to aws --profile)");
+  cmd->add_option("--region", f->aws.region,
+                  "Region for every stack (default: each stack's own region from stack.yaml)");
+  cmd->add_option("--endpoint-url", f->aws.endpoint_url, "AWS endpoint URL (passed to aws --endpoint-url)");
+  cmd->add_option("--state-dir", f->state_dir,
+                  "Where deployed templates and outputs are recorded (default ./.blueprint)");
+}
+
+void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
+  cmd->add_option("--image-uri", f->image_uri,
+                  "Container image for the ImageUri parameter (default: keep the deployed one)");
+  cmd->add_option("--parameter", f->assignments, "Template parameter value NAME=VALUE (repeatable)");
+  cmd->add_option("--parameters-file", f->file, "JSON file {\"NAME\": \"VALUE\", ...} of parameter values");
+}
+
+bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, ParameterValues* values) {
+  std::vector<std::pair<std::string, std::string>> given;
+  if (!f.file.empty()) {
+    std::string text, err;
+    if (!ReadFile(f.file, &text, &err)) {
+      std::fprintf(stderr, "error: --parameters-file: %s\n", err.c_str());
+      return false;
+    }
+    cfn::Json doc = cfn::Json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+      std::fprintf(stderr, "error: --parameters-file: %s: expected a JSON object {\"NAME\": \"VALUE\"}\n",
+                   f.file.c_str());
+      return false;
+    }
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      if (!it.value().is_string()) {
+        std::fprintf(stderr, "error: --parameters-file: %s: the value of %s must be a string\n", f.file.c_str(),
+                     it.key().c_str());
+        return false;
+      }
+      given.emplace_back(it.key(), it.value().get<std::string>());
+    }
+  }
+  for (const auto& a : f.assignments) {
+    size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "error: --parameter %s: expected NAME=VALUE\n", a.c_str());
+      return false;
+    }
+    given.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+  }
+  if (!f.image_uri.empty()) given.emplace_back("ImageUri", f.image_uri);
+
+  std::vector<std::string> known;
+  for (const auto& app : loaded.apps)
+    for (const auto& s : app.stacks)
+      for (const auto& [name, p] : s.tmpl.parameters().entries()) known.push_back(name);
+  for (const auto& [name, value] : given) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string opt = name == "ImageUri" ? "--image-uri" : "parameter " + name;
+      std::fprintf(stderr, "error: %s: no selected stack has a template parameter named %s%s\n", opt.c_str(),
+                   name.c_str(), DidYouMean(name, known).c_str());
+      return false;
+    }
+    (*values)[name] = value;
+  }
+  return true;
+}
+
+Console TerminalConsole() {
+  Console c;
+  c.live = isatty(STDOUT_FILENO);
+  c.interactive = isatty(STDIN_FILENO);
+  c.ask = [](const std::string& question) {
+    std::fprintf(stdout, "%s [y/N] ", question.c_str());
+    std::fflush(stdout);
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    answer = ToLower(answer);
+    return answer == "y" || answer == "yes";
+  };
+  return c;
+}
+
+int ExitCodeOf(Outcome o) {
+  switch (o) {
+    case Outcome::kDone:
+    case Outcome::kNoChanges: return kOk;
+    case Outcome::kUserError: return kUserError;
+    case Outcome::kDeclined:
+    case Outcome::kFailed: return kInternalError;
+  }
+  return kInternalError;
+}
+
+bool SelectedStacks(const Loaded& loaded, std::vector<const Stack*>* order) {
+  std::vector<const Stack*> all;
+  for (const auto& app : loaded.apps)
+    for (const auto& s : app.stacks) all.push_back(&s);
+  std::string err;
+  if (!DeployOrder(all, order, &err)) {
+    std::fprintf(stderr, "error: %s\n", err.c_str());
+    return false;
+  }
+  return true;
+}
+
+const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {
+  for (const auto& app : loaded.apps)
+    for (const auto& s : app.stacks)
+      if (&s == &stack)
+        for (const auto& c : loaded.configs)
+          if (c.env == app.env) return &c;
+  return nullptr;
+}
+
+}  // namespace bp::cli

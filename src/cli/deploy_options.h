@@ -1,0 +1,50 @@
+// Options and helpers shared by the commands that talk to AWS (preview --remote, up,
+// destroy, outputs): the AWS CLI pass-through options, the state directory, the
+// deploy-time parameter values, and the terminal console.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+#include "deploy/driver.h"
+
+namespace bp::cli {
+
+struct AwsFlags {
+  AwsOptions aws;
+  std::string state_dir = kDefaultStateDir;
+};
+
+// --profile, --region, --endpoint-url, --state-dir.
+void AddAwsOptions(CLI::App* cmd, AwsFlags* flags);
+
+// Where deploy-time template parameter values come from.
+struct ParameterFlags {
+  std::string image_uri;                // --image-uri -> ImageUri
+  std::vector<std::string> assignments;  // --parameter NAME=VALUE (repeatable)
+  std::string file;                      // --parameters-file: JSON {"NAME": "VALUE"}
+};
+
+void AddParameterOptions(CLI::App* cmd, ParameterFlags* flags);
+
+// Fills `values` from the flags; every name must be a parameter of one of the
+// selected stacks. Prints the error and returns false on a user error.
+// The secrets store adds the NoEcho secret parameters to the same map.
+bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, ParameterValues* values);
+
+// The console on the real terminal: live progress when stdout is a TTY, questions
+// when stdin is a TTY.
+Console TerminalConsole();
+
+// 0 for done or no changes, 2 for a user error, 1 otherwise.
+int ExitCodeOf(Outcome o);
+
+// The selected stacks in deploy order (dependencies first).
+bool SelectedStacks(const Loaded& loaded, std::vector<const Stack*>* order);
+
+// The environment config a stack came from.
+const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);
+
+}  // namespace bp::cli

@@ -1,0 +1,76 @@
+// blueprint outputs: the deployed stacks' outputs (service URL, repository URI, ...),
+// read from CloudFormation and recorded under the state directory; --cached reads the
+// record only, without AWS.
+#include <cstdio>
+
+#include "cfn/writer.h"
+#include "cli/deploy_options.h"
+
+namespace bp::cli {
+
+namespace {
+
+struct OutputsOptions {
+  Selection sel;
+  AwsFlags aws;
+  bool json = false;
+  bool cached = false;
+};
+
+int RunOutputs(const OutputsOptions& o) {
+  Loaded loaded;
+  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
+  std::vector<const Stack*> stacks;
+  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  AwsCli aws(o.aws.aws);
+  DriverOptions d;
+  d.state_dir = o.aws.state_dir;
+  Driver driver(aws, d, TerminalConsole());
+  cfn::Json all = cfn::Json::object();
+  for (const Stack* s : stacks) {
+    cfn::Json outputs;
+    if (o.cached) {
+      bool found = false;
+      std::string err;
+      if (!LoadJsonRecord(OutputsPath(o.aws.state_dir, s->name), &outputs, &found, &err)) {
+        std::fprintf(stderr, "error: %s\n", err.c_str());
+        return kUserError;
+      }
+      if (!found) {
+        std::fprintf(stderr, "error: no recorded outputs for %s under %s (run `blueprint up` or drop --cached)\n",
+                     s->name.c_str(), o.aws.state_dir.c_str());
+        return kUserError;
+      }
+    } else {
+      Outcome r = driver.Outputs(s->name, s->region, &outputs);
+      if (r != Outcome::kDone) return ExitCodeOf(r);
+    }
+    all[s->name] = outputs;
+  }
+  if (o.json) {
+    // One stack: its outputs object; several: keyed by stack name.
+    std::string text = cfn::WriteJson(stacks.size() == 1 ? all[stacks[0]->name] : all);
+    std::fputs(text.c_str(), stdout);
+    return kOk;
+  }
+  std::string text;
+  for (auto it = all.begin(); it != all.end(); ++it) {
+    text += it.key() + ":\n" + (it.value().empty() ? "  (no outputs)\n" : FormatOutputs(it.value()));
+  }
+  std::fputs(text.c_str(), stdout);
+  return kOk;
+}
+
+}  // namespace
+
+void RegisterOutputs(CLI::App* app, int* rc) {
+  auto o = std::make_shared<OutputsOptions>();
+  auto* cmd = app->add_subcommand("outputs", "Print the outputs of deployed stacks");
+  AddSelectionOptions(cmd, &o->sel);
+  AddAwsOptions(cmd, &o->aws);
+  cmd->add_flag("--json", o->json, "Machine-readable output");
+  cmd->add_flag("--cached", o->cached, "Read the outputs recorded by the last up, without calling AWS");
+  cmd->callback([o, rc] { *rc = RunOutputs(*o); });
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,97 @@
+// blueprint preview: what `up` would change. Offline by default: the synthesized
+// templates against the ones recorded by the last `up` (.blueprint/<stack>/) or
+// --against FILE. With --remote: a CloudFormation change set, shown then deleted.
+#include <cstdio>
+
+#include "analysis/diff.h"
+#include "cfn/writer.h"
+#include "cli/deploy_options.h"
+#include "util/files.h"
+
+namespace bp::cli {
+
+namespace {
+
+struct PreviewOptions {
+  Selection sel;
+  AwsFlags aws;
+  ParameterFlags params;
+  std::string against;
+  std::string s3_bucket;
+  bool json = false;
+  bool remote = false;
+};
+
+int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks) {
+  ParameterValues values;
+  if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
+  AwsCli aws(o.aws.aws);
+  DriverOptions d;
+  d.state_dir = o.aws.state_dir;
+  d.s3_bucket = o.s3_bucket;
+  Driver driver(aws, d, TerminalConsole());
+  int rc = kOk;
+  for (const Stack* s : stacks) {
+    int r = ExitCodeOf(driver.PreviewChangeSet(*s, values));
+    if (r != kOk) rc = r;
+  }
+  return rc;
+}
+
+int RunPreview(const PreviewOptions& o) {
+  Loaded loaded;
+  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
+  std::vector<const Stack*> stacks;
+  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  if (o.remote) {
+    if (!o.against.empty()) {
+      std::fprintf(stderr, "error: --against compares with a file offline; it does not go with --remote\n");
+      return kUserError;
+    }
+    return RunRemote(o, loaded, stacks);
+  }
+  if (!o.against.empty() && stacks.size() != 1) {
+    std::fprintf(stderr, "error: --against FILE needs exactly one stack; --stack selects %zu\n", stacks.size());
+    return kUserError;
+  }
+  cfn::Json report = cfn::Json::array();
+  std::string text;
+  for (const Stack* s : stacks) {
+    cfn::Json before;
+    bool found = false;
+    std::string err;
+    std::string path = o.against.empty() ? DeployedTemplatePath(o.aws.state_dir, s->name) : o.against;
+    if (!LoadJsonRecord(path, &before, &found, &err)) {
+      std::fprintf(stderr, "error: %s (preview reads JSON templates)\n", err.c_str());
+      return kUserError;
+    }
+    if (!found && !o.against.empty()) {
+      std::fprintf(stderr, "error: --against %s: no such file\n", path.c_str());
+      return kUserError;
+    }
+    analysis::TemplateDiff diff = analysis::DiffTemplates(found ? before : cfn::Json(), s->tmpl.ToJson());
+    if (o.json) report.push_back(analysis::DiffToJson(s->name, diff, !found));
+    else text += analysis::FormatDiff(s->name, diff, !found);
+  }
+  if (o.json) text = cfn::WriteJson(cfn::Json{{"stacks", report}});
+  std::fputs(text.c_str(), stdout);
+  return kOk;
+}
+
+}  // namespace
+
+void RegisterPreview(CLI::App* app, int* rc) {
+  auto o = std::make_shared<PreviewOptions>();
+  auto* cmd = app->add_subcommand(
+      "preview", "Show what `up` would change: offline diff against the last deployment, or a change set (--remote)");
+  AddSelectionOptions(cmd, &o->sel);
+  AddAwsOptions(cmd, &o->aws);
+  AddParameterOptions(cmd, &o->params);
+  cmd->add_option("--against", o->against, "Compare with this JSON template instead of the recorded deployment");
+  cmd->add_flag("--json", o->json, "Machine-readable output");
+  cmd->add_flag("--remote", o->remote, "Create a CloudFormation change set, show it, delete it");
+  cmd->add_option("--s3-bucket", o->s3_bucket, "Bucket for templates over 51,200 bytes (--remote)");
+  cmd->callback([o, rc] { *rc = RunPreview(*o); });
+}
+
+}  // namespace bp::cli

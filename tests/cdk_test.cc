@@ -1,0 +1,61 @@
+// The cloud assembly written by `synth` is read by the AWS CDK toolkit: `cdk ls` and
+// `cdk synth` from the pinned local install in tools/cdk (aws-cdk 2.1148.1,
+// package-lock.json). The first run does `npm ci` there; later runs reuse
+// tools/cdk/node_modules. Skips, saying so, when Node.js is absent.
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "deploy/process.h"
+#include "util/strings.h"
+
+namespace bp {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = BLUEPRINT_SOURCE_DIR;
+const std::string kCdkDir = kSource + "/tools/cdk";
+const std::string kPinned = "2.1148.1";
+
+TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
+  if (!FindExecutable("node") || !FindExecutable("npm"))
+    GTEST_SKIP() << "SKIPPED: Node.js (node, npm) not found; the assembly was not checked with the CDK toolkit";
+  std::string cdk = kCdkDir + "/node_modules/.bin/cdk";
+  if (!FindExecutable(cdk)) {
+    ProcessResult ci = RunProcess({"npm", "ci", "--prefix", kCdkDir, "--no-audit", "--no-fund"});
+    if (!ci.started || ci.exit_code != 0)
+      GTEST_SKIP() << "SKIPPED: `npm ci` in tools/cdk failed (no registry access?): " << ci.err;
+  }
+  setenv("CDK_DISABLE_VERSION_CHECK", "1", 1);
+  setenv("CDK_DISABLE_CLI_TELEMETRY", "true", 1);
+  ProcessResult version = RunProcess({cdk, "--version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_TRUE(StartsWith(version.out, kPinned)) << version.out;
+
+  std::string dir = (fs::temp_directory_path() / ("bp-cdk-" + std::to_string(getpid()))).string();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  ASSERT_EQ(chdir(dir.c_str()), 0);  // whatever cdk writes lands here
+  std::string out = dir + "/cdk.out";
+  ProcessResult synth = RunProcess({BLUEPRINT_BINARY, "synth", "--all", "--environments", kSource + "/environments",
+                                    "--out", out, "--quiet"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+
+  ProcessResult ls = RunProcess({cdk, "ls", "--app", out, "--no-notices"});
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  for (const char* stack : {"orders-api-dev\n", "orders-api-staging\n", "orders-api-prod\n"})
+    EXPECT_NE(ls.out.find(stack), std::string::npos) << ls.out;
+
+  ProcessResult tmpl = RunProcess({cdk, "synth", "--app", out, "--no-notices", "orders-api-dev"});
+  ASSERT_EQ(tmpl.exit_code, 0) << tmpl.err;
+  EXPECT_NE(tmpl.out.find("Description: \"apprunner-blueprint: orders-api (dev"), std::string::npos) << tmpl.out;
+  EXPECT_NE(tmpl.out.find("Type: AWS::EC2::VPC"), std::string::npos) << tmpl.out;
+  ASSERT_EQ(chdir(kSource.c_str()), 0);
+  if (!HasFailure()) fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bp

@@ -1,0 +1,532 @@
+// preview/up/destroy/outputs end to end against a stand-in `aws` (tests/fake-aws/aws)
+// that records each call and answers from fixtures shaped like CloudFormation's
+// responses (tests/fixtures/deploy/*.json).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "deploy/driver.h"
+#include "deploy/process.h"
+#include "util/files.h"
+#include "util/strings.h"
+
+namespace bp {
+namespace {
+
+namespace fs = std::filesystem;
+using cfn::Json;
+
+const std::string kTests = BLUEPRINT_TESTS_DIR;
+const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
+// What every call ends with: JSON output and the dev stack's region.
+const std::string kSuffix = " --output json --region eu-west-3";
+
+class FakeAwsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = (fs::temp_directory_path() / ("bp-fake-aws-" + std::to_string(getpid()) + "-" + info->name())).string();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    setenv("FAKE_AWS_DIR", dir_.c_str(), 1);
+    std::string path = kTests + "/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
+    setenv("PATH", path.c_str(), 1);
+    setenv("BLUEPRINT_POLL_INTERVAL_MS", "0", 1);
+    unsetenv("BLUEPRINT_AWS_CLI");
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+
+  void UseScenario(const std::string& name, const Json& extra = Json::object()) {
+    std::string text, err;
+    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+    Json scenario = Json::parse(text);
+    for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
+    std::ofstream(dir_ + "/scenario.json") << scenario.dump();
+    fs::remove(dir_ + "/counters.json");
+    fs::remove(dir_ + "/calls.jsonl");
+  }
+
+  ProcessResult Blueprint(const std::string& command, std::vector<std::string> args) {
+    std::vector<std::string> argv = {BLUEPRINT_BINARY, command, "--environments", kEnvironments,
+                                     "--state-dir", state()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv);
+  }
+
+  std::string state() const { return dir_ + "/state"; }
+
+  std::vector<Json> Records() const {
+    std::vector<Json> out;
+    std::ifstream in(dir_ + "/calls.jsonl");
+    for (std::string line; std::getline(in, line);) out.push_back(Json::parse(line));
+    return out;
+  }
+
+  // Each call as one line, with the varying parts replaced: the test directory by
+  // <dir>, the change-set name by blueprint-CS, and the common suffix dropped.
+  std::vector<std::string> Calls() const {
+    std::vector<std::string> out;
+    for (const auto& r : Records()) {
+      std::vector<std::string> argv = r["argv"].get<std::vector<std::string>>();
+      std::string line = Join(argv, " ");
+      line = std::regex_replace(line, std::regex("blueprint-[0-9]{14}"), "blueprint-CS");
+      line = std::regex_replace(line, std::regex("/tmp/blueprint-parameters-[A-Za-z0-9]{6}"), "<params>");
+      for (size_t p; (p = line.find(dir_)) != std::string::npos;) line.replace(p, dir_.size(), "<dir>");
+      EXPECT_TRUE(line.size() >= kSuffix.size() && line.compare(line.size() - kSuffix.size(), kSuffix.size(),
+                                                                 kSuffix) == 0)
+          << line;
+      if (line.size() >= kSuffix.size()) line.resize(line.size() - kSuffix.size());
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  std::string dir_;
+};
+
+const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
+const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
+const std::string kDescribeCs =
+    "cloudformation describe-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
+const std::string kExecute =
+    "cloudformation execute-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
+const std::string kDeleteCs =
+    "cloudformation delete-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
+std::string CreateCs(const std::string& type) {
+  return "cloudformation create-change-set --stack-name orders-api-dev --change-set-name blueprint-CS "
+         "--change-set-type " +
+         type +
+         " --template-body file://<dir>/state/orders-api-dev/pending.template.json --capabilities CAPABILITY_IAM "
+         "CAPABILITY_NAMED_IAM";
+}
+
+// The bundled environments have the ImageUri parameter; update.json's stack has it deployed.
+const std::string kKeepParams = " --parameters file://<params>";
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  ASSERT_TRUE(r.started) << r.error;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
+                                       kEvents,    kDescribe,          kEvents,     kDescribe,   kDescribe};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_GT(Records()[1]["template_resources"].get<int>(), 0);
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev (eu-west-3): creating change set (create)\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Change set blueprint-")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "(CREATE): 2 change(s)\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "  + Add     Vpc              AWS::EC2::VPC")) << r.out;
+  // Not a terminal: one plain line per event, no carriage returns.
+  EXPECT_TRUE(Contains(r.out, "CREATE_COMPLETE          Vpc")) << r.out;
+  EXPECT_FALSE(Contains(r.out, "\r"));
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: CREATE_COMPLETE after ")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Outputs:\n  VpcId             vpc-0a1b2c3d4e5f60718\n")) << r.out;
+
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(state() + "/orders-api-dev/outputs.json", &text, &err)) << err;
+  EXPECT_EQ(Json::parse(text), (Json{{"VpcId", "vpc-0a1b2c3d4e5f60718"}, {"PrivateSubnetIds", "subnet-0aa,subnet-0bb"}}));
+  ASSERT_TRUE(ReadFile(state() + "/orders-api-dev/template.json", &text, &err)) << err;
+  EXPECT_TRUE(Json::parse(text).contains("Resources"));
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/pending.template.json"));
+
+  // The recorded deployment makes the offline preview quiet.
+  ProcessResult p = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(Contains(p.out, "Stack orders-api-dev: no changes\n")) << p.out;
+  EXPECT_TRUE(Contains(p.out, "Plan for orders-api-dev: 0 to add, 0 to modify, 0 to remove\n")) << p.out;
+}
+
+TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
+                                       kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
+  // The image stays what CI deployed last.
+  EXPECT_EQ(Records()[1]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+}
+
+TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Records()[1]["parameters"],
+            Json::parse(R"([{"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
+}
+
+TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
+  // Execution is asynchronous: the first poll may still see CREATE_COMPLETE and no
+  // new event; that is not the end of the update.
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &err)) << err;
+  Json update = Json::parse(text);
+  Json stacks = update["cloudformation describe-stacks"];
+  Json events = update["cloudformation describe-stack-events"];
+  stacks.insert(stacks.begin() + 1, stacks[0]);
+  events.insert(events.begin() + 1, events[0]);
+  UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+                                       kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
+                                       kDescribe};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
+}
+
+TEST_F(FakeAwsTest, UpWithNoChangesDeletesTheChangeSetAndSucceeds) {
+  UseScenario("nochange");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
+  EXPECT_TRUE(fs::exists(state() + "/orders-api-dev/template.json"));
+  EXPECT_TRUE(fs::exists(state() + "/orders-api-dev/outputs.json"));
+}
+
+TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
+  UseScenario("failure");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "Replacement: True  [CidrBlock (replace)]")) << r.out;
+  EXPECT_TRUE(Contains(r.err, "error: orders-api-dev: deploy failed\n")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "  first failure: PrivateSubnet1 (AWS::EC2::Subnet) UPDATE_FAILED: Resource handler "
+                              "returned message: \"The CIDR '10.0.0.128/26' conflicts with another subnet"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "  rollback: rolled back: the previous version is running again "
+                              "(UPDATE_ROLLBACK_COMPLETE)\n"))
+      << r.err;
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/template.json"));
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/pending.template.json"));
+}
+
+TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
+  std::string text, err;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &err)) << err;
+  Json create = Json::parse(text);
+  Json stacks = create["cloudformation describe-stacks"];
+  stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
+  stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
+  Json events = create["cloudformation describe-stack-events"];
+  Json& last = events[2]["stdout"]["StackEvents"];
+  last[0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
+  last[1]["ResourceStatus"] = "CREATE_FAILED";      // InternetGateway
+  last[1]["ResourceStatusReason"] = "Resource handler returned message: \"The maximum number of internet gateways "
+                                    "has been reached.\" (HandlerErrorCode: ServiceLimitExceeded)";
+  UseScenario("create", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "  first failure: InternetGateway (AWS::EC2::InternetGateway) CREATE_FAILED: Resource "
+                              "handler returned message: \"The maximum number of internet gateways"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "  rollback: rolled back: nothing was kept; run `blueprint destroy --stack "
+                              "orders-api-dev` before the next up (ROLLBACK_COMPLETE)\n"))
+      << r.err;
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev/template.json"));
+}
+
+TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "dev"});  // RunProcess gives /dev/null as stdin
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
+                              "--yes to confirm\n"))
+      << r.err;
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+                                       kDeleteCs};
+  EXPECT_EQ(Calls(), expected);
+}
+
+TEST_F(FakeAwsTest, DeclinedCreateRemovesTheEmptyReviewStack) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  std::vector<std::string> calls = Calls();
+  ASSERT_GE(calls.size(), 2u);
+  EXPECT_EQ(calls[calls.size() - 2], kDeleteCs);
+  EXPECT_EQ(calls.back(), "cloudformation delete-stack --stack-name orders-api-dev");
+}
+
+TEST_F(FakeAwsTest, RemotePreviewShowsReplacementsAndDeletesTheChangeSet) {
+  UseScenario("replacement");
+  ProcessResult r = Blueprint("preview", {"--stack", "dev", "--remote"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe, "cloudformation create-change-set --stack-name orders-api-dev "
+                                                  "--change-set-name blueprint-CS --change-set-type UPDATE "
+                                                  "--template-body file://<params-dir> --capabilities "
+                                                  "CAPABILITY_IAM CAPABILITY_NAMED_IAM",
+                                       kDescribeCs, kDeleteCs};
+  std::vector<std::string> calls = Calls();
+  ASSERT_EQ(calls.size(), 4u);
+  // The template goes from a private temporary directory.
+  calls[1] = std::regex_replace(calls[1], std::regex("file:///tmp/blueprint-preview-[A-Za-z0-9]{6}/orders-api-dev"
+                                                     "\\.template\\.json"),
+                                "file://<params-dir>");
+  EXPECT_EQ(calls, expected);
+  EXPECT_TRUE(Contains(r.out, "~ Modify  Database     AWS::RDS::DBInstance  Replacement: True  "
+                              "[DBInstanceIdentifier (replace), AllocatedStorage]\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "~ Modify  Vpc          AWS::EC2::VPC         Replacement: Conditional  [CidrBlock "
+                              "(replace)]\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "- Remove  Repository   AWS::ECR::Repository\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "!! DATA AT RISK: Database (AWS::RDS::DBInstance) would be REPLACED\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "!! DATA AT RISK: Repository (AWS::ECR::Repository) would be REMOVED\n")) << r.out;
+}
+
+TEST_F(FakeAwsTest, DestroySaysWhatRemainsAndForgetsTheStack) {
+  UseScenario("destroy");
+  fs::create_directories(state() + "/orders-api-dev");
+  std::ofstream(state() + "/orders-api-dev/outputs.json") << "{}";
+  ProcessResult r = Blueprint("destroy", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> expected = {kDescribe,
+                                       "cloudformation get-template --stack-name orders-api-dev",
+                                       "cloudformation list-stack-resources --stack-name orders-api-dev",
+                                       kEvents,
+                                       "cloudformation delete-stack --stack-name orders-api-dev",
+                                       kEvents,
+                                       kDescribe,
+                                       kEvents,
+                                       kDescribe};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev (eu-west-3, UPDATE_COMPLETE): 3 resource(s) will be deleted\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "final snapshot of AWS::RDS::DBInstance orders-api-dev-db (Database; DeletionPolicy "
+                              "Snapshot, named by CloudFormation)"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "AWS::ECR::Repository orders-api-dev (Repository): kept (DeletionPolicy Retain)"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: DELETE_COMPLETE after ")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "Remaining after destroy:\n")) << r.out;
+  EXPECT_FALSE(fs::exists(state() + "/orders-api-dev"));
+}
+
+TEST_F(FakeAwsTest, DestroyOfAProductionStackNeedsForceProd) {
+  UseScenario("destroy");
+  ProcessResult r = Blueprint("destroy", {"--stack", "prod", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "has production guards; destroy refuses it without --force-prod")) << r.err;
+  EXPECT_TRUE(Records().empty());
+}
+
+TEST_F(FakeAwsTest, DestroyRefusesWithoutYes) {
+  UseScenario("destroy");
+  ProcessResult r = Blueprint("destroy", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "refusing to destroy orders-api-dev: stdin is not a terminal")) << r.err;
+  for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "delete-stack")) << c;
+}
+
+TEST_F(FakeAwsTest, OutputsAsTableJsonAndFromTheRecord) {
+  UseScenario("outputs");
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "orders-api-dev:\n  VpcId             vpc-0a1b2c3d4e5f60718\n  PrivateSubnetIds  "
+                   "subnet-0aa,subnet-0bb\n");
+  ProcessResult j = Blueprint("outputs", {"--stack", "dev", "--json"});
+  EXPECT_EQ(j.exit_code, 0);
+  EXPECT_EQ(Json::parse(j.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+  std::vector<std::string> expected = {kDescribe, kDescribe};
+  EXPECT_EQ(Calls(), expected);
+  ProcessResult c = Blueprint("outputs", {"--stack", "dev", "--json", "--cached"});
+  EXPECT_EQ(c.exit_code, 0);
+  EXPECT_EQ(Json::parse(c.out)["PrivateSubnetIds"], "subnet-0aa,subnet-0bb");
+  EXPECT_EQ(Calls().size(), 2u);  // --cached calls nothing
+}
+
+TEST_F(FakeAwsTest, PassThroughOptions) {
+  UseScenario("outputs");
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev", "--profile", "ops", "--region", "us-west-2",
+                                          "--endpoint-url", "http://127.0.0.1:1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Records().size(), 1u);
+  EXPECT_EQ(Join(Records()[0]["argv"].get<std::vector<std::string>>(), " "),
+            "cloudformation describe-stacks --stack-name orders-api-dev --output json --region us-west-2 --profile "
+            "ops --endpoint-url http://127.0.0.1:1");
+}
+
+TEST_F(FakeAwsTest, UserErrorsExitWithTwo) {
+  UseScenario("outputs");
+  EXPECT_EQ(Blueprint("up", {"--yes"}).exit_code, 2);  // --stack is required
+  ProcessResult unknown = Blueprint("up", {"--stack", "qa", "--yes"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(Contains(unknown.err, "no environment or stack named 'qa'")) << unknown.err;
+  ProcessResult param = Blueprint("up", {"--stack", "dev", "--yes", "--parameter", "Bogus=1"});
+  EXPECT_EQ(param.exit_code, 2);
+  EXPECT_TRUE(Contains(param.err, "no selected stack has a template parameter named Bogus")) << param.err;
+  ProcessResult against = Blueprint("preview", {"--stack", "dev", "--against", dir_ + "/missing.json"});
+  EXPECT_EQ(against.exit_code, 2);
+  EXPECT_TRUE(Records().empty());
+}
+
+TEST_F(FakeAwsTest, OfflinePreviewAgainstAFile) {
+  std::ofstream(dir_ + "/old.json")
+      << R"({"Resources": {"Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/24"}},
+             "Gone": {"Type": "AWS::Logs::LogGroup"}}})";
+  ProcessResult r = Blueprint("preview", {"--stack", "dev", "--against", dir_ + "/old.json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Contains(r.out, "Properties.CidrBlock: \"10.9.0.0/24\" -> \"10.0.0.0/24\"")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "!! DATA AT RISK: Gone (AWS::Logs::LogGroup) would be DELETED with its data")) << r.out;
+  ProcessResult j = Blueprint("preview", {"--stack", "dev", "--against", dir_ + "/old.json", "--json"});
+  Json doc = Json::parse(j.out);
+  EXPECT_EQ(doc["stacks"][0]["summary"]["remove"], 1);
+  EXPECT_EQ(doc["stacks"][0]["summary"]["modify"], 1);
+}
+
+// The driver in-process, for what the bundled environments do not have yet:
+// parameters (ImageUri, NoEcho secrets) and templates over the inline limit.
+class DriverTest : public FakeAwsTest {
+ protected:
+  Stack MakeStack(size_t padding_resources = 0) {
+    Stack s;
+    s.name = "orders-api-dev";
+    s.region = "eu-west-3";
+    s.role = "main";
+    cfn::Parameter image;
+    image.default_value = "public.ecr.aws/aws-containers/hello-app-runner:latest";
+    s.tmpl.AddParameter("ImageUri", image);
+    cfn::Parameter secret;
+    secret.no_echo = true;
+    s.tmpl.AddParameter("SecretSentryDsn", secret);
+    cfn::Parameter level;
+    level.default_value = "info";
+    s.tmpl.AddParameter("LogLevel", level);
+    s.tmpl.AddResource("Topic", "AWS::SNS::Topic");
+    for (size_t i = 0; i < padding_resources; ++i)
+      s.tmpl.AddResource("Topic" + std::to_string(i), "AWS::SNS::Topic",
+                         Json{{"DisplayName", std::string(200, 'x')}});
+    return s;
+  }
+  Outcome Run(const std::function<Outcome(Driver&)>& f, DriverOptions o = {}) {
+    o.state_dir = state();
+    o.assume_yes = true;
+    o.poll_interval_ms = 0;
+    Console c;
+    c.out = out_ = std::tmpfile();
+    c.err = err_ = std::tmpfile();
+    AwsCli aws({});
+    Driver d(aws, o, c);
+    return f(d);
+  }
+  std::string Read(FILE* f) {
+    std::rewind(f);
+    std::string s;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+    return s;
+  }
+  FILE* out_ = nullptr;
+  FILE* err_ = nullptr;
+};
+
+TEST_F(DriverTest, UpdateKeepsImageAndSecretsUnlessGiven) {
+  UseScenario("update");
+  Stack s = MakeStack();
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, {}); }), Outcome::kDone) << Read(err_);
+  Json params = Records()[1]["parameters"];
+  EXPECT_EQ(params, Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true},
+                                   {"ParameterKey": "SecretSentryDsn", "UsePreviousValue": true}])"));
+  EXPECT_EQ(Records()[1]["parameters_mode"], "0o600");
+  EXPECT_TRUE(Contains(Calls()[1], " --parameters file://<params>")) << Calls()[1];
+}
+
+TEST_F(DriverTest, GivenValuesAreSentButNeverOnTheCommandLine) {
+  UseScenario("update");
+  Stack s = MakeStack();
+  ParameterValues values = {{"ImageUri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"},
+                            {"SecretSentryDsn", "https://s3cr3t@sentry.example/1"}};
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, values); }), Outcome::kDone) << Read(err_);
+  Json params = Records()[1]["parameters"];
+  EXPECT_EQ(params[0]["ParameterValue"], "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2");
+  EXPECT_EQ(params[1]["ParameterValue"], "https://s3cr3t@sentry.example/1");
+  for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "s3cr3t")) << c;
+  EXPECT_FALSE(Contains(Read(out_), "s3cr3t"));
+}
+
+TEST_F(DriverTest, CreateWithoutASecretValueIsAUserError) {
+  UseScenario("create");
+  Stack s = MakeStack();
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, {}); }), Outcome::kUserError);
+  EXPECT_TRUE(Contains(Read(err_), "no value for template parameter(s) SecretSentryDsn")) << Read(err_);
+  std::vector<std::string> expected = {kDescribe};
+  EXPECT_EQ(Calls(), expected);
+}
+
+TEST_F(DriverTest, LargeTemplatesNeedAnS3Bucket) {
+  UseScenario("create");
+  Stack s = MakeStack(300);
+  ParameterValues values = {{"SecretSentryDsn", "x"}};
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, values); }), Outcome::kUserError);
+  EXPECT_TRUE(Contains(Read(err_), "CloudFormation takes at most 51,200 bytes inline. Give --s3-bucket BUCKET"))
+      << Read(err_);
+
+  UseScenario("create", Json{{"s3 cp", Json::array({{{"stdout", "upload: x to s3://y/z\n"}}})}});
+  DriverOptions o;
+  o.s3_bucket = "acme-templates";
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, values); }, o), Outcome::kDone) << Read(err_);
+  std::vector<std::string> calls = Calls();
+  std::string upload;
+  for (const auto& c : calls)
+    if (StartsWith(c, "s3 cp")) upload = c;
+  EXPECT_TRUE(std::regex_match(upload, std::regex("s3 cp <dir>/state/orders-api-dev/pending.template.json "
+                                                  "s3://acme-templates/apprunner-blueprint/orders-api-dev/"
+                                                  "[0-9a-f]{16}\\.template\\.json")))
+      << upload;
+  bool url = false;
+  for (const auto& c : calls)
+    if (std::regex_search(c, std::regex("--template-url https://acme-templates\\.s3\\.eu-west-3\\.amazonaws\\.com/"
+                                        "apprunner-blueprint/orders-api-dev/[0-9a-f]{16}\\.template\\.json")))
+      url = true;
+  EXPECT_TRUE(url);
+}
+
+TEST(DeployOrder, DependenciesFirst) {
+  Stack a, b, c;
+  a.name = "app";
+  a.dependencies = {"global", "account"};
+  b.name = "global";
+  b.dependencies = {"account"};
+  c.name = "account";
+  std::vector<const Stack*> order;
+  std::string err;
+  ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &err));
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0]->name, "account");
+  EXPECT_EQ(order[1]->name, "global");
+  EXPECT_EQ(order[2]->name, "app");
+  c.dependencies = {"app"};
+  EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &err));
+}
+
+TEST(AwsError, ParsesServiceErrors) {
+  std::string code, message;
+  ParseAwsError("\nAn error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id x "
+                "does not exist\n",
+                &code, &message);
+  EXPECT_EQ(code, "ValidationError");
+  EXPECT_EQ(message, "Stack with id x does not exist");
+  ParseAwsError("\nUnable to locate credentials. You can configure credentials by running \"aws configure\".\n",
+                &code, &message);
+  EXPECT_EQ(code, "");
+  EXPECT_EQ(message, "Unable to locate credentials. You can configure credentials by running \"aws configure\".");
+}
+
+}  // namespace
+}  // namespace bp
