@@ -6,6 +6,8 @@
 #include <iostream>
 #include <set>
 
+#include "config/secrets.h"
+#include "modules/app_secrets.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -73,7 +75,33 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Param
     }
     (*values)[name] = value;
   }
-  return true;
+  return AddSecretParameterValues(loaded, values);
+}
+
+bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
+  std::string passphrase, err;
+  bool ok = true;
+  for (const auto& c : loaded.configs) {
+    auto params = AppSecretParameters(c.app.secrets);
+    bool needed = false;
+    for (const auto& [name, param] : params) needed = needed || !values->count(param);
+    if (!needed) continue;
+    if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &err)) {
+      std::fprintf(stderr, "error: %s: app secrets need the config passphrase: %s\n", c.file.c_str(), err.c_str());
+      return false;
+    }
+    std::vector<std::pair<std::string, std::string>> clear;
+    if (!DecryptAppSecrets(c, passphrase, &clear, &err)) {
+      std::fprintf(stderr, "error: %s\n", err.c_str());
+      ok = false;
+      break;
+    }
+    for (size_t i = 0; i < params.size() && i < clear.size(); ++i)
+      values->emplace(params[i].second, std::move(clear[i].second));  // an explicit value wins
+    for (auto& [name, value] : clear) WipeString(&value);
+  }
+  WipeString(&passphrase);
+  return ok;
 }
 
 Console TerminalConsole() {

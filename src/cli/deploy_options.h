@@ -31,8 +31,14 @@ void AddParameterOptions(CLI::App* cmd, ParameterFlags* flags);
 
 // Fills `values` from the flags; every name must be a parameter of one of the
 // selected stacks. Prints the error and returns false on a user error.
-// The secrets store adds the NoEcho secret parameters to the same map.
+// Then adds the NoEcho parameters of the app secrets (AddSecretParameterValues).
 bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, ParameterValues* values);
+
+// The value of each {secure} app secret's NoEcho parameter (AppSecretParameters), decrypted
+// from stack.yaml with the config passphrase, unless already in `values`. Asks for the
+// passphrase only when a stack has such secrets. Prints the error and returns false on a
+// wrong passphrase or an altered value.
+bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values);
 
 // The console on the real terminal: live progress when stdout is a TTY, questions
 // when stdin is a TTY.
