@@ -468,9 +468,6 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
 
   // Production guards.
   for (const auto& [guard, reason] : c.guards) {
-    bool known = false;
-    for (const auto& g : Guards()) known = known || g.guard == guard;
-    (void)known;  // the schema only admits known guards
     if (!c.production_guards)
       d->Warn(c.LocationOf("guards." + guard), "guards." + guard,
               std::string("the ") + ProfileName(c.profile) + " profile has no production guards; this reason has no effect");
