@@ -139,3 +139,32 @@ TEST(Diff, DefaultDeletionPolicies) {
 
 }  // namespace
 }  // namespace bp::analysis
+
+namespace bp::analysis {
+namespace {
+
+TEST(Diff, StaticDatabaseParametersSayTheyWaitForAReboot) {
+  auto group = [](const char* max_connections, const char* log_statement) {
+    return cfn::Json{{"Resources",
+                      {{"DbParameterGroup",
+                        {{"Type", "AWS::RDS::DBParameterGroup"},
+                         {"Properties",
+                          {{"Family", "postgres17"},
+                           {"Description", "d"},
+                           {"Parameters", {{"max_connections", max_connections}, {"log_statement", log_statement}}}}}}}}}};
+  };
+  TemplateDiff d = DiffTemplates(group("100", "all"), group("200", "none"));
+  ASSERT_EQ(d.resources.size(), 1u);
+  ASSERT_EQ(d.resources[0].changes.size(), 2u);
+  for (const auto& c : d.resources[0].changes) {
+    if (c.path == "Properties.Parameters.max_connections") EXPECT_NE(c.note.find("after the database reboots"), std::string::npos);
+    else EXPECT_EQ(c.note, "") << c.path << " is dynamic";
+  }
+  std::string text = FormatDiff("s", d, false);
+  EXPECT_NE(text.find("Properties.Parameters.max_connections: \"100\" -> \"200\"  [static parameter"), std::string::npos) << text;
+  EXPECT_EQ(DiffToJson("s", d, false)["resources"][0]["changes"][0].value("note", ""),
+            d.resources[0].changes[0].note);
+}
+
+}  // namespace
+}  // namespace bp::analysis

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "modules/database.h"
+#include "util/strings.h"
+
 namespace bp::analysis {
 
 namespace {
@@ -127,6 +130,14 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   for (const char* attr : {"DependsOn", "Condition", "DeletionPolicy", "UpdateReplacePolicy", "Metadata",
                            "UpdatePolicy", "CreationPolicy"}) {
     DiffValues(attr, Member(old_r, attr), Member(new_r, attr), Replacement::kNever, &rc.changes);
+  }
+  if (rc.type == "AWS::RDS::DBParameterGroup") {
+    // CloudFormation applies dynamic parameters at once; static ones wait until the
+    // instance reboots (it shows pending-reboot). Src: aws-facts 3.4.
+    const std::string prefix = "Properties.Parameters.";
+    for (auto& c : rc.changes)
+      if (StartsWith(c.path, prefix) && IsStaticDbParameter(c.path.substr(prefix.size())))
+        c.note = "static parameter: takes effect after the database reboots";
   }
   for (const auto& c : rc.changes) rc.replacement = Worse(rc.replacement, c.replacement);
   rc.stateful = IsStatefulType(rc.type) || IsStatefulType(old_type);
@@ -296,6 +307,7 @@ std::string FormatDiff(const std::string& stack_name, const TemplateDiff& d, boo
       std::string word = c.replacement == Replacement::kAlways || c.replacement == Replacement::kConditional
                              ? fmt::format("  ({})", ReplacementWord(c.replacement))
                              : "";
+      if (!c.note.empty()) word += "  [" + c.note + "]";
       out += fmt::format("      {}: {} -> {}{}\n", c.path, Show(c.before), Show(c.after), word);
     }
     std::string risk = RiskLine(r);
@@ -334,10 +346,12 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
       e["replacement"] = r.replacement == Replacement::kNever ? "never" : ReplacementWord(r.replacement);
       Json changes = Json::array();
       for (const auto& c : r.changes) {
-        changes.push_back({{"path", c.path},
-                           {"before", c.before},
-                           {"after", c.after},
-                           {"replacement", c.replacement == Replacement::kNever ? "never" : ReplacementWord(c.replacement)}});
+        Json change = {{"path", c.path},
+                       {"before", c.before},
+                       {"after", c.after},
+                       {"replacement", c.replacement == Replacement::kNever ? "never" : ReplacementWord(c.replacement)}};
+        if (!c.note.empty()) change["note"] = c.note;
+        changes.push_back(std::move(change));
       }
       e["changes"] = std::move(changes);
     }

@@ -19,6 +19,7 @@ struct PropertyChange {
   cfn::Json before;        // null when added
   cfn::Json after;         // null when removed
   cfn::Replacement replacement = cfn::Replacement::kNever;  // of the top-level property
+  std::string note;        // e.g. a static database parameter that waits for a reboot
 };
 
 struct ResourceChange {

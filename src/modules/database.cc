@@ -36,6 +36,12 @@ std::vector<DbParameter> DatabaseParameters(const DatabaseArgs& a) {
   };
 }
 
+bool IsStaticDbParameter(const std::string& name) {
+  for (const auto& p : DatabaseParameters(DatabaseArgs{}))
+    if (p.name == name) return p.is_static;
+  return false;
+}
+
 DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn::Template* t) {
   DatabaseOutputs out;
   out.instance_id = kInstance;

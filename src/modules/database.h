@@ -69,4 +69,8 @@ struct DbParameter {
 };
 std::vector<DbParameter> DatabaseParameters(const DatabaseArgs& args);
 
+// True for a parameter of that table that applies only after a reboot; the
+// preview says so when one changes.
+bool IsStaticDbParameter(const std::string& name);
+
 }  // namespace bp
