@@ -225,79 +225,81 @@ class Parser {
         *out = std::move(list);
         return ok;
       }
-      case FieldType::kStringMap: {
-        if (v.IsNull()) { *out = Json::object(); return true; }
-        if (!v.IsMap()) {
-          Error(where, spec.key, "expected a mapping of NAME: value");
-          return false;
-        }
-        std::map<std::string, std::string> sorted;
-        bool ok = true;
-        for (auto it = v.begin(); it != v.end(); ++it) {
-          Location kw = At(it->first);
-          std::string name = it->first.Scalar();
-          std::string err = CheckValue(spec.check, name);
-          if (!err.empty()) { Error(kw, spec.key + "." + name, err); ok = false; continue; }
-          if (sorted.count(name)) { Error(kw, spec.key + "." + name, "key appears twice; keep one"); ok = false; continue; }
-          if (!it->second.IsScalar() && !it->second.IsNull()) {
-            Error(kw, spec.key + "." + name, "expected a plain value (quote it to keep it as text)");
-            ok = false;
-            continue;
-          }
-          sorted[name] = it->second.IsNull() ? "" : it->second.Scalar();
-        }
-        Json obj = Json::object();
-        for (const auto& [k, val] : sorted) obj[k] = val;
-        *out = std::move(obj);
-        return ok;
-      }
-      case FieldType::kSecretMap: {
-        if (v.IsNull()) { *out = Json::object(); return true; }
-        if (!v.IsMap()) {
-          Error(where, spec.key, "expected a mapping of NAME: {secure: ...} or NAME: {arn: ...}");
-          return false;
-        }
-        std::map<std::string, Json> sorted;
-        bool ok = true;
-        for (auto it = v.begin(); it != v.end(); ++it) {
-          Location kw = At(it->first);
-          std::string name = it->first.Scalar();
-          std::string key = spec.key + "." + name;
-          std::string err = CheckValue(spec.check, name);
-          if (!err.empty()) { Error(kw, key, err); ok = false; continue; }
-          const YAML::Node& s = it->second;
-          if (!s.IsMap() || s.size() != 1 || !(s["secure"] || s["arn"]) ||
-              !s.begin()->second.IsScalar()) {
-            Error(kw, key,
-                  "a secret is {secure: \"v1:...\"} (set it with `blueprint config set --secret`) or "
-                  "{arn: <Secrets Manager or SSM parameter ARN>}; plain values are refused so no "
-                  "secret is ever stored in clear text");
-            ok = false;
-            continue;
-          }
-          std::string kind = s.begin()->first.Scalar();
-          std::string val = s.begin()->second.Scalar();
-          if (kind == "secure" && !StartsWith(val, "v1:")) {
-            Error(kw, key, "secure values start with 'v1:'; write them with `blueprint config set --secret`");
-            ok = false;
-            continue;
-          }
-          if (kind == "arn" && !(StartsWith(val, "arn:aws") &&
-                                 (val.find(":secretsmanager:") != std::string::npos ||
-                                  val.find(":ssm:") != std::string::npos))) {
-            Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
-            ok = false;
-            continue;
-          }
-          sorted[name] = Json{{kind, val}};
-        }
-        Json obj = Json::object();
-        for (const auto& [k, val] : sorted) obj[k] = val;
-        *out = std::move(obj);
-        return ok;
-      }
+      case FieldType::kStringMap:
+        return ParseNamedMap(spec, v, where, "a mapping of NAME: value", out,
+                             [&](const std::string& key, const Location& kw, const YAML::Node& n, Json* value) {
+                               if (!n.IsScalar() && !n.IsNull()) {
+                                 Error(kw, key, "expected a plain value (quote it to keep it as text)");
+                                 return false;
+                               }
+                               *value = n.IsNull() ? "" : n.Scalar();
+                               return true;
+                             });
+      case FieldType::kSecretMap:
+        return ParseNamedMap(spec, v, where, "a mapping of NAME: {secure: ...} or NAME: {arn: ...}", out,
+                             [&](const std::string& key, const Location& kw, const YAML::Node& n, Json* value) {
+                               return ParseSecret(key, kw, n, value);
+                             });
     }
     return false;
+  }
+
+  // A mapping of NAME: entry whose names pass the field's check, kept sorted by name.
+  template <typename ParseEntry>
+  bool ParseNamedMap(const FieldSpec& spec, const YAML::Node& v, const Location& where, const std::string& shape,
+                     Json* out, ParseEntry parse_entry) {
+    if (v.IsNull()) {
+      *out = Json::object();
+      return true;
+    }
+    if (!v.IsMap()) {
+      Error(where, spec.key, "expected " + shape);
+      return false;
+    }
+    std::map<std::string, Json> sorted;
+    bool ok = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      Location kw = At(it->first);
+      std::string name = it->first.Scalar();
+      std::string key = spec.key + "." + name;
+      std::string err = CheckValue(spec.check, name);
+      Json value;
+      if (!err.empty()) Error(kw, key, err);
+      else if (sorted.count(name)) Error(kw, key, "key appears twice; keep one");
+      else if (parse_entry(key, kw, it->second, &value)) {
+        sorted[name] = std::move(value);
+        continue;
+      }
+      ok = false;
+    }
+    Json obj = Json::object();
+    for (auto& [k, val] : sorted) obj[k] = std::move(val);
+    *out = std::move(obj);
+    return ok;
+  }
+
+  // {secure: "v1:..."} or {arn: <Secrets Manager or SSM ARN>}; never a plain value.
+  bool ParseSecret(const std::string& key, const Location& kw, const YAML::Node& s, Json* value) {
+    if (!s.IsMap() || s.size() != 1 || !(s["secure"] || s["arn"]) || !s.begin()->second.IsScalar()) {
+      Error(kw, key,
+            "a secret is {secure: \"v1:...\"} (set it with `blueprint config set --secret`) or "
+            "{arn: <Secrets Manager or SSM parameter ARN>}; plain values are refused so no "
+            "secret is ever stored in clear text");
+      return false;
+    }
+    std::string kind = s.begin()->first.Scalar();
+    std::string val = s.begin()->second.Scalar();
+    if (kind == "secure" && !StartsWith(val, "v1:")) {
+      Error(kw, key, "secure values start with 'v1:'; write them with `blueprint config set --secret`");
+      return false;
+    }
+    if (kind == "arn" && !(StartsWith(val, "arn:aws") && (val.find(":secretsmanager:") != std::string::npos ||
+                                                           val.find(":ssm:") != std::string::npos))) {
+      Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
+      return false;
+    }
+    *value = Json{{kind, val}};
+    return true;
   }
 
   bool CheckText(const FieldSpec& spec, const std::string& text, const Location& where, Json* out) {
