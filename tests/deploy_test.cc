@@ -530,3 +530,19 @@ TEST(AwsError, ParsesServiceErrors) {
 
 }  // namespace
 }  // namespace bp
+
+namespace bp {
+namespace {
+
+TEST(TemplateUrl, RegionPartitionAndLocalEndpoint) {
+  AwsOptions aws;
+  EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k/t.json"), "https://b.s3.eu-west-3.amazonaws.com/k/t.json");
+  EXPECT_EQ(TemplateUrl(aws, "cn-north-1", "b", "k"), "https://b.s3.cn-north-1.amazonaws.com.cn/k");
+  aws.region = "us-east-1";
+  EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k"), "https://b.s3.us-east-1.amazonaws.com/k");
+  aws.endpoint_url = "http://127.0.0.1:5000/";
+  EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k"), "http://127.0.0.1:5000/b/k");
+}
+
+}  // namespace
+}  // namespace bp

@@ -65,6 +65,18 @@ struct Driver::ChangeSet {
   Json changes = Json::array();
 };
 
+std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
+                        const std::string& key) {
+  if (!aws.endpoint_url.empty()) {
+    std::string base = aws.endpoint_url;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + "/" + bucket + "/" + key;
+  }
+  std::string region = aws.region.empty() ? stack_region : aws.region;
+  std::string suffix = StartsWith(region, "cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://" + bucket + ".s3." + region + suffix + "/" + key;
+}
+
 std::string ChangeSetName() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -191,9 +203,8 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
                    key.c_str(), up.message.c_str());
       return Outcome::kFailed;
     }
-    std::string r = aws_.options().region.empty() ? region : aws_.options().region;
     args.push_back("--template-url");
-    args.push_back("https://" + options_.s3_bucket + ".s3." + r + ".amazonaws.com/" + key);
+    args.push_back(TemplateUrl(aws_.options(), region, options_.s3_bucket, key));
   } else {
     args.push_back("--template-body");
     args.push_back("file://" + template_path);

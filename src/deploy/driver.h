@@ -110,6 +110,12 @@ std::string FormatOutputs(const cfn::Json& outputs);
 // A change-set name that is valid and unique enough: blueprint-YYYYMMDDHHMMSS (UTC).
 std::string ChangeSetName();
 
+// The --template-url of an uploaded template: virtual-hosted S3 address of the
+// region's partition, or path style under --endpoint-url (local emulators).
+// Src: DOC:AmazonS3/latest/userguide/VirtualHosting.html; DOC:general/latest/gr/s3.html.
+std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
+                        const std::string& key);
+
 // CloudFormation's terminal statuses, and which of them mean success.
 bool IsInProgress(const std::string& status);
 bool IsDeploySuccess(const std::string& status);
