@@ -79,7 +79,7 @@ void DiffValues(const std::string& path, const Json& a, const Json& b, Replaceme
       Json ae = find(a, k), be = find(b, k);
       std::string p = path + "[Key=" + k + "]";
       if (ae.is_null() || be.is_null()) {
-        if (ae != be) out->push_back({p, ae, be, repl});
+        if (ae != be) out->push_back({p, ae, be, repl, ""});
       } else {
         DiffValues(p, ae, be, repl, out);
       }
@@ -95,7 +95,7 @@ void DiffValues(const std::string& path, const Json& a, const Json& b, Replaceme
     }
     return;
   }
-  out->push_back({path, a, b, repl});
+  out->push_back({path, a, b, repl, ""});
 }
 
 const Json& Section(const Json& doc, const char* name) {
@@ -117,7 +117,7 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   rc.deletion_policy = EffectiveDeletionPolicy(StringField(old_r, "Type"), StringField(old_r, "DeletionPolicy"));
   std::string old_type = StringField(old_r, "Type");
   if (old_type != rc.type) {
-    rc.changes.push_back({"Type", old_type, rc.type, Replacement::kAlways});
+    rc.changes.push_back({"Type", old_type, rc.type, Replacement::kAlways, ""});
   } else {
     const Json& op = Section(old_r, "Properties");
     const Json& np = Section(new_r, "Properties");
