@@ -80,7 +80,9 @@ TEST(Cidr, PlansFromSlash16ToSlash28) {
     for (size_t i = 0; i < all.size(); ++i) {
       EXPECT_GE(all[i].base, vpc.base);
       EXPECT_LE(all[i].base + all[i].Size(), vpc.base + vpc.Size());
-      if (i) EXPECT_EQ(all[i].base, all[i - 1].base + all[i - 1].Size());
+      if (i) {
+        EXPECT_EQ(all[i].base, all[i - 1].base + all[i - 1].Size());
+      }
     }
   }
 }
