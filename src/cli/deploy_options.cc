@@ -130,9 +130,10 @@ int ExitCodeOf(Outcome o) {
   return kInternalError;
 }
 
-bool SelectedStacks(const Loaded& loaded, std::vector<const Stack*>* order) {
+bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const Stack*>* order) {
+  if (!LoadAndAssemble(sel, loaded)) return false;
   std::vector<const Stack*> all;
-  for (const auto& app : loaded.apps)
+  for (const auto& app : loaded->apps)
     for (const auto& s : app.stacks) all.push_back(&s);
   std::string err;
   if (!DeployOrder(all, order, &err)) {
@@ -140,6 +141,12 @@ bool SelectedStacks(const Loaded& loaded, std::vector<const Stack*>* order) {
     return false;
   }
   return true;
+}
+
+DriverOptions DriverOptionsFor(const AwsFlags& flags) {
+  DriverOptions d;
+  d.state_dir = flags.state_dir;
+  return d;
 }
 
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {

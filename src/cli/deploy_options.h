@@ -47,8 +47,12 @@ Console TerminalConsole();
 // 0 for done or no changes, 2 for a user error, 1 otherwise.
 int ExitCodeOf(Outcome o);
 
-// The selected stacks in deploy order (dependencies first).
-bool SelectedStacks(const Loaded& loaded, std::vector<const Stack*>* order);
+// Loads and assembles the selection (LoadAndAssemble) and lists its stacks in deploy
+// order, dependencies first. Prints the error and returns false on a user error.
+bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const Stack*>* order);
+
+// The driver settings every AWS command shares: state directory from the flags.
+DriverOptions DriverOptionsFor(const AwsFlags& flags);
 
 // The environment config a stack came from.
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);

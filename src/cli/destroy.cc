@@ -19,9 +19,8 @@ struct DestroyOptions {
 
 int RunDestroy(const DestroyOptions& o) {
   Loaded loaded;
-  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   std::vector<const Stack*> stacks;
-  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
   std::reverse(stacks.begin(), stacks.end());  // dependents go first
   for (const Stack* s : stacks) {
     const StackConfig* c = ConfigOf(loaded, *s);
@@ -34,8 +33,7 @@ int RunDestroy(const DestroyOptions& o) {
     }
   }
   AwsCli aws(o.aws.aws);
-  DriverOptions d;
-  d.state_dir = o.aws.state_dir;
+  DriverOptions d = DriverOptionsFor(o.aws);
   d.assume_yes = o.yes;
   Driver driver(aws, d, TerminalConsole());
   for (const Stack* s : stacks) {

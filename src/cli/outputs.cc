@@ -19,12 +19,10 @@ struct OutputsOptions {
 
 int RunOutputs(const OutputsOptions& o) {
   Loaded loaded;
-  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   std::vector<const Stack*> stacks;
-  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
   AwsCli aws(o.aws.aws);
-  DriverOptions d;
-  d.state_dir = o.aws.state_dir;
+  DriverOptions d = DriverOptionsFor(o.aws);
   Driver driver(aws, d, TerminalConsole());
   cfn::Json all = cfn::Json::object();
   for (const Stack* s : stacks) {

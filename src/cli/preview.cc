@@ -26,8 +26,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   AwsCli aws(o.aws.aws);
-  DriverOptions d;
-  d.state_dir = o.aws.state_dir;
+  DriverOptions d = DriverOptionsFor(o.aws);
   d.s3_bucket = o.s3_bucket;
   Driver driver(aws, d, TerminalConsole());
   int rc = kOk;
@@ -40,9 +39,8 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
 
 int RunPreview(const PreviewOptions& o) {
   Loaded loaded;
-  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   std::vector<const Stack*> stacks;
-  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
   if (o.remote) {
     if (!o.against.empty()) {
       std::fprintf(stderr, "error: --against compares with a file offline; it does not go with --remote\n");

@@ -18,14 +18,12 @@ struct UpOptions {
 
 int RunUp(const UpOptions& o) {
   Loaded loaded;
-  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   std::vector<const Stack*> stacks;
-  if (!SelectedStacks(loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   AwsCli aws(o.aws.aws);
-  DriverOptions d;
-  d.state_dir = o.aws.state_dir;
+  DriverOptions d = DriverOptionsFor(o.aws);
   d.s3_bucket = o.s3_bucket;
   d.assume_yes = o.yes;
   Driver driver(aws, d, TerminalConsole());

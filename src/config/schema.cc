@@ -197,11 +197,8 @@ std::string ConfigReferenceMarkdown() {
     std::string type = TypeName(f);
     if (f.type == T::kEnum) type += " " + Join(f.allowed, ", ");
     if (f.min < f.max) {
-      auto num = [](double v) {
-        std::string s = std::to_string(static_cast<long long>(v));
-        return s;
-      };
-      type += " (" + num(f.min) + " to " + num(f.max) + ")";
+      type += " (" + std::to_string(static_cast<long long>(f.min)) + " to " +
+              std::to_string(static_cast<long long>(f.max)) + ")";
     }
     out += "| `" + f.key + "`" + (f.required ? " (required)" : "") + " | " + type + " | " +
            Cell(f.defaults[0]) + " | " + Cell(f.defaults[1]) + " | " + Cell(f.defaults[2]) + " | " +
