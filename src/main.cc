@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   bp::cli::RegisterDestroy(&app, &rc);
   bp::cli::RegisterOutputs(&app, &rc);
   bp::cli::RegisterCost(&app, &rc);
+  bp::cli::RegisterWorkflow(&app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -55,5 +55,6 @@ void RegisterUp(CLI::App* app, int* rc);
 void RegisterDestroy(CLI::App* app, int* rc);
 void RegisterOutputs(CLI::App* app, int* rc);
 void RegisterCost(CLI::App* app, int* rc);
+void RegisterWorkflow(CLI::App* app, int* rc);
 
 }  // namespace bp::cli
