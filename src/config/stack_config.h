@@ -25,12 +25,16 @@ struct HealthCheckConfig {
   int timeout_seconds = 0;
   int healthy_threshold = 0;
   int unhealthy_threshold = 0;
+
+  bool operator==(const HealthCheckConfig&) const = default;
 };
 
 struct ScalingConfig {
   int min_size = 0;
   int max_size = 0;
   int max_concurrency = 0;
+
+  bool operator==(const ScalingConfig&) const = default;
 };
 
 // A secret the app reads at run time; exactly one of the fields is set.
@@ -38,6 +42,8 @@ struct AppSecret {
   std::string name;          // environment variable name
   std::string secure_value;  // "v1:..." ciphertext written by `config set --secret`
   std::string arn;           // existing Secrets Manager secret or SSM parameter ARN
+
+  bool operator==(const AppSecret&) const = default;
 };
 
 struct AppConfig {
@@ -51,6 +57,8 @@ struct AppConfig {
   HealthCheckConfig health_check;
   ScalingConfig scaling;
   bool tracing = false;
+
+  bool operator==(const AppConfig&) const = default;
 };
 
 struct GithubConfig {
@@ -58,6 +66,8 @@ struct GithubConfig {
   std::string repo;
   std::vector<std::string> branches;
   std::vector<std::string> environments;
+
+  bool operator==(const GithubConfig&) const = default;
 };
 
 struct NetworkConfig {
@@ -65,6 +75,8 @@ struct NetworkConfig {
   int az_count = 0;
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
+
+  bool operator==(const NetworkConfig&) const = default;
 };
 
 struct DatabaseConfig {
@@ -84,6 +96,8 @@ struct DatabaseConfig {
   std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
   int log_min_duration_ms = 0;
+
+  bool operator==(const DatabaseConfig&) const = default;
 };
 
 struct RegistryConfig {
@@ -91,6 +105,8 @@ struct RegistryConfig {
   int keep_tagged = 0;
   bool immutable_tags = false;
   bool empty_on_delete = false;
+
+  bool operator==(const RegistryConfig&) const = default;
 };
 
 struct FeaturesConfig {
@@ -99,11 +115,15 @@ struct FeaturesConfig {
   bool cost_budget = false;
   bool cost_anomaly = false;
   bool backup = false;  // AWS Backup plan for the database
+
+  bool operator==(const FeaturesConfig&) const = default;
 };
 
 struct TagsConfig {
   std::string cost_center;
   std::vector<std::pair<std::string, std::string>> extra;  // sorted by key
+
+  bool operator==(const TagsConfig&) const = default;
 };
 
 // How app.secrets {secure} values are encrypted (src/config/secrets.h). Empty salt:
@@ -112,6 +132,8 @@ struct EncryptionConfig {
   std::string salt;    // base64
   int iterations = 0;  // PBKDF2-HMAC-SHA256
   std::string check;   // "v1:..." of a fixed text, to recognise a wrong passphrase
+
+  bool operator==(const EncryptionConfig&) const = default;
 };
 
 struct StackConfig {
@@ -138,6 +160,8 @@ struct StackConfig {
   std::set<std::string> set_in_file;  // keys stack.yaml writes; the rest came from the profile
   Location LocationOf(const std::string& key) const;
   bool IsSetInFile(const std::string& key) const { return set_in_file.count(key) != 0; }
+
+  bool operator==(const StackConfig&) const = default;
 };
 
 }  // namespace bp
