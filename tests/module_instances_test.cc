@@ -39,10 +39,12 @@ void AddAll(const ModuleContext& ctx, const StackConfig& c, cfn::Template* t) {
   AddCompute(ctx, c.app, in, t);
 }
 
-// Physical names a resource claims: string properties ending in "Name" and its Name tag.
+// Physical names a resource claims: string properties ending in "Name" and its Name
+// tag. DBName is the database inside the instance, not a name in the account.
 std::set<std::string> NamesOf(const Json& resource) {
   std::set<std::string> names;
   for (const auto& [key, value] : resource["Properties"].items()) {
+    if (key == "DBName") continue;
     if (value.is_string() && key.size() > 4 && key.substr(key.size() - 4) == "Name") names.insert(value);
     if (key == "Tags" && value.is_array())
       for (const auto& tag : value)
