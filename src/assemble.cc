@@ -3,6 +3,7 @@
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
+#include "modules/cicd.h"
 #include "modules/compute.h"
 #include "modules/database.h"
 #include "modules/networking.h"
@@ -47,7 +48,7 @@ bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Templ
   CheckComputeConfig(c, diags);
   if (diags->ErrorCount() > errors_before) return false;
   NetworkOutputs network = AddNetworking(ctx, c.network, t);
-  AddRegistry(ctx, c.registry, t);
+  RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
   AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
 
   DatabaseOutputs database =
@@ -59,7 +60,20 @@ bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Templ
   for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
   compute.runtime.Add(database.runtime);
   compute.runtime.Add(secrets.runtime);
-  AddCompute(ctx, c.app, compute, t);
+  ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
+
+  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
+  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
+  if (!c.github.org.empty()) {
+    DeployRoleArgs deploy;
+    deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
+                    c.github.environments};
+    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
+                                                             : cfn::Json(c.github.oidc_provider_arn);
+    deploy.repository_arn = repository.repository_arn;
+    deploy.rollout = service.image_rollout;
+    AddDeployRole(ctx, deploy, t);
+  }
   return true;
 }
 

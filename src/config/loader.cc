@@ -431,6 +431,15 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     std::string key = c.github.org.empty() ? "github.repo" : "github.org";
     d->Error(c.LocationOf(key), "github", "github.org and github.repo go together; set both or neither");
   }
+  if (c.github.owner_id.empty() != c.github.repo_id.empty()) {
+    std::string key = c.github.owner_id.empty() ? "github.repo_id" : "github.owner_id";
+    d->Error(c.LocationOf(key), key,
+             "github.owner_id and github.repo_id go together (immutable subjects carry both); set both or neither");
+  }
+  if (c.github.org.empty())
+    for (const char* key : {"github.owner_id", "github.repo_id", "github.oidc_provider_arn"})
+      if (c.IsSetInFile(key))
+        d->Error(c.LocationOf(key), key, "has no effect without github.org and github.repo; set those or remove it");
   if (!c.github.org.empty() && c.github.branches.empty() && c.github.environments.empty())
     d->Error(c.LocationOf("github.org"), "github",
              "no branch and no environment may deploy; list github.branches or github.environments");

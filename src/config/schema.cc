@@ -20,7 +20,6 @@ std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 // Keys of features whose modules are not built yet (FieldSpec::not_available).
 // Deleting the constant from a row turns the key (and its profile defaults) back on.
 const std::string kNotYetEdge = "WAF and CloudFront come with issue 12";
-const std::string kNotYetDelivery = "the GitHub OIDC deploy role comes with issue 12";
 const std::string kNotYetOperations =
     "alerts, budgets, cost anomaly detection and AWS Backup come with issue 13";
 
@@ -97,10 +96,14 @@ std::vector<FieldSpec> BuildSchema() {
       {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25).", {"2", "3", "5"}, {}, 1, 1000},
       {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200).", {"10", "15", "25"}, {}, 1, 1000},
 
-      {"github.org", F<&SC::github, &GithubConfig::org>, T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner, false, kNotYetDelivery},
-      {"github.repo", F<&SC::github, &GithubConfig::repo>, T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo, false, kNotYetDelivery},
-      {"github.branches", F<&SC::github, &GithubConfig::branches>, T::kStringList, "Branches whose workflows may assume the deploy role.", All("[main]"), {}, 0, 0, C::kGitRef, false, kNotYetDelivery},
-      {"github.environments", F<&SC::github, &GithubConfig::environments>, T::kStringList, "GitHub environments whose workflows may assume the deploy role.", {}, {}, 0, 0, C::kGitRef, false, kNotYetDelivery},
+      {"github.org", F<&SC::github, &GithubConfig::org>, T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
+      {"github.repo", F<&SC::github, &GithubConfig::repo>, T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
+      // prod: no branch by default, so only jobs in a GitHub environment (approval) deploy.
+      {"github.branches", F<&SC::github, &GithubConfig::branches>, T::kStringList, "Branches whose workflows may assume the deploy role (subject repo:ORG/REPO:ref:refs/heads/BRANCH). A job that names a GitHub environment presents the environment instead: list that under environments.", {"[main]", "[main]", ""}, {}, 0, 0, C::kGitRef},
+      {"github.environments", F<&SC::github, &GithubConfig::environments>, T::kStringList, "GitHub environments whose jobs may assume the deploy role (subject repo:ORG/REPO:environment:NAME). `blueprint workflow` runs the deploy job in the first one.", {}, {}, 0, 0, C::kGitRef},
+      {"github.owner_id", F<&SC::github, &GithubConfig::owner_id>, T::kString, "Numeric ID of the owner, with repo_id: for repositories that present immutable OIDC subjects (created or renamed since 2026-07-15), repo:ORG@OWNER_ID/REPO@REPO_ID:... (`gh api repos/ORG/REPO --jq .owner.id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.repo_id", F<&SC::github, &GithubConfig::repo_id>, T::kString, "Numeric ID of the repository, with owner_id (`gh api repos/ORG/REPO --jq .id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.oidc_provider_arn", F<&SC::github, &GithubConfig::oidc_provider_arn>, T::kString, "An existing GitHub OIDC provider of the account (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com): the deploy role trusts it and the account stack creates none.", {}, {}, 0, 0, C::kOidcProviderArn},
 
       {"network.cidr", F<&SC::network, &NetworkConfig::cidr>, T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x az_count subnets of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
       {"network.az_count", F<&SC::network, &NetworkConfig::az_count>, T::kInt, "Availability zones (2 to 6; RDS needs 2).", All("2"), {}, 2, 6},

@@ -75,6 +75,9 @@ struct ComputeOutputs {
   cfn::Json waf_target_arn;
   cfn::Json app_role_arn;  // the role the app's code runs with
   ComputeMetrics metrics;
+  // A new image is a stack update of the service alone: what the delivery module's
+  // deploy role may do for it (modules/common.h ImageRollout).
+  ImageRollout image_rollout;
 };
 
 // Builds the app on the environment's compute platform.
