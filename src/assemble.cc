@@ -4,11 +4,10 @@
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
 #include "modules/cicd.h"
-#include "modules/compute_apprunner.h"
+#include "modules/compute.h"
 #include "modules/database.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
-#include "pricing/prices.h"
 
 namespace bp {
 
@@ -23,41 +22,11 @@ ModuleContext ContextFor(const StackConfig& c) {
   return ctx;
 }
 
-NatPrices NatPricesFor(const std::string& nat_instance_type) {
-  NatPrices p;
-  p.hours_per_month = Prices().hours_per_month;
-  LookupPrice("nat_gateway_hour", &p.nat_gateway_hour);
-  LookupPrice("public_ipv4_hour", &p.public_ipv4_hour);
-  p.instance_price_known = Ec2HourlyPrice(nat_instance_type, &p.instance_hour);
-  return p;
-}
-
-DatabaseArgs DatabaseArgsFor(const DatabaseConfig& d) {
-  DatabaseArgs a;
-  a.engine_version = d.engine_version;
-  a.instance_class = d.instance_class;
-  a.allocated_storage_gb = d.allocated_storage_gb;
-  a.max_allocated_storage_gb = d.max_allocated_storage_gb;
-  a.db_name = d.db_name;
-  a.username = d.username;
-  a.multi_az = d.multi_az;
-  a.deletion_protection = d.deletion_protection;
-  a.backup_retention_days = d.backup_retention_days;
-  a.backup_window = d.backup_window;
-  a.maintenance_window = d.maintenance_window;
-  a.performance_insights = d.performance_insights;
-  a.monitoring_interval_seconds = d.monitoring_interval_seconds;
-  a.max_connections = d.max_connections;
-  a.log_statement = d.log_statement;
-  a.log_min_duration_ms = d.log_min_duration_ms;
-  return a;
-}
-
 // The names the database gives the app may not also come from app.env or app.secrets.
 bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnostics* diags) {
   bool ok = true;
   auto taken = [&](const std::string& name, const std::string& key) {
-    for (const auto& list : {&db.app_env, &db.app_secrets})
+    for (const auto& list : {&db.runtime.env, &db.runtime.secrets})
       for (const auto& [n, v] : *list)
         if (n == name) {
           diags->Error(c.LocationOf(key), key + "." + name,
@@ -69,6 +38,43 @@ bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnost
   for (const auto& [name, value] : c.app.env) taken(name, "app.env");
   for (const auto& s : c.app.secrets) taken(s.name, "app.secrets");
   return ok;
+}
+
+// The main stack's modules, in the order the compute contract fixes
+// (modules/compute.h): network, the app's security group, the modules that feed the
+// app, then compute with every runtime input known. Returns false on a config error.
+bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Template* t, Diagnostics* diags) {
+  size_t errors_before = diags->ErrorCount();
+  CheckComputeConfig(c, diags);
+  if (diags->ErrorCount() > errors_before) return false;
+  NetworkOutputs network = AddNetworking(ctx, c.network, t);
+  RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
+  AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
+
+  DatabaseOutputs database =
+      AddDatabase(ctx, c.database, DatabaseInputs{network.vpc_id, network.private_subnet_ids, app_sg.security_group_id}, t);
+  if (!CheckRuntimeNames(c, database, diags)) return false;
+  AppSecretsOutputs secrets = AddAppSecrets(ctx, AppSecretsArgs{c.app.secrets}, t);
+
+  ComputeInputs compute{network.vpc_id, network.private_subnet_ids, app_sg.security_group_id, {}};
+  for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
+  compute.runtime.Add(database.runtime);
+  compute.runtime.Add(secrets.runtime);
+  ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
+
+  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
+  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
+  if (!c.github.org.empty()) {
+    DeployRoleArgs deploy;
+    deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
+                    c.github.environments};
+    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
+                                                             : cfn::Json(c.github.oidc_provider_arn);
+    deploy.repository_arn = repository.repository_arn;
+    deploy.rollout = service.image_rollout;
+    AddDeployRole(ctx, deploy, t);
+  }
+  return true;
 }
 
 }  // namespace
@@ -85,60 +91,7 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
   main.tmpl.description = "apprunner-blueprint: " + c.app.name + " (" + c.env + ", profile " +
                           ProfileName(c.profile) + ")";
 
-  NetworkArgs net{c.network.cidr, c.network.az_count, c.network.nat, c.network.nat_instance_type,
-                  NatPricesFor(c.network.nat_instance_type)};
-  NetworkOutputs network = AddNetworking(ctx, net, &main.tmpl);
-
-  RegistryArgs registry{c.registry.untagged_expiry_days, c.registry.keep_tagged, c.registry.immutable_tags,
-                        c.registry.empty_on_delete};
-  RegistryOutputs repository = AddRegistry(ctx, registry, &main.tmpl);
-
-  AppRunnerArgs compute;
-  compute.port = c.app.port;
-  compute.cpu = c.app.cpu;
-  compute.memory = c.app.memory;
-  compute.start_command = c.app.start_command;
-  compute.health_check = c.app.health_check;
-  compute.scaling = c.app.scaling;
-  compute.tracing = c.app.tracing;
-  compute.vpc_id = network.vpc_id;
-  compute.private_subnet_ids = network.private_subnet_ids;
-  for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
-  ComputeOutputs service = AddAppRunnerCompute(ctx, compute, &main.tmpl);
-
-  DatabaseArgs db = DatabaseArgsFor(c.database);
-  db.vpc_id = network.vpc_id;
-  db.private_subnet_ids = network.private_subnet_ids;
-  db.client_security_group_id = service.connector_security_group_id;
-  DatabaseOutputs database = AddDatabase(ctx, db, &main.tmpl);
-  if (!CheckRuntimeNames(c, database, diags)) return false;
-
-  AppSecretsOutputs secrets = AddAppSecrets(ctx, AppSecretsArgs{c.app.secrets}, &main.tmpl);
-
-  // The app reaches the database and its secrets through runtime variables and
-  // secrets; the instance role may read exactly those secrets.
-  RuntimeInputs runtime;
-  runtime.env = database.app_env;
-  runtime.secrets = database.app_secrets;
-  runtime.secrets.insert(runtime.secrets.end(), secrets.app_secrets.begin(), secrets.app_secrets.end());
-  runtime.policy_statements = database.app_policy_statements;
-  runtime.policy_statements.insert(runtime.policy_statements.end(), secrets.app_policy_statements.begin(),
-                                   secrets.app_policy_statements.end());
-  ExtendAppRunnerRuntime(service, runtime, &main.tmpl);
-
-  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
-  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
-  if (!c.github.org.empty()) {
-    DeployRoleArgs deploy;
-    deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
-                    c.github.environments};
-    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
-                                                             : cfn::Json(c.github.oidc_provider_arn);
-    deploy.repository_arn = repository.repository_arn;
-    deploy.rollout = service.image_rollout;
-    AddDeployRole(ctx, deploy, &main.tmpl);
-  }
-
+  if (!ComposeMainStack(c, ctx, &main.tmpl, diags)) return false;
   out.stacks.push_back(std::move(main));
 
   size_t before = diags->ErrorCount();

@@ -18,7 +18,6 @@ namespace {
 using cfn::Json;
 using namespace fixtures;
 
-const char* kProdExtra = "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n";
 
 std::string WithGithub(const std::string& profile, const std::string& github, const std::string& extra = "") {
   return StackYaml(profile, "gateway", "orders-api", "", "github:\n" + github + extra);
@@ -60,7 +59,7 @@ TEST(Cicd, TrustNamesExactlyTheConfiguredBranches) {
 
 TEST(Cicd, JobInAGithubEnvironmentPresentsTheEnvironmentSubject) {
   // prod: no branch by default, so only the environment (with its approval) may deploy.
-  Json t = Synth(WithGithub("prod", "  org: acme\n  repo: orders-api\n  environments: [production]\n", kProdExtra), "prod");
+  Json t = Synth(WithGithub("prod", "  org: acme\n  repo: orders-api\n  environments: [production]\n"), "prod");
   const Json& trust = Role(t)["Properties"]["AssumeRolePolicyDocument"];
   ExpectGithubTrust(trust, kAccountProvider);
   ASSERT_EQ(trust["Statement"].size(), 1u);
@@ -177,7 +176,7 @@ TEST(Cicd, ThreeEnvironmentsShareOneOidcProvider) {
   std::set<std::string> trusted;
   for (const char* env : {"dev", "staging", "prod"}) {
     std::string github = std::string("  org: acme\n  repo: orders-api\n  environments: [") + env + "]\n";
-    App app = testing::SynthFromYaml(WithGithub(env, github, std::string(env) == "prod" ? kProdExtra : ""), env);
+    App app = testing::SynthFromYaml(WithGithub(env, github), env);
     Json main = MainTemplate(app);
     EXPECT_TRUE(ResourcesOfType(main, "AWS::IAM::OIDCProvider").empty()) << env;
     for (const auto& s : Role(main)["Properties"]["AssumeRolePolicyDocument"]["Statement"])
@@ -219,7 +218,7 @@ TEST(Cicd, ConfigErrors) {
   // prod without an environment: no branch is trusted by default, so nothing may deploy.
   StackConfig cfg;
   Diagnostics d;
-  EXPECT_FALSE(ParseStackConfig(WithGithub("prod", "  org: acme\n  repo: orders-api\n", kProdExtra), "prod/stack.yaml",
+  EXPECT_FALSE(ParseStackConfig(WithGithub("prod", "  org: acme\n  repo: orders-api\n"), "prod/stack.yaml",
                                 "prod", &cfg, &d));
   EXPECT_NE(d.FormatAll().find("github.environments"), std::string::npos) << d.FormatAll();
 }
@@ -293,8 +292,7 @@ class WorkflowCommand : public ::testing::Test {
   void SetUp() override {
     dir_.Write("environments/prod/stack.yaml",
                "profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\n"
-               "github:\n  org: acme\n  repo: orders-api\n  environments: [production]\n"
-               "features:\n  waf: true\nalerts:\n  emails: [oncall@acme.example]\n");
+               "github:\n  org: acme\n  repo: orders-api\n  environments: [production]\n");
     dir_.Write("environments/dev/stack.yaml",
                "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n"
                "github:\n  org: acme\n  repo: orders-api\n  branches: [develop]\n");

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "modules/compute.h"
 #include "modules/compute_apprunner.h"
 #include "platform_fixtures.h"
 
@@ -74,9 +75,7 @@ TEST(ImageUri, NoBranchWhenTheAppAlreadyMatchesThePlaceholder) {
 }
 
 TEST(Service, SettingsComeFromConfig) {
-  Json t = Synth(StackYaml("prod", "gateway", "orders-api", "",
-                           "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n"),
-                 "prod");
+  Json t = Synth(StackYaml("prod", "gateway"), "prod");
   const Json& svc = Service(t);
   EXPECT_EQ(svc["ServiceName"], "orders-api-prod");
   EXPECT_EQ(svc["InstanceConfiguration"]["Cpu"], "0.5 vCPU");
@@ -131,8 +130,7 @@ TEST(Tracing, XrayOnlyWhenTracing) {
   EXPECT_TRUE(ResourcesOfType(dev, "AWS::AppRunner::ObservabilityConfiguration").empty());
   EXPECT_EQ(Service(dev)["ObservabilityConfiguration"], Json({{"ObservabilityEnabled", false}}));
 
-  Json prod = Synth(StackYaml("prod", "gateway", "orders-api", "", "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n"),
-                    "prod");
+  Json prod = Synth(StackYaml("prod", "gateway"), "prod");
   EXPECT_EQ(prod["Resources"]["ServiceObservability"]["Properties"]["TraceConfiguration"], Json({{"Vendor", "AWSXRAY"}}));
   EXPECT_EQ(Service(prod)["ObservabilityConfiguration"]["ObservabilityEnabled"], true);
   EXPECT_EQ(prod["Resources"]["ServiceInstanceRole"]["Properties"]["ManagedPolicyArns"],
@@ -149,27 +147,30 @@ TEST(VpcConnector, PrivateSubnetsAndAnEgressOnlySecurityGroup) {
   const Json& connector = t["Resources"]["VpcConnector"]["Properties"];
   EXPECT_EQ(connector["Subnets"], Json::array({Json{{"Ref", "PrivateSubnet1"}}, Json{{"Ref", "PrivateSubnet2"}},
                                                Json{{"Ref", "PrivateSubnet3"}}}));
-  EXPECT_EQ(connector["SecurityGroups"], Json::array({Json{{"Fn::GetAtt", Json::array({"ConnectorSecurityGroup", "GroupId"})}}}));
-  const Json& sg = t["Resources"]["ConnectorSecurityGroup"]["Properties"];
+  EXPECT_EQ(connector["SecurityGroups"], Json::array({Json{{"Fn::GetAtt", Json::array({"AppSecurityGroup", "GroupId"})}}}));
+  const Json& sg = t["Resources"]["AppSecurityGroup"]["Properties"];
   EXPECT_FALSE(sg.contains("SecurityGroupIngress"));
   EXPECT_EQ(sg["SecurityGroupEgress"].size(), 1u);
   EXPECT_EQ(Service(t)["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"],
             Json({{"Fn::GetAtt", Json::array({"VpcConnector", "VpcConnectorArn"})}}));
 }
 
-// What the database module will do: feed the app an endpoint, a secret and the right to read it.
-TEST(RuntimeInputs, LaterModulesAddVariablesSecretsAndStatements) {
+// The compute contract: runtime inputs are in the service from the start (nothing is
+// patched afterwards), sorted by name, and the role gets exactly the statements given.
+TEST(ComputeContract, RuntimeInputsGoInBeforeTheServiceIsBuilt) {
   cfn::Template t;
   ModuleContext ctx{"orders-api-dev", {}};
-  AppRunnerArgs args;
-  args.health_check = {"HTTP", "/health", 10, 5, 1, 5};
-  args.scaling = {1, 2, 10};
-  args.vpc_id = Json{{"Ref", "Vpc"}};
-  args.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
-  args.runtime.env = {{"LOG_LEVEL", "info"}};
-  ComputeOutputs out = AddAppRunnerCompute(ctx, args, &t);
-  EXPECT_EQ(out.connector_security_group_id, Json({{"Fn::GetAtt", Json::array({"ConnectorSecurityGroup", "GroupId"})}}));
-
+  AppConfig app;
+  app.port = 8080;
+  app.cpu = "0.25 vCPU";
+  app.memory = "0.5 GB";
+  app.health_check = {"HTTP", "/health", 10, 5, 1, 5};
+  app.scaling = {1, 2, 10};
+  ComputeInputs in;
+  in.vpc_id = Json{{"Ref", "Vpc"}};
+  in.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
+  in.security_group_id = AddAppSecurityGroup(ctx, in.vpc_id, &t).security_group_id;
+  in.runtime.env = {{"LOG_LEVEL", "info"}};
   RuntimeInputs db;
   db.env = {{"DB_HOST", Json{{"Fn::GetAtt", Json::array({"Database", "Endpoint.Address"})}}}, {"APP_MODE", "web"}};
   db.secrets = {{"DB_PASSWORD", Json{{"Fn::Sub", "${Database.MasterUserSecret.SecretArn}:password::"}}}};
@@ -177,7 +178,8 @@ TEST(RuntimeInputs, LaterModulesAddVariablesSecretsAndStatements) {
                    {"Action", "secretsmanager:GetSecretValue"},
                    {"Resource", Json{{"Fn::GetAtt", Json::array({"Database", "MasterUserSecret.SecretArn"})}}}};
   db.policy_statements = {read_secret};
-  ExtendAppRunnerRuntime(out, db, &t);
+  in.runtime.Add(db);
+  ComputeOutputs out = AddCompute(ctx, app, in, &t);
 
   Json doc = t.ToJson();
   const Json& image = doc["Resources"]["Service"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"];
@@ -188,6 +190,32 @@ TEST(RuntimeInputs, LaterModulesAddVariablesSecretsAndStatements) {
   const Json& policies = doc["Resources"]["ServiceInstanceRole"]["Properties"]["Policies"];
   ASSERT_EQ(policies.size(), 1u);
   EXPECT_EQ(policies[0]["PolicyDocument"]["Statement"], Json::array({read_secret}));
+  EXPECT_EQ(doc["Resources"]["VpcConnector"]["Properties"]["SecurityGroups"],
+            Json::array({in.security_group_id}));
+
+  // The outputs contract, as dashboards, alarms, WAF and CloudFront read it.
+  EXPECT_EQ(out.service_url, Json({{"Fn::Sub", "https://${Service.ServiceUrl}"}}));
+  EXPECT_EQ(out.service_host, Json({{"Fn::GetAtt", Json::array({"Service", "ServiceUrl"})}}));
+  EXPECT_EQ(out.waf_target_arn, Json({{"Fn::GetAtt", Json::array({"Service", "ServiceArn"})}}));
+  EXPECT_EQ(out.app_role_arn, Json({{"Fn::GetAtt", Json::array({"ServiceInstanceRole", "Arn"})}}));
+  EXPECT_EQ(out.metrics.metric_namespace, "AWS/AppRunner");
+  ASSERT_EQ(out.metrics.dimensions.size(), 2u);
+  EXPECT_EQ(out.metrics.dimensions[0].first, "ServiceName");
+  EXPECT_EQ(out.metrics.dimensions[0].second, out.service_name);
+  EXPECT_EQ(out.metrics.dimensions[1].first, "ServiceID");
+  EXPECT_EQ(out.metrics.dimensions[1].second, Json({{"Fn::GetAtt", Json::array({"Service", "ServiceId"})}}));
+  EXPECT_EQ(out.metrics.requests, "Requests");
+  EXPECT_EQ(out.metrics.http_5xx, "5xxStatusResponses");
+  EXPECT_EQ(out.metrics.latency, "RequestLatency");
+}
+
+TEST(ComputeContract, ANameGivenTwiceIsAProgrammingError) {
+  cfn::Template t;
+  AppConfig app;
+  app.health_check = {"HTTP", "/", 10, 5, 1, 5};
+  ComputeInputs in;
+  in.runtime.env = {{"A", "1"}, {"A", "2"}};
+  EXPECT_DEATH(AddCompute(ModuleContext{"orders-api-dev", {}}, app, in, &t), "variable 'A' given twice");
 }
 
 }  // namespace

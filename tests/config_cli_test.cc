@@ -53,7 +53,9 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
   std::string before = Read("prod");
   const std::vector<std::vector<std::string>> edits = {
       {"set", "--stack", "prod", "network.az_count", "9"},
-      {"set", "--stack", "prod", "features.waf", "false"},
+      {"set", "--stack", "prod", "database.multi_az", "false"},
+      {"set", "--stack", "prod", "features.waf", "true"},
+      {"set", "--stack", "prod", "app.cpu", "3 vCPU"},
       {"set", "--stack", "prod", "app.name", "Bad_Name"},
       {"rm", "--stack", "prod", "app.name"},
       {"set", "--stack", "prod", "nosuch.key", "1"},
@@ -65,7 +67,11 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
     EXPECT_EQ(r.exit_code, 2) << e[3];
     EXPECT_EQ(Read("prod"), before) << e[3];
   }
-  EXPECT_NE(Config({"set", "--stack", "prod", "features.waf", "false"}).err.find("guards"), std::string::npos);
+  EXPECT_NE(Config({"set", "--stack", "prod", "database.multi_az", "false"}).err.find("guards"), std::string::npos);
+  EXPECT_NE(Config({"set", "--stack", "prod", "features.waf", "true"}).err.find("features.waf: not available yet"),
+            std::string::npos);
+  EXPECT_NE(Config({"set", "--stack", "prod", "app.cpu", "3 vCPU"}).err.find("App Runner does not offer"),
+            std::string::npos);
 }
 
 TEST_F(ConfigCli, ListShowsSources) {

@@ -26,7 +26,7 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   EXPECT_FALSE(dev.features.waf);
   EXPECT_FALSE(dev.production_guards);
 
-  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\nalerts: {emails: [a@b.example]}\n", &prod, &d, "prod"))
+  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\n", &prod, &d, "prod"))
       << d.FormatAll();
   EXPECT_EQ(prod.app.cpu, "0.5 vCPU");
   EXPECT_EQ(prod.app.memory, "1 GB");
@@ -36,7 +36,9 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   EXPECT_EQ(prod.database.allocated_storage_gb, 50);
   EXPECT_EQ(prod.database.max_allocated_storage_gb, 1000);
   EXPECT_EQ(prod.network.nat, NatMode::kGateway);
-  EXPECT_TRUE(prod.features.waf);
+  EXPECT_FALSE(prod.features.waf) << "not built yet: no profile may turn it on";
+  EXPECT_FALSE(prod.features.backup);
+  EXPECT_TRUE(prod.github.branches.empty());
   EXPECT_TRUE(prod.database.multi_az);
   EXPECT_TRUE(prod.database.deletion_protection);
   EXPECT_TRUE(prod.production_guards);
@@ -64,8 +66,7 @@ TEST(Config, ProdGuardsAcceptAWrittenReason) {
   StackConfig c;
   Diagnostics d;
   ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\ndatabase: {multi_az: false}\n"
-                    "features: {waf: false}\nalerts: {emails: [a@b.example]}\n"
-                    "guards:\n  allow_single_az: \"pilot until March\"\n  allow_no_waf: \"internal only\"\n",
+                    "guards:\n  allow_single_az: \"pilot until March\"\n",
                     &c, &d, "prod")) << d.FormatAll();
   EXPECT_FALSE(c.database.multi_az);
   EXPECT_EQ(c.guards.at("allow_single_az"), "pilot until March");
@@ -74,7 +75,7 @@ TEST(Config, ProdGuardsAcceptAWrittenReason) {
 TEST(Config, GuardsOnUnguardedProfileOrUnneededWarn) {
   StackConfig c;
   Diagnostics d;
-  ASSERT_TRUE(Parse("profile: dev\napp: {name: orders-api}\nguards: {allow_no_waf: \"not needed here\"}\n", &c, &d));
+  ASSERT_TRUE(Parse("profile: dev\napp: {name: orders-api}\nguards: {allow_single_az: \"not needed here\"}\n", &c, &d));
   ASSERT_EQ(d.items.size(), 1u);
   EXPECT_NE(d.items[0].message.find("has no production guards"), std::string::npos);
 }
@@ -107,7 +108,7 @@ TEST(Config, EveryProfileDefaultParses) {
   for (const auto& p : Profiles()) {
     StackConfig c;
     Diagnostics d;
-    std::string yaml = std::string("profile: ") + p.name + "\napp: {name: orders-api}\nalerts: {emails: [a@b.example]}\n";
+    std::string yaml = std::string("profile: ") + p.name + "\napp: {name: orders-api}\n";
     EXPECT_TRUE(Parse(yaml, &c, &d, p.name)) << p.name << ": " << d.FormatAll();
   }
 }

@@ -19,18 +19,30 @@ ModuleContext Ctx() { return {"orders-api-test", {{"Project", "orders-api"}}}; }
 // Networking plus a stand-in for the App Runner connector's security group.
 cfn::Template BaseTemplate() {
   cfn::Template t;
-  NetworkArgs net;
+  NetworkConfig net;
   net.cidr = "10.0.0.0/24";
+  net.az_count = 2;
   AddNetworking(Ctx(), net, &t);
   t.AddResource("ClientSg", "AWS::EC2::SecurityGroup", Json{{"GroupDescription", "client"}, {"VpcId", cfn::Ref("Vpc")}});
   return t;
 }
 
-DatabaseArgs Args(bool prod) {
-  DatabaseArgs a;
-  a.vpc_id = cfn::Ref("Vpc");
-  a.private_subnet_ids = {cfn::Ref("PrivateSubnet1"), cfn::Ref("PrivateSubnet2")};
-  a.client_security_group_id = cfn::GetAtt("ClientSg", "GroupId");
+DatabaseInputs Inputs() {
+  return {cfn::Ref("Vpc"), {cfn::Ref("PrivateSubnet1"), cfn::Ref("PrivateSubnet2")}, cfn::GetAtt("ClientSg", "GroupId")};
+}
+
+// The dev and prod profiles' database settings (docs/config-reference.md).
+DatabaseConfig Args(bool prod) {
+  DatabaseConfig a;
+  a.engine_version = "17";
+  a.allocated_storage_gb = 20;
+  a.max_allocated_storage_gb = 50;
+  a.db_name = "app";
+  a.username = "dbadmin";
+  a.backup_window = "02:00-02:30";
+  a.maintenance_window = "sun:03:00-sun:03:30";
+  a.max_connections = 100;
+  a.log_min_duration_ms = 1000;
   a.multi_az = prod;
   a.deletion_protection = prod;
   a.backup_retention_days = prod ? 14 : 1;
@@ -43,7 +55,7 @@ DatabaseArgs Args(bool prod) {
 
 Json Synth(bool prod) {
   cfn::Template t = BaseTemplate();
-  AddDatabase(Ctx(), Args(prod), &t);
+  AddDatabase(Ctx(), Args(prod), Inputs(), &t);
   Diagnostics d;
   cfn::CheckReferences("test", t, &d);
   EXPECT_FALSE(d.HasErrors()) << d.FormatAll();
@@ -127,15 +139,15 @@ TEST(Database, ParameterGroupFollowsSwitches) {
 
 TEST(Database, AppGetsEndpointAndSecretArnsOnly) {
   cfn::Template t = BaseTemplate();
-  DatabaseOutputs out = AddDatabase(Ctx(), Args(false), &t);
-  ASSERT_EQ(out.app_env.size(), 3u);
-  EXPECT_EQ(out.app_env[0].first, "DB_HOST");
-  EXPECT_EQ(out.app_env[0].second, cfn::GetAtt("Db", "Endpoint.Address"));
-  EXPECT_EQ(out.app_secrets[0].first, "DB_PASSWORD");
-  EXPECT_EQ(out.app_secrets[0].second, cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
-  ASSERT_EQ(out.app_policy_statements.size(), 1u);
-  EXPECT_EQ(out.app_policy_statements[0]["Action"], "secretsmanager:GetSecretValue");
-  EXPECT_EQ(out.app_policy_statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  DatabaseOutputs out = AddDatabase(Ctx(), Args(false), Inputs(), &t);
+  ASSERT_EQ(out.runtime.env.size(), 3u);
+  EXPECT_EQ(out.runtime.env[0].first, "DB_HOST");
+  EXPECT_EQ(out.runtime.env[0].second, cfn::GetAtt("Db", "Endpoint.Address"));
+  EXPECT_EQ(out.runtime.secrets[0].first, "DB_PASSWORD");
+  EXPECT_EQ(out.runtime.secrets[0].second, cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
+  ASSERT_EQ(out.runtime.policy_statements.size(), 1u);
+  EXPECT_EQ(out.runtime.policy_statements[0]["Action"], "secretsmanager:GetSecretValue");
+  EXPECT_EQ(out.runtime.policy_statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
   Json outputs = t.ToJson()["Outputs"];
   EXPECT_EQ(outputs["DbMasterSecretArn"]["Value"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
   EXPECT_TRUE(outputs.contains("DbEndpointAddress"));
@@ -157,13 +169,13 @@ TEST(AppSecrets, SecureValuesBecomeNoEchoParametersArnsPassThrough) {
   EXPECT_EQ(doc["Parameters"]["AppSecretAPIKEYValue"]["NoEcho"], true);
   EXPECT_FALSE(doc["Parameters"]["AppSecretAPIKEYValue"].contains("Default"));
   EXPECT_EQ(doc["Resources"]["AppSecretAPIKEY"]["Properties"]["SecretString"], cfn::Ref("AppSecretAPIKEYValue"));
-  ASSERT_EQ(out.app_secrets.size(), 3u);
-  EXPECT_EQ(out.app_secrets[0].second, cfn::Ref("AppSecretAPIKEY"));
-  EXPECT_EQ(out.app_secrets[1].second, "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf");
-  ASSERT_EQ(out.app_policy_statements.size(), 2u);
-  EXPECT_EQ(out.app_policy_statements[0]["Resource"],
+  ASSERT_EQ(out.runtime.secrets.size(), 3u);
+  EXPECT_EQ(out.runtime.secrets[0].second, cfn::Ref("AppSecretAPIKEY"));
+  EXPECT_EQ(out.runtime.secrets[1].second, "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf");
+  ASSERT_EQ(out.runtime.policy_statements.size(), 2u);
+  EXPECT_EQ(out.runtime.policy_statements[0]["Resource"],
             Json::array({cfn::Ref("AppSecretAPIKEY"), "arn:aws:secretsmanager:eu-west-3:123456789012:secret:ext-AbCdEf"}));
-  EXPECT_EQ(out.app_policy_statements[1]["Action"], "ssm:GetParameters");
+  EXPECT_EQ(out.runtime.policy_statements[1]["Action"], "ssm:GetParameters");
 }
 
 TEST(AppSecrets, CollidingLogicalIdsStayUnique) {
@@ -186,7 +198,7 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
   Json t = fixtures::Synth(yaml, "dev");
   const Json& res = t["Resources"];
   EXPECT_EQ(res["DbIngressFromApp"]["Properties"]["SourceSecurityGroupId"],
-            cfn::GetAtt("ConnectorSecurityGroup", "GroupId"));
+            cfn::GetAtt("AppSecurityGroup", "GroupId"));
 
   const Json& image = res["Service"]["Properties"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"];
   std::map<std::string, Json> vars, secrets;

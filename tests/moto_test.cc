@@ -155,7 +155,7 @@ class MotoTest : public ::testing::TestWithParam<int> {
     ctx.name_prefix = "orders-api-dev";
     ctx.tags = {{"Project", "orders-api"}, {"Environment", "dev"}};
     cfn::Template full;
-    NetworkArgs net;
+    NetworkConfig net;
     net.cidr = "10.0.0.0/24";
     net.az_count = 2;
     net.nat = NatMode::kNone;
@@ -172,7 +172,7 @@ class MotoTest : public ::testing::TestWithParam<int> {
       copy.depends_on = r.depends_on;
     }
     for (const auto& [name, o] : full.outputs().entries()) s.tmpl.AddOutput(name, o);
-    AddRegistry(ctx, RegistryArgs{}, &s.tmpl);  // dev's registry: emptied and deleted with the stack
+    AddRegistry(ctx, RegistryConfig{7, 5, false, true}, &s.tmpl);  // dev's registry: emptied and deleted with the stack
     if (with_log_group)
       s.tmpl.AddResource("AppLogGroup", "AWS::Logs::LogGroup",
                          Json{{"LogGroupName", "/orders-api-dev/app"}, {"RetentionInDays", 7}});

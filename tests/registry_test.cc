@@ -11,8 +11,6 @@ namespace {
 using cfn::Json;
 using namespace fixtures;
 
-const char* kProdExtra = "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n";
-
 TEST(Registry, DevRepositoryIsEmptiedWithTheStack) {
   Json t = Synth(StackYaml("dev", "gateway"));
   const Json& repo = t["Resources"]["Repository"];
@@ -36,7 +34,7 @@ TEST(Registry, DevRepositoryIsEmptiedWithTheStack) {
 }
 
 TEST(Registry, ProdRepositoryIsImmutableAndRetained) {
-  Json t = Synth(StackYaml("prod", "gateway", "orders-api", "", kProdExtra), "prod");
+  Json t = Synth(StackYaml("prod", "gateway"), "prod");
   const Json& repo = t["Resources"]["Repository"];
   EXPECT_EQ(repo["Properties"]["ImageTagMutability"], "IMMUTABLE");
   EXPECT_EQ(repo["Properties"]["EmptyOnDelete"], false);

@@ -17,6 +17,7 @@
 #include "config/schema.h"
 #include "config/secrets.h"
 #include "config/yaml_edit.h"
+#include "modules/compute.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -250,7 +251,9 @@ int RunList(const ConfigOptions& o) {
 int CheckAndWrite(const StackFile& f, const std::string& text, const std::string& done) {
   Diagnostics d;
   StackConfig c;
-  if (!ParseStackConfig(text, f.path, f.env, &c, &d)) {
+  bool ok = ParseStackConfig(text, f.path, f.env, &c, &d);
+  if (ok) CheckComputeConfig(c, &d);  // the platform's sizing rules (cpu/memory pairs, scaling limits)
+  if (!ok || d.HasErrors()) {
     PrintDiagnostics(d);
     return Fail("refused: the change would make " + f.path + " invalid; nothing was written");
   }

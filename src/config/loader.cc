@@ -111,6 +111,10 @@ class Parser {
         UnknownKey(At(k), prefix, name, full);
         continue;
       }
+      if (!spec->not_available.empty()) {
+        Error(At(k), full, "not available yet (" + spec->not_available + "); remove the key");
+        continue;
+      }
       ParseField(*spec, v, At(k));
     }
   }
@@ -338,48 +342,9 @@ class Parser {
   std::map<std::string, Location> sections_;
 };
 
-// Typed access to the merged values; every schema key with a default is present.
-struct Merged {
-  const std::map<std::string, Value>& v;
-  std::string Str(const std::string& k) const { auto it = v.find(k); return it == v.end() ? "" : it->second.value.get<std::string>(); }
-  int Int(const std::string& k) const { auto it = v.find(k); return it == v.end() ? 0 : it->second.value.get<int>(); }
-  double Num(const std::string& k) const { auto it = v.find(k); return it == v.end() ? 0 : it->second.value.get<double>(); }
-  bool Bool(const std::string& k) const { auto it = v.find(k); return it != v.end() && it->second.value.get<bool>(); }
-  std::vector<std::string> List(const std::string& k) const {
-    auto it = v.find(k);
-    return it == v.end() ? std::vector<std::string>{} : it->second.value.get<std::vector<std::string>>();
-  }
-  std::vector<std::pair<std::string, std::string>> Map(const std::string& k) const {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto it = v.find(k);
-    if (it != v.end())
-      for (const auto& [name, val] : it->second.value.items()) out.emplace_back(name, val.get<std::string>());
-    return out;
-  }
-};
-
-// Valid App Runner cpu -> memory pairs. Src: CDK:@aws-cdk/aws-apprunner-alpha lib/service.ts;
-// DOC:apprunner/latest/api/API_InstanceConfiguration.html (aws-facts.md 1.3).
-const std::map<std::string, std::vector<std::string>>& CpuMemoryPairs() {
-  static const std::map<std::string, std::vector<std::string>> kPairs = {
-      {"0.25 vCPU", {"0.5 GB", "1 GB"}},
-      {"0.5 vCPU", {"1 GB"}},
-      {"1 vCPU", {"2 GB", "3 GB", "4 GB"}},
-      {"2 vCPU", {"4 GB", "6 GB"}},
-      {"4 vCPU", {"8 GB", "10 GB", "12 GB"}},
-  };
-  return kPairs;
-}
-
 void CrossChecks(StackConfig& c, Diagnostics* d) {
-  // App Runner cpu/memory.
-  const auto& mems = CpuMemoryPairs().at(c.app.cpu);
-  if (std::find(mems.begin(), mems.end(), c.app.memory) == mems.end()) {
-    std::string key = c.IsSetInFile("app.memory") ? "app.memory" : "app.cpu";
-    d->Error(c.LocationOf(key), key,
-             "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu +
-                 " use " + JoinOr(mems));
-  }
+  // The compute platform's own sizing rules (cpu/memory pairs, scaling limits) are
+  // checked by the platform (modules/compute.h CheckComputeConfig) at assembly.
   if (c.app.scaling.min_size > c.app.scaling.max_size)
     d->Error(c.LocationOf("app.scaling.max_size"), "app.scaling.max_size",
              "max_size " + std::to_string(c.app.scaling.max_size) + " is below min_size " +
@@ -419,6 +384,14 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
               "addresses in it will shadow public internet addresses");
     }
   }
+  // Keys that only matter with another setting say so when written (an honest config:
+  // a key that changes nothing is never silently accepted).
+  if (c.network.nat != NatMode::kInstance && c.IsSetInFile("network.nat_instance_type"))
+    d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
+            std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
+  if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
+    d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
+            "has no effect unless app.health_check.protocol is HTTP");
   if (c.network.nat == NatMode::kNone)
     d->Warn(c.LocationOf("network.nat"), "network.nat",
             "nat is none: App Runner sends all of the app's outbound traffic through the VPC "
@@ -496,15 +469,20 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
                std::string("the ") + ProfileName(c.profile) + " profile guards " + what +
                    "; turning it off needs a written reason: guards: {" + name + ": \"<why>\"}");
     };
-    guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
+    // Only protections that exist are guarded: a guard whose key is not available yet
+    // (WAF, alerts, AWS Backup) demands no reason for something never built.
+    if (IsAvailable("guards.allow_no_waf")) guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
     guard(!c.database.multi_az, "allow_single_az", "database.multi_az", "a Multi-AZ database");
     guard(!c.database.deletion_protection, "allow_no_deletion_protection", "database.deletion_protection",
           "database deletion protection");
-    bool weak_backups = c.database.backup_retention_days < 7 || !c.features.backup;
-    guard(weak_backups, "allow_no_backups",
-          c.database.backup_retention_days < 7 ? "database.backup_retention_days" : "features.backup",
-          "database backups (7 days or more and an AWS Backup plan)");
-    guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
+    bool backup_plans = IsAvailable("features.backup");
+    bool weak_retention = c.database.backup_retention_days < 7;
+    guard(weak_retention || (backup_plans && !c.features.backup), "allow_no_backups",
+          weak_retention ? "database.backup_retention_days" : "features.backup",
+          backup_plans ? "database backups (7 days or more and an AWS Backup plan)"
+                       : "database backups (7 days or more)");
+    if (IsAvailable("guards.allow_no_alerts"))
+      guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
   }
 }
 
@@ -559,7 +537,8 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   // `profile:` line: that is where the value comes from.
   const Location profile_at = values["profile"].where;
   for (const auto& f : ConfigSchema()) {
-    if (values.count(f.key) || f.defaults[column].empty()) continue;
+    // A feature not built yet gets no default either: nothing may claim it is on.
+    if (values.count(f.key) || f.defaults[column].empty() || !f.not_available.empty()) continue;
     Json v;
     Location where = profile_at;
     YAML::Node node = YAML::Load(f.defaults[column]);
@@ -581,71 +560,14 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   const ProfileTraits* profile = nullptr;
   if (!ParseMergedValues(text, file, env, &values, &profile, diags)) return false;
 
-  Merged m{values};
   StackConfig c;
   c.env = env;
   c.file = file;
-  c.profile = profile->profile;
-  c.production_guards = profile->production_guards;
-  c.region = m.Str("region");
-  c.app.name = m.Str("app.name");
-  c.app.port = m.Int("app.port");
-  c.app.cpu = m.Str("app.cpu");
-  c.app.memory = m.Str("app.memory");
-  c.app.start_command = m.Str("app.start_command");
-  c.app.env = m.Map("app.env");
-  if (values.count("app.secrets"))
-    for (const auto& [name, s] : values["app.secrets"].value.items())
-      c.app.secrets.push_back({name, s.value("secure", ""), s.value("arn", "")});
-  c.app.tracing = m.Bool("app.tracing");
-  c.app.health_check = {m.Str("app.health_check.protocol"), m.Str("app.health_check.path"),
-                        m.Int("app.health_check.interval"), m.Int("app.health_check.timeout"),
-                        m.Int("app.health_check.healthy_threshold"), m.Int("app.health_check.unhealthy_threshold")};
-  c.app.scaling = {m.Int("app.scaling.min_size"), m.Int("app.scaling.max_size"), m.Int("app.scaling.max_concurrency")};
-  c.github = {m.Str("github.org"),      m.Str("github.repo"),    m.List("github.branches"),
-              m.List("github.environments"), m.Str("github.owner_id"), m.Str("github.repo_id"),
-              m.Str("github.oidc_provider_arn")};
-  c.network.cidr = m.Str("network.cidr");
-  c.network.az_count = m.Int("network.az_count");
-  std::string nat = m.Str("network.nat");
-  c.network.nat = nat == "gateway" ? NatMode::kGateway
-                  : nat == "gateway-per-az" ? NatMode::kGatewayPerAz
-                  : nat == "instance" ? NatMode::kInstance
-                                      : NatMode::kNone;
-  c.network.nat_instance_type = m.Str("network.nat_instance_type");
-  c.database.instance_class = m.Str("database.instance_class");
-  c.database.allocated_storage_gb = m.Int("database.allocated_storage");
-  c.database.max_allocated_storage_gb = m.Int("database.max_allocated_storage");
-  c.database.engine_version = m.Str("database.engine_version");
-  c.database.db_name = m.Str("database.db_name");
-  c.database.username = m.Str("database.username");
-  c.database.multi_az = m.Bool("database.multi_az");
-  c.database.deletion_protection = m.Bool("database.deletion_protection");
-  c.database.backup_retention_days = m.Int("database.backup_retention_days");
-  c.database.performance_insights = m.Bool("database.performance_insights");
-  c.database.monitoring_interval_seconds = std::stoi(m.Str("database.monitoring_interval"));
-  c.database.max_connections = m.Int("database.max_connections");
-  c.database.backup_window = m.Str("database.backup_window");
-  c.database.maintenance_window = m.Str("database.maintenance_window");
-  c.database.log_statement = m.Str("database.log_statement");
-  c.database.log_min_duration_ms = m.Int("database.log_min_duration_ms");
-  c.registry = {m.Int("registry.untagged_expiry_days"), m.Int("registry.keep_tagged"),
-                m.Bool("registry.immutable_tags"), m.Bool("registry.empty_on_delete")};
-  c.features = {m.Bool("features.cloudfront"), m.Bool("features.waf"), m.Bool("features.cost_budget"),
-                m.Bool("features.cost_anomaly"), m.Bool("features.backup")};
-  c.alert_emails = m.List("alerts.emails");
-  c.budget_monthly_usd = m.Num("budget.monthly_usd");
-  c.usage = {m.Num("usage.requests_per_month"),   m.Num("usage.request_duration_ms"),
-             m.Num("usage.concurrent_requests"),  m.Num("usage.egress_gb_per_month"),
-             m.Num("usage.nat_gb_per_month"),     m.Num("usage.log_gb_per_month"),
-             m.Num("usage.db_storage_growth_gb"), m.Num("usage.backup_storage_gb"),
-             m.Num("usage.image_storage_gb"),     m.Num("usage.trace_sample_rate")};
-  c.tags.cost_center = m.Str("tags.cost_center");
-  c.tags.extra = m.Map("tags.extra");
-  c.encryption = {m.Str("encryption.salt"), m.Int("encryption.iterations"), m.Str("encryption.check")};
-  for (const auto& g : Guards()) {
-    std::string reason = m.Str("guards." + g.guard);
-    if (!reason.empty()) c.guards[g.guard] = reason;
+  // Every key with a value fills its field through its schema row: no key can be
+  // read under a misspelt name.
+  for (const auto& f : ConfigSchema()) {
+    auto it = values.find(f.key);
+    if (it != values.end()) f.bind(f, it->second.value, &c);
   }
   for (const auto& [k, v] : values) {
     c.locations[k] = v.where;

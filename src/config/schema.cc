@@ -11,111 +11,166 @@ namespace {
 using T = FieldType;
 using C = FieldCheck;
 
+using Json = nlohmann::ordered_json;
+using SC = StackConfig;
+
 // Helper to keep the table readable: same default for every profile.
 std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 
-// App Runner sizes. Src: SCHEMA:aws-apprunner-service (InstanceConfiguration patterns),
-// DOC:apprunner/latest/api/API_InstanceConfiguration.html.
-const std::vector<std::string> kCpus = {"0.25 vCPU", "0.5 vCPU", "1 vCPU", "2 vCPU", "4 vCPU"};
-const std::vector<std::string> kMemories = {"0.5 GB", "1 GB",  "2 GB", "3 GB", "4 GB",
-                                            "6 GB",   "8 GB",  "10 GB", "12 GB"};
+// Keys of features whose modules are not built yet (FieldSpec::not_available).
+// Deleting the constant from a row turns the key (and its profile defaults) back on.
+const std::string kNotYetEdge = "WAF and CloudFront come with issue 12";
+const std::string kNotYetOperations =
+    "alerts, budgets, cost anomaly detection and AWS Backup come with issue 13";
+
+// Keys that change no template on purpose (FieldSpec::no_template_effect).
+const std::string kDeployTimeOnly =
+    "deploy time only: derives the key that decrypts app.secrets {secure} values, which reach the "
+    "stack as NoEcho parameters, never as template text";
+const std::string kValidationOnly =
+    "validation only: the written reason that lets a production-guarded stack turn a protection off";
+const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
+const std::string kCostWarningOnly =
+    "validation only: `validate` warns when the cost estimate exceeds it; no AWS Budget is created "
+    "until features.cost_budget is available";
+
+// Reading a parsed value (JSON as ParseValue produced it) into a StackConfig field.
+void Read(const Json& v, std::string* out) { *out = v.get<std::string>(); }
+void Read(const Json& v, int* out) {
+  // kEnum rows over numbers (database.monitoring_interval) hold the number as text.
+  *out = v.is_string() ? std::stoi(v.get<std::string>()) : v.get<int>();
+}
+void Read(const Json& v, double* out) { *out = v.get<double>(); }
+void Read(const Json& v, bool* out) { *out = v.get<bool>(); }
+void Read(const Json& v, std::vector<std::string>* out) { *out = v.get<std::vector<std::string>>(); }
+void Read(const Json& v, std::vector<std::pair<std::string, std::string>>* out) {
+  out->clear();
+  for (const auto& [name, value] : v.items()) out->emplace_back(name, value.get<std::string>());
+}
+void Read(const Json& v, std::vector<AppSecret>* out) {
+  out->clear();
+  for (const auto& [name, s] : v.items()) out->push_back({name, s.value("secure", ""), s.value("arn", "")});
+}
+void Read(const Json& v, NatMode* out) {
+  const std::string mode = v.get<std::string>();
+  for (NatMode m : {NatMode::kGateway, NatMode::kGatewayPerAz, NatMode::kInstance, NatMode::kNone})
+    if (mode == NatModeName(m)) *out = m;
+}
+
+// The binding of a row: the member path from StackConfig to the field
+// (F<&SC::app, &AppConfig::port> fills config->app.port).
+template <auto... Members>
+void F(const FieldSpec&, const Json& value, StackConfig* config) {
+  Read(value, &((*config) .* ... .* Members));
+}
+
+void BindProfile(const FieldSpec&, const Json& value, StackConfig* config) {
+  const ProfileTraits* p = FindProfile(value.get<std::string>());
+  config->profile = p->profile;
+  config->production_guards = p->production_guards;
+}
+
+// guards.<name> -> config->guards[<name>]
+void BindGuard(const FieldSpec& spec, const Json& value, StackConfig* config) {
+  config->guards[spec.key.substr(spec.key.find('.') + 1)] = value.get<std::string>();
+}
 
 std::vector<FieldSpec> BuildSchema() {
   // Defaults: {dev, staging, prod}. They mirror the original blueprint's per-stage
   // constants: small and cheap in dev, prod sized for steady traffic and protected.
   return {
-      {"profile", T::kEnum, "Which column of the profile table supplies the defaults.", {}, {"dev", "staging", "prod"}, 0, 0, C::kNone, true},
-      {"region", T::kString, "AWS region of the main stack (global resources go to us-east-1).", All("us-east-1"), {}, 0, 0, C::kRegion},
+      {"profile", BindProfile, T::kEnum, "Which column of the profile table supplies the defaults.", {}, {"dev", "staging", "prod"}, 0, 0, C::kNone, true},
+      {"region", F<&SC::region>, T::kString, "AWS region of the main stack (global resources go to us-east-1).", All("us-east-1"), {}, 0, 0, C::kRegion},
 
-      {"app.name", T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
-      {"app.port", T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
-      {"app.cpu", T::kEnum, "App Runner vCPU per instance.", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, kCpus},
-      {"app.memory", T::kEnum, "App Runner memory per instance; must pair with app.cpu (0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB).", {"0.5 GB", "0.5 GB", "1 GB"}, kMemories},
-      {"app.start_command", T::kString, "Overrides the image's entrypoint and command.", {}, {}},
-      {"app.env", T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
-      {"app.secrets", T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
-      {"app.tracing", T::kBool, "AWS X-Ray tracing through App Runner's observability configuration.", {"false", "false", "true"}, {}},
-      {"app.health_check.protocol", T::kEnum, "Health check protocol.", All("HTTP"), {"HTTP", "TCP"}},
-      {"app.health_check.path", T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
-      {"app.health_check.interval", T::kInt, "Seconds between health checks.", All("10"), {}, 1, 20},
-      {"app.health_check.timeout", T::kInt, "Seconds to wait for a health check answer.", All("5"), {}, 1, 20},
-      {"app.health_check.healthy_threshold", T::kInt, "Successes before an instance counts as healthy.", All("1"), {}, 1, 20},
-      {"app.health_check.unhealthy_threshold", T::kInt, "Failures before an instance counts as unhealthy.", All("5"), {}, 1, 20},
-      {"app.scaling.min_size", T::kInt, "Instances always provisioned (App Runner: 1 to 25).", All("1"), {}, 1, 25},
-      {"app.scaling.max_size", T::kInt, "Most instances (App Runner: 1 to 25, at least min_size).", {"2", "3", "5"}, {}, 1, 25},
-      {"app.scaling.max_concurrency", T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200).", {"10", "15", "25"}, {}, 1, 200},
+      {"app.name", F<&SC::app, &AppConfig::name>, T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
+      {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
+      {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
+      {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
+      {"app.start_command", F<&SC::app, &AppConfig::start_command>, T::kString, "Overrides the image's entrypoint and command.", {}, {}},
+      {"app.env", F<&SC::app, &AppConfig::env>, T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
+      {"app.secrets", F<&SC::app, &AppConfig::secrets>, T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
+      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing through App Runner's observability configuration.", {"false", "false", "true"}, {}},
+      {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol.", All("HTTP"), {"HTTP", "TCP"}},
+      {"app.health_check.path", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::path>, T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
+      {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks.", All("10"), {}, 1, 20},
+      {"app.health_check.timeout", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::timeout_seconds>, T::kInt, "Seconds to wait for a health check answer.", All("5"), {}, 1, 20},
+      {"app.health_check.healthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::healthy_threshold>, T::kInt, "Successes before an instance counts as healthy.", All("1"), {}, 1, 20},
+      {"app.health_check.unhealthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::unhealthy_threshold>, T::kInt, "Failures before an instance counts as unhealthy.", All("5"), {}, 1, 20},
+      {"app.scaling.min_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::min_size>, T::kInt, "Instances always provisioned (App Runner: 1 to 25).", All("1"), {}, 1, 1000},
+      {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25).", {"2", "3", "5"}, {}, 1, 1000},
+      {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200).", {"10", "15", "25"}, {}, 1, 1000},
 
-      {"github.org", T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
-      {"github.repo", T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
+      {"github.org", F<&SC::github, &GithubConfig::org>, T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
+      {"github.repo", F<&SC::github, &GithubConfig::repo>, T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
       // prod: no branch by default, so only jobs in a GitHub environment (approval) deploy.
-      {"github.branches", T::kStringList, "Branches whose workflows may assume the deploy role (subject repo:ORG/REPO:ref:refs/heads/BRANCH). A job that names a GitHub environment presents the environment instead: list that under environments.", {"[main]", "[main]", ""}, {}, 0, 0, C::kGitRef},
-      {"github.environments", T::kStringList, "GitHub environments whose jobs may assume the deploy role (subject repo:ORG/REPO:environment:NAME). `blueprint workflow` runs the deploy job in the first one.", {}, {}, 0, 0, C::kGitRef},
-      {"github.owner_id", T::kString, "Numeric ID of the owner, with repo_id: for repositories that present immutable OIDC subjects (created or renamed since 2026-07-15), repo:ORG@OWNER_ID/REPO@REPO_ID:... (`gh api repos/ORG/REPO --jq .owner.id`).", {}, {}, 0, 0, C::kGithubId},
-      {"github.repo_id", T::kString, "Numeric ID of the repository, with owner_id (`gh api repos/ORG/REPO --jq .id`).", {}, {}, 0, 0, C::kGithubId},
-      {"github.oidc_provider_arn", T::kString, "An existing GitHub OIDC provider of the account (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com): the deploy role trusts it and the account stack creates none.", {}, {}, 0, 0, C::kOidcProviderArn},
+      {"github.branches", F<&SC::github, &GithubConfig::branches>, T::kStringList, "Branches whose workflows may assume the deploy role (subject repo:ORG/REPO:ref:refs/heads/BRANCH). A job that names a GitHub environment presents the environment instead: list that under environments.", {"[main]", "[main]", ""}, {}, 0, 0, C::kGitRef},
+      {"github.environments", F<&SC::github, &GithubConfig::environments>, T::kStringList, "GitHub environments whose jobs may assume the deploy role (subject repo:ORG/REPO:environment:NAME). `blueprint workflow` runs the deploy job in the first one.", {}, {}, 0, 0, C::kGitRef},
+      {"github.owner_id", F<&SC::github, &GithubConfig::owner_id>, T::kString, "Numeric ID of the owner, with repo_id: for repositories that present immutable OIDC subjects (created or renamed since 2026-07-15), repo:ORG@OWNER_ID/REPO@REPO_ID:... (`gh api repos/ORG/REPO --jq .owner.id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.repo_id", F<&SC::github, &GithubConfig::repo_id>, T::kString, "Numeric ID of the repository, with owner_id (`gh api repos/ORG/REPO --jq .id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.oidc_provider_arn", F<&SC::github, &GithubConfig::oidc_provider_arn>, T::kString, "An existing GitHub OIDC provider of the account (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com): the deploy role trusts it and the account stack creates none.", {}, {}, 0, 0, C::kOidcProviderArn},
 
-      {"network.cidr", T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x az_count subnets of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
-      {"network.az_count", T::kInt, "Availability zones (2 to 6; RDS needs 2).", All("2"), {}, 2, 6},
-      {"network.nat", T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az, instance (self-healing NAT instance, the fck-nat pattern) or none (no internet from the app).", {"instance", "instance", "gateway"}, {"gateway", "gateway-per-az", "instance", "none"}},
-      {"network.nat_instance_type", T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType},
+      {"network.cidr", F<&SC::network, &NetworkConfig::cidr>, T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x az_count subnets of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
+      {"network.az_count", F<&SC::network, &NetworkConfig::az_count>, T::kInt, "Availability zones (2 to 6; RDS needs 2).", All("2"), {}, 2, 6},
+      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az, instance (self-healing NAT instance, the fck-nat pattern) or none (no internet from the app).", {"instance", "instance", "gateway"}, {"gateway", "gateway-per-az", "instance", "none"}},
+      {"network.nat_instance_type", F<&SC::network, &NetworkConfig::nat_instance_type>, T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType},
 
-      {"database.instance_class", T::kString, "RDS instance class.", {"db.t4g.micro", "db.t4g.micro", "db.t4g.small"}, {}, 0, 0, C::kDbClass},
-      {"database.allocated_storage", T::kInt, "Initial gp3 storage in GiB (20 to 65536).", {"20", "20", "50"}, {}, 20, 65536},
-      {"database.max_allocated_storage", T::kInt, "Storage autoscaling ceiling in GiB (at least allocated_storage).", {"50", "100", "1000"}, {}, 20, 65536},
-      {"database.engine_version", T::kString, "PostgreSQL version: 17 (RDS picks the default minor) or 17.x.", All("17"), {}, 0, 0, C::kEngineVersion},
-      {"database.db_name", T::kString, "Name of the database created at launch.", All("app"), {}, 0, 0, C::kDbName},
-      {"database.username", T::kString, "Master username (the password is managed by RDS in Secrets Manager).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
-      {"database.multi_az", T::kBool, "Standby in a second AZ.", {"false", "false", "true"}, {}},
-      {"database.deletion_protection", T::kBool, "Refuse to delete the database.", {"false", "false", "true"}, {}},
-      {"database.backup_retention_days", T::kInt, "Automated backup retention (0 to 35 days; 0 turns backups off).", {"1", "7", "14"}, {}, 0, 35},
-      {"database.performance_insights", T::kBool, "Performance Insights with 7 days retention.", {"false", "false", "true"}, {}},
-      {"database.monitoring_interval", T::kEnum, "Enhanced monitoring interval in seconds (0 = off).", {"0", "0", "60"}, {"0", "1", "5", "10", "15", "30", "60"}},
-      {"database.max_connections", T::kInt, "PostgreSQL max_connections.", {"50", "100", "200"}, {}, 10, 5000},
-      {"database.log_statement", T::kEnum, "Statements logged: all in dev, none in prod.", {"all", "ddl", "none"}, {"none", "ddl", "mod", "all"}},
+      {"database.instance_class", F<&SC::database, &DatabaseConfig::instance_class>, T::kString, "RDS instance class.", {"db.t4g.micro", "db.t4g.micro", "db.t4g.small"}, {}, 0, 0, C::kDbClass},
+      {"database.allocated_storage", F<&SC::database, &DatabaseConfig::allocated_storage_gb>, T::kInt, "Initial gp3 storage in GiB (20 to 65536).", {"20", "20", "50"}, {}, 20, 65536},
+      {"database.max_allocated_storage", F<&SC::database, &DatabaseConfig::max_allocated_storage_gb>, T::kInt, "Storage autoscaling ceiling in GiB (at least allocated_storage).", {"50", "100", "1000"}, {}, 20, 65536},
+      {"database.engine_version", F<&SC::database, &DatabaseConfig::engine_version>, T::kString, "PostgreSQL version: 17 (RDS picks the default minor) or 17.x.", All("17"), {}, 0, 0, C::kEngineVersion},
+      {"database.db_name", F<&SC::database, &DatabaseConfig::db_name>, T::kString, "Name of the database created at launch.", All("app"), {}, 0, 0, C::kDbName},
+      {"database.username", F<&SC::database, &DatabaseConfig::username>, T::kString, "Master username (the password is managed by RDS in Secrets Manager).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
+      {"database.multi_az", F<&SC::database, &DatabaseConfig::multi_az>, T::kBool, "Standby in a second AZ.", {"false", "false", "true"}, {}},
+      {"database.deletion_protection", F<&SC::database, &DatabaseConfig::deletion_protection>, T::kBool, "Refuse to delete the database.", {"false", "false", "true"}, {}},
+      {"database.backup_retention_days", F<&SC::database, &DatabaseConfig::backup_retention_days>, T::kInt, "Automated backup retention (0 to 35 days; 0 turns backups off).", {"1", "7", "14"}, {}, 0, 35},
+      {"database.performance_insights", F<&SC::database, &DatabaseConfig::performance_insights>, T::kBool, "Performance Insights with 7 days retention.", {"false", "false", "true"}, {}},
+      {"database.monitoring_interval", F<&SC::database, &DatabaseConfig::monitoring_interval_seconds>, T::kEnum, "Enhanced monitoring interval in seconds (0 = off).", {"0", "0", "60"}, {"0", "1", "5", "10", "15", "30", "60"}},
+      {"database.max_connections", F<&SC::database, &DatabaseConfig::max_connections>, T::kInt, "PostgreSQL max_connections.", {"50", "100", "200"}, {}, 10, 5000},
+      {"database.log_statement", F<&SC::database, &DatabaseConfig::log_statement>, T::kEnum, "Statements logged: all in dev, none in prod.", {"all", "ddl", "none"}, {"none", "ddl", "mod", "all"}},
       // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance PreferredBackupWindow, PreferredMaintenanceWindow).
-      {"database.backup_window", T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
-      {"database.maintenance_window", T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
-      {"database.log_min_duration_ms", T::kInt, "Log statements slower than this (ms; -1 = off).", All("1000"), {}, -1, 3600000},
+      {"database.backup_window", F<&SC::database, &DatabaseConfig::backup_window>, T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
+      {"database.maintenance_window", F<&SC::database, &DatabaseConfig::maintenance_window>, T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
+      {"database.log_min_duration_ms", F<&SC::database, &DatabaseConfig::log_min_duration_ms>, T::kInt, "Log statements slower than this (ms; -1 = off).", All("1000"), {}, -1, 3600000},
 
-      {"registry.untagged_expiry_days", T::kInt, "Days before untagged images expire.", {"7", "14", "30"}, {}, 1, 3650},
-      {"registry.keep_tagged", T::kInt, "Newest tagged images kept.", {"5", "10", "20"}, {}, 1, 1000},
-      {"registry.immutable_tags", T::kBool, "Refuse to overwrite an image tag.", {"false", "false", "true"}, {}},
-      {"registry.empty_on_delete", T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
+      {"registry.untagged_expiry_days", F<&SC::registry, &RegistryConfig::untagged_expiry_days>, T::kInt, "Days before untagged images expire.", {"7", "14", "30"}, {}, 1, 3650},
+      {"registry.keep_tagged", F<&SC::registry, &RegistryConfig::keep_tagged>, T::kInt, "Newest tagged images kept.", {"5", "10", "20"}, {}, 1, 1000},
+      {"registry.immutable_tags", F<&SC::registry, &RegistryConfig::immutable_tags>, T::kBool, "Refuse to overwrite an image tag.", {"false", "false", "true"}, {}},
+      {"registry.empty_on_delete", F<&SC::registry, &RegistryConfig::empty_on_delete>, T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
 
-      {"features.cloudfront", T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}},
-      {"features.waf", T::kBool, "WAFv2 web ACL (managed rules and a per-IP rate limit).", {"false", "false", "true"}, {}},
-      {"features.cost_budget", T::kBool, "Monthly AWS Budget on the environment's tag, alerting the alert emails.", All("false"), {}},
-      {"features.cost_anomaly", T::kBool, "Cost anomaly detection subscription.", All("false"), {}},
-      {"features.backup", T::kBool, "AWS Backup plan for the database.", {"false", "false", "true"}, {}},
+      {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}, 0, 0, C::kNone, false, kNotYetEdge},
+      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL (managed rules and a per-IP rate limit).", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetEdge},
+      {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget on the environment's tag, alerting the alert emails.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
+      {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection subscription.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
+      {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup plan for the database.", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetOperations},
 
-      {"alerts.emails", T::kStringList, "Addresses subscribed to the alert topic.", {}, {}, 0, 0, C::kEmail},
-      {"budget.monthly_usd", T::kNumber, "Monthly budget in USD.", {"50", "100", "500"}, {}, 1, 1000000},
+      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic.", {}, {}, 0, 0, C::kEmail, false, kNotYetOperations},
+      {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD; `validate` warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000, C::kNone, false, "", kCostWarningOnly},
       // Usage assumptions for `blueprint cost` (src/analysis/cost.h): every usage-based
       // cost line names the key it used.
-      {"usage.requests_per_month", T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12},
-      {"usage.request_duration_ms", T::kNumber, "Average request duration in milliseconds (App Runner active time).", All("100"), {}, 0, 3600000},
-      {"usage.concurrent_requests", T::kNumber, "Requests an active instance serves at the same time, on average (App Runner active time).", {"1", "1", "2"}, {}, 1, 200},
-      {"usage.egress_gb_per_month", T::kNumber, "GB the app sends to the internet per month (data transfer out).", {"1", "5", "50"}, {}, 0, 1e9},
-      {"usage.nat_gb_per_month", T::kNumber, "GB through the NAT gateways per month (data processed).", {"1", "5", "20"}, {}, 0, 1e9},
-      {"usage.log_gb_per_month", T::kNumber, "GB of application logs ingested into CloudWatch Logs per month.", {"0.5", "1", "5"}, {}, 0, 1e9},
-      {"usage.db_storage_growth_gb", T::kNumber, "GB the database storage autoscaling adds above database.allocated_storage (capped at max_allocated_storage).", {"0", "0", "10"}, {}, 0, 65536},
-      {"usage.backup_storage_gb", T::kNumber, "GB of database backup storage (automated backups and snapshots); billed beyond the free allowance equal to the provisioned storage.", {"20", "40", "100"}, {}, 0, 1e9},
-      {"usage.image_storage_gb", T::kNumber, "GB of container images kept in the ECR repository.", {"1", "2", "5"}, {}, 0, 1e9},
-      {"usage.trace_sample_rate", T::kNumber, "Fraction of requests X-Ray records when app.tracing is on (the default sampling rule keeps about 5%).", All("0.05"), {}, 0, 1},
-      {"tags.cost_center", T::kString, "CostCenter tag on every resource.", {}, {}},
-      {"tags.extra", T::kStringMap, "More tags on every resource (Key: value).", {}, {}, 0, 0, C::kTagKey},
+      {"usage.requests_per_month", F<&SC::usage, &UsageConfig::requests_per_month>, T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12, C::kNone, false, "", kCostOnly},
+      {"usage.request_duration_ms", F<&SC::usage, &UsageConfig::request_duration_ms>, T::kNumber, "Average request duration in milliseconds (App Runner active time).", All("100"), {}, 0, 3600000, C::kNone, false, "", kCostOnly},
+      {"usage.concurrent_requests", F<&SC::usage, &UsageConfig::concurrent_requests>, T::kNumber, "Requests an active instance serves at the same time, on average (App Runner active time).", {"1", "1", "2"}, {}, 1, 200, C::kNone, false, "", kCostOnly},
+      {"usage.egress_gb_per_month", F<&SC::usage, &UsageConfig::egress_gb_per_month>, T::kNumber, "GB the app sends to the internet per month (data transfer out).", {"1", "5", "50"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
+      {"usage.nat_gb_per_month", F<&SC::usage, &UsageConfig::nat_gb_per_month>, T::kNumber, "GB through the NAT gateways per month (data processed).", {"1", "5", "20"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
+      {"usage.log_gb_per_month", F<&SC::usage, &UsageConfig::log_gb_per_month>, T::kNumber, "GB of application logs ingested into CloudWatch Logs per month.", {"0.5", "1", "5"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
+      {"usage.db_storage_growth_gb", F<&SC::usage, &UsageConfig::db_storage_growth_gb>, T::kNumber, "GB the database storage autoscaling adds above database.allocated_storage (capped at max_allocated_storage).", {"0", "0", "10"}, {}, 0, 65536, C::kNone, false, "", kCostOnly},
+      {"usage.backup_storage_gb", F<&SC::usage, &UsageConfig::backup_storage_gb>, T::kNumber, "GB of database backup storage (automated backups and snapshots); billed beyond the free allowance equal to the provisioned storage.", {"20", "40", "100"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
+      {"usage.image_storage_gb", F<&SC::usage, &UsageConfig::image_storage_gb>, T::kNumber, "GB of container images kept in the ECR repository.", {"1", "2", "5"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
+      {"usage.trace_sample_rate", F<&SC::usage, &UsageConfig::trace_sample_rate>, T::kNumber, "Fraction of requests X-Ray records when app.tracing is on (the default sampling rule keeps about 5%).", All("0.05"), {}, 0, 1, C::kNone, false, "", kCostOnly},
+      {"tags.cost_center", F<&SC::tags, &TagsConfig::cost_center>, T::kString, "CostCenter tag on every resource.", {}, {}},
+      {"tags.extra", F<&SC::tags, &TagsConfig::extra>, T::kStringMap, "More tags on every resource (Key: value).", {}, {}, 0, 0, C::kTagKey},
 
       // Secrets at rest in this file (src/config/secrets.h). Written by the first
       // `blueprint config set --secret`; never edit them by hand.
-      {"encryption.salt", T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt},
-      {"encryption.iterations", T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key (OWASP 2023: 600,000 or more).", All("600000"), {}, 600000, 100000000},
-      {"encryption.check", T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue},
+      {"encryption.salt", F<&SC::encryption, &EncryptionConfig::salt>, T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt, false, "", kDeployTimeOnly},
+      {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key (OWASP 2023: 600,000 or more).", All("600000"), {}, 600000, 100000000, C::kNone, false, "", kDeployTimeOnly},
+      {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
 
-      {"guards.allow_no_waf", T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason},
-      {"guards.allow_single_az", T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason},
-      {"guards.allow_no_deletion_protection", T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason},
-      {"guards.allow_no_backups", T::kString, "Reason for a production-guarded database with less than 7 days of backups or no AWS Backup plan.", {}, {}, 0, 0, C::kReason},
-      {"guards.allow_no_alerts", T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason},
+      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kNotYetEdge, kValidationOnly},
+      {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups (or, once features.backup is available, no AWS Backup plan).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, kNotYetOperations, kValidationOnly},
   };
 }
 
@@ -130,6 +185,11 @@ const FieldSpec* FindField(const std::string& key) {
   for (const auto& f : ConfigSchema())
     if (f.key == key) return &f;
   return nullptr;
+}
+
+bool IsAvailable(const std::string& key) {
+  const FieldSpec* f = FindField(key);
+  return f && f->not_available.empty();
 }
 
 std::vector<std::string> KeysUnder(const std::string& prefix) {
@@ -165,13 +225,21 @@ const ProfileTraits* FindProfile(const std::string& name) {
 }
 
 const std::vector<GuardSpec>& Guards() {
-  static const std::vector<GuardSpec> kGuards = {
-      {"allow_no_waf", "WAF (features.waf)"},
-      {"allow_single_az", "a Multi-AZ database (database.multi_az)"},
-      {"allow_no_deletion_protection", "database deletion protection (database.deletion_protection)"},
-      {"allow_no_backups", "database backups (database.backup_retention_days >= 7 and features.backup)"},
-      {"allow_no_alerts", "an alert email (alerts.emails)"},
-  };
+  static const std::vector<GuardSpec> kGuards = [] {
+    bool backup_plans = IsAvailable("features.backup");
+    std::vector<GuardSpec> all = {
+        {"allow_no_waf", "WAF (features.waf)"},
+        {"allow_single_az", "a Multi-AZ database (database.multi_az)"},
+        {"allow_no_deletion_protection", "database deletion protection (database.deletion_protection)"},
+        {"allow_no_backups", backup_plans ? "database backups (database.backup_retention_days >= 7 and features.backup)"
+                                          : "database backups (database.backup_retention_days >= 7)"},
+        {"allow_no_alerts", "an alert email (alerts.emails)"},
+    };
+    std::vector<GuardSpec> available;
+    for (auto& g : all)
+      if (IsAvailable("guards." + g.guard)) available.push_back(std::move(g));
+    return available;
+  }();
   return kGuards;
 }
 
@@ -206,7 +274,9 @@ std::string ConfigReferenceMarkdown() {
       "Generated by `blueprint docs config` from the table the parser uses "
       "(src/config/schema.cc); `make docs` rewrites this file and a test fails when it drifts.\n\n"
       "Every key is optional unless marked required; a key not written in `stack.yaml` takes the "
-      "value of the stack's profile column.\n\n"
+      "value of the stack's profile column. A key marked **not available yet** configures a feature "
+      "that is not built: it is refused (exit status 2), and its profile defaults are not applied, "
+      "so nothing claims a protection that does not exist.\n\n"
       "| key | type | dev | staging | prod | description |\n"
       "|---|---|---|---|---|---|\n";
   for (const auto& f : ConfigSchema()) {
@@ -216,9 +286,12 @@ std::string ConfigReferenceMarkdown() {
       type += " (" + std::to_string(static_cast<long long>(f.min)) + " to " +
               std::to_string(static_cast<long long>(f.max)) + ")";
     }
+    bool off = !f.not_available.empty();
+    std::string doc = off ? "**not available yet** (" + f.not_available + "). " + f.doc : f.doc;
+    if (!f.no_template_effect.empty()) doc += " No template change: " + f.no_template_effect + ".";
     out += "| `" + f.key + "`" + (f.required ? " (required)" : "") + " | " + type + " | " +
-           Cell(f.defaults[0]) + " | " + Cell(f.defaults[1]) + " | " + Cell(f.defaults[2]) + " | " +
-           f.doc + " |\n";
+           Cell(off ? "" : f.defaults[0]) + " | " + Cell(off ? "" : f.defaults[1]) + " | " +
+           Cell(off ? "" : f.defaults[2]) + " | " + doc + " |\n";
   }
   out += "\n## Production guards\n\n"
          "A profile with production guards (prod) refuses a config that turns one of these off, "

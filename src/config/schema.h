@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "config/stack_config.h"
 
 namespace bp {
@@ -49,8 +51,17 @@ enum class FieldCheck {
   kSecureValue,  // "v1:<base64>" written by `config set --secret`
 };
 
+struct FieldSpec;
+
+// Writes a key's parsed value (JSON: string, number, bool, list or map, as the
+// field's type parses it) into the StackConfig field the key configures.
+using FieldBinding = void (*)(const FieldSpec& spec, const nlohmann::ordered_json& value, StackConfig* config);
+
 struct FieldSpec {
   std::string key;  // dotted path: "network.cidr"
+  // The one StackConfig field this key fills; the row is its only binding (a test
+  // fails when a row binds nothing, or two rows bind the same field).
+  FieldBinding bind;
   FieldType type;
   std::string doc;
   // Default per profile (dev, staging, prod) as YAML text; "" = none.
@@ -60,10 +71,21 @@ struct FieldSpec {
   double max = 0;
   FieldCheck check = FieldCheck::kNone;
   bool required = false;
+  // Set while the feature the key configures is not built: the key is refused with
+  // "<key>: not available yet (<this>)" and its profile defaults are not applied.
+  // Re-enabling the key is deleting this from its row.
+  std::string not_available = {};
+  // Set when the key changes no template on purpose, saying why (e.g. used only at
+  // deploy time); every other key must change the synthesized output (a test flips
+  // each one).
+  std::string no_template_effect = {};
 };
 
 const std::vector<FieldSpec>& ConfigSchema();
 const FieldSpec* FindField(const std::string& key);
+
+// True for a schema key whose feature is built (not_available is empty).
+bool IsAvailable(const std::string& key);
 
 // The keys a mapping at `prefix` may hold ("" = top level): field names and
 // section names, for "did you mean ...?".
@@ -85,6 +107,7 @@ struct GuardSpec {
   std::string guard;  // "allow_single_az"
   std::string what;   // "Multi-AZ database"
 };
+// The guards of protections that exist (a guard key that is not available yet is left out).
 const std::vector<GuardSpec>& Guards();
 
 // docs/config-reference.md, generated from the table above.

@@ -25,12 +25,16 @@ struct HealthCheckConfig {
   int timeout_seconds = 0;
   int healthy_threshold = 0;
   int unhealthy_threshold = 0;
+
+  bool operator==(const HealthCheckConfig&) const = default;
 };
 
 struct ScalingConfig {
   int min_size = 0;
   int max_size = 0;
   int max_concurrency = 0;
+
+  bool operator==(const ScalingConfig&) const = default;
 };
 
 // A secret the app reads at run time; exactly one of the fields is set.
@@ -38,6 +42,8 @@ struct AppSecret {
   std::string name;          // environment variable name
   std::string secure_value;  // "v1:..." ciphertext written by `config set --secret`
   std::string arn;           // existing Secrets Manager secret or SSM parameter ARN
+
+  bool operator==(const AppSecret&) const = default;
 };
 
 struct AppConfig {
@@ -51,6 +57,8 @@ struct AppConfig {
   HealthCheckConfig health_check;
   ScalingConfig scaling;
   bool tracing = false;
+
+  bool operator==(const AppConfig&) const = default;
 };
 
 struct GithubConfig {
@@ -61,6 +69,8 @@ struct GithubConfig {
   std::string owner_id;  // numeric; with repo_id: immutable OIDC subjects
   std::string repo_id;
   std::string oidc_provider_arn;  // existing provider: none is created
+
+  bool operator==(const GithubConfig&) const = default;
 };
 
 struct NetworkConfig {
@@ -68,6 +78,8 @@ struct NetworkConfig {
   int az_count = 0;
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
+
+  bool operator==(const NetworkConfig&) const = default;
 };
 
 struct DatabaseConfig {
@@ -87,6 +99,8 @@ struct DatabaseConfig {
   std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
   int log_min_duration_ms = 0;
+
+  bool operator==(const DatabaseConfig&) const = default;
 };
 
 struct RegistryConfig {
@@ -94,6 +108,8 @@ struct RegistryConfig {
   int keep_tagged = 0;
   bool immutable_tags = false;
   bool empty_on_delete = false;
+
+  bool operator==(const RegistryConfig&) const = default;
 };
 
 struct FeaturesConfig {
@@ -102,6 +118,8 @@ struct FeaturesConfig {
   bool cost_budget = false;
   bool cost_anomaly = false;
   bool backup = false;  // AWS Backup plan for the database
+
+  bool operator==(const FeaturesConfig&) const = default;
 };
 
 // Assumptions `blueprint cost` prices usage-based charges with (usage.*).
@@ -121,6 +139,8 @@ struct UsageConfig {
 struct TagsConfig {
   std::string cost_center;
   std::vector<std::pair<std::string, std::string>> extra;  // sorted by key
+
+  bool operator==(const TagsConfig&) const = default;
 };
 
 // How app.secrets {secure} values are encrypted (src/config/secrets.h). Empty salt:
@@ -129,6 +149,8 @@ struct EncryptionConfig {
   std::string salt;    // base64
   int iterations = 0;  // PBKDF2-HMAC-SHA256
   std::string check;   // "v1:..." of a fixed text, to recognise a wrong passphrase
+
+  bool operator==(const EncryptionConfig&) const = default;
 };
 
 struct StackConfig {
@@ -156,6 +178,8 @@ struct StackConfig {
   std::set<std::string> set_in_file;  // keys stack.yaml writes; the rest came from the profile
   Location LocationOf(const std::string& key) const;
   bool IsSetInFile(const std::string& key) const { return set_in_file.count(key) != 0; }
+
+  bool operator==(const StackConfig&) const = default;
 };
 
 }  // namespace bp

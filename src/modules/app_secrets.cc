@@ -13,14 +13,15 @@ namespace {
 
 // Logical IDs drop the '_' of environment variable names, so two names can meet
 // (A_B and AB); the later one, in name order, gets a stable hash suffix.
-std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<AppSecret>& secrets) {
+std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<AppSecret>& secrets,
+                                                             const ModuleContext& ctx) {
   std::vector<std::pair<std::string, std::string>> ids;
   std::set<std::string> used;
   for (const auto& s : secrets) {
     if (s.secure_value.empty()) continue;
-    std::string id = cfn::LogicalId({"app", "secret", s.name});
+    std::string id = ctx.Id(cfn::LogicalId({"app", "secret", s.name}));
     if (!used.insert(id).second) {
-      id = cfn::LogicalId({"app", "secret", s.name, StableHashHex(s.name, 8)});
+      id = ctx.Id(cfn::LogicalId({"app", "secret", s.name, StableHashHex(s.name, 8)}));
       used.insert(id);
     }
     ids.emplace_back(s.name, id);
@@ -30,21 +31,22 @@ std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<A
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets) {
-  auto ids = ResourceIds(secrets);
+std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
+                                                                     const ModuleContext& ctx) {
+  auto ids = ResourceIds(secrets, ctx);
   for (auto& [name, id] : ids) id += "Value";
   return ids;
 }
 
 AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& args, cfn::Template* t) {
   AppSecretsOutputs out;
-  out.parameters = AppSecretParameters(args.secrets);
-  auto ids = ResourceIds(args.secrets);
+  out.parameters = AppSecretParameters(args.secrets, ctx);
+  auto ids = ResourceIds(args.secrets, ctx);
   Json secret_arns = Json::array(), parameter_arns = Json::array();
   size_t i = 0;
   for (const auto& s : args.secrets) {
     if (!s.arn.empty()) {
-      out.app_secrets.emplace_back(s.name, s.arn);
+      out.runtime.secrets.emplace_back(s.name, s.arn);
       (s.arn.find(":ssm:") != std::string::npos ? parameter_arns : secret_arns).push_back(s.arn);
       continue;
     }
@@ -62,18 +64,18 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
                    Json{{"Description", "App secret " + s.name + " of " + ctx.name_prefix},
                         {"SecretString", Ref(param)},
                         {"Tags", ctx.Tags()}});
-    out.app_secrets.emplace_back(s.name, Ref(id));  // Ref = the secret's ARN
+    out.runtime.secrets.emplace_back(s.name, Ref(id));  // Ref = the secret's ARN
     secret_arns.push_back(Ref(id));
   }
   // Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html): the instance role
   // reads every secret and parameter named in RuntimeEnvironmentSecrets.
   if (!secret_arns.empty())
-    out.app_policy_statements.push_back(Json{{"Sid", "ReadAppSecrets"},
+    out.runtime.policy_statements.push_back(Json{{"Sid", "ReadAppSecrets"},
                                              {"Effect", "Allow"},
                                              {"Action", "secretsmanager:GetSecretValue"},
                                              {"Resource", secret_arns}});
   if (!parameter_arns.empty())
-    out.app_policy_statements.push_back(Json{{"Sid", "ReadAppParameters"},
+    out.runtime.policy_statements.push_back(Json{{"Sid", "ReadAppParameters"},
                                              {"Effect", "Allow"},
                                              {"Action", "ssm:GetParameters"},
                                              {"Resource", parameter_arns}});

@@ -14,6 +14,7 @@
 #include "cfn/template.h"
 #include "config/stack_config.h"
 #include "modules/common.h"
+#include "modules/compute.h"
 
 namespace bp {
 
@@ -22,9 +23,9 @@ struct AppSecretsArgs {
 };
 
 struct AppSecretsOutputs {
-  // Environment variable NAME -> secret or parameter ARN.
-  std::vector<std::pair<std::string, cfn::Json>> app_secrets;
-  std::vector<cfn::Json> app_policy_statements;
+  // Runtime secrets (environment variable NAME -> secret or parameter ARN) and the
+  // statements that let the app's role read exactly those.
+  RuntimeInputs runtime;
   // Secret NAME -> the NoEcho parameter the deploy step must fill with its value.
   std::vector<std::pair<std::string, std::string>> parameters;
 };
@@ -33,6 +34,8 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
 
 // The NoEcho parameter of each {secure} secret (NAME -> parameter name), in the
 // order AddAppSecrets declares them; deploy uses it to pass the decrypted values.
-std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets);
+// `ctx` scopes the names to a module instance (the default context: the stack's one).
+std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
+                                                                     const ModuleContext& ctx = {});
 
 }  // namespace bp

@@ -10,6 +10,17 @@ cfn::Json ModuleContext::TagsWithName(const std::string& name) const {
 
 cfn::Json ModuleContext::Tags() const { return cfn::Tags(tags); }
 
+std::string ModuleContext::Id(const std::string& local) const {
+  return instance.empty() ? local : cfn::LogicalId({instance, local});
+}
+
+ModuleContext ModuleContext::Instance(const std::string& name) const {
+  ModuleContext scoped = *this;
+  scoped.instance = instance.empty() ? name : instance + "-" + name;
+  scoped.name_prefix = name_prefix + "-" + name;
+  return scoped;
+}
+
 cfn::Json ServiceTrustPolicy(const std::string& service_principal) {
   using cfn::Json;
   return Json{{"Version", "2012-10-17"},

@@ -1,6 +1,7 @@
-// What every module receives besides its own Args: a name prefix for physical names
-// and the tags every taggable resource carries. Modules are pure functions of their
-// inputs: no files, no globals, no environment-name checks.
+// What every module receives besides its own config: a name prefix for physical
+// names, the tags every taggable resource carries and the module instance, which
+// scopes logical IDs so the same module can be added twice to one template. Modules
+// are pure functions of their inputs: no files, no globals, no environment-name checks.
 #pragma once
 #include <string>
 #include <utility>
@@ -13,6 +14,16 @@ namespace bp {
 struct ModuleContext {
   std::string name_prefix;  // "<app>-<env>", the stem of physical names
   std::vector<std::pair<std::string, std::string>> tags;  // Key, Value in output order
+  // "" for the one instance of a module in a stack: logical IDs as they have always
+  // been ("Vpc"). Another instance ("replica") prefixes every logical ID of the module
+  // (resources, parameters, conditions, outputs: "ReplicaVpc") and its physical names
+  // ("<app>-<env>-replica").
+  std::string instance = {};
+
+  // The logical ID of `local` ("Vpc") in this instance.
+  std::string Id(const std::string& local) const;
+  // A context for another instance `name` of a module, in the same stack.
+  ModuleContext Instance(const std::string& name) const;
 
   // Tags plus a Name tag, in CloudFormation's [{Key, Value}] form.
   cfn::Json TagsWithName(const std::string& name) const;

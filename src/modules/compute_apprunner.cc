@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <tuple>
+#include <map>
 
 #include "naming/names.h"
+#include "util/strings.h"
 
 namespace bp {
 
@@ -25,27 +26,29 @@ constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/
 // choice per aws-facts 1.3, which marks it unverified against the App Runner X-Ray page.
 constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
-// `placeholder` while the placeholder image runs, `own` otherwise; a plain value when
-// both agree, so the template only branches where it must.
-Json WhilePlaceholder(const Json& placeholder, const Json& own) {
-  return placeholder == own ? own : cfn::If(kPlaceholderCondition, placeholder, own);
+// `placeholder` while the placeholder image runs (condition `placeholder_condition`),
+// `own` otherwise; a plain value when both agree, so the template only branches where it must.
+Json WhilePlaceholder(const std::string& placeholder_condition, const Json& placeholder, const Json& own) {
+  return placeholder == own ? own : cfn::If(placeholder_condition, placeholder, own);
 }
 
-// Inserts {Name, Value} entries into `list`, keeping it sorted by Name.
-void MergeNamed(const std::vector<std::pair<std::string, Json>>& items, const char* what, Json* list) {
-  for (const auto& [name, value] : items) {
-    for (const auto& e : *list)
-      if (e["Name"] == name) {
-        std::fprintf(stderr, "internal error: App Runner %s '%s' added twice\n", what, name.c_str());
-        std::abort();
-      }
-    list->push_back(Json{{"Name", name}, {"Value", value}});
+// {Name, Value} entries sorted by Name; a name given twice is a bug in a module.
+Json SortedNamed(const std::vector<std::pair<std::string, Json>>& items, const char* what) {
+  std::vector<std::pair<std::string, Json>> sorted = items;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json list = Json::array();
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0 && sorted[i].first == sorted[i - 1].first) {
+      std::fprintf(stderr, "internal error: App Runner %s '%s' given twice\n", what, sorted[i].first.c_str());
+      std::abort();
+    }
+    list.push_back(Json{{"Name", sorted[i].first}, {"Value", sorted[i].second}});
   }
-  std::stable_sort(list->begin(), list->end(),
-                   [](const Json& a, const Json& b) { return a["Name"].get<std::string>() < b["Name"].get<std::string>(); });
+  return list;
 }
 
-void AddImageParameter(cfn::Template* t) {
+// Adds the ImageUri parameter and the placeholder condition; returns the condition's name.
+std::string AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
   cfn::Parameter p;
   p.description = "Private ECR image to run (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or @sha256:<digest>). "
                   "Empty runs the public placeholder " + std::string(kPlaceholderImage) + ".";
@@ -53,14 +56,16 @@ void AddImageParameter(cfn::Template* t) {
   // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service ImageIdentifier pattern, simplified to private ECR).
   p.allowed_pattern = "^$|^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$";
   p.constraint_description = "empty, or a private ECR image URI with a tag or digest";
-  t->AddParameter(kImageParameter, p);
-  t->AddCondition(kPlaceholderCondition, cfn::Equals(Ref(kImageParameter), ""));
+  std::string parameter = ctx.Id(kImageParameter), condition = ctx.Id(kPlaceholderCondition);
+  t->AddParameter(parameter, p);
+  t->AddCondition(condition, cfn::Equals(Ref(parameter), ""));
+  return condition;
 }
 
-Json HealthCheck(const HealthCheckConfig& hc) {
+Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_condition) {
   // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).
   Json j{{"Protocol", hc.protocol}};
-  if (hc.protocol == "HTTP") j["Path"] = WhilePlaceholder(kPlaceholderHealthPath, hc.path);
+  if (hc.protocol == "HTTP") j["Path"] = WhilePlaceholder(placeholder_condition, kPlaceholderHealthPath, hc.path);
   j["Interval"] = hc.interval_seconds;
   j["Timeout"] = hc.timeout_seconds;
   j["HealthyThreshold"] = hc.healthy_threshold;
@@ -70,32 +75,41 @@ Json HealthCheck(const HealthCheckConfig& hc) {
 
 }  // namespace
 
-ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs& args, cfn::Template* t) {
+ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& args, const ComputeInputs& in,
+                                   cfn::Template* t) {
   ComputeOutputs out;
-  out.service_id = "Service";
-  out.instance_role_id = "ServiceInstanceRole";
+  const std::string service_id = ctx.Id("Service"), access_role = ctx.Id("ServiceAccessRole"),
+                    instance_role = ctx.Id("ServiceInstanceRole"), autoscaling = ctx.Id("ServiceAutoScaling"),
+                    observability_id = ctx.Id("ServiceObservability"), connector = ctx.Id("VpcConnector");
   out.service_name = FitName(NameKind::kAppRunnerService, ctx.name_prefix);
-  AddImageParameter(t);
+  const std::string placeholder = AddImageParameter(ctx, t);
+  const std::string image_parameter = ctx.Id(kImageParameter);
 
   // Deploy-time role: App Runner pulls private ECR images with it. Created even while the
   // placeholder runs, so switching to ECR does not race IAM propagation.
-  t->AddResource("ServiceAccessRole", "AWS::IAM::Role",
+  t->AddResource(access_role, "AWS::IAM::Role",
                  Json{{"Description", "App Runner pulls " + ctx.name_prefix + " images from ECR"},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("build.apprunner.amazonaws.com")},
                       {"ManagedPolicyArns", Json::array({cfn::Sub(kEcrAccessPolicy)})},
                       {"Tags", ctx.Tags()}});
 
-  // Run-time role of the app's code; grows with RuntimeInputs.policy_statements.
-  Json instance_role{{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
-                     {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}};
-  if (args.tracing) instance_role["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
-  instance_role["Tags"] = ctx.Tags();
-  t->AddResource(out.instance_role_id, "AWS::IAM::Role", instance_role);
-  out.instance_role_arn = GetAtt(out.instance_role_id, "Arn");
+  // Run-time role of the app's code, with the statements the runtime inputs need.
+  Json role{{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
+            {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}};
+  if (args.tracing) role["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
+  if (!in.runtime.policy_statements.empty()) {
+    Json statements = Json::array();
+    for (const auto& s : in.runtime.policy_statements) statements.push_back(s);
+    role["Policies"] = Json::array({Json{{"PolicyName", kRuntimePolicyName},
+                                         {"PolicyDocument", Json{{"Version", "2012-10-17"}, {"Statement", statements}}}}});
+  }
+  role["Tags"] = ctx.Tags();
+  t->AddResource(instance_role, "AWS::IAM::Role", role);
+  out.app_role_arn = GetAtt(instance_role, "Arn");
 
   // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration); every property is
   // create-only, and reusing the name makes a new revision.
-  t->AddResource("ServiceAutoScaling", "AWS::AppRunner::AutoScalingConfiguration",
+  t->AddResource(autoscaling, "AWS::AppRunner::AutoScalingConfiguration",
                  Json{{"AutoScalingConfigurationName", FitName(NameKind::kAppRunnerAutoScaling, ctx.name_prefix)},
                       {"MinSize", args.scaling.min_size},
                       {"MaxSize", args.scaling.max_size},
@@ -105,61 +119,57 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs
   Json observability{{"ObservabilityEnabled", args.tracing}};
   if (args.tracing) {
     // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-observabilityconfiguration).
-    t->AddResource("ServiceObservability", "AWS::AppRunner::ObservabilityConfiguration",
+    t->AddResource(observability_id, "AWS::AppRunner::ObservabilityConfiguration",
                    Json{{"ObservabilityConfigurationName", FitName(NameKind::kAppRunnerObservability, ctx.name_prefix)},
                         {"TraceConfiguration", Json{{"Vendor", "AWSXRAY"}}},
                         {"Tags", ctx.Tags()}});
-    observability["ObservabilityConfigurationArn"] = GetAtt("ServiceObservability", "ObservabilityConfigurationArn");
+    observability["ObservabilityConfigurationArn"] = GetAtt(observability_id, "ObservabilityConfigurationArn");
   }
 
-  // The app's outbound traffic enters the VPC here (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html).
-  // No ingress rules: App Runner's inbound requests do not pass through the connector.
-  t->AddResource("ConnectorSecurityGroup", "AWS::EC2::SecurityGroup",
-                 Json{{"GroupDescription", "App Runner VPC connector of " + ctx.name_prefix + ": egress only"},
-                      {"VpcId", args.vpc_id},
-                      {"SecurityGroupEgress",
-                       Json::array({Json{{"IpProtocol", "-1"},
-                                         {"CidrIp", "0.0.0.0/0"},
-                                         {"Description", "App outbound traffic (database, NAT)"}}})},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-apprunner")}});
-  out.connector_security_group_id = GetAtt("ConnectorSecurityGroup", "GroupId");
+  // The app's outbound traffic enters the VPC here, with the app's security group
+  // (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html).
   Json subnets = Json::array();
-  for (const auto& s : args.private_subnet_ids) subnets.push_back(s);
-  t->AddResource("VpcConnector", "AWS::AppRunner::VpcConnector",
+  for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
+  t->AddResource(connector, "AWS::AppRunner::VpcConnector",
                  Json{{"VpcConnectorName", FitName(NameKind::kAppRunnerVpcConnector, ctx.name_prefix)},
                       {"Subnets", subnets},
-                      {"SecurityGroups", Json::array({out.connector_security_group_id})},
+                      {"SecurityGroups", Json::array({in.security_group_id})},
                       {"Tags", ctx.Tags()}});
 
-  Json image_config{{"Port", WhilePlaceholder(std::to_string(kPlaceholderPort), std::to_string(args.port))}};
+  Json image_config{{"Port", WhilePlaceholder(placeholder, std::to_string(kPlaceholderPort), std::to_string(args.port))}};
+  if (!in.runtime.env.empty()) image_config["RuntimeEnvironmentVariables"] = SortedNamed(in.runtime.env, "variable");
+  if (!in.runtime.secrets.empty()) image_config["RuntimeEnvironmentSecrets"] = SortedNamed(in.runtime.secrets, "secret");
   if (!args.start_command.empty())
-    image_config["StartCommand"] = cfn::If(kPlaceholderCondition, cfn::pseudo::NoValue(), args.start_command);
+    image_config["StartCommand"] = cfn::If(placeholder, cfn::pseudo::NoValue(), args.start_command);
   // AutoDeploymentsEnabled false: a deploy is a stack update with a new ImageUri.
   Json source{
       {"AutoDeploymentsEnabled", false},
       {"AuthenticationConfiguration",
-       cfn::If(kPlaceholderCondition, cfn::pseudo::NoValue(), Json{{"AccessRoleArn", GetAtt("ServiceAccessRole", "Arn")}})},
+       cfn::If(placeholder, cfn::pseudo::NoValue(), Json{{"AccessRoleArn", GetAtt(access_role, "Arn")}})},
       {"ImageRepository",
-       Json{{"ImageIdentifier", cfn::If(kPlaceholderCondition, kPlaceholderImage, Ref(kImageParameter))},
-            {"ImageRepositoryType", cfn::If(kPlaceholderCondition, "ECR_PUBLIC", "ECR")},
+       Json{{"ImageIdentifier", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
+            {"ImageRepositoryType", cfn::If(placeholder, "ECR_PUBLIC", "ECR")},
             {"ImageConfiguration", image_config}}}};
 
   // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service). ServiceName and Tags are create-only.
-  t->AddResource(out.service_id, "AWS::AppRunner::Service",
+  t->AddResource(service_id, "AWS::AppRunner::Service",
                  Json{{"ServiceName", out.service_name},
                       {"SourceConfiguration", source},
                       {"InstanceConfiguration",
-                       Json{{"Cpu", args.cpu}, {"Memory", args.memory}, {"InstanceRoleArn", out.instance_role_arn}}},
-                      {"HealthCheckConfiguration", HealthCheck(args.health_check)},
+                       Json{{"Cpu", args.cpu}, {"Memory", args.memory}, {"InstanceRoleArn", out.app_role_arn}}},
+                      {"HealthCheckConfiguration", HealthCheck(args.health_check, placeholder)},
                       {"NetworkConfiguration",
                        Json{{"EgressConfiguration",
-                             Json{{"EgressType", "VPC"}, {"VpcConnectorArn", GetAtt("VpcConnector", "VpcConnectorArn")}}},
+                             Json{{"EgressType", "VPC"}, {"VpcConnectorArn", GetAtt(connector, "VpcConnectorArn")}}},
                             {"IngressConfiguration", Json{{"IsPubliclyAccessible", true}}},
                             {"IpAddressType", "IPV4"}}},
-                      {"AutoScalingConfigurationArn", GetAtt("ServiceAutoScaling", "AutoScalingConfigurationArn")},
+                      {"AutoScalingConfigurationArn", GetAtt(autoscaling, "AutoScalingConfigurationArn")},
                       {"ObservabilityConfiguration", observability},
                       {"Tags", ctx.Tags()}});
-  out.service_arn = GetAtt(out.service_id, "ServiceArn");
+  out.service_arn = GetAtt(service_id, "ServiceArn");
+  // A regional web ACL attaches to the service ARN. Src: aws-facts 4.2
+  // (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
+  out.waf_target_arn = out.service_arn;
   // A new ImageUri changes only this service. CloudFormation's update handler calls
   // UpdateService and passes the service's roles; its read handler DescribeService.
   // Src: SCHEMA:aws-apprunner-service handlers.update/read.permissions.
@@ -172,41 +182,75 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs
       Json{{"Sid", "RolloutPassServiceRoles"},
            {"Effect", "Allow"},
            {"Action", "iam:PassRole"},
-           {"Resource", Json::array({GetAtt("ServiceAccessRole", "Arn"), out.instance_role_arn})},
+           {"Resource", Json::array({GetAtt(access_role, "Arn"), out.app_role_arn})},
            // As in AWSAppRunnerFullAccess. Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html.
            {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "apprunner.amazonaws.com"}}}}}}};
   // ServiceUrl is the host name only. aws-facts 1.3.
-  out.service_url = cfn::Sub("https://${" + out.service_id + ".ServiceUrl}");
-  ExtendAppRunnerRuntime(out, args.runtime, t);
+  out.service_host = GetAtt(service_id, "ServiceUrl");
+  out.service_url = cfn::Sub("https://${" + service_id + ".ServiceUrl}");
 
-  t->AddOutput("ServiceUrl", {out.service_url, "App Runner service URL", "", ""});
-  t->AddOutput("ServiceArn", {out.service_arn, "App Runner service ARN", "", ""});
-  t->AddOutput("ServiceName", {out.service_name, "App Runner service name", "", ""});
+  // Src: DOC:apprunner/latest/dg/monitor-cw.html (namespace AWS/AppRunner and the metric
+  // names); dimensions ServiceName and ServiceID: aws-facts 7.1.
+  out.metrics.metric_namespace = "AWS/AppRunner";
+  out.metrics.dimensions = {{"ServiceName", out.service_name}, {"ServiceID", GetAtt(service_id, "ServiceId")}};
+  out.metrics.requests = "Requests";
+  out.metrics.http_4xx = "4xxStatusResponses";
+  out.metrics.http_5xx = "5xxStatusResponses";
+  out.metrics.latency = "RequestLatency";
+  out.metrics.active_instances = "ActiveInstances";
+  out.metrics.cpu_utilization = "CPUUtilization";
+  out.metrics.memory_utilization = "MemoryUtilization";
+
+  t->AddOutput(ctx.Id("ServiceUrl"), {out.service_url, "App Runner service URL", "", ""});
+  t->AddOutput(ctx.Id("ServiceArn"), {out.service_arn, "App Runner service ARN", "", ""});
+  t->AddOutput(ctx.Id("ServiceName"), {out.service_name, "App Runner service name", "", ""});
   return out;
 }
 
-void ExtendAppRunnerRuntime(const ComputeOutputs& compute, const RuntimeInputs& extra, cfn::Template* t) {
-  cfn::Resource* service = t->resources().Find(compute.service_id);
-  cfn::Resource* role = t->resources().Find(compute.instance_role_id);
-  if (!service || !role) {
-    std::fprintf(stderr, "internal error: ExtendAppRunnerRuntime before AddAppRunnerCompute\n");
-    std::abort();
+namespace {
+
+// Valid App Runner cpu -> memory pairs. Src: CDK:@aws-cdk/aws-apprunner-alpha lib/service.ts;
+// DOC:apprunner/latest/api/API_InstanceConfiguration.html (aws-facts.md 1.3).
+const std::map<std::string, std::vector<std::string>>& CpuMemoryPairs() {
+  static const std::map<std::string, std::vector<std::string>> kPairs = {
+      {"0.25 vCPU", {"0.5 GB", "1 GB"}},
+      {"0.5 vCPU", {"1 GB"}},
+      {"1 vCPU", {"2 GB", "3 GB", "4 GB"}},
+      {"2 vCPU", {"4 GB", "6 GB"}},
+      {"4 vCPU", {"8 GB", "10 GB", "12 GB"}},
+  };
+  return kPairs;
+}
+
+}  // namespace
+
+void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
+  const auto& pairs = CpuMemoryPairs();
+  auto cpu = pairs.find(c.app.cpu);
+  if (cpu == pairs.end()) {
+    std::vector<std::string> cpus;
+    for (const auto& [name, mems] : pairs) cpus.push_back(name);
+    d->Error(c.LocationOf("app.cpu"), "app.cpu",
+             "App Runner does not offer '" + c.app.cpu + "'" + DidYouMean(c.app.cpu, cpus) + "; use " + JoinOr(cpus));
+  } else if (std::find(cpu->second.begin(), cpu->second.end(), c.app.memory) == cpu->second.end()) {
+    std::string key = c.IsSetInFile("app.memory") ? "app.memory" : "app.cpu";
+    d->Error(c.LocationOf(key), key,
+             "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu + " use " +
+                 JoinOr(cpu->second));
   }
-  Json& image_config = service->properties["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"];
-  for (const auto& [key, items, what] :
-       {std::tuple{"RuntimeEnvironmentVariables", &extra.env, "variable"},
-        std::tuple{"RuntimeEnvironmentSecrets", &extra.secrets, "secret"}}) {
-    if (items->empty()) continue;
-    Json list = image_config.value(key, Json::array());
-    MergeNamed(*items, what, &list);
-    image_config[key] = list;
-  }
-  if (extra.policy_statements.empty()) return;
-  Json& policies = role->properties["Policies"];
-  if (policies.is_null()) policies = Json::array({Json{{"PolicyName", kRuntimePolicyName},
-                                                        {"PolicyDocument", Json{{"Version", "2012-10-17"},
-                                                                                {"Statement", Json::array()}}}}});
-  for (const auto& s : extra.policy_statements) policies[0]["PolicyDocument"]["Statement"].push_back(s);
+  // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration MinSize, MaxSize 1-25;
+  // MaxConcurrency 1-200).
+  struct Limit {
+    const char* key;
+    int value, min, max;
+  };
+  for (const Limit& l : {Limit{"app.scaling.min_size", c.app.scaling.min_size, 1, 25},
+                         Limit{"app.scaling.max_size", c.app.scaling.max_size, 1, 25},
+                         Limit{"app.scaling.max_concurrency", c.app.scaling.max_concurrency, 1, 200}})
+    if (l.value < l.min || l.value > l.max)
+      d->Error(c.LocationOf(l.key), l.key,
+               std::to_string(l.value) + " is out of App Runner's range; allowed from " + std::to_string(l.min) +
+                   " to " + std::to_string(l.max));
 }
 
 }  // namespace bp

@@ -1,13 +1,11 @@
 // Compute module, App Runner platform: the service, its auto scaling and (optional)
 // X-Ray observability configurations, a VPC connector into the private subnets with
-// an egress-only security group, the ECR access role and the instance role.
+// the app's security group (modules/compute.h), the ECR access role and the instance
+// role. It fulfils the compute contract of modules/compute.h; only compute.cc calls it.
 //
 // The image comes from the template parameter ImageUri: empty (the default) runs a
 // public placeholder image, so the stack deploys before any image exists; a private
 // ECR image URI runs that image through the access role.
-//
-// Later modules (database, secrets) feed the running app through RuntimeInputs: pass
-// them in AppRunnerArgs, or add them after the fact with ExtendAppRunnerRuntime().
 #pragma once
 #include <string>
 #include <utility>
@@ -16,6 +14,8 @@
 #include "cfn/template.h"
 #include "config/stack_config.h"
 #include "modules/common.h"
+#include "modules/compute.h"
+#include "util/diag.h"
 
 namespace bp {
 
@@ -25,50 +25,15 @@ inline constexpr const char* kPlaceholderImage = "public.ecr.aws/aws-containers/
 inline constexpr int kPlaceholderPort = 8000;
 inline constexpr const char* kPlaceholderHealthPath = "/";
 
-// What other modules give the running app.
-struct RuntimeInputs {
-  // Plain variables: NAME -> value (a string or an intrinsic such as a GetAtt).
-  std::vector<std::pair<std::string, cfn::Json>> env;
-  // Runtime secrets: NAME -> full ARN of a Secrets Manager secret or SSM parameter, or
-  // "<secretArn>:<jsonKey>::" for one JSON key. Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html).
-  // The instance role must be allowed to read each one: add the statement to policy_statements.
-  std::vector<std::pair<std::string, cfn::Json>> secrets;
-  // IAM policy statements added to the instance role (e.g. secretsmanager:GetSecretValue).
-  std::vector<cfn::Json> policy_statements;
-};
+// Builds the service from the app's config and the contract's inputs (runtime
+// variables, secrets and role statements are in the service from the start; a name
+// given twice is a programming error and aborts).
+ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& app, const ComputeInputs& in,
+                                   cfn::Template* t);
 
-struct AppRunnerArgs {
-  int port = 8080;
-  std::string cpu = "1 vCPU";    // aws-facts 1.3: valid pairs only (checked by the config loader)
-  std::string memory = "2 GB";
-  std::string start_command;     // empty: the image's own entrypoint/command
-  HealthCheckConfig health_check;
-  ScalingConfig scaling;
-  bool tracing = false;          // @default true in prod: X-Ray through an observability configuration
-  cfn::Json vpc_id;
-  std::vector<cfn::Json> private_subnet_ids;  // the VPC connector's subnets
-  RuntimeInputs runtime;
-};
-
-// The compute platform's outputs contract.
-struct ComputeOutputs {
-  std::string service_name;       // physical name
-  cfn::Json service_arn;
-  cfn::Json service_url;          // https://...
-  // The connector's security group: the database admits 5432 from it.
-  cfn::Json connector_security_group_id;
-  cfn::Json instance_role_arn;
-  // A new image is a stack update of the service alone (the delivery module's deploy role).
-  ImageRollout image_rollout;
-  // Logical IDs, for ExtendAppRunnerRuntime().
-  std::string service_id;
-  std::string instance_role_id;
-};
-
-ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs& args, cfn::Template* t);
-
-// Adds variables, secrets and instance-role statements to a service AddAppRunnerCompute
-// created. Names are kept sorted; a name given twice is a programming error (aborts).
-void ExtendAppRunnerRuntime(const ComputeOutputs& compute, const RuntimeInputs& extra, cfn::Template* t);
+// App Runner's sizing rules: the cpu/memory pairs it offers and its scaling limits.
+// Src: aws-facts 1.3, 1.4 (DOC:apprunner/latest/api/API_InstanceConfiguration.html,
+// SCHEMA:aws-apprunner-autoscalingconfiguration).
+void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* diags);
 
 }  // namespace bp

@@ -15,13 +15,13 @@ constexpr const char* kSecurityGroup = "DbSecurityGroup";
 // RDS-managed secret holds JSON keys "username" and "password".
 // App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (aws-facts 1.3,
 // DOC:apprunner/latest/dg/env-variable.html).
-Json SecretKey(const std::string& json_key) {
-  return cfn::Sub(std::string("${") + kInstance + ".MasterUserSecret.SecretArn}:" + json_key + "::");
+Json SecretKey(const ModuleContext& ctx, const std::string& json_key) {
+  return cfn::Sub("${" + ctx.Id(kInstance) + ".MasterUserSecret.SecretArn}:" + json_key + "::");
 }
 
 }  // namespace
 
-std::vector<DbParameter> DatabaseParameters(const DatabaseArgs& a) {
+std::vector<DbParameter> DatabaseParameters(const DatabaseConfig& a) {
   // Static or dynamic: aws-facts 3.4 (DOC:AmazonRDS/latest/UserGuide/
   // Appendix.PostgreSQL.CommonDBATasks.Parameters.html). Values are strings in the
   // template (SCHEMA:aws-rds-dbparametergroup Parameters is a map of strings).
@@ -37,20 +37,21 @@ std::vector<DbParameter> DatabaseParameters(const DatabaseArgs& a) {
 }
 
 bool IsStaticDbParameter(const std::string& name) {
-  for (const auto& p : DatabaseParameters(DatabaseArgs{}))
+  for (const auto& p : DatabaseParameters(DatabaseConfig{}))
     if (p.name == name) return p.is_static;
   return false;
 }
 
-DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn::Template* t) {
+DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, const DatabaseInputs& in,
+                            cfn::Template* t) {
   DatabaseOutputs out;
-  out.instance_id = kInstance;
+  out.instance_id = ctx.Id(kInstance);
 
   // Src: aws-facts 3.4 (SCHEMA:aws-rds-dbsubnetgroup): subnets in two AZs or more. No
   // name: names are create-only and would block a replacement.
   Json subnets = Json::array();
-  for (const auto& s : a.private_subnet_ids) subnets.push_back(s);
-  t->AddResource("DbSubnetGroup", "AWS::RDS::DBSubnetGroup",
+  for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
+  t->AddResource(ctx.Id("DbSubnetGroup"), "AWS::RDS::DBSubnetGroup",
                  Json{{"DBSubnetGroupDescription", "Private subnets of the " + ctx.name_prefix + " database"},
                       {"SubnetIds", subnets},
                       {"Tags", ctx.Tags()}});
@@ -60,31 +61,31 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
   // that matches nothing: ICMP type 252 code 86 to 255.255.255.255/32), since the
   // database opens no connections. Src: CDK:aws-cdk-lib/aws-ec2/lib/security-group.ts
   // (allowAllOutbound: false).
-  t->AddResource(kSecurityGroup, "AWS::EC2::SecurityGroup",
+  t->AddResource(ctx.Id(kSecurityGroup), "AWS::EC2::SecurityGroup",
                  Json{{"GroupDescription", "PostgreSQL of " + ctx.name_prefix + ": app only"},
-                      {"VpcId", a.vpc_id},
+                      {"VpcId", in.vpc_id},
                       {"SecurityGroupEgress", Json::array({Json{{"IpProtocol", "icmp"},
                                                                 {"FromPort", 252},
                                                                 {"ToPort", 86},
                                                                 {"CidrIp", "255.255.255.255/32"},
                                                                 {"Description", "No outbound traffic"}}})},
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-db")}});
-  out.security_group_id = GetAtt(kSecurityGroup, "GroupId");
+  out.security_group_id = GetAtt(ctx.Id(kSecurityGroup), "GroupId");
   // A standalone rule, so the app's and the database's groups can reference each
   // other without a cycle. Src: aws-facts 1.4 (DOC:apprunner/latest/dg/network-vpc.html).
-  t->AddResource("DbIngressFromApp", "AWS::EC2::SecurityGroupIngress",
+  t->AddResource(ctx.Id("DbIngressFromApp"), "AWS::EC2::SecurityGroupIngress",
                  Json{{"GroupId", out.security_group_id},
                       {"IpProtocol", "tcp"},
                       {"FromPort", kPostgresPort},
                       {"ToPort", kPostgresPort},
-                      {"SourceSecurityGroupId", a.client_security_group_id},
-                      {"Description", "PostgreSQL from the App Runner VPC connector"}});
+                      {"SourceSecurityGroupId", in.client_security_group_id},
+                      {"Description", "PostgreSQL from the app"}});
 
   // Family = engine + major version; Family and Description are create-only, so no
   // fixed name (a major upgrade needs a new group). Src: aws-facts 3.4.
   Json params = Json::object();
   for (const auto& p : DatabaseParameters(a)) params[p.name] = p.value;
-  t->AddResource("DbParameterGroup", "AWS::RDS::DBParameterGroup",
+  t->AddResource(ctx.Id("DbParameterGroup"), "AWS::RDS::DBParameterGroup",
                  Json{{"Family", "postgres17"},
                       {"Description", "PostgreSQL 17 parameters of " + ctx.name_prefix},
                       {"Parameters", params},
@@ -92,7 +93,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
 
   if (a.monitoring_interval_seconds > 0) {
     // Src: aws-facts 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
-    t->AddResource("DbMonitoringRole", "AWS::IAM::Role",
+    t->AddResource(ctx.Id("DbMonitoringRole"), "AWS::IAM::Role",
                    Json{{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
                         {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
                         {"ManagedPolicyArns",
@@ -117,9 +118,9 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
           {"Port", std::to_string(kPostgresPort)},
           {"MultiAZ", a.multi_az},
           {"PubliclyAccessible", false},
-          {"DBSubnetGroupName", Ref("DbSubnetGroup")},
+          {"DBSubnetGroupName", Ref(ctx.Id("DbSubnetGroup"))},
           {"VPCSecurityGroups", Json::array({out.security_group_id})},
-          {"DBParameterGroupName", Ref("DbParameterGroup")},
+          {"DBParameterGroupName", Ref(ctx.Id("DbParameterGroup"))},
           {"BackupRetentionPeriod", a.backup_retention_days},
           {"PreferredBackupWindow", a.backup_window},
           {"PreferredMaintenanceWindow", a.maintenance_window},
@@ -130,9 +131,9 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
           {"EnablePerformanceInsights", a.performance_insights}};
   if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (aws-facts 3.1)
   db["MonitoringInterval"] = a.monitoring_interval_seconds;
-  if (a.monitoring_interval_seconds > 0) db["MonitoringRoleArn"] = GetAtt("DbMonitoringRole", "Arn");
+  if (a.monitoring_interval_seconds > 0) db["MonitoringRoleArn"] = GetAtt(ctx.Id("DbMonitoringRole"), "Arn");
   db["Tags"] = ctx.TagsWithName(ctx.name_prefix);
-  cfn::Resource& instance = t->AddResource(kInstance, "AWS::RDS::DBInstance", db);
+  cfn::Resource& instance = t->AddResource(ctx.Id(kInstance), "AWS::RDS::DBInstance", db);
   // Snapshot is the default for an instance, but set explicitly: on stack deletion, on
   // removal from the template and on replacement CloudFormation first takes a final
   // snapshot. Src: aws-facts 3.2 (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
@@ -147,23 +148,23 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseArgs& a, cfn
   instance.deletion_policy = "Snapshot";
   instance.update_replace_policy = "Snapshot";
 
-  out.endpoint_address = GetAtt(kInstance, "Endpoint.Address");
-  out.endpoint_port = GetAtt(kInstance, "Endpoint.Port");
-  out.master_secret_arn = GetAtt(kInstance, "MasterUserSecret.SecretArn");
+  out.endpoint_address = GetAtt(ctx.Id(kInstance), "Endpoint.Address");
+  out.endpoint_port = GetAtt(ctx.Id(kInstance), "Endpoint.Port");
+  out.master_secret_arn = GetAtt(ctx.Id(kInstance), "MasterUserSecret.SecretArn");
 
-  out.app_env = {{"DB_HOST", out.endpoint_address}, {"DB_NAME", a.db_name}, {"DB_PORT", out.endpoint_port}};
-  out.app_secrets = {{"DB_PASSWORD", SecretKey("password")}, {"DB_USERNAME", SecretKey("username")}};
+  out.runtime.env = {{"DB_HOST", out.endpoint_address}, {"DB_NAME", a.db_name}, {"DB_PORT", out.endpoint_port}};
+  out.runtime.secrets = {{"DB_PASSWORD", SecretKey(ctx, "password")}, {"DB_USERNAME", SecretKey(ctx, "username")}};
   // The secret is encrypted with the aws/secretsmanager key (no MasterUserSecret.KmsKeyId),
   // so no kms:Decrypt is needed. Src: aws-facts 1.3, 3.3.
-  out.app_policy_statements = {Json{{"Sid", "ReadDatabaseMasterSecret"},
+  out.runtime.policy_statements = {Json{{"Sid", "ReadDatabaseMasterSecret"},
                                     {"Effect", "Allow"},
                                     {"Action", "secretsmanager:GetSecretValue"},
                                     {"Resource", out.master_secret_arn}}};
 
-  t->AddOutput("DbEndpointAddress", {out.endpoint_address, "PostgreSQL host name", "", ""});
-  t->AddOutput("DbEndpointPort", {out.endpoint_port, "PostgreSQL port", "", ""});
-  t->AddOutput("DbSecurityGroupId", {out.security_group_id, "Security group of the database", "", ""});
-  t->AddOutput("DbMasterSecretArn",
+  t->AddOutput(ctx.Id("DbEndpointAddress"), {out.endpoint_address, "PostgreSQL host name", "", ""});
+  t->AddOutput(ctx.Id("DbEndpointPort"), {out.endpoint_port, "PostgreSQL port", "", ""});
+  t->AddOutput(ctx.Id("DbSecurityGroupId"), {out.security_group_id, "Security group of the database", "", ""});
+  t->AddOutput(ctx.Id("DbMasterSecretArn"),
                {out.master_secret_arn, "ARN of the RDS-managed master user secret (the value stays in Secrets Manager)", "", ""});
   return out;
 }

@@ -1,6 +1,6 @@
 #include "modules/networking.h"
 
-#include <cstdio>
+#include <cstdlib>
 
 #include "naming/cidr.h"
 
@@ -59,12 +59,6 @@ done
 exit 1
 )SH";
 
-std::string Money(double usd) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", usd);
-  return buf;
-}
-
 // arn:<partition>:ec2:<region>:<account>:<resource> (Fn::Sub text in `resource` is kept).
 Json Ec2Arn(const std::string& resource) {
   return cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource);
@@ -72,28 +66,28 @@ Json Ec2Arn(const std::string& resource) {
 
 // One NAT gateway (with its Elastic IP) in public subnet `n`.
 void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template* t) {
-  auto& eip = t->AddResource("NatEip" + n, "AWS::EC2::EIP",
+  auto& eip = t->AddResource(ctx.Id("NatEip" + n), "AWS::EC2::EIP",
                              Json{{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (EIP needs the IGW attached).
-  eip.depends_on = {"InternetGatewayAttachment"};
-  t->AddResource("NatGateway" + n, "AWS::EC2::NatGateway",
-                 Json{{"AllocationId", GetAtt("NatEip" + n, "AllocationId")},
-                      {"SubnetId", Ref("PublicSubnet" + n)},
+  eip.depends_on = {ctx.Id("InternetGatewayAttachment")};
+  t->AddResource(ctx.Id("NatGateway" + n), "AWS::EC2::NatGateway",
+                 Json{{"AllocationId", GetAtt(ctx.Id("NatEip" + n), "AllocationId")},
+                      {"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
 }
 
 // The shared pieces of the NAT instances: security group, role, instance profile, AMI.
-void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn::Template* t) {
+void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
   cfn::Parameter ami;
   ami.type = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>";
   ami.description = "Image of the NAT instances (arm64 Amazon Linux 2023, resolved from AWS's public SSM parameter)";
   ami.default_value = kNatAmiParameter;
-  t->AddParameter("NatInstanceImageId", ami);
+  t->AddParameter(ctx.Id("NatInstanceImageId"), ami);
 
   // Ingress from the VPC only; the instances forward to anywhere. aws-facts 10.2 step 1.
-  t->AddResource("NatSecurityGroup", "AWS::EC2::SecurityGroup",
+  t->AddResource(ctx.Id("NatSecurityGroup"), "AWS::EC2::SecurityGroup",
                  Json{{"GroupDescription", "NAT instances: all traffic from the VPC, all egress"},
-                      {"VpcId", Ref("Vpc")},
+                      {"VpcId", Ref(ctx.Id("Vpc"))},
                       {"SecurityGroupIngress",
                        Json::array({Json{{"IpProtocol", "-1"},
                                          {"CidrIp", args.cidr},
@@ -109,7 +103,7 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
   // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
   Json attach_resources = Json::array();
   for (int i = 0; i < args.az_count; ++i)
-    attach_resources.push_back(Ec2Arn("network-interface/${NatNetworkInterface" + std::to_string(i + 1) + "}"));
+    attach_resources.push_back(Ec2Arn("network-interface/${" + ctx.Id("NatNetworkInterface" + std::to_string(i + 1)) + "}"));
   attach_resources.push_back(Ec2Arn("instance/*"));
   Json policy{
       {"Version", "2012-10-17"},
@@ -127,25 +121,25 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkArgs& args, cfn
                          {"Action", "ec2:ModifyNetworkInterfaceAttribute"},
                          {"Resource", "*"},
                          {"Condition", Json{{"StringEquals", Json{{"ec2:Region", cfn::pseudo::Region()}}}}}}})}};
-  t->AddResource("NatInstanceRole", "AWS::IAM::Role",
+  t->AddResource(ctx.Id("NatInstanceRole"), "AWS::IAM::Role",
                  Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface"},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
                       {"Policies", Json::array({Json{{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}}})},
                       {"Tags", ctx.Tags()}});
-  t->AddResource("NatInstanceProfile", "AWS::IAM::InstanceProfile",
-                 Json{{"Roles", Json::array({Ref("NatInstanceRole")})}});
+  t->AddResource(ctx.Id("NatInstanceProfile"), "AWS::IAM::InstanceProfile",
+                 Json{{"Roles", Json::array({Ref(ctx.Id("NatInstanceRole"))})}});
 }
 
 // AZ `n`'s NAT instance: the static interface (the route target), a launch template whose
 // user data attaches it, and an Auto Scaling group that keeps exactly one instance alive.
 // Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
-void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std::string& n, cfn::Template* t) {
-  std::string eni = "NatNetworkInterface" + n;
-  std::string lt = "NatLaunchTemplate" + n;
+void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n, cfn::Template* t) {
+  std::string eni = ctx.Id("NatNetworkInterface" + n);
+  std::string lt = ctx.Id("NatLaunchTemplate" + n);
   std::string name = ctx.name_prefix + "-nat-" + n;
   t->AddResource(eni, "AWS::EC2::NetworkInterface",
-                 Json{{"SubnetId", Ref("PublicSubnet" + n)},
-                      {"GroupSet", Json::array({GetAtt("NatSecurityGroup", "GroupId")})},
+                 Json{{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
+                      {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
                       // Launch templates cannot turn the check off; the interface carries it.
                       {"SourceDestCheck", false},
                       {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
@@ -154,12 +148,12 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std
   for (const char* type : {"instance", "volume", "network-interface"})
     tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(name)}});
   Json data{
-      {"ImageId", Ref("NatInstanceImageId")},
+      {"ImageId", Ref(ctx.Id("NatInstanceImageId"))},
       {"InstanceType", args.nat_instance_type},
-      {"IamInstanceProfile", Json{{"Arn", GetAtt("NatInstanceProfile", "Arn")}}},
+      {"IamInstanceProfile", Json{{"Arn", GetAtt(ctx.Id("NatInstanceProfile"), "Arn")}}},
       {"NetworkInterfaces", Json::array({Json{{"DeviceIndex", 0},
                                                {"AssociatePublicIpAddress", true},
-                                               {"Groups", Json::array({GetAtt("NatSecurityGroup", "GroupId")})},
+                                               {"Groups", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
                                                {"DeleteOnTermination", true}}})},
       // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
       {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
@@ -172,16 +166,16 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkArgs& args, const std
   Json asg_tags = ctx.TagsWithName(name);
   for (auto& tag : asg_tags) tag["PropagateAtLaunch"] = false;
   auto& asg = t->AddResource(
-      "NatAutoScalingGroup" + n, "AWS::AutoScaling::AutoScalingGroup",
+      ctx.Id("NatAutoScalingGroup" + n), "AWS::AutoScaling::AutoScalingGroup",
       Json{{"MinSize", "1"},
            {"MaxSize", "1"},
            {"DesiredCapacity", "1"},
            {"HealthCheckType", "EC2"},
-           {"VPCZoneIdentifier", Json::array({Ref("PublicSubnet" + n)})},
+           {"VPCZoneIdentifier", Json::array({Ref(ctx.Id("PublicSubnet" + n))})},
            {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
            {"Tags", asg_tags}});
   // The boot script installs packages and calls EC2 through the internet gateway.
-  asg.depends_on = {"PublicDefaultRoute", "PublicSubnet" + n + "RouteTableAssociation"};
+  asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation"};
 }
 
 }  // namespace
@@ -196,25 +190,7 @@ int NatUnits(NatMode mode, int az_count) {
   return 0;
 }
 
-NatSummary EstimateNat(const NetworkArgs& args) {
-  NatSummary s;
-  s.mode = args.nat;
-  s.units = NatUnits(args.nat, args.az_count);
-  double hourly = 0;
-  switch (args.nat) {
-    case NatMode::kGateway:
-    case NatMode::kGatewayPerAz: hourly = args.prices.nat_gateway_hour + args.prices.public_ipv4_hour; break;
-    case NatMode::kInstance:
-      hourly = args.prices.instance_hour + args.prices.public_ipv4_hour;
-      s.cost_known = args.prices.instance_price_known;
-      break;
-    case NatMode::kNone: break;
-  }
-  s.monthly_cost_usd = s.units * hourly * args.prices.hours_per_month;
-  return s;
-}
-
-NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkArgs& args, cfn::Template* t) {
+NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
   NetworkOutputs out;
   Ipv4Cidr vpc_block;
   SubnetLayout layout;
@@ -223,49 +199,49 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkArgs& args, 
   if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, &layout, &err))
     std::abort();
 
-  t->AddResource("Vpc", "AWS::EC2::VPC",
+  t->AddResource(ctx.Id("Vpc"), "AWS::EC2::VPC",
                  Json{{"CidrBlock", args.cidr},
                       {"EnableDnsSupport", true},
                       {"EnableDnsHostnames", true},
                       {"Tags", ctx.TagsWithName(ctx.name_prefix)}});
-  out.vpc_id = Ref("Vpc");
-  out.vpc_cidr = GetAtt("Vpc", "CidrBlock");
+  out.vpc_id = Ref(ctx.Id("Vpc"));
+  out.vpc_cidr = GetAtt(ctx.Id("Vpc"), "CidrBlock");
 
-  t->AddResource("InternetGateway", "AWS::EC2::InternetGateway",
+  t->AddResource(ctx.Id("InternetGateway"), "AWS::EC2::InternetGateway",
                  Json{{"Tags", ctx.TagsWithName(ctx.name_prefix)}});
-  t->AddResource("InternetGatewayAttachment", "AWS::EC2::VPCGatewayAttachment",
-                 Json{{"VpcId", Ref("Vpc")}, {"InternetGatewayId", Ref("InternetGateway")}});
+  t->AddResource(ctx.Id("InternetGatewayAttachment"), "AWS::EC2::VPCGatewayAttachment",
+                 Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"InternetGatewayId", Ref(ctx.Id("InternetGateway"))}});
 
-  t->AddResource("PublicRouteTable", "AWS::EC2::RouteTable",
-                 Json{{"VpcId", Ref("Vpc")}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public")}});
-  auto& igw_route = t->AddResource("PublicDefaultRoute", "AWS::EC2::Route",
-                                   Json{{"RouteTableId", Ref("PublicRouteTable")},
+  t->AddResource(ctx.Id("PublicRouteTable"), "AWS::EC2::RouteTable",
+                 Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public")}});
+  auto& igw_route = t->AddResource(ctx.Id("PublicDefaultRoute"), "AWS::EC2::Route",
+                                   Json{{"RouteTableId", Ref(ctx.Id("PublicRouteTable"))},
                                         {"DestinationCidrBlock", "0.0.0.0/0"},
-                                        {"GatewayId", Ref("InternetGateway")}});
+                                        {"GatewayId", Ref(ctx.Id("InternetGateway"))}});
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (IGW route race).
-  igw_route.depends_on = {"InternetGatewayAttachment"};
+  igw_route.depends_on = {ctx.Id("InternetGatewayAttachment")};
 
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
     Json az = cfn::Select(i, cfn::GetAZs(""));
-    std::string pub = "PublicSubnet" + n, priv = "PrivateSubnet" + n;
+    std::string pub = ctx.Id("PublicSubnet" + n), priv = ctx.Id("PrivateSubnet" + n);
     t->AddResource(pub, "AWS::EC2::Subnet",
-                   Json{{"VpcId", Ref("Vpc")},
+                   Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.public_subnets[i].ToString()},
                         {"AvailabilityZone", az},
                         {"MapPublicIpOnLaunch", true},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public-" + n)}});
     t->AddResource(pub + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
-                   Json{{"SubnetId", Ref(pub)}, {"RouteTableId", Ref("PublicRouteTable")}});
+                   Json{{"SubnetId", Ref(pub)}, {"RouteTableId", Ref(ctx.Id("PublicRouteTable"))}});
     t->AddResource(priv, "AWS::EC2::Subnet",
-                   Json{{"VpcId", Ref("Vpc")},
+                   Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.private_subnets[i].ToString()},
                         {"AvailabilityZone", az},
                         {"MapPublicIpOnLaunch", false},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
-    std::string rt = "PrivateRouteTable" + n;
+    std::string rt = ctx.Id("PrivateRouteTable" + n);
     t->AddResource(rt, "AWS::EC2::RouteTable",
-                   Json{{"VpcId", Ref("Vpc")}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
+                   Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
     t->AddResource(priv + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
                    Json{{"SubnetId", Ref(priv)}, {"RouteTableId", Ref(rt)}});
     out.public_subnet_ids.push_back(Ref(pub));
@@ -281,34 +257,31 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkArgs& args, 
     switch (args.nat) {
       case NatMode::kGateway:
         if (i == 0) AddNatGateway(ctx, n, t);
-        route["NatGatewayId"] = Ref("NatGateway1");
+        route["NatGatewayId"] = Ref(ctx.Id("NatGateway1"));
         break;
       case NatMode::kGatewayPerAz:
         AddNatGateway(ctx, n, t);
-        route["NatGatewayId"] = Ref("NatGateway" + n);
+        route["NatGatewayId"] = Ref(ctx.Id("NatGateway" + n));
         break;
       case NatMode::kInstance:
         AddNatInstance(ctx, args, n, t);
         // The interface outlives instance replacement, so the route never goes stale.
-        route["NetworkInterfaceId"] = Ref("NatNetworkInterface" + n);
+        route["NetworkInterfaceId"] = Ref(ctx.Id("NatNetworkInterface" + n));
         break;
       case NatMode::kNone: continue;  // no internet from private subnets (the config warns)
     }
-    t->AddResource("PrivateDefaultRoute" + n, "AWS::EC2::Route", route);
+    t->AddResource(ctx.Id("PrivateDefaultRoute" + n), "AWS::EC2::Route", route);
   }
-  out.nat = EstimateNat(args);
+  out.nat_units = NatUnits(args.nat, args.az_count);
 
-  t->AddOutput("VpcId", {Ref("Vpc"), "VPC id", "", ""});
+  t->AddOutput(ctx.Id("VpcId"), {Ref(ctx.Id("Vpc")), "VPC id", "", ""});
   Json pubs = Json::array(), privs = Json::array();
   for (const auto& s : out.public_subnet_ids) pubs.push_back(s);
   for (const auto& s : out.private_subnet_ids) privs.push_back(s);
-  t->AddOutput("PublicSubnetIds", {cfn::Join(",", pubs), "Public subnet ids, one per AZ", "", ""});
-  t->AddOutput("PrivateSubnetIds", {cfn::Join(",", privs), "Private subnet ids, one per AZ", "", ""});
-  t->AddOutput("NatMode", {NatModeName(args.nat), "Private subnet egress mode", "", ""});
-  t->AddOutput("NatUnits", {std::to_string(out.nat.units), "NAT gateways or NAT instances", "", ""});
-  t->AddOutput("NatMonthlyCostUsd",
-               {out.nat.cost_known ? Money(out.nat.monthly_cost_usd) : std::string("unknown"),
-                "Estimated fixed NAT cost per month in USD (hourly charges only, data/prices.json)", "", ""});
+  t->AddOutput(ctx.Id("PublicSubnetIds"), {cfn::Join(",", pubs), "Public subnet ids, one per AZ", "", ""});
+  t->AddOutput(ctx.Id("PrivateSubnetIds"), {cfn::Join(",", privs), "Private subnet ids, one per AZ", "", ""});
+  t->AddOutput(ctx.Id("NatMode"), {NatModeName(args.nat), "Private subnet egress mode", "", ""});
+  t->AddOutput(ctx.Id("NatUnits"), {std::to_string(out.nat_units), "NAT gateways or NAT instances", "", ""});
   return out;
 }
 

@@ -29,13 +29,13 @@ Json EcrLifecyclePolicy(int untagged_expiry_days, int keep_tagged) {
                  {"action", Json{{"type", "expire"}}}}})}};
 }
 
-RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryArgs& args, cfn::Template* t) {
+RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryConfig& args, cfn::Template* t) {
   RegistryOutputs out;
   out.repository_name = FitName(NameKind::kEcrRepository, ctx.name_prefix);
   // Src: aws-facts 1.2 (SCHEMA:aws-ecr-repository): RepositoryName and EncryptionConfiguration
   // are create-only; EmptyOnDelete defaults to false.
   auto& repo = t->AddResource(
-      "Repository", "AWS::ECR::Repository",
+      ctx.Id("Repository"), "AWS::ECR::Repository",
       Json{{"RepositoryName", out.repository_name},
            {"ImageScanningConfiguration", Json{{"ScanOnPush", true}}},
            {"EncryptionConfiguration", Json{{"EncryptionType", "AES256"}}},
@@ -49,10 +49,10 @@ RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryArgs& args, 
     repo.deletion_policy = "Retain";
     repo.update_replace_policy = "Retain";
   }
-  out.repository_uri = GetAtt("Repository", "RepositoryUri");
-  out.repository_arn = GetAtt("Repository", "Arn");
-  t->AddOutput("RepositoryUri", {out.repository_uri, "ECR repository URI (push images here)", "", ""});
-  t->AddOutput("RepositoryArn", {out.repository_arn, "ECR repository ARN", "", ""});
+  out.repository_uri = GetAtt(ctx.Id("Repository"), "RepositoryUri");
+  out.repository_arn = GetAtt(ctx.Id("Repository"), "Arn");
+  t->AddOutput(ctx.Id("RepositoryUri"), {out.repository_uri, "ECR repository URI (push images here)", "", ""});
+  t->AddOutput(ctx.Id("RepositoryArn"), {out.repository_arn, "ECR repository ARN", "", ""});
   return out;
 }
 

@@ -6,16 +6,10 @@
 #include <string>
 
 #include "cfn/template.h"
+#include "config/stack_config.h"
 #include "modules/common.h"
 
 namespace bp {
-
-struct RegistryArgs {
-  int untagged_expiry_days = 7;  // @default 7 (dev), 14 (staging), 30 (prod)
-  int keep_tagged = 5;           // @default 5 (dev), 10 (staging), 20 (prod)
-  bool immutable_tags = false;   // @default true in prod
-  bool empty_on_delete = true;   // @default false in prod: images outlive the stack
-};
 
 struct RegistryOutputs {
   std::string repository_name;  // physical name
@@ -23,7 +17,8 @@ struct RegistryOutputs {
   cfn::Json repository_arn;
 };
 
-RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryArgs& args, cfn::Template* t);
+// `registry` comes from the config (registry.*, defaults from the profile table).
+RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryConfig& registry, cfn::Template* t);
 
 // The lifecycle policy document (LifecyclePolicyText is this, serialised).
 cfn::Json EcrLifecyclePolicy(int untagged_expiry_days, int keep_tagged);

@@ -11,6 +11,8 @@ struct Location {
   std::string file;
   int line = 0;  // 1-based; 0 = unknown
   int col = 0;   // 1-based; 0 = unknown
+
+  bool operator==(const Location&) const = default;
 };
 
 struct Diagnostic {

@@ -1,0 +1,90 @@
+// The compute contract: what every compute platform (App Runner today, ECS Express
+// Mode later) takes and gives, so the rest of the platform (database, secrets, WAF,
+// dashboards, alarms, outputs) never asks which platform runs the app.
+//
+// The order is fixed and nothing is patched afterwards:
+//   1. AddAppSecurityGroup(): the app's security group, before compute and database,
+//      so the database can admit it and the platform can attach it;
+//   2. the database and secrets modules produce RuntimeInputs;
+//   3. AddCompute(): the platform builds the service with those inputs already in.
+// Which platform AddCompute() builds, and the platform's own sizing rules
+// (CheckComputeConfig), live in the compute modules only.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cfn/template.h"
+#include "config/stack_config.h"
+#include "modules/common.h"
+#include "util/diag.h"
+
+namespace bp {
+
+// What other modules give the running app, known before the service is built.
+struct RuntimeInputs {
+  // Plain variables: NAME -> value (a string or an intrinsic such as a GetAtt).
+  std::vector<std::pair<std::string, cfn::Json>> env;
+  // Runtime secrets: NAME -> full ARN of a Secrets Manager secret or SSM parameter, or
+  // "<secretArn>:<jsonKey>::" for one JSON key. Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html).
+  // The app's role must be allowed to read each one: add the statement to policy_statements.
+  std::vector<std::pair<std::string, cfn::Json>> secrets;
+  // IAM policy statements for the role the app's code runs with.
+  std::vector<cfn::Json> policy_statements;
+
+  // Appends `more` (names must stay unique: the platform aborts on a name given twice).
+  void Add(const RuntimeInputs& more);
+};
+
+// The app's security group: egress only. The database admits its port from it and
+// the platform attaches it to the app's network interfaces.
+struct AppSecurityGroupOutputs {
+  cfn::Json security_group_id;
+};
+AppSecurityGroupOutputs AddAppSecurityGroup(const ModuleContext& ctx, const cfn::Json& vpc_id, cfn::Template* t);
+
+// Everything a platform is given besides the app's config (AppConfig: port, sizes,
+// health check, scaling, tracing; app.env and app.secrets arrive as `runtime`).
+struct ComputeInputs {
+  cfn::Json vpc_id;
+  std::vector<cfn::Json> private_subnet_ids;  // where the app's traffic enters the VPC
+  cfn::Json security_group_id;                // from AddAppSecurityGroup()
+  RuntimeInputs runtime;
+};
+
+// The CloudWatch metrics dashboards and alarms read, named by the platform.
+struct ComputeMetrics {
+  std::string metric_namespace;                             // "AWS/AppRunner"
+  std::vector<std::pair<std::string, cfn::Json>> dimensions;  // Name -> value, service level
+  std::string requests;                                     // count of HTTP requests (Sum)
+  std::string http_4xx;                                     // count of 4xx answers (Sum)
+  std::string http_5xx;                                     // count of 5xx answers (Sum)
+  std::string latency;                                      // milliseconds (p50/p95/p99)
+  std::string active_instances;                             // count
+  std::string cpu_utilization;                              // percent
+  std::string memory_utilization;                           // percent
+};
+
+// The outputs contract: what the rest of the platform reads from any platform.
+struct ComputeOutputs {
+  std::string service_name;  // physical name
+  cfn::Json service_url;     // "https://<host>"
+  cfn::Json service_host;    // the bare host name (a CloudFront origin, a DNS record)
+  cfn::Json service_arn;
+  // The resource a REGIONAL WAFv2 web ACL attaches to (WebACLAssociation.ResourceArn).
+  cfn::Json waf_target_arn;
+  cfn::Json app_role_arn;  // the role the app's code runs with
+  ComputeMetrics metrics;
+  // A new image is a stack update of the service alone: what the delivery module's
+  // deploy role may do for it (modules/common.h ImageRollout).
+  ImageRollout image_rollout;
+};
+
+// Builds the app on the environment's compute platform.
+ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const ComputeInputs& in, cfn::Template* t);
+
+// The platform's sizing rules (instance sizes, scaling limits), checked after the
+// config loaded; errors name the config key at its file:line.
+void CheckComputeConfig(const StackConfig& c, Diagnostics* diags);
+
+}  // namespace bp

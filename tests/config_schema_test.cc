@@ -1,0 +1,320 @@
+// An honest config: every schema row binds exactly one StackConfig field, every key
+// changes the synthesized output (or says why it does not), and keys of features not
+// built yet are refused.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "app.h"
+#include "cfn/writer.h"
+#include "config/loader.h"
+#include "config/schema.h"
+#include "config/yaml_edit.h"
+#include "test_util.h"
+#include "util/strings.h"
+
+namespace bp {
+namespace {
+
+using Json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+// A value of the row's type, different from a default-constructed field.
+Json Sample(const FieldSpec& f) {
+  switch (f.type) {
+    case FieldType::kString: return "sample";
+    case FieldType::kInt: return 7;
+    case FieldType::kNumber: return 3.5;
+    case FieldType::kBool: return true;
+    case FieldType::kEnum: return f.allowed.back();
+    case FieldType::kStringList: return Json::array({"sample"});
+    case FieldType::kStringMap: return Json{{"SAMPLE", "1"}};
+    case FieldType::kSecretMap: return Json{{"SAMPLE", Json{{"arn", "arn:aws:ssm:eu-west-3:123456789012:parameter/x"}}}};
+  }
+  return nullptr;
+}
+
+StackConfig Bound(std::initializer_list<const FieldSpec*> rows) {
+  StackConfig c;
+  for (const FieldSpec* f : rows) f->bind(*f, Sample(*f), &c);
+  return c;
+}
+
+TEST(SchemaBinding, EveryKeyIsBoundToAField) {
+  for (const auto& f : ConfigSchema()) {
+    SCOPED_TRACE(f.key);
+    ASSERT_NE(f.bind, nullptr) << "the row binds nothing";
+    EXPECT_NE(Bound({&f}), StackConfig{}) << "binding the key writes no field";
+  }
+}
+
+TEST(SchemaBinding, NoTwoKeysShareAField) {
+  // If b's binding overwrote what a's wrote, a and b write the same field.
+  const auto& schema = ConfigSchema();
+  for (const auto& a : schema)
+    for (const auto& b : schema) {
+      if (&a == &b) continue;
+      EXPECT_NE(Bound({&a, &b}), Bound({&b})) << a.key << " and " << b.key << " fill the same field";
+    }
+}
+
+TEST(SchemaBinding, ValuesReachTheirFields) {
+  StackConfig c;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackConfig("profile: dev\napp:\n  name: orders-api\n  health_check: {interval: 12}\n"
+                               "database: {monitoring_interval: 30, allocated_storage: 25}\nnetwork: {nat: none}\n",
+                               "dev/stack.yaml", "dev", &c, &d))
+      << d.FormatAll();
+  EXPECT_EQ(c.app.health_check.interval_seconds, 12);
+  EXPECT_EQ(c.database.monitoring_interval_seconds, 30);
+  EXPECT_EQ(c.database.allocated_storage_gb, 25);
+  EXPECT_EQ(c.network.nat, NatMode::kNone);
+  EXPECT_EQ(c.profile, Profile::kDev);
+}
+
+// --- keys of features not built yet ---------------------------------------------
+
+TEST(NotAvailableYet, TheIssueListsAreRefused) {
+  const std::set<std::string> expected = {
+      "features.waf",     "features.cloudfront", "features.cost_budget", "features.cost_anomaly",
+      "features.backup",  "alerts.emails",       "budget.monthly_usd",   "guards.allow_no_waf",
+      "guards.allow_no_alerts"};
+  std::set<std::string> off;
+  for (const auto& f : ConfigSchema())
+    if (!f.not_available.empty()) off.insert(f.key);
+  for (const auto& key : expected) EXPECT_TRUE(off.count(key)) << key << " must be refused until it is built";
+  for (const auto& key : off)
+    EXPECT_TRUE(expected.count(key)) << key << " is refused but not listed here";
+}
+
+TEST(NotAvailableYet, RefusedAtTheKeysLineWithExitTwo) {
+  for (const auto& f : ConfigSchema()) {
+    if (f.not_available.empty()) continue;
+    SCOPED_TRACE(f.key);
+    std::string section = f.key.substr(0, f.key.find('.')), name = f.key.substr(f.key.find('.') + 1);
+    Json value = Sample(f);
+    std::string yaml = "profile: prod\napp:\n  name: orders-api\n" + section + ":\n  " + name + ": " + value.dump() + "\n";
+    testing::TempDir dir;
+    std::string file = dir.Write("envs/prod/stack.yaml", yaml);
+    testing::CommandResult r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(file + ":5:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(f.key + ": not available yet (" + f.not_available + ")"), std::string::npos) << r.err;
+  }
+}
+
+TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
+  for (const auto& p : Profiles()) {
+    StackConfig c;
+    Diagnostics d;
+    ASSERT_TRUE(ParseStackConfig(std::string("profile: ") + p.name + "\napp: {name: orders-api}\n", "x/stack.yaml", "x",
+                                 &c, &d))
+        << d.FormatAll();
+    EXPECT_EQ(c.features, FeaturesConfig{}) << p.name;
+    EXPECT_TRUE(c.alert_emails.empty()) << p.name;
+    EXPECT_EQ(c.budget_monthly_usd, 0) << p.name;
+    EXPECT_EQ(c.github, GithubConfig{}) << p.name;
+  }
+}
+
+// Prod's guards ask reasons only for protections that exist: no WAF, no alerts, and
+// 14 days of automated backups without an AWS Backup plan pass.
+TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
+  StackConfig c;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackConfig("profile: prod\napp: {name: orders-api}\n", "prod/stack.yaml", "prod", &c, &d))
+      << d.FormatAll();
+  EXPECT_TRUE(c.production_guards);
+  EXPECT_EQ(d.items.size(), 0u) << d.FormatAll();
+  // ... while the ones that exist still hold.
+  Diagnostics weak;
+  EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\ndatabase: {backup_retention_days: 3}\n",
+                                "prod/stack.yaml", "prod", &c, &weak));
+  EXPECT_NE(weak.FormatAll().find("allow_no_backups"), std::string::npos) << weak.FormatAll();
+  EXPECT_EQ(weak.FormatAll().find("AWS Backup"), std::string::npos) << weak.FormatAll();
+}
+
+// --- every key changes the output -------------------------------------------------
+
+// Keys that change no template, by design (the row says why).
+const std::set<std::string> kNoTemplateEffect = {
+    "encryption.salt", "encryption.iterations", "encryption.check", "guards.allow_single_az",
+    "guards.allow_no_deletion_protection", "guards.allow_no_backups", "guards.allow_no_waf", "guards.allow_no_alerts"};
+
+TEST(HonestConfig, OnlyDeclaredKeysChangeNoTemplate) {
+  std::set<std::string> declared;
+  for (const auto& f : ConfigSchema())
+    if (!f.no_template_effect.empty()) declared.insert(f.key);
+  EXPECT_EQ(declared, kNoTemplateEffect);
+}
+
+// What synth produces for the config: every stack's name, region and template.
+// `warnings` gets the warnings' text.
+bool Synthesize(const std::string& yaml, const std::string& env, std::string* out, std::string* warnings = nullptr) {
+  StackConfig c;
+  Diagnostics d;
+  App app;
+  if (!ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d) || !Assemble(c, &app, &d)) return false;
+  if (warnings) *warnings = d.FormatAll();
+  out->clear();
+  for (const auto& s : app.stacks) *out += s.name + " " + s.region + "\n" + cfn::WriteJson(s.tmpl.ToJson());
+  return true;
+}
+
+// Other valid values for a key whose value is `current` (null when it has none).
+std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
+  std::vector<Json> out;
+  switch (f.type) {
+    case FieldType::kBool: out = {current.is_boolean() ? !current.get<bool>() : true}; break;
+    case FieldType::kEnum:
+      for (const auto& a : f.allowed) out.push_back(a);
+      break;
+    case FieldType::kInt: {
+      long long v = current.is_number() ? current.get<long long>() : 0;
+      out = {v + 1, v - 1, static_cast<long long>(f.min), static_cast<long long>(f.max)};
+      break;
+    }
+    case FieldType::kNumber: out = {(current.is_number() ? current.get<double>() : 0) + 1}; break;
+    case FieldType::kStringList: {
+      Json list = current.is_array() ? current : Json::array();
+      list.push_back("flipped");
+      out = {list};
+      break;
+    }
+    case FieldType::kStringMap: {
+      Json map = current.is_object() ? current : Json::object();
+      map["FLIPPED"] = "1";
+      out = {map};
+      break;
+    }
+    case FieldType::kSecretMap: {
+      Json map = current.is_object() ? current : Json::object();
+      map["FLIPPED"] = Json{{"arn", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:flipped-AbCdEf"}};
+      out = {map};
+      break;
+    }
+    case FieldType::kString: {
+      static const std::map<FieldCheck, std::vector<std::string>> kSamples = {
+          {FieldCheck::kNone, {"flipped"}},
+          {FieldCheck::kAppName, {"other-app"}},
+          {FieldCheck::kRegion, {"eu-central-1", "us-west-2"}},
+          {FieldCheck::kCidr, {"10.9.0.0/24", "10.9.0.0/22"}},
+          {FieldCheck::kHttpPath, {"/flipped", "/"}},
+          {FieldCheck::kDbName, {"flipped", "app"}},
+          {FieldCheck::kDbUsername, {"flippedadmin", "dbadmin"}},
+          {FieldCheck::kDbClass, {"db.t4g.medium", "db.t4g.small"}},
+          {FieldCheck::kEngineVersion, {"17.4", "17"}},
+          {FieldCheck::kInstanceType, {"t4g.micro", "t4g.nano"}},
+          {FieldCheck::kBackupWindow, {"04:00-04:30", "02:00-02:30"}},
+          {FieldCheck::kMaintenanceWindow, {"mon:05:00-mon:05:30", "sun:03:00-sun:03:30"}},
+          {FieldCheck::kGithubOwner, {"other-org", "acme"}},
+          {FieldCheck::kGithubRepo, {"other-repo", "orders-api"}},
+          {FieldCheck::kGithubId, {"1001", "3003"}},
+          {FieldCheck::kOidcProviderArn, {"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}},
+      };
+      // The platform's sizes are plain strings in the schema.
+      static const std::map<std::string, std::vector<std::string>> kByKey = {
+          {"app.cpu", {"0.25 vCPU", "0.5 vCPU", "1 vCPU", "2 vCPU", "4 vCPU"}},
+          {"app.memory", {"0.5 GB", "1 GB", "2 GB", "3 GB", "4 GB", "6 GB", "8 GB"}},
+      };
+      auto by_key = kByKey.find(f.key);
+      auto samples = kSamples.find(f.check);
+      if (by_key != kByKey.end()) out.assign(by_key->second.begin(), by_key->second.end());
+      else if (samples != kSamples.end()) out.assign(samples->second.begin(), samples->second.end());
+      else ADD_FAILURE() << f.key << ": no sample values for its check; add some to this test";
+      break;
+    }
+  }
+  out.erase(std::remove(out.begin(), out.end(), current), out.end());
+  return out;
+}
+
+// Keys valid only together with another (key -> its companion).
+const std::map<std::string, std::string> kCompanions = {{"github.owner_id", "github.repo_id"},
+                                                        {"github.repo_id", "github.owner_id"}};
+
+TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
+  std::vector<std::string> envs;
+  std::string err;
+  ASSERT_TRUE(ListEnvironments(testing::SourceDir() + "/environments", &envs, &err)) << err;
+  std::set<std::string> flipped_somewhere;
+  for (const auto& env : envs) {
+    std::string file = testing::SourceDir() + "/environments/" + env + "/stack.yaml";
+    std::string text = testing::ReadFileOrDie(file), baseline;
+    ASSERT_TRUE(Synthesize(text, env, &baseline)) << env;
+    std::vector<ConfigValue> values;
+    Diagnostics d;
+    ASSERT_TRUE(ParseStackValues(text, file, env, &values, &d)) << d.FormatAll();
+    for (const auto& f : ConfigSchema()) {
+      if (!f.not_available.empty() || !f.no_template_effect.empty()) continue;
+      SCOPED_TRACE(env + ": " + f.key);
+      Json current;
+      for (const auto& v : values)
+        if (v.key == f.key) current = v.value;
+      // Keys valid only in pairs: both are set in the baseline, then only this one flips.
+      std::string base_text = text, base_output = baseline;
+      auto companion = kCompanions.find(f.key);
+      if (companion != kCompanions.end()) {
+        YamlEditResult edit;
+        ASSERT_TRUE(YamlSetKey(text, SplitString(companion->second, '.'), "\"2002\"", &edit, &err)) << err;
+        ASSERT_TRUE(YamlSetKey(edit.text, SplitString(f.key, '.'), "\"1001\"", &edit, &err)) << err;
+        base_text = edit.text;
+        current = "1001";
+        if (!Synthesize(base_text, env, &base_output)) continue;  // the pair is not valid in this environment
+      }
+      bool valid = false, changed = false;
+      for (const Json& alt : Alternatives(f, current)) {
+        YamlEditResult edit;
+        ASSERT_TRUE(YamlSetKey(base_text, SplitString(f.key, '.'), alt.dump(), &edit, &err)) << err;
+        std::string output, warnings;
+        if (!Synthesize(edit.text, env, &output, &warnings)) continue;  // not valid with the rest of this config
+        valid = true;
+        // Changed, or the user is told the key does nothing here (nat_instance_type
+        // without a NAT instance).
+        if (output != base_output || warnings.find(f.key + ": has no effect") != std::string::npos) {
+          changed = true;
+          break;
+        }
+      }
+      if (valid) {
+        flipped_somewhere.insert(f.key);
+        EXPECT_TRUE(changed) << "the key changes nothing in the synthesized output; make it do what the "
+                                "reference says, refuse it (not_available) or declare why (no_template_effect)";
+      }
+    }
+  }
+  // A key no bundled environment could flip to a valid value was not tested at all.
+  for (const auto& f : ConfigSchema()) {
+    if (f.not_available.empty() && f.no_template_effect.empty()) {
+      EXPECT_TRUE(flipped_somewhere.count(f.key)) << f.key << ": no valid other value in any bundled environment";
+    }
+  }
+}
+
+// Guards change no template; they change what validation accepts.
+TEST(HonestConfig, GuardsDecideWhatProdAccepts) {
+  struct Case {
+    std::string guard, off;
+  };
+  for (const Case& c : {Case{"allow_single_az", "database: {multi_az: false}\n"},
+                        Case{"allow_no_deletion_protection", "database: {deletion_protection: false}\n"},
+                        Case{"allow_no_backups", "database: {backup_retention_days: 1}\n"}}) {
+    SCOPED_TRACE(c.guard);
+    std::string yaml = "profile: prod\napp: {name: orders-api}\n" + c.off;
+    StackConfig config;
+    Diagnostics without, with;
+    EXPECT_FALSE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &config, &without));
+    EXPECT_NE(without.FormatAll().find(c.guard), std::string::npos) << without.FormatAll();
+    EXPECT_TRUE(ParseStackConfig(yaml + "guards: {" + c.guard + ": \"a written reason for this\"}\n", "prod/stack.yaml",
+                                 "prod", &config, &with))
+        << with.FormatAll();
+  }
+}
+
+}  // namespace
+}  // namespace bp
