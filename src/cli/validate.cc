@@ -15,6 +15,7 @@ void RegisterValidate(CLI::App* app, int* rc) {
       *rc = kUserError;
       return;
     }
+    WarnOverBudget(loaded);
     std::printf("ok: %zu environment(s), %zu stack(s) valid\n", loaded.configs.size(), loaded.app.stacks.size());
     *rc = kOk;
   });
