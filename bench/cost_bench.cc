@@ -13,17 +13,13 @@ void BM_CostAllEnvironments(benchmark::State& state) {
   std::vector<bp::StackConfig> configs;
   bp::Diagnostics d;
   if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
-  std::vector<bp::App> apps;
-  for (const auto& c : configs) {
-    bp::App app;
-    if (!bp::Assemble(c, &app, &d)) std::abort();
-    apps.push_back(std::move(app));
-  }
+  bp::App app;
+  if (!bp::Assemble(configs, &app, &d)) std::abort();
   size_t resources = 0;
   for (auto _ : state) {
     resources = 0;
-    for (size_t i = 0; i < apps.size(); ++i) {
-      bp::analysis::EnvCost cost = bp::analysis::CostApp(apps[i], configs[i].usage);
+    for (const auto& c : configs) {
+      bp::analysis::EnvCost cost = bp::analysis::CostApp(app, c.env, c.usage);
       for (const auto& s : cost.stacks) resources += s.resources.size();
       benchmark::DoNotOptimize(cost);
     }

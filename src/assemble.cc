@@ -1,5 +1,8 @@
 #include "app.h"
 
+#include <algorithm>
+#include <map>
+
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
@@ -77,28 +80,52 @@ bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Templ
   return true;
 }
 
+// What the account stack offers the environments that share it (References to its
+// values). Nothing lives there yet; the GitHub OIDC provider will.
+struct AccountValues {};
+
+// The account stack's content: account singletons, defined the same whatever the app or
+// environments (the stack has one name for every app of this tool, see app.h).
+AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Stack* account) { return {}; }
+
+// The composition of one environment: the modules and how their outputs feed each
+// other. Everything the workload needs goes to `stacks.main`; what AWS offers only in
+// us-east-1 goes to `stacks.global`; account singletons come from ComposeAccount(). A
+// value crossing stacks travels as a Reference (app.h).
+bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, const EnvironmentStacks& stacks,
+                        Diagnostics* diags) {
+  ModuleContext ctx = ContextFor(c);
+  Stack& main = *stacks.main;
+
+  return ComposeMainStack(c, ctx, &main.tmpl, diags);
+}
+
 }  // namespace
 
-bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
-  ModuleContext ctx = ContextFor(c);
-  App out;
-  out.env = c.env;
-
-  Stack main;
-  main.name = ctx.name_prefix;
-  main.region = c.region;
-  main.role = "main";
-  main.tmpl.description = "apprunner-blueprint: " + c.app.name + " (" + c.env + ", profile " +
-                          ProfileName(c.profile) + ")";
-
-  if (!ComposeMainStack(c, ctx, &main.tmpl, diags)) return false;
-  out.stacks.push_back(std::move(main));
-
-  size_t before = diags->ErrorCount();
-  ValidateApp(out, diags);
-  if (diags->ErrorCount() > before) return false;
+// The outer structure: every environment's stacks and one account stack per account,
+// composed, then references resolved and everything checked (stacks.cc).
+bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* diags) {
+  App out = PlanStacks(configs);
+  bool ok = true;
+  std::map<const Stack*, AccountValues> accounts;
+  for (auto& s : out.stacks) {
+    if (s.role != StackRole::kAccount) continue;
+    std::vector<const StackConfig*> sharers;
+    for (const auto& c : configs)
+      if (std::find(s.envs.begin(), s.envs.end(), c.env) != s.envs.end()) sharers.push_back(&c);
+    accounts[&s] = ComposeAccount(sharers, &s);
+  }
+  for (const auto& c : configs) {
+    EnvironmentStacks stacks = StacksOf(&out, c.env);
+    ok = ComposeEnvironment(c, accounts[stacks.account], stacks, diags) && ok;
+  }
+  if (!ok || !FinishApp(&out, diags)) return false;
   *app = std::move(out);
   return true;
+}
+
+bool Assemble(const StackConfig& config, App* app, Diagnostics* diags) {
+  return Assemble(std::vector<StackConfig>{config}, app, diags);
 }
 
 void ValidateApp(const App& app, Diagnostics* diags) {
@@ -106,20 +133,20 @@ void ValidateApp(const App& app, Diagnostics* diags) {
   constexpr size_t kMaxResources = 500, kMaxOutputs = 200, kMaxParameters = 200;
   constexpr size_t kMaxTemplateBytesS3 = 1024 * 1024;
   for (const auto& s : app.stacks) {
-    cfn::CheckReferences(s.name, s.tmpl, diags);
-    cfn::CheckAgainstSpec(s.name, s.tmpl, diags);
+    cfn::CheckReferences(s.id, s.tmpl, diags);
+    cfn::CheckAgainstSpec(s.id, s.tmpl, diags);
     const auto& t = s.tmpl;
     if (t.resources().size() > kMaxResources)
-      diags->Error({}, s.name, std::to_string(t.resources().size()) + " resources; CloudFormation allows 500 per stack");
+      diags->Error({}, s.id, std::to_string(t.resources().size()) + " resources; CloudFormation allows 500 per stack");
     if (t.outputs().size() > kMaxOutputs)
-      diags->Error({}, s.name, std::to_string(t.outputs().size()) + " outputs; CloudFormation allows 200");
+      diags->Error({}, s.id, std::to_string(t.outputs().size()) + " outputs; CloudFormation allows 200");
     if (t.parameters().size() > kMaxParameters)
-      diags->Error({}, s.name, std::to_string(t.parameters().size()) + " parameters; CloudFormation allows 200");
+      diags->Error({}, s.id, std::to_string(t.parameters().size()) + " parameters; CloudFormation allows 200");
     if (t.description.size() > 1024)
-      diags->Error({}, s.name, "template description over 1,024 bytes");
+      diags->Error({}, s.id, "template description over 1,024 bytes");
     size_t bytes = cfn::WriteJson(t.ToJson()).size();
     if (bytes > kMaxTemplateBytesS3)
-      diags->Error({}, s.name, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
+      diags->Error({}, s.id, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
   }
 }
 

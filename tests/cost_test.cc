@@ -35,7 +35,7 @@ Costed CostOf(const std::string& yaml, const std::string& env = "prod") {
   EXPECT_TRUE(ParseStackConfig(yaml, "stack.yaml", env, &c.config, &d)) << d.FormatAll();
   App app;
   EXPECT_TRUE(Assemble(c.config, &app, &d)) << d.FormatAll();
-  c.cost = CostApp(app, c.config.usage);
+  c.cost = CostApp(app, env, c.config.usage);
   return c;
 }
 
@@ -207,7 +207,7 @@ TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
     SCOPED_TRACE(key);
     UsageConfig u = base.config.usage;
     raise(&u);
-    EnvCost after = CostApp(app, u);
+    EnvCost after = CostApp(app, base.config.env, u);
     int changed = 0;
     const auto& rb = base.cost.stacks[0].resources;
     const auto& ra = after.stacks[0].resources;

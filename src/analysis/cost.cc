@@ -450,10 +450,11 @@ StackCost CostStack(const Stack& stack, const UsageConfig& usage) {
   return PriceResources(stack.name, stack.region, usage, std::move(views));
 }
 
-EnvCost CostApp(const App& app, const UsageConfig& usage) {
+EnvCost CostApp(const App& app, const std::string& env, const UsageConfig& usage) {
   EnvCost e;
-  e.env = app.env;
+  e.env = env;
   for (const auto& s : app.stacks) {
+    if (s.envs != std::vector<std::string>{env}) continue;  // a shared account stack is no one environment's
     e.stacks.push_back(CostStack(s, usage));
     e.monthly_usd += e.stacks.back().monthly_usd;
     e.unknown += e.stacks.back().unknown;

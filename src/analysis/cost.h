@@ -64,7 +64,7 @@ struct EnvCost {
 StackCost CostTemplate(const std::string& name, const std::string& region, const cfn::Json& tmpl,
                        const UsageConfig& usage);
 StackCost CostStack(const Stack& stack, const UsageConfig& usage);
-EnvCost CostApp(const App& app, const UsageConfig& usage);
+EnvCost CostApp(const App& app, const std::string& env, const UsageConfig& usage);
 
 // Infracost-style breakdown: per environment and stack, resources with their lines
 // (name, quantity, unit, monthly cost), then totals.

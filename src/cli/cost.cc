@@ -21,7 +21,7 @@ int RunCost(const CostOptions& o) {
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   std::vector<analysis::EnvCost> envs;
-  for (const auto& app : loaded.apps) envs.push_back(analysis::CostApp(app, UsageOf(loaded, app.env)));
+  for (const auto& c : loaded.configs) envs.push_back(analysis::CostApp(loaded.app, c.env, c.usage));
   std::string text = o.json ? cfn::WriteJson(analysis::CostToJson(envs)) : analysis::FormatCost(envs);
   std::fputs(text.c_str(), stdout);
   return kOk;
@@ -38,17 +38,15 @@ const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env) {
 
 void WarnOverBudget(const Loaded& loaded) {
   Diagnostics diags;
-  for (const auto& app : loaded.apps)
-    for (const auto& c : loaded.configs) {
-      if (c.env != app.env || c.budget_monthly_usd <= 0) continue;
-      analysis::EnvCost cost = analysis::CostApp(app, c.usage);
-      if (cost.monthly_usd <= c.budget_monthly_usd) continue;
-      diags.Warn(c.LocationOf("budget.monthly_usd"), "budget.monthly_usd",
-                 fmt::format("the estimated monthly cost of {} is {}${:.2f}, over the budget of ${:.2f}; see "
-                             "`blueprint cost --stack {}`",
-                             app.env, cost.complete() ? "" : "at least ", cost.monthly_usd, c.budget_monthly_usd,
-                             app.env));
-    }
+  for (const auto& c : loaded.configs) {
+    if (c.budget_monthly_usd <= 0) continue;
+    analysis::EnvCost cost = analysis::CostApp(loaded.app, c.env, c.usage);
+    if (cost.monthly_usd <= c.budget_monthly_usd) continue;
+    diags.Warn(c.LocationOf("budget.monthly_usd"), "budget.monthly_usd",
+               fmt::format("the estimated monthly cost of {} is {}${:.2f}, over the budget of ${:.2f}; see "
+                           "`blueprint cost --stack {}`",
+                           c.env, cost.complete() ? "" : "at least ", cost.monthly_usd, c.budget_monthly_usd, c.env));
+  }
   PrintDiagnostics(diags);
 }
 

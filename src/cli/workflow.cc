@@ -77,10 +77,10 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   const StackConfig& c = loaded.configs.at(0);
-  const App& app = loaded.apps.at(0);
+  const App& app = loaded.app;
   const Stack* main = nullptr;
   for (const auto& s : app.stacks)
-    if (s.role == "main") main = &s;
+    if (s.role == StackRole::kMain) main = &s;
   if (!main) return Fail("'" + o.sel.stack + "' is not the main stack of an environment; give the environment name (" + c.env + ")");
   if (c.github.org.empty())
     return Fail(c.file + ": github.org and github.repo are not set, so the stack has no deploy role; set them "
