@@ -26,12 +26,10 @@ BENCHMARK(BM_LoadConfigs)->Unit(benchmark::kMicrosecond);
 void BM_AssembleAndValidate(benchmark::State& state) {
   auto configs = LoadAll();
   for (auto _ : state) {
-    for (const auto& c : configs) {
-      bp::App app;
-      bp::Diagnostics d;
-      if (!bp::Assemble(c, &app, &d)) std::abort();
-      benchmark::DoNotOptimize(app);
-    }
+    bp::App app;
+    bp::Diagnostics d;
+    if (!bp::Assemble(configs, &app, &d)) std::abort();
+    benchmark::DoNotOptimize(app);
   }
 }
 BENCHMARK(BM_AssembleAndValidate)->Unit(benchmark::kMicrosecond);
@@ -41,14 +39,10 @@ BENCHMARK(BM_AssembleAndValidate)->Unit(benchmark::kMicrosecond);
 void BM_SynthAllEnvironments(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
-    std::vector<bp::App> apps;
+    bp::App app;
     bp::Diagnostics d;
-    for (const auto& c : LoadAll()) {
-      bp::App app;
-      if (!bp::Assemble(c, &app, &d)) std::abort();
-      apps.push_back(std::move(app));
-    }
-    auto files = bp::BuildAssembly(apps, bp::cfn::Format::kJson);
+    if (!bp::Assemble(LoadAll(), &app, &d)) std::abort();
+    auto files = bp::BuildAssembly(app, bp::cfn::Format::kJson);
     bytes = 0;
     for (const auto& f : files) bytes += f.contents.size();
     benchmark::DoNotOptimize(files);

@@ -1,6 +1,9 @@
-// App: the stacks one environment produces. Assemble() is the single place that
-// composes the modules from a StackConfig; every environment goes through it, so
-// environments differ by data, never by code.
+// The stack model. An App is the whole assembly: every environment's stacks plus one
+// account stack per AWS account, built by Assemble() from all environments at once
+// (an account-level resource must exist once per account, not once per environment).
+// docs/architecture.md explains the stacks, their regions and how references cross
+// them; Assemble() is the single place that composes the modules, so environments
+// differ by data, never by code.
 #pragma once
 #include <string>
 #include <vector>
@@ -11,21 +14,101 @@
 
 namespace bp {
 
+enum class StackRole {
+  kMain,     // <app>-<env>, the environment's region: the workload
+  kGlobal,   // <app>-<env>-global, us-east-1: what AWS offers only there (CloudFront WAF, CE)
+  kAccount,  // apprunner-blueprint-account, us-east-1: account singletons (GitHub OIDC provider)
+};
+const char* RoleName(StackRole role);  // "main" | "global" | "account"
+
+// A template parameter that another stack's output fills at deploy time (`up` reads the
+// producer's outputs in the producer's region and passes the value).
+struct StackInput {
+  std::string parameter;         // parameter name in the consuming stack
+  std::string producer;          // id of the producing stack (Stack::id)
+  std::string producer_stack;    // its CloudFormation stack name
+  std::string output;            // the producer's output
+  std::string producer_region;
+  std::string producer_account;  // "" when not given
+};
+
 struct Stack {
-  std::string name;    // CloudFormation stack name, also the cloud-assembly artifact id
-  std::string region;
-  std::string role;    // "main" | "global" | "account"
+  std::string id;       // artifact id in the assembly, unique; dependencies name it
+  std::string name;     // CloudFormation stack name (the account stack has one name in every account)
+  std::string region;   // never rewritten after Assemble()
+  std::string account;  // 12-digit AWS account ID, "" when the config names none
+  StackRole role = StackRole::kMain;
+  std::vector<std::string> envs;  // environments it serves: one, or every sharer of an account stack
   cfn::Template tmpl;
-  std::vector<std::string> dependencies;  // names of stacks deployed before this one
+  std::vector<std::string> dependencies;  // ids of stacks deployed before this one (from references)
+  std::vector<StackInput> inputs;         // parameters other stacks' outputs fill
 };
 
 struct App {
-  std::string env;
-  std::vector<Stack> stacks;
+  std::vector<Stack> stacks;  // account stacks first, then per environment main and global
+
+  const Stack* Find(const std::string& id) const;
+  Stack* Find(const std::string& id);
 };
 
-// Builds the stacks of one environment and runs the synth-time checks on them
-// (references, the resource specification, limits). Returns false on error.
+// A value produced in one stack that another module may use in any stack: the typed
+// reference modules hand each other across stacks. Embed it in a template with
+// ToJson(); Assemble() resolves it for the stack it ends up in:
+//  - in the producer itself: `value` (a Ref/GetAtt);
+//  - in a stack of the same account when `account_wide` is set: that expression (a
+//    value AWS makes deterministic from the partition and account, such as the GitHub
+//    OIDC provider's ARN); only the deployment order is added;
+//  - anywhere else: a String parameter that `up` fills from the producer's output
+//    (same region or not; docs/architecture.md says why not an export).
+// The producer publishes `output` automatically; the consumer depends on the producer.
+struct Reference {
+  std::string stack;   // producer stack id
+  std::string output;  // output name in the producer
+  cfn::Json value;     // the expression inside the producer
+  cfn::Json account_wide;  // null, or an expression valid in any stack of the producer's
+                           // account (pseudo parameters AWS::Partition/AccountId/URLSuffix only)
+
+  // The placeholder a module puts where the value goes; resolved by Assemble().
+  cfn::Json ToJson() const;
+};
+
+// A reference to `value` (valid inside `producer`) published as `output`.
+Reference Publish(const Stack& producer, const std::string& output, cfn::Json value,
+                  cfn::Json account_wide = nullptr);
+
+// The account stack's CloudFormation name: the same for every app of this tool, so two
+// apps in one account share one account stack instead of clashing on its singletons.
+inline constexpr const char* kAccountStackName = "apprunner-blueprint-account";
+
+// The region of the account stack and of the global stacks for a workload `region`:
+// us-east-1 in the aws partition (cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov).
+std::string GlobalRegion(const std::string& region);
+
+// --- Building an App in steps (Assemble() runs them in order; tests use them to
+// put a test-only module into the account or global stacks) ---
+
+// The empty stacks of `configs`: per account one account stack, per environment a main
+// and a global stack, with names, regions, accounts and roles set.
+App PlanStacks(const std::vector<StackConfig>& configs);
+
+// The main, global and account stacks of one environment inside `app`.
+struct EnvironmentStacks {
+  Stack* main = nullptr;
+  Stack* global = nullptr;
+  Stack* account = nullptr;
+};
+EnvironmentStacks StacksOf(App* app, const std::string& env);
+
+// Resolves every Reference (adding outputs, parameters, inputs and dependencies), refuses
+// a reference cycle naming the stacks, drops account and global stacks that hold no
+// resources, and runs ValidateApp. Returns false on error.
+bool FinishApp(App* app, Diagnostics* diags);
+
+// Builds the stacks of every environment in `configs` (all of them: the account stack's
+// content depends on every environment deployed there) and checks them. Returns false
+// on error.
+bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* diags);
+// One environment alone (tests, benchmarks).
 bool Assemble(const StackConfig& config, App* app, Diagnostics* diags);
 
 // Checks every stack of an assembled app: references, the resource specification

@@ -1,5 +1,9 @@
 #include "app.h"
 
+#include <algorithm>
+#include <map>
+#include <optional>
+
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
@@ -9,6 +13,7 @@
 #include "modules/networking.h"
 #include "modules/registry.h"
 #include "pricing/prices.h"
+#include "util/strings.h"
 
 namespace bp {
 
@@ -71,19 +76,43 @@ bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnost
   return ok;
 }
 
-}  // namespace
+// What the account stack offers the environments that share it (References to its
+// values).
+struct AccountValues {
+  // The GitHub OIDC provider, when an environment deploys from GitHub without naming an
+  // existing provider; and those environments, for messages.
+  std::optional<Reference> github_oidc_provider;
+  std::string github_oidc_sharers;
+};
 
-bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
+// The account stack's content: account singletons, defined the same whatever the app or
+// environments (the stack has one name for every app of this tool, see app.h).
+AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Stack* account) {
+  AccountValues values;
+  std::vector<std::string> sharers;
+  for (const StackConfig* c : configs)
+    if (!c->github.org.empty() && c->github.oidc_provider_arn.empty()) sharers.push_back(c->env);
+  if (!sharers.empty()) {
+    // One provider per URL per account (aws-facts 6.1), whichever environments use it.
+    ModuleContext ctx;
+    ctx.name_prefix = account->name;
+    ctx.tags = {{"ManagedBy", "apprunner-blueprint"}};
+    GithubOidcProviderOutputs oidc = AddGithubOidcProvider(ctx, &account->tmpl);
+    values.github_oidc_provider =
+        Publish(*account, "GithubOidcProviderArn", oidc.provider_arn, GithubOidcProviderArnFor());
+    values.github_oidc_sharers = Join(sharers, ", ");
+  }
+  return values;
+}
+
+// The composition of one environment: the modules and how their outputs feed each
+// other. Everything the workload needs goes to `stacks.main`; what AWS offers only in
+// us-east-1 goes to `stacks.global`; account singletons come from ComposeAccount(). A
+// value crossing stacks travels as a Reference (app.h).
+bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, const EnvironmentStacks& stacks,
+                        Diagnostics* diags) {
   ModuleContext ctx = ContextFor(c);
-  App out;
-  out.env = c.env;
-
-  Stack main;
-  main.name = ctx.name_prefix;
-  main.region = c.region;
-  main.role = "main";
-  main.tmpl.description = "apprunner-blueprint: " + c.app.name + " (" + c.env + ", profile " +
-                          ProfileName(c.profile) + ")";
+  Stack& main = *stacks.main;
 
   NetworkArgs net{c.network.cidr, c.network.az_count, c.network.nat, c.network.nat_instance_type,
                   NatPricesFor(c.network.nat_instance_type)};
@@ -126,26 +155,58 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
                                    secrets.app_policy_statements.end());
   ExtendAppRunnerRuntime(service, runtime, &main.tmpl);
 
-  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
-  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
+  // GitHub Actions deploys: a role trusting the account stack's OIDC provider (its ARN is
+  // fixed by its URL: only the deployment order links the stacks) or the existing one the
+  // config names.
   if (!c.github.org.empty()) {
     DeployRoleArgs deploy;
     deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
                     c.github.environments};
-    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
-                                                             : cfn::Json(c.github.oidc_provider_arn);
+    if (!c.github.oidc_provider_arn.empty()) {
+      if (account.github_oidc_provider) {
+        diags->Error(c.LocationOf("github.oidc_provider_arn"), "github.oidc_provider_arn",
+                     "another environment deployed to this account (" + account.github_oidc_sharers +
+                         ") has the account stack create the GitHub OIDC provider, and IAM allows one per "
+                         "account; set github.oidc_provider_arn in all of them or in none");
+        return false;
+      }
+      deploy.provider_arn = c.github.oidc_provider_arn;
+    } else {
+      deploy.provider_arn = account.github_oidc_provider->ToJson();
+    }
     deploy.repository_arn = repository.repository_arn;
     deploy.rollout = service.image_rollout;
     AddDeployRole(ctx, deploy, &main.tmpl);
   }
+  return true;
+}
 
-  out.stacks.push_back(std::move(main));
+}  // namespace
 
-  size_t before = diags->ErrorCount();
-  ValidateApp(out, diags);
-  if (diags->ErrorCount() > before) return false;
+// The outer structure: every environment's stacks and one account stack per account,
+// composed, then references resolved and everything checked (stacks.cc).
+bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* diags) {
+  App out = PlanStacks(configs);
+  bool ok = true;
+  std::map<const Stack*, AccountValues> accounts;
+  for (auto& s : out.stacks) {
+    if (s.role != StackRole::kAccount) continue;
+    std::vector<const StackConfig*> sharers;
+    for (const auto& c : configs)
+      if (std::find(s.envs.begin(), s.envs.end(), c.env) != s.envs.end()) sharers.push_back(&c);
+    accounts[&s] = ComposeAccount(sharers, &s);
+  }
+  for (const auto& c : configs) {
+    EnvironmentStacks stacks = StacksOf(&out, c.env);
+    ok = ComposeEnvironment(c, accounts[stacks.account], stacks, diags) && ok;
+  }
+  if (!ok || !FinishApp(&out, diags)) return false;
   *app = std::move(out);
   return true;
+}
+
+bool Assemble(const StackConfig& config, App* app, Diagnostics* diags) {
+  return Assemble(std::vector<StackConfig>{config}, app, diags);
 }
 
 void ValidateApp(const App& app, Diagnostics* diags) {
@@ -153,20 +214,20 @@ void ValidateApp(const App& app, Diagnostics* diags) {
   constexpr size_t kMaxResources = 500, kMaxOutputs = 200, kMaxParameters = 200;
   constexpr size_t kMaxTemplateBytesS3 = 1024 * 1024;
   for (const auto& s : app.stacks) {
-    cfn::CheckReferences(s.name, s.tmpl, diags);
-    cfn::CheckAgainstSpec(s.name, s.tmpl, diags);
+    cfn::CheckReferences(s.id, s.tmpl, diags);
+    cfn::CheckAgainstSpec(s.id, s.tmpl, diags);
     const auto& t = s.tmpl;
     if (t.resources().size() > kMaxResources)
-      diags->Error({}, s.name, std::to_string(t.resources().size()) + " resources; CloudFormation allows 500 per stack");
+      diags->Error({}, s.id, std::to_string(t.resources().size()) + " resources; CloudFormation allows 500 per stack");
     if (t.outputs().size() > kMaxOutputs)
-      diags->Error({}, s.name, std::to_string(t.outputs().size()) + " outputs; CloudFormation allows 200");
+      diags->Error({}, s.id, std::to_string(t.outputs().size()) + " outputs; CloudFormation allows 200");
     if (t.parameters().size() > kMaxParameters)
-      diags->Error({}, s.name, std::to_string(t.parameters().size()) + " parameters; CloudFormation allows 200");
+      diags->Error({}, s.id, std::to_string(t.parameters().size()) + " parameters; CloudFormation allows 200");
     if (t.description.size() > 1024)
-      diags->Error({}, s.name, "template description over 1,024 bytes");
+      diags->Error({}, s.id, "template description over 1,024 bytes");
     size_t bytes = cfn::WriteJson(t.ToJson()).size();
     if (bytes > kMaxTemplateBytesS3)
-      diags->Error({}, s.name, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
+      diags->Error({}, s.id, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
   }
 }
 

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "deploy/assembly.h"
 #include "deploy/process.h"
+#include "stacks_fixtures.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -20,17 +22,29 @@ const std::string kSource = BLUEPRINT_SOURCE_DIR;
 const std::string kCdkDir = kSource + "/tools/cdk";
 const std::string kPinned = "2.1148.1";
 
-TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
-  if (!FindExecutable("node") || !FindExecutable("npm"))
-    GTEST_SKIP() << "SKIPPED: Node.js (node, npm) not found; the assembly was not checked with the CDK toolkit";
+// The pinned cdk CLI, installed on first use; "" with *skip set when it cannot be.
+std::string PinnedCdk(std::string* skip) {
+  if (!FindExecutable("node") || !FindExecutable("npm")) {
+    *skip = "SKIPPED: Node.js (node, npm) not found; the assembly was not checked with the CDK toolkit";
+    return "";
+  }
   std::string cdk = kCdkDir + "/node_modules/.bin/cdk";
   if (!FindExecutable(cdk)) {
     ProcessResult ci = RunProcess({"npm", "ci", "--prefix", kCdkDir, "--no-audit", "--no-fund"});
-    if (!ci.started || ci.exit_code != 0)
-      GTEST_SKIP() << "SKIPPED: `npm ci` in tools/cdk failed (no registry access?): " << ci.err;
+    if (!ci.started || ci.exit_code != 0) {
+      *skip = "SKIPPED: `npm ci` in tools/cdk failed (no registry access?): " + ci.err;
+      return "";
+    }
   }
   setenv("CDK_DISABLE_VERSION_CHECK", "1", 1);
   setenv("CDK_DISABLE_CLI_TELEMETRY", "true", 1);
+  return cdk;
+}
+
+TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
+  std::string skip;
+  std::string cdk = PinnedCdk(&skip);
+  if (cdk.empty()) GTEST_SKIP() << skip;
   ProcessResult version = RunProcess({cdk, "--version"});
   ASSERT_EQ(version.exit_code, 0) << version.err;
   EXPECT_TRUE(StartsWith(version.out, kPinned)) << version.out;
@@ -54,6 +68,41 @@ TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
   EXPECT_NE(tmpl.out.find("Description: \"apprunner-blueprint: orders-api (dev"), std::string::npos) << tmpl.out;
   EXPECT_NE(tmpl.out.find("Type: AWS::EC2::VPC"), std::string::npos) << tmpl.out;
   ASSERT_EQ(chdir(kSource.c_str()), 0);
+  if (!HasFailure()) fs::remove_all(dir);
+}
+
+// `cdk ls --show-dependencies` on an assembly whose stacks depend on each other
+// (environments in two accounts, a test-only module in the account and global stacks).
+TEST(CdkToolkit, ListsEveryStackWithItsDependencies) {
+  std::string skip;
+  std::string cdk = PinnedCdk(&skip);
+  if (cdk.empty()) GTEST_SKIP() << skip;
+  App app = fixtures::AssembleWithTestModule(
+      {{"dev", "eu-west-3", "111111111111"}, {"prod", "eu-central-1", "222222222222"}});
+  std::string dir = (fs::temp_directory_path() / ("bp-cdk-deps-" + std::to_string(getpid()))).string();
+  fs::remove_all(dir);
+  std::string err;
+  ASSERT_TRUE(WriteAssembly(BuildAssembly(app, cfn::Format::kJson), dir + "/cdk.out", &err)) << err;
+  ASSERT_EQ(chdir(dir.c_str()), 0);
+  ProcessResult ls = RunProcess({cdk, "ls", "--app", dir + "/cdk.out", "--no-notices", "--show-dependencies"});
+  ASSERT_EQ(chdir(kSource.c_str()), 0);
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  // Every stack, each with its dependencies (the account stacks also show their shared
+  // CloudFormation name).
+  const std::string account1 = "apprunner-blueprint-account-111111111111 (apprunner-blueprint-account)";
+  const std::string account2 = "apprunner-blueprint-account-222222222222 (apprunner-blueprint-account)";
+  EXPECT_EQ(ls.out,
+            "- id: " + account1 + "\n  dependencies: []\n"
+            "- id: " + account2 + "\n  dependencies: []\n"
+            "- id: orders-api-dev\n  dependencies:\n"
+            "    - id: orders-api-dev-global\n      dependencies: []\n"
+            "    - id: " + account1 + "\n      dependencies: []\n"
+            "- id: orders-api-dev-global\n  dependencies: []\n"
+            "- id: orders-api-prod\n  dependencies:\n"
+            "    - id: orders-api-prod-global\n      dependencies: []\n"
+            "    - id: " + account2 + "\n      dependencies: []\n"
+            "- id: orders-api-prod-global\n  dependencies: []\n\n");
+  EXPECT_EQ(app.stacks.size(), 6u);
   if (!HasFailure()) fs::remove_all(dir);
 }
 

@@ -396,9 +396,9 @@ class DriverTest : public FakeAwsTest {
  protected:
   Stack MakeStack(size_t padding_resources = 0) {
     Stack s;
-    s.name = "orders-api-dev";
+    s.id = s.name = "orders-api-dev";
     s.region = "eu-west-3";
-    s.role = "main";
+    s.role = StackRole::kMain;
     cfn::Parameter image;
     image.default_value = "public.ecr.aws/aws-containers/hello-app-runner:latest";
     s.tmpl.AddParameter("ImageUri", image);
@@ -499,18 +499,18 @@ TEST_F(DriverTest, LargeTemplatesNeedAnS3Bucket) {
 
 TEST(DeployOrder, DependenciesFirst) {
   Stack a, b, c;
-  a.name = "app";
+  a.id = "app";
   a.dependencies = {"global", "account"};
-  b.name = "global";
+  b.id = "global";
   b.dependencies = {"account"};
-  c.name = "account";
+  c.id = "account";
   std::vector<const Stack*> order;
   std::string err;
   ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &err));
   ASSERT_EQ(order.size(), 3u);
-  EXPECT_EQ(order[0]->name, "account");
-  EXPECT_EQ(order[1]->name, "global");
-  EXPECT_EQ(order[2]->name, "app");
+  EXPECT_EQ(order[0]->id, "account");
+  EXPECT_EQ(order[1]->id, "global");
+  EXPECT_EQ(order[2]->id, "app");
   c.dependencies = {"app"};
   EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &err));
 }

@@ -161,9 +161,9 @@ class MotoTest : public ::testing::TestWithParam<int> {
     net.nat = NatMode::kNone;
     AddNetworking(ctx, net, &full);
     Stack s;
-    s.name = "orders-api-dev";
+    s.id = s.name = "orders-api-dev";
     s.region = "eu-west-3";
-    s.role = "main";
+    s.role = StackRole::kMain;
     for (const auto& [id, r] : full.resources().entries()) {
       if (r.type == "AWS::EC2::RouteTable" || r.type == "AWS::EC2::Route" ||
           r.type == "AWS::EC2::SubnetRouteTableAssociation")

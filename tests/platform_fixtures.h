@@ -25,7 +25,7 @@ inline std::string StackYaml(const std::string& profile, const std::string& nat,
 // The main stack's template as JSON.
 inline Json MainTemplate(const App& app) {
   for (const auto& s : app.stacks)
-    if (s.role == "main") return s.tmpl.ToJson();
+    if (s.role == StackRole::kMain) return s.tmpl.ToJson();
   ADD_FAILURE() << "no main stack";
   return Json::object();
 }

@@ -264,7 +264,7 @@ TEST(Spec, AcceptsAValidTemplateOfEveryModule) {
 TEST(Spec, ValidateAppRunsTheSpecCheck) {
   App app;
   Stack s;
-  s.name = "orders-api-prod";
+  s.id = s.name = "orders-api-prod";
   s.tmpl.AddResource("Vpc", "AWS::EC2::VPC", Json{{"CidrBlock", 24}, {"EnableDnsSupport", "no"}});
   app.stacks.push_back(std::move(s));
   Diagnostics d;

@@ -31,51 +31,40 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out) {
     PrintDiagnostics(diags);
     return false;
   }
-  std::vector<std::string> only;
-  std::string stack_filter;
-  if (!sel.stack.empty()) {
-    if (std::find(envs.begin(), envs.end(), sel.stack) != envs.end()) {
-      only = {sel.stack};
-    } else {
-      // A stack name: "<app>-<env>[-suffix]". Load everything and filter after.
-      stack_filter = sel.stack;
-    }
-  }
-  bool ok = LoadEnvironments(sel.environments_dir, only, &out->configs, &diags);
-  for (const auto& c : out->configs) {
-    App app;
-    if (Assemble(c, &app, &diags)) out->apps.push_back(std::move(app));
-    else ok = false;
-  }
-  if (ok && !stack_filter.empty()) {
+  // Every environment is loaded and assembled, whatever the selection: the account
+  // stack is shared by all the environments of an account, so its content depends on
+  // all of them.
+  bool ok = LoadEnvironments(sel.environments_dir, {}, &out->configs, &diags) &&
+            Assemble(out->configs, &out->app, &diags);
+  if (ok && !sel.stack.empty()) {
+    // An environment selects the stacks that serve it alone (its main and global stacks,
+    // and an account stack no other environment shares); a stack id selects that stack.
+    bool is_env = std::find(envs.begin(), envs.end(), sel.stack) != envs.end();
     std::vector<std::string> names;
-    std::vector<App> kept;
-    for (auto& app : out->apps) {
-      for (auto& s : app.stacks) {
-        names.push_back(s.name);
-        if (s.name == stack_filter) {
-          App one;
-          one.env = app.env;
-          one.stacks.push_back(s);
-          kept.push_back(std::move(one));
-        }
-      }
+    std::vector<Stack> kept;
+    for (auto& s : out->app.stacks) {
+      names.push_back(s.id);
+      bool keep = is_env ? s.envs == std::vector<std::string>{sel.stack} : s.id == sel.stack;
+      if (keep) kept.push_back(std::move(s));
     }
     if (kept.empty()) {
       std::vector<std::string> candidates = envs;
       candidates.insert(candidates.end(), names.begin(), names.end());
-      diags.Error({}, "--stack", "no environment or stack named '" + stack_filter + "'" +
-                                     DidYouMean(stack_filter, candidates) + "; environments: " + Join(envs, ", ") +
+      diags.Error({}, "--stack", "no environment or stack named '" + sel.stack + "'" +
+                                     DidYouMean(sel.stack, candidates) + "; environments: " + Join(envs, ", ") +
                                      "; stacks: " + Join(names, ", "));
       ok = false;
     } else {
-      // Keep the configs in step with the apps.
+      // Keep the configs of the environments the kept stacks serve.
       std::vector<StackConfig> configs;
-      for (const auto& app : kept)
-        for (const auto& c : out->configs)
-          if (c.env == app.env) configs.push_back(c);
+      for (auto& c : out->configs) {
+        bool served = std::any_of(kept.begin(), kept.end(), [&](const Stack& s) {
+          return std::find(s.envs.begin(), s.envs.end(), c.env) != s.envs.end();
+        });
+        if (served) configs.push_back(std::move(c));
+      }
       out->configs = std::move(configs);
-      out->apps = std::move(kept);
+      out->app.stacks = std::move(kept);
     }
   }
   PrintDiagnostics(diags);

@@ -28,13 +28,14 @@ struct Selection {
 void AddSelectionOptions(CLI::App* cmd, Selection* sel, bool with_stack = true);
 
 struct Loaded {
-  std::vector<StackConfig> configs;
-  std::vector<App> apps;
+  std::vector<StackConfig> configs;  // the environments the selected stacks serve
+  App app;                           // the selected stacks
 };
 
-// Loads the selected environments and assembles them. Prints every diagnostic to
-// stderr; returns false when there was an error. When `sel.stack` names a stack
-// rather than an environment, only that stack is kept.
+// Loads and assembles every environment, then keeps the selection: all stacks, the
+// stacks that serve only the environment `sel.stack` names (its main and global stacks,
+// an account stack no other environment shares), or the one stack with that id. Prints
+// every diagnostic to stderr; returns false when there was an error.
 bool LoadAndAssemble(const Selection& sel, Loaded* out);
 
 void PrintDiagnostics(const Diagnostics& d);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -63,9 +64,8 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Param
   if (!f.image_uri.empty()) given.emplace_back("ImageUri", f.image_uri);
 
   std::vector<std::string> known;
-  for (const auto& app : loaded.apps)
-    for (const auto& s : app.stacks)
-      for (const auto& [name, p] : s.tmpl.parameters().entries()) known.push_back(name);
+  for (const auto& s : loaded.app.stacks)
+    for (const auto& [name, p] : s.tmpl.parameters().entries()) known.push_back(name);
   for (const auto& [name, value] : given) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string opt = name == "ImageUri" ? "--image-uri" : "parameter " + name;
@@ -133,8 +133,7 @@ int ExitCodeOf(Outcome o) {
 bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const Stack*>* order) {
   if (!LoadAndAssemble(sel, loaded)) return false;
   std::vector<const Stack*> all;
-  for (const auto& app : loaded->apps)
-    for (const auto& s : app.stacks) all.push_back(&s);
+  for (const auto& s : loaded->app.stacks) all.push_back(&s);
   std::string err;
   if (!DeployOrder(all, order, &err)) {
     std::fprintf(stderr, "error: %s\n", err.c_str());
@@ -150,12 +149,14 @@ DriverOptions DriverOptionsFor(const AwsFlags& flags) {
 }
 
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {
-  for (const auto& app : loaded.apps)
-    for (const auto& s : app.stacks)
-      if (&s == &stack)
-        for (const auto& c : loaded.configs)
-          if (c.env == app.env) return &c;
-  return nullptr;
+  // An account stack serves several environments: the one with production guards, if any.
+  const StackConfig* first = nullptr;
+  for (const auto& c : loaded.configs) {
+    if (std::find(stack.envs.begin(), stack.envs.end(), c.env) == stack.envs.end()) continue;
+    if (c.production_guards) return &c;
+    if (!first) first = &c;
+  }
+  return first;
 }
 
 }  // namespace bp::cli

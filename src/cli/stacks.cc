@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.h"
+#include "util/strings.h"
 
 namespace bp::cli {
 
@@ -17,11 +18,16 @@ void RegisterStacks(CLI::App* app, int* rc) {
       *rc = kUserError;
       return;
     }
-    std::string out = fmt::format("{:<12} {:<8} {:<40} {:<15} {}\n", "environment", "profile", "stack", "region", "role");
-    for (size_t i = 0; i < loaded.apps.size(); ++i)
-      for (const auto& s : loaded.apps[i].stacks)
-        out += fmt::format("{:<12} {:<8} {:<40} {:<15} {}\n", loaded.apps[i].env,
-                           ProfileName(loaded.configs[i].profile), s.name, s.region, s.role);
+    std::string out = fmt::format("{:<12} {:<8} {:<40} {:<15} {:<8} {}\n", "environment", "profile", "stack",
+                                  "region", "role", "depends on");
+    for (const auto& s : loaded.app.stacks) {
+      std::string env = s.envs.size() == 1 ? s.envs[0] : "(" + std::to_string(s.envs.size()) + " envs)";
+      std::string profile = "-";
+      for (const auto& c : loaded.configs)
+        if (s.envs.size() == 1 && c.env == s.envs[0]) profile = ProfileName(c.profile);
+      out += fmt::format("{:<12} {:<8} {:<40} {:<15} {:<8} {}\n", env, profile, s.id, s.region, RoleName(s.role),
+                         s.dependencies.empty() ? "-" : Join(s.dependencies, ", "));
+    }
     std::fputs(out.c_str(), stdout);
     *rc = kOk;
   });

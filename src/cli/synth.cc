@@ -22,7 +22,7 @@ int RunSynth(const SynthOptions& o) {
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   cfn::Format format = o.format == "yaml" ? cfn::Format::kYaml : cfn::Format::kJson;
-  std::vector<AssemblyFile> files = BuildAssembly(loaded.apps, format);
+  std::vector<AssemblyFile> files = BuildAssembly(loaded.app, format);
   std::string err;
   if (!WriteAssembly(files, o.out, &err)) {
     std::fprintf(stderr, "error: %s\n", err.c_str());
@@ -30,13 +30,12 @@ int RunSynth(const SynthOptions& o) {
   }
   if (o.quiet) return kOk;
   std::string table = fmt::format("{:<40} {:<15} {:>9} {:>14}\n", "stack", "region", "resources", "template bytes");
-  for (const auto& app : loaded.apps)
-    for (const auto& s : app.stacks) {
-      size_t bytes = 0;
-      for (const auto& f : files)
-        if (f.name == TemplateFileName(s.name, format)) bytes = f.contents.size();
-      table += fmt::format("{:<40} {:<15} {:>9} {:>14}\n", s.name, s.region, s.tmpl.resources().size(), bytes);
-    }
+  for (const auto& s : loaded.app.stacks) {
+    size_t bytes = 0;
+    for (const auto& f : files)
+      if (f.name == TemplateFileName(s.id, format)) bytes = f.contents.size();
+    table += fmt::format("{:<40} {:<15} {:>9} {:>14}\n", s.id, s.region, s.tmpl.resources().size(), bytes);
+  }
   table += fmt::format("wrote {} files to {}\n", files.size(), o.out);
   std::fputs(table.c_str(), stdout);
   return kOk;

@@ -1,5 +1,6 @@
 #include "config/checks.h"
 
+#include <algorithm>
 #include <map>
 #include <regex>
 
@@ -50,6 +51,14 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
       if (!Matches(v, "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]"))
         return "'" + v + "' is not an AWS region name such as us-east-1 or eu-west-3";
       return "";
+    case FieldCheck::kAwsAccountId: {
+      // Src: DOC:accounts/latest/reference/manage-acct-identifiers.html (a 12-digit number).
+      bool digits = v.size() == 12 && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (!digits)
+        return "'" + v + "' is not an AWS account ID: exactly 12 digits, e.g. 123456789012 (`aws sts "
+               "get-caller-identity` shows it)";
+      return "";
+    }
     case FieldCheck::kCidr: {
       Ipv4Cidr c;
       std::string err;

@@ -588,6 +588,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   c.profile = profile->profile;
   c.production_guards = profile->production_guards;
   c.region = m.Str("region");
+  c.account = m.Str("account");
   c.app.name = m.Str("app.name");
   c.app.port = m.Int("app.port");
   c.app.cpu = m.Str("app.cpu");

@@ -26,6 +26,7 @@ std::vector<FieldSpec> BuildSchema() {
   return {
       {"profile", T::kEnum, "Which column of the profile table supplies the defaults.", {}, {"dev", "staging", "prod"}, 0, 0, C::kNone, true},
       {"region", T::kString, "AWS region of the main stack (global resources go to us-east-1).", All("us-east-1"), {}, 0, 0, C::kRegion},
+      {"account", T::kString, "AWS account ID (12 digits) the environment deploys into. Environments naming the same account (or all, when none names one) share one account stack; the manifest's environment becomes aws://ACCOUNT/REGION. Empty: aws://unknown-account/REGION.", {}, {}, 0, 0, C::kAwsAccountId},
 
       {"app.name", T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
       {"app.port", T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},

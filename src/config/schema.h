@@ -27,6 +27,7 @@ enum class FieldCheck {
   kNone,
   kAppName,
   kRegion,
+  kAwsAccountId,  // 12 digits
   kCidr,
   kEmail,       // every element of a list
   kGithubOwner,

@@ -123,6 +123,7 @@ struct StackConfig {
   Profile profile = Profile::kDev;
   bool production_guards = false;  // from the profile table
   std::string region;
+  std::string account;  // 12-digit AWS account ID, "" when not given
   AppConfig app;
   GithubConfig github;
   NetworkConfig network;

@@ -15,21 +15,41 @@ std::string TemplateFileName(const std::string& stack_name, cfn::Format format) 
   return stack_name + (format == cfn::Format::kJson ? ".template.json" : ".template.yaml");
 }
 
-std::vector<AssemblyFile> BuildAssembly(const std::vector<App>& apps, cfn::Format format) {
+std::string ManifestEnvironment(const Stack& s) {
+  return "aws://" + (s.account.empty() ? std::string("unknown-account") : s.account) + "/" + s.region;
+}
+
+cfn::Json StackInputsMetadata(const Stack& s) {
+  cfn::Json entries = cfn::Json::array();
+  for (const auto& in : s.inputs) {
+    cfn::Json data = {{"parameter", in.parameter},       {"producer", in.producer},
+                      {"producerStackName", in.producer_stack}, {"output", in.output},
+                      {"producerRegion", in.producer_region}};
+    if (!in.producer_account.empty()) data["producerAccount"] = in.producer_account;
+    entries.push_back({{"type", kStackInputMetadataType}, {"data", std::move(data)}});
+  }
+  return entries;
+}
+
+std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format) {
   std::vector<AssemblyFile> files;
   cfn::Json artifacts = cfn::Json::object();
-  for (const auto& app : apps) {
-    for (const auto& s : app.stacks) {
-      std::string file = TemplateFileName(s.name, format);
-      files.push_back({file, cfn::Write(s.tmpl.ToJson(), format)});
-      cfn::Json a = cfn::Json::object();
-      a["type"] = "aws:cloudformation:stack";
-      a["environment"] = "aws://unknown-account/" + s.region;
-      a["properties"] = cfn::Json{{"templateFile", file}, {"stackName", s.name}};
-      if (!s.dependencies.empty()) a["dependencies"] = s.dependencies;
-      a["displayName"] = s.name;
-      artifacts[s.name] = std::move(a);
-    }
+  for (const auto& s : app.stacks) {
+    std::string file = TemplateFileName(s.id, format);
+    files.push_back({file, cfn::Write(s.tmpl.ToJson(), format)});
+    cfn::Json a = cfn::Json::object();
+    a["type"] = "aws:cloudformation:stack";
+    a["environment"] = ManifestEnvironment(s);
+    a["properties"] = cfn::Json{{"templateFile", file}, {"stackName", s.name}};
+    if (!s.dependencies.empty()) a["dependencies"] = s.dependencies;
+    // Metadata entries are free-form for the CDK toolkit (it acts on aws:cdk:* types
+    // only); other deployers read which parameters another stack's output fills here.
+    cfn::Json metadata = cfn::Json::array();
+    metadata.push_back({{"type", kStackRoleMetadataType}, {"data", RoleName(s.role)}});
+    for (auto& e : StackInputsMetadata(s)) metadata.push_back(std::move(e));
+    a["metadata"] = cfn::Json{{"/" + s.id, std::move(metadata)}};
+    a["displayName"] = s.id;
+    artifacts[s.id] = std::move(a);
   }
   cfn::Json manifest = cfn::Json::object();
   manifest["version"] = kManifestVersion;

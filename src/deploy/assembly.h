@@ -1,7 +1,11 @@
 // The cloud assembly: one template file per stack plus manifest.json in the format
 // the AWS CDK toolkit reads (artifacts of type aws:cloudformation:stack with
-// environment aws://unknown-account/REGION and dependencies), so `cdk deploy --app
-// DIR` and `aws cloudformation deploy` both work on synth's output.
+// environment aws://ACCOUNT/REGION, ACCOUNT "unknown-account" when the config names
+// none, and dependencies), so `cdk ls/synth --app DIR` and `aws cloudformation deploy`
+// work on synth's output. Each artifact's metadata also records the stack's role and
+// every parameter another stack's output fills (type kStackInputMetadataType, data
+// {parameter, producer, producerStackName, output, producerRegion[, producerAccount]}),
+// so other deployers can fill them.
 // Src: CDK:cloud-assembly-schema (schema/cloud-assembly.schema.json); aws-facts.md 14.
 #pragma once
 #include <string>
@@ -17,10 +21,16 @@ struct AssemblyFile {
   std::string contents;
 };
 
-// Every file of the assembly for `apps`, in a stable order. Templates are JSON (the
+inline constexpr const char* kStackRoleMetadataType = "apprunner-blueprint:stack-role";
+inline constexpr const char* kStackInputMetadataType = "apprunner-blueprint:stack-input";
+
+// Every file of the assembly for `app`, in a stable order. Templates are JSON (the
 // CDK toolkit reads JSON) unless `format` is YAML, in which case the templates are
-// written as <Stack>.template.yaml and the manifest points at them.
-std::vector<AssemblyFile> BuildAssembly(const std::vector<App>& apps, cfn::Format format);
+// written as <StackId>.template.yaml and the manifest points at them.
+std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format);
+
+// "aws://ACCOUNT/REGION" of a stack, "aws://unknown-account/REGION" without an account.
+std::string ManifestEnvironment(const Stack& s);
 
 // Writes the files into a fresh temporary directory beside `out_dir` and renames it
 // over `out_dir`, so a reader never sees a half-written assembly.

@@ -97,18 +97,18 @@ bool IsDeploySuccess(const std::string& status) {
 
 bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, std::string* err) {
   std::set<std::string> names, done;
-  for (const auto* s : stacks) names.insert(s->name);
+  for (const auto* s : stacks) names.insert(s->id);  // dependencies name artifact ids
   order->clear();
   while (order->size() < stacks.size()) {
     bool progressed = false;
     for (const auto* s : stacks) {
-      if (done.count(s->name)) continue;
+      if (done.count(s->id)) continue;
       bool ready = true;
       for (const auto& d : s->dependencies)
         if (names.count(d) && !done.count(d)) ready = false;
       if (!ready) continue;
       order->push_back(s);
-      done.insert(s->name);
+      done.insert(s->id);
       progressed = true;
     }
     if (!progressed) {
