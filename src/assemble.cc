@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "cfn/spec.h"
 #include "cfn/writer.h"
@@ -11,6 +12,7 @@
 #include "modules/database.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
+#include "util/strings.h"
 
 namespace bp {
 
@@ -43,10 +45,20 @@ bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnost
   return ok;
 }
 
+// What the account stack offers the environments that share it (References to its
+// values).
+struct AccountValues {
+  // The GitHub OIDC provider, when an environment deploys from GitHub without naming an
+  // existing provider; and those environments, for messages.
+  std::optional<Reference> github_oidc_provider;
+  std::string github_oidc_sharers;
+};
+
 // The main stack's modules, in the order the compute contract fixes
 // (modules/compute.h): network, the app's security group, the modules that feed the
 // app, then compute with every runtime input known. Returns false on a config error.
-bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Template* t, Diagnostics* diags) {
+bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const ModuleContext& ctx, cfn::Template* t,
+                      Diagnostics* diags) {
   size_t errors_before = diags->ErrorCount();
   CheckComputeConfig(c, diags);
   if (diags->ErrorCount() > errors_before) return false;
@@ -65,14 +77,25 @@ bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Templ
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
 
-  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
-  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
+  // GitHub Actions deploys: a role trusting the account stack's OIDC provider (its ARN is
+  // fixed by its URL: only the deployment order links the stacks) or the existing one the
+  // config names.
   if (!c.github.org.empty()) {
     DeployRoleArgs deploy;
     deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
                     c.github.environments};
-    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
-                                                             : cfn::Json(c.github.oidc_provider_arn);
+    if (!c.github.oidc_provider_arn.empty()) {
+      if (account.github_oidc_provider) {
+        diags->Error(c.LocationOf("github.oidc_provider_arn"), "github.oidc_provider_arn",
+                     "another environment deployed to this account (" + account.github_oidc_sharers +
+                         ") has the account stack create the GitHub OIDC provider, and IAM allows one per "
+                         "account; set github.oidc_provider_arn in all of them or in none");
+        return false;
+      }
+      deploy.provider_arn = c.github.oidc_provider_arn;
+    } else {
+      deploy.provider_arn = account.github_oidc_provider->ToJson();
+    }
     deploy.repository_arn = repository.repository_arn;
     deploy.rollout = service.image_rollout;
     AddDeployRole(ctx, deploy, t);
@@ -80,13 +103,26 @@ bool ComposeMainStack(const StackConfig& c, const ModuleContext& ctx, cfn::Templ
   return true;
 }
 
-// What the account stack offers the environments that share it (References to its
-// values). Nothing lives there yet; the GitHub OIDC provider will.
-struct AccountValues {};
 
 // The account stack's content: account singletons, defined the same whatever the app or
 // environments (the stack has one name for every app of this tool, see app.h).
-AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Stack* account) { return {}; }
+AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Stack* account) {
+  AccountValues values;
+  std::vector<std::string> sharers;
+  for (const StackConfig* c : configs)
+    if (!c->github.org.empty() && c->github.oidc_provider_arn.empty()) sharers.push_back(c->env);
+  if (!sharers.empty()) {
+    // One provider per URL per account (aws-facts 6.1), whichever environments use it.
+    ModuleContext ctx;
+    ctx.name_prefix = account->name;
+    ctx.tags = {{"ManagedBy", "apprunner-blueprint"}};
+    GithubOidcProviderOutputs oidc = AddGithubOidcProvider(ctx, &account->tmpl);
+    values.github_oidc_provider =
+        Publish(*account, "GithubOidcProviderArn", oidc.provider_arn, GithubOidcProviderArnFor());
+    values.github_oidc_sharers = Join(sharers, ", ");
+  }
+  return values;
+}
 
 // The composition of one environment: the modules and how their outputs feed each
 // other. Everything the workload needs goes to `stacks.main`; what AWS offers only in
@@ -97,7 +133,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
   ModuleContext ctx = ContextFor(c);
   Stack& main = *stacks.main;
 
-  return ComposeMainStack(c, ctx, &main.tmpl, diags);
+  return ComposeMainStack(c, account, ctx, &main.tmpl, diags);
 }
 
 }  // namespace

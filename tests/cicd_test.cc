@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -170,19 +171,64 @@ TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
   EXPECT_FALSE(Role(t)["Properties"].contains("RoleName"));  // CloudFormation names it: no clash between environments
 }
 
-// Three environments in one account: no main stack creates the provider (IAM allows one
-// per URL per account) and all three roles trust the same provider ARN.
+// Three environments in one account: the account stack holds the one provider (IAM
+// allows one per URL per account), every main stack's role trusts its ARN and is
+// deployed after it.
 TEST(Cicd, ThreeEnvironmentsShareOneOidcProvider) {
-  std::set<std::string> trusted;
+  std::vector<StackConfig> configs;
   for (const char* env : {"dev", "staging", "prod"}) {
     std::string github = std::string("  org: acme\n  repo: orders-api\n  environments: [") + env + "]\n";
-    App app = testing::SynthFromYaml(WithGithub(env, github), env);
-    Json main = MainTemplate(app);
-    EXPECT_TRUE(ResourcesOfType(main, "AWS::IAM::OIDCProvider").empty()) << env;
-    for (const auto& s : Role(main)["Properties"]["AssumeRolePolicyDocument"]["Statement"])
-      trusted.insert(s["Principal"]["Federated"].dump());
+    StackConfig c;
+    Diagnostics d;
+    ASSERT_TRUE(ParseStackConfig(WithGithub(env, github),
+                                 std::string(env) + "/stack.yaml", env, &c, &d))
+        << d.FormatAll();
+    configs.push_back(std::move(c));
   }
-  EXPECT_EQ(trusted, std::set<std::string>{kAccountProvider.dump()});
+  App app;
+  Diagnostics d;
+  ASSERT_TRUE(Assemble(configs, &app, &d)) << d.FormatAll();
+  std::string account_id;
+  size_t providers = 0, roles = 0;
+  for (const auto& s : app.stacks) {
+    Json t = s.tmpl.ToJson();
+    size_t here = ResourcesOfType(t, "AWS::IAM::OIDCProvider").size();
+    providers += here;
+    if (s.role == StackRole::kAccount) {
+      EXPECT_EQ(here, 1u);
+      account_id = s.id;
+      EXPECT_TRUE(t["Outputs"].contains("GithubOidcProviderArn"));
+    }
+    if (s.role != StackRole::kMain) continue;
+    ++roles;
+    for (const auto& st : Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"])
+      EXPECT_EQ(st["Principal"]["Federated"], kAccountProvider) << s.name;
+    EXPECT_NE(std::find(s.dependencies.begin(), s.dependencies.end(), account_id), s.dependencies.end()) << s.name;
+  }
+  EXPECT_EQ(providers, 1u);
+  EXPECT_EQ(roles, 3u);
+  EXPECT_FALSE(account_id.empty());
+}
+
+// An environment naming an existing provider cannot share an account with one that has
+// the account stack create it: the second provider would fail.
+TEST(Cicd, ExistingAndCreatedProviderInOneAccountIsRefused) {
+  std::vector<StackConfig> configs;
+  const std::string arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+  for (const auto& [env, extra] : {std::pair<std::string, std::string>{"dev", ""},
+                                   std::pair<std::string, std::string>{"staging", "  oidc_provider_arn: " + arn + "\n"}}) {
+    StackConfig c;
+    Diagnostics d;
+    ASSERT_TRUE(ParseStackConfig(WithGithub("dev", "  org: acme\n  repo: orders-api\n" + extra), env + "/stack.yaml",
+                                 env, &c, &d))
+        << d.FormatAll();
+    configs.push_back(std::move(c));
+  }
+  App app;
+  Diagnostics d;
+  EXPECT_FALSE(Assemble(configs, &app, &d));
+  EXPECT_NE(d.FormatAll().find("github.oidc_provider_arn"), std::string::npos) << d.FormatAll();
+  EXPECT_NE(d.FormatAll().find("(dev)"), std::string::npos) << d.FormatAll();
 }
 
 TEST(Cicd, ProviderResource) {
@@ -196,7 +242,6 @@ TEST(Cicd, ProviderResource) {
   EXPECT_EQ(p["Properties"]["Url"], "https://token.actions.githubusercontent.com");
   EXPECT_EQ(p["Properties"]["ClientIdList"], Json::array({"sts.amazonaws.com"}));
   EXPECT_EQ(out.provider_arn, Json({{"Fn::GetAtt", Json::array({"GithubOidcProvider", "Arn"})}}));
-  EXPECT_TRUE(j["Outputs"].contains("GithubOidcProviderArn"));
 }
 
 TEST(Cicd, ConfigErrors) {

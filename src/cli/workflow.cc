@@ -76,12 +76,16 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   if (o.sel.stack.empty()) return Fail("--stack is required: the workflow deploys one environment");
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
-  const StackConfig& c = loaded.configs.at(0);
-  const App& app = loaded.app;
   const Stack* main = nullptr;
-  for (const auto& s : app.stacks)
+  for (const auto& s : loaded.app.stacks)
     if (s.role == StackRole::kMain) main = &s;
-  if (!main) return Fail("'" + o.sel.stack + "' is not the main stack of an environment; give the environment name (" + c.env + ")");
+  if (!main || loaded.configs.empty())
+    return Fail("'" + o.sel.stack + "' is not an environment or its main stack; give the environment name");
+  const StackConfig* config = nullptr;
+  for (const auto& candidate : loaded.configs)
+    if (candidate.env == main->envs.at(0)) config = &candidate;
+  if (!config) return Fail("internal: no config for " + main->id);  // LCOV_EXCL_LINE
+  const StackConfig& c = *config;
   if (c.github.org.empty())
     return Fail(c.file + ": github.org and github.repo are not set, so the stack has no deploy role; set them "
                 "(and github.branches or github.environments), run `blueprint up`, then this command");

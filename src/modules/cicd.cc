@@ -64,7 +64,6 @@ GithubOidcProviderOutputs AddGithubOidcProvider(const ModuleContext& ctx, cfn::T
                       {"Tags", ctx.Tags()}});
   GithubOidcProviderOutputs out;
   out.provider_arn = cfn::GetAtt("GithubOidcProvider", "Arn");
-  t->AddOutput("GithubOidcProviderArn", {out.provider_arn, "GitHub Actions OIDC provider of this account", "", ""});
   return out;
 }
 

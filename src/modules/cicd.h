@@ -36,7 +36,7 @@ struct GithubOidcProviderOutputs {
   cfn::Json provider_arn;
 };
 
-// Adds the account's GitHub OIDC provider and the GithubOidcProviderArn output.
+// Adds the account's GitHub OIDC provider (the caller publishes its ARN).
 GithubOidcProviderOutputs AddGithubOidcProvider(const ModuleContext& ctx, cfn::Template* t);
 
 // Who may assume the deploy role: the `sub` claims GitHub presents.
