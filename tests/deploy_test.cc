@@ -1,7 +1,12 @@
 // preview/up/destroy/outputs end to end against a stand-in `aws` (tests/fake-aws/aws)
 // that records each call and answers from fixtures shaped like CloudFormation's
 // responses (tests/fixtures/deploy/*.json).
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +17,7 @@
 
 #include "deploy/driver.h"
 #include "deploy/process.h"
+#include "cfn/writer.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -57,7 +63,9 @@ class FakeAwsTest : public ::testing::Test {
     std::vector<std::string> argv = {BLUEPRINT_BINARY, command, "--environments", kEnvironments,
                                      "--state-dir", state()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv);
+    ProcessOptions guard;
+    guard.timeout_ms = 120 * 1000;  // a hang fails the test instead of stalling the suite
+    return RunProcess(argv, guard);
   }
 
   std::string state() const { return dir_ + "/state"; }
@@ -77,7 +85,7 @@ class FakeAwsTest : public ::testing::Test {
       std::vector<std::string> argv = r["argv"].get<std::vector<std::string>>();
       std::string line = Join(argv, " ");
       line = std::regex_replace(line, std::regex("blueprint-[0-9]{14}"), "blueprint-CS");
-      line = std::regex_replace(line, std::regex("/tmp/blueprint-parameters-[A-Za-z0-9]{6}"), "<params>");
+      line = std::regex_replace(line, std::regex("file:///dev/fd/[0-9]+"), "file://<params>");
       for (size_t p; (p = line.find(dir_)) != std::string::npos;) line.replace(p, dir_.size(), "<dir>");
       EXPECT_TRUE(line.size() >= kSuffix.size() && line.compare(line.size() - kSuffix.size(), kSuffix.size(),
                                                                  kSuffix) == 0)
@@ -110,8 +118,20 @@ std::string CreateCs(const std::string& type) {
 // The bundled environments have the ImageUri parameter; update.json's stack has it deployed.
 const std::string kKeepParams = " --parameters file://<params>";
 
+// A stored scenario with some responses of one operation replaced.
+Json Scenario(const std::string& name) {
+  std::string text, err;
+  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+  return Json::parse(text);
+}
+
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::string text, err;
+  return ReadFile(path, &text, &err) ? text : "";
 }
 
 TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
@@ -421,7 +441,9 @@ class DriverTest : public FakeAwsTest {
     Console c;
     c.out = out_ = std::tmpfile();
     c.err = err_ = std::tmpfile();
-    AwsCli aws({});
+    AwsOptions ao;
+    ao.retry_base_ms = 0;
+    AwsCli aws(ao);
     Driver d(aws, o, c);
     return f(d);
   }
@@ -495,6 +517,228 @@ TEST_F(DriverTest, LargeTemplatesNeedAnS3Bucket) {
                                         "apprunner-blueprint/orders-api-dev/[0-9a-f]{16}\\.template\\.json")))
       url = true;
   EXPECT_TRUE(url);
+}
+
+// ---- A hostile `aws`: hangs, stray children, throttling, odd answers (issue 11) ----
+
+TEST_F(FakeAwsTest, AHungCallIsStoppedAndNamed) {
+  UseScenario("hang");
+  setenv("BLUEPRINT_AWS_TIMEOUT_SECONDS", "1", 1);
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  unsetenv("BLUEPRINT_AWS_TIMEOUT_SECONDS");
+  ASSERT_FALSE(r.timed_out) << "up hung on a hung aws";
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  // Said what it was doing before the first call, and which call did not answer.
+  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
+                                "describe-stacks)\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.err, "aws cloudformation describe-stacks did not answer within 1 s")) << r.err;
+  EXPECT_EQ(Calls().size(), 5u);  // read-only: tried again, a bounded number of times
+}
+
+TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
+  UseScenario("hold-pipe");
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev", "--json"});
+  ASSERT_FALSE(r.timed_out) << "outputs waited for the stray child";
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Json::parse(r.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+}
+
+TEST_F(FakeAwsTest, ThePassphraseNeverReachesTheCli) {
+  UseScenario("outputs");
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", "correct horse battery staple", 1);
+  setenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE", "another one", 1);
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev"});
+  unsetenv("BLUEPRINT_CONFIG_PASSPHRASE");
+  unsetenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Records().size(), 1u);
+  EXPECT_EQ(Records()[0]["env_secrets"], Json::array());
+}
+
+TEST_F(FakeAwsTest, InterruptedCreateChangeSetLeavesNoParametersFile) {
+  // The update sends ImageUri through --parameters; the CLI hangs in create-change-set
+  // and the user gives up (SIGTERM, SIGINT and SIGHUP take the same path).
+  Json scenario = Scenario("update");
+  scenario["cloudformation create-change-set"] = Json::array({{{"hang", 600}, {"stdout", ""}}});
+  UseScenario("update", scenario);
+  auto parameter_files = [] {
+    std::vector<std::string> found;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+      if (StartsWith(e.path().filename().string(), "blueprint-parameters-")) found.push_back(e.path().string());
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  std::vector<std::string> before = parameter_files();
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+    fs::remove(dir_ + "/calls.jsonl");
+    fs::remove(dir_ + "/counters.json");
+    int pid = StartBackground({BLUEPRINT_BINARY, "up", "--stack", "dev", "--yes", "--environments", kEnvironments,
+                               "--state-dir", state()},
+                              dir_ + "/up.log");
+    ASSERT_GT(pid, 0);
+    bool creating = false;
+    for (int i = 0; i < 600 && !creating; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      for (const auto& c : Calls()) creating = creating || StartsWith(c, "cloudformation create-change-set");
+    }
+    ASSERT_TRUE(creating);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the CLI has read its parameters
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig) << status;
+    Json create = Records().back();
+    ASSERT_TRUE(create.contains("parameters_path"));
+    // Read through a descriptor: there was never a file holding the values.
+    EXPECT_TRUE(StartsWith(create["parameters_path"].get<std::string>(), "/dev/fd/")) << create;
+    EXPECT_EQ(parameter_files(), before);
+    // The hung CLI went with it.
+    int aws_pid = create["pid"];
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+      gone = kill(aws_pid, 0) != 0;
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(gone) << "aws " << aws_pid << " still running after the interrupt";
+  }
+}
+
+TEST_F(FakeAwsTest, DestroyTreatsAnUnexpectedAnswerAsAnErrorNotAsAbsent) {
+  for (const char* name : {"shape-empty", "shape-array"}) {
+    UseScenario(name);
+    fs::create_directories(state() + "/orders-api-dev");
+    std::ofstream(state() + "/orders-api-dev/outputs.json") << "{}";
+    ProcessResult r = Blueprint("destroy", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 1) << name << r.out << r.err;
+    EXPECT_FALSE(Contains(r.out, "nothing to destroy")) << r.out;
+    EXPECT_TRUE(Contains(r.err, "describe-stacks orders-api-dev: unexpected answer")) << r.err;
+    EXPECT_TRUE(fs::exists(state() + "/orders-api-dev/outputs.json")) << name;
+    ProcessResult o = Blueprint("outputs", {"--stack", "dev"});
+    EXPECT_EQ(o.exit_code, 1) << name;
+  }
+}
+
+TEST_F(FakeAwsTest, OutputsOfAStackLeftInReviewSaysItIsNotDeployed) {
+  UseScenario("review-in-progress");
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(Contains(r.err, "stack orders-api-dev in eu-west-3 is REVIEW_IN_PROGRESS: it is not deployed")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "`blueprint destroy --stack orders-api-dev`")) << r.err;
+}
+
+TEST_F(FakeAwsTest, PollingHasAFloor) {
+  setenv("BLUEPRINT_POLL_INTERVAL_MS", "0", 1);
+  AwsCli aws({});
+  Driver d(aws, DriverOptions{}, Console{});
+  EXPECT_GE(d.poll_interval_ms(), 1000);
+  // Quiet polls slow down to at most 10 s, never below the floor.
+  EXPECT_EQ(d.NextInterval(1000), 1500);
+  EXPECT_EQ(d.NextInterval(9000), 10000);
+  EXPECT_EQ(d.NextInterval(10000), 10000);
+}
+
+TEST_F(DriverTest, AThrottledPollIsRetriedAndTheDeployGoesOn) {
+  Json scenario = Scenario("update");
+  Json stacks = scenario["cloudformation describe-stacks"];
+  Json throttled = {{"stderr", "\nAn error occurred (Throttling) when calling the DescribeStacks operation (reached "
+                               "max retries: 4): Rate exceeded\n"},
+                    {"rc", 254}};
+  stacks.insert(stacks.begin() + 1, throttled);
+  scenario["cloudformation describe-stacks"] = stacks;
+  Json events = scenario["cloudformation describe-stack-events"];
+  events.insert(events.begin() + 1, {{"stderr", "\nAn error occurred (500) when calling the DescribeStackEvents "
+                                                "operation: Internal Server Error\n"},
+                                     {"rc", 255}});
+  scenario["cloudformation describe-stack-events"] = events;
+  UseScenario("update", scenario);
+  Stack s = MakeStack();
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, {}); }), Outcome::kDone) << Read(err_);
+  EXPECT_TRUE(Contains(Read(out_), "orders-api-dev: UPDATE_COMPLETE after ")) << Read(out_);
+}
+
+TEST_F(DriverTest, LostContactSaysTheStackMayStillBeUpdating) {
+  Json scenario = Scenario("update");
+  Json stacks = scenario["cloudformation describe-stacks"];
+  Json down = {{"stderr", "\nCould not connect to the endpoint URL: \"https://cloudformation.eu-west-3.amazonaws.com/\"\n"},
+               {"rc", 255}};
+  scenario["cloudformation describe-stacks"] = Json::array({stacks[0], down});
+  UseScenario("update", scenario);
+  Stack s = MakeStack();
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, {}); }), Outcome::kFailed);
+  std::string err = Read(err_);
+  EXPECT_TRUE(Contains(err, "error: lost contact with CloudFormation while following orders-api-dev: describe-stacks "
+                            "orders-api-dev: Could not connect to the endpoint URL"))
+      << err;
+  EXPECT_TRUE(Contains(err, "the stack may still be updating")) << err;
+  EXPECT_TRUE(Contains(err, "aws cloudformation describe-stacks --stack-name orders-api-dev --region eu-west-3")) << err;
+  EXPECT_FALSE(Contains(err, "rollback")) << err;
+  EXPECT_FALSE(Contains(err, "UNKNOWN")) << err;
+}
+
+TEST_F(DriverTest, AnHttp500IsAStatusAndOneLine) {
+  UseScenario("http500");
+  Stack s = MakeStack();
+  Json outputs;
+  EXPECT_EQ(Run([&](Driver& d) { return d.Outputs(s.name, s.region, &outputs); }), Outcome::kFailed);
+  std::string err = Read(err_);
+  EXPECT_TRUE(Contains(err, "describe-stacks orders-api-dev: the endpoint's answer is not an AWS response: 500 "
+                            "Internal Server Error\n"))
+      << err;
+  EXPECT_FALSE(Contains(err, "b'")) << err;
+  EXPECT_EQ(Calls().size(), 5u);  // a 5xx is transient: tried again
+}
+
+TEST_F(DriverTest, TemplatesAreSentMinifiedAndSizedMinified) {
+  // Deeply nested properties: the indented form is over the inline limit, the
+  // compact one under it, so no bucket is needed.
+  Stack s = MakeStack();
+  for (int i = 0; i < 120; ++i)
+    s.tmpl.AddResource("Queue" + std::to_string(i), "AWS::SQS::Queue",
+                       Json{{"Tags", Json::array({{{"Key", "a"}, {"Value", "b"}}, {{"Key", "c"}, {"Value", "d"}},
+                                                  {{"Key", "e"}, {"Value", "f"}}, {{"Key", "g"}, {"Value", "h"}}})}});
+  ASSERT_GT(cfn::WriteJson(s.tmpl.ToJson()).size(), cfn::kMaxInlineTemplateBytes);
+  ASSERT_LT(cfn::WriteCompactJson(s.tmpl.ToJson()).size(), cfn::kMaxInlineTemplateBytes);
+  UseScenario("create");
+  EXPECT_EQ(Run([&](Driver& d) { return d.Deploy(s, {{"SecretSentryDsn", "x"}}); }), Outcome::kDone) << Read(err_);
+  std::string sent = ReadFileOrEmpty(state() + "/orders-api-dev/template.json");
+  EXPECT_EQ(sent, cfn::WriteCompactJson(s.tmpl.ToJson()));
+  EXPECT_TRUE(Contains(Calls()[1], "--template-body file://")) << Calls()[1];
+}
+
+TEST(ValidateApp, WarnsWhenATemplateWillNeedAnS3Bucket) {
+  App app;
+  Stack s;
+  s.name = "orders-api-dev";
+  s.region = "eu-west-3";
+  for (int i = 0; i < 250; ++i)
+    s.tmpl.AddResource("Topic" + std::to_string(i), "AWS::SNS::Topic", Json{{"DisplayName", std::string(200, 'x')}});
+  app.stacks.push_back(std::move(s));
+  Diagnostics d;
+  ValidateApp(app, &d);
+  EXPECT_FALSE(d.HasErrors()) << d.FormatAll();
+  EXPECT_TRUE(Contains(d.FormatAll(), "over CloudFormation's 51,200-byte inline limit, so `up` and `preview --remote` "
+                                      "need --s3-bucket BUCKET"))
+      << d.FormatAll();
+}
+
+TEST(AwsError, HttpStatusesAndUnparsableAnswersAreOneLine) {
+  std::string code, message;
+  ParseAwsError("\nAn error occurred (500) when calling the DescribeStacks operation (reached max retries: 4): "
+                "Internal Server Error\n",
+                &code, &message);
+  EXPECT_EQ(code, "HTTP 500");
+  EXPECT_EQ(message, "Internal Server Error");
+  EXPECT_TRUE(IsTransientAwsError(code, message));
+  ParseAwsError("\nUnable to parse response (syntax error: line 1, column 0), invalid XML received. Further retries "
+                "may succeed:\nb'upstream \\'db\\' crashed\\n'\n",
+                &code, &message);
+  EXPECT_EQ(message, "the endpoint's answer is not an AWS response: upstream 'db' crashed");
+  ParseAwsError(std::string(40000, 'x') + "\n", &code, &message);  // no regex to overflow, one short line
+  EXPECT_LE(message.size(), 310u);
+  EXPECT_TRUE(IsThrottling("Throttling"));
+  EXPECT_FALSE(IsTransientAwsError("ValidationError", "Stack with id x does not exist"));
 }
 
 TEST(DeployOrder, DependenciesFirst) {

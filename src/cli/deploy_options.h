@@ -9,6 +9,7 @@
 
 #include "cli/common.h"
 #include "deploy/driver.h"
+#include "deploy/process.h"
 
 namespace bp::cli {
 

@@ -32,6 +32,7 @@ int RunDestroy(const DestroyOptions& o) {
       return kUserError;
     }
   }
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws);
   d.assume_yes = o.yes;

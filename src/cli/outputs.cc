@@ -21,6 +21,7 @@ int RunOutputs(const OutputsOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws);
   Driver driver(aws, d, TerminalConsole());

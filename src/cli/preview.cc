@@ -25,6 +25,7 @@ struct PreviewOptions {
 int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks) {
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws);
   d.s3_bucket = o.s3_bucket;

@@ -22,6 +22,7 @@ int RunUp(const UpOptions& o) {
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws);
   d.s3_bucket = o.s3_bucket;

@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -13,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "analysis/diff.h"
+#include "config/secrets.h"
+#include "deploy/process.h"
 #include "cfn/writer.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -24,8 +29,10 @@ using cfn::Json;
 
 namespace {
 
-// Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (aws-facts.md 12).
-constexpr size_t kMaxTemplateBodyBytes = 51200;
+// Polling CloudFormation: never more often than once a second (DescribeStacks and
+// DescribeStackEvents are throttled per account), slower while nothing happens.
+constexpr int kMinPollIntervalMs = 1000;
+constexpr int kMaxQuietPollIntervalMs = 10000;
 
 // The parameter whose value CI sets on each release; kept across updates unless given.
 constexpr const char* kImageUriParameter = "ImageUri";
@@ -91,6 +98,15 @@ bool IsInProgress(const std::string& status) {
          status != "REVIEW_IN_PROGRESS";
 }
 
+bool IsDeployed(const std::string& status) {
+  // A stack whose first create never ran (REVIEW_IN_PROGRESS) or failed and rolled
+  // back holds no resources and no outputs.
+  // Src: DOC:AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html (stack status codes).
+  static const char* kNotDeployed[] = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
+                                       "CREATE_FAILED"};
+  return std::find(std::begin(kNotDeployed), std::end(kNotDeployed), status) == std::end(kNotDeployed);
+}
+
 bool IsDeploySuccess(const std::string& status) {
   return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
 }
@@ -121,32 +137,52 @@ bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stac
 
 Driver::Driver(const AwsCli& aws, DriverOptions options, Console console)
     : aws_(aws), options_(std::move(options)), console_(std::move(console)) {
-  if (const char* p = std::getenv("BLUEPRINT_POLL_INTERVAL_MS"); p && *p) options_.poll_interval_ms = std::atoi(p);
+  if (const char* p = std::getenv("BLUEPRINT_POLL_INTERVAL_MS"); p && *p)
+    options_.poll_interval_ms = std::max(kMinPollIntervalMs, std::atoi(p));
 }
 
-void Driver::Sleep() const {
-  if (options_.poll_interval_ms > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_interval_ms));
+void Driver::Sleep(int ms) const {
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+int Driver::NextInterval(int current) const {
+  if (options_.poll_interval_ms <= 0) return 0;
+  return std::min(std::max(current * 3 / 2, options_.poll_interval_ms),
+                  std::max(kMaxQuietPollIntervalMs, options_.poll_interval_ms));
 }
 
 bool Driver::Describe(const std::string& stack_name, const std::string& region, StackInfo* info, std::string* err) {
   *info = StackInfo();
   AwsResult r = aws_.Run("cloudformation", "describe-stacks", {"--stack-name", stack_name}, region);
   if (!r.ok) {
+    // The one answer that means "absent". Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
     if (r.error_code == "ValidationError" && r.message.find("does not exist") != std::string::npos) return true;
-    *err = "describe-stacks " + stack_name + ": " + (r.error_code.empty() ? "" : r.error_code + ": ") + r.message;
+    *err = "describe-stacks " + stack_name + ": " + ErrorText(r);
     return false;
   }
-  if (!r.body.contains("Stacks") || !r.body["Stacks"].is_array() || r.body["Stacks"].empty()) return true;
-  const Json& s = r.body["Stacks"][0];
+  // Anything but {"Stacks": [{... "StackStatus": "..."}]} is an answer we do not
+  // understand, never "the stack is absent".
+  const Json* s = nullptr;
+  if (r.body.is_object() && r.body.contains("Stacks") && r.body["Stacks"].is_array() && r.body["Stacks"].size() == 1 &&
+      r.body["Stacks"][0].is_object() && r.body["Stacks"][0].contains("StackStatus") &&
+      r.body["Stacks"][0]["StackStatus"].is_string())
+    s = &r.body["Stacks"][0];
+  if (!s) {
+    std::string shown = r.body.dump();
+    if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
+    *err = "describe-stacks " + stack_name + ": unexpected answer " + shown +
+           " (expected {\"Stacks\": [one stack]}); is --endpoint-url a CloudFormation endpoint?";
+    return false;
+  }
+  const Json& st = *s;
   info->exists = true;
-  info->id = Str(s, "StackId");
-  info->status = Str(s, "StackStatus");
-  info->reason = Str(s, "StackStatusReason");
-  if (s.contains("Parameters") && s["Parameters"].is_array())
-    for (const auto& p : s["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
-  if (s.contains("Outputs") && s["Outputs"].is_array())
-    for (const auto& o : s["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
+  info->id = Str(st, "StackId");
+  info->status = Str(st, "StackStatus");
+  info->reason = Str(st, "StackStatusReason");
+  if (st.contains("Parameters") && st["Parameters"].is_array())
+    for (const auto& p : st["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
+  if (st.contains("Outputs") && st["Outputs"].is_array())
+    for (const auto& o : st["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
   return true;
 }
 
@@ -182,7 +218,7 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
   // The template: inline up to 51,200 bytes, else through S3.
   std::error_code ec;
   auto size = fs::file_size(template_path, ec);
-  if (size > kMaxTemplateBodyBytes) {
+  if (size > cfn::kMaxInlineTemplateBytes) {
     if (options_.s3_bucket.empty()) {
       std::fprintf(console_.err,
                    "error: %s: the template is %zu bytes; CloudFormation takes at most 51,200 bytes inline. "
@@ -197,7 +233,8 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
       return Outcome::kFailed;
     }
     std::string key = "apprunner-blueprint/" + stack.name + "/" + StableHashHex(body, 16) + ".template.json";
-    AwsResult up = aws_.Run("s3", "cp", {template_path, "s3://" + options_.s3_bucket + "/" + key}, region);
+    AwsResult up = aws_.Run("s3", "cp", {template_path, "s3://" + options_.s3_bucket + "/" + key}, region,
+                            AwsCall{.changes_something = true});
     if (!up.ok) {
       std::fprintf(console_.err, "error: uploading the template to s3://%s/%s: %s\n", options_.s3_bucket.c_str(),
                    key.c_str(), up.message.c_str());
@@ -215,8 +252,9 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
   Json doc = stack.tmpl.ToJson();
   if (doc.contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
 
-  // Parameters travel in a private file, so secret values never appear in a process
-  // listing or a log of the command line.
+  // Parameters travel in an anonymous in-memory file the CLI reads as /dev/fd/N, so
+  // secret values never appear in a process listing, a log of the command line, or on
+  // disk, whatever way this process ends.
   Json params = Json::array();
   std::vector<std::string> missing;
   for (const auto& [name, p] : stack.tmpl.parameters().entries()) {
@@ -237,41 +275,35 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
                  stack.name.c_str(), Join(missing, ", ").c_str());
     return Outcome::kUserError;
   }
-  std::string params_path;
+  AwsCall create{.changes_something = true, .pass_fds = {}};
+  int params_fd = -1;
   if (!params.empty()) {
-    char tmpl[] = "/tmp/blueprint-parameters-XXXXXX";
-    int fd = mkstemp(tmpl);  // mode 0600
-    if (fd < 0) {
-      std::fprintf(console_.err, "error: cannot create a temporary parameters file\n");
-      return Outcome::kFailed;
-    }
     std::string text = params.dump();
-    bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    params_path = tmpl;
-    if (!written) {
-      unlink(params_path.c_str());
-      std::fprintf(console_.err, "error: cannot write %s\n", params_path.c_str());
+    params_fd = MemoryFile("blueprint-parameters", text);
+    WipeString(&text);
+    if (params_fd < 0) {
+      std::fprintf(console_.err, "error: cannot create an in-memory parameters file: %s\n", std::strerror(errno));
       return Outcome::kFailed;
     }
+    create.pass_fds.push_back(params_fd);
     args.push_back("--parameters");
-    args.push_back("file://" + params_path);
+    args.push_back("file:///dev/fd/" + std::to_string(params_fd));
   }
-  AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region);
-  if (!params_path.empty()) unlink(params_path.c_str());
+  AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region, create);
+  if (params_fd >= 0) close(params_fd);
   if (!r.ok) {
-    std::fprintf(console_.err, "error: %s: create-change-set: %s%s\n", stack.name.c_str(),
-                 r.error_code.empty() ? "" : (r.error_code + ": ").c_str(), r.message.c_str());
+    std::fprintf(console_.err, "error: %s: create-change-set: %s\n", stack.name.c_str(), ErrorText(r).c_str());
     return Outcome::kFailed;
   }
 
   // Wait for CloudFormation to compute the changes.
   auto start = std::chrono::steady_clock::now();
+  int interval = 0;
   for (;;) {
     AwsResult d = aws_.Run("cloudformation", "describe-change-set",
                            {"--stack-name", stack.name, "--change-set-name", cs->name}, region);
     if (!d.ok) {
-      std::fprintf(console_.err, "error: %s: describe-change-set: %s\n", stack.name.c_str(), d.message.c_str());
+      std::fprintf(console_.err, "error: %s: describe-change-set: %s\n", stack.name.c_str(), ErrorText(d).c_str());
       return Outcome::kFailed;
     }
     cs->status = Str(d.body, "Status");
@@ -283,7 +315,8 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
                    cs->name.c_str(), cs->status.c_str());
       return Outcome::kFailed;
     }
-    Sleep();
+    interval = NextInterval(interval);
+    Sleep(interval);
   }
   if (cs->status == "FAILED") return IsNoChangeReason(cs->reason) ? Outcome::kNoChanges : Outcome::kFailed;
   return Outcome::kDone;
@@ -360,12 +393,28 @@ std::string Driver::Follow(const std::string& stack_name, const std::string& reg
   std::string status;
   bool line_open = false;
   bool stack_settled_event = false;
+  int interval = options_.poll_interval_ms;
+  auto lost = [&](const std::string& why) {
+    if (line_open) std::fputs("\n", console_.out);
+    std::fprintf(console_.err,
+                 "error: lost contact with CloudFormation while following %s: %s\n"
+                 "  the stack may still be updating: CloudFormation goes on without us. Look with `blueprint "
+                 "outputs --stack %s` or `aws cloudformation describe-stacks --stack-name %s --region %s`, or in "
+                 "the CloudFormation console\n",
+                 stack_name.c_str(), why.c_str(), stack_name.c_str(), stack_name.c_str(), region.c_str());
+    return std::string("UNKNOWN");
+  };
   for (;;) {
-    Sleep();
+    Sleep(interval);
     AwsResult ev = aws_.Run("cloudformation", "describe-stack-events",
                             {"--stack-name", stack_name, "--max-items", "100"}, region);
+    // A stack that is gone has no events to describe: that is the end of a delete.
+    bool gone = !ev.ok && ev.error_code == "ValidationError" && ev.message.find("does not exist") != std::string::npos;
+    if (!ev.ok && !gone) return lost("describe-stack-events: " + ErrorText(ev));
+    if (ev.ok && !(ev.body.is_object() && ev.body.contains("StackEvents") && ev.body["StackEvents"].is_array()))
+      return lost("describe-stack-events: unexpected answer (no StackEvents list)");
     std::vector<Json> fresh;  // newest first, as CloudFormation returns them
-    if (ev.ok && ev.body.contains("StackEvents") && ev.body["StackEvents"].is_array())
+    if (ev.ok)
       for (const auto& e : ev.body["StackEvents"]) {
         std::string id = Str(e, "EventId");
         if (seen.count(id)) break;
@@ -390,13 +439,10 @@ std::string Driver::Follow(const std::string& stack_name, const std::string& reg
                      type.c_str(), reason.empty() ? "" : ("  " + reason).c_str());
       }
     }
+    interval = fresh.empty() ? NextInterval(interval) : options_.poll_interval_ms;
     StackInfo info;
     std::string err;
-    if (!Describe(stack_name, region, &info, &err)) {
-      if (line_open) std::fputs("\n", console_.out);
-      std::fprintf(console_.err, "error: %s\n", err.c_str());
-      return "UNKNOWN";
-    }
+    if (!Describe(stack_name, region, &info, &err)) return lost(err);
     status = info.exists ? info.status : "DELETE_COMPLETE";
     if (console_.live) {
       std::fprintf(console_.out, "\r\033[K  %s  %zu/%zu resources  %s  %s", stack_name.c_str(),
@@ -456,6 +502,9 @@ Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
   const std::string& region = stack.region;
   StackInfo info;
   std::string err;
+  std::fprintf(console_.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
+               stack.name.c_str(), region.c_str());
+  std::fflush(console_.out);
   if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
   if (info.exists && (info.status == "ROLLBACK_COMPLETE" || info.status == "ROLLBACK_FAILED" ||
                       info.status == "CREATE_FAILED" || info.status == "DELETE_FAILED")) {
@@ -468,7 +517,7 @@ Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
 
   // The template goes to a file beside the record of the last deployment; it becomes
   // that record when the deploy succeeds.
-  std::string body = cfn::WriteJson(stack.tmpl.ToJson());
+  std::string body = cfn::WriteCompactJson(stack.tmpl.ToJson());
   std::string pending = fs::absolute(fs::path(options_.state_dir) / stack.name / "pending.template.json").string();
   if (!SaveRecord(pending, body, &err)) {
     std::fprintf(console_.err, "error: %s\n", err.c_str());
@@ -511,7 +560,8 @@ Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
 
   std::vector<std::string> before = EventIds(stack.name, region);
   AwsResult ex = aws_.Run("cloudformation", "execute-change-set",
-                          {"--stack-name", stack.name, "--change-set-name", cs.name}, region);
+                          {"--stack-name", stack.name, "--change-set-name", cs.name}, region,
+                          AwsCall{.changes_something = true});
   if (!ex.ok) {
     std::fprintf(console_.err, "error: %s: execute-change-set: %s\n", stack.name.c_str(), ex.message.c_str());
     drop_pending();
@@ -521,6 +571,10 @@ Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
   std::string failure;
   std::string status = Follow(stack.name, region, total, before, info.exists ? info.status : "REVIEW_IN_PROGRESS",
                               &failure);
+  if (status == "UNKNOWN" || IsInProgress(status)) {  // not settled: Follow said how to look
+    drop_pending();
+    return Outcome::kFailed;
+  }
   if (!IsDeploySuccess(status)) {
     std::fprintf(console_.err, "error: %s: deploy failed\n", stack.name.c_str());
     if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());
@@ -557,23 +611,33 @@ Outcome Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& valu
   const std::string& region = stack.region;
   StackInfo info;
   std::string err;
+  std::fprintf(console_.out, "%s (%s): reading the stack's status, then creating a change set to preview\n",
+               stack.name.c_str(), region.c_str());
+  std::fflush(console_.out);
   if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
-  std::string body = cfn::WriteJson(stack.tmpl.ToJson());
+  std::string body = cfn::WriteCompactJson(stack.tmpl.ToJson());
   char dir_tmpl[] = "/tmp/blueprint-preview-XXXXXX";
   if (!mkdtemp(dir_tmpl)) {
     std::fprintf(console_.err, "error: cannot create a temporary directory\n");
     return Outcome::kFailed;
   }
   std::string path = std::string(dir_tmpl) + "/" + stack.name + ".template.json";
+  RemoveOnInterrupt(path);
+  RemoveOnInterrupt(dir_tmpl);
   std::error_code ec;
+  auto remove_tmp = [&] {
+    fs::remove_all(dir_tmpl, ec);
+    ForgetOnInterrupt(path);
+    ForgetOnInterrupt(dir_tmpl);
+  };
   if (!WriteFileAtomic(path, body, &err)) {
     std::fprintf(console_.err, "error: %s\n", err.c_str());
-    fs::remove_all(dir_tmpl, ec);
+    remove_tmp();
     return Outcome::kFailed;
   }
   ChangeSet cs;
   Outcome o = CreateChangeSet(stack, values, info, path, &cs);
-  fs::remove_all(dir_tmpl, ec);
+  remove_tmp();
   if (o == Outcome::kNoChanges) {
     std::fprintf(console_.out, "%s: no changes\n", stack.name.c_str());
   } else if (o == Outcome::kDone) {
@@ -588,6 +652,9 @@ Outcome Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& valu
 
 Outcome Driver::Destroy(const std::string& stack_name, const std::string& region) {
   StackInfo info;
+  std::fprintf(console_.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
+               stack_name.c_str(), region.c_str());
+  std::fflush(console_.out);
   if (!DescribeSettled(stack_name, region, &info)) return Outcome::kFailed;
   if (!info.exists) {
     std::fprintf(console_.out, "%s: no such stack in %s; nothing to destroy\n", stack_name.c_str(), region.c_str());
@@ -661,6 +728,7 @@ Outcome Driver::Destroy(const std::string& stack_name, const std::string& region
     return refused ? Outcome::kUserError : Outcome::kDeclined;
   }
   std::vector<std::string> before = EventIds(stack_name, region);
+  // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
   AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", stack_name}, region);
   if (!d.ok) {
     std::fprintf(console_.err, "error: %s: delete-stack: %s\n", stack_name.c_str(), d.message.c_str());
@@ -668,6 +736,7 @@ Outcome Driver::Destroy(const std::string& stack_name, const std::string& region
   }
   std::string failure;
   std::string status = Follow(stack_name, region, count, before, info.status, &failure);
+  if (status == "UNKNOWN" || IsInProgress(status)) return Outcome::kFailed;  // Follow said how to look
   if (status != "DELETE_COMPLETE") {
     std::fprintf(console_.err, "error: %s: delete failed (%s)\n", stack_name.c_str(), status.c_str());
     if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());
@@ -692,6 +761,13 @@ Outcome Driver::Outputs(const std::string& stack_name, const std::string& region
   if (!info.exists) {
     std::fprintf(console_.err, "error: stack %s does not exist in %s (deploy it with `blueprint up`)\n",
                  stack_name.c_str(), region.c_str());
+    return Outcome::kUserError;
+  }
+  if (!IsDeployed(info.status)) {
+    std::fprintf(console_.err,
+                 "error: stack %s in %s is %s: it is not deployed (a first `up` that did not finish). Remove it "
+                 "with `blueprint destroy --stack %s`, then run `blueprint up`\n",
+                 stack_name.c_str(), region.c_str(), info.status.c_str(), stack_name.c_str());
     return Outcome::kUserError;
   }
   *outputs = info.outputs;

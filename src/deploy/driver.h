@@ -38,7 +38,7 @@ struct DriverOptions {
   std::string state_dir = kDefaultStateDir;
   std::string s3_bucket;         // for templates over 51,200 bytes
   bool assume_yes = false;       // --yes
-  int poll_interval_ms = 2000;   // BLUEPRINT_POLL_INTERVAL_MS overrides (tests, moto)
+  int poll_interval_ms = 2000;   // BLUEPRINT_POLL_INTERVAL_MS overrides, at least 1000
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
 };
 
@@ -78,8 +78,14 @@ class Driver {
   // `outputs`: the deployed stack's outputs, also recorded under the state directory.
   Outcome Outputs(const std::string& stack_name, const std::string& region, cfn::Json* outputs);
 
-  // describe-stacks; false (with *err) on any failure other than "does not exist".
+  // describe-stacks; false (with *err) on any failure other than "does not exist",
+  // including an answer of the wrong shape.
   bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, std::string* err);
+
+  // The wait between polls (BLUEPRINT_POLL_INTERVAL_MS, at least 1000), and the next
+  // one after a poll where nothing happened: 1.5 times longer, at most 10 s.
+  int poll_interval_ms() const { return options_.poll_interval_ms; }
+  int NextInterval(int current) const;
 
  private:
   struct ChangeSet;
@@ -97,7 +103,7 @@ class Driver {
   // Describe, printing the error; also refuses a stack with an operation in progress.
   bool DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info);
   void PrintOutputs(const cfn::Json& outputs);
-  void Sleep() const;
+  void Sleep(int ms) const;
 
   const AwsCli& aws_;
   DriverOptions options_;
@@ -119,6 +125,9 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
 // CloudFormation's terminal statuses, and which of them mean success.
 bool IsInProgress(const std::string& status);
 bool IsDeploySuccess(const std::string& status);
+// Whether a stack in this status holds a deployment (false for a first create that
+// never ran, failed or is being deleted).
+bool IsDeployed(const std::string& status);
 
 // Deploy order for a set of stacks: dependencies first (Stack.dependencies), stable
 // otherwise. Dependencies outside `stacks` are assumed deployed. False on a cycle.
