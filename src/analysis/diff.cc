@@ -197,8 +197,7 @@ const char* KindName(ResourceChange::Kind k) {
   return "";
 }
 
-// The loud line for a stateful resource at risk, or "" when its data is safe.
-std::string RiskLine(const ResourceChange& r) {
+std::string RiskLineOf(const ResourceChange& r) {
   if (!r.stateful) return "";
   if (r.kind == ResourceChange::Kind::kRemove) {
     if (Retains(r.deletion_policy))
@@ -220,6 +219,8 @@ std::string RiskLine(const ResourceChange& r) {
 }
 
 }  // namespace
+
+std::string RiskLine(const ResourceChange& change) { return RiskLineOf(change); }
 
 std::string EffectiveDeletionPolicy(const std::string& type, const std::string& written) {
   if (!written.empty()) return written;

@@ -87,7 +87,13 @@ void ParseAwsError(const std::string& text, std::string* code, std::string* mess
   if (p != std::string::npos) {
     size_t close = text.find(')', p + kStart.size());
     size_t op = close == std::string::npos ? close : text.find(" operation", close);
-    size_t colon = op == std::string::npos ? op : text.find(": ", op);
+    size_t after = op == std::string::npos ? op : op + std::string(" operation").size();
+    // "... operation (reached max retries: 4): message"
+    if (after != std::string::npos && text.compare(after, 2, " (") == 0) {
+      after = text.find(')', after);
+      if (after != std::string::npos) ++after;
+    }
+    size_t colon = after != std::string::npos && text.compare(after, 2, ": ") == 0 ? after : std::string::npos;
     size_t eol = text.find('\n', p);
     if (colon != std::string::npos && (eol == std::string::npos || colon < eol)) {
       *code = text.substr(p + kStart.size(), close - p - kStart.size());
@@ -142,6 +148,9 @@ AwsResult AwsCli::Run(std::string_view service, std::string_view operation, cons
     r = RunOnce(service, operation, args, region, call);
     r.attempts = attempt;
     if (r.ok || !r.transient || attempt >= std::max(1, options_.attempts)) return r;
+    // An endpoint that does not answer at all gets one more chance, not four: each
+    // try costs the whole timeout.
+    if (r.timed_out && attempt >= 2) return r;
     // A call that changes something is repeated only when AWS said it did not run it.
     if (call.changes_something && !IsThrottling(r.error_code)) return r;
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
@@ -155,7 +164,9 @@ AwsResult AwsCli::RunOnce(std::string_view service, std::string_view operation, 
   argv.insert(argv.end(), args.begin(), args.end());
   argv.push_back("--output");
   argv.push_back("json");
-  std::string r = options_.region.empty() ? region : options_.region;
+  // The stack's own region; --region only when the caller has none (it must agree with
+  // every stack's region: the command line refuses a contradiction).
+  std::string r = region.empty() ? options_.region : region;
   if (!r.empty()) {
     argv.push_back("--region");
     argv.push_back(r);

@@ -19,10 +19,11 @@ namespace bp {
 struct AwsOptions {
   std::string program = "aws";  // BLUEPRINT_AWS_CLI overrides; looked up on PATH
   std::string profile;          // --profile, passed through when set
-  std::string region;           // --region: must agree with the stacks' own regions
+  std::string region;           // --region: must agree with the stacks' own regions (checked by the
+                                // command line); used only for calls without a stack region
   std::string endpoint_url;     // --endpoint-url, passed through when set (moto, LocalStack)
   int timeout_seconds = 120;    // per call; BLUEPRINT_AWS_TIMEOUT_SECONDS overrides
-  int attempts = 5;             // for transient failures
+  int attempts = 5;             // for transient failures (2 when the call timed out)
   int retry_base_ms = 1000;     // first backoff; doubles per attempt, at most 16 s
 };
 

@@ -122,7 +122,9 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     return r;
   }
   if (pid == 0) {
-    setpgid(0, 0);  // its own group: a timeout or an interrupt stops it and its children
+    // Its own session and process group: a timeout or an interrupt stops it and its
+    // children together, and it has no controlling terminal to prompt on.
+    setsid();
     signal(SIGPIPE, SIG_DFL);
     if (options.has_input) {
       dup2(in_pipe[0], 0);
@@ -143,7 +145,6 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     (void)!write(exec_pipe[1], &e, sizeof e);
     _exit(127);
   }
-  setpgid(pid, pid);  // also here, so the group exists before either side runs on
   g_child_group.store(pid);
   close(out_pipe[1]);
   close(err_pipe[1]);

@@ -3,7 +3,8 @@
 // shell; stdout and stderr are captured separately. This is the project's one
 // process runner.
 //
-// A call is bounded: the child runs in its own process group, and when the deadline
+// A call is bounded: the child runs in its own session and process group (without a
+// controlling terminal, so nothing can prompt), and when the deadline
 // passes the whole group is killed and reading stops, so neither a hung program nor a
 // grandchild that keeps the pipe open can hang the caller. An interrupted caller
 // (SIGINT, SIGTERM, SIGHUP, once InstallInterruptHandlers ran) stops the running child
