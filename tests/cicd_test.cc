@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "modules/cicd.h"
@@ -266,6 +267,19 @@ TEST(CicdWorkflow, ValidYamlWithOidcPermissions) {
   EXPECT_NE(deploy.find("change_set=\"image-"), std::string::npos);
   EXPECT_EQ(deploy.find("--role-arn"), std::string::npos);
   EXPECT_EQ(deploy.find("--template-body"), std::string::npos);
+}
+
+// The run steps are bash (GitHub's default shell on ubuntu runners): they must parse.
+TEST(CicdWorkflow, RunStepsAreValidBash) {
+  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("production")));
+  testing::TempDir dir;
+  int scripts = 0;
+  for (const auto& step : w["jobs"]["deploy"]["steps"]) {
+    if (!step["run"]) continue;
+    std::string file = dir.Write("step" + std::to_string(scripts++) + ".sh", step["run"].as<std::string>());
+    EXPECT_EQ(std::system(("bash -n '" + file + "'").c_str()), 0) << step["run"].as<std::string>();
+  }
+  EXPECT_EQ(scripts, 2);
 }
 
 TEST(CicdWorkflow, WithoutGithubEnvironmentTheJobHasNone) {
