@@ -350,7 +350,7 @@ class WorkflowCommand : public ::testing::Test {
 };
 
 TEST_F(WorkflowCommand, WritesTheWorkflowFromTheRecordedRole) {
-  dir_.Write(".blueprint/orders-api-prod/outputs.json",
+  dir_.Write(".blueprint/unknown-account/eu-west-3/orders-api-prod/outputs.json",  // beside environments/
              "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1\"}\n");
   auto r = Run({"--stack", "prod"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
