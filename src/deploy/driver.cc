@@ -93,7 +93,7 @@ bool IsDeploySuccess(const std::string& status) {
   return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
 }
 
-StackKey KeyOf(const Stack& stack) { return StackKey{"", stack.region, stack.name}; }
+StackKey KeyOf(const Stack& stack) { return StackKey{stack.account, stack.region, stack.name}; }
 
 bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, std::string* err) {
   std::set<std::string> names, done;
