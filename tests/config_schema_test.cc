@@ -144,7 +144,12 @@ TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
 // Keys that change no template, by design (the row says why).
 const std::set<std::string> kNoTemplateEffect = {
     "encryption.salt", "encryption.iterations", "encryption.check", "guards.allow_single_az",
-    "guards.allow_no_deletion_protection", "guards.allow_no_backups", "guards.allow_no_waf", "guards.allow_no_alerts"};
+    "guards.allow_no_deletion_protection", "guards.allow_no_backups", "guards.allow_no_waf", "guards.allow_no_alerts",
+    // Cost only: `blueprint cost` prices usage with them, `validate` compares the estimate
+    // with the budget (tests/cost_test.cc shows each one's effect).
+    "budget.monthly_usd", "usage.requests_per_month", "usage.request_duration_ms", "usage.concurrent_requests",
+    "usage.egress_gb_per_month", "usage.nat_gb_per_month", "usage.log_gb_per_month", "usage.db_storage_growth_gb",
+    "usage.backup_storage_gb", "usage.image_storage_gb", "usage.trace_sample_rate"};
 
 TEST(HonestConfig, OnlyDeclaredKeysChangeNoTemplate) {
   std::set<std::string> declared;
@@ -153,7 +158,7 @@ TEST(HonestConfig, OnlyDeclaredKeysChangeNoTemplate) {
   EXPECT_EQ(declared, kNoTemplateEffect);
 }
 
-// What synth produces for the config: every stack's name, region and template.
+// What synth produces for the config: every stack's name, region, account and template.
 // `warnings` gets the warnings' text.
 bool Synthesize(const std::string& yaml, const std::string& env, std::string* out, std::string* warnings = nullptr) {
   StackConfig c;
@@ -162,7 +167,9 @@ bool Synthesize(const std::string& yaml, const std::string& env, std::string* ou
   if (!ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d) || !Assemble(c, &app, &d)) return false;
   if (warnings) *warnings = d.FormatAll();
   out->clear();
-  for (const auto& s : app.stacks) *out += s.name + " " + s.region + "\n" + cfn::WriteJson(s.tmpl.ToJson());
+  // The account is part of the assembly (the manifest's aws://ACCOUNT/REGION).
+  for (const auto& s : app.stacks)
+    *out += s.name + " " + s.region + " " + s.account + "\n" + cfn::WriteJson(s.tmpl.ToJson());
   return true;
 }
 
@@ -215,6 +222,7 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
           {FieldCheck::kGithubOwner, {"other-org", "acme"}},
           {FieldCheck::kGithubRepo, {"other-repo", "orders-api"}},
           {FieldCheck::kGithubId, {"1001", "3003"}},
+          {FieldCheck::kAwsAccountId, {"111111111111", "222222222222"}},
           {FieldCheck::kOidcProviderArn, {"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}},
       };
       // The platform's sizes are plain strings in the schema.
