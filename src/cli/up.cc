@@ -1,6 +1,8 @@
 // blueprint up: synthesizes the selected stacks and deploys them in dependency order
 // through CloudFormation change sets (see deploy/driver.h).
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "cli/deploy_options.h"
 
@@ -28,6 +30,17 @@ int RunUp(const UpOptions& o) {
   d.s3_bucket = o.s3_bucket;
   Driver driver(aws, d);
   Console console = TerminalConsole(o.yes);
+  // A stack another selected stack depends on but the selection leaves out (the shared
+  // account stack, with `--stack ENV`) must be deployed first; its outputs are read below.
+  std::set<std::string> selected;
+  for (const Stack* s : stacks) selected.insert(s->id);
+  for (const Stack* s : stacks)
+    for (const auto& dep : s->dependencies)
+      if (!selected.count(dep))
+        std::fprintf(console.out, "note: %s depends on stack %s, which this selection leaves out; if it is not "
+                     "deployed yet, deploy it first: blueprint up --stack %s\n",
+                     s->name.c_str(), dep.c_str(), dep.c_str());
+  std::map<std::string, cfn::Json> produced;  // outputs of the stacks deployed so far, by id
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
                  s->name.c_str(), s->region.c_str());
@@ -35,10 +48,16 @@ int RunUp(const UpOptions& o) {
     ConsoleObserver watch(console, [](const std::string& n) { return "Deploy these changes to " + n + "?"; },
                           "deploy");
     Diagnostics diags;
-    DeployResult r = driver.Deploy(*s, values, watch.observer(), &diags);
+    ParameterValues stack_values = values;
+    DeployResult r;
+    if (FillStackInputs(driver, *s, produced, &stack_values, &diags))
+      r = driver.Deploy(*s, stack_values, watch.observer(), &diags);
+    else
+      r.status = DeployResult::Status::kRefused;
     watch.EndLine();
     int rc = ReportDeploy(*s, r, diags, console);
     if (rc != kOk) return rc;
+    produced[s->id] = r.outputs;
   }
   return kOk;
 }

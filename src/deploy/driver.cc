@@ -66,6 +66,36 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
   return "https://" + bucket + ".s3." + stack_region + suffix + "/" + key;
 }
 
+bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
+                     ParameterValues* values, Diagnostics* diags) {
+  for (const StackInput& in : stack.inputs) {
+    if (values->count(in.parameter)) continue;  // an explicit --parameter wins
+    Json outputs;
+    auto done = produced.find(in.producer);
+    if (done != produced.end()) {
+      outputs = done->second;
+    } else {
+      StackInfo info;
+      if (!driver.Describe(in.producer_stack, in.producer_region, &info, diags)) return false;
+      if (!info.exists || !IsDeployed(info.status)) {
+        diags->Error({}, stack.name,
+                     "needs output " + in.output + " of stack " + in.producer_stack + " (" + in.producer_region +
+                         "), which is not deployed; deploy it first: blueprint up --stack " + in.producer);
+        return false;
+      }
+      outputs = info.outputs;
+    }
+    if (!outputs.is_object() || !outputs.contains(in.output) || !outputs[in.output].is_string()) {
+      diags->Error({}, stack.name,
+                   "stack " + in.producer_stack + " (" + in.producer_region + ") has no output " + in.output +
+                       "; deploy it again with this version: blueprint up --stack " + in.producer);
+      return false;
+    }
+    (*values)[in.parameter] = outputs[in.output].get<std::string>();
+  }
+  return true;
+}
+
 std::string ChangeSetName() {
   std::time_t now = std::time(nullptr);
   std::tm tm{};

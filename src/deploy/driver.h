@@ -202,6 +202,14 @@ class Driver {
   DriverOptions options_;
 };
 
+// Fills the parameters other stacks' outputs feed (Stack::inputs, see app.h) into
+// `values`: from `produced` (outputs of stacks deployed earlier in this run, by stack
+// id) or else from the producer's deployed outputs, read with describe-stacks in the
+// producer's own region. False, with the problem in diags, when a producer is not
+// deployed or lacks the output: deploy the producer first.
+bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
+                     ParameterValues* values, Diagnostics* diags);
+
 // A change-set name that is valid and unique enough: blueprint-YYYYMMDDHHMMSS (UTC).
 std::string ChangeSetName();
 
