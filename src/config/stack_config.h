@@ -134,6 +134,7 @@ struct UsageConfig {
   double backup_storage_gb = 0;
   double image_storage_gb = 0;
   double trace_sample_rate = 0;
+  bool operator==(const UsageConfig&) const = default;
 };
 
 struct TagsConfig {
