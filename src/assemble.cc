@@ -151,7 +151,6 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
 void ValidateApp(const App& app, Diagnostics* diags) {
   // CloudFormation quotas. Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
   constexpr size_t kMaxResources = 500, kMaxOutputs = 200, kMaxParameters = 200;
-  constexpr size_t kMaxTemplateBytesS3 = 1024 * 1024;
   for (const auto& s : app.stacks) {
     cfn::CheckReferences(s.name, s.tmpl, diags);
     cfn::CheckAgainstSpec(s.name, s.tmpl, diags);
@@ -164,9 +163,14 @@ void ValidateApp(const App& app, Diagnostics* diags) {
       diags->Error({}, s.name, std::to_string(t.parameters().size()) + " parameters; CloudFormation allows 200");
     if (t.description.size() > 1024)
       diags->Error({}, s.name, "template description over 1,024 bytes");
-    size_t bytes = cfn::WriteJson(t.ToJson()).size();
-    if (bytes > kMaxTemplateBytesS3)
+    // Counted on the bytes `up` sends: compact JSON.
+    size_t bytes = cfn::WriteCompactJson(t.ToJson()).size();
+    if (bytes > cfn::kMaxS3TemplateBytes)
       diags->Error({}, s.name, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
+    else if (bytes > cfn::kMaxInlineTemplateBytes)
+      diags->Warn({}, s.name, "template is " + std::to_string(bytes) +
+                                  " bytes; over CloudFormation's 51,200-byte inline limit, so `up` and `preview "
+                                  "--remote` need --s3-bucket BUCKET to upload it first");
   }
 }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <set>
 
 #include "modules/cicd.h"
@@ -268,6 +269,19 @@ TEST(CicdWorkflow, ValidYamlWithOidcPermissions) {
   EXPECT_EQ(deploy.find("--template-body"), std::string::npos);
 }
 
+// The run steps are bash (GitHub's default shell on ubuntu runners): they must parse.
+TEST(CicdWorkflow, RunStepsAreValidBash) {
+  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("production")));
+  testing::TempDir dir;
+  int scripts = 0;
+  for (const auto& step : w["jobs"]["deploy"]["steps"]) {
+    if (!step["run"]) continue;
+    std::string file = dir.Write("step" + std::to_string(scripts++) + ".sh", step["run"].as<std::string>());
+    EXPECT_EQ(std::system(("bash -n '" + file + "'").c_str()), 0) << step["run"].as<std::string>();
+  }
+  EXPECT_EQ(scripts, 2);
+}
+
 TEST(CicdWorkflow, WithoutGithubEnvironmentTheJobHasNone) {
   YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("")));
   EXPECT_FALSE(w["jobs"]["deploy"]["environment"]);
@@ -293,7 +307,7 @@ class WorkflowCommand : public ::testing::Test {
 };
 
 TEST_F(WorkflowCommand, WritesTheWorkflowFromTheRecordedRole) {
-  dir_.Write(".blueprint/orders-api-prod/outputs.json",
+  dir_.Write(".blueprint/unknown-account/eu-west-3/orders-api-prod/outputs.json",  // beside environments/
              "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1\"}\n");
   auto r = Run({"--stack", "prod"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

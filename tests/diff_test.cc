@@ -96,6 +96,31 @@ TEST(Diff, TagsAreMatchedByKey) {
   EXPECT_TRUE(c[1].before.is_null());
 }
 
+TEST(Diff, RuntimeSecretsAreMatchedByName) {
+  // App Runner's secrets are [{Name, Value}]: a secret added in front is one addition,
+  // not every later secret "changed" by position.
+  auto service = [](const Json& secrets) {
+    return Template({{"Service",
+                      {{"Type", "AWS::AppRunner::Service"},
+                       {"Properties",
+                        {{"SourceConfiguration",
+                          {{"ImageRepository",
+                            {{"ImageConfiguration", {{"RuntimeEnvironmentSecrets", secrets}}}}}}}}}}}});
+  };
+  Json before = service(Json::array({{{"Name", "DB_PASSWORD"}, {"Value", "arn:db"}},
+                                     {{"Name", "SENTRY_DSN"}, {"Value", "arn:sentry"}}}));
+  Json after = service(Json::array({{{"Name", "API_KEY"}, {"Value", "arn:api"}},
+                                    {{"Name", "DB_PASSWORD"}, {"Value", "arn:db"}},
+                                    {{"Name", "SENTRY_DSN"}, {"Value", "arn:sentry"}}}));
+  TemplateDiff d = DiffTemplates(before, after);
+  ASSERT_EQ(d.resources.size(), 1u);
+  const auto& c = d.resources[0].changes;
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].path,
+            "Properties.SourceConfiguration.ImageRepository.ImageConfiguration.RuntimeEnvironmentSecrets[Name=API_KEY]");
+  EXPECT_TRUE(c[0].before.is_null());
+}
+
 TEST(Diff, AttributesAndSectionsAreReported) {
   Json before = {{"Parameters", {{"ImageUri", {{"Type", "String"}}}}},
                  {"Resources", {{"Vpc", {{"Type", "AWS::EC2::VPC"}}}}},

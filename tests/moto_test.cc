@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/deploy_render.h"
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "modules/networking.h"
@@ -97,17 +98,8 @@ class MotoTest : public ::testing::TestWithParam<int> {
 
     port_ = FreePort();
     std::string log = dir_ + "/moto.log";
-    pid_ = fork();
-    if (pid_ == 0) {
-      setpgid(0, 0);
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::string port = std::to_string(port_);
-      execlp("moto_server", "moto_server", "-H", "127.0.0.1", "-p", port.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    setpgid(pid_, pid_);
+    pid_ = StartBackground({"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port_)}, log);
+    ASSERT_GT(pid_, 0) << "moto_server did not start";
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!Accepting(port_) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -115,11 +107,7 @@ class MotoTest : public ::testing::TestWithParam<int> {
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      kill(-pid_, SIGTERM);  // the process group of the server this test started
-      int status;
-      waitpid(pid_, &status, 0);
-    }
+    StopBackground(pid_);  // the process group of the server this test started
     if (!HasFailure() && !dir_.empty()) fs::remove_all(dir_);
   }
 
@@ -130,22 +118,9 @@ class MotoTest : public ::testing::TestWithParam<int> {
     aws_ = std::make_unique<AwsCli>(aws);
     DriverOptions o;
     o.state_dir = dir_ + "/state";
-    o.assume_yes = true;
     o.poll_interval_ms = 200;
     o.timeout_seconds = 120;
-    Console c;
-    c.out = out_ = std::tmpfile();
-    c.err = err_ = std::tmpfile();
-    return Driver(*aws_, o, c);
-  }
-
-  std::string Text(FILE* f) {
-    std::string s;
-    if (!f) return s;
-    std::rewind(f);
-    char buf[4096];
-    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
-    return s;
+    return Driver(*aws_, o);
   }
 
   // dev's networking (two AZs, no NAT) without the route tables moto cannot delete,
@@ -183,8 +158,6 @@ class MotoTest : public ::testing::TestWithParam<int> {
   int port_ = 0;
   pid_t pid_ = -1;
   std::unique_ptr<AwsCli> aws_;
-  FILE* out_ = nullptr;
-  FILE* err_ = nullptr;
 };
 
 TEST_P(MotoTest, CreateUpdateNoChangeOutputsDestroy) {
@@ -193,29 +166,35 @@ TEST_P(MotoTest, CreateUpdateNoChangeOutputsDestroy) {
   Stack v1 = NetworkStack(false);
   Stack v2 = NetworkStack(true);
 
-  ASSERT_EQ(d.Deploy(v1, {}), Outcome::kDone) << Text(out_) << Text(err_);
-  EXPECT_NE(Text(out_).find("orders-api-dev: CREATE_COMPLETE after"), std::string::npos) << Text(out_);
-  EXPECT_TRUE(fs::exists(dir_ + "/state/orders-api-dev/template.json"));
+  using Status = DeployResult::Status;
+  Diagnostics diags;
+  DeployResult r = d.Deploy(v1, {}, {}, &diags);
+  ASSERT_EQ(r.status, Status::kDeployed) << diags.FormatAll();
+  EXPECT_EQ(r.follow.status, "CREATE_COMPLETE");
+  EXPECT_TRUE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/template.json"));
 
-  ASSERT_EQ(d.Deploy(v2, {}), Outcome::kDone) << Text(out_) << Text(err_);
-  EXPECT_NE(Text(out_).find("(UPDATE): 1 change(s)"), std::string::npos) << Text(out_);
-  EXPECT_NE(Text(out_).find("+ Add     AppLogGroup"), std::string::npos) << Text(out_);
-  EXPECT_NE(Text(out_).find("orders-api-dev: UPDATE_COMPLETE after"), std::string::npos) << Text(out_);
+  r = d.Deploy(v2, {}, {}, &diags);
+  ASSERT_EQ(r.status, Status::kDeployed) << diags.FormatAll();
+  std::string shown = cli::RenderChangeSet(r.change_set);
+  EXPECT_NE(shown.find("(UPDATE): 1 change(s)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("+ Add     AppLogGroup"), std::string::npos) << shown;
+  EXPECT_EQ(r.follow.status, "UPDATE_COMPLETE");
 
-  ASSERT_EQ(d.Deploy(v2, {}), Outcome::kNoChanges) << Text(out_) << Text(err_);
-  EXPECT_NE(Text(out_).find("orders-api-dev: no changes to deploy"), std::string::npos);
+  r = d.Deploy(v2, {}, {}, &diags);
+  ASSERT_EQ(r.status, Status::kNoChanges) << diags.FormatAll();
 
-  Json outputs;
-  ASSERT_EQ(d.Outputs("orders-api-dev", "eu-west-3", &outputs), Outcome::kDone) << Text(err_);
-  EXPECT_TRUE(outputs.is_object());
-  EXPECT_TRUE(fs::exists(dir_ + "/state/orders-api-dev/outputs.json"));
+  OutputsResult outputs = d.Outputs(v2, &diags);
+  ASSERT_EQ(outputs.status, OutputsResult::Status::kOk) << diags.FormatAll();
+  EXPECT_TRUE(outputs.info.outputs.is_object());
+  EXPECT_TRUE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/outputs.json"));
 
-  ASSERT_EQ(d.Destroy("orders-api-dev", "eu-west-3"), Outcome::kDone) << Text(out_) << Text(err_);
+  DestroyResult gone = d.Destroy(v2, nullptr, {}, &diags);
+  ASSERT_EQ(gone.status, DestroyResult::Status::kDestroyed) << diags.FormatAll();
   StackInfo info;
-  std::string err;
-  ASSERT_TRUE(d.Describe("orders-api-dev", "eu-west-3", &info, &err)) << err;
+  ASSERT_TRUE(d.Describe("orders-api-dev", "eu-west-3", &info, &diags)) << diags.FormatAll();
   EXPECT_FALSE(info.exists);
-  EXPECT_FALSE(fs::exists(dir_ + "/state/orders-api-dev"));
+  EXPECT_FALSE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev"));
+  EXPECT_FALSE(diags.HasErrors()) << diags.FormatAll();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   std::printf("moto scenario with %s (AWS CLI v%d): %lld ms\n", cli_.c_str(), GetParam(),
               static_cast<long long>(ms));

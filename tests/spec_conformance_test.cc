@@ -3,11 +3,7 @@
 // for the template's region. The combinations are every bundled environment plus,
 // on one base config, every mix of the feature switches that change which resources
 // exist. New modules are covered as soon as they land: nothing here lists resources.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,40 +13,25 @@
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "config/loader.h"
+#include "deploy/process.h"
 #include "test_util.h"
 
 namespace bp {
 namespace {
-
-extern "C" char** environ;
 
 struct ToolResult {
   int exit_code = -1;  // -1: could not be started
   std::string output;  // stdout and stderr together
 };
 
-// Runs `argv[0]` found on the PATH with no shell (file names need no quoting) and no
-// standard input; its output goes through a file in `scratch`.
-ToolResult RunTool(const std::vector<std::string>& argv, const testing::TempDir& scratch) {
-  std::string out_file = scratch.path() + "/tool.out";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
+// Runs `argv[0]` found on the PATH through the project's process runner (no shell, no
+// standard input).
+ToolResult RunTool(const std::vector<std::string>& argv) {
+  ProcessResult p = RunProcess(argv);
   ToolResult r;
-  int err = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0) return r;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  // posix_spawnp may report a missing program only through the child's exit (127).
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.output = testing::ReadFileOrDie(out_file);
+  if (!p.started) return r;
+  r.exit_code = p.exit_code < 128 ? p.exit_code : -1;
+  r.output = p.out + p.err;
   return r;
 }
 
@@ -121,7 +102,7 @@ TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
 
 TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
   testing::TempDir dir;
-  ToolResult version = RunTool({"cfn-lint", "--version"}, dir);
+  ToolResult version = RunTool({"cfn-lint", "--version"});
   if (version.exit_code != 0) GTEST_SKIP() << "SKIPPED: cfn-lint not found (pip install cfn-lint to run this check)";
   if (!version.output.empty() && version.output.back() == '\n') version.output.pop_back();
 
@@ -149,7 +130,7 @@ TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
     for (const auto& [rule, reason] : kIgnoredLintRules) argv.insert(argv.end(), {"--ignore-checks", rule});
     argv.push_back("--");
     argv.insert(argv.end(), paths.begin(), paths.end());
-    ToolResult r = RunTool(argv, dir);
+    ToolResult r = RunTool(argv);
     EXPECT_EQ(r.exit_code, 0) << "cfn-lint (" << region << ") reported:\n" << r.output;
     EXPECT_EQ(r.output, "") << "cfn-lint (" << region << ") reported:\n" << r.output;
     files += paths.size();

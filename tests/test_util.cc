@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/loader.h"
+#include "deploy/process.h"
 
 namespace bp::testing {
 
@@ -35,28 +36,22 @@ std::string TempDir::Write(const std::string& relative, const std::string& conte
   return p.string();
 }
 
-namespace {
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-}  // namespace
-
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd,
                            const std::string& input) {
-  TempDir io;
-  io.Write("in", input);
-  std::string cmd;
-  if (!cwd.empty()) cmd += "cd " + Quote(cwd) + " && ";
-  cmd += Quote(BLUEPRINT_BINARY);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " <" + Quote(io.path() + "/in") + " >" + Quote(io.path() + "/out") + " 2>" + Quote(io.path() + "/err");
-  int status = std::system(cmd.c_str());
+  std::vector<std::string> argv = {BLUEPRINT_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions o;
+  o.cwd = cwd;
+  o.input = input;
+  o.has_input = true;
+  o.timeout_ms = 300 * 1000;  // a hang fails the test instead of stalling the suite
+  ProcessResult p = RunProcess(argv, o);
   CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFileOrDie(io.path() + "/out");
-  r.err = ReadFileOrDie(io.path() + "/err");
+  EXPECT_TRUE(p.started) << p.error;
+  EXPECT_FALSE(p.timed_out) << "blueprint " << ::testing::PrintToString(args) << " hung";
+  r.exit_code = p.started && !p.timed_out && p.exit_code < 128 ? p.exit_code : -1;
+  r.out = std::move(p.out);
+  r.err = std::move(p.err);
   return r;
 }
 

@@ -27,9 +27,8 @@ class TempDir {
   std::string path_;
 };
 
-// Runs build/blueprint with `args` (no shell involved in quoting: arguments are
-// single-quoted for /bin/sh, which the tests control).
-// `input` is fed to its standard input.
+// Runs build/blueprint with `args` through the project's process runner (no shell),
+// in `cwd` when given, with `input` on its standard input and no controlling terminal.
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd = "",
                            const std::string& input = "");
 

@@ -38,11 +38,25 @@ int Rank(Replacement r) {
 
 Replacement Worse(Replacement a, Replacement b) { return Rank(a) >= Rank(b) ? a : b; }
 
-bool IsKeyValueList(const Json& v) {
-  if (!v.is_array() || v.empty()) return false;
-  for (const auto& e : v)
-    if (!e.is_object() || !e.contains("Key") || !e["Key"].is_string()) return false;
-  return true;
+// The field that names each element of a list of named entries: "Key" for tags,
+// "Name" for App Runner's RuntimeEnvironmentVariables/Secrets and ECS's Environment;
+// "" when the elements are not all objects named by that field, uniquely.
+std::string ListKeyField(const Json& v) {
+  if (!v.is_array() || v.empty()) return "";
+  for (const char* field : {"Key", "Name"}) {
+    std::vector<std::string> seen;
+    bool ok = true;
+    for (const auto& e : v) {
+      if (!e.is_object() || !e.contains(field) || !e[field].is_string() ||
+          std::find(seen.begin(), seen.end(), e[field].get<std::string>()) != seen.end()) {
+        ok = false;
+        break;
+      }
+      seen.push_back(e[field]);
+    }
+    if (ok) return field;
+  }
+  return "";
 }
 
 // The keys of `a` in order, then those only `b` has.
@@ -56,8 +70,9 @@ std::vector<std::string> UnionKeys(const Json& a, const Json& b) {
 
 Json Member(const Json& obj, const std::string& key) { return obj.contains(key) ? obj[key] : Json(); }
 
-// Appends the leaf differences between `a` and `b` under `path`. Tag-like lists
-// ([{Key, Value}]) are matched by key so that inserting one tag shows as one change.
+// Appends the leaf differences between `a` and `b` under `path`. Lists of named
+// entries ([{Key, Value}], [{Name, Value}]) are matched by name, so that inserting one
+// tag or one secret shows as one change, not as a shift of every later entry.
 void DiffValues(const std::string& path, const Json& a, const Json& b, Replacement repl,
                 std::vector<PropertyChange>* out) {
   if (a == b) return;
@@ -65,19 +80,19 @@ void DiffValues(const std::string& path, const Json& a, const Json& b, Replaceme
     for (const auto& k : UnionKeys(a, b)) DiffValues(path + "." + k, Member(a, k), Member(b, k), repl, out);
     return;
   }
-  if (IsKeyValueList(a) && IsKeyValueList(b)) {
-    auto find = [](const Json& list, const std::string& key) -> Json {
+  if (std::string field = ListKeyField(a); !field.empty() && field == ListKeyField(b)) {
+    auto find = [&field](const Json& list, const std::string& key) -> Json {
       for (const auto& e : list)
-        if (e["Key"] == key) return e;
+        if (e[field] == key) return e;
       return Json();
     };
     std::vector<std::string> keys;
-    for (const auto& e : a) keys.push_back(e["Key"]);
+    for (const auto& e : a) keys.push_back(e[field]);
     for (const auto& e : b)
-      if (find(a, e["Key"]).is_null()) keys.push_back(e["Key"]);
+      if (find(a, e[field]).is_null()) keys.push_back(e[field]);
     for (const auto& k : keys) {
       Json ae = find(a, k), be = find(b, k);
-      std::string p = path + "[Key=" + k + "]";
+      std::string p = path + "[" + field + "=" + k + "]";
       if (ae.is_null() || be.is_null()) {
         if (ae != be) out->push_back({p, ae, be, repl, ""});
       } else {
@@ -182,8 +197,7 @@ const char* KindName(ResourceChange::Kind k) {
   return "";
 }
 
-// The loud line for a stateful resource at risk, or "" when its data is safe.
-std::string RiskLine(const ResourceChange& r) {
+std::string RiskLineOf(const ResourceChange& r) {
   if (!r.stateful) return "";
   if (r.kind == ResourceChange::Kind::kRemove) {
     if (Retains(r.deletion_policy))
@@ -205,6 +219,8 @@ std::string RiskLine(const ResourceChange& r) {
 }
 
 }  // namespace
+
+std::string RiskLine(const ResourceChange& change) { return RiskLineOf(change); }
 
 std::string EffectiveDeletionPolicy(const std::string& type, const std::string& written) {
   if (!written.empty()) return written;

@@ -60,6 +60,11 @@ bool IsStatefulType(const std::string& resource_type);
 // (Snapshot for RDS instances and clusters, Delete for everything else).
 std::string EffectiveDeletionPolicy(const std::string& resource_type, const std::string& written);
 
+// The loud line for a stateful resource at risk ("!! DATA AT RISK: ... would be
+// REPLACED ..."), a note when a removed one is retained, or "" when its data is safe:
+// the one wording for offline preview, change sets (up, preview --remote) and destroy.
+std::string RiskLine(const ResourceChange& change);
+
 // Human-readable report of one stack's diff, ending with the summary line.
 std::string FormatDiff(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);
 

@@ -34,6 +34,10 @@ std::string WriteJson(const Json& doc) {
   return doc.dump(1, ' ', false, nlohmann::detail::error_handler_t::strict) + "\n";
 }
 
+std::string WriteCompactJson(const Json& doc) {
+  return doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
+}
+
 namespace {
 
 bool IsPlainSafe(const std::string& s) {

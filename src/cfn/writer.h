@@ -14,6 +14,15 @@ enum class Format { kJson, kYaml };
 // non-ASCII characters kept as UTF-8, trailing newline.
 std::string WriteJson(const Json& doc);
 
+// The same JSON without white space: what is sent to CloudFormation, whose size
+// limits (51,200 bytes inline, 1 MB from S3) count the bytes sent.
+std::string WriteCompactJson(const Json& doc);
+
+// CloudFormation's limits on a template body, in bytes.
+// Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (aws-facts.md 12).
+inline constexpr size_t kMaxInlineTemplateBytes = 51200;
+inline constexpr size_t kMaxS3TemplateBytes = 1024 * 1024;
+
 // Block-style YAML 1.2 in CloudFormation's long form ("Fn::GetAtt": [...]), so
 // no custom tags are needed; strings are quoted whenever a plain scalar could be
 // read as anything but the same string.

@@ -16,10 +16,11 @@ namespace bp::cli {
 void AddAwsOptions(CLI::App* cmd, AwsFlags* f) {
   cmd->add_option("--profile", f->aws.profile, "AWS CLI profile (passed to aws --profile)");
   cmd->add_option("--region", f->aws.region,
-                  "Region for every stack (default: each stack's own region from stack.yaml)");
+                  "Must match the selected stacks' own regions (each stack deploys in its own region)");
   cmd->add_option("--endpoint-url", f->aws.endpoint_url, "AWS endpoint URL (passed to aws --endpoint-url)");
   cmd->add_option("--state-dir", f->state_dir,
-                  "Where deployed templates and outputs are recorded (default ./.blueprint)");
+                  "Where deployed templates and outputs are recorded (default: .blueprint beside the environments "
+                  "directory)");
 }
 
 void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
@@ -104,8 +105,9 @@ bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
   return ok;
 }
 
-Console TerminalConsole() {
+Console TerminalConsole(bool assume_yes) {
   Console c;
+  c.assume_yes = assume_yes;
   c.live = isatty(STDOUT_FILENO);
   c.interactive = isatty(STDIN_FILENO);
   c.ask = [](const std::string& question) {
@@ -117,17 +119,6 @@ Console TerminalConsole() {
     return answer == "y" || answer == "yes";
   };
   return c;
-}
-
-int ExitCodeOf(Outcome o) {
-  switch (o) {
-    case Outcome::kDone:
-    case Outcome::kNoChanges: return kOk;
-    case Outcome::kUserError: return kUserError;
-    case Outcome::kDeclined:
-    case Outcome::kFailed: return kInternalError;
-  }
-  return kInternalError;
 }
 
 bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const Stack*>* order) {
@@ -143,10 +134,28 @@ bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const 
   return true;
 }
 
-DriverOptions DriverOptionsFor(const AwsFlags& flags) {
+std::string StateDirFor(const AwsFlags& flags, const Selection& sel) {
+  return flags.state_dir.empty() ? DefaultStateDir(sel.environments_dir) : flags.state_dir;
+}
+
+DriverOptions DriverOptionsFor(const AwsFlags& flags, const Selection& sel) {
   DriverOptions d;
-  d.state_dir = flags.state_dir;
+  d.state_dir = StateDirFor(flags, sel);
   return d;
+}
+
+bool CheckRegion(const AwsFlags& flags, const std::vector<const Stack*>& stacks) {
+  if (flags.aws.region.empty()) return true;
+  for (const Stack* s : stacks)
+    if (s->region != flags.aws.region) {
+      std::fprintf(stderr,
+                   "error: --region %s: stack %s deploys in %s (each stack has its own region: stack.yaml's "
+                   "`region` for an environment's main stack, us-east-1 for global and account stacks); drop "
+                   "--region\n",
+                   flags.aws.region.c_str(), s->name.c_str(), s->region.c_str());
+      return false;
+    }
+  return true;
 }
 
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {

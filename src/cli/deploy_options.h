@@ -8,13 +8,15 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common.h"
+#include "cli/deploy_render.h"
 #include "deploy/driver.h"
+#include "deploy/process.h"
 
 namespace bp::cli {
 
 struct AwsFlags {
   AwsOptions aws;
-  std::string state_dir = kDefaultStateDir;
+  std::string state_dir;  // "" = .blueprint beside the environments directory
 };
 
 // --profile, --region, --endpoint-url, --state-dir.
@@ -41,18 +43,23 @@ bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, P
 bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values);
 
 // The console on the real terminal: live progress when stdout is a TTY, questions
-// when stdin is a TTY.
-Console TerminalConsole();
-
-// 0 for done or no changes, 2 for a user error, 1 otherwise.
-int ExitCodeOf(Outcome o);
+// when stdin is a TTY; `assume_yes` from --yes.
+Console TerminalConsole(bool assume_yes = false);
 
 // Loads and assembles the selection (LoadAndAssemble) and lists its stacks in deploy
 // order, dependencies first. Prints the error and returns false on a user error.
 bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const Stack*>* order);
 
-// The driver settings every AWS command shares: state directory from the flags.
-DriverOptions DriverOptionsFor(const AwsFlags& flags);
+// The state directory: --state-dir, else .blueprint beside the environments directory.
+std::string StateDirFor(const AwsFlags& flags, const Selection& sel);
+
+// The driver settings every AWS command shares: the state directory.
+DriverOptions DriverOptionsFor(const AwsFlags& flags, const Selection& sel);
+
+// A --region that contradicts a selected stack's own region is refused (each stack
+// deploys in its region: stack.yaml's for main stacks, us-east-1 for global and
+// account stacks). Prints the error and returns false.
+bool CheckRegion(const AwsFlags& flags, const std::vector<const Stack*>& stacks);
 
 // The environment config a stack came from.
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);

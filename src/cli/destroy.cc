@@ -20,7 +20,7 @@ struct DestroyOptions {
 int RunDestroy(const DestroyOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
-  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
   std::reverse(stacks.begin(), stacks.end());  // dependents go first
   for (const Stack* s : stacks) {
     const StackConfig* c = ConfigOf(loaded, *s);
@@ -32,13 +32,24 @@ int RunDestroy(const DestroyOptions& o) {
       return kUserError;
     }
   }
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
-  DriverOptions d = DriverOptionsFor(o.aws);
-  d.assume_yes = o.yes;
-  Driver driver(aws, d, TerminalConsole());
+  Driver driver(aws, DriverOptionsFor(o.aws, o.sel));
+  Console console = TerminalConsole(o.yes);
   for (const Stack* s : stacks) {
-    Outcome r = driver.Destroy(s->name, s->region);
-    if (r != Outcome::kDone) return ExitCodeOf(r);
+    std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
+                 s->name.c_str(), s->region.c_str());
+    std::fflush(console.out);
+    ConsoleObserver watch(
+        console, [](const std::string& n) { return "Delete stack " + n + " and its resources?"; }, "destroy");
+    auto show_plan = [&console](const DestroyPlan& plan) {
+      std::fputs(RenderDestroyPlan(plan).c_str(), console.out);
+      std::fflush(console.out);
+    };
+    Diagnostics diags;
+    DestroyResult r = driver.Destroy(*s, show_plan, watch.observer(), &diags);
+    watch.EndLine();
+    if (int rc = ReportDestroy(*s, r, diags, console); rc != kOk) return rc;
   }
   return kOk;
 }

@@ -20,28 +20,32 @@ struct OutputsOptions {
 int RunOutputs(const OutputsOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
-  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
-  DriverOptions d = DriverOptionsFor(o.aws);
-  Driver driver(aws, d, TerminalConsole());
+  DriverOptions d = DriverOptionsFor(o.aws, o.sel);
+  Driver driver(aws, d);
+  Console console = TerminalConsole();
   cfn::Json all = cfn::Json::object();
   for (const Stack* s : stacks) {
     cfn::Json outputs;
     if (o.cached) {
       bool found = false;
       std::string err;
-      if (!LoadJsonRecord(OutputsPath(o.aws.state_dir, s->name), &outputs, &found, &err)) {
+      if (!LoadJsonRecord(OutputsPath(StateDirFor(o.aws, o.sel), KeyOf(*s)), &outputs, &found, &err)) {
         std::fprintf(stderr, "error: %s\n", err.c_str());
         return kUserError;
       }
       if (!found) {
         std::fprintf(stderr, "error: no recorded outputs for %s under %s (run `blueprint up` or drop --cached)\n",
-                     s->name.c_str(), o.aws.state_dir.c_str());
+                     s->name.c_str(), StateDirFor(o.aws, o.sel).c_str());
         return kUserError;
       }
     } else {
-      Outcome r = driver.Outputs(s->name, s->region, &outputs);
-      if (r != Outcome::kDone) return ExitCodeOf(r);
+      Diagnostics diags;
+      OutputsResult r = driver.Outputs(*s, &diags);
+      if (int rc = ReportOutputs(*s, r, diags, console); rc != kOk) return rc;
+      outputs = r.info.outputs;
     }
     all[s->name] = outputs;
   }

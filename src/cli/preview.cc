@@ -26,14 +26,20 @@ struct PreviewOptions {
 int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks) {
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
-  DriverOptions d = DriverOptionsFor(o.aws);
+  DriverOptions d = DriverOptionsFor(o.aws, o.sel);
   d.s3_bucket = o.s3_bucket;
-  Driver driver(aws, d, TerminalConsole());
+  Driver driver(aws, d);
+  Console console = TerminalConsole();
   int rc = kOk;
   for (const Stack* s : stacks) {
-    int r = ExitCodeOf(driver.PreviewChangeSet(*s, values));
-    if (r != kOk) rc = r;
+    std::fprintf(console.out, "%s (%s): reading the stack's status, then creating a change set to preview\n",
+                 s->name.c_str(), s->region.c_str());
+    std::fflush(console.out);
+    Diagnostics diags;
+    DeployResult r = driver.PreviewChangeSet(*s, values, &diags);
+    if (int code = ReportPreview(*s, r, diags, console); code != kOk) rc = code;
   }
   return rc;
 }
@@ -41,7 +47,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
 int RunPreview(const PreviewOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
-  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
   if (o.remote) {
     if (!o.against.empty()) {
       std::fprintf(stderr, "error: --against compares with a file offline; it does not go with --remote\n");
@@ -59,7 +65,7 @@ int RunPreview(const PreviewOptions& o) {
     cfn::Json before;
     bool found = false;
     std::string err;
-    std::string path = o.against.empty() ? DeployedTemplatePath(o.aws.state_dir, s->name) : o.against;
+    std::string path = o.against.empty() ? DeployedTemplatePath(StateDirFor(o.aws, o.sel), KeyOf(*s)) : o.against;
     if (!LoadJsonRecord(path, &before, &found, &err)) {
       std::fprintf(stderr, "error: %s (preview reads JSON templates)\n", err.c_str());
       return kUserError;

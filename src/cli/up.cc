@@ -19,17 +19,26 @@ struct UpOptions {
 int RunUp(const UpOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
-  if (!LoadSelectedStacks(o.sel, &loaded, &stacks)) return kUserError;
+  if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
   ParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
+  InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
-  DriverOptions d = DriverOptionsFor(o.aws);
+  DriverOptions d = DriverOptionsFor(o.aws, o.sel);
   d.s3_bucket = o.s3_bucket;
-  d.assume_yes = o.yes;
-  Driver driver(aws, d, TerminalConsole());
+  Driver driver(aws, d);
+  Console console = TerminalConsole(o.yes);
   for (const Stack* s : stacks) {
-    Outcome r = driver.Deploy(*s, values);
-    if (r != Outcome::kDone && r != Outcome::kNoChanges) return ExitCodeOf(r);
+    std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
+                 s->name.c_str(), s->region.c_str());
+    std::fflush(console.out);
+    ConsoleObserver watch(console, [](const std::string& n) { return "Deploy these changes to " + n + "?"; },
+                          "deploy");
+    Diagnostics diags;
+    DeployResult r = driver.Deploy(*s, values, watch.observer(), &diags);
+    watch.EndLine();
+    int rc = ReportDeploy(*s, r, diags, console);
+    if (rc != kOk) return rc;
   }
   return kOk;
 }

@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 
 #include "cli/common.h"
+#include "deploy/driver.h"
 #include "deploy/state.h"
 #include "modules/cicd.h"
 #include "util/files.h"
@@ -22,7 +23,7 @@ struct WorkflowOptions {
   std::string out;       // default .github/workflows/deploy-<stack>.yml
   std::string branch;    // default: the first configured branch without a wildcard, else main
   std::string role_arn;  // default: DeployRoleArn recorded by `blueprint up`
-  std::string state_dir = kDefaultStateDir;
+  std::string state_dir;  // "" = .blueprint beside the environments directory
 };
 
 int Fail(const std::string& message) {
@@ -112,11 +113,12 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
     cfn::Json outputs;
     bool found = false;
     std::string err;
-    if (!LoadJsonRecord(OutputsPath(o.state_dir, main->name), &outputs, &found, &err)) return Fail(err);
+    std::string state_dir = o.state_dir.empty() ? DefaultStateDir(o.sel.environments_dir) : o.state_dir;
+    if (!LoadJsonRecord(OutputsPath(state_dir, KeyOf(*main)), &outputs, &found, &err)) return Fail(err);
     if (found && outputs.contains("DeployRoleArn") && outputs["DeployRoleArn"].is_string())
       role_arn = outputs["DeployRoleArn"].get<std::string>();
     if (role_arn.empty())
-      return Fail("no DeployRoleArn recorded for " + main->name + " under " + o.state_dir +
+      return Fail("no DeployRoleArn recorded for " + main->name + " under " + state_dir +
                   "; deploy it first (`blueprint up --stack " + c.env + "`) or pass --role-arn ARN "
                   "(the stack's DeployRoleArn output)");
   }
@@ -169,7 +171,7 @@ void RegisterWorkflow(CLI::App* app, int* rc) {
   cmd->add_option("--out", o->out, "Workflow file (default .github/workflows/deploy-<stack>.yml)");
   cmd->add_option("--branch", o->branch, "Branch whose pushes deploy (default: the first of github.branches, else main)");
   cmd->add_option("--role-arn", o->role_arn, "Deploy role ARN (default: the DeployRoleArn output recorded by up)");
-  cmd->add_option("--state-dir", o->state_dir, "Where up recorded the outputs (default .blueprint)");
+  cmd->add_option("--state-dir", o->state_dir, "Where up recorded the outputs (default: .blueprint beside the environments directory)");
   cmd->callback([o, rc] {
     *rc = RunWorkflow(*o, "blueprint workflow --stack " + o->sel.stack);
   });

@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -13,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "analysis/diff.h"
+#include "config/secrets.h"
+#include "deploy/process.h"
 #include "cfn/writer.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -24,8 +29,10 @@ using cfn::Json;
 
 namespace {
 
-// Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (aws-facts.md 12).
-constexpr size_t kMaxTemplateBodyBytes = 51200;
+// Polling CloudFormation: never more often than once a second (DescribeStacks and
+// DescribeStackEvents are throttled per account), slower while nothing happens.
+constexpr int kMinPollIntervalMs = 1000;
+constexpr int kMaxQuietPollIntervalMs = 10000;
 
 // The parameter whose value CI sets on each release; kept across updates unless given.
 constexpr const char* kImageUriParameter = "ImageUri";
@@ -41,29 +48,12 @@ bool IsNoChangeReason(const std::string& reason) {
          reason.find("No updates are to be performed") != std::string::npos;
 }
 
-std::string Elapsed(std::chrono::steady_clock::time_point start) {
-  auto s = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
-  return fmt::format("{}:{:02}", s / 60, s % 60);
-}
-
-char ActionMark(const std::string& action) {
-  if (action == "Add") return '+';
-  if (action == "Remove") return '-';
-  if (action == "Modify") return '~';
-  return '*';
+bool EndsWith(const std::string& s, const char* suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
 }  // namespace
-
-struct Driver::ChangeSet {
-  std::string name;
-  std::string type;   // CREATE | UPDATE
-  std::string region;
-  bool created_stack = false;  // the change set created a REVIEW_IN_PROGRESS stack
-  std::string status;
-  std::string reason;
-  Json changes = Json::array();
-};
 
 std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
                         const std::string& key) {
@@ -72,9 +62,8 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
     while (!base.empty() && base.back() == '/') base.pop_back();
     return base + "/" + bucket + "/" + key;
   }
-  std::string region = aws.region.empty() ? stack_region : aws.region;
-  std::string suffix = StartsWith(region, "cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
-  return "https://" + bucket + ".s3." + region + suffix + "/" + key;
+  std::string suffix = StartsWith(stack_region, "cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://" + bucket + ".s3." + stack_region + suffix + "/" + key;
 }
 
 std::string ChangeSetName() {
@@ -91,9 +80,20 @@ bool IsInProgress(const std::string& status) {
          status != "REVIEW_IN_PROGRESS";
 }
 
+bool IsDeployed(const std::string& status) {
+  // A stack whose first create never ran (REVIEW_IN_PROGRESS) or failed and rolled
+  // back holds no resources and no outputs.
+  // Src: DOC:AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html (stack status codes).
+  static const char* kNotDeployed[] = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
+                                       "CREATE_FAILED"};
+  return std::find(std::begin(kNotDeployed), std::end(kNotDeployed), status) == std::end(kNotDeployed);
+}
+
 bool IsDeploySuccess(const std::string& status) {
   return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
 }
+
+StackKey KeyOf(const Stack& stack) { return StackKey{"", stack.region, stack.name}; }
 
 bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, std::string* err) {
   std::set<std::string> names, done;
@@ -119,45 +119,53 @@ bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stac
   return true;
 }
 
-Driver::Driver(const AwsCli& aws, DriverOptions options, Console console)
-    : aws_(aws), options_(std::move(options)), console_(std::move(console)) {
-  if (const char* p = std::getenv("BLUEPRINT_POLL_INTERVAL_MS"); p && *p) options_.poll_interval_ms = std::atoi(p);
+Driver::Driver(const AwsCli& aws, DriverOptions options) : aws_(aws), options_(std::move(options)) {
+  if (const char* p = std::getenv("BLUEPRINT_POLL_INTERVAL_MS"); p && *p)
+    options_.poll_interval_ms = std::max(kMinPollIntervalMs, std::atoi(p));
 }
 
-void Driver::Sleep() const {
-  if (options_.poll_interval_ms > 0)
-    std::this_thread::sleep_for(std::chrono::milliseconds(options_.poll_interval_ms));
+void Driver::Sleep(int ms) const {
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-bool Driver::Describe(const std::string& stack_name, const std::string& region, StackInfo* info, std::string* err) {
+int Driver::NextInterval(int current) const {
+  if (options_.poll_interval_ms <= 0) return 0;
+  return std::min(std::max(current * 3 / 2, options_.poll_interval_ms),
+                  std::max(kMaxQuietPollIntervalMs, options_.poll_interval_ms));
+}
+
+bool Driver::Describe(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags) {
   *info = StackInfo();
   AwsResult r = aws_.Run("cloudformation", "describe-stacks", {"--stack-name", stack_name}, region);
   if (!r.ok) {
+    // The one answer that means "absent". Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeStacks.html
     if (r.error_code == "ValidationError" && r.message.find("does not exist") != std::string::npos) return true;
-    *err = "describe-stacks " + stack_name + ": " + (r.error_code.empty() ? "" : r.error_code + ": ") + r.message;
+    diags->Error({}, stack_name, "describe-stacks: " + ErrorText(r));
     return false;
   }
-  if (!r.body.contains("Stacks") || !r.body["Stacks"].is_array() || r.body["Stacks"].empty()) return true;
-  const Json& s = r.body["Stacks"][0];
+  // Anything but {"Stacks": [{... "StackStatus": "..."}]} is an answer we do not
+  // understand, never "the stack is absent".
+  const Json& b = r.body;
+  if (!(b.is_object() && b.contains("Stacks") && b["Stacks"].is_array() && b["Stacks"].size() == 1 &&
+        b["Stacks"][0].is_object() && b["Stacks"][0].contains("StackStatus") &&
+        b["Stacks"][0]["StackStatus"].is_string())) {
+    std::string shown = b.dump();
+    if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
+    diags->Error({}, stack_name,
+                 "describe-stacks: unexpected answer " + shown +
+                     " (expected {\"Stacks\": [one stack]}); is --endpoint-url a CloudFormation endpoint?");
+    return false;
+  }
+  const Json& st = b["Stacks"][0];
   info->exists = true;
-  info->id = Str(s, "StackId");
-  info->status = Str(s, "StackStatus");
-  info->reason = Str(s, "StackStatusReason");
-  if (s.contains("Parameters") && s["Parameters"].is_array())
-    for (const auto& p : s["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
-  if (s.contains("Outputs") && s["Outputs"].is_array())
-    for (const auto& o : s["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
+  info->id = Str(st, "StackId");
+  info->status = Str(st, "StackStatus");
+  info->reason = Str(st, "StackStatusReason");
+  if (st.contains("Parameters") && st["Parameters"].is_array())
+    for (const auto& p : st["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
+  if (st.contains("Outputs") && st["Outputs"].is_array())
+    for (const auto& o : st["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
   return true;
-}
-
-bool Driver::Confirm(const std::string& question, const std::string& refusal) {
-  if (options_.assume_yes) return true;
-  if (!console_.interactive || !console_.ask) {
-    std::fprintf(console_.err, "error: %s: stdin is not a terminal; run again with --yes to confirm\n",
-                 refusal.c_str());
-    return false;
-  }
-  return console_.ask(question);
 }
 
 std::vector<std::string> Driver::EventIds(const std::string& stack_name, const std::string& region) {
@@ -169,39 +177,71 @@ std::vector<std::string> Driver::EventIds(const std::string& stack_name, const s
   return ids;
 }
 
-Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
-                                const std::string& template_path, ChangeSet* cs) {
+namespace {
+
+std::vector<ChangeRow> ParseChanges(const Json& changes) {
+  std::vector<ChangeRow> rows;
+  if (!changes.is_array()) return rows;
+  for (const auto& c : changes) {
+    const Json& rc = c.is_object() && c.contains("ResourceChange") ? c["ResourceChange"] : Json::object();
+    ChangeRow row;
+    row.action = Str(rc, "Action");
+    row.logical_id = Str(rc, "LogicalResourceId");
+    row.type = Str(rc, "ResourceType");
+    if (row.action == "Modify") row.replacement = Str(rc, "Replacement");
+    if (row.action == "Modify" && rc.contains("Details") && rc["Details"].is_array())
+      for (const auto& d : rc["Details"]) {
+        const Json& t = d.is_object() && d.contains("Target") ? d["Target"] : Json::object();
+        std::string name = Str(t, "Name");
+        if (name.empty()) name = Str(t, "Attribute");
+        std::string rr = Str(t, "RequiresRecreation");
+        if (rr == "Always" || rr == "Conditionally") name += rr == "Always" ? " (replace)" : " (may replace)";
+        if (!name.empty() && std::find(row.causes.begin(), row.causes.end(), name) == row.causes.end())
+          row.causes.push_back(name);
+      }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const ParameterValues& values,
+                                             const StackInfo& info, const std::string& template_path,
+                                             ChangeSet* cs, Diagnostics* diags) {
+  using Status = DeployResult::Status;
   const std::string& region = stack.region;
+  cs->stack = stack.name;
   cs->name = ChangeSetName();
   cs->region = region;
   cs->type = info.exists && info.status != "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE";
   cs->created_stack = !info.exists;
 
-  std::vector<std::string> args = {"--stack-name",       stack.name, "--change-set-name", cs->name,
-                                   "--change-set-type",  cs->type};
-  // The template: inline up to 51,200 bytes, else through S3.
+  std::vector<std::string> args = {"--stack-name",      stack.name, "--change-set-name", cs->name,
+                                   "--change-set-type", cs->type};
+  // The template: inline up to 51,200 bytes (counted as sent: compact JSON), else through S3.
   std::error_code ec;
   auto size = fs::file_size(template_path, ec);
-  if (size > kMaxTemplateBodyBytes) {
+  if (size > cfn::kMaxInlineTemplateBytes) {
     if (options_.s3_bucket.empty()) {
-      std::fprintf(console_.err,
-                   "error: %s: the template is %zu bytes; CloudFormation takes at most 51,200 bytes inline. "
-                   "Give --s3-bucket BUCKET to upload it to S3 first\n",
-                   stack.name.c_str(), static_cast<size_t>(size));
-      return Outcome::kUserError;
+      diags->Error({}, stack.name,
+                   fmt::format("the template is {} bytes; CloudFormation takes at most 51,200 bytes inline. Give "
+                               "--s3-bucket BUCKET to upload it to S3 first",
+                               static_cast<size_t>(size)));
+      return Status::kRefused;
     }
-    std::string body;
-    std::string err;
+    std::string body, err;
     if (!ReadFile(template_path, &body, &err)) {
-      std::fprintf(console_.err, "error: %s\n", err.c_str());
-      return Outcome::kFailed;
+      diags->Error({}, stack.name, err);
+      return Status::kFailed;
     }
     std::string key = "apprunner-blueprint/" + stack.name + "/" + StableHashHex(body, 16) + ".template.json";
-    AwsResult up = aws_.Run("s3", "cp", {template_path, "s3://" + options_.s3_bucket + "/" + key}, region);
+    AwsResult up = aws_.Run("s3", "cp", {template_path, "s3://" + options_.s3_bucket + "/" + key}, region,
+                            AwsCall{.changes_something = true, .pass_fds = {}});
     if (!up.ok) {
-      std::fprintf(console_.err, "error: uploading the template to s3://%s/%s: %s\n", options_.s3_bucket.c_str(),
-                   key.c_str(), up.message.c_str());
-      return Outcome::kFailed;
+      diags->Error({}, stack.name,
+                   "uploading the template to s3://" + options_.s3_bucket + "/" + key + ": " + up.message);
+      return Status::kFailed;
     }
     args.push_back("--template-url");
     args.push_back(TemplateUrl(aws_.options(), region, options_.s3_bucket, key));
@@ -212,11 +252,11 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
   args.push_back("--capabilities");
   args.push_back("CAPABILITY_IAM");
   args.push_back("CAPABILITY_NAMED_IAM");
-  Json doc = stack.tmpl.ToJson();
-  if (doc.contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
+  if (stack.tmpl.ToJson().contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
 
-  // Parameters travel in a private file, so secret values never appear in a process
-  // listing or a log of the command line.
+  // Parameters travel in an anonymous in-memory file the CLI reads as /dev/fd/N, so
+  // secret values never appear in a process listing, a log of the command line, or on
+  // disk, whatever way this process ends.
   Json params = Json::array();
   std::vector<std::string> missing;
   for (const auto& [name, p] : stack.tmpl.parameters().entries()) {
@@ -231,473 +271,371 @@ Outcome Driver::CreateChangeSet(const Stack& stack, const ParameterValues& value
     }
   }
   if (!missing.empty()) {
-    std::fprintf(console_.err,
-                 "error: %s: no value for template parameter(s) %s (secrets come from `blueprint config set "
-                 "--secret`; others from --parameter NAME=VALUE)\n",
-                 stack.name.c_str(), Join(missing, ", ").c_str());
-    return Outcome::kUserError;
+    diags->Error({}, stack.name,
+                 "no value for template parameter(s) " + Join(missing, ", ") +
+                     " (secrets come from `blueprint config set --secret`; others from --parameter NAME=VALUE)");
+    return Status::kRefused;
   }
-  std::string params_path;
+  AwsCall create{.changes_something = true, .pass_fds = {}};
+  int params_fd = -1;
   if (!params.empty()) {
-    char tmpl[] = "/tmp/blueprint-parameters-XXXXXX";
-    int fd = mkstemp(tmpl);  // mode 0600
-    if (fd < 0) {
-      std::fprintf(console_.err, "error: cannot create a temporary parameters file\n");
-      return Outcome::kFailed;
-    }
     std::string text = params.dump();
-    bool written = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    close(fd);
-    params_path = tmpl;
-    if (!written) {
-      unlink(params_path.c_str());
-      std::fprintf(console_.err, "error: cannot write %s\n", params_path.c_str());
-      return Outcome::kFailed;
+    params_fd = MemoryFile("blueprint-parameters", text);
+    WipeString(&text);
+    if (params_fd < 0) {
+      diags->Error({}, stack.name, std::string("cannot create an in-memory parameters file: ") + std::strerror(errno));
+      return Status::kFailed;
     }
+    create.pass_fds.push_back(params_fd);
     args.push_back("--parameters");
-    args.push_back("file://" + params_path);
+    args.push_back("file:///dev/fd/" + std::to_string(params_fd));
   }
-  AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region);
-  if (!params_path.empty()) unlink(params_path.c_str());
+  AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region, create);
+  if (params_fd >= 0) close(params_fd);
   if (!r.ok) {
-    std::fprintf(console_.err, "error: %s: create-change-set: %s%s\n", stack.name.c_str(),
-                 r.error_code.empty() ? "" : (r.error_code + ": ").c_str(), r.message.c_str());
-    return Outcome::kFailed;
+    diags->Error({}, stack.name, "create-change-set: " + ErrorText(r));
+    return Status::kFailed;
   }
 
   // Wait for CloudFormation to compute the changes.
   auto start = std::chrono::steady_clock::now();
+  int interval = 0;
   for (;;) {
     AwsResult d = aws_.Run("cloudformation", "describe-change-set",
                            {"--stack-name", stack.name, "--change-set-name", cs->name}, region);
     if (!d.ok) {
-      std::fprintf(console_.err, "error: %s: describe-change-set: %s\n", stack.name.c_str(), d.message.c_str());
-      return Outcome::kFailed;
+      diags->Error({}, stack.name, "describe-change-set: " + ErrorText(d));
+      return Status::kFailed;
     }
     cs->status = Str(d.body, "Status");
     cs->reason = Str(d.body, "StatusReason");
-    if (d.body.contains("Changes") && d.body["Changes"].is_array()) cs->changes = d.body["Changes"];
+    if (d.body.contains("Changes")) cs->changes = ParseChanges(d.body["Changes"]);
     if (cs->status == "CREATE_COMPLETE" || cs->status == "FAILED") break;
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
-      std::fprintf(console_.err, "error: %s: change set %s still %s; giving up\n", stack.name.c_str(),
-                   cs->name.c_str(), cs->status.c_str());
-      return Outcome::kFailed;
+      diags->Error({}, stack.name, "change set " + cs->name + " still " + cs->status + "; giving up");
+      return Status::kFailed;
     }
-    Sleep();
+    interval = NextInterval(interval);
+    Sleep(interval);
   }
-  if (cs->status == "FAILED") return IsNoChangeReason(cs->reason) ? Outcome::kNoChanges : Outcome::kFailed;
-  return Outcome::kDone;
+  if (cs->status == "FAILED") {
+    if (IsNoChangeReason(cs->reason)) return Status::kNoChanges;
+    diags->Error({}, stack.name, "change set " + cs->name + " failed: " + cs->reason);
+    return Status::kFailed;
+  }
+  return Status::kPreviewed;
 }
 
-void Driver::ShowChangeSet(const std::string& stack_name, const ChangeSet& cs) {
-  std::string out = fmt::format("Change set {} for {} ({}): {} change(s)\n", cs.name, stack_name, cs.type,
-                                cs.changes.size());
-  size_t id_width = 0, type_width = 0;
-  for (const auto& c : cs.changes) {
-    const Json& rc = c.contains("ResourceChange") ? c["ResourceChange"] : Json::object();
-    id_width = std::max(id_width, Str(rc, "LogicalResourceId").size());
-    type_width = std::max(type_width, Str(rc, "ResourceType").size());
-  }
-  std::vector<std::string> risks;
-  for (const auto& c : cs.changes) {
-    const Json& rc = c.contains("ResourceChange") ? c["ResourceChange"] : Json::object();
-    std::string action = Str(rc, "Action");
-    std::string id = Str(rc, "LogicalResourceId");
-    std::string type = Str(rc, "ResourceType");
-    std::string replacement = Str(rc, "Replacement");
-    std::string line = fmt::format("  {} {:<7} {:<{}}  {:<{}}", ActionMark(action), action, id, id_width, type,
-                                   type_width);
-    if (action == "Modify" && !replacement.empty()) {
-      line += "  Replacement: " + replacement;
-      std::vector<std::string> props;
-      if (rc.contains("Details") && rc["Details"].is_array())
-        for (const auto& d : rc["Details"]) {
-          const Json& t = d.contains("Target") ? d["Target"] : Json::object();
-          std::string name = Str(t, "Name");
-          if (name.empty()) name = Str(t, "Attribute");
-          std::string rr = Str(t, "RequiresRecreation");
-          if (rr == "Always" || rr == "Conditionally") name += rr == "Always" ? " (replace)" : " (may replace)";
-          if (!name.empty() && std::find(props.begin(), props.end(), name) == props.end()) props.push_back(name);
-        }
-      if (!props.empty()) line += "  [" + Join(props, ", ") + "]";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-    if (analysis::IsStatefulType(type)) {
-      if (action == "Remove")
-        risks.push_back(fmt::format("!! DATA AT RISK: {} ({}) would be REMOVED", id, type));
-      else if (action == "Modify" && replacement == "True")
-        risks.push_back(fmt::format("!! DATA AT RISK: {} ({}) would be REPLACED", id, type));
-      else if (action == "Modify" && replacement == "Conditional")
-        risks.push_back(fmt::format("!! DATA AT RISK: {} ({}) MAY BE REPLACED", id, type));
-    }
-  }
-  for (const auto& r : risks) out += r + "\n";
-  std::fputs(out.c_str(), console_.out);
-  std::fflush(console_.out);
-}
-
-void Driver::DiscardChangeSet(const std::string& stack_name, const std::string& region, const ChangeSet& cs) {
+void Driver::DiscardChangeSet(const ChangeSet& cs, Diagnostics* diags) {
+  if (cs.status.empty()) return;  // never created
   AwsResult r = aws_.Run("cloudformation", "delete-change-set",
-                         {"--stack-name", stack_name, "--change-set-name", cs.name}, region);
-  if (!r.ok)
-    std::fprintf(console_.err, "warning: could not delete change set %s: %s\n", cs.name.c_str(), r.message.c_str());
+                         {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
+  if (!r.ok) diags->Warn({}, cs.stack, "could not delete change set " + cs.name + ": " + r.message);
   // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; remove it too.
   if (cs.created_stack) {
-    AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", stack_name}, region);
+    AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", cs.stack}, cs.region);
     if (!d.ok)
-      std::fprintf(console_.err, "warning: could not delete the empty stack %s (REVIEW_IN_PROGRESS): %s\n",
-                   stack_name.c_str(), d.message.c_str());
+      diags->Warn({}, cs.stack, "could not delete the empty stack (REVIEW_IN_PROGRESS): " + d.message +
+                                    "; remove it with `blueprint destroy --stack " + cs.stack + "`");
   }
 }
 
-std::string Driver::Follow(const std::string& stack_name, const std::string& region, size_t total,
-                           const std::vector<std::string>& seen_events, const std::string& initial_status,
-                           std::string* first_failure) {
+FollowResult Driver::Follow(const std::string& stack_name, const std::string& region, size_t total,
+                            const std::vector<std::string>& seen_events, const std::string& initial_status,
+                            const DriverObserver& observer, Diagnostics* diags) {
+  FollowResult result;
   std::set<std::string> seen(seen_events.begin(), seen_events.end());
   std::set<std::string> done;
   auto start = std::chrono::steady_clock::now();
-  std::string status;
-  bool line_open = false;
+  auto elapsed = [&] {
+    return static_cast<int>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count());
+  };
   bool stack_settled_event = false;
+  int interval = options_.poll_interval_ms;
+  auto lost = [&](const std::string& why) {
+    result.lost_contact = true;
+    result.elapsed_seconds = elapsed();
+    diags->Error({}, stack_name, "lost contact with CloudFormation while following it: " + why);
+    return result;
+  };
   for (;;) {
-    Sleep();
+    Sleep(interval);
     AwsResult ev = aws_.Run("cloudformation", "describe-stack-events",
                             {"--stack-name", stack_name, "--max-items", "100"}, region);
+    // A stack that is gone has no events to describe: that is the end of a delete.
+    bool gone = !ev.ok && ev.error_code == "ValidationError" && ev.message.find("does not exist") != std::string::npos;
+    if (!ev.ok && !gone) return lost("describe-stack-events: " + ErrorText(ev));
+    if (ev.ok && !(ev.body.is_object() && ev.body.contains("StackEvents") && ev.body["StackEvents"].is_array()))
+      return lost("describe-stack-events: unexpected answer (no StackEvents list)");
     std::vector<Json> fresh;  // newest first, as CloudFormation returns them
-    if (ev.ok && ev.body.contains("StackEvents") && ev.body["StackEvents"].is_array())
+    if (ev.ok)
       for (const auto& e : ev.body["StackEvents"]) {
-        std::string id = Str(e, "EventId");
-        if (seen.count(id)) break;
+        if (seen.count(Str(e, "EventId"))) break;
         fresh.push_back(e);
       }
     for (auto it = fresh.rbegin(); it != fresh.rend(); ++it) {
       const Json& e = *it;
       seen.insert(Str(e, "EventId"));
-      std::string rs = Str(e, "ResourceStatus");
-      std::string logical = Str(e, "LogicalResourceId");
-      std::string type = Str(e, "ResourceType");
-      bool is_stack = type == "AWS::CloudFormation::Stack" && logical == stack_name;
+      StackEvent event{elapsed(), Str(e, "ResourceStatus"), Str(e, "LogicalResourceId"), Str(e, "ResourceType"),
+                       Str(e, "ResourceStatusReason")};
+      const std::string& rs = event.status;
+      bool is_stack = event.type == "AWS::CloudFormation::Stack" && event.logical_id == stack_name;
       if (is_stack && !IsInProgress(rs) && rs != "REVIEW_IN_PROGRESS") stack_settled_event = true;
-      if (!is_stack && rs.size() > 9 && rs.compare(rs.size() - 9, 9, "_COMPLETE") == 0) done.insert(logical);
-      if (first_failure->empty() && rs.size() > 7 && rs.compare(rs.size() - 7, 7, "_FAILED") == 0 &&
-          !Str(e, "ResourceStatusReason").empty() &&
-          Str(e, "ResourceStatusReason").find("Resource creation cancelled") == std::string::npos)
-        *first_failure = fmt::format("{} ({}) {}: {}", logical, type, rs, Str(e, "ResourceStatusReason"));
-      if (!console_.live) {
-        std::string reason = Str(e, "ResourceStatusReason");
-        std::fprintf(console_.out, "  %s  %-24s %-40s %s%s\n", Elapsed(start).c_str(), rs.c_str(), logical.c_str(),
-                     type.c_str(), reason.empty() ? "" : ("  " + reason).c_str());
-      }
+      if (!is_stack && EndsWith(rs, "_COMPLETE")) done.insert(event.logical_id);
+      if (result.first_failure.empty() && EndsWith(rs, "_FAILED") && !event.reason.empty() &&
+          event.reason.find("Resource creation cancelled") == std::string::npos)
+        result.first_failure =
+            fmt::format("{} ({}) {}: {}", event.logical_id, event.type, rs, event.reason);
+      if (observer.event) observer.event(event);
     }
+    interval = fresh.empty() ? NextInterval(interval) : options_.poll_interval_ms;
     StackInfo info;
-    std::string err;
-    if (!Describe(stack_name, region, &info, &err)) {
-      if (line_open) std::fputs("\n", console_.out);
-      std::fprintf(console_.err, "error: %s\n", err.c_str());
-      return "UNKNOWN";
-    }
-    status = info.exists ? info.status : "DELETE_COMPLETE";
-    if (console_.live) {
-      std::fprintf(console_.out, "\r\033[K  %s  %zu/%zu resources  %s  %s", stack_name.c_str(),
-                   std::min(done.size(), total), total, Elapsed(start).c_str(), status.c_str());
-      line_open = true;
-    }
-    std::fflush(console_.out);
+    Diagnostics describe;
+    if (!Describe(stack_name, region, &info, &describe)) return lost(describe.items.back().message);
+    std::string status = info.exists ? info.status : "DELETE_COMPLETE";
+    if (observer.progress) observer.progress({stack_name, std::min(done.size(), total), total, elapsed(), status});
     // Settled: a terminal status that belongs to this operation. Right after the call
     // the stack may still show its previous status (REVIEW_IN_PROGRESS, or the last
     // UPDATE_COMPLETE), so an unchanged status counts only once the stack's own
     // terminal event has arrived.
     bool terminal = !IsInProgress(status) && status != "REVIEW_IN_PROGRESS";
-    if (terminal && (status != initial_status || stack_settled_event)) break;
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
-      if (line_open) std::fputs("\n", console_.out);
-      std::fprintf(console_.err, "error: %s still %s after %d s; stopped following it (CloudFormation goes on)\n",
-                   stack_name.c_str(), status.c_str(), options_.timeout_seconds);
-      return status;
+    if (terminal && (status != initial_status || stack_settled_event)) {
+      result.status = status;
+      result.elapsed_seconds = elapsed();
+      return result;
+    }
+    if (elapsed() > options_.timeout_seconds) {
+      result.timed_out = true;
+      result.elapsed_seconds = elapsed();
+      diags->Error({}, stack_name,
+                   fmt::format("still {} after {} s; stopped following it", status, options_.timeout_seconds));
+      return result;
     }
   }
-  if (line_open) std::fputs("\n", console_.out);
-  std::fprintf(console_.out, "%s: %s after %s\n", stack_name.c_str(), status.c_str(), Elapsed(start).c_str());
-  std::fflush(console_.out);
-  return status;
 }
 
-std::string FormatOutputs(const Json& outputs) {
-  size_t width = 0;
-  for (auto it = outputs.begin(); it != outputs.end(); ++it) width = std::max(width, it.key().size());
-  std::string out;
-  for (auto it = outputs.begin(); it != outputs.end(); ++it)
-    out += fmt::format("  {:<{}}  {}\n", it.key(), width, it.value().is_string() ? it.value().get<std::string>()
-                                                                                   : it.value().dump());
-  return out;
-}
-
-void Driver::PrintOutputs(const Json& outputs) {
-  if (outputs.empty()) return;
-  std::fputs(("Outputs:\n" + FormatOutputs(outputs)).c_str(), console_.out);
-}
-
-bool Driver::DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info) {
-  std::string err;
-  if (!Describe(stack_name, region, info, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return false;
-  }
+bool Driver::DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info,
+                             Diagnostics* diags) {
+  if (!Describe(stack_name, region, info, diags)) return false;
   if (info->exists && IsInProgress(info->status)) {
-    std::fprintf(console_.err, "error: %s is %s: another operation is running; try again when it settles\n",
-                 stack_name.c_str(), info->status.c_str());
+    diags->Error({}, stack_name, "it is " + info->status + ": another operation is running; try again when it settles");
     return false;
   }
   return true;
 }
 
-Outcome Driver::Deploy(const Stack& stack, const ParameterValues& values) {
+DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
+                            Diagnostics* diags) {
+  using Status = DeployResult::Status;
+  DeployResult result;
   const std::string& region = stack.region;
   StackInfo info;
-  std::string err;
-  if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
+  if (!DescribeSettled(stack.name, region, &info, diags)) return result;
   if (info.exists && (info.status == "ROLLBACK_COMPLETE" || info.status == "ROLLBACK_FAILED" ||
                       info.status == "CREATE_FAILED" || info.status == "DELETE_FAILED")) {
-    std::fprintf(console_.err,
-                 "error: %s is %s and cannot be updated; remove it with `blueprint destroy --stack %s`, then run "
-                 "up again\n",
-                 stack.name.c_str(), info.status.c_str(), stack.name.c_str());
-    return Outcome::kFailed;
+    diags->Error({}, stack.name,
+                 "it is " + info.status + " and cannot be updated; remove it with `blueprint destroy --stack " +
+                     stack.name + "`, then run up again");
+    return result;
   }
 
   // The template goes to a file beside the record of the last deployment; it becomes
   // that record when the deploy succeeds.
-  std::string body = cfn::WriteJson(stack.tmpl.ToJson());
-  std::string pending = fs::absolute(fs::path(options_.state_dir) / stack.name / "pending.template.json").string();
-  if (!SaveRecord(pending, body, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return Outcome::kFailed;
+  std::string err;
+  std::string pending = fs::absolute(fs::path(StackRecordDir(options_.state_dir, KeyOf(stack))) /
+                                    "pending.template.json")
+                            .string();
+  if (!SaveRecord(pending, cfn::WriteCompactJson(stack.tmpl.ToJson()), &err)) {
+    diags->Error({}, stack.name, err);
+    return result;
   }
   std::error_code ec;
   auto drop_pending = [&] { fs::remove(pending, ec); };
+  auto record = [&](const Json& outputs) {
+    fs::rename(pending, DeployedTemplatePath(options_.state_dir, KeyOf(stack)), ec);
+    if (ec) diags->Warn({}, stack.name, "cannot record the deployed template: " + ec.message());
+    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(outputs), &err))
+      diags->Warn({}, stack.name, err);
+  };
 
-  std::fprintf(console_.out, "%s (%s): creating change set (%s)\n", stack.name.c_str(), region.c_str(),
-               info.exists && info.status != "REVIEW_IN_PROGRESS" ? "update" : "create");
-  std::fflush(console_.out);
-  ChangeSet cs;
-  Outcome o = CreateChangeSet(stack, values, info, pending, &cs);
-  if (o == Outcome::kNoChanges) {
-    std::fprintf(console_.out, "%s: no changes to deploy\n", stack.name.c_str());
-    DiscardChangeSet(stack.name, region, cs);
-    // What is deployed is what we have: refresh the record.
-    fs::rename(pending, DeployedTemplatePath(options_.state_dir, stack.name), ec);
-    if (!SaveRecord(OutputsPath(options_.state_dir, stack.name), cfn::WriteJson(info.outputs), &err))
-      std::fprintf(console_.err, "warning: %s\n", err.c_str());
-    return Outcome::kNoChanges;
+  if (observer.creating) observer.creating(stack, info.exists && info.status != "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE");
+  result.status = CreateChangeSet(stack, values, info, pending, &result.change_set, diags);
+  if (result.status == Status::kNoChanges) {
+    DiscardChangeSet(result.change_set, diags);
+    record(info.outputs);  // what is deployed is what we have: refresh the record
+    result.outputs = info.outputs;
+    return result;
   }
-  if (o != Outcome::kDone) {
-    if (!cs.status.empty()) {
-      std::fprintf(console_.err, "error: %s: change set %s failed: %s\n", stack.name.c_str(), cs.name.c_str(),
-                   cs.reason.c_str());
-      DiscardChangeSet(stack.name, region, cs);
-    }
+  if (result.status != Status::kPreviewed) {
+    DiscardChangeSet(result.change_set, diags);
     drop_pending();
-    return o;
+    return result;
   }
-  ShowChangeSet(stack.name, cs);
-  if (!Confirm(fmt::format("Deploy these changes to {}?", stack.name), "refusing to deploy " + stack.name)) {
-    bool refused = options_.assume_yes || !console_.interactive;
-    if (!refused) std::fprintf(console_.out, "%s: not deployed\n", stack.name.c_str());
-    DiscardChangeSet(stack.name, region, cs);
+  if (observer.change_set) observer.change_set(result.change_set);
+  Decision decision = observer.decide ? observer.decide(stack.name) : Decision::kYes;
+  if (decision != Decision::kYes) {
+    DiscardChangeSet(result.change_set, diags);
     drop_pending();
-    return refused ? Outcome::kUserError : Outcome::kDeclined;
+    result.status = decision == Decision::kNo ? Status::kDeclined : Status::kRefused;
+    return result;
   }
 
   std::vector<std::string> before = EventIds(stack.name, region);
   AwsResult ex = aws_.Run("cloudformation", "execute-change-set",
-                          {"--stack-name", stack.name, "--change-set-name", cs.name}, region);
+                          {"--stack-name", stack.name, "--change-set-name", result.change_set.name}, region,
+                          AwsCall{.changes_something = true, .pass_fds = {}});
   if (!ex.ok) {
-    std::fprintf(console_.err, "error: %s: execute-change-set: %s\n", stack.name.c_str(), ex.message.c_str());
+    diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
     drop_pending();
-    return Outcome::kFailed;
+    result.status = Status::kFailed;
+    return result;
   }
-  size_t total = cs.changes.size();
-  std::string failure;
-  std::string status = Follow(stack.name, region, total, before, info.exists ? info.status : "REVIEW_IN_PROGRESS",
-                              &failure);
-  if (!IsDeploySuccess(status)) {
-    std::fprintf(console_.err, "error: %s: deploy failed\n", stack.name.c_str());
-    if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());
-    std::string rollback;
-    if (status == "UPDATE_ROLLBACK_COMPLETE")
-      rollback = "rolled back: the previous version is running again";
-    else if (status == "ROLLBACK_COMPLETE")
-      rollback = "rolled back: nothing was kept; run `blueprint destroy --stack " + stack.name +
-                 "` before the next up";
-    else if (status.find("ROLLBACK_FAILED") != std::string::npos)
-      rollback = "the rollback failed too: the stack needs attention in the CloudFormation console "
-                 "(continue-update-rollback)";
-    else
-      rollback = "stack status " + status;
-    std::fprintf(console_.err, "  rollback: %s (%s)\n", rollback.c_str(), status.c_str());
+  result.follow = Follow(stack.name, region, result.change_set.changes.size(), before,
+                         info.exists ? info.status : "REVIEW_IN_PROGRESS", observer, diags);
+  if (!IsDeploySuccess(result.follow.status)) {
     drop_pending();
-    return Outcome::kFailed;
+    result.status = Status::kFailed;
+    return result;
   }
   StackInfo after;
-  if (!Describe(stack.name, region, &after, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
+  if (!Describe(stack.name, region, &after, diags)) {
     drop_pending();
-    return Outcome::kFailed;
+    result.status = Status::kFailed;
+    return result;
   }
-  fs::rename(pending, DeployedTemplatePath(options_.state_dir, stack.name), ec);
-  if (ec) std::fprintf(console_.err, "warning: cannot record the deployed template: %s\n", ec.message().c_str());
-  if (!SaveRecord(OutputsPath(options_.state_dir, stack.name), cfn::WriteJson(after.outputs), &err))
-    std::fprintf(console_.err, "warning: %s\n", err.c_str());
-  PrintOutputs(after.outputs);
-  return Outcome::kDone;
+  record(after.outputs);
+  result.outputs = after.outputs;
+  result.status = Status::kDeployed;
+  return result;
 }
 
-Outcome Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& values) {
-  const std::string& region = stack.region;
+DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags) {
+  DeployResult result;
   StackInfo info;
-  std::string err;
-  if (!DescribeSettled(stack.name, region, &info)) return Outcome::kFailed;
-  std::string body = cfn::WriteJson(stack.tmpl.ToJson());
+  if (!DescribeSettled(stack.name, stack.region, &info, diags)) return result;
   char dir_tmpl[] = "/tmp/blueprint-preview-XXXXXX";
   if (!mkdtemp(dir_tmpl)) {
-    std::fprintf(console_.err, "error: cannot create a temporary directory\n");
-    return Outcome::kFailed;
+    diags->Error({}, stack.name, std::string("cannot create a temporary directory: ") + std::strerror(errno));
+    return result;
   }
   std::string path = std::string(dir_tmpl) + "/" + stack.name + ".template.json";
+  RemoveOnInterrupt(path);
+  RemoveOnInterrupt(dir_tmpl);
   std::error_code ec;
-  if (!WriteFileAtomic(path, body, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    fs::remove_all(dir_tmpl, ec);
-    return Outcome::kFailed;
+  std::string err;
+  if (WriteFileAtomic(path, cfn::WriteCompactJson(stack.tmpl.ToJson()), &err)) {
+    result.status = CreateChangeSet(stack, values, info, path, &result.change_set, diags);
+  } else {
+    diags->Error({}, stack.name, err);
   }
-  ChangeSet cs;
-  Outcome o = CreateChangeSet(stack, values, info, path, &cs);
   fs::remove_all(dir_tmpl, ec);
-  if (o == Outcome::kNoChanges) {
-    std::fprintf(console_.out, "%s: no changes\n", stack.name.c_str());
-  } else if (o == Outcome::kDone) {
-    ShowChangeSet(stack.name, cs);
-  } else if (!cs.status.empty()) {
-    std::fprintf(console_.err, "error: %s: change set %s failed: %s\n", stack.name.c_str(), cs.name.c_str(),
-                 cs.reason.c_str());
-  }
-  if (!cs.status.empty()) DiscardChangeSet(stack.name, region, cs);
-  return o == Outcome::kNoChanges ? Outcome::kDone : o;
+  ForgetOnInterrupt(path);
+  ForgetOnInterrupt(dir_tmpl);
+  DiscardChangeSet(result.change_set, diags);
+  return result;
 }
 
-Outcome Driver::Destroy(const std::string& stack_name, const std::string& region) {
+DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, const std::string& status,
+                        const Json& deployed_template, const Json& resource_summaries) {
+  DestroyPlan plan;
+  plan.stack = stack;
+  plan.region = region;
+  plan.status = status;
+  std::map<std::string, std::string> physical;
+  if (resource_summaries.is_array())
+    for (const auto& r : resource_summaries) {
+      physical[Str(r, "LogicalResourceId")] = Str(r, "PhysicalResourceId");
+      if (Str(r, "ResourceStatus") != "DELETE_COMPLETE") ++plan.resources;
+    }
+  const Json& t = deployed_template;
+  if (!(t.is_object() && t.contains("Resources") && t["Resources"].is_object())) return plan;
+  for (auto it = t["Resources"].begin(); it != t["Resources"].end(); ++it) {
+    const Json& r = it.value();
+    std::string type = Str(r, "Type");
+    std::string policy = analysis::EffectiveDeletionPolicy(type, Str(r, "DeletionPolicy"));
+    std::string name = physical.count(it.key()) && !physical[it.key()].empty() ? physical[it.key()] : it.key();
+    const Json& props = r.contains("Properties") && r["Properties"].is_object() ? r["Properties"] : Json::object();
+    bool protected_db =
+        type == "AWS::RDS::DBInstance" && props.contains("DeletionProtection") && props["DeletionProtection"] == true;
+    bool retained = policy == "Retain" || policy == "RetainExceptOnCreate";
+    if (retained || policy == "Snapshot") plan.kept.push_back({type, name, it.key(), policy, protected_db});
+    if (protected_db && !retained) plan.blockers.push_back({type, name, it.key(), policy == "Snapshot"});
+    if (type == "AWS::ECR::Repository" && policy == "Delete" &&
+        !(props.contains("EmptyOnDelete") && props["EmptyOnDelete"] == true))
+      plan.ecr_not_emptied.push_back(name);
+  }
+  return plan;
+}
+
+DestroyResult Driver::Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
+                              const DriverObserver& observer, Diagnostics* diags) {
+  using Status = DestroyResult::Status;
+  const std::string& stack_name = stack.name;
+  const std::string& region = stack.region;
+  DestroyResult result;
   StackInfo info;
-  if (!DescribeSettled(stack_name, region, &info)) return Outcome::kFailed;
+  if (!DescribeSettled(stack_name, region, &info, diags)) return result;
   if (!info.exists) {
-    std::fprintf(console_.out, "%s: no such stack in %s; nothing to destroy\n", stack_name.c_str(), region.c_str());
-    ForgetStack(options_.state_dir, stack_name);
-    return Outcome::kDone;
+    ForgetStack(options_.state_dir, KeyOf(stack));
+    result.status = Status::kAbsent;
+    return result;
   }
   // What the deployed template says about deletion, and the physical names.
   AwsResult t = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
-  Json tmpl = t.ok && t.body.contains("TemplateBody") ? t.body["TemplateBody"] : Json();
+  Json tmpl = t.ok && t.body.is_object() && t.body.contains("TemplateBody") ? t.body["TemplateBody"] : Json();
   if (tmpl.is_string()) {
     Json parsed = Json::parse(tmpl.get<std::string>(), nullptr, false);
     tmpl = parsed.is_discarded() ? Json() : parsed;  // a YAML body: no policy details
   }
   AwsResult lr = aws_.Run("cloudformation", "list-stack-resources", {"--stack-name", stack_name}, region);
-  std::map<std::string, std::string> physical;
-  size_t count = 0;
-  if (lr.ok && lr.body.contains("StackResourceSummaries"))
-    for (const auto& r : lr.body["StackResourceSummaries"]) {
-      physical[Str(r, "LogicalResourceId")] = Str(r, "PhysicalResourceId");
-      if (Str(r, "ResourceStatus") != "DELETE_COMPLETE") ++count;
-    }
-
-  std::vector<std::string> remains, warnings, blockers;
-  if (tmpl.is_object() && tmpl.contains("Resources") && tmpl["Resources"].is_object())
-    for (auto it = tmpl["Resources"].begin(); it != tmpl["Resources"].end(); ++it) {
-      const Json& r = it.value();
-      std::string type = Str(r, "Type");
-      std::string policy = analysis::EffectiveDeletionPolicy(type, Str(r, "DeletionPolicy"));
-      std::string name = physical.count(it.key()) && !physical[it.key()].empty() ? physical[it.key()] : it.key();
-      const Json& props = r.contains("Properties") && r["Properties"].is_object() ? r["Properties"] : Json::object();
-      bool protected_db = type == "AWS::RDS::DBInstance" && props.contains("DeletionProtection") &&
-                          props["DeletionProtection"] == true;
-      if (policy == "Retain" || policy == "RetainExceptOnCreate") {
-        remains.push_back(fmt::format("{} {} ({}): kept (DeletionPolicy {}){}", type, name, it.key(), policy,
-                                      protected_db ? ", deletion protection on" : ""));
-      } else if (policy == "Snapshot") {
-        if (protected_db)
-          blockers.push_back(fmt::format(
-              "{} {} ({}) has deletion protection: CloudFormation cannot delete it and the stack would end in "
-              "DELETE_FAILED. Turn it off first (database deletion_protection: false, then `blueprint up`)",
-              type, name, it.key()));
-        remains.push_back(fmt::format("final snapshot of {} {} ({}; DeletionPolicy Snapshot, named by "
-                                      "CloudFormation)",
-                                      type, name, it.key()));
-      } else if (protected_db) {
-        blockers.push_back(fmt::format("{} {} ({}) has deletion protection; turn it off first", type, name, it.key()));
-      }
-      if (type == "AWS::ECR::Repository" && policy == "Delete" &&
-          !(props.contains("EmptyOnDelete") && props["EmptyOnDelete"] == true))
-        warnings.push_back(fmt::format("{} {}: EmptyOnDelete is off, so the delete fails if it still holds images",
-                                       type, name));
-    }
-
-  std::string out = fmt::format("{} ({}, {}): {} resource(s) will be deleted\n", stack_name, region, info.status,
-                                count);
-  if (remains.empty()) out += "  nothing remains afterwards\n";
-  else {
-    out += "  remains afterwards:\n";
-    for (const auto& r : remains) out += "    " + r + "\n";
+  Json summaries = lr.ok && lr.body.is_object() && lr.body.contains("StackResourceSummaries")
+                       ? lr.body["StackResourceSummaries"]
+                       : Json::array();
+  result.plan = PlanDestroy(stack_name, region, info.status, tmpl, summaries);
+  if (plan_ready) plan_ready(result.plan);
+  if (!result.plan.blockers.empty()) {
+    result.status = Status::kRefused;
+    return result;
   }
-  for (const auto& w : warnings) out += "  warning: " + w + "\n";
-  std::fputs(out.c_str(), console_.out);
-  std::fflush(console_.out);
-  if (!blockers.empty()) {
-    for (const auto& b : blockers) std::fprintf(console_.err, "error: %s\n", b.c_str());
-    return Outcome::kUserError;
-  }
-  if (!Confirm(fmt::format("Delete stack {} and its resources?", stack_name), "refusing to destroy " + stack_name)) {
-    bool refused = options_.assume_yes || !console_.interactive;
-    if (!refused) std::fprintf(console_.out, "%s: not destroyed\n", stack_name.c_str());
-    return refused ? Outcome::kUserError : Outcome::kDeclined;
+  Decision decision = observer.decide ? observer.decide(stack_name) : Decision::kYes;
+  if (decision != Decision::kYes) {
+    result.status = decision == Decision::kNo ? Status::kDeclined : Status::kRefused;
+    return result;
   }
   std::vector<std::string> before = EventIds(stack_name, region);
+  // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
   AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", stack_name}, region);
   if (!d.ok) {
-    std::fprintf(console_.err, "error: %s: delete-stack: %s\n", stack_name.c_str(), d.message.c_str());
-    return Outcome::kFailed;
+    diags->Error({}, stack_name, "delete-stack: " + ErrorText(d));
+    return result;
   }
-  std::string failure;
-  std::string status = Follow(stack_name, region, count, before, info.status, &failure);
-  if (status != "DELETE_COMPLETE") {
-    std::fprintf(console_.err, "error: %s: delete failed (%s)\n", stack_name.c_str(), status.c_str());
-    if (!failure.empty()) std::fprintf(console_.err, "  first failure: %s\n", failure.c_str());
-    return Outcome::kFailed;
-  }
-  ForgetStack(options_.state_dir, stack_name);
-  if (!remains.empty()) {
-    std::string rest = "Remaining after destroy:\n";
-    for (const auto& r : remains) rest += "  " + r + "\n";
-    std::fputs(rest.c_str(), console_.out);
-  }
-  return Outcome::kDone;
+  result.follow = Follow(stack_name, region, result.plan.resources, before, info.status, observer, diags);
+  if (result.follow.status != "DELETE_COMPLETE") return result;
+  ForgetStack(options_.state_dir, KeyOf(stack));
+  result.status = Status::kDestroyed;
+  return result;
 }
 
-Outcome Driver::Outputs(const std::string& stack_name, const std::string& region, Json* outputs) {
-  StackInfo info;
+OutputsResult Driver::Outputs(const Stack& stack, Diagnostics* diags) {
+  using Status = OutputsResult::Status;
+  const std::string& stack_name = stack.name;
+  const std::string& region = stack.region;
+  OutputsResult result;
+  if (!Describe(stack_name, region, &result.info, diags)) return result;
+  if (!result.info.exists) {
+    result.status = Status::kAbsent;
+    return result;
+  }
+  if (!IsDeployed(result.info.status)) {
+    result.status = Status::kNotDeployed;
+    return result;
+  }
   std::string err;
-  if (!Describe(stack_name, region, &info, &err)) {
-    std::fprintf(console_.err, "error: %s\n", err.c_str());
-    return Outcome::kFailed;
-  }
-  if (!info.exists) {
-    std::fprintf(console_.err, "error: stack %s does not exist in %s (deploy it with `blueprint up`)\n",
-                 stack_name.c_str(), region.c_str());
-    return Outcome::kUserError;
-  }
-  *outputs = info.outputs;
-  if (!SaveRecord(OutputsPath(options_.state_dir, stack_name), cfn::WriteJson(info.outputs), &err))
-    std::fprintf(console_.err, "warning: %s\n", err.c_str());
-  return Outcome::kDone;
+  if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(result.info.outputs), &err))
+    diags->Warn({}, stack_name, err);
+  result.status = Status::kOk;
+  return result;
 }
 
 }  // namespace bp

@@ -1,12 +1,16 @@
 // The CloudFormation driver: deploys, previews and destroys one stack at a time
 // through change sets, with the AWS CLI as transport. CloudFormation does the work
-// (ordering, rollback, state); the driver creates the change set, shows it, asks,
-// executes it and follows the stack's events until the stack settles.
+// (ordering, rollback, state); the driver creates the change set, hands it to the
+// caller to show and decide on, executes it and follows the stack's events until the
+// stack settles.
+//
+// The driver prints nothing. It returns what happened (results below), reports
+// progress through a DriverObserver, and appends problems to a Diagnostics (path: the
+// stack name); the command line (src/cli/deploy_render.*) words and prints all of it.
 //
 // Every call goes through AwsCli, so the whole driver runs against a stand-in `aws`
 // in tests and against moto with --endpoint-url.
 #pragma once
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
@@ -15,6 +19,7 @@
 #include "app.h"
 #include "deploy/aws_cli.h"
 #include "deploy/state.h"
+#include "util/diag.h"
 
 namespace bp {
 
@@ -25,29 +30,11 @@ namespace bp {
 // parameters missing from the map take the template's Default.
 using ParameterValues = std::map<std::string, std::string>;
 
-// Where the driver talks to the user.
-struct Console {
-  FILE* out = stdout;
-  FILE* err = stderr;
-  bool live = false;         // stdout is a terminal: one progress line rewritten in place
-  bool interactive = false;  // stdin is a terminal: the driver may ask
-  std::function<bool(const std::string& question)> ask;  // y/N; only called when interactive
-};
-
 struct DriverOptions {
-  std::string state_dir = kDefaultStateDir;
-  std::string s3_bucket;         // for templates over 51,200 bytes
-  bool assume_yes = false;       // --yes
-  int poll_interval_ms = 2000;   // BLUEPRINT_POLL_INTERVAL_MS overrides (tests, moto)
+  std::string state_dir;            // where deployments are recorded (deploy/state.h)
+  std::string s3_bucket;           // for templates over 51,200 bytes
+  int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS overrides, at least 1000
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
-};
-
-enum class Outcome {
-  kDone,       // deployed, previewed or destroyed
-  kNoChanges,  // nothing to deploy
-  kDeclined,   // the user said no
-  kUserError,  // refused before touching anything (exit 2)
-  kFailed,     // CloudFormation or the CLI failed (exit 1)
 };
 
 // What `describe-stacks` says about one stack.
@@ -60,52 +47,160 @@ struct StackInfo {
   cfn::Json outputs = cfn::Json::object();  // {OutputKey: OutputValue} in CloudFormation's order
 };
 
+// One row of a change set.
+struct ChangeRow {
+  std::string action;       // Add | Modify | Remove | Import | Dynamic
+  std::string logical_id;
+  std::string type;
+  std::string replacement;  // True | False | Conditional ("" unless Modify)
+  std::vector<std::string> causes;  // properties, "(replace)" / "(may replace)" marked
+};
+
+struct ChangeSet {
+  std::string stack;
+  std::string region;
+  std::string name;
+  std::string type;            // CREATE | UPDATE
+  bool created_stack = false;  // the change set created a REVIEW_IN_PROGRESS stack
+  std::string status;          // CREATE_COMPLETE | FAILED | "" (never created)
+  std::string reason;
+  std::vector<ChangeRow> changes;
+};
+
+// One stack event, as the user follows it.
+struct StackEvent {
+  int elapsed_seconds = 0;
+  std::string status;  // ResourceStatus
+  std::string logical_id;
+  std::string type;
+  std::string reason;
+};
+
+struct FollowProgress {
+  std::string stack;
+  size_t done = 0, total = 0;
+  int elapsed_seconds = 0;
+  std::string status;
+};
+
+// How a follow ended.
+struct FollowResult {
+  std::string status;         // the settled status; "" when not settled (see lost/timed_out)
+  std::string first_failure;  // "Id (Type) STATUS: reason" of the first failed event
+  bool lost_contact = false;  // the stack may still be changing
+  bool timed_out = false;     // stopped following after timeout_seconds
+  int elapsed_seconds = 0;
+};
+
+enum class Decision { kYes, kNo, kRefused };  // kRefused: cannot ask (no terminal, no --yes)
+
+// What the driver tells its caller while it works. Every member may be empty.
+struct DriverObserver {
+  std::function<void(const Stack&, const std::string& type)> creating;  // before create-change-set (CREATE|UPDATE)
+  std::function<void(const ChangeSet&)> change_set;     // computed; shown before deciding
+  std::function<Decision(const std::string& stack)> decide;  // execute it? (empty: yes)
+  std::function<void(const StackEvent&)> event;          // each new stack event
+  std::function<void(const FollowProgress&)> progress;  // after each poll
+};
+
+// The result of `up` or `preview --remote` for one stack.
+struct DeployResult {
+  enum class Status {
+    kDeployed,    // executed and settled in a *_COMPLETE success status
+    kPreviewed,   // change set shown and deleted (preview)
+    kNoChanges,   // nothing to deploy
+    kDeclined,    // the user said no
+    kRefused,     // refused before changing anything (a user error: exit 2)
+    kFailed,      // CloudFormation or the CLI failed (exit 1)
+  };
+  Status status = Status::kFailed;
+  ChangeSet change_set;
+  FollowResult follow;  // when executed
+  cfn::Json outputs = cfn::Json::object();
+};
+
+// What destroying a stack means, from its deployed template and its resources.
+struct DestroyPlan {
+  struct Kept {
+    std::string type, physical_id, logical_id, policy;  // Retain | RetainExceptOnCreate | Snapshot
+    bool deletion_protection = false;
+  };
+  struct Blocker {
+    std::string type, physical_id, logical_id;
+    bool snapshot_policy = false;  // DeletionPolicy Snapshot with deletion protection
+  };
+  std::string stack, region, status;
+  size_t resources = 0;              // that will be deleted
+  std::vector<Kept> kept;            // remains afterwards (a resource, or a final snapshot)
+  std::vector<std::string> ecr_not_emptied;  // repositories whose delete fails while they hold images
+  std::vector<Blocker> blockers;     // deletion protection: CloudFormation cannot delete them
+};
+
+// Pure: the plan from the deployed template (null when unknown) and the
+// list-stack-resources summaries.
+DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, const std::string& status,
+                        const cfn::Json& deployed_template, const cfn::Json& resource_summaries);
+
+struct DestroyResult {
+  enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kFailed };
+  Status status = Status::kFailed;
+  DestroyPlan plan;
+  FollowResult follow;
+};
+
+struct OutputsResult {
+  enum class Status { kOk, kAbsent, kNotDeployed, kFailed };
+  Status status = Status::kFailed;
+  StackInfo info;  // status and outputs
+};
+
 class Driver {
  public:
-  Driver(const AwsCli& aws, DriverOptions options, Console console);
+  Driver(const AwsCli& aws, DriverOptions options);
 
-  // `up` for one stack: change set (CREATE or UPDATE), show, confirm, execute, follow,
-  // then record template and outputs under the state directory.
-  Outcome Deploy(const Stack& stack, const ParameterValues& values);
+  // `up` for one stack: change set (CREATE or UPDATE), observer.change_set, decide,
+  // execute, follow, then record template and outputs under the state directory.
+  DeployResult Deploy(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
+                      Diagnostics* diags);
 
-  // `preview --remote`: the change set CloudFormation would execute, shown then deleted.
-  Outcome PreviewChangeSet(const Stack& stack, const ParameterValues& values);
+  // `preview --remote`: the change set CloudFormation would execute, then deleted.
+  DeployResult PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags);
 
-  // `destroy` for one stack: says what remains (Retain/Snapshot), confirms, deletes,
-  // follows. Production guards are checked by the caller.
-  Outcome Destroy(const std::string& stack_name, const std::string& region);
+  // `destroy` for one stack: the plan (handed to plan_ready before deciding), decide,
+  // delete, follow, forget the record. Production guards are the caller's.
+  DestroyResult Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
+                        const DriverObserver& observer, Diagnostics* diags);
 
-  // `outputs`: the deployed stack's outputs, also recorded under the state directory.
-  Outcome Outputs(const std::string& stack_name, const std::string& region, cfn::Json* outputs);
+  // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
+  // under the state directory.
+  OutputsResult Outputs(const Stack& stack, Diagnostics* diags);
 
-  // describe-stacks; false (with *err) on any failure other than "does not exist".
-  bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, std::string* err);
+  // describe-stacks; false (with the problem in diags) on any failure other than
+  // "does not exist", including an answer of the wrong shape.
+  bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
+
+  // The wait between polls (BLUEPRINT_POLL_INTERVAL_MS, at least 1000), and the next
+  // one after a poll where nothing happened: 1.5 times longer, at most 10 s.
+  int poll_interval_ms() const { return options_.poll_interval_ms; }
+  int NextInterval(int current) const;
 
  private:
-  struct ChangeSet;
-  Outcome CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
-                          const std::string& template_path, ChangeSet* cs);
-  void ShowChangeSet(const std::string& stack_name, const ChangeSet& cs);
-  void DiscardChangeSet(const std::string& stack_name, const std::string& region, const ChangeSet& cs);
-  bool Confirm(const std::string& question, const std::string& refusal);
+  DeployResult::Status CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
+                                       const std::string& template_path, ChangeSet* cs, Diagnostics* diags);
+  void DiscardChangeSet(const ChangeSet& cs, Diagnostics* diags);
   // Follows the stack's events until the operation started from `initial_status`
-  // settles; returns the final status (DELETE_COMPLETE once the stack is gone).
-  std::string Follow(const std::string& stack_name, const std::string& region, size_t total,
-                     const std::vector<std::string>& seen_events, const std::string& initial_status,
-                     std::string* first_failure);
+  // settles (DELETE_COMPLETE once the stack is gone), contact is lost, or time is up.
+  FollowResult Follow(const std::string& stack_name, const std::string& region, size_t total,
+                      const std::vector<std::string>& seen_events, const std::string& initial_status,
+                      const DriverObserver& observer, Diagnostics* diags);
   std::vector<std::string> EventIds(const std::string& stack_name, const std::string& region);
-  // Describe, printing the error; also refuses a stack with an operation in progress.
-  bool DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info);
-  void PrintOutputs(const cfn::Json& outputs);
-  void Sleep() const;
+  // Describe, also refusing a stack with an operation in progress.
+  bool DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
+  void Sleep(int ms) const;
 
   const AwsCli& aws_;
   DriverOptions options_;
-  Console console_;
 };
-
-// "  Name   value\n" lines, names aligned.
-std::string FormatOutputs(const cfn::Json& outputs);
 
 // A change-set name that is valid and unique enough: blueprint-YYYYMMDDHHMMSS (UTC).
 std::string ChangeSetName();
@@ -119,6 +214,12 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
 // CloudFormation's terminal statuses, and which of them mean success.
 bool IsInProgress(const std::string& status);
 bool IsDeploySuccess(const std::string& status);
+// Whether a stack in this status holds a deployment (false for a first create that
+// never ran, or failed and rolled back).
+bool IsDeployed(const std::string& status);
+
+// Where a stack's deployment is recorded: its account, region and name.
+StackKey KeyOf(const Stack& stack);
 
 // Deploy order for a set of stacks: dependencies first (Stack.dependencies), stable
 // otherwise. Dependencies outside `stacks` are assumed deployed. False on a cycle.

@@ -8,12 +8,23 @@ namespace bp {
 
 namespace fs = std::filesystem;
 
-std::string DeployedTemplatePath(const std::string& state_dir, const std::string& stack) {
-  return (fs::path(state_dir) / stack / "template.json").string();
+std::string DefaultStateDir(const std::string& environments_dir) {
+  fs::path env = fs::absolute(environments_dir).lexically_normal();
+  if (env.filename().empty()) env = env.parent_path();  // "environments/"
+  return (env.parent_path() / ".blueprint").string();
 }
 
-std::string OutputsPath(const std::string& state_dir, const std::string& stack) {
-  return (fs::path(state_dir) / stack / "outputs.json").string();
+std::string StackRecordDir(const std::string& state_dir, const StackKey& key) {
+  return (fs::path(state_dir) / (key.account.empty() ? "unknown-account" : key.account) / key.region / key.stack)
+      .string();
+}
+
+std::string DeployedTemplatePath(const std::string& state_dir, const StackKey& key) {
+  return (fs::path(StackRecordDir(state_dir, key)) / "template.json").string();
+}
+
+std::string OutputsPath(const std::string& state_dir, const StackKey& key) {
+  return (fs::path(StackRecordDir(state_dir, key)) / "outputs.json").string();
 }
 
 bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, std::string* err) {
@@ -40,9 +51,9 @@ bool SaveRecord(const std::string& path, const std::string& contents, std::strin
   return WriteFileAtomic(path, contents, err);
 }
 
-void ForgetStack(const std::string& state_dir, const std::string& stack) {
+void ForgetStack(const std::string& state_dir, const StackKey& key) {
   std::error_code ec;
-  fs::remove_all(fs::path(state_dir) / stack, ec);
+  fs::remove_all(StackRecordDir(state_dir, key), ec);
 }
 
 }  // namespace bp

@@ -1,7 +1,10 @@
-// The local record of what `up` deployed: .blueprint/<stack>/template.json (the exact
-// template CloudFormation accepted) and outputs.json (the stack's outputs as
-// {name: value}). CloudFormation stays the source of truth; this record only lets
-// `preview` diff offline and scripts read outputs without AWS credentials.
+// The local record of what `up` deployed, per stack: template.json (the exact template
+// CloudFormation accepted) and outputs.json (the stack's outputs as {name: value}),
+// under STATE/<account>/<region>/<stack>/. The state directory lives beside the
+// environments directory (<project>/.blueprint for <project>/environments), so every
+// command finds the same record from wherever it runs. CloudFormation stays the
+// source of truth; this record only lets `preview` diff offline and scripts read
+// outputs without AWS credentials.
 #pragma once
 #include <string>
 
@@ -9,18 +12,29 @@
 
 namespace bp {
 
-inline constexpr const char* kDefaultStateDir = ".blueprint";
+// What identifies a deployed stack: the same name may be deployed in several regions
+// and accounts (the account stack is, by design).
+struct StackKey {
+  std::string account;  // 12-digit ID; "" when the config names none ("unknown-account")
+  std::string region;
+  std::string stack;
+};
 
-std::string DeployedTemplatePath(const std::string& state_dir, const std::string& stack);
-std::string OutputsPath(const std::string& state_dir, const std::string& stack);
+// <project>/.blueprint for the environments directory <project>/environments.
+std::string DefaultStateDir(const std::string& environments_dir);
+
+// STATE/<account>/<region>/<stack>
+std::string StackRecordDir(const std::string& state_dir, const StackKey& key);
+std::string DeployedTemplatePath(const std::string& state_dir, const StackKey& key);
+std::string OutputsPath(const std::string& state_dir, const StackKey& key);
 
 // *found is false (and the call succeeds) when nothing was recorded for the stack.
 bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, std::string* err);
 
-// Writes the file atomically, creating .blueprint/<stack>/ as needed.
+// Writes the file atomically, creating its directory as needed.
 bool SaveRecord(const std::string& path, const std::string& contents, std::string* err);
 
-// Removes .blueprint/<stack>/ after the stack is destroyed.
-void ForgetStack(const std::string& state_dir, const std::string& stack);
+// Removes the stack's record directory after the stack is destroyed.
+void ForgetStack(const std::string& state_dir, const StackKey& key);
 
 }  // namespace bp
