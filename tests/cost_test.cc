@@ -39,10 +39,13 @@ Costed CostOf(const std::string& yaml, const std::string& env = "prod") {
   return c;
 }
 
+// By logical ID, or by type ("AWS::EC2::NatGateway": the first of that type), so the
+// arithmetic does not depend on how modules name their resources.
 const ResourceCost& Resource(const EnvCost& e, const std::string& id) {
+  bool by_type = id.find("::") != std::string::npos;
   for (const auto& s : e.stacks)
     for (const auto& r : s.resources)
-      if (r.logical_id == id) return r;
+      if ((by_type ? r.type : r.logical_id) == id) return r;
   ADD_FAILURE() << "no resource " << id;
   static ResourceCost none;
   return none;
@@ -71,6 +74,12 @@ void ExpectUnknown(const EnvCost& e, const std::string& id, const std::string& l
   EXPECT_FALSE(l.why_unknown.empty());
 }
 
+const char* const kNat = "AWS::EC2::NatGateway";
+const char* const kEip = "AWS::EC2::EIP";
+const char* const kService = "AWS::AppRunner::Service";
+const char* const kDb = "AWS::RDS::DBInstance";
+const char* const kRepo = "AWS::ECR::Repository";
+
 TEST(Cost, ProdInUsEast1) {
   // prod profile: one NAT gateway, 0.5 vCPU / 1 GB App Runner with 1 provisioned
   // instance and X-Ray, db.t4g.small Multi-AZ with 50 GB gp3 (max 1000). Usage
@@ -78,27 +87,27 @@ TEST(Cost, ProdInUsEast1) {
   // 5 GB logs, 10 GB growth, 100 GB backups, 5 GB images, 5% traced.
   Costed c = CostOf(Yaml("prod", "us-east-1", "gateway"));
   const EnvCost& e = c.cost;
-  ExpectUsd(e, "NatGateway1", "NAT gateway hours", 730 * 0.045);     // 32.85
-  ExpectUsd(e, "NatGateway1", "Data processed", 20 * 0.045);         // 0.90
-  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);       // 3.65
+  ExpectUsd(e, kNat, "NAT gateway hours", 730 * 0.045);     // 32.85
+  ExpectUsd(e, kNat, "Data processed", 20 * 0.045);         // 0.90
+  ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);       // 3.65
   double active_hours = 10e6 * 0.100 / 2 / 3600;                     // 138.89
-  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 1 * 0.007);  // 4.14
-  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.5 * 0.064);               // 4.44
-  ExpectUsd(e, "Service", "Active memory", active_hours * 1 * 0.007);               // 0.97
-  ExpectUsd(e, "Service", "Data transfer out", 50 * 0.09);                          // 4.50
-  ExpectUsd(e, "Service", "Log ingestion", 5 * 0.50);                               // 2.50
-  ExpectUsd(e, "Service", "X-Ray traces recorded", 10e6 * 0.05 / 1e6 * 5.00);       // 2.50
-  ExpectUsd(e, "Db", "Instance hours (db.t4g.small, Multi-AZ", 2 * 730 * 0.032);   // 46.72
-  ExpectUsd(e, "Db", "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.115);                  // 11.50
-  ExpectUsd(e, "Db", "Storage growth", 2 * 10 * 0.115);                            // 2.30
-  ExpectUsd(e, "Db", "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
-  ExpectUsd(e, "Db", "Master password secret", 0.40);
-  ExpectUsd(e, "Repository", "Image storage", 5 * 0.10);                           // 0.50
+  ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 1 * 0.007);  // 4.14
+  ExpectUsd(e, kService, "Active vCPU", active_hours * 0.5 * 0.064);               // 4.44
+  ExpectUsd(e, kService, "Active memory", active_hours * 1 * 0.007);               // 0.97
+  ExpectUsd(e, kService, "Data transfer out", 50 * 0.09);                          // 4.50
+  ExpectUsd(e, kService, "Log ingestion", 5 * 0.50);                               // 2.50
+  ExpectUsd(e, kService, "X-Ray traces recorded", 10e6 * 0.05 / 1e6 * 5.00);       // 2.50
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.small, Multi-AZ", 2 * 730 * 0.032);   // 46.72
+  ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.115);                  // 11.50
+  ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.115);                            // 2.30
+  ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
+  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, kRepo, "Image storage", 5 * 0.10);                           // 0.50
   double total = 32.85 + 0.90 + 3.65 + (730 - active_hours) * 0.007 + active_hours * 0.5 * 0.064 +
                  active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
   EXPECT_TRUE(e.complete()) << FormatCost({e});
-  EXPECT_EQ(Resource(e, "Vpc").status, CostStatus::kFree);
+  EXPECT_EQ(Resource(e, "AWS::EC2::VPC").status, CostStatus::kFree);
 }
 
 TEST(Cost, ProdInEuWest1KnowsWhatIsSourcedAndSaysTheRestIsUnknown) {
@@ -106,13 +115,13 @@ TEST(Cost, ProdInEuWest1KnowsWhatIsSourcedAndSaysTheRestIsUnknown) {
   const EnvCost& e = c.cost;
   double active_hours = 10e6 * 0.100 / 2 / 3600;
   // App Runner's page gives eu-west-1 the us-east-1 rates; public IPv4 is $0.005 everywhere.
-  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 1 * 0.007);
-  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.5 * 0.064);
-  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);
+  ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 1 * 0.007);
+  ExpectUsd(e, kService, "Active vCPU", active_hours * 0.5 * 0.064);
+  ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);
   // No sourced Ireland value: unknown, never zero or a borrowed us-east-1 price.
-  ExpectUnknown(e, "NatGateway1", "NAT gateway hours");
-  ExpectUnknown(e, "Db", "Instance hours");
-  ExpectUnknown(e, "Db", "Storage (gp3");
+  ExpectUnknown(e, kNat, "NAT gateway hours");
+  ExpectUnknown(e, kDb, "Instance hours");
+  ExpectUnknown(e, kDb, "Storage (gp3");
   EXPECT_FALSE(e.complete());
   EXPECT_NE(FormatCost({e}).find("incomplete"), std::string::npos);
   EXPECT_EQ(CostToJson({e})["environments"][0]["complete"], false);
@@ -124,23 +133,28 @@ TEST(Cost, DevInUsEast1) {
   // 100k requests of 100 ms at 1, 1 GB out, 0.5 GB logs, no growth, 20 GB backups, 1 GB images.
   Costed c = CostOf(Yaml("dev", "us-east-1", "instance"), "dev");
   const EnvCost& e = c.cost;
-  for (const char* asg : {"NatAutoScalingGroup1", "NatAutoScalingGroup2"}) {
+  int asgs = 0;
+  for (const auto& r : e.stacks[0].resources) {
+    if (r.type != "AWS::AutoScaling::AutoScalingGroup") continue;
+    const std::string& asg = r.logical_id;
+    ++asgs;
     ExpectUsd(e, asg, "Instance hours (t4g.nano)", 730 * 0.0042);  // 3.066
     ExpectUsd(e, asg, "Public IPv4 address", 730 * 0.005);         // 3.65
     ExpectUnknown(e, asg, "Root volume");                           // size from the AMI
   }
+  EXPECT_EQ(asgs, 2);  // one NAT instance per AZ
   double active_hours = 100e3 * 0.100 / 1 / 3600;  // 2.78
-  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 0.5 * 0.007);  // 2.55
-  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.25 * 0.064);                // 0.04
-  ExpectUsd(e, "Service", "Active memory", active_hours * 0.5 * 0.007);               // 0.01
-  ExpectUsd(e, "Service", "Data transfer out", 1 * 0.09);
-  ExpectUsd(e, "Service", "Log ingestion", 0.5 * 0.50);
-  ExpectUsd(e, "Db", "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.016);  // 11.68
-  ExpectUsd(e, "Db", "Storage (gp3, 20 GB)", 20 * 0.115);                       // 2.30
-  ExpectUsd(e, "Db", "Storage growth", 0 * 0.115);
-  ExpectUsd(e, "Db", "Backup storage", 0 * 0.095);  // 20 GB of backups fit the 20 GB allowance
-  ExpectUsd(e, "Repository", "Image storage", 1 * 0.10);
-  for (const auto& l : Resource(e, "Service").lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
+  ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 0.5 * 0.007);  // 2.55
+  ExpectUsd(e, kService, "Active vCPU", active_hours * 0.25 * 0.064);                // 0.04
+  ExpectUsd(e, kService, "Active memory", active_hours * 0.5 * 0.007);               // 0.01
+  ExpectUsd(e, kService, "Data transfer out", 1 * 0.09);
+  ExpectUsd(e, kService, "Log ingestion", 0.5 * 0.50);
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.016);  // 11.68
+  ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.115);                       // 2.30
+  ExpectUsd(e, kDb, "Storage growth", 0 * 0.115);
+  ExpectUsd(e, kDb, "Backup storage", 0 * 0.095);  // 20 GB of backups fit the 20 GB allowance
+  ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
+  for (const auto& l : Resource(e, kService).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
   EXPECT_FALSE(e.complete());                       // the NAT instances' root volumes
   EXPECT_EQ(e.unknown, 2);
 }
@@ -150,12 +164,12 @@ TEST(Cost, DevInApSoutheast1) {
   const EnvCost& e = c.cost;
   double active_hours = 100e3 * 0.100 / 1 / 3600;
   // Price List API: App Runner provisioned GB-hour $0.00885 in Singapore; NAT gateway $0.059/h and /GB.
-  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 0.5 * 0.00885);  // 3.22
-  ExpectUsd(e, "NatGateway1", "NAT gateway hours", 730 * 0.059);                        // 43.07
-  ExpectUsd(e, "NatGateway1", "Data processed", 1 * 0.059);
-  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);
-  ExpectUnknown(e, "Service", "Active vCPU");
-  ExpectUnknown(e, "Db", "Instance hours");
+  ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 0.5 * 0.00885);  // 3.22
+  ExpectUsd(e, kNat, "NAT gateway hours", 730 * 0.059);                        // 43.07
+  ExpectUsd(e, kNat, "Data processed", 1 * 0.059);
+  ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);
+  ExpectUnknown(e, kService, "Active vCPU");
+  ExpectUnknown(e, kDb, "Instance hours");
   EXPECT_FALSE(e.complete());
 }
 
@@ -289,8 +303,11 @@ TEST(Cost, PriceChangeForPreview) {
   StackCost none = CostTemplate(stack.name, stack.region, Json(), dev.config.usage);
   StackCost now = CostStack(stack, dev.config.usage);
   std::string text = FormatCostChange(none, now);
-  EXPECT_NE(text.find("+ NatGateway1"), std::string::npos) << text;
-  EXPECT_NE(text.find("+ NatEip1"), std::string::npos) << text;
+  for (const auto& r : now.resources) {
+    if (r.type == kNat || r.type == kEip) {
+      EXPECT_NE(text.find("+ " + r.logical_id), std::string::npos) << text;
+    }
+  }
   EXPECT_NE(text.find("$3.65"), std::string::npos) << text;
   // Going from a NAT gateway to none removes its lines.
   Costed without = CostOf(Yaml("dev", "us-east-1", "none"), "dev");
@@ -300,7 +317,7 @@ TEST(Cost, PriceChangeForPreview) {
   Json change = CostChangeToJson(now, after);
   EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005), 0.011);
   bool removed = false;
-  for (const auto& r : change["resources"]) removed = removed || (r["logical_id"] == "NatGateway1" && r["after_usd"].is_null());
+  for (const auto& r : change["resources"]) removed = removed || (r["type"] == kNat && r["after_usd"].is_null());
   EXPECT_TRUE(removed) << change.dump();
   // Free resources do not clutter the change.
   for (const auto& r : change["resources"]) EXPECT_NE(r["type"], "AWS::EC2::Route");
