@@ -59,14 +59,5 @@ TEST(Prices, RegionalValuesAndUnknowns) {
   EXPECT_EQ(FreeTypeSource("AWS::RDS::DBInstance"), nullptr);
 }
 
-TEST(Prices, NetworkingLookupsReadUsEast1) {
-  double usd = 0;
-  ASSERT_TRUE(Ec2HourlyPrice("t4g.nano", &usd));
-  EXPECT_DOUBLE_EQ(usd, 0.0042);
-  ASSERT_TRUE(LookupPrice("nat_gateway_hour", &usd));
-  EXPECT_DOUBLE_EQ(usd, 0.045);
-  EXPECT_FALSE(Ec2HourlyPrice("x9g.colossal", &usd));
-}
-
 }  // namespace
 }  // namespace bp

@@ -69,16 +69,4 @@ const std::string* FreeTypeSource(const std::string& type) {
   return it == free.end() ? nullptr : &it->second;
 }
 
-bool LookupPrice(const std::string& key, double* usd) {
-  const Price* p = FindPrice("us-east-1", "vpc." + key);
-  if (p) *usd = p->usd;
-  return p != nullptr;
-}
-
-bool Ec2HourlyPrice(const std::string& instance_type, double* usd) {
-  const Price* p = FindPrice("us-east-1", "ec2.instance_hour:" + instance_type);
-  if (p) *usd = p->usd;
-  return p != nullptr;
-}
-
 }  // namespace bp

@@ -36,9 +36,4 @@ const Price* FindPrice(const std::string& region, const std::string& key);
 // The source of a resource type declared free, or null.
 const std::string* FreeTypeSource(const std::string& type);
 
-// us-east-1 look-ups for the NAT cost output the networking module still emits;
-// they go when that output leaves the template.
-bool LookupPrice(const std::string& key, double* usd);  // "nat_gateway_hour", "public_ipv4_hour"
-bool Ec2HourlyPrice(const std::string& instance_type, double* usd);
-
 }  // namespace bp
