@@ -82,8 +82,7 @@ TEST(SchemaBinding, ValuesReachTheirFields) {
 TEST(NotAvailableYet, TheIssueListsAreRefused) {
   const std::set<std::string> expected = {
       "features.waf",     "features.cloudfront", "features.cost_budget", "features.cost_anomaly",
-      "features.backup",  "alerts.emails",       "budget.monthly_usd",   "guards.allow_no_waf",
-      "guards.allow_no_alerts"};
+      "features.backup",  "alerts.emails",       "guards.allow_no_waf",  "guards.allow_no_alerts"};
   std::set<std::string> off;
   for (const auto& f : ConfigSchema())
     if (!f.not_available.empty()) off.insert(f.key);
@@ -117,8 +116,6 @@ TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
         << d.FormatAll();
     EXPECT_EQ(c.features, FeaturesConfig{}) << p.name;
     EXPECT_TRUE(c.alert_emails.empty()) << p.name;
-    EXPECT_EQ(c.budget_monthly_usd, 0) << p.name;
-    EXPECT_EQ(c.github, GithubConfig{}) << p.name;
   }
 }
 

@@ -20,8 +20,7 @@ std::string Yaml(const std::string& profile, const std::string& region, const st
                  const std::string& extra = "") {
   return "profile: " + profile + "\nregion: " + region +
          "\napp:\n  name: orders-api\n  port: 8080\n"
-         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n"
-         "alerts:\n  emails: [oncall@acme.example]\n" + extra;
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + extra;
 }
 
 struct Costed {

@@ -87,8 +87,8 @@ TEST_F(StackInputsTest, CrossRegionParameterIsFilledFromTheProducersOutputsInIts
   std::string manifest;
   for (const auto& f : BuildAssembly(app, cfn::Format::kJson))
     if (f.name == "manifest.json") manifest = f.contents;
-  Json inputs = Json::array();
-  for (const auto& entry : Json::parse(manifest)["artifacts"]["orders-api-dev"]["metadata"]["/orders-api-dev"])
+  Json parsed = Json::parse(manifest), inputs = Json::array();
+  for (const auto& entry : parsed["artifacts"]["orders-api-dev"]["metadata"]["/orders-api-dev"])
     if (entry["type"] == kStackInputMetadataType) inputs.push_back(entry["data"]);
   ASSERT_EQ(inputs.size(), 1u) << manifest;
   EXPECT_EQ(inputs[0]["parameter"], in.parameter);

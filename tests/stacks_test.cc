@@ -56,11 +56,13 @@ TEST(Stacks, EachBundledEnvironmentHasAMainStackInItsRegion) {
     EXPECT_EQ(st.main->name, st.main->id);
     EXPECT_EQ(st.main->region, c.region) << c.env;
     EXPECT_GT(st.main->tmpl.resources().size(), 10u);
-    // Nothing lives in the global and account stacks yet, so they are not emitted.
+    // No module uses the global stack yet, so it is not emitted; the account stack holds
+    // the GitHub OIDC provider every bundled environment's deploy role trusts.
     EXPECT_EQ(st.global, nullptr) << c.env;
-    EXPECT_EQ(st.account, nullptr) << c.env;
+    ASSERT_NE(st.account, nullptr) << c.env;
+    EXPECT_EQ(st.account->name, "apprunner-blueprint-account");
   }
-  EXPECT_EQ(app.stacks.size(), configs.size());
+  EXPECT_EQ(app.stacks.size(), configs.size() + 1);
   Json manifest = ManifestOf(app);
   for (const auto& c : configs)
     EXPECT_EQ(manifest["artifacts"][c.app.name + "-" + c.env]["environment"], "aws://unknown-account/" + c.region);

@@ -37,7 +37,7 @@ int RunUp(const UpOptions& o) {
   for (const Stack* s : stacks)
     for (const auto& dep : s->dependencies)
       if (!selected.count(dep))
-        std::fprintf(console.out, "note: %s depends on stack %s, which this selection leaves out; if it is not "
+        std::fprintf(stderr, "note: %s depends on stack %s, which this selection leaves out; if it is not "
                      "deployed yet, deploy it first: blueprint up --stack %s\n",
                      s->name.c_str(), dep.c_str(), dep.c_str());
   std::map<std::string, cfn::Json> produced;  // outputs of the stacks deployed so far, by id
