@@ -2,6 +2,8 @@
 // through CloudFormation change sets (see deploy/driver.h).
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/deploy_options.h"
 
 namespace bp::cli {

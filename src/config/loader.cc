@@ -84,8 +84,10 @@ class Parser {
   void WalkMap(const YAML::Node& map, const std::string& prefix) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
-      const YAML::Node& v = it->second;
+      // Copies: a Node is a handle, and `it->first` lives in a temporary the iterator
+      // returns (a reference to it dangles after this statement).
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) {
         Error(At(k), prefix, "keys must be plain names");
         continue;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/writer.h"
 
 namespace bp {
