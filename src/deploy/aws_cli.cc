@@ -1,7 +1,8 @@
 #include "deploy/aws_cli.h"
 
+#include <cctype>
 #include <cstdlib>
-#include <regex>
+#include <string_view>
 
 #include "deploy/process.h"
 #include "util/strings.h"
@@ -12,14 +13,63 @@ AwsCli::AwsCli(AwsOptions options) : options_(std::move(options)) {
   if (const char* p = std::getenv("BLUEPRINT_AWS_CLI"); p && *p) options_.program = p;
 }
 
+namespace {
+
+// Reads `text` at `*pos` by hand (std::regex recursed once per character and crashed
+// on a 40 kB error line). Each step consumes and returns true, or leaves *pos alone.
+struct Cursor {
+  std::string_view text;
+  size_t pos = 0;
+
+  bool Literal(std::string_view s) {
+    if (text.substr(pos, s.size()) != s) return false;
+    pos += s.size();
+    return true;
+  }
+  // One or more characters satisfying `pred`; their text in *out.
+  template <typename Pred>
+  bool Run(Pred pred, std::string_view* out = nullptr) {
+    size_t end = pos;
+    while (end < text.size() && pred(text[end])) ++end;
+    if (end == pos) return false;
+    if (out) *out = text.substr(pos, end - pos);
+    pos = end;
+    return true;
+  }
+  // " (reached max retries: N)", if it is there.
+  void OptionalRetries() {
+    Cursor c = *this;
+    if (c.Literal(" (reached max retries: ") && c.Run([](char ch) { return ch >= '0' && ch <= '9'; }) &&
+        c.Literal(")"))
+      *this = c;
+  }
+};
+
+// "An error occurred (CODE)[ (reached max retries: N)] when calling the OPERATION
+// operation[ (reached max retries: N)]: MESSAGE" starting at `start`.
+bool ParseServiceError(std::string_view text, size_t start, std::string* code, std::string* message) {
+  Cursor c{text, start};
+  std::string_view code_text, message_text;
+  auto word = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+  if (!c.Literal("An error occurred (") || !c.Run([](char ch) { return ch != ')'; }, &code_text) ||
+      !c.Literal(")"))
+    return false;
+  c.OptionalRetries();
+  if (!c.Literal(" when calling the ") || !c.Run(word) || !c.Literal(" operation")) return false;
+  c.OptionalRetries();
+  if (!c.Literal(": ")) return false;
+  c.Run([](char ch) { return ch != '\n'; }, &message_text);
+  *code = std::string(code_text);
+  *message = std::string(message_text);
+  return true;
+}
+
+}  // namespace
+
 void ParseAwsError(const std::string& text, std::string* code, std::string* message) {
-  static const std::regex kServiceError(
-      R"(An error occurred \(([^)]+)\)(?: \(reached max retries: \d+\))? when calling the \w+ operation(?: \(reached max retries: \d+\))?: ([^\n]*))");
-  std::smatch m;
-  if (std::regex_search(text, m, kServiceError)) {
-    *code = m[1];
-    *message = m[2];
-    return;
+  for (size_t at = text.find("An error occurred ("); at != std::string::npos;
+       at = text.find("An error occurred (", at + 1)) {
+    if (ParseServiceError(text, at, code, message)) return;
   }
   code->clear();
   message->clear();
