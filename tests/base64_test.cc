@@ -32,8 +32,8 @@ TEST(Base64, BinaryAndTheTwoHighCharacters) {
 }
 
 TEST(Base64, RefusesAnythingNotCanonicallyPadded) {
-  for (std::string_view bad : {"Zg", "Zg=", "Zg===", "Z===", "====", "Zm9v\n", " Zm9v", "Zm 9v", "Zm=v",
-                               "Zm9v====", "Zm-_", "Zg==Zg==", std::string_view("Z\0g=", 4)}) {
+  for (const std::string& bad : std::vector<std::string>{"Zg", "Zg=", "Zg===", "Z===", "====", "Zm9v\n", " Zm9v", "Zm 9v", "Zm=v",
+                               "Zm9v====", "Zm-_", "Zg==Zg==", std::string("Z\0g=", 4)}) {
     std::vector<unsigned char> out = {1};
     EXPECT_FALSE(Base64Decode(bad, &out)) << bad;
     EXPECT_TRUE(out.empty()) << bad;

@@ -44,7 +44,7 @@ std::vector<LongCase> LongCases() {
       {"database.instance_class", DevWith("", "database:\n  instance_class: db.t4g." + a + "-\n")},
       {"encryption.salt", DevWith("", "encryption:\n  salt: " + a + "!\n  check: v1:" + a + "\n")},
       {"app.name", DevWith("  name: orders-api\n", "  name: " + a + "\n")},
-      {"region", DevWith("region: eu-west-3\n", "region: eu-" + a + "-3\n")},
+      {"region", DevWith("region: eu-west-3\n", "region: eu-" + a + "-west-12\n")},
       {"app.health_check.path", DevWith("    path: /health\n", "    path: /" + a + " x\n")},
       {"github.org", DevWith("  org: acme\n", "  org: " + a + "\n")},
   };
