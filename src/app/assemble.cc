@@ -3,6 +3,7 @@
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/app_secrets.h"
+#include "modules/cicd.h"
 #include "modules/compute_apprunner.h"
 #include "modules/database.h"
 #include "modules/networking.h"
@@ -90,7 +91,7 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
 
   RegistryArgs registry{c.registry.untagged_expiry_days, c.registry.keep_tagged, c.registry.immutable_tags,
                         c.registry.empty_on_delete};
-  AddRegistry(ctx, registry, &main.tmpl);
+  RegistryOutputs repository = AddRegistry(ctx, registry, &main.tmpl);
 
   AppRunnerArgs compute;
   compute.port = c.app.port;
@@ -124,6 +125,19 @@ bool Assemble(const StackConfig& c, App* app, Diagnostics* diags) {
   runtime.policy_statements.insert(runtime.policy_statements.end(), secrets.app_policy_statements.begin(),
                                    secrets.app_policy_statements.end());
   ExtendAppRunnerRuntime(service, runtime, &main.tmpl);
+
+  // GitHub Actions deploys: a role trusting the account's OIDC provider (the account
+  // stack's, whose ARN is fixed by its URL, or the existing one the config names).
+  if (!c.github.org.empty()) {
+    DeployRoleArgs deploy;
+    deploy.trust = {c.github.org, c.github.repo, c.github.owner_id, c.github.repo_id, c.github.branches,
+                    c.github.environments};
+    deploy.provider_arn = c.github.oidc_provider_arn.empty() ? GithubOidcProviderArnFor()
+                                                             : cfn::Json(c.github.oidc_provider_arn);
+    deploy.repository_arn = repository.repository_arn;
+    deploy.rollout = service.image_rollout;
+    AddDeployRole(ctx, deploy, &main.tmpl);
+  }
 
   out.stacks.push_back(std::move(main));
 

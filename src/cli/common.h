@@ -52,5 +52,6 @@ void RegisterPreview(CLI::App* app, int* rc);
 void RegisterUp(CLI::App* app, int* rc);
 void RegisterDestroy(CLI::App* app, int* rc);
 void RegisterOutputs(CLI::App* app, int* rc);
+void RegisterWorkflow(CLI::App* app, int* rc);
 
 }  // namespace bp::cli

@@ -183,6 +183,17 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not a GitHub repository name: 1 to 100 letters, digits, '.', '_' or '-' "
                "(just the name, without the organisation)";
       return "";
+    case FieldCheck::kGithubId:
+      if (!Matches(v, "[1-9][0-9]{0,19}"))
+        return "'" + v + "' is not a GitHub numeric ID; use the number `gh api repos/ORG/REPO` reports "
+               "(.owner.id or .id)";
+      return "";
+    case FieldCheck::kOidcProviderArn:
+      // Src: aws-facts 6.1 (the provider's ARN is fixed by its URL).
+      if (!Matches(v, "arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com"))
+        return "'" + v + "' is not the ARN of a GitHub OIDC provider: "
+               "arn:aws:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com";
+      return "";
     case FieldCheck::kGitRef:
       if (!All(v, [](char c) { return IsAlnum(c) || IsOneOf(c, "._/*-"); }, 1, 255) || v.find("..") != std::string::npos || v[0] == '-')
         return "'" + v + "' is not a branch or environment name: letters, digits, '.', '_', '/', '-' "

@@ -460,6 +460,15 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     std::string key = c.github.org.empty() ? "github.repo" : "github.org";
     d->Error(c.LocationOf(key), "github", "github.org and github.repo go together; set both or neither");
   }
+  if (c.github.owner_id.empty() != c.github.repo_id.empty()) {
+    std::string key = c.github.owner_id.empty() ? "github.repo_id" : "github.owner_id";
+    d->Error(c.LocationOf(key), key,
+             "github.owner_id and github.repo_id go together (immutable subjects carry both); set both or neither");
+  }
+  if (c.github.org.empty())
+    for (const char* key : {"github.owner_id", "github.repo_id", "github.oidc_provider_arn"})
+      if (c.IsSetInFile(key))
+        d->Error(c.LocationOf(key), key, "has no effect without github.org and github.repo; set those or remove it");
   if (!c.github.org.empty() && c.github.branches.empty() && c.github.environments.empty())
     d->Error(c.LocationOf("github.org"), "github",
              "no branch and no environment may deploy; list github.branches or github.environments");
@@ -605,7 +614,9 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
                         m.Int("app.health_check.interval"), m.Int("app.health_check.timeout"),
                         m.Int("app.health_check.healthy_threshold"), m.Int("app.health_check.unhealthy_threshold")};
   c.app.scaling = {m.Int("app.scaling.min_size"), m.Int("app.scaling.max_size"), m.Int("app.scaling.max_concurrency")};
-  c.github = {m.Str("github.org"), m.Str("github.repo"), m.List("github.branches"), m.List("github.environments")};
+  c.github = {m.Str("github.org"),      m.Str("github.repo"),    m.List("github.branches"),
+              m.List("github.environments"), m.Str("github.owner_id"), m.Str("github.repo_id"),
+              m.Str("github.oidc_provider_arn")};
   c.network.cidr = m.Str("network.cidr");
   c.network.az_count = m.Int("network.az_count");
   std::string nat = m.Str("network.nat");

@@ -47,8 +47,12 @@ std::vector<FieldSpec> BuildSchema() {
 
       {"github.org", T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
       {"github.repo", T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
-      {"github.branches", T::kStringList, "Branches whose workflows may assume the deploy role.", All("[main]"), {}, 0, 0, C::kGitRef},
-      {"github.environments", T::kStringList, "GitHub environments whose workflows may assume the deploy role.", {}, {}, 0, 0, C::kGitRef},
+      // prod: no branch by default, so only jobs in a GitHub environment (approval) deploy.
+      {"github.branches", T::kStringList, "Branches whose workflows may assume the deploy role (subject repo:ORG/REPO:ref:refs/heads/BRANCH). A job that names a GitHub environment presents the environment instead: list that under environments.", {"[main]", "[main]", ""}, {}, 0, 0, C::kGitRef},
+      {"github.environments", T::kStringList, "GitHub environments whose jobs may assume the deploy role (subject repo:ORG/REPO:environment:NAME). `blueprint workflow` runs the deploy job in the first one.", {}, {}, 0, 0, C::kGitRef},
+      {"github.owner_id", T::kString, "Numeric ID of the owner, with repo_id: for repositories that present immutable OIDC subjects (created or renamed since 2026-07-15), repo:ORG@OWNER_ID/REPO@REPO_ID:... (`gh api repos/ORG/REPO --jq .owner.id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.repo_id", T::kString, "Numeric ID of the repository, with owner_id (`gh api repos/ORG/REPO --jq .id`).", {}, {}, 0, 0, C::kGithubId},
+      {"github.oidc_provider_arn", T::kString, "An existing GitHub OIDC provider of the account (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com): the deploy role trusts it and the account stack creates none.", {}, {}, 0, 0, C::kOidcProviderArn},
 
       {"network.cidr", T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x az_count subnets of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
       {"network.az_count", T::kInt, "Availability zones (2 to 6; RDS needs 2).", All("2"), {}, 2, 6},

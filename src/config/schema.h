@@ -31,6 +31,8 @@ enum class FieldCheck {
   kEmail,       // every element of a list
   kGithubOwner,
   kGithubRepo,
+  kGithubId,        // numeric owner or repository ID
+  kOidcProviderArn, // the GitHub OIDC provider's IAM ARN
   kGitRef,      // branch or environment names
   kHttpPath,
   kEnvVarName,  // map keys

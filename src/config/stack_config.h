@@ -58,6 +58,9 @@ struct GithubConfig {
   std::string repo;
   std::vector<std::string> branches;
   std::vector<std::string> environments;
+  std::string owner_id;  // numeric; with repo_id: immutable OIDC subjects
+  std::string repo_id;
+  std::string oidc_provider_arn;  // existing provider: none is created
 };
 
 struct NetworkConfig {

@@ -19,6 +19,15 @@ struct ModuleContext {
   cfn::Json Tags() const;
 };
 
+// What a compute platform needs to roll out a new image through a stack update that
+// changes only the image parameter: the IAM statements CloudFormation's update of its
+// resource calls for, and those resources' types. The delivery module grants exactly
+// these to the deploy role.
+struct ImageRollout {
+  std::vector<cfn::Json> statements;        // e.g. apprunner:UpdateService on the service
+  std::vector<std::string> resource_types;  // e.g. AWS::AppRunner::Service
+};
+
 // An IAM trust policy letting one AWS service principal ("tasks.apprunner.amazonaws.com")
 // assume a role.
 cfn::Json ServiceTrustPolicy(const std::string& service_principal);

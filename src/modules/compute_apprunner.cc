@@ -160,6 +160,21 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppRunnerArgs
                       {"ObservabilityConfiguration", observability},
                       {"Tags", ctx.Tags()}});
   out.service_arn = GetAtt(out.service_id, "ServiceArn");
+  // A new ImageUri changes only this service. CloudFormation's update handler calls
+  // UpdateService and passes the service's roles; its read handler DescribeService.
+  // Src: SCHEMA:aws-apprunner-service handlers.update/read.permissions.
+  out.image_rollout.resource_types = {"AWS::AppRunner::Service"};
+  out.image_rollout.statements = {
+      Json{{"Sid", "RolloutAppRunnerService"},
+           {"Effect", "Allow"},
+           {"Action", Json::array({"apprunner:DescribeService", "apprunner:UpdateService"})},
+           {"Resource", out.service_arn}},
+      Json{{"Sid", "RolloutPassServiceRoles"},
+           {"Effect", "Allow"},
+           {"Action", "iam:PassRole"},
+           {"Resource", Json::array({GetAtt("ServiceAccessRole", "Arn"), out.instance_role_arn})},
+           // As in AWSAppRunnerFullAccess. Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html.
+           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "apprunner.amazonaws.com"}}}}}}};
   // ServiceUrl is the host name only. aws-facts 1.3.
   out.service_url = cfn::Sub("https://${" + out.service_id + ".ServiceUrl}");
   ExtendAppRunnerRuntime(out, args.runtime, t);

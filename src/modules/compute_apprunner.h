@@ -58,6 +58,8 @@ struct ComputeOutputs {
   // The connector's security group: the database admits 5432 from it.
   cfn::Json connector_security_group_id;
   cfn::Json instance_role_arn;
+  // A new image is a stack update of the service alone (the delivery module's deploy role).
+  ImageRollout image_rollout;
   // Logical IDs, for ExtendAppRunnerRuntime().
   std::string service_id;
   std::string instance_role_id;

@@ -1,0 +1,347 @@
+// Delivery acceptance tests (issue 12, GitHub Actions OIDC): the deploy role's trust
+// policy names exactly the configured subjects, its permissions are scoped to this
+// environment's repository, stack and service, every environment of an account trusts
+// the one OIDC provider, and `blueprint workflow` writes valid YAML and never
+// overwrites a file it did not write.
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+#include "modules/cicd.h"
+#include "platform_fixtures.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+using namespace fixtures;
+
+const char* kProdExtra = "features:\n  waf: true\nalerts:\n  emails: [a@b.example]\n";
+
+std::string WithGithub(const std::string& profile, const std::string& github, const std::string& extra = "") {
+  return StackYaml(profile, "gateway", "orders-api", "", "github:\n" + github + extra);
+}
+
+const Json& Role(const Json& t) { return t["Resources"]["GithubDeployRole"]; }
+
+std::vector<std::string> SubjectsIn(const Json& statement, const char* op) {
+  const Json& c = statement["Condition"];
+  if (!c.contains(op) || !c[op].contains("token.actions.githubusercontent.com:sub")) return {};
+  return c[op]["token.actions.githubusercontent.com:sub"].get<std::vector<std::string>>();
+}
+
+// Every trust statement: web identity from the GitHub provider, audience pinned to STS.
+void ExpectGithubTrust(const Json& trust, const Json& provider_arn) {
+  ASSERT_FALSE(trust["Statement"].empty());
+  for (const auto& s : trust["Statement"]) {
+    EXPECT_EQ(s["Effect"], "Allow");
+    EXPECT_EQ(s["Action"], "sts:AssumeRoleWithWebIdentity");
+    EXPECT_EQ(s["Principal"], Json({{"Federated", provider_arn}}));
+    EXPECT_EQ(s["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
+  }
+}
+
+const Json kAccountProvider = {
+    {"Fn::Sub", "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}};
+
+TEST(Cicd, TrustNamesExactlyTheConfiguredBranches) {
+  Json t = Synth(WithGithub("dev", "  org: acme\n  repo: orders-api\n  branches: [main, release/v2]\n"));
+  const Json& trust = Role(t)["Properties"]["AssumeRolePolicyDocument"];
+  ExpectGithubTrust(trust, kAccountProvider);
+  ASSERT_EQ(trust["Statement"].size(), 1u);
+  EXPECT_EQ(SubjectsIn(trust["Statement"][0], "StringEquals"),
+            (std::vector<std::string>{"repo:acme/orders-api:ref:refs/heads/main",
+                                      "repo:acme/orders-api:ref:refs/heads/release/v2"}));
+  EXPECT_FALSE(trust["Statement"][0]["Condition"].contains("StringLike"));
+  EXPECT_EQ(t["Outputs"]["DeployRoleArn"]["Value"], Json({{"Fn::GetAtt", Json::array({"GithubDeployRole", "Arn"})}}));
+}
+
+TEST(Cicd, JobInAGithubEnvironmentPresentsTheEnvironmentSubject) {
+  // prod: no branch by default, so only the environment (with its approval) may deploy.
+  Json t = Synth(WithGithub("prod", "  org: acme\n  repo: orders-api\n  environments: [production]\n", kProdExtra), "prod");
+  const Json& trust = Role(t)["Properties"]["AssumeRolePolicyDocument"];
+  ExpectGithubTrust(trust, kAccountProvider);
+  ASSERT_EQ(trust["Statement"].size(), 1u);
+  EXPECT_EQ(SubjectsIn(trust["Statement"][0], "StringEquals"),
+            (std::vector<std::string>{"repo:acme/orders-api:environment:production"}));
+}
+
+TEST(Cicd, BranchesAndEnvironmentsTogether) {
+  Json t = Synth(WithGithub("staging", "  org: acme\n  repo: orders-api\n  environments: [staging]\n"), "staging");
+  EXPECT_EQ(SubjectsIn(Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"][0], "StringEquals"),
+            (std::vector<std::string>{"repo:acme/orders-api:ref:refs/heads/main",
+                                      "repo:acme/orders-api:environment:staging"}));
+}
+
+TEST(Cicd, ImmutableSubjectsPinTheNumericIds) {
+  Json t = Synth(WithGithub("dev", "  org: acme\n  repo: orders-api\n  owner_id: '123456'\n  repo_id: '456789'\n"
+                                   "  environments: [dev]\n"));
+  EXPECT_EQ(SubjectsIn(Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"][0], "StringEquals"),
+            (std::vector<std::string>{"repo:acme@123456/orders-api@456789:ref:refs/heads/main",
+                                      "repo:acme@123456/orders-api@456789:environment:dev"}));
+}
+
+TEST(Cicd, WrittenWildcardsStayInTheBranchAndUseStringLike) {
+  Json t = Synth(WithGithub("dev", "  org: acme\n  repo: orders-api\n  branches: [main, 'release/*']\n"));
+  const Json& statements = Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"];
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(SubjectsIn(statements[0], "StringEquals"), (std::vector<std::string>{"repo:acme/orders-api:ref:refs/heads/main"}));
+  EXPECT_EQ(SubjectsIn(statements[1], "StringLike"),
+            (std::vector<std::string>{"repo:acme/orders-api:ref:refs/heads/release/*"}));
+  EXPECT_TRUE(SubjectsIn(statements[1], "StringEquals").empty());
+}
+
+TEST(Cicd, ExistingProviderIsTrustedAndNoneIsCreated) {
+  const std::string arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+  App app = testing::SynthFromYaml(WithGithub("dev", "  org: acme\n  repo: orders-api\n  oidc_provider_arn: " + arn + "\n"));
+  ExpectGithubTrust(Role(MainTemplate(app))["Properties"]["AssumeRolePolicyDocument"], Json(arn));
+  for (const auto& s : app.stacks)
+    EXPECT_TRUE(ResourcesOfType(s.tmpl.ToJson(), "AWS::IAM::OIDCProvider").empty()) << s.name;
+}
+
+TEST(Cicd, NoGithubNoRole) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  EXPECT_FALSE(t["Resources"].contains("GithubDeployRole"));
+  EXPECT_FALSE(t["Outputs"].contains("DeployRoleArn"));
+}
+
+// The permission policy, statement by statement: actions exactly as documented in
+// docs/delivery.md, every resource scoped to this environment except the ECR login.
+TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
+  Json t = Synth(WithGithub("dev", "  org: acme\n  repo: orders-api\n"));
+  const Json& policies = Role(t)["Properties"]["Policies"];
+  ASSERT_EQ(policies.size(), 1u);
+  std::map<std::string, Json> by_sid;
+  for (const auto& s : policies[0]["PolicyDocument"]["Statement"]) {
+    EXPECT_EQ(s["Effect"], "Allow");
+    by_sid[s["Sid"].get<std::string>()] = s;
+  }
+  auto actions = [&](const std::string& sid) {
+    const Json& a = by_sid[sid]["Action"];
+    return a.is_string() ? std::set<std::string>{a.get<std::string>()} : a.get<std::set<std::string>>();
+  };
+  EXPECT_EQ(by_sid.size(), 6u);
+
+  EXPECT_EQ(actions("EcrLogin"), std::set<std::string>{"ecr:GetAuthorizationToken"});
+  EXPECT_EQ(by_sid["EcrLogin"]["Resource"], "*");  // the only action on *: not resource-scopable
+
+  EXPECT_EQ(actions("EcrPushThisRepository"),
+            (std::set<std::string>{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+                                   "ecr:DescribeImages", "ecr:InitiateLayerUpload", "ecr:PutImage",
+                                   "ecr:UploadLayerPart"}));
+  EXPECT_EQ(by_sid["EcrPushThisRepository"]["Resource"], Json({{"Fn::GetAtt", Json::array({"Repository", "Arn"})}}));
+
+  const Json this_stack = {{"Ref", "AWS::StackId"}};
+  EXPECT_EQ(actions("RolloutChangeSet"), std::set<std::string>{"cloudformation:CreateChangeSet"});
+  EXPECT_EQ(by_sid["RolloutChangeSet"]["Resource"], this_stack);
+  const Json& cond = by_sid["RolloutChangeSet"]["Condition"];
+  EXPECT_EQ(cond["Null"]["cloudformation:RoleArn"], "true");  // no service role: the role's own rights bound it
+  EXPECT_EQ(cond["Null"]["cloudformation:ImportResourceTypes"], "true");
+  EXPECT_EQ(cond["Null"]["cloudformation:ResourceTypes"], "false");
+  EXPECT_EQ(cond["ForAllValues:StringEquals"]["cloudformation:ResourceTypes"], Json::array({"AWS::AppRunner::Service"}));
+  EXPECT_EQ(cond["StringLike"]["cloudformation:ChangeSetName"], "image-*");
+
+  EXPECT_EQ(actions("RolloutRunAndWatch"),
+            (std::set<std::string>{"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet",
+                                   "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks",
+                                   "cloudformation:ExecuteChangeSet"}));
+  EXPECT_EQ(by_sid["RolloutRunAndWatch"]["Resource"], this_stack);
+
+  EXPECT_EQ(actions("RolloutAppRunnerService"),
+            (std::set<std::string>{"apprunner:DescribeService", "apprunner:UpdateService"}));
+  EXPECT_EQ(by_sid["RolloutAppRunnerService"]["Resource"], Json({{"Fn::GetAtt", Json::array({"Service", "ServiceArn"})}}));
+
+  EXPECT_EQ(actions("RolloutPassServiceRoles"), std::set<std::string>{"iam:PassRole"});
+  EXPECT_EQ(by_sid["RolloutPassServiceRoles"]["Resource"],
+            Json::array({Json{{"Fn::GetAtt", Json::array({"ServiceAccessRole", "Arn"})}},
+                         Json{{"Fn::GetAtt", Json::array({"ServiceInstanceRole", "Arn"})}}}));
+  EXPECT_EQ(by_sid["RolloutPassServiceRoles"]["Condition"]["StringEquals"]["iam:PassedToService"],
+            "apprunner.amazonaws.com");
+
+  // Nothing account-wide: no wildcard action, and no resource is * but the ECR login.
+  for (const auto& [sid, s] : by_sid) {
+    for (const auto& a : actions(sid)) EXPECT_EQ(a.find('*'), std::string::npos) << sid << ": " << a;
+    if (sid != "EcrLogin") {
+      EXPECT_NE(s["Resource"], "*") << sid;
+    }
+  }
+  EXPECT_FALSE(Role(t)["Properties"].contains("ManagedPolicyArns"));
+  EXPECT_FALSE(Role(t)["Properties"].contains("RoleName"));  // CloudFormation names it: no clash between environments
+}
+
+// Three environments in one account: no main stack creates the provider (IAM allows one
+// per URL per account) and all three roles trust the same provider ARN.
+TEST(Cicd, ThreeEnvironmentsShareOneOidcProvider) {
+  std::set<std::string> trusted;
+  for (const char* env : {"dev", "staging", "prod"}) {
+    std::string github = std::string("  org: acme\n  repo: orders-api\n  environments: [") + env + "]\n";
+    App app = testing::SynthFromYaml(WithGithub(env, github, std::string(env) == "prod" ? kProdExtra : ""), env);
+    Json main = MainTemplate(app);
+    EXPECT_TRUE(ResourcesOfType(main, "AWS::IAM::OIDCProvider").empty()) << env;
+    for (const auto& s : Role(main)["Properties"]["AssumeRolePolicyDocument"]["Statement"])
+      trusted.insert(s["Principal"]["Federated"].dump());
+  }
+  EXPECT_EQ(trusted, std::set<std::string>{kAccountProvider.dump()});
+}
+
+TEST(Cicd, ProviderResource) {
+  cfn::Template t;
+  ModuleContext ctx;
+  ctx.name_prefix = "acct";
+  GithubOidcProviderOutputs out = AddGithubOidcProvider(ctx, &t);
+  Json j = t.ToJson();
+  const Json& p = j["Resources"]["GithubOidcProvider"];
+  EXPECT_EQ(p["Type"], "AWS::IAM::OIDCProvider");
+  EXPECT_EQ(p["Properties"]["Url"], "https://token.actions.githubusercontent.com");
+  EXPECT_EQ(p["Properties"]["ClientIdList"], Json::array({"sts.amazonaws.com"}));
+  EXPECT_EQ(out.provider_arn, Json({{"Fn::GetAtt", Json::array({"GithubOidcProvider", "Arn"})}}));
+  EXPECT_TRUE(j["Outputs"].contains("GithubOidcProviderArn"));
+}
+
+TEST(Cicd, ConfigErrors) {
+  struct Case {
+    std::string github, key;
+  } cases[] = {
+      {"  org: acme\n  repo: orders-api\n  owner_id: '12'\n", "github.owner_id"},
+      {"  org: acme\n  repo: orders-api\n  owner_id: abc\n  repo_id: '1'\n", "github.owner_id"},
+      {"  org: acme\n  repo: orders-api\n  oidc_provider_arn: arn:aws:iam::123:oidc-provider/x\n", "github.oidc_provider_arn"},
+      {"  repo_id: '7'\n  owner_id: '8'\n", "github.owner_id"},
+      {"  org: acme\n  repo: '*'\n", "github.repo"},
+  };
+  for (const auto& c : cases) {
+    StackConfig cfg;
+    Diagnostics d;
+    EXPECT_FALSE(ParseStackConfig(WithGithub("dev", c.github), "dev/stack.yaml", "dev", &cfg, &d)) << c.github;
+    EXPECT_NE(d.FormatAll().find(c.key), std::string::npos) << c.github << "\n" << d.FormatAll();
+  }
+  // prod without an environment: no branch is trusted by default, so nothing may deploy.
+  StackConfig cfg;
+  Diagnostics d;
+  EXPECT_FALSE(ParseStackConfig(WithGithub("prod", "  org: acme\n  repo: orders-api\n", kProdExtra), "prod/stack.yaml",
+                                "prod", &cfg, &d));
+  EXPECT_NE(d.FormatAll().find("github.environments"), std::string::npos) << d.FormatAll();
+}
+
+// ---- the workflow ----
+
+WorkflowSpec Spec(const std::string& environment) {
+  WorkflowSpec s;
+  s.command = "blueprint workflow --stack prod";
+  s.stack_name = "orders-api-prod";
+  s.region = "eu-west-3";
+  s.repository_name = "orders-api-prod";
+  s.role_arn = "arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-ABC";
+  s.trigger_branch = "main";
+  s.github_environment = environment;
+  s.rollout_resource_types = {"AWS::AppRunner::Service"};
+  return s;
+}
+
+TEST(CicdWorkflow, ValidYamlWithOidcPermissions) {
+  std::string text = DeployWorkflowYaml(Spec("production"));
+  EXPECT_EQ(text.rfind(kWorkflowMarker, 0), 0u);
+  YAML::Node w = YAML::Load(text);
+  EXPECT_EQ(w["permissions"]["id-token"].as<std::string>(), "write");
+  EXPECT_EQ(w["permissions"]["contents"].as<std::string>(), "read");
+  EXPECT_EQ(w["permissions"].size(), 2u);
+  EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "main");
+  YAML::Node job = w["jobs"]["deploy"];
+  EXPECT_EQ(job["environment"].as<std::string>(), "production");
+  EXPECT_EQ(job["env"]["STACK_NAME"].as<std::string>(), "orders-api-prod");
+  EXPECT_EQ(job["env"]["ROLLOUT_RESOURCE_TYPES"].as<std::string>(), "AWS::AppRunner::Service");
+  std::vector<std::string> uses;
+  for (const auto& step : job["steps"])
+    if (step["uses"]) uses.push_back(step["uses"].as<std::string>());
+  EXPECT_EQ(uses, (std::vector<std::string>{"actions/checkout@v7", "aws-actions/configure-aws-credentials@v6",
+                                            "aws-actions/amazon-ecr-login@v2"}));
+  EXPECT_EQ(job["steps"][1]["with"]["role-to-assume"].as<std::string>(), Spec("").role_arn);
+  // One immutable tag per build, and a change set that keeps the deployed template.
+  std::string build = job["steps"][3]["run"].as<std::string>();
+  EXPECT_NE(build.find("$ECR_REPOSITORY:$GITHUB_SHA"), std::string::npos);
+  std::string deploy = job["steps"][4]["run"].as<std::string>();
+  EXPECT_NE(deploy.find("--use-previous-template"), std::string::npos);
+  EXPECT_NE(deploy.find("--resource-types $ROLLOUT_RESOURCE_TYPES"), std::string::npos);
+  EXPECT_NE(deploy.find("UsePreviousValue=true"), std::string::npos);
+  EXPECT_NE(deploy.find("change_set=\"image-"), std::string::npos);
+  EXPECT_EQ(deploy.find("--role-arn"), std::string::npos);
+  EXPECT_EQ(deploy.find("--template-body"), std::string::npos);
+}
+
+TEST(CicdWorkflow, WithoutGithubEnvironmentTheJobHasNone) {
+  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("")));
+  EXPECT_FALSE(w["jobs"]["deploy"]["environment"]);
+}
+
+// The command end to end: bundled-like environments, a recorded DeployRoleArn.
+class WorkflowCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Write("environments/prod/stack.yaml",
+               "profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\n"
+               "github:\n  org: acme\n  repo: orders-api\n  environments: [production]\n"
+               "features:\n  waf: true\nalerts:\n  emails: [oncall@acme.example]\n");
+    dir_.Write("environments/dev/stack.yaml",
+               "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n"
+               "github:\n  org: acme\n  repo: orders-api\n  branches: [develop]\n");
+  }
+  testing::CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(), "workflow");
+    return testing::RunBlueprint(args, dir_.path());
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(WorkflowCommand, WritesTheWorkflowFromTheRecordedRole) {
+  dir_.Write(".blueprint/orders-api-prod/outputs.json",
+             "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1\"}\n");
+  auto r = Run({"--stack", "prod"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string text = testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-prod.yml");
+  YAML::Node w = YAML::Load(text);
+  EXPECT_EQ(w["jobs"]["deploy"]["environment"].as<std::string>(), "production");
+  EXPECT_EQ(w["jobs"]["deploy"]["env"]["ECR_REPOSITORY"].as<std::string>(), "orders-api-prod");
+  EXPECT_EQ(w["jobs"]["deploy"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
+            "arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1");
+  EXPECT_NE(r.out.find("required reviewers"), std::string::npos);
+  // Same input, same bytes; its own file is overwritten.
+  ASSERT_EQ(Run({"--stack", "prod"}).exit_code, 0);
+  EXPECT_EQ(testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-prod.yml"), text);
+}
+
+TEST_F(WorkflowCommand, NeverOverwritesAFileItDidNotWrite) {
+  const std::string mine = "name: my own deploy\non: push\n";
+  dir_.Write(".github/workflows/deploy-orders-api-dev.yml", mine);
+  auto r = Run({"--stack", "dev", "--role-arn", "arn:aws:iam::123456789012:role/deploy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("refusing to overwrite"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-dev.yml"), mine);
+}
+
+TEST_F(WorkflowCommand, UserErrors) {
+  // No recorded role and none given.
+  auto r = Run({"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("blueprint up --stack dev"), std::string::npos) << r.err;
+  // A branch the role does not trust (dev trusts develop, not main).
+  r = Run({"--stack", "dev", "--branch", "main", "--role-arn", "arn:aws:iam::123456789012:role/deploy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("develop"), std::string::npos) << r.err;
+  // Not a role ARN.
+  r = Run({"--stack", "dev", "--role-arn", "arn:aws:s3:::bucket"});
+  EXPECT_EQ(r.exit_code, 2);
+  // No --stack.
+  EXPECT_EQ(Run({}).exit_code, 2);
+  EXPECT_TRUE(testing::ListFiles(dir_.path() + "/.github").empty());
+}
+
+TEST_F(WorkflowCommand, DefaultsToTheFirstTrustedBranch) {
+  auto r = Run({"--stack", "dev", "--role-arn", "arn:aws:iam::123456789012:role/deploy"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  YAML::Node w = YAML::LoadFile(dir_.path() + "/.github/workflows/deploy-orders-api-dev.yml");
+  EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "develop");
+  EXPECT_FALSE(w["jobs"]["deploy"]["environment"]);
+}
+
+}  // namespace
+}  // namespace bp
