@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   bp::cli::RegisterUp(&app, &rc);
   bp::cli::RegisterDestroy(&app, &rc);
   bp::cli::RegisterOutputs(&app, &rc);
+  bp::cli::RegisterCost(&app, &rc);
   bp::cli::RegisterWorkflow(&app, &rc);
   try {
     app.parse(argc, argv);

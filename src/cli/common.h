@@ -42,6 +42,11 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out);
 
 void PrintDiagnostics(const Diagnostics& d);
 
+// The usage.* assumptions of a loaded environment (src/cli/cost.cc).
+const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env);
+// Warns on stderr for each environment whose cost estimate exceeds budget.monthly_usd.
+void WarnOverBudget(const Loaded& loaded);
+
 // Registration of each command (one file per command).
 void RegisterSynth(CLI::App* app, int* rc);
 void RegisterStacks(CLI::App* app, int* rc);
@@ -52,6 +57,7 @@ void RegisterPreview(CLI::App* app, int* rc);
 void RegisterUp(CLI::App* app, int* rc);
 void RegisterDestroy(CLI::App* app, int* rc);
 void RegisterOutputs(CLI::App* app, int* rc);
+void RegisterCost(CLI::App* app, int* rc);
 void RegisterWorkflow(CLI::App* app, int* rc);
 
 }  // namespace bp::cli

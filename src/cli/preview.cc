@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analysis/cost.h"
 #include "analysis/diff.h"
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
@@ -70,8 +71,17 @@ int RunPreview(const PreviewOptions& o) {
       return kUserError;
     }
     analysis::TemplateDiff diff = analysis::DiffTemplates(found ? before : cfn::Json(), s->tmpl.ToJson());
-    if (o.json) report.push_back(analysis::DiffToJson(s->name, diff, !found));
-    else text += analysis::FormatDiff(s->name, diff, !found);
+    // Cost hook (src/analysis/cost.h): the monthly change next to the resource changes.
+    const StackConfig* config = ConfigOf(loaded, *s);
+    UsageConfig usage = config ? config->usage : UsageConfig();
+    analysis::StackCost cost_before = analysis::CostTemplate(s->name, s->region, found ? before : cfn::Json(), usage);
+    analysis::StackCost cost_after = analysis::CostStack(*s, usage);
+    if (o.json) {
+      report.push_back(analysis::DiffToJson(s->name, diff, !found));
+      report.back()["cost"] = analysis::CostChangeToJson(cost_before, cost_after);
+    } else {
+      text += analysis::FormatDiff(s->name, diff, !found) + analysis::FormatCostChange(cost_before, cost_after);
+    }
   }
   if (o.json) text = cfn::WriteJson(cfn::Json{{"stacks", report}});
   std::fputs(text.c_str(), stdout);

@@ -17,6 +17,7 @@ void RegisterValidate(CLI::App* app, int* rc) {
       *rc = kUserError;
       return;
     }
+    WarnOverBudget(loaded);
     size_t stacks = 0;
     for (const auto& a : loaded.apps) stacks += a.stacks.size();
     std::printf("ok: %zu environment(s), %zu stack(s) valid\n", loaded.apps.size(), stacks);

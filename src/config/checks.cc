@@ -123,6 +123,23 @@ bool IsMaintenanceWindowShape(std::string_view s) {
   return s.size() == 19 && s[9] == '-' && day_clock(s.substr(0, 9)) && day_clock(s.substr(10));
 }
 
+// arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token.actions.githubusercontent.com
+bool IsGithubOidcProviderArn(std::string_view s) {
+  const std::string_view head = "arn:aws", tail = ":oidc-provider/token.actions.githubusercontent.com";
+  if (!StartsWith(s, head) || s.size() < head.size() + tail.size() ||
+      s.substr(s.size() - tail.size()) != tail)
+    return false;
+  std::string_view middle = s.substr(head.size(), s.size() - head.size() - tail.size());  // partition:iam::account
+  size_t iam = middle.find(":iam::");
+  if (iam == std::string_view::npos) return false;
+  std::string_view partition = middle.substr(0, iam), account = middle.substr(iam + 6);
+  bool partition_ok = partition.empty() || partition == "-cn" || partition == "-us-gov" ||
+                      (StartsWith(partition, "-iso") && All(partition.substr(4), [](char c) {
+                         return IsLower(c) || c == '-';
+                       }, 0));
+  return partition_ok && All(account, IsDigit, 12, 12);
+}
+
 // [A-Za-z0-9+/]+={0,2}
 bool IsBase64Shape(std::string_view s) {
   size_t end = s.find_last_not_of('=');
@@ -184,13 +201,13 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
                "(just the name, without the organisation)";
       return "";
     case FieldCheck::kGithubId:
-      if (!Matches(v, "[1-9][0-9]{0,19}"))
+      if ((v.empty() || v[0] == '0' || !All(v, IsDigit, 1, 20)))
         return "'" + v + "' is not a GitHub numeric ID; use the number `gh api repos/ORG/REPO` reports "
                "(.owner.id or .id)";
       return "";
     case FieldCheck::kOidcProviderArn:
       // Src: aws-facts 6.1 (the provider's ARN is fixed by its URL).
-      if (!Matches(v, "arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com"))
+      if (!IsGithubOidcProviderArn(v))
         return "'" + v + "' is not the ARN of a GitHub OIDC provider: "
                "arn:aws:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com";
       return "";

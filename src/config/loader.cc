@@ -647,6 +647,11 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
                 m.Bool("features.cost_anomaly"), m.Bool("features.backup")};
   c.alert_emails = m.List("alerts.emails");
   c.budget_monthly_usd = m.Num("budget.monthly_usd");
+  c.usage = {m.Num("usage.requests_per_month"),   m.Num("usage.request_duration_ms"),
+             m.Num("usage.concurrent_requests"),  m.Num("usage.egress_gb_per_month"),
+             m.Num("usage.nat_gb_per_month"),     m.Num("usage.log_gb_per_month"),
+             m.Num("usage.db_storage_growth_gb"), m.Num("usage.backup_storage_gb"),
+             m.Num("usage.image_storage_gb"),     m.Num("usage.trace_sample_rate")};
   c.tags.cost_center = m.Str("tags.cost_center");
   c.tags.extra = m.Map("tags.extra");
   c.encryption = {m.Str("encryption.salt"), m.Int("encryption.iterations"), m.Str("encryption.check")};

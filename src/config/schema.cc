@@ -90,6 +90,18 @@ std::vector<FieldSpec> BuildSchema() {
 
       {"alerts.emails", T::kStringList, "Addresses subscribed to the alert topic.", {}, {}, 0, 0, C::kEmail},
       {"budget.monthly_usd", T::kNumber, "Monthly budget in USD.", {"50", "100", "500"}, {}, 1, 1000000},
+      // Usage assumptions for `blueprint cost` (src/analysis/cost.h): every usage-based
+      // cost line names the key it used.
+      {"usage.requests_per_month", T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12},
+      {"usage.request_duration_ms", T::kNumber, "Average request duration in milliseconds (App Runner active time).", All("100"), {}, 0, 3600000},
+      {"usage.concurrent_requests", T::kNumber, "Requests an active instance serves at the same time, on average (App Runner active time).", {"1", "1", "2"}, {}, 1, 200},
+      {"usage.egress_gb_per_month", T::kNumber, "GB the app sends to the internet per month (data transfer out).", {"1", "5", "50"}, {}, 0, 1e9},
+      {"usage.nat_gb_per_month", T::kNumber, "GB through the NAT gateways per month (data processed).", {"1", "5", "20"}, {}, 0, 1e9},
+      {"usage.log_gb_per_month", T::kNumber, "GB of application logs ingested into CloudWatch Logs per month.", {"0.5", "1", "5"}, {}, 0, 1e9},
+      {"usage.db_storage_growth_gb", T::kNumber, "GB the database storage autoscaling adds above database.allocated_storage (capped at max_allocated_storage).", {"0", "0", "10"}, {}, 0, 65536},
+      {"usage.backup_storage_gb", T::kNumber, "GB of database backup storage (automated backups and snapshots); billed beyond the free allowance equal to the provisioned storage.", {"20", "40", "100"}, {}, 0, 1e9},
+      {"usage.image_storage_gb", T::kNumber, "GB of container images kept in the ECR repository.", {"1", "2", "5"}, {}, 0, 1e9},
+      {"usage.trace_sample_rate", T::kNumber, "Fraction of requests X-Ray records when app.tracing is on (the default sampling rule keeps about 5%).", All("0.05"), {}, 0, 1},
       {"tags.cost_center", T::kString, "CostCenter tag on every resource.", {}, {}},
       {"tags.extra", T::kStringMap, "More tags on every resource (Key: value).", {}, {}, 0, 0, C::kTagKey},
 

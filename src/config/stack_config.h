@@ -104,6 +104,20 @@ struct FeaturesConfig {
   bool backup = false;  // AWS Backup plan for the database
 };
 
+// Assumptions `blueprint cost` prices usage-based charges with (usage.*).
+struct UsageConfig {
+  double requests_per_month = 0;
+  double request_duration_ms = 0;
+  double concurrent_requests = 1;
+  double egress_gb_per_month = 0;
+  double nat_gb_per_month = 0;
+  double log_gb_per_month = 0;
+  double db_storage_growth_gb = 0;
+  double backup_storage_gb = 0;
+  double image_storage_gb = 0;
+  double trace_sample_rate = 0;
+};
+
 struct TagsConfig {
   std::string cost_center;
   std::vector<std::pair<std::string, std::string>> extra;  // sorted by key
@@ -131,6 +145,7 @@ struct StackConfig {
   FeaturesConfig features;
   std::vector<std::string> alert_emails;
   double budget_monthly_usd = 0;
+  UsageConfig usage;
   TagsConfig tags;
   EncryptionConfig encryption;
   std::map<std::string, std::string> guards;  // guard name -> written reason

@@ -1,0 +1,35 @@
+// What `blueprint cost` adds to synth: pricing every stack of every bundled
+// environment from its assembled template. Run with `make bench`; compare with
+// BM_SynthAllEnvironments (synth_bench.cc). The target is under a millisecond.
+#include <benchmark/benchmark.h>
+
+#include "analysis/cost.h"
+#include "app.h"
+#include "config/loader.h"
+
+namespace {
+
+void BM_CostAllEnvironments(benchmark::State& state) {
+  std::vector<bp::StackConfig> configs;
+  bp::Diagnostics d;
+  if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
+  std::vector<bp::App> apps;
+  for (const auto& c : configs) {
+    bp::App app;
+    if (!bp::Assemble(c, &app, &d)) std::abort();
+    apps.push_back(std::move(app));
+  }
+  size_t resources = 0;
+  for (auto _ : state) {
+    resources = 0;
+    for (size_t i = 0; i < apps.size(); ++i) {
+      bp::analysis::EnvCost cost = bp::analysis::CostApp(apps[i], configs[i].usage);
+      for (const auto& s : cost.stacks) resources += s.resources.size();
+      benchmark::DoNotOptimize(cost);
+    }
+  }
+  state.counters["resources"] = static_cast<double>(resources);
+}
+BENCHMARK(BM_CostAllEnvironments)->Unit(benchmark::kMicrosecond);
+
+}  // namespace

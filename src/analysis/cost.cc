@@ -1,0 +1,642 @@
+#include "analysis/cost.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "pricing/prices.h"
+
+namespace bp::analysis {
+
+namespace {
+
+using cfn::Json;
+
+// One resource of the template being priced.
+struct ResourceView {
+  const std::string* id;
+  const std::string* type;
+  const Json* properties;
+};
+
+const Json kNull;
+
+struct Pricer {
+  std::string region;
+  const UsageConfig& usage;
+  std::vector<ResourceView> resources;
+  double hours = Prices().hours_per_month;
+
+  const ResourceView* Find(const std::string& id) const {
+    for (const auto& r : resources)
+      if (*r.id == id) return &r;
+    return nullptr;
+  }
+  int CountOf(const std::string& type) const {
+    int n = 0;
+    for (const auto& r : resources) n += *r.type == type;
+    return n;
+  }
+};
+
+const Json& Prop(const Json& props, const char* name) {
+  if (!props.is_object()) return kNull;
+  auto it = props.find(name);
+  return it == props.end() ? kNull : *it;
+}
+
+// A literal number (CloudFormation also accepts numbers written as strings).
+bool NumberOf(const Json& v, double* out) {
+  if (v.is_number()) {
+    *out = v.get<double>();
+    return true;
+  }
+  if (!v.is_string()) return false;
+  const std::string& s = v.get_ref<const std::string&>();
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || !std::isfinite(d)) return false;
+  *out = d;
+  return true;
+}
+
+bool BoolOf(const Json& v, bool fallback) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_string()) return v.get<std::string>() == "true";
+  return fallback;
+}
+
+std::string StringOf(const Json& v) { return v.is_string() ? v.get<std::string>() : ""; }
+
+// The logical ID a {"Ref": X} or {"Fn::GetAtt": [X, ...]} points at.
+std::string TargetOf(const Json& v) {
+  if (!v.is_object() || v.size() != 1) return "";
+  if (v.contains("Ref") && v["Ref"].is_string()) return v["Ref"].get<std::string>();
+  if (v.contains("Fn::GetAtt") && v["Fn::GetAtt"].is_array() && !v["Fn::GetAtt"].empty() &&
+      v["Fn::GetAtt"][0].is_string())
+    return v["Fn::GetAtt"][0].get<std::string>();
+  return "";
+}
+
+using Assumptions = std::vector<std::pair<std::string, double>>;
+
+void AddLine(const Pricer& p, ResourceCost* rc, std::string name, double quantity, std::string unit,
+             const std::string& key, Assumptions assumptions = {}) {
+  CostLine l;
+  l.name = std::move(name);
+  l.quantity = quantity;
+  l.unit = std::move(unit);
+  l.price_key = key;
+  l.assumptions = std::move(assumptions);
+  if (const Price* price = FindPrice(p.region, key)) {
+    l.known = true;
+    l.unit_usd = price->usd;
+    l.monthly_usd = quantity * price->usd;
+  } else {
+    l.why_unknown = "no price for " + p.region + " in data/prices.json (" + key + ")";
+  }
+  rc->lines.push_back(std::move(l));
+}
+
+// A charge that exists but whose quantity the template does not fix.
+void AddUnknown(ResourceCost* rc, std::string name, std::string why) {
+  CostLine l;
+  l.name = std::move(name);
+  l.why_unknown = std::move(why);
+  rc->lines.push_back(std::move(l));
+}
+
+// App Runner sizes: "1 vCPU" / "1024" (CPU units), "2 GB" / "2048" (MB).
+// Src: DOC:apprunner/latest/api/API_InstanceConfiguration.html
+bool AppRunnerSize(const Json& v, const std::string& suffix, double* out) {
+  double d = 0;
+  if (NumberOf(v, &d)) {  // CPU units or MB
+    *out = d / 1024;
+    return true;
+  }
+  std::string s = StringOf(v);  // "0.25 vCPU", "2 GB"
+  if (s.size() <= suffix.size() + 1 || s.compare(s.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+  if (!NumberOf(Json(s.substr(0, s.size() - suffix.size() - 1)), &d)) return false;
+  *out = d;
+  return true;
+}
+
+void PriceAppRunnerService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  const Json& props = *r.properties;
+  const Json& instance = Prop(props, "InstanceConfiguration");
+  double vcpu = 1, memory_gb = 2;  // App Runner's defaults when InstanceConfiguration is absent
+  bool sized = (Prop(instance, "Cpu").is_null() || AppRunnerSize(Prop(instance, "Cpu"), "vCPU", &vcpu)) &&
+               (Prop(instance, "Memory").is_null() || AppRunnerSize(Prop(instance, "Memory"), "GB", &memory_gb));
+  // Provisioned instances: the auto scaling configuration's MinSize (App Runner's
+  // default configuration provisions 1). Src: DOC:apprunner/latest/dg/manage-autoscaling.html
+  double min_size = 1;
+  const Json& asc = Prop(props, "AutoScalingConfigurationArn");
+  bool min_known = true;
+  if (!asc.is_null()) {
+    const ResourceView* conf = p.Find(TargetOf(asc));
+    min_known = conf && NumberOf(Prop(*conf->properties, "MinSize"), &min_size);
+  }
+  if (!sized || !min_known) {
+    AddUnknown(rc, "Container instances", "size or provisioned instances set outside the template");
+  } else {
+    const UsageConfig& u = p.usage;
+    // Active time: the request-seconds served, spread over the requests an instance
+    // serves at once. Active instances bill vCPU and memory; provisioned instances
+    // bill memory only while idle. Src: https://aws.amazon.com/apprunner/pricing/
+    double active_hours = u.requests_per_month * (u.request_duration_ms / 1000.0) /
+                          std::max(1.0, u.concurrent_requests) / 3600.0;
+    double idle_hours = std::max(0.0, min_size * p.hours - active_hours);
+    Assumptions traffic = {{"usage.requests_per_month", u.requests_per_month},
+                           {"usage.request_duration_ms", u.request_duration_ms},
+                           {"usage.concurrent_requests", u.concurrent_requests}};
+    AddLine(p, rc, fmt::format("Provisioned memory, idle ({} x {:g} GB)", min_size, memory_gb), idle_hours * memory_gb,
+            "GB-hours", "apprunner.provisioned_gb_hour", traffic);
+    AddLine(p, rc, fmt::format("Active vCPU ({:g} vCPU)", vcpu), active_hours * vcpu, "vCPU-hours",
+            "apprunner.active_vcpu_hour", traffic);
+    AddLine(p, rc, fmt::format("Active memory ({:g} GB)", memory_gb), active_hours * memory_gb, "GB-hours",
+            "apprunner.active_gb_hour", traffic);
+  }
+  if (BoolOf(Prop(Prop(props, "SourceConfiguration"), "AutoDeploymentsEnabled"), false))
+    AddLine(p, rc, "Automatic deployments", 1, "app-months", "apprunner.automatic_deployment_month");
+  AddLine(p, rc, "Data transfer out", p.usage.egress_gb_per_month, "GB", "ec2.data_transfer_out_gb",
+          {{"usage.egress_gb_per_month", p.usage.egress_gb_per_month}});
+  AddLine(p, rc, "Log ingestion (CloudWatch Logs)", p.usage.log_gb_per_month, "GB", "cloudwatch.logs_ingested_gb",
+          {{"usage.log_gb_per_month", p.usage.log_gb_per_month}});
+  const Json& obs = Prop(props, "ObservabilityConfiguration");
+  if (BoolOf(Prop(obs, "ObservabilityEnabled"), false)) {
+    const ResourceView* conf = p.Find(TargetOf(Prop(obs, "ObservabilityConfigurationArn")));
+    if (conf && StringOf(Prop(Prop(*conf->properties, "TraceConfiguration"), "Vendor")) == "AWSXRAY")
+      AddLine(p, rc, "X-Ray traces recorded", p.usage.requests_per_month * p.usage.trace_sample_rate / 1e6,
+              "million traces", "xray.traces_recorded_million",
+              {{"usage.requests_per_month", p.usage.requests_per_month},
+               {"usage.trace_sample_rate", p.usage.trace_sample_rate}});
+  }
+}
+
+void PriceDbInstance(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  const Json& props = *r.properties;
+  std::string engine = StringOf(Prop(props, "Engine"));
+  std::string cls = StringOf(Prop(props, "DBInstanceClass"));
+  // Multi-AZ bills the standby's instance hours and storage too.
+  // Src: DOC:AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html (Multi-AZ DB instances)
+  bool multi_az = BoolOf(Prop(props, "MultiAZ"), false);
+  double copies = multi_az ? 2 : 1;
+  std::string az = multi_az ? "Multi-AZ: primary and standby" : "Single-AZ";
+  if (engine.empty() || cls.empty())
+    AddUnknown(rc, "Instance hours", "engine or instance class set outside the template");
+  else
+    AddLine(p, rc, "Instance hours (" + cls + ", " + az + ")", copies * p.hours, "hours",
+            "rds." + engine + "_instance_hour:" + cls);
+  double allocated = 0;
+  if (!NumberOf(Prop(props, "AllocatedStorage"), &allocated)) {
+    AddUnknown(rc, "Storage", "allocated storage set outside the template");
+    return;
+  }
+  std::string storage_type = StringOf(Prop(props, "StorageType"));
+  if (storage_type.empty()) storage_type = "gp2";  // RDS's default. Src: SCHEMA:aws-rds-dbinstance StorageType
+  std::string storage_key = "rds." + storage_type + "_gb_month";
+  AddLine(p, rc, fmt::format("Storage ({}, {:g} GB{})", storage_type, allocated, multi_az ? " x 2" : ""),
+          copies * allocated, "GB-months", storage_key);
+  double grown = 0, max_allocated = 0;
+  if (NumberOf(Prop(props, "MaxAllocatedStorage"), &max_allocated) && max_allocated > allocated) {
+    grown = std::min(p.usage.db_storage_growth_gb, max_allocated - allocated);
+    AddLine(p, rc, fmt::format("Storage growth (autoscaling{})", multi_az ? ", x 2" : ""), copies * grown,
+            "GB-months", storage_key, {{"usage.db_storage_growth_gb", p.usage.db_storage_growth_gb}});
+  }
+  double retention = 1;  // RDS's default. Src: SCHEMA:aws-rds-dbinstance BackupRetentionPeriod
+  NumberOf(Prop(props, "BackupRetentionPeriod"), &retention);
+  if (retention > 0) {
+    // Backup storage up to the provisioned storage is free. Src: https://aws.amazon.com/rds/postgresql/pricing/
+    Assumptions a = {{"usage.backup_storage_gb", p.usage.backup_storage_gb}};
+    if (grown > 0) a.emplace_back("usage.db_storage_growth_gb", p.usage.db_storage_growth_gb);
+    AddLine(p, rc, "Backup storage beyond the free allowance",
+            std::max(0.0, p.usage.backup_storage_gb - (allocated + grown)), "GB-months", "rds.backup_gb_month",
+            std::move(a));
+  }
+  // Src: DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html (the managed secret incurs Secrets Manager charges)
+  if (BoolOf(Prop(props, "ManageMasterUserPassword"), false))
+    AddLine(p, rc, "Master password secret (Secrets Manager)", 1, "secret-months", "secretsmanager.secret_month");
+}
+
+void PriceAutoScalingGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  const Json& props = *r.properties;
+  double count = 0;
+  if (!NumberOf(Prop(props, "DesiredCapacity"), &count) && !NumberOf(Prop(props, "MinSize"), &count)) {
+    AddUnknown(rc, "Instances", "capacity set outside the template");
+    return;
+  }
+  const ResourceView* lt = p.Find(TargetOf(Prop(Prop(props, "LaunchTemplate"), "LaunchTemplateId")));
+  const Json& data = lt ? Prop(*lt->properties, "LaunchTemplateData") : kNull;
+  std::string type = StringOf(Prop(data, "InstanceType"));
+  if (type.empty()) {
+    AddUnknown(rc, "Instance hours", "instance type set outside the template");
+  } else {
+    AddLine(p, rc, "Instance hours (" + type + ")", count * p.hours, "hours", "ec2.instance_hour:" + type);
+  }
+  bool public_ip = false;
+  for (const auto& ni : Prop(data, "NetworkInterfaces").is_array() ? Prop(data, "NetworkInterfaces") : Json::array())
+    public_ip = public_ip || BoolOf(Prop(ni, "AssociatePublicIpAddress"), false);
+  if (public_ip) AddLine(p, rc, "Public IPv4 address", count * p.hours, "hours", "vpc.public_ipv4_hour");
+  // The root volume's size and type come from the AMI unless the template sets them.
+  AddUnknown(rc, "Root volume (EBS)", "size and type come from the AMI; EBS is not in the price table");
+}
+
+void PriceNatGateway(const Pricer& p, const ResourceView&, ResourceCost* rc) {
+  AddLine(p, rc, "NAT gateway hours", p.hours, "hours", "vpc.nat_gateway_hour");
+  // The stack's NAT traffic is spread evenly over its gateways.
+  int gateways = std::max(1, p.CountOf("AWS::EC2::NatGateway"));
+  AddLine(p, rc, gateways > 1 ? fmt::format("Data processed (1/{} of the NAT traffic)", gateways) : "Data processed",
+          p.usage.nat_gb_per_month / gateways, "GB", "vpc.nat_gateway_gb",
+          {{"usage.nat_gb_per_month", p.usage.nat_gb_per_month}});
+}
+
+void PriceWebAcl(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  AddLine(p, rc, "Web ACL", 1, "ACL-months", "waf.web_acl_month");
+  const Json& rules = Prop(*r.properties, "Rules");
+  AddLine(p, rc, "Rules", rules.is_array() ? static_cast<double>(rules.size()) : 0, "rule-months", "waf.rule_month");
+  AddLine(p, rc, "Requests inspected", p.usage.requests_per_month / 1e6, "million requests", "waf.requests_million",
+          {{"usage.requests_per_month", p.usage.requests_per_month}});
+}
+
+void PriceAlarm(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  // Billed per metric the alarm evaluates; a period under 60 s is high resolution.
+  // Src: https://aws.amazon.com/cloudwatch/pricing/
+  const Json& props = *r.properties;
+  double metrics = 1, period = 60;
+  if (Prop(props, "Metrics").is_array()) {
+    metrics = 0;
+    for (const auto& m : Prop(props, "Metrics")) {
+      if (!Prop(m, "MetricStat").is_null()) {
+        metrics += 1;
+        NumberOf(Prop(Prop(m, "MetricStat"), "Period"), &period);
+      }
+    }
+  } else {
+    NumberOf(Prop(props, "Period"), &period);
+  }
+  if (period < 60)
+    AddLine(p, rc, "High-resolution alarm metrics", metrics, "alarm metrics",
+            "cloudwatch.alarm_high_resolution_metric_month");
+  else
+    AddLine(p, rc, "Alarm metrics", metrics, "alarm metrics", "cloudwatch.alarm_metric_month");
+}
+
+void PriceLoadBalancer(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  std::string type = StringOf(Prop(*r.properties, "Type"));
+  if (!type.empty() && type != "application") {
+    AddUnknown(rc, "Load balancer hours", "only Application Load Balancers are in the price table");
+    return;
+  }
+  AddLine(p, rc, "Load balancer hours", p.hours, "hours", "elb.alb_hour");
+  AddUnknown(rc, "Load balancer capacity units", "LCUs depend on connections and bytes; not estimated");
+}
+
+using Rule = void (*)(const Pricer&, const ResourceView&, ResourceCost*);
+
+const std::map<std::string, Rule>& Rules() {
+  static const std::map<std::string, Rule> kRules = {
+      {"AWS::AppRunner::Service", PriceAppRunnerService},
+      {"AWS::RDS::DBInstance", PriceDbInstance},
+      {"AWS::AutoScaling::AutoScalingGroup", PriceAutoScalingGroup},
+      {"AWS::EC2::NatGateway", PriceNatGateway},
+      {"AWS::EC2::EIP",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Public IPv4 address", p.hours, "hours", "vpc.public_ipv4_hour");
+       }},
+      {"AWS::WAFv2::WebACL", PriceWebAcl},
+      {"AWS::CloudWatch::Alarm", PriceAlarm},
+      {"AWS::CloudWatch::Dashboard",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Dashboard", 1, "dashboard-months", "cloudwatch.dashboard_month");
+       }},
+      {"AWS::SecretsManager::Secret",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Secret", 1, "secret-months", "secretsmanager.secret_month");
+       }},
+      {"AWS::KMS::Key",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Customer managed key", 1, "key-months", "kms.key_month");
+       }},
+      {"AWS::ECR::Repository",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Image storage", p.usage.image_storage_gb, "GB-months", "ecr.storage_gb_month",
+                 {{"usage.image_storage_gb", p.usage.image_storage_gb}});
+       }},
+      {"AWS::CloudFront::Distribution",
+       [](const Pricer& p, const ResourceView&, ResourceCost* rc) {
+         AddLine(p, rc, "Data transfer out", p.usage.egress_gb_per_month, "GB", "cloudfront.data_out_gb",
+                 {{"usage.egress_gb_per_month", p.usage.egress_gb_per_month}});
+         AddLine(p, rc, "HTTPS requests", p.usage.requests_per_month / 1e4, "10k requests",
+                 "cloudfront.https_requests_10k", {{"usage.requests_per_month", p.usage.requests_per_month}});
+       }},
+      {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
+  };
+  return kRules;
+}
+
+void Total(ResourceCost* rc) {
+  rc->monthly_usd = 0;
+  rc->complete = rc->status != CostStatus::kNotPriced;
+  for (const auto& l : rc->lines) {
+    if (l.known) rc->monthly_usd += l.monthly_usd;
+    else rc->complete = false;
+  }
+}
+
+StackCost PriceResources(const std::string& name, const std::string& region, const UsageConfig& usage,
+                std::vector<ResourceView> resources) {
+  StackCost sc;
+  sc.name = name;
+  sc.region = region;
+  Pricer p{region, usage, std::move(resources)};
+  for (const auto& r : p.resources) {
+    ResourceCost rc;
+    rc.logical_id = *r.id;
+    rc.type = *r.type;
+    auto rule = Rules().find(rc.type);
+    if (rule != Rules().end()) {
+      rc.status = CostStatus::kPriced;
+      rule->second(p, r, &rc);
+    } else if (const std::string* source = FreeTypeSource(rc.type)) {
+      rc.status = CostStatus::kFree;
+      rc.note = *source;
+    } else {
+      rc.status = CostStatus::kNotPriced;
+      rc.note = "no pricing rule for this resource type";
+    }
+    Total(&rc);
+    sc.monthly_usd += rc.monthly_usd;
+    if (rc.status == CostStatus::kNotPriced) sc.unknown += 1;
+    for (const auto& l : rc.lines) sc.unknown += !l.known;
+    sc.resources.push_back(std::move(rc));
+  }
+  return sc;
+}
+
+// Amounts as text: "$1,234.56"; unknown as "unknown".
+std::string Usd(double v) {
+  std::string digits = fmt::format("{:.2f}", std::fabs(v));
+  std::string out;
+  size_t dot = digits.find('.');
+  for (size_t i = 0; i < dot; ++i) {
+    if (i > 0 && (dot - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (v < -0.004 ? "-$" : "$") + out + digits.substr(dot);
+}
+
+// A number without exponent: "10000000", "0.05", "591.1".
+std::string Plain(double q, int significant) {
+  if (q == std::floor(q) && std::fabs(q) < 1e15) return fmt::format("{:.0f}", q);
+  std::string s = fmt::format("{:.{}g}", q, significant);
+  if (s.find('e') == std::string::npos) return s;
+  return fmt::format("{:.4f}", q);
+}
+
+std::string Quantity(double q) { return Plain(q, 4); }
+
+std::string AssumptionText(const CostLine& l) {
+  std::string out;
+  for (const auto& [key, value] : l.assumptions) out += (out.empty() ? "" : ", ") + key + "=" + Plain(value, 6);
+  return out;
+}
+
+// Pads to `width` display columns; the tree glyphs are three bytes and one column each.
+std::string Pad(const std::string& s, size_t width) {
+  size_t glyphs = 0;
+  for (unsigned char c : s) glyphs += (c & 0xC0) == 0x80;  // continuation bytes
+  size_t shown = s.size() - glyphs;
+  return shown >= width ? s : s + std::string(width - shown, ' ');
+}
+
+double Cents(double v) { return std::round(v * 100) / 100; }
+
+Json AmountOrNull(bool known, double v) { return known ? Json(Cents(v)) : Json(nullptr); }
+
+const char* StatusName(CostStatus s) {
+  switch (s) {
+    case CostStatus::kPriced: return "priced";
+    case CostStatus::kFree: return "free";
+    case CostStatus::kNotPriced: return "not_priced";
+  }
+  return "";
+}
+
+std::string TotalText(double usd, int unknown) {
+  if (unknown == 0) return Usd(usd);
+  return Usd(usd) + fmt::format(" (incomplete: {} unknown)", unknown);
+}
+
+}  // namespace
+
+StackCost CostTemplate(const std::string& name, const std::string& region, const Json& tmpl,
+                       const UsageConfig& usage) {
+  std::vector<ResourceView> views;
+  if (tmpl.is_object() && tmpl.contains("Resources") && tmpl["Resources"].is_object()) {
+    for (const auto& [id, r] : tmpl["Resources"].items()) {
+      if (!r.is_object() || !r.contains("Type") || !r["Type"].is_string()) continue;
+      const Json& props = r.contains("Properties") ? r["Properties"] : kNull;
+      views.push_back({&id, &r["Type"].get_ref<const std::string&>(), &props});
+    }
+  }
+  return PriceResources(name, region, usage, std::move(views));
+}
+
+StackCost CostStack(const Stack& stack, const UsageConfig& usage) {
+  std::vector<ResourceView> views;
+  for (const auto& [id, r] : stack.tmpl.resources().entries()) views.push_back({&id, &r.type, &r.properties});
+  return PriceResources(stack.name, stack.region, usage, std::move(views));
+}
+
+EnvCost CostApp(const App& app, const UsageConfig& usage) {
+  EnvCost e;
+  e.env = app.env;
+  for (const auto& s : app.stacks) {
+    e.stacks.push_back(CostStack(s, usage));
+    e.monthly_usd += e.stacks.back().monthly_usd;
+    e.unknown += e.stacks.back().unknown;
+  }
+  return e;
+}
+
+std::string FormatCost(const std::vector<EnvCost>& envs) {
+  constexpr const char* kRow = " {} {:>12}  {:<17} {:>12}\n";
+  constexpr size_t kName = 62;
+  std::string out;
+  for (const auto& e : envs) {
+    for (const auto& s : e.stacks) {
+      out += fmt::format("Environment {} / stack {} ({})\n\n", e.env, s.name, s.region);
+      out += fmt::format(kRow, Pad("Name", kName), "Monthly qty", "Unit", "Monthly cost");
+      std::map<std::string, int> free_types;
+      std::vector<std::string> not_priced;
+      for (const auto& r : s.resources) {
+        if (r.status == CostStatus::kFree) {
+          free_types[r.type] += 1;
+          continue;
+        }
+        if (r.status == CostStatus::kNotPriced) {
+          not_priced.push_back(r.logical_id + " (" + r.type + ")");
+          continue;
+        }
+        out += fmt::format("\n {} ({})\n", r.logical_id, r.type);
+        for (size_t i = 0; i < r.lines.size(); ++i) {
+          const CostLine& l = r.lines[i];
+          std::string name = (i + 1 == r.lines.size() ? "└─ " : "├─ ") + l.name;
+          std::string cost = l.known ? Usd(l.monthly_usd) : "unknown";
+          std::string qty = l.price_key.empty() ? "-" : Quantity(l.quantity);
+          out += fmt::format(kRow, Pad(name, kName), qty, l.price_key.empty() ? "-" : l.unit, cost);
+          std::string indent = i + 1 == r.lines.size() ? "    " : "│   ";
+          if (!l.assumptions.empty()) out += " " + indent + "assumes " + AssumptionText(l) + "\n";
+          if (!l.known) out += " " + indent + l.why_unknown + "\n";
+        }
+        out += fmt::format(kRow, Pad("   Resource total", kName), "", "",
+                           r.complete ? Usd(r.monthly_usd) : Usd(r.monthly_usd) + " + unknown");
+      }
+      if (!not_priced.empty()) {
+        out += "\n Not priced (no pricing rule; the total leaves them out):\n";
+        for (const auto& n : not_priced) out += "   " + n + "\n";
+      }
+      if (!free_types.empty()) {
+        std::string list;
+        int n = 0;
+        for (const auto& [type, count] : free_types) {
+          list += (list.empty() ? "" : ", ") + type + (count > 1 ? fmt::format(" x{}", count) : "");
+          n += count;
+        }
+        out += fmt::format("\n Free ({} resources): {}\n", n, list);
+      }
+      out += fmt::format("\n Stack {} monthly total: {}\n\n", s.name, TotalText(s.monthly_usd, s.unknown));
+    }
+    out += fmt::format("Environment {} monthly total: {}\n\n", e.env, TotalText(e.monthly_usd, e.unknown));
+  }
+  out += "Prices: data/prices.json, read " + Prices().read +
+         " (docs/cost.md). Usage-based lines name the usage.* assumption they use.\n";
+  return out;
+}
+
+namespace {
+
+Json StackJson(const StackCost& s) {
+  Json resources = Json::array();
+  for (const auto& r : s.resources) {
+    Json lines = Json::array();
+    for (const auto& l : r.lines) {
+      Json assumptions = Json::object();
+      for (const auto& [key, value] : l.assumptions) assumptions[key] = value;
+      const Price* price = l.known ? FindPrice(s.region, l.price_key) : nullptr;
+      lines.push_back(Json{{"name", l.name},
+                           {"quantity", l.price_key.empty() ? Json(nullptr) : Json(l.quantity)},
+                           {"unit", l.unit},
+                           {"price_key", l.price_key},
+                           {"unit_usd", l.known ? Json(l.unit_usd) : Json(nullptr)},
+                           {"monthly_usd", AmountOrNull(l.known, l.monthly_usd)},
+                           {"price_source", price ? Json(price->source) : Json(nullptr)},
+                           {"price_read", price ? Json(price->read) : Json(nullptr)},
+                           {"unknown_reason", l.known ? Json(nullptr) : Json(l.why_unknown)},
+                           {"assumptions", assumptions}});
+    }
+    resources.push_back(Json{{"logical_id", r.logical_id},
+                             {"type", r.type},
+                             {"status", StatusName(r.status)},
+                             {"note", r.note},
+                             {"monthly_usd", Cents(r.monthly_usd)},
+                             {"complete", r.complete},
+                             {"lines", lines}});
+  }
+  return Json{{"stack", s.name},         {"region", s.region},         {"monthly_usd", Cents(s.monthly_usd)},
+              {"complete", s.complete()}, {"unknown", s.unknown},       {"resources", resources}};
+}
+
+}  // namespace
+
+Json CostToJson(const std::vector<EnvCost>& envs) {
+  Json out = Json::array();
+  for (const auto& e : envs) {
+    Json stacks = Json::array();
+    for (const auto& s : e.stacks) stacks.push_back(StackJson(s));
+    out.push_back(Json{{"environment", e.env},
+                       {"monthly_usd", Cents(e.monthly_usd)},
+                       {"complete", e.complete()},
+                       {"unknown", e.unknown},
+                       {"stacks", stacks}});
+  }
+  return Json{{"currency", "USD"},
+              {"prices_read", Prices().read},
+              {"hours_per_month", Prices().hours_per_month},
+              {"environments", out}};
+}
+
+namespace {
+
+struct ResourceDelta {
+  std::string id, type;
+  const ResourceCost* before = nullptr;
+  const ResourceCost* after = nullptr;
+};
+
+std::vector<ResourceDelta> Deltas(const StackCost& before, const StackCost& after) {
+  std::vector<ResourceDelta> out;
+  std::map<std::string, size_t> at;
+  for (const auto& r : after.resources) {
+    at[r.logical_id] = out.size();
+    out.push_back({r.logical_id, r.type, nullptr, &r});
+  }
+  for (const auto& r : before.resources) {
+    auto it = at.find(r.logical_id);
+    if (it == at.end()) out.push_back({r.logical_id, r.type, &r, nullptr});
+    else out[it->second].before = &r;
+  }
+  // Only what changes the bill: priced resources whose amount or completeness moved.
+  std::vector<ResourceDelta> changed;
+  for (const auto& d : out) {
+    bool priced = (d.before && d.before->status != CostStatus::kFree) || (d.after && d.after->status != CostStatus::kFree);
+    double b = d.before ? d.before->monthly_usd : 0, a = d.after ? d.after->monthly_usd : 0;
+    bool bc = !d.before || d.before->complete, ac = !d.after || d.after->complete;
+    if (priced && (std::fabs(a - b) >= 0.005 || bc != ac || !d.before || !d.after)) changed.push_back(d);
+  }
+  std::sort(changed.begin(), changed.end(), [](const ResourceDelta& x, const ResourceDelta& y) { return x.id < y.id; });
+  return changed;
+}
+
+std::string Amount(const ResourceCost* r) {
+  if (!r) return "-";
+  if (r->complete) return Usd(r->monthly_usd);
+  return r->monthly_usd == 0 ? "unknown" : Usd(r->monthly_usd) + "+";
+}
+
+std::string Signed(double delta) { return (delta >= 0.005 ? "+" : "") + Usd(delta); }
+
+}  // namespace
+
+std::string FormatCostChange(const StackCost& before, const StackCost& after) {
+  double delta = after.monthly_usd - before.monthly_usd;
+  std::string out = fmt::format("  Monthly cost: {} -> {} ({}{})\n", before.resources.empty() ? "$0.00" : TotalText(before.monthly_usd, before.unknown),
+                                TotalText(after.monthly_usd, after.unknown), Signed(delta),
+                                before.complete() && after.complete() ? "" : ", known prices only");
+  for (const auto& d : Deltas(before, after)) {
+    char mark = !d.before ? '+' : !d.after ? '-' : '~';
+    double b = d.before ? d.before->monthly_usd : 0, a = d.after ? d.after->monthly_usd : 0;
+    out += fmt::format("    {} {:<30} {:>12} -> {:<12} {}\n", mark, d.id, Amount(d.before), Amount(d.after), Signed(a - b));
+  }
+  return out;
+}
+
+Json CostChangeToJson(const StackCost& before, const StackCost& after) {
+  Json resources = Json::array();
+  for (const auto& d : Deltas(before, after)) {
+    resources.push_back(Json{{"logical_id", d.id},
+                             {"type", d.type},
+                             {"before_usd", d.before ? Json(Cents(d.before->monthly_usd)) : Json(nullptr)},
+                             {"after_usd", d.after ? Json(Cents(d.after->monthly_usd)) : Json(nullptr)},
+                             {"complete", (!d.before || d.before->complete) && (!d.after || d.after->complete)}});
+  }
+  return Json{{"before_usd", Cents(before.monthly_usd)},
+              {"after_usd", Cents(after.monthly_usd)},
+              {"change_usd", Cents(after.monthly_usd - before.monthly_usd)},
+              {"complete", before.complete() && after.complete()},
+              {"resources", resources}};
+}
+
+}  // namespace bp::analysis

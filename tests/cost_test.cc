@@ -1,0 +1,338 @@
+// blueprint cost: each line equals the hand arithmetic beside it, from the prices
+// cited in data/prices.json (us-east-1 from aws-facts section 11 and the AWS pages
+// named there; regional values as listed per region). 730 hours a month.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+#include "analysis/cost.h"
+#include "cfn/writer.h"
+#include "config/loader.h"
+#include "test_util.h"
+
+namespace bp::analysis {
+namespace {
+
+using cfn::Json;
+
+std::string Yaml(const std::string& profile, const std::string& region, const std::string& nat,
+                 const std::string& extra = "") {
+  return "profile: " + profile + "\nregion: " + region +
+         "\napp:\n  name: orders-api\n  port: 8080\n"
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n"
+         "alerts:\n  emails: [oncall@acme.example]\n" + extra;
+}
+
+struct Costed {
+  StackConfig config;
+  EnvCost cost;
+};
+
+Costed CostOf(const std::string& yaml, const std::string& env = "prod") {
+  Costed c;
+  Diagnostics d;
+  EXPECT_TRUE(ParseStackConfig(yaml, "stack.yaml", env, &c.config, &d)) << d.FormatAll();
+  App app;
+  EXPECT_TRUE(Assemble(c.config, &app, &d)) << d.FormatAll();
+  c.cost = CostApp(app, c.config.usage);
+  return c;
+}
+
+const ResourceCost& Resource(const EnvCost& e, const std::string& id) {
+  for (const auto& s : e.stacks)
+    for (const auto& r : s.resources)
+      if (r.logical_id == id) return r;
+  ADD_FAILURE() << "no resource " << id;
+  static ResourceCost none;
+  return none;
+}
+
+// The line of `id` whose name starts with `prefix`.
+const CostLine& Line(const EnvCost& e, const std::string& id, const std::string& prefix) {
+  for (const auto& l : Resource(e, id).lines)
+    if (l.name.rfind(prefix, 0) == 0) return l;
+  ADD_FAILURE() << "no line '" << prefix << "' on " << id;
+  static CostLine none;
+  return none;
+}
+
+void ExpectUsd(const EnvCost& e, const std::string& id, const std::string& line, double expected) {
+  SCOPED_TRACE(id + " / " + line);
+  const CostLine& l = Line(e, id, line);
+  EXPECT_TRUE(l.known) << l.why_unknown;
+  EXPECT_NEAR(l.monthly_usd, expected, 1e-9);
+}
+
+void ExpectUnknown(const EnvCost& e, const std::string& id, const std::string& line) {
+  SCOPED_TRACE(id + " / " + line);
+  const CostLine& l = Line(e, id, line);
+  EXPECT_FALSE(l.known);
+  EXPECT_FALSE(l.why_unknown.empty());
+}
+
+TEST(Cost, ProdInUsEast1) {
+  // prod profile: one NAT gateway, 0.5 vCPU / 1 GB App Runner with 1 provisioned
+  // instance and X-Ray, db.t4g.small Multi-AZ with 50 GB gp3 (max 1000). Usage
+  // defaults: 10M requests of 100 ms at 2 concurrent, 50 GB out, 20 GB through NAT,
+  // 5 GB logs, 10 GB growth, 100 GB backups, 5 GB images, 5% traced.
+  Costed c = CostOf(Yaml("prod", "us-east-1", "gateway"));
+  const EnvCost& e = c.cost;
+  ExpectUsd(e, "NatGateway1", "NAT gateway hours", 730 * 0.045);     // 32.85
+  ExpectUsd(e, "NatGateway1", "Data processed", 20 * 0.045);         // 0.90
+  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);       // 3.65
+  double active_hours = 10e6 * 0.100 / 2 / 3600;                     // 138.89
+  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 1 * 0.007);  // 4.14
+  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.5 * 0.064);               // 4.44
+  ExpectUsd(e, "Service", "Active memory", active_hours * 1 * 0.007);               // 0.97
+  ExpectUsd(e, "Service", "Data transfer out", 50 * 0.09);                          // 4.50
+  ExpectUsd(e, "Service", "Log ingestion", 5 * 0.50);                               // 2.50
+  ExpectUsd(e, "Service", "X-Ray traces recorded", 10e6 * 0.05 / 1e6 * 5.00);       // 2.50
+  ExpectUsd(e, "Db", "Instance hours (db.t4g.small, Multi-AZ", 2 * 730 * 0.032);   // 46.72
+  ExpectUsd(e, "Db", "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.115);                  // 11.50
+  ExpectUsd(e, "Db", "Storage growth", 2 * 10 * 0.115);                            // 2.30
+  ExpectUsd(e, "Db", "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
+  ExpectUsd(e, "Db", "Master password secret", 0.40);
+  ExpectUsd(e, "Repository", "Image storage", 5 * 0.10);                           // 0.50
+  double total = 32.85 + 0.90 + 3.65 + (730 - active_hours) * 0.007 + active_hours * 0.5 * 0.064 +
+                 active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50;
+  EXPECT_NEAR(e.monthly_usd, total, 1e-6);
+  EXPECT_TRUE(e.complete()) << FormatCost({e});
+  EXPECT_EQ(Resource(e, "Vpc").status, CostStatus::kFree);
+}
+
+TEST(Cost, ProdInEuWest1KnowsWhatIsSourcedAndSaysTheRestIsUnknown) {
+  Costed c = CostOf(Yaml("prod", "eu-west-1", "gateway"));
+  const EnvCost& e = c.cost;
+  double active_hours = 10e6 * 0.100 / 2 / 3600;
+  // App Runner's page gives eu-west-1 the us-east-1 rates; public IPv4 is $0.005 everywhere.
+  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 1 * 0.007);
+  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.5 * 0.064);
+  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);
+  // No sourced Ireland value: unknown, never zero or a borrowed us-east-1 price.
+  ExpectUnknown(e, "NatGateway1", "NAT gateway hours");
+  ExpectUnknown(e, "Db", "Instance hours");
+  ExpectUnknown(e, "Db", "Storage (gp3");
+  EXPECT_FALSE(e.complete());
+  EXPECT_NE(FormatCost({e}).find("incomplete"), std::string::npos);
+  EXPECT_EQ(CostToJson({e})["environments"][0]["complete"], false);
+}
+
+TEST(Cost, DevInUsEast1) {
+  // dev profile: two NAT instances (t4g.nano, public IPv4 each), 0.25 vCPU / 0.5 GB,
+  // db.t4g.micro Single-AZ 20 GB gp3 (max 50), 1 day of backups. Usage defaults:
+  // 100k requests of 100 ms at 1, 1 GB out, 0.5 GB logs, no growth, 20 GB backups, 1 GB images.
+  Costed c = CostOf(Yaml("dev", "us-east-1", "instance"), "dev");
+  const EnvCost& e = c.cost;
+  for (const char* asg : {"NatAutoScalingGroup1", "NatAutoScalingGroup2"}) {
+    ExpectUsd(e, asg, "Instance hours (t4g.nano)", 730 * 0.0042);  // 3.066
+    ExpectUsd(e, asg, "Public IPv4 address", 730 * 0.005);         // 3.65
+    ExpectUnknown(e, asg, "Root volume");                           // size from the AMI
+  }
+  double active_hours = 100e3 * 0.100 / 1 / 3600;  // 2.78
+  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 0.5 * 0.007);  // 2.55
+  ExpectUsd(e, "Service", "Active vCPU", active_hours * 0.25 * 0.064);                // 0.04
+  ExpectUsd(e, "Service", "Active memory", active_hours * 0.5 * 0.007);               // 0.01
+  ExpectUsd(e, "Service", "Data transfer out", 1 * 0.09);
+  ExpectUsd(e, "Service", "Log ingestion", 0.5 * 0.50);
+  ExpectUsd(e, "Db", "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.016);  // 11.68
+  ExpectUsd(e, "Db", "Storage (gp3, 20 GB)", 20 * 0.115);                       // 2.30
+  ExpectUsd(e, "Db", "Storage growth", 0 * 0.115);
+  ExpectUsd(e, "Db", "Backup storage", 0 * 0.095);  // 20 GB of backups fit the 20 GB allowance
+  ExpectUsd(e, "Repository", "Image storage", 1 * 0.10);
+  for (const auto& l : Resource(e, "Service").lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
+  EXPECT_FALSE(e.complete());                       // the NAT instances' root volumes
+  EXPECT_EQ(e.unknown, 2);
+}
+
+TEST(Cost, DevInApSoutheast1) {
+  Costed c = CostOf(Yaml("dev", "ap-southeast-1", "gateway"), "dev");
+  const EnvCost& e = c.cost;
+  double active_hours = 100e3 * 0.100 / 1 / 3600;
+  // Price List API: App Runner provisioned GB-hour $0.00885 in Singapore; NAT gateway $0.059/h and /GB.
+  ExpectUsd(e, "Service", "Provisioned memory", (730 - active_hours) * 0.5 * 0.00885);  // 3.22
+  ExpectUsd(e, "NatGateway1", "NAT gateway hours", 730 * 0.059);                        // 43.07
+  ExpectUsd(e, "NatGateway1", "Data processed", 1 * 0.059);
+  ExpectUsd(e, "NatEip1", "Public IPv4 address", 730 * 0.005);
+  ExpectUnknown(e, "Service", "Active vCPU");
+  ExpectUnknown(e, "Db", "Instance hours");
+  EXPECT_FALSE(e.complete());
+}
+
+TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
+  Json t = {{"Resources",
+             {{"Topic", {{"Type", "AWS::SNS::Topic"}}},
+              {"Fleet", {{"Type", "AWS::GameLift::Fleet"}, {"Properties", Json::object()}}},
+              {"Ip", {{"Type", "AWS::EC2::EIP"}}}}}};
+  StackCost s = CostTemplate("s", "us-east-1", t, UsageConfig{});
+  ASSERT_EQ(s.resources.size(), 3u);
+  EXPECT_EQ(s.resources[0].status, CostStatus::kFree);
+  EXPECT_EQ(s.resources[1].status, CostStatus::kNotPriced);
+  EXPECT_NEAR(s.monthly_usd, 730 * 0.005, 1e-9);
+  EXPECT_FALSE(s.complete());
+  std::string text = FormatCost({EnvCost{"x", {s}, s.monthly_usd, s.unknown}});
+  EXPECT_NE(text.find("Fleet (AWS::GameLift::Fleet)"), std::string::npos);
+  EXPECT_NE(text.find("$3.65 (incomplete: 1 unknown)"), std::string::npos);
+}
+
+TEST(Cost, APropertySetAtDeployTimeIsUnknownNotZero) {
+  Json t = {{"Resources",
+             {{"Db",
+               {{"Type", "AWS::RDS::DBInstance"},
+                {"Properties", {{"Engine", "postgres"}, {"DBInstanceClass", {{"Ref", "DbClass"}}}, {"AllocatedStorage", "20"}}}}}}}};
+  StackCost s = CostTemplate("s", "us-east-1", t, UsageConfig{});
+  EXPECT_FALSE(s.resources[0].lines[0].known);
+  EXPECT_FALSE(s.complete());
+}
+
+// Each usage key, raised, changes only lines that name it, and at least one.
+TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
+  const std::vector<std::pair<std::string, std::function<void(UsageConfig*)>>> keys = {
+      {"usage.requests_per_month", [](UsageConfig* u) { u->requests_per_month = u->requests_per_month * 3 + 7; }},
+      {"usage.request_duration_ms", [](UsageConfig* u) { u->request_duration_ms = u->request_duration_ms * 3 + 7; }},
+      {"usage.concurrent_requests", [](UsageConfig* u) { u->concurrent_requests = u->concurrent_requests * 3 + 7; }},
+      {"usage.egress_gb_per_month", [](UsageConfig* u) { u->egress_gb_per_month = u->egress_gb_per_month * 3 + 7; }},
+      {"usage.nat_gb_per_month", [](UsageConfig* u) { u->nat_gb_per_month = u->nat_gb_per_month * 3 + 7; }},
+      {"usage.log_gb_per_month", [](UsageConfig* u) { u->log_gb_per_month = u->log_gb_per_month * 3 + 7; }},
+      {"usage.db_storage_growth_gb", [](UsageConfig* u) { u->db_storage_growth_gb = u->db_storage_growth_gb * 3 + 7; }},
+      {"usage.backup_storage_gb", [](UsageConfig* u) { u->backup_storage_gb = u->backup_storage_gb * 3 + 7; }},
+      {"usage.image_storage_gb", [](UsageConfig* u) { u->image_storage_gb = u->image_storage_gb * 3 + 7; }},
+      {"usage.trace_sample_rate", [](UsageConfig* u) { u->trace_sample_rate = 0.5; }},
+  };
+  Costed base = CostOf(Yaml("prod", "us-east-1", "gateway"));
+  App app;
+  Diagnostics d;
+  ASSERT_TRUE(Assemble(base.config, &app, &d));
+  for (const auto& [key, raise] : keys) {
+    SCOPED_TRACE(key);
+    UsageConfig u = base.config.usage;
+    raise(&u);
+    EnvCost after = CostApp(app, u);
+    int changed = 0;
+    const auto& rb = base.cost.stacks[0].resources;
+    const auto& ra = after.stacks[0].resources;
+    ASSERT_EQ(rb.size(), ra.size());
+    for (size_t i = 0; i < rb.size(); ++i) {
+      ASSERT_EQ(rb[i].lines.size(), ra[i].lines.size());
+      for (size_t j = 0; j < rb[i].lines.size(); ++j) {
+        const CostLine& a = ra[i].lines[j];
+        bool names = false;
+        for (const auto& [k, v] : a.assumptions) names = names || k == key;
+        if (a.quantity != rb[i].lines[j].quantity) {
+          ++changed;
+          EXPECT_TRUE(names) << ra[i].logical_id << " / " << a.name << " changed without naming " << key;
+        }
+      }
+    }
+    EXPECT_GT(changed, 0);
+  }
+  // The assumption is visible in the text next to the line.
+  EXPECT_NE(FormatCost({base.cost}).find("assumes usage.nat_gb_per_month=20"), std::string::npos);
+}
+
+// Every key path of a JSON document, arrays collapsed to [].
+void Shape(const Json& v, const std::string& path, std::set<std::string>* out) {
+  if (v.is_object()) {
+    for (const auto& [k, e] : v.items()) {
+      // assumptions is a map of usage keys; its keys vary by line.
+      if (k == "assumptions") {
+        out->insert(path + ".assumptions:object");
+        continue;
+      }
+      Shape(e, path + "." + k, out);
+    }
+  } else if (v.is_array()) {
+    out->insert(path + ":array");
+    for (const auto& e : v) Shape(e, path + "[]", out);
+  } else {
+    out->insert(path);  // a value (null where unknown)
+  }
+}
+
+TEST(Cost, JsonHasOneStableShape) {
+  Json complete = CostToJson({CostOf(Yaml("prod", "us-east-1", "gateway")).cost});
+  Json partial = CostToJson({CostOf(Yaml("dev", "eu-west-3", "instance"), "dev").cost});
+  std::set<std::string> a, b;
+  Shape(complete, "", &a);
+  Shape(partial, "", &b);
+  EXPECT_EQ(a, b);
+  // Every line carries every key, known or not.
+  for (const Json* doc : {&complete, &partial})
+    for (const auto& s : (*doc)["environments"][0]["stacks"])
+      for (const auto& r : s["resources"])
+        for (const auto& l : r["lines"]) {
+          std::vector<std::string> keys;
+          for (const auto& [k, v] : l.items()) keys.push_back(k);
+          EXPECT_EQ(keys, (std::vector<std::string>{"name", "quantity", "unit", "price_key", "unit_usd", "monthly_usd",
+                                                    "price_source", "price_read", "unknown_reason", "assumptions"}));
+        }
+  EXPECT_EQ(complete["environments"][0]["stacks"][0]["resources"][0].size(), 7u);
+  // Unknown amounts are null, known ones numbers.
+  bool null_seen = false;
+  for (const auto& r : partial["environments"][0]["stacks"][0]["resources"])
+    for (const auto& l : r["lines"]) {
+      EXPECT_TRUE(l["monthly_usd"].is_null() || l["monthly_usd"].is_number());
+      null_seen = null_seen || l["monthly_usd"].is_null();
+    }
+  EXPECT_TRUE(null_seen);
+  // Same input, same bytes.
+  EXPECT_EQ(cfn::WriteJson(complete), cfn::WriteJson(CostToJson({CostOf(Yaml("prod", "us-east-1", "gateway")).cost})));
+}
+
+TEST(Cost, PriceChangeForPreview) {
+  Costed dev = CostOf(Yaml("dev", "us-east-1", "gateway"), "dev");
+  App app;
+  Diagnostics d;
+  ASSERT_TRUE(Assemble(dev.config, &app, &d));
+  const Stack& stack = app.stacks[0];
+  // First deployment: everything is new.
+  StackCost none = CostTemplate(stack.name, stack.region, Json(), dev.config.usage);
+  StackCost now = CostStack(stack, dev.config.usage);
+  std::string text = FormatCostChange(none, now);
+  EXPECT_NE(text.find("+ NatGateway1"), std::string::npos) << text;
+  EXPECT_NE(text.find("+ NatEip1"), std::string::npos) << text;
+  EXPECT_NE(text.find("$3.65"), std::string::npos) << text;
+  // Going from a NAT gateway to none removes its lines.
+  Costed without = CostOf(Yaml("dev", "us-east-1", "none"), "dev");
+  App app2;
+  ASSERT_TRUE(Assemble(without.config, &app2, &d));
+  StackCost after = CostStack(app2.stacks[0], dev.config.usage);
+  Json change = CostChangeToJson(now, after);
+  EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005), 0.011);
+  bool removed = false;
+  for (const auto& r : change["resources"]) removed = removed || (r["logical_id"] == "NatGateway1" && r["after_usd"].is_null());
+  EXPECT_TRUE(removed) << change.dump();
+  // Free resources do not clutter the change.
+  for (const auto& r : change["resources"]) EXPECT_NE(r["type"], "AWS::EC2::Route");
+}
+
+TEST(CostCli, CostCommandTextJsonAndSelection) {
+  auto r = testing::RunBlueprint({"cost", "--stack", "prod", "--environments", testing::SourceDir() + "/environments"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Environment prod monthly total:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Environment dev"), std::string::npos);
+  auto j = testing::RunBlueprint({"cost", "--all", "--json", "--environments", testing::SourceDir() + "/environments"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  Json doc = Json::parse(j.out);
+  EXPECT_EQ(doc["environments"].size(), 3u);
+  EXPECT_EQ(doc["currency"], "USD");
+  auto bad = testing::RunBlueprint({"cost", "--stack", "nope", "--environments", testing::SourceDir() + "/environments"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(CostCli, ValidateWarnsOverBudget) {
+  testing::TempDir dir;
+  dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 50\n"));
+  auto r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("budget.monthly_usd"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("over the budget of $50.00"), std::string::npos) << r.err;
+  dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 1000\n"));
+  r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("budget"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace bp::analysis
