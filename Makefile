@@ -1,20 +1,28 @@
 # The two entry points: `make demo` and `make test`. Both install missing Debian
-# packages through scripts/install-deps.sh (the only list of them) and build in build/.
+# packages through scripts/install-deps.sh (the only list of them).
+#   make demo   builds only the tool (Release, -O2, no debug info) in build/ and runs it.
+#   make test   builds everything (tool, tests, benchmarks) in build/ and runs the suite.
+#   make build  builds everything without running it.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 ENVIRONMENTS ?= environments
 OUT ?= cdk.out
 
-.PHONY: deps build demo test bench docs spec clean
+.PHONY: deps configure build tool demo test bench docs spec clean
 
 deps:
 	@./scripts/install-deps.sh
 
-build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+tool: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target blueprint
+
+demo: tool
 	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT)
 	@./$(BUILD)/blueprint preview --stack dev --environments $(ENVIRONMENTS)
 
@@ -25,7 +33,7 @@ bench: build
 	@./$(BUILD)/bench/blueprint_bench --benchmark_min_time=0.2
 
 # Regenerates docs/config-reference.md from the config schema table.
-docs: build
+docs: tool
 	@./$(BUILD)/blueprint docs config > docs/config-reference.md
 
 # Regenerates data/cfn-spec.json from the pinned @aws-cdk/aws-service-spec (needs

@@ -4,7 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include "analysis/cost.h"
-#include "app.h"
+#include "app/app.h"
 #include "config/loader.h"
 
 namespace {

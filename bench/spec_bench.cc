@@ -2,7 +2,7 @@
 // on every synth and validate, so it must stay small beside them. Run with `make bench`.
 #include <benchmark/benchmark.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/spec.h"
 #include "config/loader.h"
 

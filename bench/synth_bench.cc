@@ -2,7 +2,7 @@
 // `make bench`.
 #include <benchmark/benchmark.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/writer.h"
 #include "config/loader.h"
 #include "deploy/assembly.h"

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <regex>
 
 #include "test_util.h"
 
@@ -25,9 +24,14 @@ std::vector<BadConfig> Cases() {
     BadConfig c;
     c.name = e.path().filename().string();
     std::string text = ReadFileOrDie(e.path().string());
-    std::smatch m;
-    if (std::regex_search(text, m, std::regex("# expect-line: ([0-9]+)"))) c.line = std::stoi(m[1]);
-    if (std::regex_search(text, m, std::regex("# expect: ([^\n]+)"))) c.expect = m[1];
+    auto header = [&](const std::string& name) {
+      size_t at = text.find("# " + name + ": ");
+      if (at == std::string::npos) return std::string();
+      at += name.size() + 4;
+      return text.substr(at, text.find('\n', at) - at);
+    };
+    if (std::string line = header("expect-line"); !line.empty()) c.line = std::stoi(line);
+    c.expect = header("expect");
     if (text.empty()) {  // an empty file cannot carry its own expectation
       c.line = 1;
       c.expect = "the file is empty";

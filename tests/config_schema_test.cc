@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/writer.h"
 #include "config/loader.h"
 #include "config/schema.h"

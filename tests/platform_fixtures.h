@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "config/loader.h"
 #include "test_util.h"
 

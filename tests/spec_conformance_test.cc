@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <map>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "config/loader.h"

@@ -2,7 +2,7 @@
 // exact message a developer would see, and the facts ReplacementOf reads.
 #include <gtest/gtest.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/spec.h"
 #include "test_util.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "config/loader.h"
 
 namespace bp::fixtures {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/intrinsics.h"
 #include "config/stack_config.h"
 

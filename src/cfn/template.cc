@@ -186,7 +186,11 @@ struct RefChecker {
     }
     if (!v.is_object()) return;
     if (v.size() == 1) {
-      const auto& [key, arg] = *v.items().begin();
+      // Through the object iterator, whose key() and value() point into `v`
+      // (a binding to *v.items().begin() would point into a destroyed temporary).
+      const auto first = v.begin();
+      const std::string& key = first.key();
+      const Json& arg = first.value();
       if (key == "Ref") {
         if (!arg.is_string() || !IsRefTarget(arg.get<std::string>()))
           Report(where, "Ref to '" + (arg.is_string() ? arg.get<std::string>() : arg.dump()) +

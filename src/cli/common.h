@@ -4,11 +4,14 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
-#include "app.h"
+#include "app/app.h"
 #include "config/stack_config.h"
 #include "util/diag.h"
+
+// CLI11 stays in the command files (.cc) that declare options.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace bp::cli {
 

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/common.h"
 #include "config/loader.h"
 #include "config/schema.h"

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+
 #include "analysis/cost.h"
 #include "cfn/writer.h"
 #include "cli/common.h"

@@ -7,6 +7,8 @@
 #include <iostream>
 #include <set>
 
+#include <CLI/CLI.hpp>
+
 #include "config/secrets.h"
 #include "modules/app_secrets.h"
 #include "util/files.h"

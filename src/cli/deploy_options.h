@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "cli/common.h"
 #include "cli/deploy_render.h"
 #include "deploy/driver.h"

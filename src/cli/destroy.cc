@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/deploy_options.h"
 
 namespace bp::cli {

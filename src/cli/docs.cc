@@ -1,6 +1,8 @@
 // blueprint docs config: prints docs/config-reference.md from the schema table.
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/common.h"
 #include "config/schema.h"
 

@@ -3,6 +3,8 @@
 // record only, without AWS.
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
 

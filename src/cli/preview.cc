@@ -3,6 +3,8 @@
 // --against FILE. With --remote: a CloudFormation change set, shown then deleted.
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "analysis/cost.h"
 #include "analysis/diff.h"
 #include "cfn/writer.h"

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/deploy_options.h"
 
 namespace bp::cli {

@@ -1,6 +1,8 @@
 // blueprint validate: every check synth runs, without writing anything.
 #include <cstdio>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/common.h"
 
 namespace bp::cli {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fnmatch.h>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/common.h"
 #include "deploy/driver.h"
 #include "deploy/state.h"

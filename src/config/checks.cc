@@ -1,8 +1,10 @@
 #include "config/checks.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
-#include <regex>
+#include <string_view>
+#include <vector>
 
 #include "naming/cidr.h"
 #include "naming/names.h"
@@ -12,12 +14,139 @@ namespace bp {
 
 namespace {
 
-bool Matches(const std::string& s, const char* pattern) {
-  // Patterns are few and fixed; compile each once.
-  static thread_local std::map<const char*, std::regex> cache;
-  auto it = cache.find(pattern);
-  if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
-  return std::regex_match(s, it->second);
+// Hand-written matchers, one per value shape: linear in the value's length, no
+// recursion (std::regex recursed once per character and overflowed the stack on
+// values of 30-40 k characters).
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return IsLower(c) || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
+bool IsLowerAlnum(char c) { return IsLower(c) || IsDigit(c); }
+
+// Every character of `s` satisfies `pred` (and `s` has min..max characters).
+template <typename Pred>
+bool All(std::string_view s, Pred pred, size_t min = 1, size_t max = std::string_view::npos) {
+  if (s.size() < min || s.size() > max) return false;
+  for (char c : s)
+    if (!pred(c)) return false;
+  return true;
+}
+
+bool IsOneOf(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
+
+// [a-z][a-z0-9]*(-[a-z0-9]+)*
+bool IsAppNameShape(std::string_view s) {
+  if (s.empty() || !IsLower(s[0]) || s.back() == '-' || s.find("--") != std::string_view::npos) return false;
+  return All(s, [](char c) { return IsLowerAlnum(c) || c == '-'; });
+}
+
+// [a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]
+bool IsRegionShape(std::string_view s) {
+  std::vector<std::string> parts = SplitString(s, '-');
+  if (parts.size() < 3 || parts.size() > 4) return false;
+  if (!All(parts.front(), IsLower, 2, 2) || !All(parts.back(), IsDigit, 1, 1)) return false;
+  if (!All(parts[parts.size() - 2], IsLower)) return false;
+  if (parts.size() == 3) return true;
+  const std::string& partition = parts[1];  // gov, iso, isob, ...
+  return partition == "gov" || (StartsWith(partition, "iso") && All(partition, IsLower, 3, 4));
+}
+
+// A DNS label: [A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?
+bool IsDnsLabel(std::string_view s) {
+  return !s.empty() && IsAlnum(s.front()) && IsAlnum(s.back()) &&
+         All(s, [](char c) { return IsAlnum(c) || c == '-'; });
+}
+
+// local@label(.label)*.tld: the local part in RFC 5322's atom characters and dots,
+// the domain in DNS labels, the last one 2+ letters.
+bool IsEmailShape(std::string_view s) {
+  size_t at = s.find('@');
+  if (at == std::string_view::npos) return false;
+  std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  if (!All(local, [](char c) { return IsAlnum(c) || IsOneOf(c, ".!#$%&'*+/=?^_`{|}~-"); })) return false;
+  std::vector<std::string> labels = SplitString(domain, '.');
+  if (labels.size() < 2 || !All(labels.back(), IsAlpha, 2)) return false;
+  for (const auto& label : labels)
+    if (!IsDnsLabel(label)) return false;
+  return true;
+}
+
+// [A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}: 1 to 39, single inner hyphens.
+bool IsGithubOwnerShape(std::string_view s) {
+  return s.size() <= 39 && IsDnsLabel(s) && s.find("--") == std::string_view::npos;
+}
+
+// db\.[a-z][a-z0-9-]*\.[a-z0-9]+
+bool IsDbClassShape(std::string_view s) {
+  if (!StartsWith(s, "db.")) return false;
+  std::string_view rest = s.substr(3);
+  size_t dot = rest.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view family = rest.substr(0, dot), size = rest.substr(dot + 1);
+  return !family.empty() && IsLower(family[0]) && All(family, [](char c) { return IsLowerAlnum(c) || c == '-'; }) &&
+         All(size, IsLowerAlnum);
+}
+
+// [a-z][a-z0-9]*[0-9]g[a-z]*\.[a-z0-9]+: an arm64 (Graviton, "g" after the generation) type.
+bool IsGravitonTypeShape(std::string_view s) {
+  size_t dot = s.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view family = s.substr(0, dot), size = s.substr(dot + 1);
+  if (family.empty() || !IsLower(family[0]) || !All(family, IsLowerAlnum) || !All(size, IsLowerAlnum)) return false;
+  size_t last_digit = family.find_last_of("0123456789");
+  return last_digit != std::string_view::npos && last_digit + 1 < family.size() && family[last_digit + 1] == 'g';
+}
+
+// 17 or 17.N
+bool IsPostgres17Shape(std::string_view s) {
+  if (s == "17") return true;
+  return StartsWith(s, "17.") && All(s.substr(3), IsDigit);
+}
+
+// hh24:mi starting at s[0]
+bool IsClock(std::string_view s) {
+  return s.size() == 5 && IsDigit(s[0]) && IsDigit(s[1]) && s[2] == ':' && IsOneOf(s[3], "012345") &&
+         IsDigit(s[4]) && (s[0] < '2' || s[1] <= '3') && s[0] <= '2';
+}
+
+// hh24:mi-hh24:mi
+bool IsBackupWindowShape(std::string_view s) {
+  return s.size() == 11 && s[5] == '-' && IsClock(s.substr(0, 5)) && IsClock(s.substr(6));
+}
+
+// ddd:hh24:mi-ddd:hh24:mi
+bool IsMaintenanceWindowShape(std::string_view s) {
+  auto day_clock = [](std::string_view t) {
+    static const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    bool day = false;
+    for (const char* d : kDays) day = day || t.substr(0, 3) == d;
+    return day && t.size() == 9 && t[3] == ':' && IsClock(t.substr(4));
+  };
+  return s.size() == 19 && s[9] == '-' && day_clock(s.substr(0, 9)) && day_clock(s.substr(10));
+}
+
+// arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token.actions.githubusercontent.com
+bool IsGithubOidcProviderArn(std::string_view s) {
+  const std::string_view head = "arn:aws", tail = ":oidc-provider/token.actions.githubusercontent.com";
+  if (!StartsWith(s, head) || s.size() < head.size() + tail.size() ||
+      s.substr(s.size() - tail.size()) != tail)
+    return false;
+  std::string_view middle = s.substr(head.size(), s.size() - head.size() - tail.size());  // partition:iam::account
+  size_t iam = middle.find(":iam::");
+  if (iam == std::string_view::npos) return false;
+  std::string_view partition = middle.substr(0, iam), account = middle.substr(iam + 6);
+  bool partition_ok = partition.empty() || partition == "-cn" || partition == "-us-gov" ||
+                      (StartsWith(partition, "-iso") && All(partition.substr(4), [](char c) {
+                         return IsLower(c) || c == '-';
+                       }, 0));
+  return partition_ok && All(account, IsDigit, 12, 12);
+}
+
+// [A-Za-z0-9+/]+={0,2}
+bool IsBase64Shape(std::string_view s) {
+  size_t end = s.find_last_not_of('=');
+  if (end == std::string_view::npos || s.size() - end - 1 > 2) return false;
+  return All(s.substr(0, end + 1), [](char c) { return IsAlnum(c) || c == '+' || c == '/'; });
 }
 
 bool IsReservedDbWord(const std::string& s) {
@@ -42,13 +171,13 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
       if (v.size() < 2 || v.size() > 50)
         return "'" + v + "' has " + std::to_string(v.size()) +
                " characters; an app name has 2 to 50 (resource names are built from it)";
-      if (!Matches(v, "[a-z][a-z0-9]*(-[a-z0-9]+)*"))
+      if (!IsAppNameShape(v))
         return "'" + v + "' is not a valid app name; use lowercase letters, digits and single hyphens, "
                "starting with a letter and not ending with a hyphen (e.g. orders-api): every AWS "
                "name of the stack is derived from it";
       return "";
     case FieldCheck::kRegion:
-      if (!Matches(v, "[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]"))
+      if (!IsRegionShape(v))
         return "'" + v + "' is not an AWS region name such as us-east-1 or eu-west-3";
       return "";
     case FieldCheck::kAwsAccountId: {
@@ -68,41 +197,42 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
       return "";
     }
     case FieldCheck::kEmail:
-      if (!Matches(v, "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\\.[A-Za-z]{2,}"))
+      if (!IsEmailShape(v))
         return "'" + v + "' is not an email address (name@example.com)";
       return "";
     case FieldCheck::kGithubOwner:
-      if (!Matches(v, "[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"))
+      if (!IsGithubOwnerShape(v))
         return "'" + v + "' is not a GitHub organisation or user name: 1 to 39 letters, digits or "
                "single hyphens, not starting or ending with a hyphen";
       return "";
     case FieldCheck::kGithubRepo:
-      if (!Matches(v, "[A-Za-z0-9._-]{1,100}") || v == "." || v == "..")
+      if (!All(v, [](char c) { return IsAlnum(c) || IsOneOf(c, "._-"); }, 1, 100) || v == "." || v == "..")
         return "'" + v + "' is not a GitHub repository name: 1 to 100 letters, digits, '.', '_' or '-' "
                "(just the name, without the organisation)";
       return "";
     case FieldCheck::kGithubId:
-      if (!Matches(v, "[1-9][0-9]{0,19}"))
+      if ((v.empty() || v[0] == '0' || !All(v, IsDigit, 1, 20)))
         return "'" + v + "' is not a GitHub numeric ID; use the number `gh api repos/ORG/REPO` reports "
                "(.owner.id or .id)";
       return "";
     case FieldCheck::kOidcProviderArn:
       // Src: aws-facts 6.1 (the provider's ARN is fixed by its URL).
-      if (!Matches(v, "arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com"))
+      if (!IsGithubOidcProviderArn(v))
         return "'" + v + "' is not the ARN of a GitHub OIDC provider: "
                "arn:aws:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com";
       return "";
     case FieldCheck::kGitRef:
-      if (!Matches(v, "[A-Za-z0-9._/*-]{1,255}") || v.find("..") != std::string::npos || v[0] == '-')
+      if (!All(v, [](char c) { return IsAlnum(c) || IsOneOf(c, "._/*-"); }, 1, 255) || v.find("..") != std::string::npos || v[0] == '-')
         return "'" + v + "' is not a branch or environment name: letters, digits, '.', '_', '/', '-' "
                "and '*' wildcards, no '..'";
       return "";
     case FieldCheck::kHttpPath:
-      if (!Matches(v, "/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,254}"))
+      if ((v.empty() || v[0] != '/' ||
+          !All(v, [](char c) { return IsAlnum(c) || IsOneOf(c, "._~!$&'()*+,;=:@%/-"); }, 1, 255)))
         return "'" + v + "' is not an HTTP path; it starts with '/' and has no spaces (e.g. /health)";
       return "";
     case FieldCheck::kEnvVarName:
-      if (!Matches(v, "[A-Za-z_][A-Za-z0-9_]{0,255}"))
+      if ((v.empty() || IsDigit(v[0]) || !All(v, [](char c) { return IsAlnum(c) || c == '_'; }, 1, 256)))
         return "'" + v + "' is not an environment variable name: letters, digits and '_', not starting with a digit";
       return "";
     case FieldCheck::kTagKey:
@@ -128,20 +258,20 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
       return "";
     }
     case FieldCheck::kDbClass:
-      if (!Matches(v, "db\\.[a-z][a-z0-9-]*\\.[a-z0-9]+"))
+      if (!IsDbClassShape(v))
         return "'" + v + "' is not an RDS instance class such as db.t4g.micro";
       return "";
     case FieldCheck::kEngineVersion:
-      if (!Matches(v, "17(\\.[0-9]+)?"))
+      if (!IsPostgres17Shape(v))
         return "'" + v + "' is not a PostgreSQL 17 version; use 17 (RDS picks the minor) or 17.x";
       return "";
     case FieldCheck::kInstanceType:
-      if (!Matches(v, "[a-z][a-z0-9]*[0-9]g[a-z]*\\.[a-z0-9]+"))
+      if (!IsGravitonTypeShape(v))
         return "'" + v + "' is not an arm64 (Graviton) EC2 instance type such as t4g.nano; the NAT "
                "instance runs an arm64 image";
       return "";
     case FieldCheck::kBackupWindow: {
-      if (!Matches(v, "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]"))
+      if (!IsBackupWindowShape(v))
         return "'" + v + "' is not a backup window such as 02:00-02:30 (hh24:mi-hh24:mi, UTC)";
       int from = std::stoi(v.substr(0, 2)) * 60 + std::stoi(v.substr(3, 2));
       int to = std::stoi(v.substr(6, 2)) * 60 + std::stoi(v.substr(9, 2));
@@ -149,15 +279,15 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
       return "";
     }
     case FieldCheck::kMaintenanceWindow:
-      if (!Matches(v, "(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]"))
+      if (!IsMaintenanceWindowShape(v))
         return "'" + v + "' is not a maintenance window such as sun:03:00-sun:03:30 (ddd:hh24:mi-ddd:hh24:mi, UTC)";
       return "";
     case FieldCheck::kSalt:
-      if (v.size() < 24 || !Matches(v, "[A-Za-z0-9+/]+={0,2}") || v.size() % 4 != 0)
+      if (v.size() < 24 || !IsBase64Shape(v) || v.size() % 4 != 0)
         return "'" + v + "' is not a base64 salt of 16 or more bytes; `blueprint config set --secret` writes it";
       return "";
     case FieldCheck::kSecureValue:
-      if (!Matches(v, "v1:[A-Za-z0-9+/]+={0,2}"))
+      if ((!StartsWith(v, "v1:") || !IsBase64Shape(std::string_view(v).substr(3))))
         return "not a v1 encrypted value (\"v1:<base64>\"); `blueprint config set --secret` writes it";
       return "";
   }

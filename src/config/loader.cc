@@ -84,8 +84,10 @@ class Parser {
   void WalkMap(const YAML::Node& map, const std::string& prefix) {
     std::set<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
-      const YAML::Node& k = it->first;
-      const YAML::Node& v = it->second;
+      // Copies: a Node is a handle, and `it->first` lives in a temporary the iterator
+      // returns (a reference to it dangles after this statement).
+      const YAML::Node k = it->first;
+      const YAML::Node v = it->second;
       if (!k.IsScalar()) {
         Error(At(k), prefix, "keys must be plain names");
         continue;
@@ -501,6 +503,16 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     diags->Error({file, 1, 1}, "",
                  "the file is empty; a stack needs at least 'profile: dev|staging|prod' and 'app: {name: ...}'");
+    return false;
+  }
+  // Values reach templates and JSON output, which are UTF-8: refuse other bytes here,
+  // where the line is known (found by the mutation test: "internal error" before).
+  if (size_t bad = InvalidUtf8At(text); bad != std::string::npos) {
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    int col = static_cast<int>(bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    diags->Error({file, line, col}, "", "the file is not valid UTF-8 (byte " + std::to_string(bad) +
+                                            "); save it as UTF-8");
     return false;
   }
   YAML::Node root;

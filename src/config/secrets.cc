@@ -13,6 +13,8 @@
 #include <memory>
 #include <vector>
 
+#include "util/base64.h"
+
 namespace bp {
 
 namespace {
@@ -25,55 +27,6 @@ constexpr const char* kCheckPath = "encryption.check";
 constexpr const char* kCheckText = "apprunner-blueprint passphrase check";
 
 using Bytes = std::vector<unsigned char>;
-
-const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(const Bytes& in) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned v = in[i] << 16;
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned v = (in[i] << 16) | (in[i + 1] << 8);
-    out += kAlphabet[v >> 18];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// Strict decoding: canonical padding only, no whitespace.
-bool Unbase64(const std::string& in, Bytes* out) {
-  if (in.size() % 4 != 0) return false;
-  out->clear();
-  auto val = [](char c) -> int {
-    const char* p = std::strchr(kAlphabet, c);
-    return (c != '\0' && p) ? static_cast<int>(p - kAlphabet) : -1;
-  };
-  for (size_t i = 0; i < in.size(); i += 4) {
-    int a = val(in[i]), b = val(in[i + 1]);
-    bool last = i + 4 == in.size();
-    int c = (last && in[i + 2] == '=') ? -2 : val(in[i + 2]);
-    int d = (last && in[i + 3] == '=') ? -2 : val(in[i + 3]);
-    if (a < 0 || b < 0 || c == -1 || d == -1 || (c == -2 && d != -2)) return false;
-    unsigned v = (a << 18) | (b << 12) | ((c < 0 ? 0 : c) << 6) | (d < 0 ? 0 : d);
-    out->push_back(static_cast<unsigned char>(v >> 16));
-    if (c >= 0) out->push_back(static_cast<unsigned char>((v >> 8) & 255));
-    if (d >= 0) out->push_back(static_cast<unsigned char>(v & 255));
-  }
-  return true;
-}
 
 struct CipherCtxFree {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
@@ -102,13 +55,13 @@ void WipeString(std::string* s) {
 std::string NewSalt() {
   Bytes salt(kSaltBytes);
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) std::abort();  // no entropy: nothing safe to do
-  return Base64(salt);
+  return Base64Encode(salt);
 }
 
 bool DeriveSecretKey(const std::string& passphrase, const std::string& salt_b64, int iterations,
                      SecretKey* key, std::string* err) {
   Bytes salt;
-  if (!Unbase64(salt_b64, &salt) || salt.size() < kSaltBytes) {
+  if (!Base64Decode(salt_b64, &salt) || salt.size() < kSaltBytes) {
     *err = "encryption.salt is not the base64 of 16 or more bytes; it was altered";
     return false;
   }
@@ -148,13 +101,13 @@ std::string EncryptSecret(const SecretKey& key, const std::string& key_path, con
             EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
                                 out.data() + kNonceBytes + plaintext.size()) == 1;
   if (!ok) std::abort();  // AES-GCM with valid sizes cannot fail short of a broken libcrypto
-  return kPrefix + Base64(out);
+  return kPrefix + Base64Encode(out);
 }
 
 bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std::string& value,
                    std::string* plaintext, std::string* err) {
   Bytes in;
-  if (value.rfind(kPrefix, 0) != 0 || !Unbase64(value.substr(3), &in) || in.size() < kNonceBytes + kTagBytes) {
+  if (value.rfind(kPrefix, 0) != 0 || !Base64Decode(std::string_view(value).substr(3), &in) || in.size() < kNonceBytes + kTagBytes) {
     *err = key_path + ": not a v1 encrypted value (expected \"v1:<base64>\"); was it edited by hand?";
     return false;
   }

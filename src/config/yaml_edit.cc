@@ -1,8 +1,8 @@
 #include "config/yaml_edit.h"
 
-#include <yaml-cpp/yaml.h>
+#include <string_view>
 
-#include <regex>
+#include <yaml-cpp/yaml.h>
 
 #include "util/strings.h"
 
@@ -215,10 +215,17 @@ void ApplyInClone(YAML::Node node, const std::vector<std::string>& rest, const Y
 }  // namespace
 
 std::string YamlQuote(const std::string& s) {
-  static const std::regex kPlain("[A-Za-z0-9_./@+][A-Za-z0-9_./@+ :=-]*");
   static const char* kSpecial[] = {"null", "Null", "NULL", "~", "y", "Y", "n", "N", "yes", "Yes", "YES",
                                    "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"};
-  bool plain = std::regex_match(s, kPlain) && s.back() != ' ' && s.back() != ':' &&
+  // Plain when it is [A-Za-z0-9_./@+][A-Za-z0-9_./@+ :=-]* (checked by hand: linear, no
+  // recursion) and nothing in it reads as YAML syntax.
+  auto safe = [](char c, bool first) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view(first ? "_./@+" : "_./@+ :=-").find(c) != std::string_view::npos;
+  };
+  bool plain = !s.empty();
+  for (size_t i = 0; plain && i < s.size(); ++i) plain = safe(s[i], i == 0);
+  plain = plain && s.back() != ' ' && s.back() != ':' &&
                s.find(": ") == std::string::npos && s.find(" #") == std::string::npos;
   for (const char* w : kSpecial) plain = plain && s != w;
   if (plain) return s;

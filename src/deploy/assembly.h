@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "cfn/writer.h"
 
 namespace bp {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "app.h"
+#include "app/app.h"
 #include "deploy/aws_cli.h"
 #include "deploy/state.h"
 #include "util/diag.h"

@@ -1,6 +1,17 @@
-// Diagnostics: the one error style of the project. Functions that can fail on user
-// input append to a Diagnostics and return; nothing throws across layers. A
-// diagnostic carries where (file:line:col and a key path) and what to do.
+// Diagnostics: the one error style of the project.
+//
+// 1. Anything a user can cause (a config value, a file or directory, an argument, a
+//    passphrase, an answer from AWS) is reported as data: the function appends a
+//    Diagnostic to the caller's Diagnostics and returns false (or an empty result).
+//    A diagnostic carries where (file:line:col and a key path) and what is wrong and
+//    what to do. The command line prints them and exits 2; nothing throws across
+//    layers, nothing prints below the command line.
+// 2. Value checks that know no location (CheckValue, ParseCidr) return their message
+//    as a string, "" when fine; the caller files it with the location.
+// 3. std::abort() only for programming errors: an invariant no input can break (a
+//    module adding the same logical ID twice, libcrypto failing on valid sizes).
+//    A user must never reach one; the mutation test (tests/mutation_test.cc) checks.
+// (Being converted: `bool f(..., std::string* err)` in the config and deploy layers.)
 #pragma once
 #include <string>
 #include <vector>

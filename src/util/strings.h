@@ -29,4 +29,8 @@ std::vector<std::string> SplitString(std::string_view s, char sep);
 bool StartsWith(std::string_view s, std::string_view prefix);
 std::string ToLower(std::string_view s);
 
+// The offset of the first byte that does not start a valid UTF-8 sequence (overlong
+// forms, surrogates and code points past U+10FFFF included), or npos.
+size_t InvalidUtf8At(std::string_view s);
+
 }  // namespace bp

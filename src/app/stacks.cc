@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "app.h"
+#include "app/app.h"
 #include "util/strings.h"
 
 namespace bp {
