@@ -2,6 +2,8 @@
 // `cdk synth` from the pinned local install in tools/cdk (aws-cdk 2.1148.1,
 // package-lock.json). The first run does `npm ci` there; later runs reuse
 // tools/cdk/node_modules. Skips, saying so, when Node.js is absent.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -29,6 +31,17 @@ std::string PinnedCdk(std::string* skip) {
     return "";
   }
   std::string cdk = kCdkDir + "/node_modules/.bin/cdk";
+  // The tests using cdk run in parallel under ctest: one installs while the others wait,
+  // so none runs a half-installed toolkit.
+  std::string lock_path = (fs::temp_directory_path() / "bp-cdk-npm-ci.lock").string();
+  int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock >= 0) flock(lock, LOCK_EX);
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) close(fd);  // closing releases the lock
+    }
+  } unlock{lock};
   if (!FindExecutable(cdk)) {
     ProcessResult ci = RunProcess({"npm", "ci", "--prefix", kCdkDir, "--no-audit", "--no-fund"});
     if (!ci.started || ci.exit_code != 0) {
