@@ -154,5 +154,34 @@ TEST_F(StackInputsTest, AProducerNotDeployedOrWithoutTheOutputIsRefusedWithWhatT
   }
 }
 
+// Deploy fills the inputs before anything else: a producer not deployed is the user's to
+// fix (exit 2); a failed call to read it is not (exit 1). Neither reaches the consumer.
+TEST_F(StackInputsTest, DeployRefusesAMissingProducerAndFailsOnAFailedRead) {
+  App app = AssembleWithTestModule({{"dev", "eu-west-3", ""}});
+  const Stack& main = StackWithId(app, "orders-api-dev");
+  AwsCli aws(AwsOptions{});
+  Driver driver(aws, DriverOptions{});
+  struct Case {
+    Json response;
+    DeployResult::Status expected;
+  };
+  for (const Case& c : {Case{{{"stdout", ProducerStack("REVIEW_IN_PROGRESS", false)}}, DeployResult::Status::kRefused},
+                        Case{{{"stderr", "\nAn error occurred (AccessDenied) when calling the DescribeStacks operation: "
+                                         "not allowed\n"},
+                              {"rc", 254}},
+                             DeployResult::Status::kFailed}}) {
+    std::ofstream(dir_ + "/scenario.json") << Json{{"cloudformation describe-stacks", Json::array({c.response})}}.dump();
+    fs::remove(dir_ + "/counters.json");
+    fs::remove(dir_ + "/calls.jsonl");
+    Diagnostics d;
+    DeployResult r = driver.Deploy(main, {}, {}, &d);
+    EXPECT_EQ(r.status, c.expected) << d.FormatAll();
+    for (const Json& call : Calls())  // only the producer was read
+      EXPECT_NE(Join(call["argv"].get<std::vector<std::string>>(), " ").find("--stack-name orders-api-dev-global"),
+                std::string::npos);
+    EXPECT_FALSE(Calls().empty());
+  }
+}
+
 }  // namespace
 }  // namespace bp

@@ -40,12 +40,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
                  s->name.c_str(), s->region.c_str());
     std::fflush(console.out);
     Diagnostics diags;
-    ParameterValues stack_values = values;
-    DeployResult r;
-    if (FillStackInputs(driver, *s, {}, &stack_values, &diags))
-      r = driver.PreviewChangeSet(*s, stack_values, &diags);
-    else
-      r.status = DeployResult::Status::kRefused;
+    DeployResult r = driver.PreviewChangeSet(*s, values, &diags);
     if (int code = ReportPreview(*s, r, diags, console); code != kOk) rc = code;
   }
   return rc;

@@ -50,12 +50,7 @@ int RunUp(const UpOptions& o) {
     ConsoleObserver watch(console, [](const std::string& n) { return "Deploy these changes to " + n + "?"; },
                           "deploy");
     Diagnostics diags;
-    ParameterValues stack_values = values;
-    DeployResult r;
-    if (FillStackInputs(driver, *s, produced, &stack_values, &diags))
-      r = driver.Deploy(*s, stack_values, watch.observer(), &diags);
-    else
-      r.status = DeployResult::Status::kRefused;
+    DeployResult r = driver.Deploy(*s, values, watch.observer(), &diags, produced);
     watch.EndLine();
     int rc = ReportDeploy(*s, r, diags, console);
     if (rc != kOk) return rc;

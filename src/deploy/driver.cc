@@ -67,7 +67,7 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
 }
 
 bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
-                     ParameterValues* values, Diagnostics* diags) {
+                     ParameterValues* values, Diagnostics* diags, bool* call_failed) {
   for (const StackInput& in : stack.inputs) {
     if (values->count(in.parameter)) continue;  // an explicit --parameter wins
     Json outputs;
@@ -76,7 +76,10 @@ bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::str
       outputs = done->second;
     } else {
       StackInfo info;
-      if (!driver.Describe(in.producer_stack, in.producer_region, &info, diags)) return false;
+      if (!driver.Describe(in.producer_stack, in.producer_region, &info, diags)) {
+        if (call_failed) *call_failed = true;
+        return false;
+      }
       if (!info.exists || !IsDeployed(info.status)) {
         diags->Error({}, stack.name,
                      "needs output " + in.output + " of stack " + in.producer_stack + " (" + in.producer_region +
@@ -455,10 +458,21 @@ bool Driver::DescribeSettled(const std::string& stack_name, const std::string& r
   return true;
 }
 
-DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
-                            Diagnostics* diags) {
+bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
+                        DeployResult* result, Diagnostics* diags) {
+  bool call_failed = false;
+  if (FillStackInputs(*this, stack, produced, values, diags, &call_failed)) return true;
+  // A producer not deployed is the user's to fix (exit 2); a failed call is not.
+  result->status = call_failed ? DeployResult::Status::kFailed : DeployResult::Status::kRefused;
+  return false;
+}
+
+DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, const DriverObserver& observer,
+                            Diagnostics* diags, const std::map<std::string, cfn::Json>& produced) {
   using Status = DeployResult::Status;
   DeployResult result;
+  ParameterValues values = given;
+  if (!FillInputs(stack, produced, &values, &result, diags)) return result;
   const std::string& region = stack.region;
   StackInfo info;
   if (!DescribeSettled(stack.name, region, &info, diags)) return result;
@@ -540,8 +554,10 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& values, c
   return result;
 }
 
-DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags) {
+DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& given, Diagnostics* diags) {
   DeployResult result;
+  ParameterValues values = given;
+  if (!FillInputs(stack, {}, &values, &result, diags)) return result;
   StackInfo info;
   if (!DescribeSettled(stack.name, stack.region, &info, diags)) return result;
   char dir_tmpl[] = "/tmp/blueprint-preview-XXXXXX";

@@ -160,10 +160,13 @@ class Driver {
 
   // `up` for one stack: change set (CREATE or UPDATE), observer.change_set, decide,
   // execute, follow, then record template and outputs under the state directory.
+  // The parameters other stacks' outputs feed are filled first (FillStackInputs): from
+  // `produced`, the outputs of stacks deployed earlier in this run, or from the producers.
   DeployResult Deploy(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
-                      Diagnostics* diags);
+                      Diagnostics* diags, const std::map<std::string, cfn::Json>& produced = {});
 
   // `preview --remote`: the change set CloudFormation would execute, then deleted.
+  // Its input parameters are filled like Deploy's, from the producers' deployed outputs.
   DeployResult PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags);
 
   // `destroy` for one stack: the plan (handed to plan_ready before deciding), decide,
@@ -185,6 +188,9 @@ class Driver {
   int NextInterval(int current) const;
 
  private:
+  // FillStackInputs, with a failure recorded as the result's status.
+  bool FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
+                  DeployResult* result, Diagnostics* diags);
   DeployResult::Status CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
                                        const std::string& template_path, ChangeSet* cs, Diagnostics* diags);
   void DiscardChangeSet(const ChangeSet& cs, Diagnostics* diags);
@@ -206,9 +212,10 @@ class Driver {
 // `values`: from `produced` (outputs of stacks deployed earlier in this run, by stack
 // id) or else from the producer's deployed outputs, read with describe-stacks in the
 // producer's own region. False, with the problem in diags, when a producer is not
-// deployed or lacks the output: deploy the producer first.
+// deployed or lacks the output (deploy the producer first), or when reading it failed
+// (then *call_failed is set).
 bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
-                     ParameterValues* values, Diagnostics* diags);
+                     ParameterValues* values, Diagnostics* diags, bool* call_failed = nullptr);
 
 // A change-set name that is valid and unique enough: blueprint-YYYYMMDDHHMMSS (UTC).
 std::string ChangeSetName();
