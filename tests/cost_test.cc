@@ -219,6 +219,11 @@ TEST(Cost, EachLineCarriesItsSource) {
   EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
   EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
+  // ... and the unknown lines together under the resources, each with its reason.
+  EXPECT_NE(text.find(" Unknown, left out of the total (6 lines):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
+            std::string::npos)
+      << text;
   // ... and each unknown line where it stands, with the reason.
   EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (apprunner.active_vcpu_hour)"), std::string::npos);
   EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)"), std::string::npos);

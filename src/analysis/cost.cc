@@ -424,6 +424,21 @@ const char* StatusName(CostStatus s) {
   return "";
 }
 
+// Every line the total leaves out, in one place under the resources: which resource,
+// which charge, and why its amount is unknown.
+std::string UnknownList(const StackCost& s) {
+  std::string rows;
+  int n = 0;
+  for (const auto& r : s.resources)
+    for (const auto& l : r.lines)
+      if (!l.known) {
+        rows += "   " + r.logical_id + " / " + l.name + ": " + l.why_unknown + "\n";
+        ++n;
+      }
+  if (n == 0) return "";
+  return fmt::format("\n Unknown, left out of the total ({} line{}):\n", n, n == 1 ? "" : "s") + rows;
+}
+
 // The prices the stack's known lines used: key, USD per unit, the AWS page and the
 // date the value holds (data/prices.json has where it was read, `--json` too).
 std::string PriceList(const StackCost& s) {
@@ -510,6 +525,7 @@ std::string FormatCost(const std::vector<EnvCost>& envs) {
         out += fmt::format(kRow, Pad("   Resource total", kName), "", "",
                            r.complete ? Usd(r.monthly_usd) : Usd(r.monthly_usd) + " + unknown");
       }
+      out += UnknownList(s);
       if (!not_priced.empty()) {
         out += "\n Not priced (no pricing rule; the total leaves them out):\n";
         for (const auto& n : not_priced) out += "   " + n + "\n";
