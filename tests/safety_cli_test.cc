@@ -22,25 +22,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPassphrase = "correct-horse-battery";
-
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
 
-class Safety : public ::testing::Test {
+class Safety : public ScratchEnvironments {
  protected:
-  void SetUp() override {
-    fs::copy(SourceDir() + "/environments", dir_.path() + "/environments", fs::copy_options::recursive);
-    setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
-  }
-  std::string Env(const std::string& env) const { return dir_.path() + "/environments/" + env + "/stack.yaml"; }
-  std::string Read(const std::string& env) const { return ReadFileOrDie(Env(env)); }
-  void Replace(const std::string& env, const std::string& text) const {
-    std::ofstream(Env(env), std::ios::binary | std::ios::trunc) << text;
-  }
   CommandResult Run(const std::vector<std::string>& args, const std::string& input = "") const {
     return RunBlueprint(args, dir_.path(), input);
   }
@@ -58,8 +47,6 @@ class Safety : public ::testing::Test {
     fs::remove(dir_.path() + "/.err");
     return r;
   }
-
-  TempDir dir_;
 };
 
 // --- synth --out ------------------------------------------------------------------
