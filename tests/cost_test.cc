@@ -20,7 +20,9 @@ std::string Yaml(const std::string& profile, const std::string& region, const st
                  const std::string& extra = "") {
   return "profile: " + profile + "\nregion: " + region +
          "\napp:\n  name: orders-api\n  port: 8080\n"
-         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + extra;
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + extra +
+         // prod guards an alert address (guards.allow_no_alerts).
+         (profile == "prod" ? "alerts:\n  emails: [oncall@acme.example]\n" : "");
 }
 
 struct Costed {
@@ -102,8 +104,14 @@ TEST(Cost, ProdInUsEast1) {
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
   ExpectUsd(e, kDb, "Master password secret", 0.40);
   ExpectUsd(e, kRepo, "Image storage", 5 * 0.10);                           // 0.50
+  // Operations: the alert topic's key, the dashboard, 7 alarms reading 8 metrics (the
+  // 5xx rate reads two).
+  ExpectUsd(e, "AWS::KMS::Key", "Customer managed key", 1.00);
+  ExpectUsd(e, "AWS::CloudWatch::Dashboard", "Dashboard", 3.00);
+  ExpectUsd(e, "ServiceErrorRateAlarm", "Alarm metrics", 2 * 0.10);
   double total = 32.85 + 0.90 + 3.65 + (730 - active_hours) * 0.007 + active_hours * 0.5 * 0.064 +
-                 active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50;
+                 active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 +
+                 1.00 + 3.00 + 8 * 0.10;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
   EXPECT_TRUE(e.complete()) << FormatCost({e});
   EXPECT_EQ(Resource(e, "AWS::EC2::VPC").status, CostStatus::kFree);
@@ -314,7 +322,8 @@ TEST(Cost, PriceChangeForPreview) {
   ASSERT_TRUE(Assemble(without.config, &app2, &d));
   StackCost after = CostStack(app2.stacks[0], dev.config.usage);
   Json change = CostChangeToJson(now, after);
-  EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005), 0.011);
+  // The gateway, its data, its address and its port-allocation alarm.
+  EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005 + 0.10), 0.011);
   bool removed = false;
   for (const auto& r : change["resources"]) removed = removed || (r["type"] == kNat && r["after_usd"].is_null());
   EXPECT_TRUE(removed) << change.dump();
@@ -347,7 +356,7 @@ TEST(CostCli, ValidateWarnsOverBudget) {
   dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 1000\n"));
   r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err.find("budget"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("over the budget"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -194,6 +194,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   out.metrics.metric_namespace = "AWS/AppRunner";
   out.metrics.dimensions = {{"ServiceName", out.service_name}, {"ServiceID", GetAtt(service_id, "ServiceId")}};
   out.metrics.requests = "Requests";
+  out.metrics.http_2xx = "2xxStatusResponses";
   out.metrics.http_4xx = "4xxStatusResponses";
   out.metrics.http_5xx = "5xxStatusResponses";
   out.metrics.latency = "RequestLatency";
