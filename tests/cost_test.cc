@@ -159,10 +159,15 @@ TEST(Cost, ProdInEuWest3) {
   ExpectUnknown(e, kService, "Active memory");
   ExpectUnknown(e, kService, "X-Ray traces recorded");
   ExpectUnknown(e, kRepo, "Image storage");
-  double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40;  // 121.5625
+  // Operations: the alert topic's key, 7 alarms reading 8 metrics; the dashboard has no
+  // sourced Paris price.
+  ExpectUsd(e, "AWS::KMS::Key", "Customer managed key", 1.00);
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
+  double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 +
+                 1.00 + 8 * 0.10;  // 123.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  EXPECT_EQ(e.unknown, 5);
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $121.56 (incomplete: 5 unknown)"), std::string::npos)
+  EXPECT_EQ(e.unknown, 6);
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $123.36 (incomplete: 6 unknown)"), std::string::npos)
       << FormatCost({e});
 }
 
@@ -188,10 +193,12 @@ TEST(Cost, DevInEuWest3) {
   ExpectUsd(e, kDb, "Master password secret", 0.40);
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kRepo, "Image storage");
-  double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40;  // 30.75125
+  // Operations: the key and 9 alarm metrics (3 service alarms reading 4, 3 database, 2 NAT).
+  double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 +
+                 1.00 + 9 * 0.10;  // 32.65125
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  // Unknown: two root volumes, App Runner's three lines, ECR storage.
-  EXPECT_EQ(e.unknown, 6);
+  // Unknown: two root volumes, App Runner's three lines, ECR storage, the dashboard.
+  EXPECT_EQ(e.unknown, 7);
 }
 
 // Every known line names its price's AWS page, the date the value holds and where it
@@ -221,14 +228,14 @@ TEST(Cost, EachLineCarriesItsSource) {
       }
     }
   EXPECT_GT(known, 0);
-  EXPECT_EQ(unknown, 6);
+  EXPECT_EQ(unknown, 7);
   // The text lists the prices the stack used, with page and date, once each.
   std::string text = FormatCost({e});
   EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
   EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
   // ... and the unknown lines together under the resources, each with its reason.
-  EXPECT_NE(text.find(" Unknown, left out of the total (6 lines):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" Unknown, left out of the total (7 lines):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
             std::string::npos)
       << text;
@@ -286,7 +293,9 @@ TEST(Cost, DevInApSoutheast1) {
   ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.025);  // 18.25
   ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.138);
   ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
-  EXPECT_TRUE(e.complete()) << FormatCost({e});
+  // Everything but the dashboard, which has no sourced Singapore price.
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
+  EXPECT_EQ(e.unknown, 1) << FormatCost({e});
 }
 
 TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
@@ -460,8 +469,8 @@ TEST(CostCli, CostCommandTextJsonAndSelection) {
 TEST(CostCli, BundledDevInEuWest3) {
   auto r = testing::RunBlueprint({"cost", "--stack", "dev", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 = 30.75
-  EXPECT_NE(r.out.find("Environment dev monthly total: $30.75 (incomplete: 6 unknown)"), std::string::npos) << r.out;
+  // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 + 1.00 + 0.90 = 32.65
+  EXPECT_NE(r.out.find("Environment dev monthly total: $32.65 (incomplete: 7 unknown)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" Prices used (eu-west-3, USD):"), std::string::npos) << r.out;
   for (const char* env : {"staging", "prod"}) {
     auto all = testing::RunBlueprint({"cost", "--stack", env, "--environments", testing::SourceDir() + "/environments"});
@@ -477,7 +486,7 @@ TEST(CostCli, PreviewShowsTheMonthlyChange) {
   dir.Write("envs/dev/stack.yaml", Yaml("dev", "eu-west-3", "instance"));
   auto r = testing::RunBlueprint({"preview", "--stack", "dev", "--environments", dir.path() + "/envs"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $30.75 (incomplete: 6 unknown) (+$30.75, known prices only)\n"),
+  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $32.65 (incomplete: 7 unknown) (+$32.65, known prices only)\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("+ Db"), std::string::npos) << r.out;

@@ -78,7 +78,7 @@ void AddCostControls(const ModuleContext& ctx, const CostControlsArgs& a, cfn::T
                         {"Subscribers", subscribers},
                         {"ThresholdExpression", cfn::WriteCompactJson(expression)},
                         {"ResourceTags", ctx.Tags()}});
-    t->AddOutput(ctx.Id("CostAnomalyMonitorArn"),
+    t->AddOutput(ctx.Id("AnomalyMonitorArn"),
                  {cfn::GetAtt(ctx.Id("CostAnomalyMonitor"), "MonitorArn"), "Cost anomaly monitor of the environment", "", ""});
   }
 }
