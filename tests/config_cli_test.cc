@@ -13,26 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kPassphrase = "correct-horse-battery";
-
-// A scratch copy of the bundled environments.
-class ConfigCli : public ::testing::Test {
+class ConfigCli : public ScratchEnvironments {
  protected:
-  void SetUp() override {
-    fs::copy(SourceDir() + "/environments", dir_.path() + "/environments", fs::copy_options::recursive);
-    setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
-  }
-  std::string Env(const std::string& env) const { return dir_.path() + "/environments/" + env + "/stack.yaml"; }
-  std::string Read(const std::string& env) const { return ReadFileOrDie(Env(env)); }
-  void Replace(const std::string& env, const std::string& text) const {
-    std::ofstream(Env(env), std::ios::binary | std::ios::trunc) << text;
-  }
   CommandResult Config(std::vector<std::string> args, const std::string& input = "") const {
     args.insert(args.begin(), "config");
     return RunBlueprint(args, dir_.path(), input);
   }
-
-  TempDir dir_;
 };
 
 TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {

@@ -3,6 +3,7 @@
 // named there; regional values as listed per region). 730 hours a month.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <set>
 
@@ -117,13 +118,115 @@ TEST(Cost, ProdInEuWest1KnowsWhatIsSourcedAndSaysTheRestIsUnknown) {
   ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 1 * 0.007);
   ExpectUsd(e, kService, "Active vCPU", active_hours * 0.5 * 0.064);
   ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);
+  // eu-west-1 offer 20260925174521: $0.048 per NAT gateway hour and GB.
+  ExpectUsd(e, kNat, "NAT gateway hours", 730 * 0.048);                              // 35.04
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.small, Multi-AZ", 2 * 730 * 0.035);     // 51.10
   // No sourced Ireland value: unknown, never zero or a borrowed us-east-1 price.
-  ExpectUnknown(e, kNat, "NAT gateway hours");
-  ExpectUnknown(e, kDb, "Instance hours");
   ExpectUnknown(e, kDb, "Storage (gp3");
+  ExpectUnknown(e, kService, "Data transfer out");
   EXPECT_FALSE(e.complete());
   EXPECT_NE(FormatCost({e}).find("incomplete"), std::string::npos);
   EXPECT_EQ(CostToJson({e})["environments"][0]["complete"], false);
+}
+
+TEST(Cost, ProdInEuWest3) {
+  // The bundled environments' region. Paris prices: the AWS Price List offer files for
+  // eu-west-3 (NAT $0.05/h and /GB, gp3 $0.133, backup $0.10, egress $0.09, logs
+  // $0.5985/GB, secret $0.40), the RDS page's file (db.t4g.small $0.036/h Single-AZ).
+  Costed c = CostOf(Yaml("prod", "eu-west-3", "gateway"));
+  const EnvCost& e = c.cost;
+  ExpectUsd(e, kNat, "NAT gateway hours", 730 * 0.05);                              // 36.50
+  ExpectUsd(e, kNat, "Data processed", 20 * 0.05);                                  //  1.00
+  ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);                           //  3.65
+  ExpectUsd(e, kService, "Data transfer out", 50 * 0.09);                           //  4.50
+  ExpectUsd(e, kService, "Log ingestion", 5 * 0.5985);                              //  2.99
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.small, Multi-AZ", 2 * 730 * 0.036);     // 52.56
+  ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.133);                   // 13.30
+  ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.133);                              //  2.66
+  ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.10);                    //  4.00
+  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  // No sourced Paris value for App Runner, ECR storage or X-Ray.
+  ExpectUnknown(e, kService, "Provisioned memory");
+  ExpectUnknown(e, kService, "Active vCPU");
+  ExpectUnknown(e, kService, "Active memory");
+  ExpectUnknown(e, kService, "X-Ray traces recorded");
+  ExpectUnknown(e, kRepo, "Image storage");
+  double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40;  // 121.5625
+  EXPECT_NEAR(e.monthly_usd, total, 1e-6);
+  EXPECT_EQ(e.unknown, 5);
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $121.56 (incomplete: 5 unknown)"), std::string::npos)
+      << FormatCost({e});
+}
+
+TEST(Cost, DevInEuWest3) {
+  // Two NAT instances (t4g.nano $0.0047/h in Paris, the EC2 page's file), db.t4g.micro
+  // ($0.018/h), 20 GB gp3, 1 day of backups.
+  Costed c = CostOf(Yaml("dev", "eu-west-3", "instance"), "dev");
+  const EnvCost& e = c.cost;
+  int asgs = 0;
+  for (const auto& r : e.stacks[0].resources) {
+    if (r.type != "AWS::AutoScaling::AutoScalingGroup") continue;
+    ++asgs;
+    ExpectUsd(e, r.logical_id, "Instance hours (t4g.nano)", 730 * 0.0047);  // 3.431
+    ExpectUsd(e, r.logical_id, "Public IPv4 address", 730 * 0.005);         // 3.65
+    ExpectUnknown(e, r.logical_id, "Root volume");
+  }
+  EXPECT_EQ(asgs, 2);
+  ExpectUsd(e, kService, "Data transfer out", 1 * 0.09);
+  ExpectUsd(e, kService, "Log ingestion", 0.5 * 0.5985);
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.018);  // 13.14
+  ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.133);                       //  2.66
+  ExpectUsd(e, kDb, "Backup storage", 0 * 0.10);
+  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUnknown(e, kService, "Provisioned memory");
+  ExpectUnknown(e, kRepo, "Image storage");
+  double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40;  // 30.75125
+  EXPECT_NEAR(e.monthly_usd, total, 1e-6);
+  // Unknown: two root volumes, App Runner's three lines, ECR storage.
+  EXPECT_EQ(e.unknown, 6);
+}
+
+// Every known line names its price's AWS page, the date the value holds and where it
+// was read; an unknown line has none of them and says why instead.
+TEST(Cost, EachLineCarriesItsSource) {
+  EnvCost e = CostOf(Yaml("dev", "eu-west-3", "instance"), "dev").cost;
+  Json doc = CostToJson({e});
+  int known = 0, unknown = 0;
+  for (const auto& r : doc["environments"][0]["stacks"][0]["resources"])
+    for (const auto& l : r["lines"]) {
+      SCOPED_TRACE(l.dump());
+      if (l["monthly_usd"].is_null()) {
+        ++unknown;
+        EXPECT_TRUE(l["price_source"].is_null());
+        EXPECT_TRUE(l["price_read"].is_null());
+        EXPECT_FALSE(l["unknown_reason"].get<std::string>().empty());
+        continue;
+      }
+      ++known;
+      EXPECT_EQ(l["price_source"].get<std::string>().rfind("https://aws.amazon.com/", 0), 0u);
+      EXPECT_EQ(l["price_read"].get<std::string>().size(), 10u);
+      EXPECT_FALSE(l["price_via"].get<std::string>().empty());
+      if (l["price_key"] == "ec2.instance_hour:t4g.nano") {
+        EXPECT_EQ(l["price_source"], "https://aws.amazon.com/ec2/pricing/on-demand/");
+        EXPECT_EQ(l["price_read"], "2026-08-08");
+        EXPECT_NE(l["price_via"].get<std::string>().find("EU (Paris)"), std::string::npos);
+      }
+    }
+  EXPECT_GT(known, 0);
+  EXPECT_EQ(unknown, 6);
+  // The text lists the prices the stack used, with page and date, once each.
+  std::string text = FormatCost({e});
+  EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
+  EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
+  // ... and the unknown lines together under the resources, each with its reason.
+  EXPECT_NE(text.find(" Unknown, left out of the total (6 lines):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
+            std::string::npos)
+      << text;
+  // ... and each unknown line where it stands, with the reason.
+  EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (apprunner.active_vcpu_hour)"), std::string::npos);
+  EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)"), std::string::npos);
 }
 
 TEST(Cost, DevInUsEast1) {
@@ -162,14 +265,20 @@ TEST(Cost, DevInApSoutheast1) {
   Costed c = CostOf(Yaml("dev", "ap-southeast-1", "gateway"), "dev");
   const EnvCost& e = c.cost;
   double active_hours = 100e3 * 0.100 / 1 / 3600;
-  // Price List API: App Runner provisioned GB-hour $0.00885 in Singapore; NAT gateway $0.059/h and /GB.
+  // Singapore offer files (2026-09): App Runner $0.00885/GB-h, $0.0809/vCPU-h; NAT gateway
+  // $0.059/h and /GB; db.t4g.micro $0.025/h; gp3 $0.138; egress $0.12; logs $0.70.
   ExpectUsd(e, kService, "Provisioned memory", (730 - active_hours) * 0.5 * 0.00885);  // 3.22
+  ExpectUsd(e, kService, "Active vCPU", active_hours * 0.25 * 0.0809);
+  ExpectUsd(e, kService, "Active memory", active_hours * 0.5 * 0.00885);
+  ExpectUsd(e, kService, "Data transfer out", 1 * 0.12);
+  ExpectUsd(e, kService, "Log ingestion", 0.5 * 0.70);
   ExpectUsd(e, kNat, "NAT gateway hours", 730 * 0.059);                        // 43.07
   ExpectUsd(e, kNat, "Data processed", 1 * 0.059);
   ExpectUsd(e, kEip, "Public IPv4 address", 730 * 0.005);
-  ExpectUnknown(e, kService, "Active vCPU");
-  ExpectUnknown(e, kDb, "Instance hours");
-  EXPECT_FALSE(e.complete());
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.025);  // 18.25
+  ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.138);
+  ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
+  EXPECT_TRUE(e.complete()) << FormatCost({e});
 }
 
 TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
@@ -277,7 +386,8 @@ TEST(Cost, JsonHasOneStableShape) {
           std::vector<std::string> keys;
           for (const auto& [k, v] : l.items()) keys.push_back(k);
           EXPECT_EQ(keys, (std::vector<std::string>{"name", "quantity", "unit", "price_key", "unit_usd", "monthly_usd",
-                                                    "price_source", "price_read", "unknown_reason", "assumptions"}));
+                                                    "price_source", "price_read", "price_via", "unknown_reason",
+                                                    "assumptions"}));
         }
   EXPECT_EQ(complete["environments"][0]["stacks"][0]["resources"][0].size(), 7u);
   // Unknown amounts are null, known ones numbers.
@@ -334,6 +444,59 @@ TEST(CostCli, CostCommandTextJsonAndSelection) {
   EXPECT_EQ(doc["currency"], "USD");
   auto bad = testing::RunBlueprint({"cost", "--stack", "nope", "--environments", testing::SourceDir() + "/environments"});
   EXPECT_EQ(bad.exit_code, 2);
+}
+
+// The bundled environments (eu-west-3) from the command line: dev's total is the
+// hand sum of TEST(Cost, DevInEuWest3) and says what it leaves out.
+TEST(CostCli, BundledDevInEuWest3) {
+  auto r = testing::RunBlueprint({"cost", "--stack", "dev", "--environments", testing::SourceDir() + "/environments"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 = 30.75
+  EXPECT_NE(r.out.find("Environment dev monthly total: $30.75 (incomplete: 6 unknown)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" Prices used (eu-west-3, USD):"), std::string::npos) << r.out;
+  for (const char* env : {"staging", "prod"}) {
+    auto all = testing::RunBlueprint({"cost", "--stack", env, "--environments", testing::SourceDir() + "/environments"});
+    EXPECT_EQ(all.exit_code, 0) << all.err;
+    EXPECT_NE(all.out.find(std::string("Environment ") + env + " monthly total: $"), std::string::npos) << all.out;
+  }
+}
+
+// preview puts the monthly change next to the resource changes (no recorded
+// deployment here: everything is new, so the change is the whole estimate).
+TEST(CostCli, PreviewShowsTheMonthlyChange) {
+  testing::TempDir dir;
+  dir.Write("envs/dev/stack.yaml", Yaml("dev", "eu-west-3", "instance"));
+  auto r = testing::RunBlueprint({"preview", "--stack", "dev", "--environments", dir.path() + "/envs"}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $30.75 (incomplete: 6 unknown) (+$30.75, known prices only)\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("+ Db"), std::string::npos) << r.out;
+}
+
+// Prices stay out of the templates: no output, parameter or metadata of any bundled
+// stack carries a cost, so a price-table edit never changes a deployed stack.
+TEST(CostCli, NoPriceInAnyBundledTemplate) {
+  testing::TempDir dir;
+  auto r = testing::RunBlueprint(
+      {"synth", "--all", "--environments", testing::SourceDir() + "/environments", "--out", dir.path() + "/out"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int templates = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path() + "/out")) {
+    if (f.path().string().find(".template.json") == std::string::npos) continue;
+    ++templates;
+    Json t = Json::parse(testing::ReadFileOrDie(f.path().string()));
+    for (const char* section : {"Outputs", "Parameters", "Metadata"}) {
+      if (!t.contains(section)) continue;
+      for (const auto& [name, v] : t[section].items()) {
+        SCOPED_TRACE(f.path().string() + " " + section + "." + name);
+        for (const char* word : {"Cost", "Usd", "USD", "Price"}) EXPECT_EQ(name.find(word), std::string::npos);
+      }
+    }
+    std::string text = t.dump();
+    EXPECT_EQ(text.find("prices.json"), std::string::npos);
+  }
+  EXPECT_GE(templates, 3);
 }
 
 TEST(CostCli, ValidateWarnsOverBudget) {

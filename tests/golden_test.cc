@@ -80,7 +80,7 @@ TEST(Golden, StackSelection) {
                                   "--out", dir.path() + "/out"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const auto& f : ListFiles(dir.path() + "/out"))
-    EXPECT_TRUE(f == "manifest.json" || f.find("-prod") != std::string::npos) << f;
+    EXPECT_TRUE(f == "manifest.json" || f == ".blueprint-assembly" || f.find("-prod") != std::string::npos) << f;
   r = RunBlueprint({"synth", "--stack", "prd", "--environments", SourceDir() + "/environments", "--out",
                     dir.path() + "/out2"});
   EXPECT_EQ(r.exit_code, 2);

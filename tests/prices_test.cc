@@ -2,6 +2,9 @@
 // region, the date it was read; a region without a value is unknown, not zero.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "pricing/prices.h"
@@ -33,15 +36,43 @@ TEST(Prices, EveryPriceHasASourcePageAndEveryRegionADate) {
   }
 }
 
+// Every App Runner region (Src: DOC:general/latest/gr/apprunner.html, service endpoints),
+// which includes the list and eu-west-3, the bundled environments' region.
+const char* const kAppRunnerRegions[] = {"us-east-1",    "us-east-2",      "us-west-2",      "eu-west-1",
+                                         "eu-west-2",    "eu-west-3",      "eu-central-1",   "ap-south-1",
+                                         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"};
+
 TEST(Prices, TheTableCoversTheSupportedRegions) {
-  for (const char* r : {"us-east-1", "us-west-2", "eu-west-1", "eu-west-3", "eu-central-1", "ap-southeast-1",
-                        "ap-northeast-1"}) {
+  for (const char* r : kAppRunnerRegions) {
     SCOPED_TRACE(r);
     EXPECT_NE(std::find(Prices().regions.begin(), Prices().regions.end(), r), Prices().regions.end());
     // Region-wide prices the sources state for every region.
     ASSERT_NE(FindPrice(r, "vpc.public_ipv4_hour"), nullptr);
     EXPECT_DOUBLE_EQ(FindPrice(r, "vpc.public_ipv4_hour")->usd, 0.005);
+    // The instance types and classes the profiles use (NAT instance, database), each
+    // read from the region's own price file.
+    for (const char* key : {"ec2.instance_hour:t4g.nano", "ec2.instance_hour:t4g.micro", "ec2.instance_hour:t4g.small",
+                            "rds.postgres_instance_hour:db.t4g.micro", "rds.postgres_instance_hour:db.t4g.small",
+                            "rds.postgres_instance_hour:db.t4g.medium"}) {
+      SCOPED_TRACE(key);
+      const Price* p = FindPrice(r, key);
+      ASSERT_NE(p, nullptr);
+      EXPECT_NE(p->via.find(r), std::string::npos) << "the source names the region's own file: " << p->via;
+    }
   }
+  EXPECT_EQ(Prices().regions.size(), std::size(kAppRunnerRegions));
+}
+
+// Every value read from somewhere else than the AWS page itself says where (`via`),
+// and the dates are real calendar dates no later than the table's own date.
+TEST(Prices, EveryRegionalValueSaysWhereItWasRead) {
+  for (const auto& [key, regions] : Prices().prices)
+    for (const auto& [region, p] : regions) {
+      SCOPED_TRACE(key + " / " + region);
+      EXPECT_FALSE(p.via.empty());
+      EXPECT_LE(p.read, Prices().read);
+      EXPECT_GE(p.read, std::string("2022-01-01"));
+    }
 }
 
 TEST(Prices, RegionalValuesAndUnknowns) {
@@ -49,8 +80,14 @@ TEST(Prices, RegionalValuesAndUnknowns) {
   EXPECT_DOUBLE_EQ(FindPrice("us-east-1", "apprunner.provisioned_gb_hour")->usd, 0.007);
   EXPECT_DOUBLE_EQ(FindPrice("ap-northeast-1", "apprunner.provisioned_gb_hour")->usd, 0.009);
   EXPECT_DOUBLE_EQ(FindPrice("ap-southeast-1", "vpc.nat_gateway_hour")->usd, 0.059);
+  // Paris from its own offer files, not the us-east-1 values.
+  EXPECT_DOUBLE_EQ(FindPrice("eu-west-3", "vpc.nat_gateway_hour")->usd, 0.05);
+  EXPECT_DOUBLE_EQ(FindPrice("eu-west-3", "ec2.instance_hour:t4g.nano")->usd, 0.0047);
+  EXPECT_DOUBLE_EQ(FindPrice("eu-west-3", "rds.postgres_instance_hour:db.t4g.small")->usd, 0.036);
+  EXPECT_EQ(FindPrice("eu-west-3", "vpc.nat_gateway_hour")->read, "2026-10-09");
   // Not sourced for Paris: unknown, not a borrowed us-east-1 value.
-  EXPECT_EQ(FindPrice("eu-west-3", "vpc.nat_gateway_hour"), nullptr);
+  EXPECT_EQ(FindPrice("eu-west-3", "apprunner.active_vcpu_hour"), nullptr);
+  EXPECT_EQ(FindPrice("eu-central-1", "vpc.nat_gateway_hour"), nullptr);
   EXPECT_EQ(FindPrice("us-east-1", "ec2.instance_hour:x9g.colossal"), nullptr);
   // Global prices answer for any region.
   EXPECT_NE(FindPrice("eu-west-3", "cloudfront.data_out_gb"), nullptr);

@@ -86,4 +86,20 @@ std::vector<std::string> ListFiles(const std::string& dir) {
   return out;
 }
 
+void ScratchEnvironments::SetUp() {
+  std::filesystem::copy(SourceDir() + "/environments", dir_.path() + "/environments",
+                        std::filesystem::copy_options::recursive);
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
+}
+
+std::string ScratchEnvironments::Env(const std::string& env) const {
+  return dir_.path() + "/environments/" + env + "/stack.yaml";
+}
+
+std::string ScratchEnvironments::Read(const std::string& env) const { return ReadFileOrDie(Env(env)); }
+
+void ScratchEnvironments::Replace(const std::string& env, const std::string& text) const {
+  std::ofstream(Env(env), std::ios::binary | std::ios::trunc) << text;
+}
+
 }  // namespace bp::testing

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "app/app.h"
 #include "config/stack_config.h"
 
@@ -40,5 +42,18 @@ App SynthFromYaml(const std::string& yaml, const std::string& env = "dev");
 
 // Every file (relative path) under `dir`, sorted.
 std::vector<std::string> ListFiles(const std::string& dir);
+
+// Fixture: a scratch copy of the bundled environments/ in `dir_`, with the config
+// passphrase kPassphrase set, for tests that run the binary on them.
+class ScratchEnvironments : public ::testing::Test {
+ protected:
+  static constexpr const char* kPassphrase = "correct-horse-battery";
+  void SetUp() override;
+  std::string Env(const std::string& env) const;  // its stack.yaml
+  std::string Read(const std::string& env) const;
+  void Replace(const std::string& env, const std::string& text) const;
+
+  TempDir dir_;
+};
 
 }  // namespace bp::testing

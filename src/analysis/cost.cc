@@ -424,6 +424,36 @@ const char* StatusName(CostStatus s) {
   return "";
 }
 
+// Every line the total leaves out, in one place under the resources: which resource,
+// which charge, and why its amount is unknown.
+std::string UnknownList(const StackCost& s) {
+  std::string rows;
+  int n = 0;
+  for (const auto& r : s.resources)
+    for (const auto& l : r.lines)
+      if (!l.known) {
+        rows += "   " + r.logical_id + " / " + l.name + ": " + l.why_unknown + "\n";
+        ++n;
+      }
+  if (n == 0) return "";
+  return fmt::format("\n Unknown, left out of the total ({} line{}):\n", n, n == 1 ? "" : "s") + rows;
+}
+
+// The prices the stack's known lines used: key, USD per unit, the AWS page and the
+// date the value holds (data/prices.json has where it was read, `--json` too).
+std::string PriceList(const StackCost& s) {
+  std::map<std::string, const Price*> used;
+  for (const auto& r : s.resources)
+    for (const auto& l : r.lines)
+      if (l.known) used.emplace(l.price_key, FindPrice(s.region, l.price_key));
+  if (used.empty()) return "";
+  std::string out = fmt::format("\n Prices used ({}, USD):\n", s.region);
+  for (const auto& [key, price] : used)
+    out += fmt::format("   {:<42} {:>9} per {:<17} {} (as of {})\n", key, Plain(price->usd, 6), price->unit,
+                       price->source, price->read);
+  return out;
+}
+
 std::string TotalText(double usd, int unknown) {
   if (unknown == 0) return Usd(usd);
   return Usd(usd) + fmt::format(" (incomplete: {} unknown)", unknown);
@@ -495,6 +525,7 @@ std::string FormatCost(const std::vector<EnvCost>& envs) {
         out += fmt::format(kRow, Pad("   Resource total", kName), "", "",
                            r.complete ? Usd(r.monthly_usd) : Usd(r.monthly_usd) + " + unknown");
       }
+      out += UnknownList(s);
       if (!not_priced.empty()) {
         out += "\n Not priced (no pricing rule; the total leaves them out):\n";
         for (const auto& n : not_priced) out += "   " + n + "\n";
@@ -508,12 +539,14 @@ std::string FormatCost(const std::vector<EnvCost>& envs) {
         }
         out += fmt::format("\n Free ({} resources): {}\n", n, list);
       }
-      out += fmt::format("\n Stack {} monthly total: {}\n\n", s.name, TotalText(s.monthly_usd, s.unknown));
+      out += fmt::format("\n Stack {} monthly total: {}\n", s.name, TotalText(s.monthly_usd, s.unknown));
+      out += PriceList(s) + "\n";
     }
     out += fmt::format("Environment {} monthly total: {}\n\n", e.env, TotalText(e.monthly_usd, e.unknown));
   }
-  out += "Prices: data/prices.json, read " + Prices().read +
-         " (docs/cost.md). Usage-based lines name the usage.* assumption they use.\n";
+  out += "Prices: data/prices.json, assembled " + Prices().read +
+         "; each stack lists the prices it used and the date each holds (docs/cost.md). Usage-based lines name the "
+         "usage.* assumption they use; an unknown line is left out of the totals, which then say incomplete.\n";
   return out;
 }
 
@@ -535,6 +568,7 @@ Json StackJson(const StackCost& s) {
                            {"monthly_usd", AmountOrNull(l.known, l.monthly_usd)},
                            {"price_source", price ? Json(price->source) : Json(nullptr)},
                            {"price_read", price ? Json(price->read) : Json(nullptr)},
+                           {"price_via", price && !price->via.empty() ? Json(price->via) : Json(nullptr)},
                            {"unknown_reason", l.known ? Json(nullptr) : Json(l.why_unknown)},
                            {"assumptions", assumptions}});
     }

@@ -34,7 +34,7 @@ bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnost
     for (const auto& list : {&db.runtime.env, &db.runtime.secrets})
       for (const auto& [n, v] : *list)
         if (n == name) {
-          diags->Error(c.LocationOf(key), key + "." + name,
+          diags->Error(c.LocationOf(key + "." + name), key + "." + name,
                        "'" + name + "' is set by the database module (DB_HOST, DB_PORT, DB_NAME, DB_USERNAME, "
                        "DB_PASSWORD); use another name");
           ok = false;

@@ -60,7 +60,7 @@ bool OpenStack(const ConfigOptions& o, StackFile* f, std::string* err) {
   }
   f->env = o.sel.stack;
   f->path = o.sel.environments_dir + "/" + f->env + "/stack.yaml";
-  return ReadFile(f->path, &f->text, err);
+  return ReadFile(f->path, &f->text, err, kMaxStackFileBytes);
 }
 
 // A key the user named: a schema field, or one entry of a map field.
@@ -333,6 +333,10 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   if (!ReadSecretValue(o, ref.entry, &clear, &err)) return Fail(err);
   // The value reaches CloudFormation as a parameter value, at most 4,096 bytes.
   // Src: aws-facts 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+  if (InvalidUtf8At(clear) != std::string::npos) {
+    WipeString(&clear);
+    return Fail("the value is not valid UTF-8 text; nothing was changed (CloudFormation parameters are UTF-8)");
+  }
   if (clear.size() > kMaxSecretBytes) {
     WipeString(&clear);
     return Fail("the value is longer than 4,096 bytes, the most a CloudFormation parameter carries; "
@@ -384,6 +388,8 @@ int RunSet(const ConfigOptions& o) {
   std::string err;
   if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
   const FieldSpec& spec = *ref.field;
+  if (InvalidUtf8At(o.value) != std::string::npos)
+    return Fail("the value is not valid UTF-8 text; a stack.yaml is UTF-8: nothing was written");
   if (StartsWith(spec.key, "encryption."))
     return Fail(spec.key + " is written by `config set --secret`; changing it would make every secret unreadable");
   if (spec.type == FieldType::kSecretMap) {

@@ -49,7 +49,7 @@ void RegisterSynth(CLI::App* app, int* rc) {
   auto o = std::make_shared<SynthOptions>();
   auto* cmd = app->add_subcommand("synth", "Write CloudFormation templates and manifest.json (a cloud assembly)");
   AddSelectionOptions(cmd, &o->sel);
-  cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole");
+  cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole, but only when empty or written by an earlier synth");
   cmd->add_option("--format", o->format, "Template format: json (default) or yaml")
       ->check(CLI::IsMember({"json", "yaml"}));
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");

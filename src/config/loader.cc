@@ -42,6 +42,12 @@ const char* NatModeName(NatMode m) {
 Location StackConfig::LocationOf(const std::string& key) const {
   auto it = locations.find(key);
   if (it != locations.end()) return it->second;
+  // A map entry without its own line ("app.env.X") is reported at its field.
+  for (size_t dot = key.rfind('.'); dot != std::string::npos; dot = key.rfind('.', dot - 1)) {
+    it = locations.find(key.substr(0, dot));
+    if (it != locations.end()) return it->second;
+    if (dot == 0) break;
+  }
   // Keys without a value anywhere (optional, no default) are reported at `profile:`.
   it = locations.find("profile");
   return it == locations.end() ? Location{file, 1, 1} : it->second;
@@ -102,6 +108,8 @@ class Parser {
         if (v.IsNull()) continue;  // "network:" with nothing under it
         if (!v.IsMap()) {
           Error(At(v), full, "expected a mapping of keys (" + Join(KeysUnder(full), ", ") + ")");
+          for (const auto& f : ConfigSchema())
+            if (StartsWith(f.key, full + ".")) bad_.insert(f.key);
           continue;
         }
         sections_[full] = At(k);
@@ -155,7 +163,10 @@ class Parser {
   void ParseField(const FieldSpec& spec, const YAML::Node& v, const Location& key_at) {
     Location where = At(v).line ? At(v) : key_at;
     Json value;
-    if (!ParseValue(spec, v, where, &value)) return;
+    if (!ParseValue(spec, v, where, &value)) {
+      bad_.insert(spec.key);
+      return;
+    }
     values_[spec.key] = Value{std::move(value), key_at, false};
   }
 
@@ -173,7 +184,7 @@ class Parser {
         }
         long long n = std::stoll(text);
         if (spec.min < spec.max && (n < spec.min || n > spec.max)) {
-          Error(where, spec.key, std::to_string(n) + " is out of range; allowed" + Bounds(spec));
+          Error(where, spec.key, std::to_string(n) + " is out of range; allowed" + Bounds(spec) + " (" + spec.doc + ")");
           return false;
         }
         *out = n;
@@ -268,6 +279,7 @@ class Parser {
       Location kw = At(it->first);
       std::string name = it->first.Scalar();
       std::string key = spec.key + "." + name;
+      entries_.emplace(key, kw);
       std::string err = CheckValue(spec.check, name);
       Json value;
       if (!err.empty()) Error(kw, key, err);
@@ -336,12 +348,18 @@ class Parser {
   std::map<std::string, Value>& values() { return values_; }
   // Where a section ("app") starts, when the file has it.
   const std::map<std::string, Location>& sections() const { return sections_; }
+  // Keys whose value had an error (already reported).
+  const std::set<std::string>& bad() const { return bad_; }
+  // Where each map entry ("app.env.LOG_LEVEL") is written.
+  const std::map<std::string, Location>& entries() const { return entries_; }
 
  private:
   std::string file_;
   Diagnostics* diags_;
   std::map<std::string, Value> values_;
   std::map<std::string, Location> sections_;
+  std::set<std::string> bad_;
+  std::map<std::string, Location> entries_;
 };
 
 void CrossChecks(StackConfig& c, Diagnostics* d) {
@@ -360,7 +378,7 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   for (const auto& s : c.app.secrets)
     for (const auto& [name, val] : c.app.env)
       if (name == s.name)
-        d->Error(c.LocationOf("app.secrets"), "app.secrets." + s.name,
+        d->Error(c.LocationOf("app.secrets." + s.name), "app.secrets." + s.name,
                  "'" + s.name + "' is both a plain variable (app.env) and a secret; keep one");
 
   // Encrypted secrets need the stack's key parameters.
@@ -488,13 +506,58 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   }
 }
 
-// Parses the file and fills in the profile's defaults: every key with a value.
+// What parsing found besides the values: the keys whose value was refused (already
+// reported) and where each map entry is written.
+struct FileFacts {
+  std::set<std::string> bad;
+  std::map<std::string, Location> entries;
+};
+
+// Where `offset` of `text` is, 1-based.
+Location LocationAt(const std::string& text, size_t offset, const std::string& file) {
+  size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = line_start == std::string::npos || offset == 0 ? 0 : line_start + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(line_start), '\n'));
+  return {file, line, static_cast<int>(offset - line_start) + 1};
+}
+
+// The line of the `---` that starts the file's second YAML document, 0 when not found.
+// A document marker is always at column 0, even inside a block scalar.
+int SecondDocumentLine(const std::string& text) {
+  bool content = false, started = false;
+  int line_no = 0;
+  for (const auto& line : SplitString(text, '\n')) {
+    ++line_no;
+    bool marker = StartsWith(line, "---") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (marker) {
+      if (content || started) return line_no;
+      started = true;
+      continue;
+    }
+    size_t b = line.find_first_not_of(" \t\r");
+    if (b != std::string::npos && line[b] != '#' && line[0] != '%') content = true;
+  }
+  return 0;
+}
+
+// The first line that is neither blank nor a comment.
+Location FirstContent(const std::string& text, const std::string& file) {
+  int line_no = 0;
+  for (const auto& line : SplitString(text, '\n')) {
+    ++line_no;
+    size_t b = line.find_first_not_of(" \t\r");
+    if (b != std::string::npos && line[b] != '#') return {file, line_no, static_cast<int>(b) + 1};
+  }
+  return {file, 1, 1};
+}
+
+// Parses the file and fills in the profile's defaults: every key with a value. Every
+// error of a single key is reported; a key with an error gets its profile default so
+// the checks across keys can still run (`facts->bad` names those keys). Returns false
+// when nothing further can be checked (not YAML, no usable profile).
 bool ParseMergedValues(const std::string& text, const std::string& file, const std::string& env,
                        std::map<std::string, Value>* merged, const ProfileTraits** profile_out,
-                       Diagnostics* diags) {
-  size_t errors_before = diags->ErrorCount();
-  auto failed = [&] { return diags->ErrorCount() > errors_before; };
-
+                       Diagnostics* diags, FileFacts* facts) {
   std::string env_err = CheckEnvironmentName(env);
   if (!env_err.empty()) {
     diags->Error({file, 0, 0}, "", env_err);
@@ -508,23 +571,35 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   // Values reach templates and JSON output, which are UTF-8: refuse other bytes here,
   // where the line is known (found by the mutation test: "internal error" before).
   if (size_t bad = InvalidUtf8At(text); bad != std::string::npos) {
-    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
-    size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
-    int col = static_cast<int>(bad - (line_start == std::string::npos || bad == 0 ? 0 : line_start + 1)) + 1;
-    diags->Error({file, line, col}, "", "the file is not valid UTF-8 (byte " + std::to_string(bad) +
+    diags->Error(LocationAt(text, bad, file), "", "the file is not valid UTF-8 (byte " + std::to_string(bad) +
                                             "); save it as UTF-8");
     return false;
   }
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      int line = SecondDocumentLine(text);
+      if (line == 0 && !docs[1].Mark().is_null()) line = docs[1].Mark().line + 1;
+      diags->Error({file, line, 1}, "",
+                   "a second YAML document starts here ('---'); a stack.yaml holds one document, and "
+                   "everything after this line would be ignored: remove the '---' line and merge the settings");
+      return false;
+    }
+    if (!docs.empty()) root = docs[0];
   } catch (const YAML::Exception& e) {
     diags->Error({file, e.mark.line + 1, e.mark.column + 1}, "", "not valid YAML: " + e.msg);
     return false;
   }
   if (!root.IsMap()) {
-    diags->Error({file, root.Mark().line + 1, root.Mark().column + 1}, "",
-                 "the top level must be a mapping of sections (profile, region, app, network, ...)");
+    Location where = root.Mark().is_null() ? FirstContent(text, file)
+                                           : Location{file, root.Mark().line + 1, root.Mark().column + 1};
+    diags->Error(where, "",
+                 root.IsNull() ? "the file has no settings (only comments); a stack needs at least "
+                                 "'profile: dev|staging|prod' and 'app: {name: ...}'"
+                               : std::string("the top level must be a mapping of sections (profile, region, app, "
+                                             "network, ...), not ") +
+                                     (root.IsSequence() ? "a list" : "a single value"));
     return false;
   }
 
@@ -532,21 +607,24 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   parser.WalkMap(root, "");
   auto& values = parser.values();
 
-  // Required keys: point at their section when the file has it, else at the top.
+  // Required keys: every one that is missing (a key whose value had an error is not
+  // missing), pointing at their section when the file has it, else at the top.
   for (const auto& f : ConfigSchema()) {
-    if (!f.required || values.count(f.key) || failed()) continue;
+    if (!f.required || values.count(f.key) || parser.bad().count(f.key)) continue;
     size_t dot = f.key.rfind('.');
     auto section = dot == std::string::npos ? parser.sections().end() : parser.sections().find(f.key.substr(0, dot));
     Location where = section != parser.sections().end() ? section->second : Location{file, 1, 1};
     diags->Error(where, f.key, "required key is missing: " + f.doc);
   }
-  if (failed()) return false;
+  facts->bad = parser.bad();
+  facts->entries = parser.entries();
+  if (!values.count("profile")) return false;  // no defaults to check the rest against
 
   const ProfileTraits* profile = FindProfile(values["profile"].value.get<std::string>());
   int column = static_cast<int>(profile->profile);
 
-  // Profile defaults for every key the file does not set. Their location is the
-  // `profile:` line: that is where the value comes from.
+  // Profile defaults for every key the file does not set (or sets wrongly). Their
+  // location is the `profile:` line: that is where the value comes from.
   const Location profile_at = values["profile"].where;
   for (const auto& f : ConfigSchema()) {
     // A feature not built yet gets no default either: nothing may claim it is on.
@@ -562,6 +640,15 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   return true;
 }
 
+// Whether a check across keys reported at `path` may stem from a key whose own value
+// was refused (and replaced by its default): the same key, one under it, or a sibling.
+bool TouchesBadKey(const std::string& path, const std::set<std::string>& bad) {
+  auto parent = [](const std::string& k) { return k.substr(0, k.rfind('.') == std::string::npos ? k.size() : k.rfind('.')); };
+  for (const auto& b : bad)
+    if (b == path || StartsWith(b, path + ".") || StartsWith(path, b + ".") || parent(b) == parent(path)) return true;
+  return false;
+}
+
 }  // namespace
 
 bool ParseStackConfig(const std::string& text, const std::string& file, const std::string& env,
@@ -570,7 +657,8 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   auto failed = [&] { return diags->ErrorCount() > errors_before; };
   std::map<std::string, Value> values;
   const ProfileTraits* profile = nullptr;
-  if (!ParseMergedValues(text, file, env, &values, &profile, diags)) return false;
+  FileFacts facts;
+  if (!ParseMergedValues(text, file, env, &values, &profile, diags, &facts)) return false;
 
   StackConfig c;
   c.env = env;
@@ -586,7 +674,14 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
     if (!v.from_profile) c.set_in_file.insert(k);
   }
 
-  CrossChecks(c, diags);
+  for (const auto& [k, where] : facts.entries) c.locations.emplace(k, where);
+
+  // Checks across keys run even after errors in single keys, so one pass reports
+  // everything; only what may follow from a refused value is left out.
+  Diagnostics cross;
+  CrossChecks(c, &cross);
+  for (auto& item : cross.items)
+    if (!TouchesBadKey(item.path, facts.bad)) diags->items.push_back(std::move(item));
   if (failed()) return false;
   *out = std::move(c);
   return true;
@@ -599,7 +694,8 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
   std::map<std::string, Value> values;
   const ProfileTraits* profile = nullptr;
   Diagnostics again;  // the same diagnostics a second time; already reported
-  if (!ParseMergedValues(text, file, env, &values, &profile, &again)) return false;
+  FileFacts facts;
+  if (!ParseMergedValues(text, file, env, &values, &profile, &again, &facts)) return false;
   out->clear();
   for (const auto& f : ConfigSchema()) {
     auto it = values.find(f.key);
@@ -611,7 +707,8 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
 bool LoadStackConfig(const std::string& file, const std::string& env, StackConfig* out,
                      Diagnostics* diags) {
   std::string text, err;
-  if (!ReadFile(file, &text, &err)) {
+  if (!ReadFile(file, &text, &err, kMaxStackFileBytes)) {
+    if (StartsWith(err, file + ": ")) err.erase(0, file.size() + 2);  // the location names the file
     diags->Error({file, 0, 0}, "", err);
     return false;
   }
@@ -626,9 +723,24 @@ bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, st
     return false;
   }
   envs->clear();
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_directory() && fs::exists(entry.path() / "stack.yaml"))
-      envs->push_back(entry.path().filename().string());
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    *err = dir + ": cannot list the environments: " + ec.message();
+    return false;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) {
+      *err = dir + ": cannot list the environments: " + ec.message();
+      return false;
+    }
+    std::error_code e2;
+    if (!it->is_directory(e2)) continue;
+    // Anything named stack.yaml counts, even one that cannot be read (a symlink loop,
+    // a directory, no permission): loading it then says what is wrong with it.
+    fs::file_status st = fs::symlink_status(it->path() / "stack.yaml", e2);
+    if (fs::exists(st) || (e2 && e2 != std::errc::no_such_file_or_directory))
+      envs->push_back(it->path().filename().string());
+  }
   std::sort(envs->begin(), envs->end());
   if (envs->empty()) {
     *err = dir + ": no environment found (expected " + dir + "/<env>/stack.yaml)";

@@ -31,7 +31,11 @@ struct ConfigValue {
 bool ParseStackValues(const std::string& text, const std::string& file, const std::string& env,
                       std::vector<ConfigValue>* out, Diagnostics* diags);
 
-// Reads and parses one file.
+// The largest stack.yaml read (a real one is a few kB; the limit keeps a file linked
+// to something endless from being read forever).
+inline constexpr size_t kMaxStackFileBytes = 4u << 20;  // 4 MiB
+
+// Reads and parses one file: a regular file of at most kMaxStackFileBytes.
 bool LoadStackConfig(const std::string& file, const std::string& env, StackConfig* out,
                      Diagnostics* diags);
 

@@ -164,7 +164,7 @@ std::vector<FieldSpec> BuildSchema() {
       // Secrets at rest in this file (src/config/secrets.h). Written by the first
       // `blueprint config set --secret`; never edit them by hand.
       {"encryption.salt", F<&SC::encryption, &EncryptionConfig::salt>, T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt, false, "", kDeployTimeOnly},
-      {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key (OWASP 2023: 600,000 or more).", All("600000"), {}, 600000, 100000000, C::kNone, false, "", kDeployTimeOnly},
+      {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, "", kDeployTimeOnly},
       {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
 
       {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kNotYetEdge, kValidationOnly},

@@ -33,7 +33,9 @@ std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format);
 std::string ManifestEnvironment(const Stack& s);
 
 // Writes the files into a fresh temporary directory beside `out_dir` and renames it
-// over `out_dir`, so a reader never sees a half-written assembly.
+// over `out_dir`, so a reader never sees a half-written assembly. An existing `out_dir`
+// is replaced only when it is empty or an assembly synth wrote (it holds the marker
+// file .blueprint-assembly); anything else is an error and is left untouched.
 bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, std::string* err);
 
 std::string TemplateFileName(const std::string& stack_name, cfn::Format format);

@@ -1,5 +1,7 @@
 #include "util/diag.h"
 
+#include "util/strings.h"
+
 namespace bp {
 
 std::string Diagnostic::Format() const {
@@ -19,11 +21,11 @@ std::string Diagnostic::Format() const {
 }
 
 void Diagnostics::Error(const Location& where, std::string path, std::string message) {
-  items.push_back({Diagnostic::Severity::kError, where, std::move(path), std::move(message)});
+  items.push_back({Diagnostic::Severity::kError, where, std::move(path), CutLongQuotes(std::move(message))});
 }
 
 void Diagnostics::Warn(const Location& where, std::string path, std::string message) {
-  items.push_back({Diagnostic::Severity::kWarning, where, std::move(path), std::move(message)});
+  items.push_back({Diagnostic::Severity::kWarning, where, std::move(path), CutLongQuotes(std::move(message))});
 }
 
 bool Diagnostics::HasErrors() const { return ErrorCount() > 0; }

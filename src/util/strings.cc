@@ -121,4 +121,39 @@ size_t InvalidUtf8At(std::string_view s) {
   return std::string_view::npos;
 }
 
+namespace {
+// `s` cut to at most `n` bytes, not inside a UTF-8 sequence.
+std::string_view Utf8Prefix(std::string_view s, size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+}  // namespace
+
+std::string CutLongQuotes(std::string msg, size_t max) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < msg.size()) {
+    size_t open = msg.find('\'', pos);
+    size_t close = open == std::string::npos ? std::string::npos : msg.find('\'', open + 1);
+    if (close == std::string::npos) {
+      out.append(msg, pos, std::string::npos);
+      break;
+    }
+    std::string_view inner(msg.data() + open + 1, close - open - 1);
+    out.append(msg, pos, open + 1 - pos);
+    if (inner.size() > max) {
+      out += Utf8Prefix(inner, 60);
+      out += "...' (" + std::to_string(inner.size()) + " characters)";
+    } else {
+      out += inner;
+      out += '\'';
+    }
+    pos = close + 1;
+  }
+  size_t limit = 8 * max;
+  if (out.size() > limit) out = std::string(Utf8Prefix(out, limit)) + "... (message cut)";
+  return out;
+}
+
 }  // namespace bp

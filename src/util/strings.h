@@ -33,4 +33,10 @@ std::string ToLower(std::string_view s);
 // forms, surrogates and code points past U+10FFFF included), or npos.
 size_t InvalidUtf8At(std::string_view s);
 
+// `msg` with every '...'-quoted part longer than `max` characters cut to its first 60
+// and its length ("'aaaa...' (3145728 characters)"), so a huge value never floods a
+// message; a message still longer than 8 * `max` characters is cut there. Quoted parts
+// under `max` stay whole (prose between two apostrophes is never that long).
+std::string CutLongQuotes(std::string msg, size_t max = 1000);
+
 }  // namespace bp

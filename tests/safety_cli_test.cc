@@ -1,0 +1,268 @@
+// Issue 11, through the built binary: the tool never loses the user's files, reports
+// bad files (not UTF-8, loops, devices, directories, several documents, huge values)
+// as user errors with a location, and serialises concurrent `config` edits.
+#include <gtest/gtest.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "test_util.h"
+
+namespace bp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class Safety : public ScratchEnvironments {
+ protected:
+  CommandResult Run(const std::vector<std::string>& args, const std::string& input = "") const {
+    return RunBlueprint(args, dir_.path(), input);
+  }
+  // Runs the binary under `timeout`, so a hang fails the test instead of blocking it.
+  CommandResult RunBounded(const std::vector<std::string>& args, const std::string& prefix = "") const {
+    std::string cmd = "cd " + ShellQuote(dir_.path()) + " && " + prefix + " timeout 20 " + ShellQuote(BLUEPRINT_BINARY);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    cmd += " </dev/null >" + ShellQuote(dir_.path() + "/.out") + " 2>" + ShellQuote(dir_.path() + "/.err");
+    int status = std::system(cmd.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFileOrDie(dir_.path() + "/.out");
+    r.err = ReadFileOrDie(dir_.path() + "/.err");
+    fs::remove(dir_.path() + "/.out");
+    fs::remove(dir_.path() + "/.err");
+    return r;
+  }
+};
+
+// --- synth --out ------------------------------------------------------------------
+
+TEST_F(Safety, SynthOutNeverReplacesADirectoryItDidNotWrite) {
+  std::vector<std::string> before = ListFiles(dir_.path());
+  CommandResult r = Run({"synth", "--out", "environments"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("error: "), std::string::npos);
+  EXPECT_NE(r.err.find("not an assembly written by blueprint synth"), std::string::npos) << r.err;
+  EXPECT_EQ(ListFiles(dir_.path()), before);
+
+  // The project directory itself (here with a .git), by absolute path: untouched.
+  dir_.Write(".git/HEAD", "ref: refs/heads/main\n");
+  before = ListFiles(dir_.path());
+  r = Run({"synth", "--out", dir_.path()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(ListFiles(dir_.path()), before);
+  r = Run({"synth", "--out", "."});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(ListFiles(dir_.path()), before);
+
+  // A file in the way is not replaced either.
+  dir_.Write("notes.txt", "mine");
+  r = Run({"synth", "--out", "notes.txt"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(ReadFileOrDie(dir_.path() + "/notes.txt"), "mine");
+}
+
+TEST_F(Safety, SynthOutReplacesItsOwnAssemblyAndEmptyDirectories) {
+  fs::create_directory(dir_.path() + "/empty");
+  CommandResult r = Run({"synth", "--out", "empty/", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_.path() + "/empty/manifest.json"));
+  EXPECT_TRUE(fs::exists(dir_.path() + "/empty/.blueprint-assembly"));
+  r = Run({"synth", "--out", "empty", "--quiet", "--stack", "dev"});  // its own assembly: replaced
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.path() + "/empty/orders-api-prod.template.json"));
+  EXPECT_TRUE(fs::exists(dir_.path() + "/empty/orders-api-dev.template.json"));
+}
+
+// --- config edits: locking, change detection, file properties ----------------------
+
+TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
+  ASSERT_EQ(chmod(Env("dev").c_str(), 0600), 0);
+  CommandResult r = Run({"config", "set", "--stack", "dev", "network.az_count", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct stat st;
+  ASSERT_EQ(stat(Env("dev").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  // A symlinked stack.yaml: the target changes, the link stays a link.
+  std::string target = dir_.path() + "/shared/staging.yaml";
+  fs::create_directories(dir_.path() + "/shared");
+  fs::rename(Env("staging"), target);
+  fs::create_symlink(target, Env("staging"));
+  r = Run({"config", "set", "--stack", "staging", "network.az_count", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(Env("staging")));
+  EXPECT_NE(ReadFileOrDie(target).find("az_count: 3"), std::string::npos);
+
+  // A read-only file is refused, with a reason, and left as it was.
+  ASSERT_EQ(chmod(Env("prod").c_str(), 0444), 0);
+  std::string before = Read("prod");
+  r = Run({"config", "set", "--stack", "prod", "app.env.LOG_LEVEL", "info"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+  EXPECT_EQ(Read("prod"), before);
+  ASSERT_EQ(stat(Env("prod").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0444u);
+}
+
+TEST_F(Safety, SecondYamlDocumentIsRefusedWithItsLine) {
+  std::string text = Read("dev");
+  int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  Replace("dev", text + "---\napp:\n  port: 9090\n");
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(lines + 1) + ":1: error: a second YAML document"),
+            std::string::npos) << r.err;
+  std::string before = Read("dev");
+  r = Run({"config", "set", "--stack", "dev", "app.port", "9091"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Read("dev"), before);
+  // A leading '---' (an explicit start of the only document) is fine.
+  Replace("dev", "---\n" + text);
+  EXPECT_EQ(Run({"validate", "--stack", "dev"}).exit_code, 0);
+}
+
+// --- bad files: user errors with a location, never "internal error" ----------------
+
+TEST_F(Safety, InvalidUtf8IsAUserErrorWithItsLine) {
+  std::string text = Read("dev");
+  text.replace(text.find("debug"), 5, "deb\xff" "ug");
+  Replace("dev", text);
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + text.find("deb\xff"), '\n'));
+  for (const char* cmd : {"validate", "synth"}) {
+    CommandResult r = Run({cmd, "--stack", "dev", "--out", "out"});
+    if (std::string(cmd) == "validate") r = Run({cmd, "--stack", "dev"});
+    EXPECT_EQ(r.exit_code, 2) << cmd << r.err;
+    EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(line) + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not valid UTF-8"), std::string::npos) << r.err;
+  }
+  Replace("dev", ReadFileOrDie(SourceDir() + "/environments/dev/stack.yaml"));
+  std::string before = Read("dev");
+  CommandResult r = Run({"config", "set", "--stack", "dev", "app.env.X", "a\xc3(b"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(Read("dev"), before);
+  r = Run({"config", "set", "--stack", "dev", "--secret", "TOKEN"}, "bad\xfe\n");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
+  EXPECT_EQ(Read("dev"), before);
+}
+
+TEST_F(Safety, UnreadableFilesAreUserErrors) {
+  // A symlink loop.
+  fs::remove(Env("dev"));
+  fs::create_symlink("stack.yaml", Env("dev"));
+  CommandResult r = RunBounded({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("symlink loop"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos);
+
+  // A directory in place of stack.yaml.
+  fs::remove(Env("dev"));
+  fs::create_directory(Env("dev"));
+  r = RunBounded({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("empty"), std::string::npos) << r.err;
+
+  // Linked to /dev/zero, or a FIFO: refused at once, no endless read, no hang.
+  fs::remove(Env("dev"));
+  fs::create_symlink("/dev/zero", Env("dev"));
+  r = RunBounded({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("a device"), std::string::npos) << r.err;
+  fs::remove(Env("dev"));
+  ASSERT_EQ(mkfifo(Env("dev").c_str(), 0644), 0);
+  r = RunBounded({"config", "get", "--stack", "dev", "app.name"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("FIFO"), std::string::npos) << r.err;
+
+  // Larger than the limit.
+  fs::remove(Env("dev"));
+  Replace("dev", "profile: dev\n" + std::string(5 << 20, '#') + "\n");
+  r = RunBounded({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("larger than 4 MiB"), std::string::npos) << r.err;
+}
+
+TEST_F(Safety, UnreadableEnvironmentDirectoryIsAUserError) {
+  if (std::system("command -v setpriv >/dev/null") != 0) GTEST_SKIP() << "needs setpriv";
+  std::string prod = dir_.path() + "/environments/prod";
+  ASSERT_EQ(chmod(prod.c_str(), 0), 0);
+  // As root, permissions are only checked without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH.
+  std::string prefix = geteuid() == 0 ? "setpriv --bounding-set=-dac_override,-dac_read_search" : "";
+  CommandResult r = RunBounded({"validate"}, prefix);
+  chmod(prod.c_str(), 0755);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("prod/stack.yaml"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+}
+
+TEST_F(Safety, TopLevelThatIsNotAMappingHasALine) {
+  Replace("dev", "# a list by mistake\n- profile: dev\n- region: eu-west-1\n");
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stack.yaml:2:1: error: the top level must be a mapping"), std::string::npos) << r.err;
+  Replace("dev", "# only comments\n# here\n");
+  r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stack.yaml:1:1: error: the file has no settings"), std::string::npos) << r.err;
+}
+
+TEST_F(Safety, AHugeValueIsCutInTheMessage) {
+  std::string text = Read("dev");
+  text.replace(text.find("name: orders-api"), 16, "name: " + std::string(3000000, 'x'));
+  Replace("dev", text);
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_LT(r.err.size(), 2000u) << r.err.substr(0, 400);
+  EXPECT_NE(r.err.find("(3000000 characters)"), std::string::npos) << r.err.substr(0, 400);
+}
+
+TEST_F(Safety, IterationsAreBounded) {
+  std::string text = Read("dev") + "encryption:\n  iterations: 100000000\n";
+  Replace("dev", text);
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("encryption.iterations: 100000000 is out of range; allowed from 600000 to 2000000"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("slower"), std::string::npos) << r.err;  // says why
+}
+
+// --- one pass, broken environments --------------------------------------------------
+
+TEST_F(Safety, EveryErrorOfAConfigInOnePass) {
+  Replace("dev", "region: eu-west-3\napp:\n  port: 8080\n");
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("error: profile: required key is missing"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error: app.name: required key is missing"), std::string::npos) << r.err;
+
+  // A field error does not hide a check across keys elsewhere in the file.
+  std::string text = ReadFileOrDie(SourceDir() + "/environments/dev/stack.yaml");
+  text.replace(text.find("port: 8080"), 10, "port: 70000");
+  text += "database:\n  allocated_storage: 50\n  max_allocated_storage: 40\n";
+  Replace("dev", text);
+  r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("app.port: 70000 is out of range"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("database.max_allocated_storage: 40 GiB is below allocated_storage"), std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace bp::testing
