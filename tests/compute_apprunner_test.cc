@@ -143,7 +143,7 @@ TEST(Tracing, ConfigSwitchTurnsItOnInDev) {
 }
 
 TEST(VpcConnector, PrivateSubnetsAndAnEgressOnlySecurityGroup) {
-  Json t = Synth(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"));
+  Json t = Synth(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
   const Json& connector = t["Resources"]["VpcConnector"]["Properties"];
   EXPECT_EQ(connector["Subnets"], Json::array({Json{{"Ref", "PrivateSubnet1"}}, Json{{"Ref", "PrivateSubnet2"}},
                                                Json{{"Ref", "PrivateSubnet3"}}}));

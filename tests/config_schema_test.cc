@@ -185,6 +185,10 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
     }
     case FieldType::kNumber: out = {(current.is_number() ? current.get<double>() : 0) + 1}; break;
     case FieldType::kStringList: {
+      if (f.check == FieldCheck::kAzId) {  // the bundled environments are in eu-west-3
+        out = {Json::array({"euw3-az2", "euw3-az1"}), Json::array({"euw3-az1", "euw3-az3"})};
+        break;
+      }
       Json list = current.is_array() ? current : Json::array();
       list.push_back("flipped");
       out = {list};

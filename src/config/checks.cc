@@ -177,10 +177,25 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
                "starting with a letter and not ending with a hyphen (e.g. orders-api): every AWS "
                "name of the stack is derived from it";
       return "";
-    case FieldCheck::kRegion:
+    case FieldCheck::kRegion: {
       if (!IsRegionShape(v))
         return "'" + v + "' is not an AWS region name such as us-east-1 or eu-west-3";
+      if (FindRegion(v)) return "";
+      std::vector<std::string> names;
+      for (const auto& r : SupportedRegions()) names.push_back(r.name);
+      return "'" + v + "' is not a region where App Runner runs (it also needs RDS, ECR and Secrets Manager, "
+             "which every App Runner region has)" + DidYouMean(v, names) + "; regions: " + Join(names, ", ");
+    }
+    case FieldCheck::kAzId: {
+      // use1-az1, euw3-az2, apne1-az4: a region code, "-az", a number.
+      size_t dash = v.find("-az");
+      bool ok = dash != std::string::npos && dash >= 3 && dash <= 6 && All(std::string_view(v).substr(0, dash - 1), IsLower) &&
+                IsDigit(v[dash - 1]) && All(std::string_view(v).substr(dash + 3), IsDigit, 1, 2);
+      if (!ok)
+        return "'" + v + "' is not an Availability Zone ID such as euw3-az1 (`aws ec2 describe-availability-zones "
+               "--query 'AvailabilityZones[].[ZoneName,ZoneId]'` lists them)";
       return "";
+    }
     case FieldCheck::kAwsAccountId: {
       // Src: DOC:accounts/latest/reference/manage-acct-identifiers.html (a 12-digit number).
       bool digits = v.size() == 12 && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });

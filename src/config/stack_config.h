@@ -76,6 +76,8 @@ struct GithubConfig {
 struct NetworkConfig {
   std::string cidr;
   int az_count = 0;
+  int max_az_count = 0;             // subnet slots reserved so az_count can grow in place
+  std::vector<std::string> az_ids;  // explicit AZ IDs (euw3-az1 ...); empty: Fn::GetAZs order
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
 
