@@ -119,10 +119,10 @@ TEST(Roles, AccessRoleForEcrAndInstanceRoleForTasks) {
   EXPECT_FALSE(instance.contains("ManagedPolicyArns"));
   ASSERT_EQ(instance["Policies"].size(), 1u);
   EXPECT_EQ(instance["Policies"][0]["PolicyDocument"]["Statement"],
-            Json::array({Json{{"Sid", "ReadDatabaseMasterSecret"},
+            Json::array({Json{{"Sid", "ReadDatabaseCredentials"},
                               {"Effect", "Allow"},
                               {"Action", "secretsmanager:GetSecretValue"},
-                              {"Resource", Json{{"Fn::GetAtt", Json::array({"Db", "MasterUserSecret.SecretArn"})}}}}}));
+                              {"Resource", Json{{"Ref", "DbCredentials"}}}}}));
 }
 
 TEST(Tracing, XrayOnlyWhenTracing) {

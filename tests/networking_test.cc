@@ -115,7 +115,7 @@ TEST(SubnetCidrs, NamedAzIds) {
   // Without az_ids: the account's n-th AZ name.
   Json by_order = Synth(StackYaml("dev", "instance"));
   EXPECT_EQ(by_order["Resources"]["PublicSubnet2"]["Properties"]["AvailabilityZone"],
-            Json({{"Fn::Select", {1, {{"Fn::GetAZs", ""}}}}}));
+            cfn::Select(1, cfn::GetAZs("")));
 }
 
 // The private route tables' default routes, keyed by route table logical ID.
@@ -132,7 +132,7 @@ std::map<std::string, std::vector<Json>> PrivateDefaultRoutes(const Json& t) {
 TEST(NatModes, EveryPrivateSubnetHasTheRouteItsModePromises) {
   for (const char* mode : kNatModes) {
     SCOPED_TRACE(mode);
-    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n"));
+    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
     auto routes = PrivateDefaultRoutes(t);
     for (int i = 1; i <= 3; ++i) {
       std::string n = std::to_string(i);
@@ -302,6 +302,7 @@ TEST(NatOutputs, ModuleReturnsTheUnits) {
   NetworkConfig net;
   net.cidr = "10.0.0.0/24";
   net.az_count = 3;
+  net.max_az_count = 3;
   net.nat = NatMode::kGatewayPerAz;
   cfn::Template t;
   NetworkOutputs out = AddNetworking(ModuleContext{"app-dev", {}}, net, &t);

@@ -313,4 +313,28 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
   return "";
 }
 
+// A partial ARN (no 6-character suffix) is refused: IAM authorizes GetSecretValue
+// against the complete ARN, so a policy naming the partial one never matches, and a
+// name that itself ends in a hyphen and six characters is ambiguous.
+// Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html,
+// DOC:apprunner/latest/dg/env-variable.html, aws-facts 15.
+std::string CheckSecretReference(const std::string& reference) {
+  std::vector<std::string> parts = SplitString(reference, ':');
+  const std::string usage =
+      "; use the complete ARN (`aws secretsmanager describe-secret --secret-id NAME --query ARN`), "
+      "optionally followed by :<json key>:<version stage>:<version id> (e.g. ...:password::)";
+  if ((parts.size() != 7 && parts.size() != 10) || parts[2] != "secretsmanager" || parts[5] != "secret" ||
+      parts[6].empty())
+    return "'" + reference + "' is not a Secrets Manager secret ARN" + usage;
+  const std::string& name = parts[6];
+  bool suffix = name.size() > 7 && name[name.size() - 7] == '-';
+  for (size_t i = name.size() - std::min<size_t>(6, name.size()); suffix && i < name.size(); ++i)
+    suffix = IsAlnum(name[i]);
+  if (!suffix)
+    return "'" + reference + "' is a partial ARN: the secret name '" + name +
+           "' lacks the '-' and 6 random characters Secrets Manager appends, and IAM authorizes reads "
+           "against the complete ARN" + usage;
+  return "";
+}
+
 }  // namespace bp

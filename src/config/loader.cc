@@ -317,6 +317,13 @@ class Parser {
       Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
       return false;
     }
+    if (kind == "arn" && val.find(":secretsmanager:") != std::string::npos) {
+      std::string err = CheckSecretReference(val);
+      if (!err.empty()) {
+        Error(kw, key, err);
+        return false;
+      }
+    }
     *value = Json{{kind, val}};
     return true;
   }

@@ -123,7 +123,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"database.max_allocated_storage", F<&SC::database, &DatabaseConfig::max_allocated_storage_gb>, T::kInt, "Storage autoscaling ceiling in GiB (at least allocated_storage).", {"50", "100", "1000"}, {}, 20, 65536},
       {"database.engine_version", F<&SC::database, &DatabaseConfig::engine_version>, T::kString, "PostgreSQL version: 17 (RDS picks the default minor) or 17.x.", All("17"), {}, 0, 0, C::kEngineVersion},
       {"database.db_name", F<&SC::database, &DatabaseConfig::db_name>, T::kString, "Name of the database created at launch.", All("app"), {}, 0, 0, C::kDbName},
-      {"database.username", F<&SC::database, &DatabaseConfig::username>, T::kString, "Master username (the password is managed by RDS in Secrets Manager).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
+      {"database.username", F<&SC::database, &DatabaseConfig::username>, T::kString, "Master username (CloudFormation generates the password into a Secrets Manager secret that is not rotated; docs/database.md).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
       {"database.multi_az", F<&SC::database, &DatabaseConfig::multi_az>, T::kBool, "Standby in a second AZ.", {"false", "false", "true"}, {}},
       {"database.deletion_protection", F<&SC::database, &DatabaseConfig::deletion_protection>, T::kBool, "Refuse to delete the database.", {"false", "false", "true"}, {}},
       {"database.backup_retention_days", F<&SC::database, &DatabaseConfig::backup_retention_days>, T::kInt, "Automated backup retention (0 to 35 days; 0 turns backups off).", {"1", "7", "14"}, {}, 0, 35},
@@ -134,6 +134,8 @@ std::vector<FieldSpec> BuildSchema() {
       // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance PreferredBackupWindow, PreferredMaintenanceWindow).
       {"database.backup_window", F<&SC::database, &DatabaseConfig::backup_window>, T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
       {"database.maintenance_window", F<&SC::database, &DatabaseConfig::maintenance_window>, T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
+      // Src: CFNREF:aws-resource-rds-dbinstance (EngineLifecycleSupport), aws-facts 15.
+      {"database.engine_lifecycle_support", F<&SC::database, &DatabaseConfig::engine_lifecycle_support>, T::kEnum, "RDS Extended Support when PostgreSQL 17's standard support ends: open-source-rds-extended-support keeps the major version and bills Extended Support; open-source-rds-extended-support-disabled bills nothing and RDS upgrades the major version.", {"open-source-rds-extended-support-disabled", "open-source-rds-extended-support-disabled", "open-source-rds-extended-support"}, {"open-source-rds-extended-support", "open-source-rds-extended-support-disabled"}},
       {"database.log_min_duration_ms", F<&SC::database, &DatabaseConfig::log_min_duration_ms>, T::kInt, "Log statements slower than this (ms; -1 = off).", All("1000"), {}, -1, 3600000},
 
       {"registry.untagged_expiry_days", F<&SC::registry, &RegistryConfig::untagged_expiry_days>, T::kInt, "Days before untagged images expire.", {"7", "14", "30"}, {}, 1, 3650},

@@ -100,6 +100,7 @@ struct DatabaseConfig {
   std::string backup_window;       // hh24:mi-hh24:mi UTC
   std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
+  std::string engine_lifecycle_support;  // open-source-rds-extended-support[-disabled]
   int log_min_duration_ms = 0;
 
   bool operator==(const DatabaseConfig&) const = default;
