@@ -392,12 +392,12 @@ TEST_F(FakeAwsTest, OutputsAsTableJsonAndFromTheRecord) {
                    "subnet-0aa,subnet-0bb\n");
   ProcessResult j = Blueprint("outputs", {"--stack", "dev", "--json"});
   EXPECT_EQ(j.exit_code, 0);
-  EXPECT_EQ(Json::parse(j.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+  EXPECT_EQ(Json::parse(j.out)["orders-api-dev"]["VpcId"], "vpc-0a1b2c3d4e5f60718");  // keyed by stack, even for one
   std::vector<std::string> expected = {kDescribe, kDescribe};
   EXPECT_EQ(Calls(), expected);
   ProcessResult c = Blueprint("outputs", {"--stack", "dev", "--json", "--cached"});
   EXPECT_EQ(c.exit_code, 0);
-  EXPECT_EQ(Json::parse(c.out)["PrivateSubnetIds"], "subnet-0aa,subnet-0bb");
+  EXPECT_EQ(Json::parse(c.out)["orders-api-dev"]["PrivateSubnetIds"], "subnet-0aa,subnet-0bb");
   EXPECT_EQ(Calls().size(), 2u);  // --cached calls nothing
 }
 
@@ -601,7 +601,7 @@ TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
   ProcessResult r = Blueprint("outputs", {"--stack", "dev", "--json"});
   ASSERT_FALSE(r.timed_out) << "outputs waited for the stray child";
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Json::parse(r.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+  EXPECT_EQ(Json::parse(r.out)["orders-api-dev"]["VpcId"], "vpc-0a1b2c3d4e5f60718");
 }
 
 TEST_F(FakeAwsTest, ThePassphraseNeverReachesTheCli) {
