@@ -103,7 +103,7 @@ TEST(Cost, ProdInUsEast1) {
   ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.115);                  // 11.50
   ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.115);                            // 2.30
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUsd(e, kRepo, "Image storage", 5 * 0.10);                           // 0.50
   // Operations: the alert topic's key, the dashboard, 7 alarms reading 8 metrics (the
   // 5xx rate reads two).
@@ -152,7 +152,7 @@ TEST(Cost, ProdInEuWest3) {
   ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.133);                   // 13.30
   ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.133);                              //  2.66
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.10);                    //  4.00
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   // No sourced Paris value for App Runner, ECR storage or X-Ray.
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kService, "Active vCPU");
@@ -190,7 +190,7 @@ TEST(Cost, DevInEuWest3) {
   ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.018);  // 13.14
   ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.133);                       //  2.66
   ExpectUsd(e, kDb, "Backup storage", 0 * 0.10);
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kRepo, "Image storage");
   // Operations: the key and 9 alarm metrics (3 service alarms reading 4, 3 database, 2 NAT).

@@ -171,6 +171,28 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   EXPECT_TRUE(Contains(p.out, "Plan for orders-api-dev: 0 to add, 0 to modify, 0 to remove\n")) << p.out;
 }
 
+// Prod's ECR repository is retained with a fixed name: after `destroy`, creating the
+// stack again adopts it instead of failing on the name (import-resources-automatically).
+TEST_F(FakeAwsTest, CreatingAStackWithARetainedRepositoryAdoptsTheExistingOne) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "prod", "--yes"});
+  ASSERT_TRUE(r.started) << r.error;
+  std::string create;
+  for (const auto& call : Calls())
+    if (Contains(call, "cloudformation create-change-set --stack-name orders-api-prod ")) create = call;
+  ASSERT_FALSE(create.empty()) << r.out << r.err;
+  EXPECT_TRUE(Contains(create, "--change-set-type CREATE")) << create;
+  EXPECT_TRUE(Contains(create, " --import-existing-resources")) << create;
+}
+
+// Dev keeps nothing when its stack goes (EmptyOnDelete, no Retain): a plain create.
+TEST_F(FakeAwsTest, CreatingAStackThatRetainsNothingImportsNothing) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  ASSERT_TRUE(r.started) << r.error;
+  for (const auto& call : Calls()) EXPECT_FALSE(Contains(call, "--import-existing-resources")) << call;
+}
+
 TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});

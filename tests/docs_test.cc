@@ -17,15 +17,12 @@ bool Contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST(Docs, NoInternalSourceKeys) {
   // Keys of ../shared/reference (DOC:..., aws-facts N.N, SCHEMA:...) mean nothing to a
-  // reader of the repository; the docs link the AWS documentation instead. networking.md
-  // and database.md are rewritten with the issue-10 port (NAT, database credentials).
+  // reader of the repository; the docs link the AWS documentation instead.
   std::vector<std::string> files = {SourceDir() + "/README.md"};
   for (const auto& e : fs::directory_iterator(SourceDir() + "/docs"))
     if (e.path().extension() == ".md") files.push_back(e.path().string());
   ASSERT_GT(files.size(), 5u);
   for (const auto& f : files) {
-    std::string name = fs::path(f).filename().string();
-    if (name == "networking.md" || name == "database.md") continue;
     std::string text = ReadFileOrDie(f);
     for (const char* key : {"DOC:", "aws-facts", "SCHEMA:", "BOTO:", "FCK:", "CFNREF:", "LINT:"})
       EXPECT_FALSE(Contains(text, key)) << f << " still cites " << key;

@@ -139,7 +139,7 @@ TEST_F(Safety, HandEditDuringAnEditIsKeptAndTheEditRefused) {
 
 TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
   ASSERT_EQ(chmod(Env("dev").c_str(), 0600), 0);
-  CommandResult r = Run({"config", "set", "--stack", "dev", "network.az_count", "3"});
+  CommandResult r = Run({"config", "set", "--stack", "dev", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   struct stat st;
   ASSERT_EQ(stat(Env("dev").c_str(), &st), 0);
@@ -150,10 +150,10 @@ TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
   fs::create_directories(dir_.path() + "/shared");
   fs::rename(Env("staging"), target);
   fs::create_symlink(target, Env("staging"));
-  r = Run({"config", "set", "--stack", "staging", "network.az_count", "3"});
+  r = Run({"config", "set", "--stack", "staging", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(Env("staging")));
-  EXPECT_NE(ReadFileOrDie(target).find("az_count: 3"), std::string::npos);
+  EXPECT_NE(ReadFileOrDie(target).find("max_az_count: 3"), std::string::npos);
 
   // A read-only file is refused, with a reason, and left as it was.
   ASSERT_EQ(chmod(Env("prod").c_str(), 0444), 0);
