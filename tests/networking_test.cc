@@ -2,6 +2,10 @@
 // promises, the NAT instance shape, and the NAT cost outputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "modules/networking.h"
 #include "naming/cidr.h"
 #include "platform_fixtures.h"
@@ -149,16 +153,73 @@ TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
     // The user data attaches this AZ's interface.
     const Json& sub = data["UserData"]["Fn::Base64"]["Fn::Sub"];
     EXPECT_EQ(sub[1]["Eni"], Json({{"Ref", "NatNetworkInterface" + n}}));
+    EXPECT_EQ(sub[1]["SignalResource"], "NatAutoScalingGroup" + n);
     std::string script = sub[0];
-    for (const char* must : {"attach-network-interface", "--device-index 1", "MASQUERADE", "net.ipv4.ip_forward = 1",
+    for (const char* must : {"attach-network-interface", "--device-index 1", "masquerade", "net.ipv4.ip_forward=1",
                              "--no-source-dest-check", "X-aws-ec2-metadata-token"})
       EXPECT_NE(script.find(must), std::string::npos) << must;
   }
-  // The role allows only the two EC2 actions the script calls.
-  std::set<std::string> actions;
-  for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"])
-    actions.insert(s["Action"].get<std::string>());
-  EXPECT_EQ(actions, (std::set<std::string>{"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
+  // CloudFormation waits for the instance's signal before the group counts as created.
+  EXPECT_EQ(t["Resources"]["NatAutoScalingGroup1"]["CreationPolicy"],
+            Json({{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT15M"}}}}));
+}
+
+// The role may touch only this stack's NAT resources: no statement on Resource "*",
+// and ModifyNetworkInterfaceAttribute only on interfaces that carry this stack's NAT
+// Name tags (the database's interfaces do not).
+TEST(NatInstance, RoleIsScopedToTheStacksOwnInterfaces) {
+  Json t = Synth(StackYaml("dev", "instance"));
+  std::map<std::string, Json> by_sid;
+  for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]) {
+    by_sid[s["Sid"]] = s;
+    EXPECT_EQ(s["Resource"].dump().find("\"*\""), std::string::npos) << s.dump();
+  }
+  ASSERT_EQ(by_sid.size(), 4u);
+  EXPECT_EQ(by_sid["AttachStaticNatInterface"]["Resource"].size(), 2u);
+  EXPECT_EQ(by_sid["AttachStaticNatInterface"]["Resource"][0]["Fn::Sub"],
+            "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/${NatNetworkInterface1}");
+  const Json& own = by_sid["OwnNatInstance"];
+  EXPECT_EQ(own["Action"], Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
+  Json names = Json::array({"orders-api-dev-nat-1", "orders-api-dev-nat-2"});
+  EXPECT_EQ(own["Condition"], Json({{"StringEquals", {{"aws:ResourceTag/Name", names}}}}));
+  EXPECT_EQ(by_sid["ReportUnhealthy"]["Action"], "autoscaling:SetInstanceHealth");
+  EXPECT_EQ(by_sid["ReportUnhealthy"]["Condition"], own["Condition"]);
+  EXPECT_EQ(by_sid["SignalCreation"]["Resource"], Json({{"Ref", "AWS::StackId"}}));
+  // No statement of the role is scoped by region only (the old DisableSourceDestCheck).
+  EXPECT_FALSE(by_sid.count("DisableSourceDestCheck"));
+  // The tags the condition matches are on the instance, its primary interface and the group.
+  const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+  std::set<std::string> tagged;
+  for (const auto& spec : data["TagSpecifications"])
+    for (const auto& tag : spec["Tags"])
+      if (tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat-1") tagged.insert(spec["ResourceType"]);
+  EXPECT_TRUE(tagged.count("instance") && tagged.count("network-interface"));
+  bool asg_tagged = false;
+  for (const auto& tag : t["Resources"]["NatAutoScalingGroup1"]["Properties"]["Tags"])
+    asg_tagged |= tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat-1";
+  EXPECT_TRUE(asg_tagged);
+  // The database's interfaces are not named like the NAT's.
+  for (const auto& tag : t["Resources"]["Db"]["Properties"]["Tags"]) {
+    if (tag["Key"] == "Name") {
+      EXPECT_EQ(std::find(names.begin(), names.end(), tag["Value"]), names.end());
+    }
+  }
+}
+
+// CPU credits exist only for burstable (T) types; EC2 refuses a credit specification
+// for the others.
+TEST(NatInstance, CreditSpecificationOnlyForBurstableTypes) {
+  for (const auto& [type, burstable] : std::vector<std::pair<std::string, bool>>{
+           {"t4g.nano", true}, {"t4g.small", true}, {"c7gn.medium", false}, {"c6gn.medium", false}, {"m7g.large", false}}) {
+    SCOPED_TRACE(type);
+    Json t = Synth(StackYaml("dev", "instance", "orders-api", "  nat_instance_type: " + type + "\n"));
+    const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+    EXPECT_EQ(data["InstanceType"], type);
+    if (burstable)
+      EXPECT_EQ(data["CreditSpecification"], Json({{"CpuCredits", "standard"}}));
+    else
+      EXPECT_FALSE(data.contains("CreditSpecification"));
+  }
 }
 
 TEST(NatInstance, InstanceTypeFromConfig) {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "naming/aws_tables.h"
 #include "naming/cidr.h"
 #include "naming/names.h"
 #include "util/strings.h"
@@ -266,9 +267,12 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not a PostgreSQL 17 version; use 17 (RDS picks the minor) or 17.x";
       return "";
     case FieldCheck::kInstanceType:
-      if (!IsGravitonTypeShape(v))
+      if (!IsGravitonTypeShape(v) || !FindInstanceFamily(v)) {
+        std::vector<std::string> families;
+        for (const auto& f : NatInstanceFamilies()) families.push_back(f.name);
         return "'" + v + "' is not an arm64 (Graviton) EC2 instance type such as t4g.nano; the NAT "
-               "instance runs an arm64 image";
+               "instance runs an arm64 image (families: " + Join(families, ", ") + ")";
+      }
       return "";
     case FieldCheck::kBackupWindow: {
       if (!IsBackupWindowShape(v))
