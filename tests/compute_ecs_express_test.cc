@@ -38,12 +38,12 @@ Json GetAtt(const std::string& id, const std::string& attr) { return Json{{"Fn::
 
 TEST(EcsExpress, BuildsTheServiceClusterRolesAndLogGroupInsteadOfAppRunner) {
   Json t = Synth(EcsYaml("dev"));
-  EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService"), std::vector<std::string>{"Service"});
+  EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService"), std::vector<std::string>{"ExpressService"});
   EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::Cluster"), std::vector<std::string>{"Cluster"});
   EXPECT_EQ(ResourcesOfType(t, "AWS::Logs::LogGroup"), std::vector<std::string>{"ServiceLogGroup"});
   EXPECT_TRUE(ResourcesOfType(t, "AWS::AppRunner::Service").empty());
   EXPECT_TRUE(ResourcesOfType(t, "AWS::AppRunner::VpcConnector").empty());
-  const Json& svc = Props(t, "Service");
+  const Json& svc = Props(t, "ExpressService");
   EXPECT_EQ(svc["ServiceName"], "orders-api-dev");
   EXPECT_EQ(svc["Cluster"], Json({{"Ref", "Cluster"}}));
   EXPECT_EQ(Props(t, "Cluster")["CapacityProviders"], Json::array({"FARGATE"}));
@@ -65,10 +65,26 @@ TEST(EcsExpress, BuildsTheServiceClusterRolesAndLogGroupInsteadOfAppRunner) {
   for (const auto& tag : svc["Tags"]) EXPECT_TRUE(tag["Key"] == "Project" || tag["Key"] == "Environment" || tag["Key"] == "ManagedBy") << tag;
 }
 
+// Switching platforms must never change a resource's type under one logical ID
+// (CloudFormation refuses such an update): no ID of one platform's template has another
+// type in the other's.
+TEST(EcsExpress, SwitchingPlatformsChangesNoResourceTypeUnderOneLogicalId) {
+  for (const auto& c : BundledEnvironments()) {
+    StackConfig ecs = c;
+    ecs.app.platform = ComputePlatform::kEcsExpress;
+    Json a = MainTemplate(c), b = MainTemplate(ecs);
+    for (const auto& [id, r] : a["Resources"].items())
+      if (b["Resources"].contains(id)) EXPECT_EQ(r["Type"], b["Resources"][id]["Type"]) << c.env << ": " << id;
+    // ... and the database, its rule and the app's group are the same resources.
+    for (const char* id : {"Db", "DbSecurityGroup", "DbIngressFromApp", "AppSecurityGroup", "Repository"})
+      EXPECT_EQ(a["Resources"][id], b["Resources"][id]) << c.env << ": " << id;
+  }
+}
+
 TEST(EcsExpress, PlaceholderPathRunsThePublicImageOnItsPortAndPath) {
   Json t = Synth(EcsYaml("dev", "  start_command: ./serve --fast\n"));
   EXPECT_EQ(t["Parameters"]["ImageUri"]["Default"], "");
-  Json svc = Resolve(Props(t, "Service"), "UsePlaceholderImage", true);
+  Json svc = Resolve(Props(t, "ExpressService"), "UsePlaceholderImage", true);
   EXPECT_EQ(svc["PrimaryContainer"]["Image"], kPlaceholderImage);
   EXPECT_EQ(svc["PrimaryContainer"]["ContainerPort"], kPlaceholderPort);
   EXPECT_FALSE(svc["PrimaryContainer"].contains("Command"));
@@ -77,7 +93,7 @@ TEST(EcsExpress, PlaceholderPathRunsThePublicImageOnItsPortAndPath) {
 
 TEST(EcsExpress, EcrPathRunsTheGivenImageWithTheAppsPortPathAndCommand) {
   Json t = Synth(EcsYaml("dev", "  start_command: ./serve --fast\n"));
-  Json svc = Resolve(Props(t, "Service"), "UsePlaceholderImage", false);
+  Json svc = Resolve(Props(t, "ExpressService"), "UsePlaceholderImage", false);
   EXPECT_EQ(svc["PrimaryContainer"]["Image"], Json({{"Ref", "ImageUri"}}));
   EXPECT_EQ(svc["PrimaryContainer"]["ContainerPort"], 8080);  // an integer here (App Runner: a string)
   EXPECT_EQ(svc["PrimaryContainer"]["Command"], Json::array({"/bin/sh", "-c", "./serve --fast"}));
@@ -86,7 +102,7 @@ TEST(EcsExpress, EcrPathRunsTheGivenImageWithTheAppsPortPathAndCommand) {
 
 TEST(EcsExpress, VariablesSecretsAndTheirReadRights) {
   Json t = Synth(EcsYaml("dev", "  secrets:\n    API_KEY: {arn: 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:api-AbCdEf'}\n"));
-  const Json& c = Props(t, "Service")["PrimaryContainer"];
+  const Json& c = Props(t, "ExpressService")["PrimaryContainer"];
   std::vector<std::string> env, secrets;
   for (const auto& e : c["Environment"]) env.push_back(e["Name"]);
   for (const auto& s : c["Secrets"]) {
@@ -108,7 +124,7 @@ TEST(EcsExpress, VariablesSecretsAndTheirReadRights) {
 
 TEST(EcsExpress, SizesScalingLogsAndNetwork) {
   Json t = Synth(EcsYaml("dev", "  cpu: 1 vCPU\n  memory: 3 GB\n  log_retention_days: 14\n  scaling:\n    min_size: 2\n    max_size: 7\n"));
-  const Json& svc = Props(t, "Service");
+  const Json& svc = Props(t, "ExpressService");
   EXPECT_EQ(svc["Cpu"], "1024");
   EXPECT_EQ(svc["Memory"], "3072");
   EXPECT_EQ(svc["ScalingTarget"], Json({{"MinTaskCount", 2}, {"MaxTaskCount", 7}, {"AutoScalingMetric", "AVERAGE_CPU"},
@@ -144,7 +160,7 @@ TEST(EcsExpress, DatabaseAdmitsOnlyTheAppSecurityGroupOn5432) {
     EXPECT_EQ(rules[0]["ToPort"], 5432);
     EXPECT_FALSE(rules[0].contains("CidrIp"));
     // ... and that group is the one the service's tasks carry.
-    EXPECT_EQ(Props(t, "Service")["NetworkConfiguration"]["SecurityGroups"], Json::array({GetAtt("AppSecurityGroup", "GroupId")}));
+    EXPECT_EQ(Props(t, "ExpressService")["NetworkConfiguration"]["SecurityGroups"], Json::array({GetAtt("AppSecurityGroup", "GroupId")}));
   }
 }
 
@@ -165,10 +181,10 @@ TEST(EcsExpress, ContractOutputsWafTargetIsTheLoadBalancer) {
   cfn::Template t;
   ComputeOutputs out = BuildDirect(&t);
   EXPECT_EQ(out.service_name, "orders-api-dev");
-  EXPECT_EQ(out.waf_target_arn, GetAtt("Service", "ECSManagedResourceArns.IngressPath.LoadBalancerArn"));
-  EXPECT_EQ(out.service_arn, Json({{"Ref", "Service"}}));
-  EXPECT_EQ(out.service_host, GetAtt("Service", "Endpoint"));
-  EXPECT_EQ(out.service_url, Json({{"Fn::Sub", "https://${Service.Endpoint}"}}));
+  EXPECT_EQ(out.waf_target_arn, GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn"));
+  EXPECT_EQ(out.service_arn, Json({{"Ref", "ExpressService"}}));
+  EXPECT_EQ(out.service_host, GetAtt("ExpressService", "Endpoint"));
+  EXPECT_EQ(out.service_url, Json({{"Fn::Sub", "https://${ExpressService.Endpoint}"}}));
   EXPECT_EQ(out.app_role_arn, GetAtt("TaskRole", "Arn"));
   EXPECT_EQ(out.image_rollout.resource_types, std::vector<std::string>{"AWS::ECS::ExpressGatewayService"});
   EXPECT_EQ(out.image_rollout.statements[0]["Resource"], out.service_arn);
@@ -187,7 +203,7 @@ TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheTargetGroupForTraffic) {
   ASSERT_EQ(m.traffic_dimensions.size(), 2u);
   EXPECT_EQ(m.traffic_dimensions[0].first, "LoadBalancer");
   EXPECT_EQ(m.traffic_dimensions[0].second,
-            Json({{"Fn::Select", Json::array({"1", Json{{"Fn::Split", Json::array({"loadbalancer/", GetAtt("Service", "ECSManagedResourceArns.IngressPath.LoadBalancerArn")})}}})}}));
+            Json({{"Fn::Select", Json::array({"1", Json{{"Fn::Split", Json::array({"loadbalancer/", GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn")})}}})}}));
   EXPECT_EQ(m.traffic_dimensions[1].first, "TargetGroup");  // this service's group: the load balancer is shared
   EXPECT_EQ(m.requests, "RequestCount");
   EXPECT_EQ(m.http_5xx, "HTTPCode_Target_5XX_Count");

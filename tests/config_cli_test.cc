@@ -23,12 +23,12 @@ class ConfigCli : public ScratchEnvironments {
 
 TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
   std::string before = Read("dev");
-  CommandResult r = Config({"set", "--stack", "dev", "network.az_count", "3"});
+  CommandResult r = Config({"set", "--stack", "dev", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string after = Read("dev");
   EXPECT_EQ(after.substr(0, after.find("profile:")), before.substr(0, before.find("profile:")));  // header comment
-  EXPECT_NE(after.find("  az_count: 3\n"), std::string::npos);
-  r = Config({"get", "--stack", "dev", "network.az_count"});
+  EXPECT_NE(after.find("  max_az_count: 3\n"), std::string::npos);
+  r = Config({"get", "--stack", "dev", "network.max_az_count"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "3\n");
   r = Config({"get", "--stack", "dev", "database.log_statement"});  // a profile default

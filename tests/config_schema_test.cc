@@ -185,6 +185,10 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
     }
     case FieldType::kNumber: out = {(current.is_number() ? current.get<double>() : 0) + 1}; break;
     case FieldType::kStringList: {
+      if (f.check == FieldCheck::kAzId) {  // the bundled environments are in eu-west-3
+        out = {Json::array({"euw3-az2", "euw3-az1"}), Json::array({"euw3-az1", "euw3-az3"})};
+        break;
+      }
       Json list = current.is_array() ? current : Json::array();
       list.push_back("flipped");
       out = {list};
@@ -242,6 +246,10 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
 // Keys valid only together with another (key -> its companion).
 const std::map<std::string, std::string> kCompanions = {{"github.owner_id", "github.repo_id"},
                                                         {"github.repo_id", "github.owner_id"}};
+// Keys that can move only with room another key makes (key -> that key and its value):
+// az_count grows only up to the subnet slots network.max_az_count reserves.
+const std::map<std::string, std::pair<std::string, std::string>> kRoomMakers = {
+    {"network.az_count", {"network.max_az_count", "6"}}};
 
 TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
   std::vector<std::string> envs;
@@ -263,6 +271,13 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
         if (v.key == f.key) current = v.value;
       // Keys valid only in pairs: both are set in the baseline, then only this one flips.
       std::string base_text = text, base_output = baseline;
+      auto room = kRoomMakers.find(f.key);
+      if (room != kRoomMakers.end()) {
+        YamlEditResult edit;
+        ASSERT_TRUE(YamlSetKey(text, SplitString(room->second.first, '.'), room->second.second, &edit, &err)) << err;
+        base_text = edit.text;
+        if (!Synthesize(base_text, env, &base_output)) continue;
+      }
       auto companion = kCompanions.find(f.key);
       if (companion != kCompanions.end()) {
         YamlEditResult edit;

@@ -35,7 +35,8 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   EXPECT_EQ(prod.database.instance_class, "db.t4g.small");
   EXPECT_EQ(prod.database.allocated_storage_gb, 50);
   EXPECT_EQ(prod.database.max_allocated_storage_gb, 1000);
-  EXPECT_EQ(prod.network.nat, NatMode::kGateway);
+  // Not the original single gateway: prod egress survives the loss of an AZ (issue 10).
+  EXPECT_EQ(prod.network.nat, NatMode::kGatewayPerAz);
   EXPECT_FALSE(prod.features.waf) << "not built yet: no profile may turn it on";
   EXPECT_FALSE(prod.features.backup);
   EXPECT_TRUE(prod.github.branches.empty());

@@ -101,7 +101,7 @@ TEST(Cost, ProdInUsEast1) {
   ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.115);                  // 11.50
   ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.115);                            // 2.30
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUsd(e, kRepo, "Image storage", 5 * 0.10);                           // 0.50
   double total = 32.85 + 0.90 + 3.65 + (730 - active_hours) * 0.007 + active_hours * 0.5 * 0.064 +
                  active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50;
@@ -144,7 +144,7 @@ TEST(Cost, ProdInEuWest3) {
   ExpectUsd(e, kDb, "Storage (gp3, 50 GB x 2)", 2 * 50 * 0.133);                   // 13.30
   ExpectUsd(e, kDb, "Storage growth", 2 * 10 * 0.133);                              //  2.66
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.10);                    //  4.00
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   // No sourced Paris value for App Runner, ECR storage or X-Ray.
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kService, "Active vCPU");
@@ -177,7 +177,7 @@ TEST(Cost, DevInEuWest3) {
   ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.018);  // 13.14
   ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.133);                       //  2.66
   ExpectUsd(e, kDb, "Backup storage", 0 * 0.10);
-  ExpectUsd(e, kDb, "Master password secret", 0.40);
+  ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kRepo, "Image storage");
   double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40;  // 30.75125

@@ -39,7 +39,8 @@ TEST(SubnetCidrs, PublicFirstThenPrivate) {
     SubnetLayout layout;
     std::string err;
     ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err)) << err;
-    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, &layout, &err)) << err;
+    // max_az_count equal to az_count: the layout of stacks deployed before the slots.
+    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, c.az_count, &layout, &err)) << err;
     std::vector<std::string> pub, priv;
     for (const auto& s : layout.public_subnets) pub.push_back(s.ToString());
     for (const auto& s : layout.private_subnets) priv.push_back(s.ToString());
@@ -47,8 +48,10 @@ TEST(SubnetCidrs, PublicFirstThenPrivate) {
     EXPECT_EQ(priv, c.private_subnets);
 
     // The template carries the same blocks, one public and one private subnet per AZ.
-    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: " + c.vpc +
-                       "\n  az_count: " + std::to_string(c.az_count) + "\n  nat: gateway\n";
+    std::string yaml = "profile: dev\nregion: " + std::string(c.az_count > 3 ? "us-east-1" : "eu-west-3") +
+                       "\napp:\n  name: orders-api\nnetwork:\n  cidr: " + c.vpc + "\n  az_count: " +
+                       std::to_string(c.az_count) + "\n  max_az_count: " + std::to_string(c.az_count) +
+                       "\n  nat: gateway\n";
     Json t = Synth(yaml);
     for (int i = 0; i < c.az_count; ++i) {
       std::string n = std::to_string(i + 1);
@@ -63,8 +66,56 @@ TEST(SubnetCidrs, TooSmallBlockIsAnError) {
   SubnetLayout layout;
   std::string err;
   ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 2, &layout, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 2, 2, &layout, &err));
   EXPECT_NE(err.find("/26 or larger"), std::string::npos) << err;
+}
+
+// The bundled environments' subnets are where they were before max_az_count existed
+// (the default 2 is their az_count): upgrading moves no subnet of a deployed stack.
+TEST(SubnetCidrs, DefaultLayoutIsTheOriginal) {
+  Json t = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: 10.2.0.0/24\n", "prod");
+  EXPECT_EQ(t["Resources"]["PublicSubnet1"]["Properties"]["CidrBlock"], "10.2.0.0/26");
+  EXPECT_EQ(t["Resources"]["PublicSubnet2"]["Properties"]["CidrBlock"], "10.2.0.64/26");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet1"]["Properties"]["CidrBlock"], "10.2.0.128/26");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet2"]["Properties"]["CidrBlock"], "10.2.0.192/26");
+}
+
+// Adding an AZ must not touch the existing subnets: CidrBlock and AvailabilityZone are
+// create-only, and a replacement subnet overlapping the live one fails (aws-facts 15).
+TEST(SubnetCidrs, RaisingAzCountKeepsExistingSubnets) {
+  for (const char* nat : kNatModes) {
+    SCOPED_TRACE(nat);
+    Json two = Synth(StackYaml("dev", nat, "orders-api", "  az_count: 2\n  max_az_count: 3\n"));
+    Json three = Synth(StackYaml("dev", nat, "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
+    for (const char* id : {"PublicSubnet1", "PublicSubnet2", "PrivateSubnet1", "PrivateSubnet2"}) {
+      SCOPED_TRACE(id);
+      EXPECT_EQ(three["Resources"][id], two["Resources"][id]);
+    }
+    EXPECT_TRUE(three["Resources"].contains("PrivateSubnet3"));
+  }
+}
+
+// az_count above max_az_count is refused, naming the key and what to do.
+TEST(SubnetCidrs, AzCountAboveTheReservedSlotsIsRefused) {
+  StackConfig c;
+  Diagnostics d;
+  EXPECT_FALSE(ParseStackConfig(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"), "stack.yaml", "dev", &c, &d));
+  EXPECT_NE(d.FormatAll().find("az_count 3 is above max_az_count 2"), std::string::npos) << d.FormatAll();
+  EXPECT_NE(d.FormatAll().find("set network.max_az_count to 3 or more"), std::string::npos) << d.FormatAll();
+}
+
+// network.az_ids pins each AZ by its ID instead of the account's AZ order.
+TEST(SubnetCidrs, NamedAzIds) {
+  Json t = Synth(StackYaml("dev", "instance", "orders-api", "  az_ids: [euw3-az3, euw3-az1]\n"));
+  EXPECT_EQ(t["Resources"]["PublicSubnet1"]["Properties"]["AvailabilityZoneId"], "euw3-az3");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet1"]["Properties"]["AvailabilityZoneId"], "euw3-az3");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet2"]["Properties"]["AvailabilityZoneId"], "euw3-az1");
+  EXPECT_FALSE(t["Resources"]["PrivateSubnet1"]["Properties"].contains("AvailabilityZone"));
+  EXPECT_FALSE(t["Resources"].contains("PrivateSubnet3"));
+  // Without az_ids: the account's n-th AZ name.
+  Json by_order = Synth(StackYaml("dev", "instance"));
+  EXPECT_EQ(by_order["Resources"]["PublicSubnet2"]["Properties"]["AvailabilityZone"],
+            cfn::Select(1, cfn::GetAZs("")));
 }
 
 // The private route tables' default routes, keyed by route table logical ID.
@@ -81,7 +132,7 @@ std::map<std::string, std::vector<Json>> PrivateDefaultRoutes(const Json& t) {
 TEST(NatModes, EveryPrivateSubnetHasTheRouteItsModePromises) {
   for (const char* mode : kNatModes) {
     SCOPED_TRACE(mode);
-    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n"));
+    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
     auto routes = PrivateDefaultRoutes(t);
     for (int i = 1; i <= 3; ++i) {
       std::string n = std::to_string(i);
@@ -251,6 +302,7 @@ TEST(NatOutputs, ModuleReturnsTheUnits) {
   NetworkConfig net;
   net.cidr = "10.0.0.0/24";
   net.az_count = 3;
+  net.max_az_count = 3;
   net.nat = NatMode::kGatewayPerAz;
   cfn::Template t;
   NetworkOutputs out = AddNetworking(ModuleContext{"app-dev", {}}, net, &t);

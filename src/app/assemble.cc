@@ -21,7 +21,8 @@ namespace {
 ModuleContext ContextFor(const StackConfig& c) {
   ModuleContext ctx;
   ctx.name_prefix = c.app.name + "-" + c.env;
-  ctx.tags = {{"Project", c.app.name}, {"Environment", c.env}, {"ManagedBy", "apprunner-blueprint"}};
+  ctx.fixed_tags = {{"Project", c.app.name}, {"Environment", c.env}, {"ManagedBy", "apprunner-blueprint"}};
+  ctx.tags = ctx.fixed_tags;
   if (!c.tags.cost_center.empty()) ctx.tags.emplace_back("CostCenter", c.tags.cost_center);
   for (const auto& kv : c.tags.extra) ctx.tags.push_back(kv);
   return ctx;

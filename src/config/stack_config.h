@@ -82,6 +82,8 @@ struct GithubConfig {
 struct NetworkConfig {
   std::string cidr;
   int az_count = 0;
+  int max_az_count = 0;             // subnet slots reserved so az_count can grow in place
+  std::vector<std::string> az_ids;  // explicit AZ IDs (euw3-az1 ...); empty: Fn::GetAZs order
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
 
@@ -104,6 +106,7 @@ struct DatabaseConfig {
   std::string backup_window;       // hh24:mi-hh24:mi UTC
   std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
+  std::string engine_lifecycle_support;  // open-source-rds-extended-support[-disabled]
   int log_min_duration_ms = 0;
 
   bool operator==(const DatabaseConfig&) const = default;

@@ -62,12 +62,16 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
 
   // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration); every property is
   // create-only, and reusing the name makes a new revision.
+  // App Runner's four resource types take Tags as create-only (aws-facts 15, tagUpdatable
+  // false; data/cfn-spec.json "replaces": "always") and carry fixed names: they get only
+  // the tags that change with the name (ctx.FixedTags), so editing tags.cost_center or
+  // tags.extra never replaces them.
   t->AddResource(autoscaling, "AWS::AppRunner::AutoScalingConfiguration",
                  Json{{"AutoScalingConfigurationName", FitName(NameKind::kAppRunnerAutoScaling, ctx.name_prefix)},
                       {"MinSize", args.scaling.min_size},
                       {"MaxSize", args.scaling.max_size},
                       {"MaxConcurrency", args.scaling.max_concurrency},
-                      {"Tags", ctx.Tags()}});
+                      {"Tags", ctx.FixedTags()}});
 
   Json observability{{"ObservabilityEnabled", args.tracing}};
   if (args.tracing) {
@@ -75,7 +79,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
     t->AddResource(observability_id, "AWS::AppRunner::ObservabilityConfiguration",
                    Json{{"ObservabilityConfigurationName", FitName(NameKind::kAppRunnerObservability, ctx.name_prefix)},
                         {"TraceConfiguration", Json{{"Vendor", "AWSXRAY"}}},
-                        {"Tags", ctx.Tags()}});
+                        {"Tags", ctx.FixedTags()}});
     observability["ObservabilityConfigurationArn"] = GetAtt(observability_id, "ObservabilityConfigurationArn");
   }
 
@@ -87,7 +91,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
                  Json{{"VpcConnectorName", FitName(NameKind::kAppRunnerVpcConnector, ctx.name_prefix)},
                       {"Subnets", subnets},
                       {"SecurityGroups", Json::array({in.security_group_id})},
-                      {"Tags", ctx.Tags()}});
+                      {"Tags", ctx.FixedTags()}});
 
   Json image_config{{"Port", WhilePlaceholder(placeholder, std::to_string(kPlaceholderPort), std::to_string(args.port))}};
   if (!in.runtime.env.empty()) image_config["RuntimeEnvironmentVariables"] = SortedNamed(in.runtime.env, "variable");
@@ -118,7 +122,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
                             {"IpAddressType", "IPV4"}}},
                       {"AutoScalingConfigurationArn", GetAtt(autoscaling, "AutoScalingConfigurationArn")},
                       {"ObservabilityConfiguration", observability},
-                      {"Tags", ctx.Tags()}});
+                      {"Tags", ctx.FixedTags()}});
   out.service_arn = GetAtt(service_id, "ServiceArn");
   // A regional web ACL attaches to the service ARN. Src: aws-facts 4.2
   // (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).

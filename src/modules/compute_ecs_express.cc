@@ -33,17 +33,6 @@ constexpr const char* kScalingMetric = "AVERAGE_CPU";
 constexpr int kScalingTargetPercent = 60;
 constexpr const char* kLogStreamPrefix = "app";
 
-// The tags whose values change only with the service's name (Project, Environment,
-// ManagedBy): ExpressGatewayService.Tags is create-only (aws-facts 13.1, tagUpdatable
-// false) and the service name is fixed, so any other tag edit would be a replacement that
-// fails on the name.
-Json NameFixedTags(const ModuleContext& ctx) {
-  std::vector<std::pair<std::string, std::string>> fixed;
-  for (const auto& [k, v] : ctx.tags)
-    if (k == "Project" || k == "Environment" || k == "ManagedBy") fixed.emplace_back(k, v);
-  return cfn::Tags(fixed);
-}
-
 Json TaskTrustPolicy() { return ServiceTrustPolicy("ecs-tasks.amazonaws.com"); }
 
 // "0.25 vCPU" -> 256 CPU units, "0.5 GB" -> 512 MiB; -1 when not of that shape.
@@ -106,7 +95,11 @@ bool FargateTaskSize(const std::string& cpu, const std::string& memory, std::str
 ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& args, const ComputeInputs& in,
                                     cfn::Template* t) {
   ComputeOutputs out;
-  const std::string service_id = ctx.Id("Service"), cluster = ctx.Id("Cluster"), log_group = ctx.Id("ServiceLogGroup"),
+  // Not "Service" (App Runner's): CloudFormation refuses an update that changes a
+  // resource's type under one logical ID ("Update of resource type is not permitted",
+  // github.com/aws/aws-sam-cli/issues/6786), so moving an environment between platforms
+  // needs distinct IDs (docs/migration.md).
+  const std::string service_id = ctx.Id("ExpressService"), cluster = ctx.Id("Cluster"), log_group = ctx.Id("ServiceLogGroup"),
                     infra_role = ctx.Id("ServiceInfrastructureRole"), execution_role = ctx.Id("TaskExecutionRole"),
                     task_role = ctx.Id("TaskRole");
   out.service_name = FitName(NameKind::kEcsExpressService, ctx.name_prefix);
@@ -192,7 +185,9 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                                                  {"MaxTaskCount", args.scaling.max_size},
                                                  {"AutoScalingMetric", kScalingMetric},
                                                  {"AutoScalingTargetValue", kScalingTargetPercent}}},
-                          {"Tags", NameFixedTags(ctx)}});
+                          // Tags are create-only and the name is fixed (aws-facts 13.1, tagUpdatable
+                          // false): only the tags that change with the name, as on App Runner.
+                          {"Tags", ctx.FixedTags()}});
   out.service_arn = Ref(service_id);  // Ref = ServiceArn (aws-facts 13.1)
   // The load balancer Express Mode put the service behind: what a REGIONAL web ACL
   // attaches to. Src: aws-facts 13.6 (SCHEMA:aws-wafv2-webaclassociation; the ALB is shared

@@ -315,7 +315,8 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
   SubnetLayout layout;
   std::string err;
   // The config loader has validated both; a failure here is a programming error.
-  if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, &layout, &err))
+  if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, args.max_az_count, &layout, &err) ||
+      !(args.az_ids.empty() || static_cast<int>(args.az_ids.size()) == args.az_count))
     std::abort();
 
   t->AddResource(ctx.Id("Vpc"), "AWS::EC2::VPC",
@@ -342,12 +343,15 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
 
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
-    Json az = cfn::Select(i, cfn::GetAZs(""));
+    // A named AZ ID is the same physical AZ in every account (aws-facts 15;
+    // SCHEMA:aws-ec2-subnet AvailabilityZoneId); otherwise the account's n-th AZ of the region.
+    std::string az_key = args.az_ids.empty() ? "AvailabilityZone" : "AvailabilityZoneId";
+    Json az = args.az_ids.empty() ? cfn::Select(i, cfn::GetAZs("")) : Json(args.az_ids[i]);
     std::string pub = ctx.Id("PublicSubnet" + n), priv = ctx.Id("PrivateSubnet" + n);
     t->AddResource(pub, "AWS::EC2::Subnet",
                    Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.public_subnets[i].ToString()},
-                        {"AvailabilityZone", az},
+                        {az_key, az},
                         {"MapPublicIpOnLaunch", true},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public-" + n)}});
     t->AddResource(pub + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
@@ -355,7 +359,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     t->AddResource(priv, "AWS::EC2::Subnet",
                    Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.private_subnets[i].ToString()},
-                        {"AvailabilityZone", az},
+                        {az_key, az},
                         {"MapPublicIpOnLaunch", false},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
     std::string rt = ctx.Id("PrivateRouteTable" + n);

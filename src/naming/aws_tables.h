@@ -1,12 +1,23 @@
 // Facts about AWS that the config checks and the modules look up, one named place,
 // each row with its source, so a newcomer updates a table instead of hunting for
-// literals: the EC2 instance families a NAT instance may use (and which earn CPU
+// literals: the regions this blueprint can deploy to (with their Availability Zone
+// IDs) and the EC2 instance families a NAT instance may use (and which earn CPU
 // credits).
 #pragma once
 #include <string>
 #include <vector>
 
 namespace bp {
+
+struct RegionInfo {
+  std::string name;                 // us-east-1
+  std::vector<std::string> az_ids;  // the region's Availability Zone IDs (use1-az1 ...)
+};
+
+// Regions where every service the main stack uses exists (App Runner, RDS for
+// PostgreSQL, EC2/VPC, ECR, Secrets Manager): App Runner's list is the short one.
+const std::vector<RegionInfo>& SupportedRegions();
+const RegionInfo* FindRegion(const std::string& name);
 
 struct InstanceFamily {
   std::string name;  // t4g, c7gn, ...
