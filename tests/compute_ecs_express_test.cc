@@ -111,13 +111,13 @@ TEST(EcsExpress, VariablesSecretsAndTheirReadRights) {
   }
   EXPECT_EQ(env, (std::vector<std::string>{"DB_HOST", "DB_NAME", "DB_PORT", "LOG_LEVEL"}));
   EXPECT_EQ(secrets, (std::vector<std::string>{"API_KEY", "DB_PASSWORD", "DB_USERNAME"}));
-  EXPECT_EQ(c["Secrets"][1]["ValueFrom"], Json({{"Fn::Sub", "${Db.MasterUserSecret.SecretArn}:password::"}}));
+  EXPECT_EQ(c["Secrets"][1]["ValueFrom"], Json({{"Fn::Sub", "${DbCredentials}:password::"}}));
   // The execution role injects the secrets at task start; the task role (the app's) may read them too.
   for (const char* role : {"TaskExecutionRole", "TaskRole"}) {
     const Json& statements = Props(t, role)["Policies"][0]["PolicyDocument"]["Statement"];
     std::string sids;
     for (const auto& s : statements) sids += s["Sid"].get<std::string>() + " ";
-    EXPECT_NE(sids.find("ReadDatabaseMasterSecret"), std::string::npos) << role;
+    EXPECT_NE(sids.find("ReadDatabaseCredentials"), std::string::npos) << role;
     EXPECT_NE(sids.find("ReadAppSecrets"), std::string::npos) << role;
   }
 }
