@@ -339,3 +339,28 @@ TEST(Operations, EveryTaggableResourceCarriesTheFourTags) {
 
 }  // namespace
 }  // namespace bp
+
+namespace bp {
+namespace {
+
+// On ECS Express Mode the traffic metrics are the load balancer's (modules/compute.h):
+// the alarms read them there, with the latency threshold in the metric's seconds.
+TEST(Operations, EcsExpressAlarmsReadTheLoadBalancersTrafficMetrics) {
+  App app = testing::SynthFromYaml(Config("prod", "gateway", std::string(kProdExtra) + "compute: {platform: ecs-express}\n"),
+                                   "prod");
+  const Stack& main = Main(app);
+  const cfn::Resource* errors = main.tmpl.resources().Find("ServiceHttp5xxAlarm");
+  const cfn::Resource* latency = main.tmpl.resources().Find("ServiceLatencyAlarm");
+  ASSERT_NE(errors, nullptr);
+  ASSERT_NE(latency, nullptr);
+  EXPECT_EQ(errors->properties["Namespace"], "AWS/ApplicationELB");
+  EXPECT_EQ(latency->properties["Namespace"], "AWS/ApplicationELB");
+  App on_app_runner = testing::SynthFromYaml(Config("prod", "gateway", kProdExtra), "prod");
+  const cfn::Resource* ms = Main(on_app_runner).tmpl.resources().Find("ServiceLatencyAlarm");
+  ASSERT_NE(ms, nullptr);
+  EXPECT_EQ(ms->properties["Namespace"], "AWS/AppRunner");
+  EXPECT_DOUBLE_EQ(latency->properties["Threshold"].get<double>() * 1000, ms->properties["Threshold"].get<double>());
+}
+
+}  // namespace
+}  // namespace bp

@@ -47,9 +47,9 @@ Json SingleMetric(const std::string& ns, const std::string& name, const std::vec
 // A query of a metric-math alarm. Src: aws-facts 7.4 (MetricDataQuery, MetricStat).
 Json MetricQuery(const std::string& id, const ComputeMetrics& s, const std::string& name) {
   return Json{{"Id", id},
-              {"MetricStat", Json{{"Metric", Json{{"Namespace", s.metric_namespace},
+              {"MetricStat", Json{{"Metric", Json{{"Namespace", s.traffic_namespace},
                                                   {"MetricName", name},
-                                                  {"Dimensions", Dimensions(s.dimensions)}}},
+                                                  {"Dimensions", Dimensions(s.traffic_dimensions)}}},
                                   {"Period", kFiveMinutes},
                                   {"Stat", "Sum"}}},
               {"ReturnData", false}};
@@ -61,6 +61,12 @@ std::string Number(double v) {
   return buf;
 }
 
+// The p95 threshold in the unit the platform's latency metric reports (the load balancer's
+// TargetResponseTime is in seconds, App Runner's RequestLatency in milliseconds).
+double LatencyThreshold(const ComputeMetrics& s, int milliseconds) {
+  return s.latency_unit == "Seconds" ? milliseconds / 1000.0 : static_cast<double>(milliseconds);
+}
+
 std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
   const ComputeMetrics& s = a.service;
   const AlertsConfig& th = a.thresholds;
@@ -69,7 +75,7 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
   out.push_back({"ServiceHttp5xxAlarm", "-5xx", "The service answered " + std::to_string(th.http_5xx_count) +
                                                     " or more 5xx in 5 minutes",
                  "GreaterThanOrEqualToThreshold", static_cast<double>(th.http_5xx_count), 1, 0, "notBreaching",
-                 SingleMetric(s.metric_namespace, s.http_5xx, s.dimensions, "Sum", kFiveMinutes)});
+                 SingleMetric(s.traffic_namespace, s.http_5xx, s.traffic_dimensions, "Sum", kFiveMinutes)});
   // Src: aws-facts 7.4 (the 5xx error-rate example; IF guards against no requests).
   out.push_back({"ServiceErrorRateAlarm", "-5xx-rate",
                  "More than " + Number(th.error_rate_percent) + "% of requests answered 5xx (2 of 3 periods of 5 minutes)",
@@ -81,8 +87,8 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
                                                     {"ReturnData", true}}})}}});
   out.push_back({"ServiceLatencyAlarm", "-latency-p95",
                  "p95 request latency above " + std::to_string(th.latency_p95_ms) + " ms (2 of 3 periods of 5 minutes)",
-                 "GreaterThanThreshold", static_cast<double>(th.latency_p95_ms), 3, 2, "notBreaching",
-                 SingleMetric(s.metric_namespace, s.latency, s.dimensions, "p95", kFiveMinutes)});
+                 "GreaterThanThreshold", LatencyThreshold(s, th.latency_p95_ms), 3, 2, "notBreaching",
+                 SingleMetric(s.traffic_namespace, s.latency, s.traffic_dimensions, "p95", kFiveMinutes)});
 
   // Src: aws-facts 7.3 (DOC:AmazonRDS/latest/UserGuide/rds-metrics.html): namespace AWS/RDS,
   // dimension DBInstanceIdentifier (the instance's Ref), FreeStorageSpace in bytes.
@@ -177,9 +183,18 @@ Json Line(BodyBuilder* b, const std::string& ns, const std::string& name,
 
 Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alarm_ids, BodyBuilder* b) {
   const ComputeMetrics& s = a.service;
+  // CPU and memory from the service's namespace; requests, answers, latency and instances
+  // from the traffic namespace (the load balancer's on ECS Express Mode, modules/compute.h).
   auto svc = [&](const std::string& name, const std::string& stat, const std::string& label) {
     return Line(b, s.metric_namespace, name, s.dimensions, Json{{"stat", stat}, {"label", label}});
   };
+  auto traffic = [&](const std::string& name, const std::string& stat, const std::string& label) {
+    return Line(b, s.traffic_namespace, name, s.traffic_dimensions, Json{{"stat", stat}, {"label", label}});
+  };
+  Json answers = Json::array({traffic(s.requests, "Sum", "requests")});
+  if (!s.http_2xx.empty()) answers.push_back(traffic(s.http_2xx, "Sum", "2xx"));
+  answers.push_back(traffic(s.http_4xx, "Sum", "4xx"));
+  answers.push_back(traffic(s.http_5xx, "Sum", "5xx"));
   std::vector<std::pair<std::string, Json>> db{{"DBInstanceIdentifier", Ref(a.db_instance_id)}};
   auto rds = [&](const std::string& name, const std::string& stat) {
     return Line(b, "AWS/RDS", name, db, Json{{"stat", stat}, {"label", name}});
@@ -193,13 +208,11 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
                          {"width", 24},
                          {"height", 3},
                          {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}});
-  widgets.push_back(Widget("Requests and responses",
-                           Json::array({svc(s.requests, "Sum", "requests"), svc(s.http_2xx, "Sum", "2xx"),
-                                        svc(s.http_4xx, "Sum", "4xx"), svc(s.http_5xx, "Sum", "5xx")}),
-                           0, 3));
-  widgets.push_back(Widget("Latency (ms)", Json::array({svc(s.latency, "p50", "p50"), svc(s.latency, "p95", "p95")}), 8, 3));
+  widgets.push_back(Widget("Requests and responses", answers, 0, 3));
+  widgets.push_back(Widget(s.latency_unit == "Seconds" ? "Latency (s)" : "Latency (ms)",
+                           Json::array({traffic(s.latency, "p50", "p50"), traffic(s.latency, "p95", "p95")}), 8, 3));
   widgets.push_back(Widget("Instances, CPU and memory",
-                           Json::array({svc(s.active_instances, "Maximum", "active instances"),
+                           Json::array({traffic(s.active_instances, "Maximum", "active instances"),
                                         svc(s.cpu_utilization, "Average", "CPU %"),
                                         svc(s.memory_utilization, "Average", "memory %")}),
                            16, 3));
