@@ -125,6 +125,15 @@ struct FeaturesConfig {
   bool operator==(const FeaturesConfig&) const = default;
 };
 
+// The web ACL when features.waf is on (waf.*; modules/waf.h).
+struct WafConfig {
+  int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
+  bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
+  int log_retention_days = 30;  // the WAF log group's retention
+
+  bool operator==(const WafConfig&) const = default;
+};
+
 // Assumptions `blueprint cost` prices usage-based charges with (usage.*).
 struct UsageConfig {
   double requests_per_month = 0;
@@ -170,6 +179,7 @@ struct StackConfig {
   DatabaseConfig database;
   RegistryConfig registry;
   FeaturesConfig features;
+  WafConfig waf;
   std::vector<std::string> alert_emails;
   double budget_monthly_usd = 0;
   UsageConfig usage;
