@@ -40,6 +40,14 @@ const char* NatModeName(NatMode m) {
   return "";
 }
 
+const char* ComputePlatformName(ComputePlatform p) {
+  switch (p) {
+    case ComputePlatform::kAppRunner: return "apprunner";
+    case ComputePlatform::kEcsExpress: return "ecs-express";
+  }
+  return "";
+}
+
 Location StackConfig::LocationOf(const std::string& key) const {
   auto it = locations.find(key);
   if (it != locations.end()) return it->second;

@@ -14,9 +14,12 @@ namespace bp {
 
 enum class Profile { kDev, kStaging, kProd };
 enum class NatMode { kGateway, kGatewayPerAz, kInstance, kNone };
+// compute.platform: which compute module builds the app (modules/compute.h).
+enum class ComputePlatform { kAppRunner, kEcsExpress };
 
 const char* ProfileName(Profile p);
 const char* NatModeName(NatMode m);
+const char* ComputePlatformName(ComputePlatform p);  // "apprunner" | "ecs-express"
 
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
@@ -57,6 +60,9 @@ struct AppConfig {
   HealthCheckConfig health_check;
   ScalingConfig scaling;
   bool tracing = false;
+  // compute.platform (kept with the app's settings: AddCompute receives AppConfig).
+  ComputePlatform platform = ComputePlatform::kAppRunner;
+  int log_retention_days = 0;  // app.log_retention_days (platforms that own the log group)
 
   bool operator==(const AppConfig&) const = default;
 };
