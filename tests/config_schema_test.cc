@@ -80,8 +80,8 @@ TEST(SchemaBinding, ValuesReachTheirFields) {
 // --- keys of features not built yet ---------------------------------------------
 
 TEST(NotAvailableYet, TheIssueListsAreRefused) {
-  // Issue 13's keys (alerts, budgets, backups) are built; the edge's are not.
-  const std::set<std::string> expected = {"features.waf", "features.cloudfront", "guards.allow_no_waf"};
+  // Issue 13's keys (alerts, budgets, backups) and WAF are built; CloudFront is not.
+  const std::set<std::string> expected = {"features.cloudfront"};
   std::set<std::string> off;
   for (const auto& f : ConfigSchema())
     if (!f.not_available.empty()) off.insert(f.key);
@@ -114,7 +114,6 @@ TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
                                      "\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
                                  "x/stack.yaml", "x", &c, &d))
         << d.FormatAll();
-    EXPECT_FALSE(c.features.waf) << p.name;
     EXPECT_FALSE(c.features.cloudfront) << p.name;
   }
 }

@@ -16,6 +16,7 @@
 #include "modules/monitoring.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
+#include "modules/waf.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -86,6 +87,12 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
 
+  // The web ACL guards the service where it answers: REGIONAL, in the service's region,
+  // attached to the platform's WAF target (modules/waf.h).
+  if (c.features.waf) {
+    WebAclOutputs acl = AddWebAcl(ctx, WebAclArgs{WafScope::kRegional, c.waf}, t);
+    AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
+  }
   MonitoringArgs monitoring{service.metrics, database.instance_id, c.database.allocated_storage_gb,
                             c.database.max_connections, network.nat_gateway_ids, network.nat_instance_groups,
                             c.alerts, alerts.topic_arn};

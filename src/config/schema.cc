@@ -19,7 +19,7 @@ std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 
 // Keys of features whose modules are not built yet (FieldSpec::not_available).
 // Deleting the constant from a row turns the key (and its profile defaults) back on.
-const std::string kNotYetEdge = "WAF and CloudFront come with issue 12";
+const std::string kNotYetEdge = "CloudFront, its origin protection and the custom domain come with issue 12";
 
 // Keys that change no template on purpose (FieldSpec::no_template_effect).
 const std::string kDeployTimeOnly =
@@ -149,7 +149,12 @@ std::vector<FieldSpec> BuildSchema() {
       {"registry.empty_on_delete", F<&SC::registry, &RegistryConfig::empty_on_delete>, T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
 
       {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}, 0, 0, C::kNone, false, kNotYetEdge},
-      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL (managed rules and a per-IP rate limit).", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetEdge},
+      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL in front of the app: AWS managed rule groups (IP reputation, common rule set, known bad inputs, optionally SQL injection) and a per-IP rate limit, logged to CloudWatch Logs (docs/edge.md).", {"false", "false", "true"}, {}},
+      // Src: aws-facts 4.1 (SCHEMA RateBasedStatement: Limit 10 to 2,000,000,000).
+      {"waf.rate_limit", F<&SC::waf, &WafConfig::rate_limit>, T::kInt, "Requests one IP address may send in 5 minutes before the web ACL blocks it (10 to 2,000,000,000).", {"1000", "2000", "2000"}, {}, 10, 2000000000},
+      {"waf.sql_injection", F<&SC::waf, &WafConfig::sql_injection>, T::kBool, "Add the AWS SQL injection rule group (AWSManagedRulesSQLiRuleSet, 200 WCU).", {"false", "true", "true"}, {}},
+      // Src: SCHEMA:aws-logs-loggroup (RetentionInDays allowed values).
+      {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
       {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget (us-east-1, the environment's global stack) filtered on the Environment cost allocation tag: alerts at 80% actual and 100% forecast spend of budget.monthly_usd to alerts.emails and the alert topic. Activate the Environment tag for cost allocation in Billing (docs/operations.md).", All("false"), {}},
       {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection (us-east-1, the environment's global stack): a monitor scoped to the Environment tag and a daily email subscription to alerts.emails for anomalies of 10% of budget.monthly_usd or more.", All("false"), {}},
       {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup for the database: a vault, a daily plan keeping backup.retention_days, a selection of the DB instance.", {"false", "false", "true"}, {}},
@@ -185,7 +190,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, "", kDeployTimeOnly},
       {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
 
-      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kNotYetEdge, kValidationOnly},
+      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups or without an AWS Backup plan (features.backup).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},

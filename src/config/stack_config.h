@@ -131,6 +131,15 @@ struct FeaturesConfig {
   bool operator==(const FeaturesConfig&) const = default;
 };
 
+// The web ACL when features.waf is on (waf.*; modules/waf.h).
+struct WafConfig {
+  int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
+  bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
+  int log_retention_days = 30;  // the WAF log group's retention
+
+  bool operator==(const WafConfig&) const = default;
+};
+
 // Alarm thresholds and alert delivery (alerts.*); the addresses are StackConfig::alert_emails.
 struct AlertsConfig {
   bool dead_letter_queue = false;   // SQS dead-letter queue for the topic's subscriptions
@@ -196,6 +205,7 @@ struct StackConfig {
   DatabaseConfig database;
   RegistryConfig registry;
   FeaturesConfig features;
+  WafConfig waf;
   std::vector<std::string> alert_emails;
   AlertsConfig alerts;
   BackupConfig backup;
