@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"apprunner-blueprint: CloudFormation for App Runner platforms from environments/<env>/stack.yaml"};
   app.name("blueprint");
   app.require_subcommand(1);
+  bp::cli::AddVersionFlag(&app);
   int rc = bp::cli::kOk;
   bp::cli::RegisterSynth(&app, &rc);
   bp::cli::RegisterStacks(&app, &rc);
@@ -26,8 +27,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? bp::cli::kOk : bp::cli::kUserError;
+    return bp::cli::ReportParseError(&app, e, argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "internal error: %s\n", e.what());
     return bp::cli::kInternalError;

@@ -50,9 +50,50 @@ TEST(Cidr, OriginalBlueprintLayout) {
   std::string err;
   ASSERT_TRUE(ParseCidr("10.2.0.0/24", &vpc, &err));
   SubnetLayout l;
-  ASSERT_TRUE(PlanSubnets(vpc, 2, &l, &err)) << err;
+  ASSERT_TRUE(PlanSubnets(vpc, 2, 2, &l, &err)) << err;
   EXPECT_EQ(Strings(l.public_subnets), (std::vector<std::string>{"10.2.0.0/26", "10.2.0.64/26"}));
   EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.128/26", "10.2.0.192/26"}));
+}
+
+// Slots reserved for 4 AZs, 2 in use: 10.2.0.0/24 -> public .0/27 .32/27 (slots 0, 1),
+// private .128/27 .160/27 (slots 4, 5); slots 2, 3, 6, 7 wait for AZs 3 and 4.
+TEST(Cidr, ReservedSlotsLayout) {
+  Ipv4Cidr vpc;
+  std::string err;
+  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &vpc, &err));
+  SubnetLayout l;
+  ASSERT_TRUE(PlanSubnets(vpc, 2, 4, &l, &err)) << err;
+  EXPECT_EQ(Strings(l.public_subnets), (std::vector<std::string>{"10.2.0.0/27", "10.2.0.32/27"}));
+  EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.128/27", "10.2.0.160/27"}));
+  ASSERT_TRUE(PlanSubnets(vpc, 3, 3, &l, &err)) << err;  // 8 slots for 6 subnets: private from slot 3
+  EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.96/27", "10.2.0.128/27", "10.2.0.160/27"}));
+}
+
+// Raising az_count up to max_az_count adds subnets and moves none: EC2 creates a
+// replacement subnet before deleting the old one, so a moved CIDR would overlap.
+TEST(Cidr, RaisingAzCountKeepsEverySubnet) {
+  for (const char* block : {"10.2.0.0/24", "10.0.0.0/16", "172.16.0.0/22"})
+    for (int max = 2; max <= 6; ++max) {
+      Ipv4Cidr vpc;
+      std::string err;
+      ASSERT_TRUE(ParseCidr(block, &vpc, &err));
+      SubnetLayout small;
+      ASSERT_TRUE(PlanSubnets(vpc, 2, max, &small, &err)) << err;
+      for (int azs = 3; azs <= max; ++azs) {
+        SCOPED_TRACE(std::string(block) + " max " + std::to_string(max) + " azs " + std::to_string(azs));
+        SubnetLayout big;
+        ASSERT_TRUE(PlanSubnets(vpc, azs, max, &big, &err)) << err;
+        for (int i = 0; i < 2; ++i) {
+          EXPECT_EQ(big.public_subnets[i].ToString(), small.public_subnets[i].ToString());
+          EXPECT_EQ(big.private_subnets[i].ToString(), small.private_subnets[i].ToString());
+        }
+        std::vector<Ipv4Cidr> all = big.public_subnets;
+        all.insert(all.end(), big.private_subnets.begin(), big.private_subnets.end());
+        for (size_t i = 0; i < all.size(); ++i)
+          for (size_t j = 0; j < i; ++j)
+            EXPECT_TRUE(all[j].base + all[j].Size() <= all[i].base || all[i].base + all[i].Size() <= all[j].base);
+      }
+    }
 }
 
 TEST(Cidr, PlansFromSlash16ToSlash28) {
@@ -69,7 +110,7 @@ TEST(Cidr, PlansFromSlash16ToSlash28) {
     std::string err;
     ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err));
     SubnetLayout l;
-    ASSERT_TRUE(PlanSubnets(vpc, c.azs, &l, &err)) << c.vpc << ": " << err;
+    ASSERT_TRUE(PlanSubnets(vpc, c.azs, c.azs, &l, &err)) << c.vpc << ": " << err;
     EXPECT_EQ(l.subnet_prefix, c.prefix) << c.vpc;
     ASSERT_EQ(l.public_subnets.size(), static_cast<size_t>(c.azs));
     ASSERT_EQ(l.private_subnets.size(), static_cast<size_t>(c.azs));
@@ -92,11 +133,16 @@ TEST(Cidr, RefusesSubnetsSmallerThanSlash28) {
   std::string err;
   ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
   SubnetLayout l;
-  EXPECT_TRUE(PlanSubnets(vpc, 1, &l, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 2, &l, &err));
-  EXPECT_NE(err.find("use a block of /26 or larger, or fewer AZs"), std::string::npos) << err;
+  EXPECT_TRUE(PlanSubnets(vpc, 1, 1, &l, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 2, 2, &l, &err));
+  EXPECT_NE(err.find("use a block of /26 or larger, or a smaller max_az_count"), std::string::npos) << err;
+  // Room is reserved for max_az_count, not only for the AZs in use.
+  EXPECT_FALSE(PlanSubnets(vpc, 1, 2, &l, &err));
   ASSERT_TRUE(ParseCidr("10.0.0.0/28", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 1, &l, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 1, 1, &l, &err));
+  // az_count above the reserved slots.
+  ASSERT_TRUE(ParseCidr("10.0.0.0/24", &vpc, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 3, 2, &l, &err));
 }
 
 TEST(Cidr, PrivateRanges) {

@@ -119,10 +119,10 @@ TEST(Roles, AccessRoleForEcrAndInstanceRoleForTasks) {
   EXPECT_FALSE(instance.contains("ManagedPolicyArns"));
   ASSERT_EQ(instance["Policies"].size(), 1u);
   EXPECT_EQ(instance["Policies"][0]["PolicyDocument"]["Statement"],
-            Json::array({Json{{"Sid", "ReadDatabaseMasterSecret"},
+            Json::array({Json{{"Sid", "ReadDatabaseCredentials"},
                               {"Effect", "Allow"},
                               {"Action", "secretsmanager:GetSecretValue"},
-                              {"Resource", Json{{"Fn::GetAtt", Json::array({"Db", "MasterUserSecret.SecretArn"})}}}}}));
+                              {"Resource", Json{{"Ref", "DbCredentials"}}}}}));
 }
 
 TEST(Tracing, XrayOnlyWhenTracing) {
@@ -143,7 +143,7 @@ TEST(Tracing, ConfigSwitchTurnsItOnInDev) {
 }
 
 TEST(VpcConnector, PrivateSubnetsAndAnEgressOnlySecurityGroup) {
-  Json t = Synth(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"));
+  Json t = Synth(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
   const Json& connector = t["Resources"]["VpcConnector"]["Properties"];
   EXPECT_EQ(connector["Subnets"], Json::array({Json{{"Ref", "PrivateSubnet1"}}, Json{{"Ref", "PrivateSubnet2"}},
                                                Json{{"Ref", "PrivateSubnet3"}}}));

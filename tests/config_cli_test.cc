@@ -23,12 +23,12 @@ class ConfigCli : public ScratchEnvironments {
 
 TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
   std::string before = Read("dev");
-  CommandResult r = Config({"set", "--stack", "dev", "network.az_count", "3"});
+  CommandResult r = Config({"set", "--stack", "dev", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string after = Read("dev");
   EXPECT_EQ(after.substr(0, after.find("profile:")), before.substr(0, before.find("profile:")));  // header comment
-  EXPECT_NE(after.find("  az_count: 3\n"), std::string::npos);
-  r = Config({"get", "--stack", "dev", "network.az_count"});
+  EXPECT_NE(after.find("  max_az_count: 3\n"), std::string::npos);
+  r = Config({"get", "--stack", "dev", "network.max_az_count"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "3\n");
   r = Config({"get", "--stack", "dev", "database.log_statement"});  // a profile default
@@ -40,7 +40,7 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
   const std::vector<std::vector<std::string>> edits = {
       {"set", "--stack", "prod", "network.az_count", "9"},
       {"set", "--stack", "prod", "database.multi_az", "false"},
-      {"set", "--stack", "prod", "features.waf", "true"},
+      {"set", "--stack", "prod", "features.cloudfront", "true"},
       {"set", "--stack", "prod", "app.cpu", "3 vCPU"},
       {"set", "--stack", "prod", "app.name", "Bad_Name"},
       {"rm", "--stack", "prod", "app.name"},
@@ -54,7 +54,7 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
     EXPECT_EQ(Read("prod"), before) << e[3];
   }
   EXPECT_NE(Config({"set", "--stack", "prod", "database.multi_az", "false"}).err.find("guards"), std::string::npos);
-  EXPECT_NE(Config({"set", "--stack", "prod", "features.waf", "true"}).err.find("features.waf: not available yet"),
+  EXPECT_NE(Config({"set", "--stack", "prod", "features.cloudfront", "true"}).err.find("features.cloudfront: not available yet"),
             std::string::npos);
   EXPECT_NE(Config({"set", "--stack", "prod", "app.cpu", "3 vCPU"}).err.find("App Runner does not offer"),
             std::string::npos);

@@ -22,6 +22,7 @@ cfn::Template BaseTemplate() {
   NetworkConfig net;
   net.cidr = "10.0.0.0/24";
   net.az_count = 2;
+  net.max_az_count = 2;
   AddNetworking(Ctx(), net, &t);
   t.AddResource("ClientSg", "AWS::EC2::SecurityGroup", Json{{"GroupDescription", "client"}, {"VpcId", cfn::Ref("Vpc")}});
   return t;
@@ -50,6 +51,7 @@ DatabaseConfig Args(bool prod) {
   a.monitoring_interval_seconds = prod ? 60 : 0;
   a.instance_class = prod ? "db.t4g.small" : "db.t4g.micro";
   a.log_statement = prod ? "none" : "all";
+  a.engine_lifecycle_support = prod ? "open-source-rds-extended-support" : "open-source-rds-extended-support-disabled";
   return a;
 }
 
@@ -118,8 +120,22 @@ TEST(Database, ProdProtectionsPresentDevAbsent) {
     EXPECT_EQ(db["UpdateReplacePolicy"], "Snapshot");
     EXPECT_EQ(db["Properties"]["StorageEncrypted"], true);
     EXPECT_EQ(db["Properties"]["StorageType"], "gp3");
-    EXPECT_EQ(db["Properties"]["ManageMasterUserPassword"], true);
-    EXPECT_FALSE(db["Properties"].contains("MasterUserPassword"));
+    // A generated, never-rotated secret (not RDS's 7-day managed rotation), resolved by
+    // CloudFormation: no password in the template.
+    EXPECT_EQ(db["Properties"]["ManageMasterUserPassword"], false);
+    EXPECT_EQ(db["Properties"]["MasterUsername"], "dbadmin");
+    EXPECT_EQ(db["Properties"]["MasterUserPassword"],
+              cfn::Sub("{{resolve:secretsmanager:${DbCredentials}:SecretString:password::}}"));
+    const Json& secret = (*r)["DbCredentials"];
+    EXPECT_EQ(secret["Type"], "AWS::SecretsManager::Secret");
+    EXPECT_EQ(secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"], "{\"username\":\"dbadmin\"}");
+    EXPECT_EQ(secret["Properties"]["GenerateSecretString"]["GenerateStringKey"], "password");
+    EXPECT_FALSE(secret["Properties"].contains("SecretString"));
+    for (char refused : std::string("/@\" ")) {
+      EXPECT_NE(secret["Properties"]["GenerateSecretString"]["ExcludeCharacters"].get<std::string>().find(refused),
+                std::string::npos)
+          << refused;
+    }
     EXPECT_EQ(db["Properties"]["CopyTagsToSnapshot"], true);
     EXPECT_EQ(db["Properties"]["EnableCloudwatchLogsExports"], Json::array({"postgresql", "upgrade"}));
   }
@@ -144,12 +160,12 @@ TEST(Database, AppGetsEndpointAndSecretArnsOnly) {
   EXPECT_EQ(out.runtime.env[0].first, "DB_HOST");
   EXPECT_EQ(out.runtime.env[0].second, cfn::GetAtt("Db", "Endpoint.Address"));
   EXPECT_EQ(out.runtime.secrets[0].first, "DB_PASSWORD");
-  EXPECT_EQ(out.runtime.secrets[0].second, cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
+  EXPECT_EQ(out.runtime.secrets[0].second, cfn::Sub("${DbCredentials}:password::"));
   ASSERT_EQ(out.runtime.policy_statements.size(), 1u);
   EXPECT_EQ(out.runtime.policy_statements[0]["Action"], "secretsmanager:GetSecretValue");
-  EXPECT_EQ(out.runtime.policy_statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  EXPECT_EQ(out.runtime.policy_statements[0]["Resource"], cfn::Ref("DbCredentials"));
   Json outputs = t.ToJson()["Outputs"];
-  EXPECT_EQ(outputs["DbMasterSecretArn"]["Value"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  EXPECT_EQ(outputs["DbMasterSecretArn"]["Value"], cfn::Ref("DbCredentials"));
   EXPECT_TRUE(outputs.contains("DbEndpointAddress"));
   EXPECT_TRUE(outputs.contains("DbEndpointPort"));
   EXPECT_TRUE(outputs.contains("DbSecurityGroupId"));
@@ -207,7 +223,7 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
   EXPECT_EQ(vars["DB_HOST"], cfn::GetAtt("Db", "Endpoint.Address"));
   EXPECT_EQ(vars["DB_NAME"], "app");
   EXPECT_EQ(vars["LOG_LEVEL"], "info");
-  EXPECT_EQ(secrets["DB_PASSWORD"], cfn::Sub("${Db.MasterUserSecret.SecretArn}:password::"));
+  EXPECT_EQ(secrets["DB_PASSWORD"], cfn::Sub("${DbCredentials}:password::"));
   EXPECT_EQ(secrets["API_KEY"], cfn::Ref("AppSecretAPIKEY"));
   EXPECT_EQ(secrets["EXT"], "arn:aws:ssm:eu-west-3:123456789012:parameter/ext");
   EXPECT_FALSE(vars.count("DB_PASSWORD"));
@@ -222,9 +238,9 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
     EXPECT_EQ(st["Resource"].dump().find('*'), std::string::npos) << st.dump();
   }
   EXPECT_EQ(actions, (std::set<std::string>{"secretsmanager:GetSecretValue", "ssm:GetParameters"}));
-  EXPECT_EQ(statements[0]["Resource"], cfn::GetAtt("Db", "MasterUserSecret.SecretArn"));
+  EXPECT_EQ(statements[0]["Resource"], cfn::Ref("DbCredentials"));
   EXPECT_EQ(statements[1]["Resource"], Json::array({cfn::Ref("AppSecretAPIKEY")}));
-  EXPECT_EQ(t.dump().find("kms:Decrypt"), std::string::npos);
+  EXPECT_EQ(statements.dump().find("kms:Decrypt"), std::string::npos);
 }
 
 TEST(DatabaseAssembled, ProfilesDecideTheSwitches) {

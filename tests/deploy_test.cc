@@ -171,6 +171,28 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   EXPECT_TRUE(Contains(p.out, "Plan for orders-api-dev: 0 to add, 0 to modify, 0 to remove\n")) << p.out;
 }
 
+// Prod's ECR repository is retained with a fixed name: after `destroy`, creating the
+// stack again adopts it instead of failing on the name (import-resources-automatically).
+TEST_F(FakeAwsTest, CreatingAStackWithARetainedRepositoryAdoptsTheExistingOne) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "prod", "--yes"});
+  ASSERT_TRUE(r.started) << r.error;
+  std::string create;
+  for (const auto& call : Calls())
+    if (Contains(call, "cloudformation create-change-set --stack-name orders-api-prod ")) create = call;
+  ASSERT_FALSE(create.empty()) << r.out << r.err;
+  EXPECT_TRUE(Contains(create, "--change-set-type CREATE")) << create;
+  EXPECT_TRUE(Contains(create, " --import-existing-resources")) << create;
+}
+
+// Dev keeps nothing when its stack goes (EmptyOnDelete, no Retain): a plain create.
+TEST_F(FakeAwsTest, CreatingAStackThatRetainsNothingImportsNothing) {
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  ASSERT_TRUE(r.started) << r.error;
+  for (const auto& call : Calls()) EXPECT_FALSE(Contains(call, "--import-existing-resources")) << call;
+}
+
 TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
@@ -370,12 +392,12 @@ TEST_F(FakeAwsTest, OutputsAsTableJsonAndFromTheRecord) {
                    "subnet-0aa,subnet-0bb\n");
   ProcessResult j = Blueprint("outputs", {"--stack", "dev", "--json"});
   EXPECT_EQ(j.exit_code, 0);
-  EXPECT_EQ(Json::parse(j.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+  EXPECT_EQ(Json::parse(j.out)["orders-api-dev"]["VpcId"], "vpc-0a1b2c3d4e5f60718");  // keyed by stack, even for one
   std::vector<std::string> expected = {kDescribe, kDescribe};
   EXPECT_EQ(Calls(), expected);
   ProcessResult c = Blueprint("outputs", {"--stack", "dev", "--json", "--cached"});
   EXPECT_EQ(c.exit_code, 0);
-  EXPECT_EQ(Json::parse(c.out)["PrivateSubnetIds"], "subnet-0aa,subnet-0bb");
+  EXPECT_EQ(Json::parse(c.out)["orders-api-dev"]["PrivateSubnetIds"], "subnet-0aa,subnet-0bb");
   EXPECT_EQ(Calls().size(), 2u);  // --cached calls nothing
 }
 
@@ -579,7 +601,7 @@ TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
   ProcessResult r = Blueprint("outputs", {"--stack", "dev", "--json"});
   ASSERT_FALSE(r.timed_out) << "outputs waited for the stray child";
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(Json::parse(r.out)["VpcId"], "vpc-0a1b2c3d4e5f60718");
+  EXPECT_EQ(Json::parse(r.out)["orders-api-dev"]["VpcId"], "vpc-0a1b2c3d4e5f60718");
 }
 
 TEST_F(FakeAwsTest, ThePassphraseNeverReachesTheCli) {

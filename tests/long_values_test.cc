@@ -89,8 +89,10 @@ TEST(LongValues, MatchersKeepTheirShapes) {
   const std::vector<Case> cases = {
       {FieldCheck::kAppName, "orders-api", true},      {FieldCheck::kAppName, "orders--api", false},
       {FieldCheck::kAppName, "orders-api-", false},    {FieldCheck::kAppName, "1orders", false},
-      {FieldCheck::kRegion, "eu-west-3", true},        {FieldCheck::kRegion, "us-gov-west-1", true},
-      {FieldCheck::kRegion, "us-isob-east-1", true},   {FieldCheck::kRegion, "us-gov-1", true},
+      // Well-shaped names of regions without App Runner are refused by the region table
+      // (naming/aws_tables.cc), not by the shape matcher.
+      {FieldCheck::kRegion, "eu-west-3", true},        {FieldCheck::kRegion, "us-gov-west-1", false},
+      {FieldCheck::kRegion, "us-isob-east-1", false},  {FieldCheck::kRegion, "us-gov-1", false},
       {FieldCheck::kRegion, "eu-west-12", false},      {FieldCheck::kRegion, "eu-x-west-1", false},
       {FieldCheck::kEmail, "oncall@acme.example", true}, {FieldCheck::kEmail, "a.b+c@x-y.co.uk", true},
       {FieldCheck::kEmail, "oncall@acme", false},      {FieldCheck::kEmail, "a@b@c.com", false},

@@ -133,6 +133,7 @@ class MotoTest : public ::testing::TestWithParam<int> {
     NetworkConfig net;
     net.cidr = "10.0.0.0/24";
     net.az_count = 2;
+    net.max_az_count = 2;
     net.nat = NatMode::kNone;
     AddNetworking(ctx, net, &full);
     Stack s;

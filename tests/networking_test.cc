@@ -2,6 +2,10 @@
 // promises, the NAT instance shape, and the NAT cost outputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "modules/networking.h"
 #include "naming/cidr.h"
 #include "platform_fixtures.h"
@@ -35,7 +39,8 @@ TEST(SubnetCidrs, PublicFirstThenPrivate) {
     SubnetLayout layout;
     std::string err;
     ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err)) << err;
-    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, &layout, &err)) << err;
+    // max_az_count equal to az_count: the layout of stacks deployed before the slots.
+    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, c.az_count, &layout, &err)) << err;
     std::vector<std::string> pub, priv;
     for (const auto& s : layout.public_subnets) pub.push_back(s.ToString());
     for (const auto& s : layout.private_subnets) priv.push_back(s.ToString());
@@ -43,8 +48,10 @@ TEST(SubnetCidrs, PublicFirstThenPrivate) {
     EXPECT_EQ(priv, c.private_subnets);
 
     // The template carries the same blocks, one public and one private subnet per AZ.
-    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: " + c.vpc +
-                       "\n  az_count: " + std::to_string(c.az_count) + "\n  nat: gateway\n";
+    std::string yaml = "profile: dev\nregion: " + std::string(c.az_count > 3 ? "us-east-1" : "eu-west-3") +
+                       "\napp:\n  name: orders-api\nnetwork:\n  cidr: " + c.vpc + "\n  az_count: " +
+                       std::to_string(c.az_count) + "\n  max_az_count: " + std::to_string(c.az_count) +
+                       "\n  nat: gateway\n";
     Json t = Synth(yaml);
     for (int i = 0; i < c.az_count; ++i) {
       std::string n = std::to_string(i + 1);
@@ -59,8 +66,56 @@ TEST(SubnetCidrs, TooSmallBlockIsAnError) {
   SubnetLayout layout;
   std::string err;
   ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 2, &layout, &err));
+  EXPECT_FALSE(PlanSubnets(vpc, 2, 2, &layout, &err));
   EXPECT_NE(err.find("/26 or larger"), std::string::npos) << err;
+}
+
+// The bundled environments' subnets are where they were before max_az_count existed
+// (the default 2 is their az_count): upgrading moves no subnet of a deployed stack.
+TEST(SubnetCidrs, DefaultLayoutIsTheOriginal) {
+  Json t = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: 10.2.0.0/24\nalerts:\n  emails: [oncall@acme.example]\n", "prod");
+  EXPECT_EQ(t["Resources"]["PublicSubnet1"]["Properties"]["CidrBlock"], "10.2.0.0/26");
+  EXPECT_EQ(t["Resources"]["PublicSubnet2"]["Properties"]["CidrBlock"], "10.2.0.64/26");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet1"]["Properties"]["CidrBlock"], "10.2.0.128/26");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet2"]["Properties"]["CidrBlock"], "10.2.0.192/26");
+}
+
+// Adding an AZ must not touch the existing subnets: CidrBlock and AvailabilityZone are
+// create-only, and a replacement subnet overlapping the live one fails (aws-facts 15).
+TEST(SubnetCidrs, RaisingAzCountKeepsExistingSubnets) {
+  for (const char* nat : kNatModes) {
+    SCOPED_TRACE(nat);
+    Json two = Synth(StackYaml("dev", nat, "orders-api", "  az_count: 2\n  max_az_count: 3\n"));
+    Json three = Synth(StackYaml("dev", nat, "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
+    for (const char* id : {"PublicSubnet1", "PublicSubnet2", "PrivateSubnet1", "PrivateSubnet2"}) {
+      SCOPED_TRACE(id);
+      EXPECT_EQ(three["Resources"][id], two["Resources"][id]);
+    }
+    EXPECT_TRUE(three["Resources"].contains("PrivateSubnet3"));
+  }
+}
+
+// az_count above max_az_count is refused, naming the key and what to do.
+TEST(SubnetCidrs, AzCountAboveTheReservedSlotsIsRefused) {
+  StackConfig c;
+  Diagnostics d;
+  EXPECT_FALSE(ParseStackConfig(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"), "stack.yaml", "dev", &c, &d));
+  EXPECT_NE(d.FormatAll().find("az_count 3 is above max_az_count 2"), std::string::npos) << d.FormatAll();
+  EXPECT_NE(d.FormatAll().find("set network.max_az_count to 3 or more"), std::string::npos) << d.FormatAll();
+}
+
+// network.az_ids pins each AZ by its ID instead of the account's AZ order.
+TEST(SubnetCidrs, NamedAzIds) {
+  Json t = Synth(StackYaml("dev", "instance", "orders-api", "  az_ids: [euw3-az3, euw3-az1]\n"));
+  EXPECT_EQ(t["Resources"]["PublicSubnet1"]["Properties"]["AvailabilityZoneId"], "euw3-az3");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet1"]["Properties"]["AvailabilityZoneId"], "euw3-az3");
+  EXPECT_EQ(t["Resources"]["PrivateSubnet2"]["Properties"]["AvailabilityZoneId"], "euw3-az1");
+  EXPECT_FALSE(t["Resources"]["PrivateSubnet1"]["Properties"].contains("AvailabilityZone"));
+  EXPECT_FALSE(t["Resources"].contains("PrivateSubnet3"));
+  // Without az_ids: the account's n-th AZ name.
+  Json by_order = Synth(StackYaml("dev", "instance"));
+  EXPECT_EQ(by_order["Resources"]["PublicSubnet2"]["Properties"]["AvailabilityZone"],
+            cfn::Select(1, cfn::GetAZs("")));
 }
 
 // The private route tables' default routes, keyed by route table logical ID.
@@ -77,7 +132,7 @@ std::map<std::string, std::vector<Json>> PrivateDefaultRoutes(const Json& t) {
 TEST(NatModes, EveryPrivateSubnetHasTheRouteItsModePromises) {
   for (const char* mode : kNatModes) {
     SCOPED_TRACE(mode);
-    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n"));
+    Json t = Synth(StackYaml("dev", mode, "orders-api", "  az_count: 3\n  max_az_count: 3\n"));
     auto routes = PrivateDefaultRoutes(t);
     for (int i = 1; i <= 3; ++i) {
       std::string n = std::to_string(i);
@@ -149,16 +204,73 @@ TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
     // The user data attaches this AZ's interface.
     const Json& sub = data["UserData"]["Fn::Base64"]["Fn::Sub"];
     EXPECT_EQ(sub[1]["Eni"], Json({{"Ref", "NatNetworkInterface" + n}}));
+    EXPECT_EQ(sub[1]["SignalResource"], "NatAutoScalingGroup" + n);
     std::string script = sub[0];
-    for (const char* must : {"attach-network-interface", "--device-index 1", "MASQUERADE", "net.ipv4.ip_forward = 1",
+    for (const char* must : {"attach-network-interface", "--device-index 1", "masquerade", "net.ipv4.ip_forward=1",
                              "--no-source-dest-check", "X-aws-ec2-metadata-token"})
       EXPECT_NE(script.find(must), std::string::npos) << must;
   }
-  // The role allows only the two EC2 actions the script calls.
-  std::set<std::string> actions;
-  for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"])
-    actions.insert(s["Action"].get<std::string>());
-  EXPECT_EQ(actions, (std::set<std::string>{"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
+  // CloudFormation waits for the instance's signal before the group counts as created.
+  EXPECT_EQ(t["Resources"]["NatAutoScalingGroup1"]["CreationPolicy"],
+            Json({{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT15M"}}}}));
+}
+
+// The role may touch only this stack's NAT resources: no statement on Resource "*",
+// and ModifyNetworkInterfaceAttribute only on interfaces that carry this stack's NAT
+// Name tags (the database's interfaces do not).
+TEST(NatInstance, RoleIsScopedToTheStacksOwnInterfaces) {
+  Json t = Synth(StackYaml("dev", "instance"));
+  std::map<std::string, Json> by_sid;
+  for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]) {
+    by_sid[s["Sid"]] = s;
+    EXPECT_EQ(s["Resource"].dump().find("\"*\""), std::string::npos) << s.dump();
+  }
+  ASSERT_EQ(by_sid.size(), 4u);
+  EXPECT_EQ(by_sid["AttachStaticNatInterface"]["Resource"].size(), 2u);
+  EXPECT_EQ(by_sid["AttachStaticNatInterface"]["Resource"][0]["Fn::Sub"],
+            "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/${NatNetworkInterface1}");
+  const Json& own = by_sid["OwnNatInstance"];
+  EXPECT_EQ(own["Action"], Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
+  Json names = Json::array({"orders-api-dev-nat-1", "orders-api-dev-nat-2"});
+  EXPECT_EQ(own["Condition"], Json({{"StringEquals", {{"aws:ResourceTag/Name", names}}}}));
+  EXPECT_EQ(by_sid["ReportUnhealthy"]["Action"], "autoscaling:SetInstanceHealth");
+  EXPECT_EQ(by_sid["ReportUnhealthy"]["Condition"], own["Condition"]);
+  EXPECT_EQ(by_sid["SignalCreation"]["Resource"], Json({{"Ref", "AWS::StackId"}}));
+  // No statement of the role is scoped by region only (the old DisableSourceDestCheck).
+  EXPECT_FALSE(by_sid.count("DisableSourceDestCheck"));
+  // The tags the condition matches are on the instance, its primary interface and the group.
+  const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+  std::set<std::string> tagged;
+  for (const auto& spec : data["TagSpecifications"])
+    for (const auto& tag : spec["Tags"])
+      if (tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat-1") tagged.insert(spec["ResourceType"]);
+  EXPECT_TRUE(tagged.count("instance") && tagged.count("network-interface"));
+  bool asg_tagged = false;
+  for (const auto& tag : t["Resources"]["NatAutoScalingGroup1"]["Properties"]["Tags"])
+    asg_tagged |= tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat-1";
+  EXPECT_TRUE(asg_tagged);
+  // The database's interfaces are not named like the NAT's.
+  for (const auto& tag : t["Resources"]["Db"]["Properties"]["Tags"]) {
+    if (tag["Key"] == "Name") {
+      EXPECT_EQ(std::find(names.begin(), names.end(), tag["Value"]), names.end());
+    }
+  }
+}
+
+// CPU credits exist only for burstable (T) types; EC2 refuses a credit specification
+// for the others.
+TEST(NatInstance, CreditSpecificationOnlyForBurstableTypes) {
+  for (const auto& [type, burstable] : std::vector<std::pair<std::string, bool>>{
+           {"t4g.nano", true}, {"t4g.small", true}, {"c7gn.medium", false}, {"c6gn.medium", false}, {"m7g.large", false}}) {
+    SCOPED_TRACE(type);
+    Json t = Synth(StackYaml("dev", "instance", "orders-api", "  nat_instance_type: " + type + "\n"));
+    const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+    EXPECT_EQ(data["InstanceType"], type);
+    if (burstable)
+      EXPECT_EQ(data["CreditSpecification"], Json({{"CpuCredits", "standard"}}));
+    else
+      EXPECT_FALSE(data.contains("CreditSpecification"));
+  }
 }
 
 TEST(NatInstance, InstanceTypeFromConfig) {
@@ -190,6 +302,7 @@ TEST(NatOutputs, ModuleReturnsTheUnits) {
   NetworkConfig net;
   net.cidr = "10.0.0.0/24";
   net.az_count = 3;
+  net.max_az_count = 3;
   net.nat = NatMode::kGatewayPerAz;
   cfn::Template t;
   NetworkOutputs out = AddNetworking(ModuleContext{"app-dev", {}}, net, &t);

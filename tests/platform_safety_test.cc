@@ -20,7 +20,7 @@ std::vector<std::pair<std::string, Json>> AllTemplates(const std::string& app_na
   for (const auto& c : BundledEnvironments()) out.emplace_back("bundled " + c.env, MainTemplate(c));
   for (const char* mode : kNatModes)
     for (std::string profile : {"dev", "staging", "prod"}) {
-      out.emplace_back(profile + " nat " + mode, Synth(StackYaml(profile, mode, app_name, "  az_count: 3\n"), profile));
+      out.emplace_back(profile + " nat " + mode, Synth(StackYaml(profile, mode, app_name, "  az_count: 3\n  max_az_count: 3\n"), profile));
     }
   return out;
 }

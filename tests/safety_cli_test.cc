@@ -15,6 +15,8 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace bp::testing {
@@ -90,9 +92,54 @@ TEST_F(Safety, SynthOutReplacesItsOwnAssemblyAndEmptyDirectories) {
 
 // --- config edits: locking, change detection, file properties ----------------------
 
+TEST_F(Safety, ConcurrentSetsAllSurvive) {
+  std::string cmd = "cd " + ShellQuote(dir_.path()) + " && rc=0; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do " +
+                    ShellQuote(BLUEPRINT_BINARY) +
+                    " config set --stack dev app.env.K$i v$i >/dev/null 2>>errs & done; "
+                    "for j in 1 2 3 4 5 6 7 8 9 10 11 12; do wait -n || rc=1; done; exit $rc";
+  int status = std::system(("bash -c " + ShellQuote(cmd)).c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFileOrDie(dir_.path() + "/errs");
+  std::string text = Read("dev");
+  for (int i = 1; i <= 12; ++i)
+    EXPECT_NE(text.find("K" + std::to_string(i) + ": v" + std::to_string(i) + "\n"), std::string::npos) << i;
+  CommandResult r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(Safety, HandEditDuringAnEditIsKeptAndTheEditRefused) {
+  // `set --secret` reads the file, then waits for the value on stdin: edit the file then.
+  std::string cmd = "cd " + ShellQuote(dir_.path()) + " && " + ShellQuote(BLUEPRINT_BINARY) +
+                    " config set --stack dev --secret API_KEY >" + ShellQuote(dir_.path() + "/.out") + " 2>" +
+                    ShellQuote(dir_.path() + "/.err");
+  FILE* p = popen(cmd.c_str(), "w");
+  ASSERT_NE(p, nullptr);
+  // Wait until the command holds the lock (it reads the file right after).
+  std::string lock = dir_.path() + "/environments/dev/.stack.yaml.lock";
+  bool held = false;
+  for (int i = 0; i < 1000 && !held; ++i) {
+    int fd = open(lock.c_str(), O_RDONLY);
+    if (fd >= 0) {
+      held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+      if (!held) flock(fd, LOCK_UN);
+      close(fd);
+    }
+    if (!held) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(held) << "the edit never took the lock " << lock;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::string edited = Read("dev") + "# a hand edit made meanwhile\n";
+  Replace("dev", edited);
+  std::fputs("s3cr3t-value\n", p);
+  int status = pclose(p);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << ReadFileOrDie(dir_.path() + "/.err");
+  EXPECT_NE(ReadFileOrDie(dir_.path() + "/.err").find("changed while this command ran"), std::string::npos)
+      << ReadFileOrDie(dir_.path() + "/.err");
+  EXPECT_EQ(Read("dev"), edited);
+}
+
 TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
   ASSERT_EQ(chmod(Env("dev").c_str(), 0600), 0);
-  CommandResult r = Run({"config", "set", "--stack", "dev", "network.az_count", "3"});
+  CommandResult r = Run({"config", "set", "--stack", "dev", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   struct stat st;
   ASSERT_EQ(stat(Env("dev").c_str(), &st), 0);
@@ -103,10 +150,10 @@ TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
   fs::create_directories(dir_.path() + "/shared");
   fs::rename(Env("staging"), target);
   fs::create_symlink(target, Env("staging"));
-  r = Run({"config", "set", "--stack", "staging", "network.az_count", "3"});
+  r = Run({"config", "set", "--stack", "staging", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(Env("staging")));
-  EXPECT_NE(ReadFileOrDie(target).find("az_count: 3"), std::string::npos);
+  EXPECT_NE(ReadFileOrDie(target).find("max_az_count: 3"), std::string::npos);
 
   // A read-only file is refused, with a reason, and left as it was.
   ASSERT_EQ(chmod(Env("prod").c_str(), 0444), 0);
@@ -134,6 +181,23 @@ TEST_F(Safety, SecondYamlDocumentIsRefusedWithItsLine) {
   // A leading '---' (an explicit start of the only document) is fine.
   Replace("dev", "---\n" + text);
   EXPECT_EQ(Run({"validate", "--stack", "dev"}).exit_code, 0);
+}
+
+TEST_F(Safety, SetRunsTheAssemblyChecksAndPointsAtTheEntry) {
+  std::string before = Read("dev");
+  CommandResult r = Run({"config", "set", "--stack", "dev", "app.env.DB_HOST", "db.example"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("app.env.DB_HOST: 'DB_HOST' is set by the database module"), std::string::npos) << r.err;
+  EXPECT_EQ(Read("dev"), before);
+  // Written by hand: validate points at the entry's own line, not at `env:`.
+  std::string text = before;
+  text.insert(text.find("    LOG_LEVEL: debug\n"), "    DB_HOST: db.example\n");
+  Replace("dev", text);
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + text.find("DB_HOST"), '\n'));
+  r = Run({"validate", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(line) + ":5: error: app.env.DB_HOST"), std::string::npos)
+      << r.err;
 }
 
 // --- bad files: user errors with a location, never "internal error" ----------------
@@ -262,6 +326,36 @@ TEST_F(Safety, EveryErrorOfAConfigInOnePass) {
   EXPECT_NE(r.err.find("app.port: 70000 is out of range"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("database.max_allocated_storage: 40 GiB is below allocated_storage"), std::string::npos)
       << r.err;
+}
+
+TEST_F(Safety, StacksListsTheOthersWhenOneEnvironmentIsBroken) {
+  Replace("staging", "profile: staging\napp: {name: Bad_Name}\n");
+  CommandResult r = Run({"stacks"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("orders-api-dev"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("orders-api-prod"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("staging      -        (broken"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("staging/stack.yaml:2:"), std::string::npos) << r.err;
+  // The same in --json: one entry per environment, the broken one with its errors.
+  r = Run({"stacks", "--json"});
+  EXPECT_EQ(r.exit_code, 2);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["environments"].size(), 3u) << r.out;
+  const auto& dev = j["environments"][0];
+  const auto& staging = j["environments"][2];  // in name order: dev, prod, staging
+  EXPECT_EQ(staging["environment"], "staging");
+  EXPECT_EQ(staging["status"], "broken");
+  EXPECT_TRUE(staging["stacks"].empty());
+  ASSERT_FALSE(staging["errors"].empty());
+  EXPECT_EQ(staging["errors"][0]["line"], 2);
+  EXPECT_EQ(dev["environment"], "dev");
+  EXPECT_EQ(dev["status"], "ok");
+  EXPECT_FALSE(dev["stacks"].empty());
+  // Commands that deploy or write stay all-or-nothing: the shared account stack depends
+  // on every environment.
+  r = Run({"synth", "--stack", "dev", "--out", "out"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_.path() + "/out"));
 }
 
 }  // namespace

@@ -51,7 +51,12 @@ std::string BaseConfigYaml(const std::string& profile, const std::string& nat, b
          "region: us-west-2\n"
          "app:\n  name: orders-api\n  port: 8080\n  tracing: " + (tracing ? "true" : "false") +
          "\n  health_check:\n    path: /health\n"
-         "network:\n  cidr: 10.1.0.0/24\n  nat: " + nat + "\n";
+         "network:\n  cidr: 10.1.0.0/24\n  nat: " + nat + "\n" +
+         // Operations: subscriptions everywhere; budgets and anomaly detection (the global
+         // stack) with tracing, so both shapes are checked. Backups follow the profile.
+         "alerts:\n  emails: [oncall@acme.example]\n"
+         "features:\n  cost_budget: " + (tracing ? "true" : "false") + "\n  cost_anomaly: " + (tracing ? "true" : "false") +
+         "\n";
 }
 
 std::vector<Combination> AllCombinations() {
@@ -73,12 +78,28 @@ std::vector<Combination> AllCombinations() {
             << env << ":\n" << diags.FormatAll();
         out.push_back(std::move(c));
       }
+  // ECS Express Mode (compute.platform: ecs-express): the bundled environments (NAT
+  // instance and gateway, tracing in prod) and one NAT gateway per AZ without tracing; the
+  // platform adds the same resources whatever else is set, so more would only slow cfn-lint.
+  Diagnostics none;
+  std::vector<StackConfig> bundled;
+  EXPECT_TRUE(LoadEnvironments(testing::SourceDir() + "/environments", {}, &bundled, &none)) << none.FormatAll();
+  for (auto& c : bundled) {
+    c.app.platform = ComputePlatform::kEcsExpress;
+    c.env += "-ecs";
+    std::string env = c.env;
+    out.push_back({env, std::move(c)});
+  }
+  Combination ecs{"staging-gpa-ecs", {}};
+  std::string yaml = BaseConfigYaml("staging", "gateway-per-az", false) + "compute:\n  platform: ecs-express\n";
+  EXPECT_TRUE(ParseStackConfig(yaml, ecs.name + "/stack.yaml", ecs.name, &ecs.config, &diags)) << diags.FormatAll();
+  out.push_back(std::move(ecs));
   return out;
 }
 
 TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   auto combos = AllCombinations();
-  EXPECT_EQ(combos.size(), 3u + 24u);
+  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u);
   size_t stacks = 0;
   for (const auto& c : combos) {
     App app;

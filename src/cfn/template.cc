@@ -102,6 +102,7 @@ Json Template::ToJson() const {
     j["Type"] = r.type;
     if (!r.condition.empty()) j["Condition"] = r.condition;
     if (!r.depends_on.empty()) j["DependsOn"] = r.depends_on;
+    if (!r.creation_policy.is_null()) j["CreationPolicy"] = r.creation_policy;
     if (!r.deletion_policy.empty()) j["DeletionPolicy"] = r.deletion_policy;
     if (!r.update_replace_policy.empty()) j["UpdateReplacePolicy"] = r.update_replace_policy;
     if (!r.metadata.is_null()) j["Metadata"] = r.metadata;

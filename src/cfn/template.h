@@ -20,6 +20,7 @@ struct Resource {
   std::string deletion_policy;        // Delete | Retain | RetainExceptOnCreate | Snapshot
   std::string update_replace_policy;  // same values
   Json metadata;                      // null = none
+  Json creation_policy;               // null = none; e.g. {ResourceSignal: {Count, Timeout}}
 };
 
 struct Parameter {

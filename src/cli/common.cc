@@ -19,18 +19,62 @@ void AddSelectionOptions(CLI::App* cmd, Selection* sel, bool with_stack) {
   stack->excludes(all);
 }
 
+void RequireStackOrAll(CLI::App* cmd) {
+  CLI::Option* stack = cmd->get_option("--stack");
+  CLI::Option* all = cmd->get_option("--all");
+  stack->description("Required (or --all): an environment (dev) or one of its stacks (orders-api-dev)");
+  all->description("Every stack, in dependency order (instead of --stack)");
+  CLI::Option_group* target = cmd->add_option_group("Which stacks (one of --stack or --all is required)");
+  target->add_option(stack);
+  target->add_option(all);
+  target->require_option(1);
+}
+
 void PrintDiagnostics(const Diagnostics& d) {
   std::string text = d.FormatAll();
   std::fputs(text.c_str(), stderr);
 }
 
+nlohmann::ordered_json DiagnosticJson(const Diagnostic& d) {
+  using J = nlohmann::ordered_json;
+  J j;
+  j["severity"] = d.severity == Diagnostic::Severity::kError ? "error" : "warning";
+  j["file"] = d.where.file.empty() ? J() : J(d.where.file);
+  j["line"] = d.where.line > 0 ? J(d.where.line) : J();
+  j["column"] = d.where.col > 0 ? J(d.where.col) : J();
+  j["key"] = d.path.empty() ? J() : J(d.path);
+  j["message"] = d.message;
+  return j;
+}
+
+void PrintJson(const nlohmann::ordered_json& j) {
+  std::string out = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  std::fputs(out.c_str(), stdout);
+}
+
 bool LoadAndAssemble(const Selection& sel, Loaded* out) {
   Diagnostics diags;
+  bool ok = LoadAndAssemble(sel, out, &diags);
+  PrintDiagnostics(diags);
+  return ok;
+}
+
+std::vector<std::string> EnvironmentsOfStack(const std::string& environments_dir, const std::string& stack_id) {
+  Selection all;
+  all.environments_dir = environments_dir;
+  Loaded loaded;
+  Diagnostics ignored;
+  if (!LoadAndAssemble(all, &loaded, &ignored)) return {};
+  const Stack* s = loaded.app.Find(stack_id);
+  return s ? s->envs : std::vector<std::string>{};
+}
+
+bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) {
+  Diagnostics& diags = *diags_out;
   std::vector<std::string> envs;
   std::string err;
   if (!ListEnvironments(sel.environments_dir, &envs, &err)) {
     diags.Error({}, "", err);
-    PrintDiagnostics(diags);
     return false;
   }
   // Every environment is loaded and assembled, whatever the selection: the account
@@ -69,7 +113,6 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out) {
       out->app.stacks = std::move(kept);
     }
   }
-  PrintDiagnostics(diags);
   return ok;
 }
 

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/app.h"
 #include "config/stack_config.h"
 #include "util/diag.h"
@@ -11,6 +13,7 @@
 // CLI11 stays in the command files (.cc) that declare options.
 namespace CLI {
 class App;
+class ParseError;
 }  // namespace CLI
 
 namespace bp::cli {
@@ -30,6 +33,10 @@ struct Selection {
 // Adds --environments, and --stack/--all when `with_stack` is set.
 void AddSelectionOptions(CLI::App* cmd, Selection* sel, bool with_stack = true);
 
+// For commands that act on AWS (up, destroy): one of --stack or --all is required,
+// and the help says so.
+void RequireStackOrAll(CLI::App* cmd);
+
 struct Loaded {
   std::vector<StackConfig> configs;  // the environments the selected stacks serve
   App app;                           // the selected stacks
@@ -40,13 +47,36 @@ struct Loaded {
 // an account stack no other environment shares), or the one stack with that id. Prints
 // every diagnostic to stderr; returns false when there was an error.
 bool LoadAndAssemble(const Selection& sel, Loaded* out);
+// The same, collecting the diagnostics in `diags` instead of printing them.
+bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags);
+
+// The environments the stack with id `stack_id` serves (one, or every sharer of an
+// account stack); empty when no stack has that id (or the environments do not assemble).
+std::vector<std::string> EnvironmentsOfStack(const std::string& environments_dir, const std::string& stack_id);
+
+// One diagnostic as JSON, for --json output and CI annotations:
+// {severity, file, line, column, key, message} (null where unknown).
+nlohmann::ordered_json DiagnosticJson(const Diagnostic& d);
+// Prints `j` on stdout, indented; bytes that are not UTF-8 (none pass the loader) are replaced.
+void PrintJson(const nlohmann::ordered_json& j);
 
 void PrintDiagnostics(const Diagnostics& d);
 
 // The usage.* assumptions of a loaded environment (src/cli/cost.cc).
 const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env);
-// Warns on stderr for each environment whose cost estimate exceeds budget.monthly_usd.
-void WarnOverBudget(const Loaded& loaded);
+// A warning in `diags` for each environment whose cost estimate exceeds budget.monthly_usd.
+void WarnOverBudget(const Loaded& loaded, Diagnostics* diags);
+
+// The tool's version, printed by `blueprint --version`. Raise it with each release.
+inline constexpr const char* kVersion = "0.1.0";
+
+// Adds --version to the top-level command.
+void AddVersionFlag(CLI::App* app);
+
+// Reports an argument error of `app`'s parse on stderr, as `error: ...` with "did you
+// mean" for a mistyped command or option and where to find help; --help and --version
+// print their text. Returns the exit status: kOk for those two, else kUserError.
+int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** argv);
 
 // Registration of each command (one file per command).
 void RegisterSynth(CLI::App* app, int* rc);

@@ -6,6 +6,7 @@
 // stack's key (config/secrets.h) and print as [secret] unless --show-secrets.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -19,7 +20,6 @@
 #include "config/schema.h"
 #include "config/secrets.h"
 #include "config/yaml_edit.h"
-#include "modules/compute.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -29,6 +29,8 @@ namespace {
 
 constexpr const char* kMasked = "[secret]";
 constexpr size_t kMaxSecretBytes = 4096;
+// How long set/rm/rekey wait for another of them editing the same file.
+constexpr int kLockWaitMs = 30000;
 
 struct ConfigOptions {
   Selection sel;
@@ -37,6 +39,7 @@ struct ConfigOptions {
   bool secret = false;
   bool show_secrets = false;
   bool defaults = false;
+  bool json = false;
 };
 
 int Fail(const std::string& msg) {
@@ -48,18 +51,31 @@ struct StackFile {
   std::string env;
   std::string path;
   std::string text;
+  FileLock lock;  // held by set, rm and rekey from reading to writing
 };
 
-bool OpenStack(const ConfigOptions& o, StackFile* f, std::string* err) {
+enum class Access { kRead, kEdit };
+
+// The environment's stack.yaml, read; for an edit, locked first so that concurrent
+// edits run one after the other and none is lost.
+bool OpenStack(const ConfigOptions& o, Access access, StackFile* f, std::string* err) {
   std::vector<std::string> envs;
   if (!ListEnvironments(o.sel.environments_dir, &envs, err)) return false;
   if (std::find(envs.begin(), envs.end(), o.sel.stack) == envs.end()) {
+    std::vector<std::string> served = EnvironmentsOfStack(o.sel.environments_dir, o.sel.stack);
+    if (!served.empty()) {
+      *err = "'" + o.sel.stack + "' is a stack, of environment" + (served.size() == 1 ? " '" : "s '") +
+             Join(served, "', '") + "'; config commands read and edit one environment's stack.yaml: use --stack " +
+             served[0];
+      return false;
+    }
     *err = "no environment '" + o.sel.stack + "' in " + o.sel.environments_dir + DidYouMean(o.sel.stack, envs) +
            "; environments: " + Join(envs, ", ");
     return false;
   }
   f->env = o.sel.stack;
   f->path = o.sel.environments_dir + "/" + f->env + "/stack.yaml";
+  if (access == Access::kEdit && !f->lock.Acquire(f->path, kLockWaitMs, err)) return false;
   return ReadFile(f->path, &f->text, err, kMaxStackFileBytes);
 }
 
@@ -167,13 +183,37 @@ int RunGet(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
   std::string err;
-  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, false, &ref, &err)) return Fail(err);
+  if (!OpenStack(o, Access::kRead, &f, &err) || !ResolveKey(o.key, false, &ref, &err)) return Fail(err);
   ReadView view;
   if (int rc = Read(o, f, &view); rc != kOk) return rc;
   const std::vector<ConfigValue>& values = view.values;
   const auto& clear = view.secrets.values;
   for (const auto& v : values) {
     if (v.key != ref.field->key) continue;
+    if (o.json) {
+      nlohmann::ordered_json value;
+      if (ref.field->type == FieldType::kSecretMap) {
+        if (ref.entry.empty()) {
+          value = nlohmann::ordered_json::object();
+          for (const auto& [name, s] : v.value.items()) value[name] = SecretText(s, name, clear);
+        } else if (v.value.contains(ref.entry)) {
+          value = SecretText(v.value[ref.entry], ref.entry, clear);
+        }
+      } else if (!ref.entry.empty()) {
+        if (v.value.contains(ref.entry)) value = v.value[ref.entry];
+      } else {
+        value = v.value;
+      }
+      if (value.is_null()) break;
+      nlohmann::ordered_json j;
+      j["environment"] = f.env;
+      j["key"] = o.key;
+      j["value"] = std::move(value);
+      j["source"] = v.from_profile ? std::string("profile ") + ProfileName(view.config.profile)
+                                   : f.path + ":" + std::to_string(v.where.line);
+      PrintJson(j);
+      return kOk;
+    }
     std::string out;
     if (ref.field->type == FieldType::kSecretMap) {
       if (ref.entry.empty()) {
@@ -197,7 +237,7 @@ int RunGet(const ConfigOptions& o) {
 int RunList(const ConfigOptions& o) {
   StackFile f;
   std::string err;
-  if (!OpenStack(o, &f, &err)) return Fail(err);
+  if (!OpenStack(o, Access::kRead, &f, &err)) return Fail(err);
   ReadView view;
   if (int rc = Read(o, f, &view); rc != kOk) return rc;
   const StackConfig& c = view.config;
@@ -228,6 +268,36 @@ int RunList(const ConfigOptions& o) {
     }
     rows.push_back({spec.key, Render(v->value), source(*v), fallback});
   }
+  if (o.json) {
+    using J = nlohmann::ordered_json;
+    J j;
+    j["environment"] = f.env;
+    j["profile"] = ProfileName(c.profile);
+    j["values"] = J::array();
+    for (const auto& spec : ConfigSchema()) {
+      const ConfigValue* v = nullptr;
+      for (const auto& x : values)
+        if (x.key == spec.key) v = &x;
+      if (!v && !o.defaults) continue;
+      auto row = [&](const std::string& key, J value) {
+        J r;
+        r["key"] = key;
+        r["value"] = std::move(value);
+        r["source"] = v ? J(source(*v)) : J();
+        r["default"] = spec.defaults[column].empty() || spec.type == FieldType::kSecretMap ? J()
+                                                                                           : J(spec.defaults[column]);
+        j["values"].push_back(std::move(r));
+      };
+      if (v && spec.type == FieldType::kSecretMap) {
+        for (const auto& [name, s] : v->value.items()) row(spec.key + "." + name, SecretText(s, name, clear));
+        continue;
+      }
+      row(spec.key, v ? v->value : J());
+    }
+    for (auto& r : rows) WipeString(&r.value);
+    PrintJson(j);
+    return kOk;
+  }
   size_t kw = 3, vw = 5, sw = 6;
   for (const auto& r : rows) {
     kw = std::max(kw, r.key.size());
@@ -249,18 +319,53 @@ int RunList(const ConfigOptions& o) {
   return kOk;
 }
 
-// Re-parses `text`; writes it only when the whole config is still valid.
-int CheckAndWrite(const StackFile& f, const std::string& text, const std::string& done) {
+// The checks `validate` runs, on the edited config `c`: it is assembled together with
+// the other environments that load, as `validate` assembles them (an account stack they
+// share depends on all of them). When those others do not assemble even without this
+// edit, their errors are not this edit's: then `c` is checked alone.
+bool AssemblyChecks(const ConfigOptions& o, const StackConfig& c, Diagnostics* d) {
+  std::vector<StackConfig> others, configs;
+  Diagnostics ignored;  // the other files' own errors: `validate` reports them
+  LoadEnvironments(o.sel.environments_dir, {}, &others, &ignored);
+  others.erase(std::remove_if(others.begin(), others.end(), [&](const StackConfig& x) { return x.env == c.env; }),
+               others.end());
+  configs = others;
+  configs.push_back(c);
+  std::sort(configs.begin(), configs.end(), [](const StackConfig& a, const StackConfig& b) { return a.env < b.env; });
+  App app;
+  Diagnostics together;
+  if (Assemble(configs, &app, &together)) {
+    for (auto& item : together.items)  // warnings: this file's only
+      if (item.where.file == c.file) d->items.push_back(std::move(item));
+    return true;
+  }
+  App without;
+  Diagnostics baseline;
+  if (others.empty() || Assemble(others, &without, &baseline)) {
+    for (auto& item : together.items) d->items.push_back(std::move(item));
+    return false;
+  }
+  App alone;
+  return Assemble(c, &alone, d);
+}
+
+// Re-parses `text` and runs every check `validate` runs; writes it only when the config
+// is still valid and the file has not changed since it was read (under the lock).
+int CheckAndWrite(const ConfigOptions& o, const StackFile& f, const std::string& text, const std::string& done) {
   Diagnostics d;
   StackConfig c;
-  bool ok = ParseStackConfig(text, f.path, f.env, &c, &d);
-  if (ok) CheckComputeConfig(c, &d);  // the platform's sizing rules (cpu/memory pairs, scaling limits)
+  bool ok = ParseStackConfig(text, f.path, f.env, &c, &d) && AssemblyChecks(o, c, &d);
   if (!ok || d.HasErrors()) {
     PrintDiagnostics(d);
     return Fail("refused: the change would make " + f.path + " invalid; nothing was written");
   }
   PrintDiagnostics(d);  // warnings
-  std::string err;
+  std::string err, now;
+  // Another `config` command waits for the lock; an editor does not: compare.
+  if (!ReadFile(f.path, &now, &err, kMaxStackFileBytes)) return Fail(err);
+  if (now != f.text)
+    return Fail("refused: " + f.path + " changed while this command ran (edited meanwhile?); nothing was "
+                "written and the file keeps the other change: run the command again");
   if (!WriteFileAtomic(f.path, text, &err)) return Fail(err);
   std::printf("%s\n", done.c_str());
   return kOk;
@@ -345,7 +450,7 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   std::string secure = EncryptSecret(key, "app.secrets." + ref.entry, clear);
   WipeString(&clear);
   if (!Edit(text, ref.path, "{secure: \"" + secure + "\"}", &text, &err)) return Fail(err);
-  return CheckAndWrite(f, text, "set app.secrets." + ref.entry + " (encrypted) in " + f.path);
+  return CheckAndWrite(o, f, text, "set app.secrets." + ref.entry + " (encrypted) in " + f.path);
 }
 
 // A new salt and passphrase for the stack: every {secure} value is decrypted with the
@@ -353,7 +458,7 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
 int RunRekey(const ConfigOptions& o) {
   StackFile f;
   std::string err, text;
-  if (!OpenStack(o, &f, &err)) return Fail(err);
+  if (!OpenStack(o, Access::kEdit, &f, &err)) return Fail(err);
   StackConfig c;
   Diagnostics d;
   if (!ParseStackConfig(f.text, f.path, f.env, &c, &d)) {
@@ -378,7 +483,7 @@ int RunRekey(const ConfigOptions& o) {
     ok = ok && Edit(text, {"app", "secrets", name},
                     "{secure: \"" + EncryptSecret(key, "app.secrets." + name, value) + "\"}", &text, &err);
   if (!ok) return Fail(err);
-  return CheckAndWrite(f, text,
+  return CheckAndWrite(o, f, text,
                        "re-keyed " + std::to_string(secrets.values.size()) + " secret(s) in " + f.path);
 }
 
@@ -386,7 +491,7 @@ int RunSet(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
   std::string err;
-  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  if (!OpenStack(o, Access::kEdit, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
   const FieldSpec& spec = *ref.field;
   if (InvalidUtf8At(o.value) != std::string::npos)
     return Fail("the value is not valid UTF-8 text; a stack.yaml is UTF-8: nothing was written");
@@ -428,21 +533,21 @@ int RunSet(const ConfigOptions& o) {
   }
   std::string text;
   if (!Edit(f.text, ref.path, yaml, &text, &err)) return Fail(err);
-  return CheckAndWrite(f, text, "set " + Join(ref.path, ".") + " in " + f.path);
+  return CheckAndWrite(o, f, text, "set " + Join(ref.path, ".") + " in " + f.path);
 }
 
 int RunRm(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
   std::string err;
-  if (!OpenStack(o, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  if (!OpenStack(o, Access::kEdit, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
   if (StartsWith(ref.field->key, "encryption."))
     return Fail(ref.field->key + " is written by `config set --secret`; removing it would make every secret unreadable");
   YamlEditResult r;
   bool found = false;
   if (!YamlRemoveKey(f.text, ref.path, &r, &found, &err)) return Fail(err);
   if (!found) return Fail(Join(ref.path, ".") + " is not written in " + f.path + " (its value, if any, comes from the profile)");
-  return CheckAndWrite(f, r.text, "removed " + Join(ref.path, ".") + " from " + f.path);
+  return CheckAndWrite(o, f, r.text, "removed " + Join(ref.path, ".") + " from " + f.path);
 }
 
 }  // namespace
@@ -455,14 +560,17 @@ void RegisterConfig(CLI::App* app, int* rc) {
   auto sub = [&](const char* name, const char* help, const char* key_help, int (*run)(const ConfigOptions&)) {
     CLI::App* s = cmd->add_subcommand(name, help);
     AddSelectionOptions(s, &o->sel, false);
-    s->add_option("--stack", o->sel.stack, "The environment whose stack.yaml is read or edited")->required();
+    s->add_option("--stack", o->sel.stack, "The environment whose stack.yaml is read or edited (required; not a stack id)")
+        ->required();
     if (key_help) s->add_option("key", o->key, key_help)->required();
     s->callback([o, rc, run] { *rc = run(*o); });
     return s;
   };
   const char* kSecretsFlag = "Decrypt secrets (asks for the passphrase)";
-  sub("get", "Print one key's effective value", "Dotted key (network.cidr, app.env.LOG_LEVEL, app.secrets.NAME)", RunGet)
-      ->add_flag("--show-secrets", o->show_secrets, kSecretsFlag);
+  CLI::App* get =
+      sub("get", "Print one key's effective value", "Dotted key (network.cidr, app.env.LOG_LEVEL, app.secrets.NAME)", RunGet);
+  get->add_flag("--show-secrets", o->show_secrets, kSecretsFlag);
+  get->add_flag("--json", o->json, "Print JSON: {environment, key, value, source}");
 
   CLI::App* set = sub("set", "Set one key; refused when the config would become invalid",
                       "Dotted key; with --secret, the secret's name", RunSet);
@@ -478,6 +586,9 @@ void RegisterConfig(CLI::App* app, int* rc) {
   CLI::App* list = sub("list", "Every key's effective value", nullptr, RunList);
   list->add_flag("--defaults", o->defaults, "Also the profile defaults and where each value comes from");
   list->add_flag("--show-secrets", o->show_secrets, kSecretsFlag);
+  list->add_flag("--json", o->json,
+                 "Print JSON: {environment, profile, values: [{key, value, source, default}]} (with --defaults, "
+                 "every key)");
 }
 
 }  // namespace bp::cli

@@ -38,18 +38,16 @@ const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env) {
   return kNone;
 }
 
-void WarnOverBudget(const Loaded& loaded) {
-  Diagnostics diags;
+void WarnOverBudget(const Loaded& loaded, Diagnostics* diags) {
   for (const auto& c : loaded.configs) {
     if (c.budget_monthly_usd <= 0) continue;
     analysis::EnvCost cost = analysis::CostApp(loaded.app, c.env, c.usage);
     if (cost.monthly_usd <= c.budget_monthly_usd) continue;
-    diags.Warn(c.LocationOf("budget.monthly_usd"), "budget.monthly_usd",
+    diags->Warn(c.LocationOf("budget.monthly_usd"), "budget.monthly_usd",
                fmt::format("the estimated monthly cost of {} is {}${:.2f}, over the budget of ${:.2f}; see "
                            "`blueprint cost --stack {}`",
                            c.env, cost.complete() ? "" : "at least ", cost.monthly_usd, c.budget_monthly_usd, c.env));
   }
-  PrintDiagnostics(diags);
 }
 
 void RegisterCost(CLI::App* app, int* rc) {

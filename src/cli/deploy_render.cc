@@ -14,6 +14,7 @@ namespace {
 
 char ActionMark(const std::string& action) {
   if (action == "Add") return '+';
+  if (action == "Import") return '<';  // an existing resource adopted by the stack
   if (action == "Remove") return '-';
   if (action == "Modify") return '~';
   return '*';

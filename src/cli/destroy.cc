@@ -62,7 +62,7 @@ void RegisterDestroy(CLI::App* app, int* rc) {
   auto o = std::make_shared<DestroyOptions>();
   auto* cmd = app->add_subcommand("destroy", "Delete the stacks of an environment; says what is kept");
   AddSelectionOptions(cmd, &o->sel);
-  cmd->get_option("--stack")->required();
+  RequireStackOrAll(cmd);
   AddAwsOptions(cmd, &o->aws);
   cmd->add_flag("--yes,-y", o->yes, "Delete without asking (required when stdin is not a terminal)");
   cmd->add_flag("--force-prod", o->force_prod, "Allow destroying a stack whose profile has production guards");

@@ -52,8 +52,8 @@ int RunOutputs(const OutputsOptions& o) {
     all[s->name] = outputs;
   }
   if (o.json) {
-    // One stack: its outputs object; several: keyed by stack name.
-    std::string text = cfn::WriteJson(stacks.size() == 1 ? all[stacks[0]->name] : all);
+    // Keyed by stack name however many stacks are selected: one shape for scripts.
+    std::string text = cfn::WriteJson(all);
     std::fputs(text.c_str(), stdout);
     return kOk;
   }
@@ -72,7 +72,7 @@ void RegisterOutputs(CLI::App* app, int* rc) {
   auto* cmd = app->add_subcommand("outputs", "Print the outputs of deployed stacks");
   AddSelectionOptions(cmd, &o->sel);
   AddAwsOptions(cmd, &o->aws);
-  cmd->add_flag("--json", o->json, "Machine-readable output");
+  cmd->add_flag("--json", o->json, "Print JSON: {\"<stack name>\": {\"<output>\": \"value\", ...}, ...}");
   cmd->add_flag("--cached", o->cached, "Read the outputs recorded by the last up, without calling AWS");
   cmd->callback([o, rc] { *rc = RunOutputs(*o); });
 }

@@ -65,7 +65,7 @@ void RegisterUp(CLI::App* app, int* rc) {
   auto o = std::make_shared<UpOptions>();
   auto* cmd = app->add_subcommand("up", "Deploy the stacks of an environment through CloudFormation change sets");
   AddSelectionOptions(cmd, &o->sel);
-  cmd->get_option("--stack")->required();
+  RequireStackOrAll(cmd);
   AddAwsOptions(cmd, &o->aws);
   AddParameterOptions(cmd, &o->params);
   cmd->add_option("--s3-bucket", o->s3_bucket, "Bucket for templates over 51,200 bytes");

@@ -1,4 +1,5 @@
-// blueprint validate: every check synth runs, without writing anything.
+// blueprint validate: every check synth runs, without writing anything. With --json
+// the findings go to stdout as one JSON document (for CI annotations).
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -7,20 +8,45 @@
 
 namespace bp::cli {
 
+namespace {
+
+struct ValidateOptions {
+  Selection sel;
+  bool json = false;
+};
+
+int RunValidate(const ValidateOptions& o) {
+  Loaded loaded;
+  Diagnostics diags;
+  bool ok = LoadAndAssemble(o.sel, &loaded, &diags);
+  if (ok) WarnOverBudget(loaded, &diags);
+  size_t envs = ok ? loaded.configs.size() : 0, stacks = ok ? loaded.app.stacks.size() : 0;
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["ok"] = ok;
+    j["environments"] = envs;
+    j["stacks"] = stacks;
+    j["diagnostics"] = nlohmann::ordered_json::array();
+    for (const auto& d : diags.items) j["diagnostics"].push_back(DiagnosticJson(d));
+    PrintJson(j);
+    return ok ? kOk : kUserError;
+  }
+  PrintDiagnostics(diags);
+  if (!ok) return kUserError;
+  std::printf("ok: %zu environment(s), %zu stack(s) valid\n", envs, stacks);
+  return kOk;
+}
+
+}  // namespace
+
 void RegisterValidate(CLI::App* app, int* rc) {
-  auto sel = std::make_shared<Selection>();
+  auto o = std::make_shared<ValidateOptions>();
   auto* cmd = app->add_subcommand("validate", "Run every check without writing files");
-  AddSelectionOptions(cmd, sel.get());
-  cmd->callback([sel, rc] {
-    Loaded loaded;
-    if (!LoadAndAssemble(*sel, &loaded)) {
-      *rc = kUserError;
-      return;
-    }
-    WarnOverBudget(loaded);
-    std::printf("ok: %zu environment(s), %zu stack(s) valid\n", loaded.configs.size(), loaded.app.stacks.size());
-    *rc = kOk;
-  });
+  AddSelectionOptions(cmd, &o->sel);
+  cmd->add_flag("--json", o->json,
+                "Print JSON on stdout: {ok, environments, stacks, diagnostics: [{severity, file, line, column, key, "
+                "message}]}");
+  cmd->callback([o, rc] { *rc = RunValidate(*o); });
 }
 
 }  // namespace bp::cli

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "naming/aws_tables.h"
 #include "naming/cidr.h"
 #include "naming/names.h"
 #include "util/strings.h"
@@ -176,10 +177,25 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
                "starting with a letter and not ending with a hyphen (e.g. orders-api): every AWS "
                "name of the stack is derived from it";
       return "";
-    case FieldCheck::kRegion:
+    case FieldCheck::kRegion: {
       if (!IsRegionShape(v))
         return "'" + v + "' is not an AWS region name such as us-east-1 or eu-west-3";
+      if (FindRegion(v)) return "";
+      std::vector<std::string> names;
+      for (const auto& r : SupportedRegions()) names.push_back(r.name);
+      return "'" + v + "' is not a region where App Runner runs (it also needs RDS, ECR and Secrets Manager, "
+             "which every App Runner region has)" + DidYouMean(v, names) + "; regions: " + Join(names, ", ");
+    }
+    case FieldCheck::kAzId: {
+      // use1-az1, euw3-az2, apne1-az4: a region code, "-az", a number.
+      size_t dash = v.find("-az");
+      bool ok = dash != std::string::npos && dash >= 3 && dash <= 6 && All(std::string_view(v).substr(0, dash - 1), IsLower) &&
+                IsDigit(v[dash - 1]) && All(std::string_view(v).substr(dash + 3), IsDigit, 1, 2);
+      if (!ok)
+        return "'" + v + "' is not an Availability Zone ID such as euw3-az1 (`aws ec2 describe-availability-zones "
+               "--query 'AvailabilityZones[].[ZoneName,ZoneId]'` lists them)";
       return "";
+    }
     case FieldCheck::kAwsAccountId: {
       // Src: DOC:accounts/latest/reference/manage-acct-identifiers.html (a 12-digit number).
       bool digits = v.size() == 12 && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -266,9 +282,12 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not a PostgreSQL 17 version; use 17 (RDS picks the minor) or 17.x";
       return "";
     case FieldCheck::kInstanceType:
-      if (!IsGravitonTypeShape(v))
+      if (!IsGravitonTypeShape(v) || !FindInstanceFamily(v)) {
+        std::vector<std::string> families;
+        for (const auto& f : NatInstanceFamilies()) families.push_back(f.name);
         return "'" + v + "' is not an arm64 (Graviton) EC2 instance type such as t4g.nano; the NAT "
-               "instance runs an arm64 image";
+               "instance runs an arm64 image (families: " + Join(families, ", ") + ")";
+      }
       return "";
     case FieldCheck::kBackupWindow: {
       if (!IsBackupWindowShape(v))
@@ -291,6 +310,30 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "not a v1 encrypted value (\"v1:<base64>\"); `blueprint config set --secret` writes it";
       return "";
   }
+  return "";
+}
+
+// A partial ARN (no 6-character suffix) is refused: IAM authorizes GetSecretValue
+// against the complete ARN, so a policy naming the partial one never matches, and a
+// name that itself ends in a hyphen and six characters is ambiguous.
+// Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html,
+// DOC:apprunner/latest/dg/env-variable.html, aws-facts 15.
+std::string CheckSecretReference(const std::string& reference) {
+  std::vector<std::string> parts = SplitString(reference, ':');
+  const std::string usage =
+      "; use the complete ARN (`aws secretsmanager describe-secret --secret-id NAME --query ARN`), "
+      "optionally followed by :<json key>:<version stage>:<version id> (e.g. ...:password::)";
+  if ((parts.size() != 7 && parts.size() != 10) || parts[2] != "secretsmanager" || parts[5] != "secret" ||
+      parts[6].empty())
+    return "'" + reference + "' is not a Secrets Manager secret ARN" + usage;
+  const std::string& name = parts[6];
+  bool suffix = name.size() > 7 && name[name.size() - 7] == '-';
+  for (size_t i = name.size() - std::min<size_t>(6, name.size()); suffix && i < name.size(); ++i)
+    suffix = IsAlnum(name[i]);
+  if (!suffix)
+    return "'" + reference + "' is a partial ARN: the secret name '" + name +
+           "' lacks the '-' and 6 random characters Secrets Manager appends, and IAM authorizes reads "
+           "against the complete ARN" + usage;
   return "";
 }
 

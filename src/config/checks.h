@@ -9,4 +9,9 @@ namespace bp {
 
 std::string CheckValue(FieldCheck check, const std::string& value);
 
+// "" when `reference` is a Secrets Manager reference App Runner and IAM both
+// understand: the complete secret ARN, optionally followed by
+// ":<json key>:<version stage>:<version id>"; otherwise what is wrong and what to write.
+std::string CheckSecretReference(const std::string& reference);
+
 }  // namespace bp

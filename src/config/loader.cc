@@ -12,6 +12,7 @@
 
 #include "config/checks.h"
 #include "config/schema.h"
+#include "naming/aws_tables.h"
 #include "naming/cidr.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -35,6 +36,14 @@ const char* NatModeName(NatMode m) {
     case NatMode::kGatewayPerAz: return "gateway-per-az";
     case NatMode::kInstance: return "instance";
     case NatMode::kNone: return "none";
+  }
+  return "";
+}
+
+const char* ComputePlatformName(ComputePlatform p) {
+  switch (p) {
+    case ComputePlatform::kAppRunner: return "apprunner";
+    case ComputePlatform::kEcsExpress: return "ecs-express";
   }
   return "";
 }
@@ -316,6 +325,13 @@ class Parser {
       Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
       return false;
     }
+    if (kind == "arn" && val.find(":secretsmanager:") != std::string::npos) {
+      std::string err = CheckSecretReference(val);
+      if (!err.empty()) {
+        Error(kw, key, err);
+        return false;
+      }
+    }
     *value = Json{{kind, val}};
     return true;
   }
@@ -362,6 +378,55 @@ class Parser {
   std::map<std::string, Location> entries_;
 };
 
+// network.az_ids, network.az_count, network.max_az_count and the region's AZs agree.
+// Src: DOC:global-infrastructure/latest/regions/aws-availability-zones.html (naming/aws_tables.cc);
+// some AZs cannot host App Runner VPC connector subnets (DOC:apprunner/latest/dg/network-vpc.html,
+// aws-facts 15), which is why the config can name AZ IDs.
+void CheckAvailabilityZones(StackConfig& c, Diagnostics* d) {
+  auto& n = c.network;
+  const RegionInfo* region = FindRegion(c.region);  // null: the region check has reported it
+  if (!n.az_ids.empty()) {
+    if (c.IsSetInFile("network.az_count") && n.az_count != static_cast<int>(n.az_ids.size())) {
+      d->Error(c.LocationOf("network.az_count"), "network.az_count",
+               "az_count is " + std::to_string(n.az_count) + " but network.az_ids names " +
+                   std::to_string(n.az_ids.size()) + " AZs; remove az_count or make them agree");
+      return;
+    }
+    n.az_count = static_cast<int>(n.az_ids.size());
+    if (n.az_count < 2 || n.az_count > 6) {
+      d->Error(c.LocationOf("network.az_ids"), "network.az_ids",
+               "names " + std::to_string(n.az_count) + " AZs; name 2 to 6 (RDS needs two)");
+      return;
+    }
+    std::set<std::string> seen;
+    for (const auto& id : n.az_ids) {
+      if (!seen.insert(id).second)
+        d->Error(c.LocationOf("network.az_ids"), "network.az_ids", "'" + id + "' is listed twice");
+      else if (region && std::find(region->az_ids.begin(), region->az_ids.end(), id) == region->az_ids.end())
+        d->Error(c.LocationOf("network.az_ids"), "network.az_ids",
+                 "'" + id + "' is not an AZ of " + c.region + DidYouMean(id, region->az_ids) + "; its AZ IDs are " +
+                     Join(region->az_ids, ", "));
+    }
+  }
+  if (region && n.az_count > static_cast<int>(region->az_ids.size())) {
+    std::string key = c.IsSetInFile("network.az_count") || !c.IsSetInFile("region") ? "network.az_count" : "region";
+    d->Error(c.LocationOf(key), key,
+             c.region + " has " + std::to_string(region->az_ids.size()) + " Availability Zones (" +
+                 Join(region->az_ids, ", ") + "); az_count " + std::to_string(n.az_count) + " asks for more");
+  }
+  if (n.az_count > n.max_az_count) {
+    std::string key = c.IsSetInFile("network.max_az_count") ? "network.max_az_count"
+                      : c.IsSetInFile("network.az_ids")     ? "network.az_ids"
+                                                            : "network.az_count";
+    d->Error(c.LocationOf(key), key,
+             "az_count " + std::to_string(n.az_count) + " is above max_az_count " + std::to_string(n.max_az_count) +
+                 ", the AZs the subnet layout reserves room for; set network.max_az_count to " +
+                 std::to_string(n.az_count) + " or more before the first deploy. On a deployed stack, only a "
+                 "max_az_count equal to the az_count it was deployed with keeps its subnets; any other value "
+                 "moves every subnet, which EC2 refuses (docs/networking.md)");
+  }
+}
+
 void CrossChecks(StackConfig& c, Diagnostics* d) {
   // The compute platform's own sizing rules (cpu/memory pairs, scaling limits) are
   // checked by the platform (modules/compute.h CheckComputeConfig) at assembly.
@@ -390,13 +455,16 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
       break;
     }
 
-  // Network capacity.
+  // Availability Zones: named IDs, the region's AZs, the reserved subnet slots.
+  CheckAvailabilityZones(c, d);
+
+  // Network capacity: room for max_az_count AZs, so adding AZs never moves a subnet.
   Ipv4Cidr vpc;
   std::string err;
-  if (ParseCidr(c.network.cidr, &vpc, &err)) {
+  if (ParseCidr(c.network.cidr, &vpc, &err) && c.network.az_count <= c.network.max_az_count) {
     SubnetLayout layout;
-    if (!PlanSubnets(vpc, c.network.az_count, &layout, &err)) {
-      std::string key = c.IsSetInFile("network.cidr") || !c.IsSetInFile("network.az_count") ? "network.cidr" : "network.az_count";
+    if (!PlanSubnets(vpc, c.network.az_count, c.network.max_az_count, &layout, &err)) {
+      std::string key = c.IsSetInFile("network.cidr") || !c.IsSetInFile("network.max_az_count") ? "network.cidr" : "network.max_az_count";
       d->Error(c.LocationOf(key), key, err);
     } else if (!IsPrivateRange(vpc)) {
       d->Warn(c.LocationOf("network.cidr"), "network.cidr",
@@ -409,6 +477,10 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if (c.network.nat != NatMode::kInstance && c.IsSetInFile("network.nat_instance_type"))
     d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
             std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
+  if (!c.features.waf)
+    for (const std::string& name : KeysUnder("waf"))  // every waf.* key of the schema
+      if (const std::string key = "waf." + name; c.IsSetInFile(key))
+        d->Warn(c.LocationOf(key), key, "has no effect unless features.waf is true");
   if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
     d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
             "has no effect unless app.health_check.protocol is HTTP");

@@ -19,9 +19,7 @@ std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 
 // Keys of features whose modules are not built yet (FieldSpec::not_available).
 // Deleting the constant from a row turns the key (and its profile defaults) back on.
-const std::string kNotYetEdge = "WAF and CloudFront come with issue 12";
-const std::string kNotYetOperations =
-    "alerts, budgets, cost anomaly detection and AWS Backup come with issue 13";
+const std::string kNotYetEdge = "CloudFront, its origin protection and the custom domain come with issue 12";
 
 // Keys that change no template on purpose (FieldSpec::no_template_effect).
 const std::string kDeployTimeOnly =
@@ -30,9 +28,6 @@ const std::string kDeployTimeOnly =
 const std::string kValidationOnly =
     "validation only: the written reason that lets a production-guarded stack turn a protection off";
 const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
-const std::string kCostWarningOnly =
-    "validation only: `validate` warns when the cost estimate exceeds it; no AWS Budget is created "
-    "until features.cost_budget is available";
 
 // Reading a parsed value (JSON as ParseValue produced it) into a StackConfig field.
 void Read(const Json& v, std::string* out) { *out = v.get<std::string>(); }
@@ -50,6 +45,11 @@ void Read(const Json& v, std::vector<std::pair<std::string, std::string>>* out) 
 void Read(const Json& v, std::vector<AppSecret>* out) {
   out->clear();
   for (const auto& [name, s] : v.items()) out->push_back({name, s.value("secure", ""), s.value("arn", "")});
+}
+void Read(const Json& v, ComputePlatform* out) {
+  const std::string name = v.get<std::string>();
+  for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
+    if (name == ComputePlatformName(p)) *out = p;
 }
 void Read(const Json& v, NatMode* out) {
   const std::string mode = v.get<std::string>();
@@ -84,22 +84,27 @@ std::vector<FieldSpec> BuildSchema() {
       {"account", F<&SC::account>, T::kString, "AWS account ID (12 digits) the environment deploys into. Environments naming the same account (or all, when none names one) share one account stack; the manifest's environment becomes aws://ACCOUNT/REGION. Empty: aws://unknown-account/REGION.", {}, {}, 0, 0, C::kAwsAccountId},
 
       {"app.name", F<&SC::app, &AppConfig::name>, T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
+      // App Runner stays the bundled environments' platform; ecs-express is for accounts App
+      // Runner no longer admits (closed to new customers on 2026-04-30, aws-facts 13).
+      {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), {"apprunner", "ecs-express"}},
       {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
-      {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
-      {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
+      {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU; ecs-express (Fargate): also 8 vCPU and 16 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
+      {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB. ecs-express (Fargate): 0.25 vCPU: 0.5, 1 or 2 GB; 0.5: 1-4 GB; 1: 2-8 GB; 2: 4-16 GB; 4: 8-30 GB, in 1 GB steps; 8: 16-60 GB in 4 GB steps; 16: 32-120 GB in 8 GB steps).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
       {"app.start_command", F<&SC::app, &AppConfig::start_command>, T::kString, "Overrides the image's entrypoint and command.", {}, {}},
       {"app.env", F<&SC::app, &AppConfig::env>, T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
       {"app.secrets", F<&SC::app, &AppConfig::secrets>, T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
-      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing through App Runner's observability configuration.", {"false", "false", "true"}, {}},
-      {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol.", All("HTTP"), {"HTTP", "TCP"}},
+      // Src: data/cfn-spec.json AWS::Logs::LogGroup RetentionInDays (allowed values).
+      {"app.log_retention_days", F<&SC::app, &AppConfig::log_retention_days>, T::kEnum, "Days the app's logs are kept (ecs-express: its log group; App Runner creates its own log groups, which this key does not reach).", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
+      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing: App Runner's observability configuration; on ecs-express the task role may write traces (the app sends them itself: Express Mode runs no X-Ray daemon).", {"false", "false", "true"}, {}},
+      {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol (App Runner; ecs-express checks HTTP only).", All("HTTP"), {"HTTP", "TCP"}},
       {"app.health_check.path", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::path>, T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
-      {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks.", All("10"), {}, 1, 20},
-      {"app.health_check.timeout", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::timeout_seconds>, T::kInt, "Seconds to wait for a health check answer.", All("5"), {}, 1, 20},
-      {"app.health_check.healthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::healthy_threshold>, T::kInt, "Successes before an instance counts as healthy.", All("1"), {}, 1, 20},
-      {"app.health_check.unhealthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::unhealthy_threshold>, T::kInt, "Failures before an instance counts as unhealthy.", All("5"), {}, 1, 20},
-      {"app.scaling.min_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::min_size>, T::kInt, "Instances always provisioned (App Runner: 1 to 25).", All("1"), {}, 1, 1000},
-      {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25).", {"2", "3", "5"}, {}, 1, 1000},
-      {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200).", {"10", "15", "25"}, {}, 1, 1000},
+      {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("10"), {}, 1, 20},
+      {"app.health_check.timeout", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::timeout_seconds>, T::kInt, "Seconds to wait for a health check answer (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("5"), {}, 1, 20},
+      {"app.health_check.healthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::healthy_threshold>, T::kInt, "Successes before an instance counts as healthy (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("1"), {}, 1, 20},
+      {"app.health_check.unhealthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::unhealthy_threshold>, T::kInt, "Failures before an instance counts as unhealthy (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("5"), {}, 1, 20},
+      {"app.scaling.min_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::min_size>, T::kInt, "Instances always provisioned (App Runner: 1 to 25; ecs-express: tasks, at least 1).", All("1"), {}, 1, 1000},
+      {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25; ecs-express: tasks).", {"2", "3", "5"}, {}, 1, 1000},
+      {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200). ecs-express scales on average CPU at 60% instead, and warns when this is set.", {"10", "15", "25"}, {}, 1, 1000},
 
       {"github.org", F<&SC::github, &GithubConfig::org>, T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
       {"github.repo", F<&SC::github, &GithubConfig::repo>, T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
@@ -110,9 +115,12 @@ std::vector<FieldSpec> BuildSchema() {
       {"github.repo_id", F<&SC::github, &GithubConfig::repo_id>, T::kString, "Numeric ID of the repository, with owner_id (`gh api repos/ORG/REPO --jq .id`).", {}, {}, 0, 0, C::kGithubId},
       {"github.oidc_provider_arn", F<&SC::github, &GithubConfig::oidc_provider_arn>, T::kString, "An existing GitHub OIDC provider of the account (arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com): the deploy role trusts it and the account stack creates none.", {}, {}, 0, 0, C::kOidcProviderArn},
 
-      {"network.cidr", F<&SC::network, &NetworkConfig::cidr>, T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x az_count subnets of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
-      {"network.az_count", F<&SC::network, &NetworkConfig::az_count>, T::kInt, "Availability zones (2 to 6; RDS needs 2).", All("2"), {}, 2, 6},
-      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az, instance (self-healing NAT instance, the fck-nat pattern) or none (no internet from the app).", {"instance", "instance", "gateway"}, {"gateway", "gateway-per-az", "instance", "none"}},
+      {"network.cidr", F<&SC::network, &NetworkConfig::cidr>, T::kString, "VPC IPv4 block, /16 to /28; must hold 2 x max_az_count subnet slots of /28 or larger.", {"10.0.0.0/24", "10.1.0.0/24", "10.2.0.0/24"}, {}, 0, 0, C::kCidr},
+      {"network.az_count", F<&SC::network, &NetworkConfig::az_count>, T::kInt, "Availability zones (2 to 6; RDS needs 2; at most the region's AZs and network.max_az_count). With network.az_ids, the number of IDs listed.", All("2"), {}, 2, 6},
+      // 2 keeps the layout of stacks deployed before the slots existed (naming/cidr.h).
+      {"network.max_az_count", F<&SC::network, &NetworkConfig::max_az_count>, T::kInt, "AZs the subnet layout reserves room for: az_count can grow up to it without moving any subnet's CIDR (the VPC is split into 2 x max_az_count slots, rounded up to a power of two). Equal to az_count, the layout is the one of a stack without reserved slots; any other change moves every subnet, which EC2 refuses on a deployed stack: choose it before the first deploy.", All("2"), {}, 2, 6},
+      {"network.az_ids", F<&SC::network, &NetworkConfig::az_ids>, T::kStringList, "Availability Zone IDs to use, in order (e.g. [euw3-az1, euw3-az2]); empty: the first az_count AZs of the region in the account's order. IDs name the same physical AZ in every account; use them to avoid AZs that cannot host App Runner VPC connector subnets. Choose before the first deploy: changing them replaces the subnets.", {}, {}, 0, 0, C::kAzId},
+      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the app).", {"instance", "instance", "gateway-per-az"}, {"gateway", "gateway-per-az", "instance", "none"}},
       {"network.nat_instance_type", F<&SC::network, &NetworkConfig::nat_instance_type>, T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType},
 
       {"database.instance_class", F<&SC::database, &DatabaseConfig::instance_class>, T::kString, "RDS instance class.", {"db.t4g.micro", "db.t4g.micro", "db.t4g.small"}, {}, 0, 0, C::kDbClass},
@@ -120,7 +128,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"database.max_allocated_storage", F<&SC::database, &DatabaseConfig::max_allocated_storage_gb>, T::kInt, "Storage autoscaling ceiling in GiB (at least allocated_storage).", {"50", "100", "1000"}, {}, 20, 65536},
       {"database.engine_version", F<&SC::database, &DatabaseConfig::engine_version>, T::kString, "PostgreSQL version: 17 (RDS picks the default minor) or 17.x.", All("17"), {}, 0, 0, C::kEngineVersion},
       {"database.db_name", F<&SC::database, &DatabaseConfig::db_name>, T::kString, "Name of the database created at launch.", All("app"), {}, 0, 0, C::kDbName},
-      {"database.username", F<&SC::database, &DatabaseConfig::username>, T::kString, "Master username (the password is managed by RDS in Secrets Manager).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
+      {"database.username", F<&SC::database, &DatabaseConfig::username>, T::kString, "Master username (CloudFormation generates the password into a Secrets Manager secret that is not rotated; docs/database.md).", All("dbadmin"), {}, 0, 0, C::kDbUsername},
       {"database.multi_az", F<&SC::database, &DatabaseConfig::multi_az>, T::kBool, "Standby in a second AZ.", {"false", "false", "true"}, {}},
       {"database.deletion_protection", F<&SC::database, &DatabaseConfig::deletion_protection>, T::kBool, "Refuse to delete the database.", {"false", "false", "true"}, {}},
       {"database.backup_retention_days", F<&SC::database, &DatabaseConfig::backup_retention_days>, T::kInt, "Automated backup retention (0 to 35 days; 0 turns backups off).", {"1", "7", "14"}, {}, 0, 35},
@@ -131,6 +139,8 @@ std::vector<FieldSpec> BuildSchema() {
       // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance PreferredBackupWindow, PreferredMaintenanceWindow).
       {"database.backup_window", F<&SC::database, &DatabaseConfig::backup_window>, T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
       {"database.maintenance_window", F<&SC::database, &DatabaseConfig::maintenance_window>, T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
+      // Src: CFNREF:aws-resource-rds-dbinstance (EngineLifecycleSupport), aws-facts 15.
+      {"database.engine_lifecycle_support", F<&SC::database, &DatabaseConfig::engine_lifecycle_support>, T::kEnum, "RDS Extended Support when PostgreSQL 17's standard support ends: open-source-rds-extended-support keeps the major version and bills Extended Support; open-source-rds-extended-support-disabled bills nothing and RDS upgrades the major version.", {"open-source-rds-extended-support-disabled", "open-source-rds-extended-support-disabled", "open-source-rds-extended-support"}, {"open-source-rds-extended-support", "open-source-rds-extended-support-disabled"}},
       {"database.log_min_duration_ms", F<&SC::database, &DatabaseConfig::log_min_duration_ms>, T::kInt, "Log statements slower than this (ms; -1 = off).", All("1000"), {}, -1, 3600000},
 
       {"registry.untagged_expiry_days", F<&SC::registry, &RegistryConfig::untagged_expiry_days>, T::kInt, "Days before untagged images expire.", {"7", "14", "30"}, {}, 1, 3650},
@@ -139,13 +149,26 @@ std::vector<FieldSpec> BuildSchema() {
       {"registry.empty_on_delete", F<&SC::registry, &RegistryConfig::empty_on_delete>, T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
 
       {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}, 0, 0, C::kNone, false, kNotYetEdge},
-      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL (managed rules and a per-IP rate limit).", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetEdge},
-      {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget on the environment's tag, alerting the alert emails.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
-      {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection subscription.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
-      {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup plan for the database.", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetOperations},
+      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL in front of the app: AWS managed rule groups (IP reputation, common rule set, known bad inputs, optionally SQL injection) and a per-IP rate limit, logged to CloudWatch Logs (docs/edge.md).", {"false", "false", "true"}, {}},
+      // Src: aws-facts 4.1 (SCHEMA RateBasedStatement: Limit 10 to 2,000,000,000).
+      {"waf.rate_limit", F<&SC::waf, &WafConfig::rate_limit>, T::kInt, "Requests one IP address may send in 5 minutes before the web ACL blocks it (10 to 2,000,000,000).", {"1000", "2000", "2000"}, {}, 10, 2000000000},
+      {"waf.sql_injection", F<&SC::waf, &WafConfig::sql_injection>, T::kBool, "Add the AWS SQL injection rule group (AWSManagedRulesSQLiRuleSet, 200 WCU).", {"false", "true", "true"}, {}},
+      // Src: SCHEMA:aws-logs-loggroup (RetentionInDays allowed values).
+      {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
+      {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget (us-east-1, the environment's global stack) filtered on the Environment cost allocation tag: alerts at 80% actual and 100% forecast spend of budget.monthly_usd to alerts.emails and the alert topic. Activate the Environment tag for cost allocation in Billing (docs/operations.md).", All("false"), {}},
+      {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection (us-east-1, the environment's global stack): a monitor scoped to the Environment tag and a daily email subscription to alerts.emails for anomalies of 10% of budget.monthly_usd or more.", All("false"), {}},
+      {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup for the database: a vault, a daily plan keeping backup.retention_days, a selection of the DB instance.", {"false", "false", "true"}, {}},
+      {"backup.retention_days", F<&SC::backup, &BackupConfig::retention_days>, T::kInt, "Days AWS Backup keeps each daily database backup (features.backup).", {"7", "14", "35"}, {}, 1, 36500},
 
-      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic.", {}, {}, 0, 0, C::kEmail, false, kNotYetOperations},
-      {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD; `validate` warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000, C::kNone, false, "", kCostWarningOnly},
+      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic (each must confirm the email SNS sends), and the recipients of budget and cost anomaly emails.", {}, {}, 0, 0, C::kEmail},
+      {"alerts.dead_letter_queue", F<&SC::alerts, &AlertsConfig::dead_letter_queue>, T::kBool, "Encrypted SQS dead-letter queue keeping alert messages SNS could not deliver to a subscription.", {"false", "false", "true"}, {}},
+      {"alerts.http_5xx_count", F<&SC::alerts, &AlertsConfig::http_5xx_count>, T::kInt, "Alarm when the service answers this many 5xx or more in 5 minutes.", {"20", "10", "5"}, {}, 1, 1000000},
+      {"alerts.error_rate_percent", F<&SC::alerts, &AlertsConfig::error_rate_percent>, T::kNumber, "Alarm when 5xx answers exceed this share of requests (5-minute periods, 2 of 3).", {"10", "5", "2"}, {}, 0.1, 100},
+      {"alerts.latency_p95_ms", F<&SC::alerts, &AlertsConfig::latency_p95_ms>, T::kInt, "Alarm when the p95 request latency exceeds this (ms; 5-minute periods, 2 of 3).", {"3000", "2000", "1000"}, {}, 10, 120000},
+      {"alerts.db_cpu_percent", F<&SC::alerts, &AlertsConfig::db_cpu_percent>, T::kInt, "Alarm when database CPU exceeds this (average over 5 minutes, 3 periods).", {"90", "85", "80"}, {}, 1, 100},
+      {"alerts.db_free_storage_percent", F<&SC::alerts, &AlertsConfig::db_free_storage_percent>, T::kInt, "Alarm when free database storage falls below this share of database.allocated_storage.", {"10", "15", "20"}, {}, 1, 99},
+      {"alerts.db_connections_percent", F<&SC::alerts, &AlertsConfig::db_connections_percent>, T::kInt, "Alarm when database connections exceed this share of database.max_connections.", {"90", "85", "80"}, {}, 1, 100},
+      {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD: the AWS Budget's limit with features.cost_budget, the base of the anomaly threshold with features.cost_anomaly; `validate` also warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000},
       // Usage assumptions for `blueprint cost` (src/analysis/cost.h): every usage-based
       // cost line names the key it used.
       {"usage.requests_per_month", F<&SC::usage, &UsageConfig::requests_per_month>, T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12, C::kNone, false, "", kCostOnly},
@@ -167,11 +190,11 @@ std::vector<FieldSpec> BuildSchema() {
       {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, "", kDeployTimeOnly},
       {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
 
-      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kNotYetEdge, kValidationOnly},
+      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups (or, once features.backup is available, no AWS Backup plan).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, kNotYetOperations, kValidationOnly},
+      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups or without an AWS Backup plan (features.backup).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
   };
 }
 

@@ -37,6 +37,7 @@ enum class FieldCheck {
   kGithubId,        // numeric owner or repository ID
   kOidcProviderArn, // the GitHub OIDC provider's IAM ARN
   kGitRef,      // branch or environment names
+  kAzId,        // Availability Zone ID (euw3-az1), every element of a list
   kHttpPath,
   kEnvVarName,  // map keys
   kTagKey,      // map keys

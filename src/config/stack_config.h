@@ -14,9 +14,12 @@ namespace bp {
 
 enum class Profile { kDev, kStaging, kProd };
 enum class NatMode { kGateway, kGatewayPerAz, kInstance, kNone };
+// compute.platform: which compute module builds the app (modules/compute.h).
+enum class ComputePlatform { kAppRunner, kEcsExpress };
 
 const char* ProfileName(Profile p);
 const char* NatModeName(NatMode m);
+const char* ComputePlatformName(ComputePlatform p);  // "apprunner" | "ecs-express"
 
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
@@ -57,6 +60,9 @@ struct AppConfig {
   HealthCheckConfig health_check;
   ScalingConfig scaling;
   bool tracing = false;
+  // compute.platform (kept with the app's settings: AddCompute receives AppConfig).
+  ComputePlatform platform = ComputePlatform::kAppRunner;
+  int log_retention_days = 0;  // app.log_retention_days (platforms that own the log group)
 
   bool operator==(const AppConfig&) const = default;
 };
@@ -76,6 +82,8 @@ struct GithubConfig {
 struct NetworkConfig {
   std::string cidr;
   int az_count = 0;
+  int max_az_count = 0;             // subnet slots reserved so az_count can grow in place
+  std::vector<std::string> az_ids;  // explicit AZ IDs (euw3-az1 ...); empty: Fn::GetAZs order
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
 
@@ -98,6 +106,7 @@ struct DatabaseConfig {
   std::string backup_window;       // hh24:mi-hh24:mi UTC
   std::string maintenance_window;  // ddd:hh24:mi-ddd:hh24:mi UTC
   std::string log_statement;  // none | ddl | mod | all
+  std::string engine_lifecycle_support;  // open-source-rds-extended-support[-disabled]
   int log_min_duration_ms = 0;
 
   bool operator==(const DatabaseConfig&) const = default;
@@ -120,6 +129,35 @@ struct FeaturesConfig {
   bool backup = false;  // AWS Backup plan for the database
 
   bool operator==(const FeaturesConfig&) const = default;
+};
+
+// The web ACL when features.waf is on (waf.*; modules/waf.h).
+struct WafConfig {
+  int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
+  bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
+  int log_retention_days = 30;  // the WAF log group's retention
+
+  bool operator==(const WafConfig&) const = default;
+};
+
+// Alarm thresholds and alert delivery (alerts.*); the addresses are StackConfig::alert_emails.
+struct AlertsConfig {
+  bool dead_letter_queue = false;   // SQS dead-letter queue for the topic's subscriptions
+  int http_5xx_count = 0;           // 5xx answers per 5 minutes
+  double error_rate_percent = 0;    // 5xx share of requests per 5 minutes
+  int latency_p95_ms = 0;           // p95 request latency
+  int db_cpu_percent = 0;
+  int db_free_storage_percent = 0;  // of database.allocated_storage
+  int db_connections_percent = 0;   // of database.max_connections
+
+  bool operator==(const AlertsConfig&) const = default;
+};
+
+// AWS Backup plan (backup.*, with features.backup).
+struct BackupConfig {
+  int retention_days = 0;
+
+  bool operator==(const BackupConfig&) const = default;
 };
 
 // Assumptions `blueprint cost` prices usage-based charges with (usage.*).
@@ -167,7 +205,10 @@ struct StackConfig {
   DatabaseConfig database;
   RegistryConfig registry;
   FeaturesConfig features;
+  WafConfig waf;
   std::vector<std::string> alert_emails;
+  AlertsConfig alerts;
+  BackupConfig backup;
   double budget_monthly_usd = 0;
   UsageConfig usage;
   TagsConfig tags;

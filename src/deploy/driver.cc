@@ -237,6 +237,14 @@ std::vector<ChangeRow> ParseChanges(const Json& changes) {
   return rows;
 }
 
+// Whether `t` keeps a resource when the stack goes (DeletionPolicy Retain or
+// RetainExceptOnCreate).
+bool HasRetainedResource(const cfn::Template& t) {
+  for (const auto& [id, r] : t.resources().entries())
+    if (r.deletion_policy == "Retain" || r.deletion_policy == "RetainExceptOnCreate") return true;
+  return false;
+}
+
 }  // namespace
 
 DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const ParameterValues& values,
@@ -286,6 +294,12 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   args.push_back("CAPABILITY_IAM");
   args.push_back("CAPABILITY_NAMED_IAM");
   if (stack.tmpl.ToJson().contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
+  // A retained resource with a fixed name (prod's ECR repository) outlives a deleted
+  // stack, and creating the stack again would fail on its name. CloudFormation adopts
+  // such a resource instead when asked to import existing resources: it must have a
+  // static custom name and DeletionPolicy Retain or RetainExceptOnCreate, and belong to
+  // no other stack. Src: DOC:AWSCloudFormation/latest/UserGuide/import-resources-automatically.html.
+  if (cs->type == "CREATE" && HasRetainedResource(stack.tmpl)) args.push_back("--import-existing-resources");
 
   // Parameters travel in an anonymous in-memory file the CLI reads as /dev/fd/N, so
   // secret values never appear in a process listing, a log of the command line, or on

@@ -1,5 +1,6 @@
 #include "modules/app_secrets.h"
 
+#include <algorithm>
 #include <set>
 
 #include "util/strings.h"
@@ -31,6 +32,19 @@ std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<A
 
 }  // namespace
 
+std::string SecretArnOf(const std::string& reference) {
+  // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>[:<json key>:<stage>:<version id>]
+  // Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html (the secret's ARN),
+  // DOC:apprunner/latest/dg/env-variable.html (the reference's suffix), aws-facts 15.
+  if (reference.find(":secretsmanager:") == std::string::npos) return reference;
+  size_t colon = 0;
+  for (int i = 0; i < 7; ++i) {
+    colon = reference.find(':', colon + (i ? 1 : 0));
+    if (colon == std::string::npos) return reference;
+  }
+  return reference.substr(0, colon);
+}
+
 std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
                                                                      const ModuleContext& ctx) {
   auto ids = ResourceIds(secrets, ctx);
@@ -46,8 +60,13 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
   size_t i = 0;
   for (const auto& s : args.secrets) {
     if (!s.arn.empty()) {
+      // App Runner gets the reference as written (a JSON key and version may follow the
+      // secret's ARN); IAM authorizes GetSecretValue against the secret's own ARN.
       out.runtime.secrets.emplace_back(s.name, s.arn);
-      (s.arn.find(":ssm:") != std::string::npos ? parameter_arns : secret_arns).push_back(s.arn);
+      if (s.arn.find(":ssm:") != std::string::npos)
+        parameter_arns.push_back(s.arn);
+      else if (std::find(secret_arns.begin(), secret_arns.end(), Json(SecretArnOf(s.arn))) == secret_arns.end())
+        secret_arns.push_back(SecretArnOf(s.arn));
       continue;
     }
     const std::string& id = ids[i].second;

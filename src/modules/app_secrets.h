@@ -38,4 +38,9 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
 std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
                                                                      const ModuleContext& ctx = {});
 
+// The secret's own ARN in an App Runner secret reference: a Secrets Manager ARN
+// without the ":<json key>:<version stage>:<version id>" suffix; what IAM authorizes
+// GetSecretValue against. Other ARNs come back unchanged.
+std::string SecretArnOf(const std::string& reference);
+
 }  // namespace bp

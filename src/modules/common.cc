@@ -10,6 +10,8 @@ cfn::Json ModuleContext::TagsWithName(const std::string& name) const {
 
 cfn::Json ModuleContext::Tags() const { return cfn::Tags(tags); }
 
+cfn::Json ModuleContext::FixedTags() const { return cfn::Tags(fixed_tags); }
+
 std::string ModuleContext::Id(const std::string& local) const {
   return instance.empty() ? local : cfn::LogicalId({instance, local});
 }

@@ -19,6 +19,10 @@ struct ModuleContext {
   // (resources, parameters, conditions, outputs: "ReplicaVpc") and its physical names
   // ("<app>-<env>-replica").
   std::string instance = {};
+  // The tags that change only when name_prefix does (Project, Environment, ManagedBy),
+  // a prefix of `tags`. For resources whose Tags are create-only and whose names are
+  // fixed (App Runner's): a tag edit there would be a replacement that fails on the name.
+  std::vector<std::pair<std::string, std::string>> fixed_tags = {};
 
   // The logical ID of `local` ("Vpc") in this instance.
   std::string Id(const std::string& local) const;
@@ -28,6 +32,7 @@ struct ModuleContext {
   // Tags plus a Name tag, in CloudFormation's [{Key, Value}] form.
   cfn::Json TagsWithName(const std::string& name) const;
   cfn::Json Tags() const;
+  cfn::Json FixedTags() const;
 };
 
 // What a compute platform needs to roll out a new image through a stack update that

@@ -11,12 +11,33 @@ namespace {
 constexpr const char* kInstance = "Db";
 constexpr const char* kSecurityGroup = "DbSecurityGroup";
 
-// Src: aws-facts 3.3 (DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html): the
-// RDS-managed secret holds JSON keys "username" and "password".
+constexpr const char* kCredentials = "DbCredentials";
+
+// The credentials: a Secrets Manager secret CloudFormation generates, with no rotation
+// schedule, so the password the app reads when an instance starts stays valid for the
+// life of that instance. RDS's managed master secret (ManageMasterUserPassword) rotates
+// every 7 days by default, and App Runner reads runtime secrets only when an instance
+// starts: after a rotation, new connections of running instances would fail (aws-facts
+// 15; DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html). docs/database.md says how
+// to rotate by hand. RDS refuses '/', '@', '"' and spaces in a master password
+// (DOC:AmazonRDS/latest/UserGuide/USER_CreateDBInstance.Settings.html); the secret holds
+// JSON keys "username" and "password". Src: SCHEMA:aws-secretsmanager-secret
+// (GenerateSecretString), CDK:aws-cdk-lib/aws-rds/lib/database-secret.ts.
+Json Credentials(const ModuleContext& ctx, const DatabaseConfig& a) {
+  return Json{{"Description", "PostgreSQL credentials of " + ctx.name_prefix + " (generated once, not rotated)"},
+              {"GenerateSecretString",
+               Json{{"SecretStringTemplate", Json{{"username", a.username}}.dump()},
+                    {"GenerateStringKey", "password"},
+                    {"PasswordLength", 32},
+                    {"ExcludeCharacters", "\"@/\\ '"}}},
+              {"Tags", ctx.Tags()}};
+}
+
 // App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (aws-facts 1.3,
-// DOC:apprunner/latest/dg/env-variable.html).
+// DOC:apprunner/latest/dg/env-variable.html); Ref of the secret is its ARN
+// (SCHEMA:aws-secretsmanager-secret).
 Json SecretKey(const ModuleContext& ctx, const std::string& json_key) {
-  return cfn::Sub("${" + ctx.Id(kInstance) + ".MasterUserSecret.SecretArn}:" + json_key + "::");
+  return cfn::Sub("${" + ctx.Id(kCredentials) + "}:" + json_key + "::");
 }
 
 }  // namespace
@@ -101,6 +122,8 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
                         {"Tags", ctx.Tags()}});
   }
 
+  t->AddResource(ctx.Id(kCredentials), "AWS::SecretsManager::Secret", Credentials(ctx, a));
+
   // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
   // name would make every replacing change fail instead of snapshotting the old
   // instance; CloudFormation derives one from the stack name.
@@ -113,8 +136,12 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
           {"StorageType", "gp3"},
           {"StorageEncrypted", true},
           {"DBName", a.db_name},
+          // A literal, as before: MasterUsername is create-only, so it must not change form.
           {"MasterUsername", a.username},
-          {"ManageMasterUserPassword", true},
+          {"ManageMasterUserPassword", false},
+          // Src: DOC:AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html.
+          {"MasterUserPassword",
+           cfn::Sub("{{resolve:secretsmanager:${" + ctx.Id(kCredentials) + "}:SecretString:password::}}")},
           {"Port", std::to_string(kPostgresPort)},
           {"MultiAZ", a.multi_az},
           {"PubliclyAccessible", false},
@@ -130,6 +157,11 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
           {"AutoMinorVersionUpgrade", true},
           {"EnablePerformanceInsights", a.performance_insights}};
   if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (aws-facts 3.1)
+  // Whether RDS enrols the instance in (billed) Extended Support when the major
+  // version's standard support ends; the profile decides, never RDS's default (which
+  // enrols). Src: CFNREF:aws-resource-rds-dbinstance (EngineLifecycleSupport:
+  // open-source-rds-extended-support | open-source-rds-extended-support-disabled), aws-facts 15.
+  db["EngineLifecycleSupport"] = a.engine_lifecycle_support;
   db["MonitoringInterval"] = a.monitoring_interval_seconds;
   if (a.monitoring_interval_seconds > 0) db["MonitoringRoleArn"] = GetAtt(ctx.Id("DbMonitoringRole"), "Arn");
   db["Tags"] = ctx.TagsWithName(ctx.name_prefix);
@@ -150,13 +182,13 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
 
   out.endpoint_address = GetAtt(ctx.Id(kInstance), "Endpoint.Address");
   out.endpoint_port = GetAtt(ctx.Id(kInstance), "Endpoint.Port");
-  out.master_secret_arn = GetAtt(ctx.Id(kInstance), "MasterUserSecret.SecretArn");
+  out.master_secret_arn = Ref(ctx.Id(kCredentials));
 
   out.runtime.env = {{"DB_HOST", out.endpoint_address}, {"DB_NAME", a.db_name}, {"DB_PORT", out.endpoint_port}};
   out.runtime.secrets = {{"DB_PASSWORD", SecretKey(ctx, "password")}, {"DB_USERNAME", SecretKey(ctx, "username")}};
-  // The secret is encrypted with the aws/secretsmanager key (no MasterUserSecret.KmsKeyId),
-  // so no kms:Decrypt is needed. Src: aws-facts 1.3, 3.3.
-  out.runtime.policy_statements = {Json{{"Sid", "ReadDatabaseMasterSecret"},
+  // The secret is encrypted with the aws/secretsmanager key (no KmsKeyId), so no
+  // kms:Decrypt is needed. Src: aws-facts 1.3.
+  out.runtime.policy_statements = {Json{{"Sid", "ReadDatabaseCredentials"},
                                     {"Effect", "Allow"},
                                     {"Action", "secretsmanager:GetSecretValue"},
                                     {"Resource", out.master_secret_arn}}};
@@ -165,7 +197,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   t->AddOutput(ctx.Id("DbEndpointPort"), {out.endpoint_port, "PostgreSQL port", "", ""});
   t->AddOutput(ctx.Id("DbSecurityGroupId"), {out.security_group_id, "Security group of the database", "", ""});
   t->AddOutput(ctx.Id("DbMasterSecretArn"),
-               {out.master_secret_arn, "ARN of the RDS-managed master user secret (the value stays in Secrets Manager)", "", ""});
+               {out.master_secret_arn, "ARN of the database credentials secret (generated, not rotated; the value stays in Secrets Manager)", "", ""});
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Database module: RDS for PostgreSQL 17 in the private subnets, reachable only from
 // the app's security group (the App Runner VPC connector's), with a custom parameter
-// group, storage autoscaling, encrypted gp3 storage and the master password managed
-// by RDS in Secrets Manager (no password in config, template, output or log).
+// group, storage autoscaling, encrypted gp3 storage and a master password that
+// CloudFormation generates into a Secrets Manager secret, never rotated under running
+// app instances (no password in config, template, output or log; docs/database.md).
 //
 // Every protection is an explicit switch (multi_az, deletion_protection, ...); the
 // profile table decides which environment gets which. The final snapshot is taken by
@@ -32,7 +33,7 @@ struct DatabaseOutputs {
   cfn::Json endpoint_address;
   cfn::Json endpoint_port;
   cfn::Json security_group_id;
-  cfn::Json master_secret_arn;  // the RDS-managed secret's ARN, never its value
+  cfn::Json master_secret_arn;  // the credentials secret's ARN, never its value
   // What the app gets: plain variables (DB_HOST, DB_PORT, DB_NAME), runtime secrets
   // (DB_USERNAME, DB_PASSWORD as "<secretArn>:<key>::") and the role statement that
   // lets it read exactly that secret.

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "naming/aws_tables.h"
 #include "naming/cidr.h"
 
 namespace bp {
@@ -19,45 +20,143 @@ namespace {
 constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
 // NAT instance boot script (Fn::Sub text; shell variables are written without braces so
-// they are not Fn::Sub variables). It turns the instance into a NAT as CDK's
-// NatInstanceProviderV2 does (aws-facts 10.3: iptables-services, ip_forward, MASQUERADE on
-// the public interface, FORWARD flushed), switches off source/destination checks on its
-// primary interface and rp_filter as fck-nat does (aws-facts 10.1, FCK:service/fck-nat.sh),
-// then attaches the AZ's static interface, the private route's target, as device 1.
-// The attach retries while a replaced instance still holds the interface.
+// they are not Fn::Sub variables). It installs nothing: a boot-time dnf install races
+// other dnf runs and can OOM a 0.5 GiB instance (aws-facts 15: aws/aws-cdk#36717,
+// jamesmoriarty/cfn-cheapest-nat#14), and AL2023 may lack `service` (aws/aws-cdk#32469).
+// It uses what the image ships: curl, ip, sysctl, nft (or iptables where nft is absent,
+// as cfn-cheapest-nat#14 and chime/terraform-aws-alternat#116 do on AL2023) and the AWS
+// CLI of the standard AL2023 image (aws-facts 10.3, DOC:linux/al2023/ug/ec2.html).
+// Order: the AZ's static interface, the private route's target, is attached first; then
+// source/destination checks and rp_filter off (fck-nat, aws-facts 10.1), forwarding and
+// masquerading (CDK NatInstanceProviderV2, aws-facts 10.3). AWS calls are retried. A step
+// that still fails marks the instance Unhealthy so the Auto Scaling group replaces it
+// (DOC:autoscaling/ec2/userguide/set-up-a-custom-health-check.html) and signals FAILURE
+// to the group's CreationPolicy (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-creationpolicy.html);
+// success signals SUCCESS. The script installs itself as a cloud-init per-boot script so
+// a reboot redoes the kernel settings, which do not persist; every step is idempotent.
 constexpr const char* kNatUserData = R"SH(#!/bin/bash
-# apprunner-blueprint NAT instance: forwarding + masquerading, then attach the static ENI.
-set -euxo pipefail
-TOKEN=$(curl -sS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")
-imds() { curl -sS -H "X-aws-ec2-metadata-token: $TOKEN" "http://169.254.169.254/latest/meta-data/$1"; }
-INSTANCE_ID=$(imds instance-id)
-MAC=$(imds mac)
-PRIMARY_ENI=$(imds "network/interfaces/macs/$MAC/interface-id")
-PUBLIC_IF=$(ip route show default | awk '{print $5; exit}')
-dnf install -y iptables-services
-systemctl enable --now iptables
-cat > /etc/sysctl.d/90-nat-instance.conf <<'EOF'
-net.ipv4.ip_forward = 1
-net.ipv4.conf.all.rp_filter = 0
-net.ipv4.conf.default.rp_filter = 0
-EOF
-sysctl -p /etc/sysctl.d/90-nat-instance.conf
-iptables -t nat -F POSTROUTING
-iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE
-iptables -F FORWARD
-service iptables save
-aws ec2 modify-network-interface-attribute --region ${AWS::Region} --network-interface-id "$PRIMARY_ENI" --no-source-dest-check
-for attempt in $(seq 1 60); do
-  if aws ec2 attach-network-interface --region ${AWS::Region} --network-interface-id ${Eni} --instance-id "$INSTANCE_ID" --device-index 1; then
-    sleep 5
-    for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > "$f"; done
-    exit 0
+# apprunner-blueprint NAT instance: attach the static ENI, then forwarding + masquerading.
+set -o pipefail
+REGION=${AWS::Region}
+STACK=${AWS::StackId}
+SIGNAL_RESOURCE=${SignalResource}
+STATIC_ENI=${Eni}
+IMDS=http://169.254.169.254/latest
+INSTANCE_ID=
+STEP=start
+
+log() { echo "nat-setup: $*" >&2; }
+
+# retry ATTEMPTS DELAY COMMAND...: runs COMMAND until it succeeds.
+retry() {
+  local attempts=$1 delay=$2 i
+  shift 2
+  for i in $(seq 1 "$attempts"); do
+    "$@" && return 0
+    log "$STEP: attempt $i of $attempts failed"
+    sleep "$delay"
+  done
+  return 1
+}
+
+signal() {
+  retry 5 3 aws cloudformation signal-resource --region "$REGION" --stack-name "$STACK" \
+    --logical-resource-id "$SIGNAL_RESOURCE" --unique-id "$INSTANCE_ID" --status "$1" ||
+    log "no CloudFormation signal sent (none is awaited once the group exists)"
+}
+
+fail() {
+  log "setup failed at step $STEP; marking this instance unhealthy"
+  if [ -n "$INSTANCE_ID" ] && retry 5 5 aws autoscaling set-instance-health --region "$REGION" \
+      --instance-id "$INSTANCE_ID" --health-status Unhealthy --no-should-respect-grace-period; then
+    signal FAILURE
+    exit 1
   fi
-  echo "attach attempt $attempt failed; retrying"
-  sleep 10
+  # The group's EC2 health check replaces an instance that is not running.
+  log "could not mark the instance unhealthy; powering off"
+  [ -n "$INSTANCE_ID" ] || INSTANCE_ID=unknown
+  signal FAILURE
+  poweroff
+  exit 1
+}
+
+token() { TOKEN=$(curl -sSf -X PUT "$IMDS/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 21600"); }
+imds() { curl -sSf -H "X-aws-ec2-metadata-token: $TOKEN" "$IMDS/meta-data/$1"; }
+# Is the static interface attached to this instance already (after a reboot)?
+attached() {
+  local mac
+  for mac in $(imds network/interfaces/macs/); do
+    [ "$(imds "network/interfaces/macs/$mac""interface-id")" = "$STATIC_ENI" ] && return 0
+  done
+  return 1
+}
+two_nics() { [ "$(ip -o link show | wc -l)" -ge 3 ]; }
+
+STEP=metadata
+retry 10 3 token || fail
+INSTANCE_ID=$(retry 10 3 imds instance-id) || fail
+MAC=$(retry 10 3 imds mac) || fail
+PRIMARY_ENI=$(retry 10 3 imds "network/interfaces/macs/$MAC/interface-id") || fail
+
+# 1. The private subnets' default route targets the static interface: attach it first,
+#    retrying for up to 10 minutes while a replaced instance still holds it.
+STEP=attach-static-interface
+if ! attached; then
+  retry 60 10 aws ec2 attach-network-interface --region "$REGION" --network-interface-id "$STATIC_ENI" \
+    --instance-id "$INSTANCE_ID" --device-index 1 || fail
+fi
+
+STEP=source-dest-check
+retry 5 5 aws ec2 modify-network-interface-attribute --region "$REGION" --network-interface-id "$PRIMARY_ENI" \
+  --no-source-dest-check || fail
+
+STEP=wait-for-interface
+retry 30 2 two_nics || fail
+PUBLIC_IF=$(ip -o link show | awk -v mac="$MAC" 'index($0, mac) { sub(/:$/, "", $2); print $2; exit }')
+[ -n "$PUBLIC_IF" ] || fail
+
+STEP=forwarding
+sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || fail
+for nic in $(ip -o link show | awk -F': ' '{ print $2 }'); do
+  sysctl -q -w "net.ipv4.conf.$nic.rp_filter=0" || fail
 done
-exit 1
+
+STEP=masquerade
+if command -v nft >/dev/null; then
+  nft -f - <<EOF || fail
+table ip apprunner_blueprint_nat
+delete table ip apprunner_blueprint_nat
+table ip apprunner_blueprint_nat {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "$PUBLIC_IF" masquerade
+  }
+}
+EOF
+elif command -v iptables >/dev/null; then
+  { iptables -t nat -C POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE ||
+    iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE; } && iptables -P FORWARD ACCEPT || fail
+else
+  log "the image has neither nft nor iptables"
+  fail
+fi
+
+STEP=per-boot
+install -D -m 0755 "$0" /var/lib/cloud/scripts/per-boot/apprunner-blueprint-nat.sh ||
+  log "not installed as a per-boot script (already there?)"
+
+STEP=done
+log "NAT ready: $STATIC_ENI attached, masquerading out of $PUBLIC_IF"
+signal SUCCESS
+exit 0
 )SH";
+
+// How long CloudFormation waits for a NAT instance's signal: the attach retries for
+// up to 10 minutes while a replaced instance lets go of the interface, plus the boot.
+constexpr const char* kNatSignalTimeout = "PT15M";
+
+// The Name tag of AZ `n`'s NAT instance, its interfaces and its Auto Scaling group.
+std::string NatName(const ModuleContext& ctx, const std::string& n) { return ctx.name_prefix + "-nat-" + n; }
 
 // arn:<partition>:ec2:<region>:<account>:<resource> (Fn::Sub text in `resource` is kept).
 Json Ec2Arn(const std::string& resource) {
@@ -67,13 +166,13 @@ Json Ec2Arn(const std::string& resource) {
 // One NAT gateway (with its Elastic IP) in public subnet `n`.
 void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template* t) {
   auto& eip = t->AddResource(ctx.Id("NatEip" + n), "AWS::EC2::EIP",
-                             Json{{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
+                             Json{{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(NatName(ctx, n))}});
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (EIP needs the IGW attached).
   eip.depends_on = {ctx.Id("InternetGatewayAttachment")};
   t->AddResource(ctx.Id("NatGateway" + n), "AWS::EC2::NatGateway",
                  Json{{"AllocationId", GetAtt(ctx.Id("NatEip" + n), "AllocationId")},
                       {"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat-" + n)}});
+                      {"Tags", ctx.TagsWithName(NatName(ctx, n))}});
 }
 
 // The shared pieces of the NAT instances: security group, role, instance profile, AMI.
@@ -98,31 +197,46 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
                                          {"Description", "Forwarded traffic to the internet"}}})},
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}});
 
-  // Only what the boot script calls: attach this stack's static interfaces, and turn off
-  // source/destination checks on the instance's own interface.
-  // Src: aws-facts 10.1 (FCK:docs/configuration.md, IAM for HA).
-  Json attach_resources = Json::array();
-  for (int i = 0; i < args.az_count; ++i)
-    attach_resources.push_back(Ec2Arn("network-interface/${" + ctx.Id("NatNetworkInterface" + std::to_string(i + 1)) + "}"));
-  attach_resources.push_back(Ec2Arn("instance/*"));
+  // Only what the boot script calls, on this stack's own resources. Src: aws-facts 10.1
+  // (FCK:docs/configuration.md, IAM for HA) and 15. The static interfaces are known by
+  // ARN. The instance and its primary interface exist only after launch: the launch
+  // template tags both with the AZ's Name tag at creation, and the statements match that
+  // tag (aws:ResourceTag, DOC:AWSEC2/latest/UserGuide/control-access-with-iam.html), so
+  // no other interface in the region (the database's, say) can be changed. The Auto
+  // Scaling groups carry the same Name tags.
+  Json static_enis = Json::array(), names = Json::array();
+  for (int i = 0; i < args.az_count; ++i) {
+    std::string n = std::to_string(i + 1);
+    static_enis.push_back(Ec2Arn("network-interface/${" + ctx.Id("NatNetworkInterface" + n) + "}"));
+    names.push_back(NatName(ctx, n));
+  }
+  Json own = Json{{"StringEquals", Json{{"aws:ResourceTag/Name", names}}}};
   Json policy{
       {"Version", "2012-10-17"},
       {"Statement",
        Json::array({Json{{"Sid", "AttachStaticNatInterface"},
                          {"Effect", "Allow"},
                          {"Action", "ec2:AttachNetworkInterface"},
-                         {"Resource", attach_resources}},
-                    // The instance's own primary interface is unknown until launch, and which
-                    // resource types EC2 authorizes this call against is not verified here, so
-                    // this one is scoped by region only (every EC2 action supports ec2:Region,
-                    // DOC:AWSEC2/latest/UserGuide/ec2-supported-iam-actions-resources.html).
-                    Json{{"Sid", "DisableSourceDestCheck"},
+                         {"Resource", static_enis}},
+                    Json{{"Sid", "OwnNatInstance"},
                          {"Effect", "Allow"},
-                         {"Action", "ec2:ModifyNetworkInterfaceAttribute"},
-                         {"Resource", "*"},
-                         {"Condition", Json{{"StringEquals", Json{{"ec2:Region", cfn::pseudo::Region()}}}}}}})}};
+                         {"Action", Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"})},
+                         {"Resource", Json::array({Ec2Arn("instance/*"), Ec2Arn("network-interface/*")})},
+                         {"Condition", own}},
+                    // Src: DOC:autoscaling/ec2/userguide/control-access-using-iam.html (group ARN form).
+                    Json{{"Sid", "ReportUnhealthy"},
+                         {"Effect", "Allow"},
+                         {"Action", "autoscaling:SetInstanceHealth"},
+                         {"Resource", cfn::Sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:"
+                                               "autoScalingGroup:*:autoScalingGroupName/*")},
+                         {"Condition", own}},
+                    // The CreationPolicy signal. Src: DOC:AWSCloudFormation/latest/APIReference/API_SignalResource.html.
+                    Json{{"Sid", "SignalCreation"},
+                         {"Effect", "Allow"},
+                         {"Action", "cloudformation:SignalResource"},
+                         {"Resource", Ref("AWS::StackId")}}})}};
   t->AddResource(ctx.Id("NatInstanceRole"), "AWS::IAM::Role",
-                 Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface"},
+                 Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface, report health"},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
                       {"Policies", Json::array({Json{{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}}})},
                       {"Tags", ctx.Tags()}});
@@ -133,10 +247,12 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
 // AZ `n`'s NAT instance: the static interface (the route target), a launch template whose
 // user data attaches it, and an Auto Scaling group that keeps exactly one instance alive.
 // Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
-void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n, cfn::Template* t) {
+void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n,
+                    const cfn::Json& notifications_topic, cfn::Template* t) {
   std::string eni = ctx.Id("NatNetworkInterface" + n);
   std::string lt = ctx.Id("NatLaunchTemplate" + n);
-  std::string name = ctx.name_prefix + "-nat-" + n;
+  std::string asg_id = ctx.Id("NatAutoScalingGroup" + n);
+  std::string name = NatName(ctx, n);
   t->AddResource(eni, "AWS::EC2::NetworkInterface",
                  Json{{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
                       {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
@@ -157,16 +273,18 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const s
                                                {"DeleteOnTermination", true}}})},
       // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
       {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
-      // T4g launch in unlimited mode by default; standard caps the bill. aws-facts 1.1.
-      {"CreditSpecification", Json{{"CpuCredits", "standard"}}},
-      {"UserData", cfn::Base64(cfn::Sub(kNatUserData, Json{{"Eni", Ref(eni)}}))},
+      {"UserData", cfn::Base64(cfn::Sub(kNatUserData, Json{{"Eni", Ref(eni)}, {"SignalResource", asg_id}}))},
       {"TagSpecifications", tag_specs}};
+  // T4g launch in unlimited mode by default; standard caps the bill (aws-facts 1.1). EC2
+  // refuses a credit specification for a type without CPU credits (aws-facts 15).
+  const InstanceFamily* family = FindInstanceFamily(args.nat_instance_type);
+  if (family && family->burstable) data["CreditSpecification"] = Json{{"CpuCredits", "standard"}};
   t->AddResource(lt, "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
   // The group's own tags; instances get theirs from the launch template.
   Json asg_tags = ctx.TagsWithName(name);
   for (auto& tag : asg_tags) tag["PropagateAtLaunch"] = false;
   auto& asg = t->AddResource(
-      ctx.Id("NatAutoScalingGroup" + n), "AWS::AutoScaling::AutoScalingGroup",
+      asg_id, "AWS::AutoScaling::AutoScalingGroup",
       Json{{"MinSize", "1"},
            {"MaxSize", "1"},
            {"DesiredCapacity", "1"},
@@ -174,8 +292,19 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const s
            {"VPCZoneIdentifier", Json::array({Ref(ctx.Id("PublicSubnet" + n))})},
            {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
            {"Tags", asg_tags}});
-  // The boot script installs packages and calls EC2 through the internet gateway.
+  // A replaced NAT instance leaves its subnet without internet for minutes: say so.
+  // Src: SCHEMA:aws-autoscaling-autoscalinggroup (NotificationConfigurations);
+  // DOC:autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html (the four types).
+  if (!notifications_topic.is_null())
+    asg.properties["NotificationConfigurations"] = Json::array(
+        {Json{{"TopicARN", Json::array({notifications_topic})},
+              {"NotificationTypes", Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+                                                 "autoscaling:EC2_INSTANCE_TERMINATE",
+                                                 "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}}});
+  // The boot script calls EC2 through the internet gateway.
   asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation"};
+  // Created only once the instance reports its NAT working (or fails loudly).
+  asg.creation_policy = Json{{"ResourceSignal", Json{{"Count", 1}, {"Timeout", kNatSignalTimeout}}}};
 }
 
 }  // namespace
@@ -190,13 +319,15 @@ int NatUnits(NatMode mode, int az_count) {
   return 0;
 }
 
-NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
+NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t,
+                             const cfn::Json& nat_notifications_topic) {
   NetworkOutputs out;
   Ipv4Cidr vpc_block;
   SubnetLayout layout;
   std::string err;
   // The config loader has validated both; a failure here is a programming error.
-  if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, &layout, &err))
+  if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, args.max_az_count, &layout, &err) ||
+      !(args.az_ids.empty() || static_cast<int>(args.az_ids.size()) == args.az_count))
     std::abort();
 
   t->AddResource(ctx.Id("Vpc"), "AWS::EC2::VPC",
@@ -223,12 +354,15 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
 
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
-    Json az = cfn::Select(i, cfn::GetAZs(""));
+    // A named AZ ID is the same physical AZ in every account (aws-facts 15;
+    // SCHEMA:aws-ec2-subnet AvailabilityZoneId); otherwise the account's n-th AZ of the region.
+    std::string az_key = args.az_ids.empty() ? "AvailabilityZone" : "AvailabilityZoneId";
+    Json az = args.az_ids.empty() ? cfn::Select(i, cfn::GetAZs("")) : Json(args.az_ids[i]);
     std::string pub = ctx.Id("PublicSubnet" + n), priv = ctx.Id("PrivateSubnet" + n);
     t->AddResource(pub, "AWS::EC2::Subnet",
                    Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.public_subnets[i].ToString()},
-                        {"AvailabilityZone", az},
+                        {az_key, az},
                         {"MapPublicIpOnLaunch", true},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public-" + n)}});
     t->AddResource(pub + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
@@ -236,7 +370,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     t->AddResource(priv, "AWS::EC2::Subnet",
                    Json{{"VpcId", Ref(ctx.Id("Vpc"))},
                         {"CidrBlock", layout.private_subnets[i].ToString()},
-                        {"AvailabilityZone", az},
+                        {az_key, az},
                         {"MapPublicIpOnLaunch", false},
                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
     std::string rt = ctx.Id("PrivateRouteTable" + n);
@@ -256,15 +390,20 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     Json route{{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}};
     switch (args.nat) {
       case NatMode::kGateway:
-        if (i == 0) AddNatGateway(ctx, n, t);
+        if (i == 0) {
+          AddNatGateway(ctx, n, t);
+          out.nat_gateway_ids.push_back(Ref(ctx.Id("NatGateway1")));
+        }
         route["NatGatewayId"] = Ref(ctx.Id("NatGateway1"));
         break;
       case NatMode::kGatewayPerAz:
         AddNatGateway(ctx, n, t);
+        out.nat_gateway_ids.push_back(Ref(ctx.Id("NatGateway" + n)));
         route["NatGatewayId"] = Ref(ctx.Id("NatGateway" + n));
         break;
       case NatMode::kInstance:
-        AddNatInstance(ctx, args, n, t);
+        AddNatInstance(ctx, args, n, nat_notifications_topic, t);
+        out.nat_instance_groups.push_back(Ref(ctx.Id("NatAutoScalingGroup" + n)));
         // The interface outlives instance replacement, so the route never goes stale.
         route["NetworkInterfaceId"] = Ref(ctx.Id("NatNetworkInterface" + n));
         break;

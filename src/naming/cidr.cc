@@ -73,28 +73,28 @@ bool IsPrivateRange(const Ipv4Cidr& c) {
   return within(0x0A000000, 8) || within(0xAC100000, 12) || within(0xC0A80000, 16);
 }
 
-bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, SubnetLayout* out, std::string* err) {
-  if (az_count < 1) {
-    *err = "az_count must be at least 1";
+bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out, std::string* err) {
+  if (az_count < 1 || az_count > max_az_count) {
+    *err = "az_count " + std::to_string(az_count) + " must be between 1 and max_az_count " + std::to_string(max_az_count);
     return false;
   }
-  int needed = 2 * az_count;
+  int needed = 2 * max_az_count;
   int bits = 0;
   while ((1 << bits) < needed) ++bits;
   int prefix = vpc.prefix + bits;
   if (prefix > kMaxSubnetPrefix) {
-    *err = vpc.ToString() + " cannot hold " + std::to_string(needed) + " subnets of at least /" +
-           std::to_string(kMaxSubnetPrefix) + " (" + std::to_string(az_count) +
-           " AZs x public + private); use a block of /" +
-           std::to_string(kMaxSubnetPrefix - bits) + " or larger, or fewer AZs";
+    *err = vpc.ToString() + " cannot hold " + std::to_string(1 << bits) + " subnet slots of at least /" +
+           std::to_string(kMaxSubnetPrefix) + " (room for " + std::to_string(max_az_count) +
+           " AZs x public + private, network.max_az_count); use a block of /" +
+           std::to_string(kMaxSubnetPrefix - bits) + " or larger, or a smaller max_az_count";
     return false;
   }
   SubnetLayout layout;
   layout.subnet_prefix = prefix;
   uint32_t step = uint32_t{1} << (32 - prefix);
-  for (int i = 0; i < needed; ++i) {
-    Ipv4Cidr s{vpc.base + static_cast<uint32_t>(i) * step, prefix};
-    (i < az_count ? layout.public_subnets : layout.private_subnets).push_back(s);
+  for (int i = 0; i < az_count; ++i) {
+    layout.public_subnets.push_back({vpc.base + static_cast<uint32_t>(i) * step, prefix});
+    layout.private_subnets.push_back({vpc.base + static_cast<uint32_t>(max_az_count + i) * step, prefix});
   }
   *out = std::move(layout);
   return true;

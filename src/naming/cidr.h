@@ -1,7 +1,13 @@
 // IPv4 CIDR math for the VPC layout: parse and check a block, then split it into
-// 2 x az_count equal subnets, public ones first, then private (the original
-// blueprint's order: 10.2.0.0/24 over 2 AZs -> public .0/26 .64/26, private .128/26
-// .192/26). AWS allows VPC and subnet blocks from /16 to /28.
+// equal slots reserved for max_az_count AZs (2 x max_az_count, rounded up to a power of
+// two): AZ n's public subnet in slot n, its private subnet in slot max_az_count + n. A
+// subnet's CIDR depends only on the VPC block, max_az_count and its AZ number, so
+// raising az_count (up to max_az_count) adds subnets and moves none: EC2 replaces a
+// subnet whose CidrBlock changes, creating the new one before deleting the old, so a
+// moved CIDR overlaps and fails (aws-facts 15, SCHEMA:aws-ec2-subnet). With
+// max_az_count equal to az_count the layout is the original blueprint's (10.2.0.0/24
+// over 2 AZs -> public .0/26 .64/26, private .128/26 .192/26), so stacks deployed before
+// the slots existed keep every subnet. AWS allows VPC and subnet blocks from /16 to /28.
 // Src: DOC:vpc/latest/userguide/vpc-cidr-blocks.html, DOC:vpc/latest/userguide/subnet-sizing.html
 #pragma once
 #include <cstdint>
@@ -34,8 +40,9 @@ struct SubnetLayout {
   std::vector<Ipv4Cidr> private_subnets;  // one per AZ
 };
 
-// Splits `vpc` into 2 x az_count subnets of equal size (the largest that fit).
-// Fails when they would be smaller than /28.
-bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, SubnetLayout* out, std::string* err);
+// The subnets of the first `az_count` AZs when `vpc` is split into slots for
+// `max_az_count` AZs (equal, the largest that fit). Fails when a slot would be smaller
+// than /28, or az_count is not between 1 and max_az_count.
+bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out, std::string* err);
 
 }  // namespace bp

@@ -1,0 +1,104 @@
+// Argument errors: one `error:` line with "did you mean" for a mistyped command or
+// option (CLI11's own message otherwise) and where to find help; exit status 2.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/common.h"
+#include "util/strings.h"
+
+namespace bp::cli {
+
+namespace {
+
+// "blueprint config set": the command a parse error belongs to.
+std::string CommandPath(const CLI::App* cmd) {
+  std::string path;
+  for (const CLI::App* c = cmd; c; c = c->get_parent()) path = c->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+// The named sub-commands of `cmd` (option groups are nameless sub-commands in CLI11).
+std::vector<CLI::App*> Subcommands(CLI::App* cmd) {
+  return cmd->get_subcommands([](CLI::App* s) { return !s->get_name().empty(); });
+}
+
+CLI::App* FindSubcommand(CLI::App* cmd, const std::string& name) {
+  for (CLI::App* s : Subcommands(cmd))
+    if (s->get_name() == name) return s;
+  return nullptr;
+}
+
+// Every spelling of every option of `cmd`, its option groups included.
+std::vector<std::string> OptionNames(CLI::App* cmd) {
+  std::vector<std::string> names;
+  std::vector<CLI::App*> apps = cmd->get_subcommands([](CLI::App* s) { return s->get_name().empty(); });
+  apps.push_back(cmd);
+  for (CLI::App* a : apps)
+    for (const CLI::Option* opt : a->get_options()) {
+      for (const auto& l : opt->get_lnames()) names.push_back("--" + l);
+      for (const auto& s : opt->get_snames()) names.push_back("-" + s);
+    }
+  return names;
+}
+
+// A sentence for an argument error, with "did you mean" for a mistyped command or
+// option; "" when the arguments hold no unknown word (then CLI11's message is used).
+std::string Explain(CLI::App* app, int argc, char** argv) {
+  CLI::App* cur = app;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") break;
+    if (a.size() > 1 && a[0] == '-' && !std::isdigit(static_cast<unsigned char>(a[1]))) {
+      std::string name = a.substr(0, a.find('='));
+      std::vector<std::string> names = OptionNames(cur);
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        return "unknown option '" + name + "' for '" + CommandPath(cur) + "'" + DidYouMean(name, names) + "; see '" +
+               CommandPath(cur) + " --help'";
+      continue;
+    }
+    std::vector<CLI::App*> subs = Subcommands(cur);
+    if (subs.empty()) continue;  // a positional argument or an option's value
+    if (CLI::App* sub = FindSubcommand(cur, a)) {
+      cur = sub;
+      continue;
+    }
+    // A word where a command is expected; an option's value ("--stack dev") is skipped.
+    const std::string prev = i > 1 ? argv[i - 1] : "";
+    if (prev.size() > 1 && prev[0] == '-' && prev.find('=') == std::string::npos) {
+      const CLI::Option* opt = cur->get_option_no_throw(prev);
+      if (opt && opt->get_type_size() != 0) continue;
+    }
+    std::vector<std::string> names;
+    for (CLI::App* s : subs) names.push_back(s->get_name());
+    return "unknown command '" + a + "'" + (cur == app ? "" : " for '" + CommandPath(cur) + "'") +
+           DidYouMean(a, names) + "; commands: " + Join(names, ", ");
+  }
+  return "";
+}
+
+// The command the arguments reach, for the "see --help" hint.
+CLI::App* Reached(CLI::App* app, int argc, char** argv) {
+  CLI::App* cur = app;
+  for (int i = 1; i < argc; ++i)
+    if (CLI::App* sub = FindSubcommand(cur, argv[i])) cur = sub;
+  return cur;
+}
+
+}  // namespace
+
+void AddVersionFlag(CLI::App* app) { app->set_version_flag("--version", std::string("blueprint ") + kVersion); }
+
+int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** argv) {
+  if (e.get_exit_code() == 0) return app->exit(e) == 0 ? kOk : kUserError;  // --help, --version
+  std::string msg = Explain(app, argc, argv);
+  if (msg.empty()) msg = std::string(e.what()) + "; see '" + CommandPath(Reached(app, argc, argv)) + " --help'";
+  std::fprintf(stderr, "error: %s\n", msg.c_str());
+  return kUserError;
+}
+
+}  // namespace bp::cli

@@ -1,0 +1,145 @@
+// The command line through the built binary: --version, "did you mean" for commands
+// and options, the `error:` prefix and exit 2 for argument errors, help that says what
+// is required, --stack with a stack name, and --json output.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace bp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+class Cli : public ScratchEnvironments {
+ protected:
+  CommandResult Run(const std::vector<std::string>& args) const { return RunBlueprint(args, dir_.path()); }
+};
+
+TEST_F(Cli, Version) {
+  CommandResult r = Run({"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("blueprint ", 0), 0u) << r.out;
+}
+
+TEST_F(Cli, MistypedCommandAndOptionGetDidYouMeanAndExitTwo) {
+  CommandResult r = Run({"synht"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("error: unknown command 'synht' (did you mean 'synth'?)", 0), 0u) << r.err;
+  r = Run({"config", "lst", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("(did you mean 'list'?)"), std::string::npos) << r.err;
+  r = Run({"synth", "--stak", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("error: unknown option '--stak' for 'blueprint synth' (did you mean '--stack'?)", 0), 0u)
+      << r.err;
+  r = Run({"synth", "--format", "xml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  r = Run({"up"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("--stack"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--all"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, UpAndDestroyHelpSayStackIsRequiredAndOfferAll) {
+  for (const char* cmd : {"up", "destroy"}) {
+    CommandResult r = Run({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find("--stack"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Required (or --all)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--all"), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(Cli, StackNameWorksWhereAnEnvironmentDoesAndConfigRefusesIt) {
+  CommandResult r = Run({"validate", "--stack", "orders-api-dev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Run({"synth", "--stack", "orders-api-dev", "--out", "out", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir_.path() + "/out/orders-api-dev.template.json"));
+  r = Run({"config", "get", "--stack", "orders-api-dev", "app.name"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'orders-api-dev' is a stack, of environment 'dev'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--stack dev"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, JsonOutputHasOneShape) {
+  CommandResult r = Run({"stacks", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  ASSERT_EQ(j["environments"].size(), 3u);
+  EXPECT_EQ(j["environments"][0]["environment"], "dev");
+  EXPECT_EQ(j["environments"][0]["status"], "ok");
+  bool listed = false;
+  for (const auto& id : j["environments"][0]["stacks"]) listed = listed || id == "orders-api-dev";
+  EXPECT_TRUE(listed) << r.out;
+  bool described = false;
+  for (const auto& s : j["stacks"])
+    if (s["id"] == "orders-api-dev") {
+      described = true;
+      EXPECT_EQ(s["role"], "main");
+      EXPECT_EQ(s["environments"], Json::array({"dev"}));
+      EXPECT_FALSE(s["region"].get<std::string>().empty());
+    }
+  EXPECT_TRUE(described) << r.out;
+  // One environment: the same shape (a list), not a bare object.
+  fs::remove_all(dir_.path() + "/environments/staging");
+  fs::remove_all(dir_.path() + "/environments/prod");
+  r = Run({"stacks", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Json::parse(r.out)["environments"].is_array());
+  EXPECT_TRUE(Json::parse(r.out)["stacks"].is_array());
+
+  r = Run({"validate", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_TRUE(j["diagnostics"].is_array());
+
+  Replace("dev", "profile: dev\napp:\n  name: orders-api\n  port: 70000\n");
+  r = Run({"validate", "--json"});
+  EXPECT_EQ(r.exit_code, 2);
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["ok"], false);
+  bool found = false;
+  for (const auto& d : j["diagnostics"])
+    if (d["key"] == "app.port") {
+      found = true;
+      EXPECT_EQ(d["severity"], "error");
+      EXPECT_EQ(d["line"], 4);
+      EXPECT_EQ(d["column"], 9);
+      EXPECT_NE(d["file"].get<std::string>().find("dev/stack.yaml"), std::string::npos);
+      EXPECT_NE(d["message"].get<std::string>().find("out of range"), std::string::npos);
+    }
+  EXPECT_TRUE(found) << r.out;
+}
+
+TEST_F(Cli, ConfigGetAndListJson) {
+  CommandResult r = Run({"config", "get", "--stack", "dev", "app.env.LOG_LEVEL", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json j = Json::parse(r.out);
+  EXPECT_EQ(j["key"], "app.env.LOG_LEVEL");
+  EXPECT_EQ(j["value"], "debug");
+  r = Run({"config", "get", "--stack", "dev", "network.az_count", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Json::parse(r.out);
+  EXPECT_TRUE(j["value"].is_number_integer());
+  EXPECT_EQ(j["source"], "profile dev");
+  r = Run({"config", "list", "--stack", "dev", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = Json::parse(r.out);
+  EXPECT_EQ(j["environment"], "dev");
+  bool port = false;
+  for (const auto& row : j["values"])
+    if (row["key"] == "app.port") port = row["value"] == 8080;
+  EXPECT_TRUE(port) << r.out;
+}
+
+}  // namespace
+}  // namespace bp::testing

@@ -1,0 +1,51 @@
+// The user documentation (README.md, docs/*.md): links a reader can follow instead of
+// internal source keys, and the facts and walkthroughs issue 11 asked for.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace bp::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(Docs, NoInternalSourceKeys) {
+  // Keys of ../shared/reference (DOC:..., aws-facts N.N, SCHEMA:...) mean nothing to a
+  // reader of the repository; the docs link the AWS documentation instead.
+  std::vector<std::string> files = {SourceDir() + "/README.md"};
+  for (const auto& e : fs::directory_iterator(SourceDir() + "/docs"))
+    if (e.path().extension() == ".md") files.push_back(e.path().string());
+  ASSERT_GT(files.size(), 5u);
+  for (const auto& f : files) {
+    std::string text = ReadFileOrDie(f);
+    for (const char* key : {"DOC:", "aws-facts", "SCHEMA:", "BOTO:", "FCK:", "CFNREF:", "LINT:"})
+      EXPECT_FALSE(Contains(text, key)) << f << " still cites " << key;
+  }
+}
+
+TEST(Docs, ReadmeSaysAppRunnerIsClosedToNewCustomersAndShowsAFirstDeploy) {
+  std::string readme = ReadFileOrDie(SourceDir() + "/README.md");
+  EXPECT_TRUE(Contains(readme, "App Runner is closed to new AWS customers since 2026-04-30"));
+  EXPECT_TRUE(Contains(readme, "https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html"));
+  size_t walkthrough = readme.find("## First deploy of your own image");
+  ASSERT_NE(walkthrough, std::string::npos);
+  std::string rest = readme.substr(walkthrough);
+  EXPECT_TRUE(Contains(rest, "RepositoryUri"));
+  EXPECT_TRUE(Contains(rest, "docker push"));
+  EXPECT_TRUE(Contains(rest, "blueprint up --stack dev --image-uri"));
+}
+
+TEST(Docs, ComputeSaysAppSecretsAreWired) {
+  std::string compute = ReadFileOrDie(SourceDir() + "/docs/compute.md");
+  EXPECT_FALSE(Contains(compute, "not wired"));
+  EXPECT_TRUE(Contains(compute, "the secrets module gives `app.secrets`"));
+}
+
+}  // namespace
+}  // namespace bp::testing
