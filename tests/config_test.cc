@@ -37,7 +37,7 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   EXPECT_EQ(prod.database.max_allocated_storage_gb, 1000);
   // Not the original single gateway: prod egress survives the loss of an AZ (issue 10).
   EXPECT_EQ(prod.network.nat, NatMode::kGatewayPerAz);
-  EXPECT_FALSE(prod.features.waf) << "not built yet: no profile may turn it on";
+  EXPECT_TRUE(prod.features.waf);
   EXPECT_FALSE(prod.features.backup);
   EXPECT_TRUE(prod.github.branches.empty());
   EXPECT_TRUE(prod.database.multi_az);

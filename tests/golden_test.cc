@@ -42,6 +42,33 @@ TEST(Golden, BundledEnvironmentsMatch) {
   }
 }
 
+// The bundled prod environment moved to ECS Express Mode (issue 14): its main stack
+// against tests/golden-ecs-express/ (same UPDATE_GOLDEN=1 switch).
+TEST(Golden, ProdOnEcsExpressMatches) {
+  TempDir dir;
+  fs::copy(SourceDir() + "/environments", dir.path() + "/environments", fs::copy_options::recursive);
+  std::string prod = dir.path() + "/environments/prod/stack.yaml";
+  {
+    std::ofstream append(prod, std::ios::app);
+    append << "compute:\n  platform: ecs-express\n";
+  }
+  CommandResult r = RunBlueprint({"synth", "--stack", "prod", "--environments", dir.path() + "/environments", "--out",
+                                  dir.path() + "/out", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string file = "orders-api-prod.template.json", golden = SourceDir() + "/tests/golden-ecs-express/" + file;
+  std::string text = ReadFileOrDie(dir.path() + "/out/" + file);
+  ASSERT_NE(text.find("AWS::ECS::ExpressGatewayService"), std::string::npos);
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::create_directories(SourceDir() + "/tests/golden-ecs-express");
+    std::ofstream(golden, std::ios::binary | std::ios::trunc) << text;
+    GTEST_SKIP() << "golden file rewritten: " << golden;
+  }
+  EXPECT_TRUE(text == ReadFileOrDie(golden))
+      << file << " differs from tests/golden-ecs-express/" << file
+      << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*' "
+         "and review the diff";
+}
+
 TEST(Golden, SynthTwiceIsByteIdentical) {
   for (std::string format : {"json", "yaml"}) {
     TempDir a, b;

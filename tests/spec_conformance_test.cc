@@ -73,12 +73,28 @@ std::vector<Combination> AllCombinations() {
             << env << ":\n" << diags.FormatAll();
         out.push_back(std::move(c));
       }
+  // ECS Express Mode (compute.platform: ecs-express): the bundled environments (NAT
+  // instance and gateway, tracing in prod) and one NAT gateway per AZ without tracing; the
+  // platform adds the same resources whatever else is set, so more would only slow cfn-lint.
+  Diagnostics none;
+  std::vector<StackConfig> bundled;
+  EXPECT_TRUE(LoadEnvironments(testing::SourceDir() + "/environments", {}, &bundled, &none)) << none.FormatAll();
+  for (auto& c : bundled) {
+    c.app.platform = ComputePlatform::kEcsExpress;
+    c.env += "-ecs";
+    std::string env = c.env;
+    out.push_back({env, std::move(c)});
+  }
+  Combination ecs{"staging-gpa-ecs", {}};
+  std::string yaml = BaseConfigYaml("staging", "gateway-per-az", false) + "compute:\n  platform: ecs-express\n";
+  EXPECT_TRUE(ParseStackConfig(yaml, ecs.name + "/stack.yaml", ecs.name, &ecs.config, &diags)) << diags.FormatAll();
+  out.push_back(std::move(ecs));
   return out;
 }
 
 TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   auto combos = AllCombinations();
-  EXPECT_EQ(combos.size(), 3u + 24u);
+  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u);
   size_t stacks = 0;
   for (const auto& c : combos) {
     App app;

@@ -12,6 +12,7 @@
 #include "modules/database.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
+#include "modules/waf.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -77,6 +78,13 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   compute.runtime.Add(database.runtime);
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
+
+  // The web ACL guards the service where it answers: REGIONAL, in the service's region,
+  // attached to the platform's WAF target (modules/waf.h).
+  if (c.features.waf) {
+    WebAclOutputs acl = AddWebAcl(ctx, WebAclArgs{WafScope::kRegional, c.waf}, t);
+    AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
+  }
 
   // GitHub Actions deploys: a role trusting the account stack's OIDC provider (its ARN is
   // fixed by its URL: only the deployment order links the stacks) or the existing one the

@@ -36,7 +36,10 @@ bool IsAccountWide(const cfn::Json& v) {
   if (v.is_string()) return true;
   if (v.is_array()) return std::all_of(v.begin(), v.end(), IsAccountWide);
   if (!v.is_object() || v.size() != 1) return false;
-  const auto& [key, arg] = *v.items().begin();
+  // The iterator, not *v.items().begin(): a binding to that points into a destroyed temporary.
+  const auto it = v.begin();
+  const std::string& key = it.key();
+  const cfn::Json& arg = it.value();
   if (key == "Ref")
     return arg == "AWS::Partition" || arg == "AWS::AccountId" || arg == "AWS::URLSuffix";
   if (key == "Fn::Join") return IsAccountWide(arg);

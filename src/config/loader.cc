@@ -40,6 +40,14 @@ const char* NatModeName(NatMode m) {
   return "";
 }
 
+const char* ComputePlatformName(ComputePlatform p) {
+  switch (p) {
+    case ComputePlatform::kAppRunner: return "apprunner";
+    case ComputePlatform::kEcsExpress: return "ecs-express";
+  }
+  return "";
+}
+
 Location StackConfig::LocationOf(const std::string& key) const {
   auto it = locations.find(key);
   if (it != locations.end()) return it->second;
@@ -469,6 +477,10 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if (c.network.nat != NatMode::kInstance && c.IsSetInFile("network.nat_instance_type"))
     d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
             std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
+  if (!c.features.waf)
+    for (const char* key : {"waf.rate_limit", "waf.sql_injection", "waf.log_retention_days"})
+      if (c.IsSetInFile(key))
+        d->Warn(c.LocationOf(key), key, "has no effect unless features.waf is true");
   if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
     d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
             "has no effect unless app.health_check.protocol is HTTP");

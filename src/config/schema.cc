@@ -19,7 +19,7 @@ std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 
 // Keys of features whose modules are not built yet (FieldSpec::not_available).
 // Deleting the constant from a row turns the key (and its profile defaults) back on.
-const std::string kNotYetEdge = "WAF and CloudFront come with issue 12";
+const std::string kNotYetEdge = "CloudFront, its origin protection and the custom domain come with issue 12";
 const std::string kNotYetOperations =
     "alerts, budgets, cost anomaly detection and AWS Backup come with issue 13";
 
@@ -50,6 +50,11 @@ void Read(const Json& v, std::vector<std::pair<std::string, std::string>>* out) 
 void Read(const Json& v, std::vector<AppSecret>* out) {
   out->clear();
   for (const auto& [name, s] : v.items()) out->push_back({name, s.value("secure", ""), s.value("arn", "")});
+}
+void Read(const Json& v, ComputePlatform* out) {
+  const std::string name = v.get<std::string>();
+  for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
+    if (name == ComputePlatformName(p)) *out = p;
 }
 void Read(const Json& v, NatMode* out) {
   const std::string mode = v.get<std::string>();
@@ -84,22 +89,27 @@ std::vector<FieldSpec> BuildSchema() {
       {"account", F<&SC::account>, T::kString, "AWS account ID (12 digits) the environment deploys into. Environments naming the same account (or all, when none names one) share one account stack; the manifest's environment becomes aws://ACCOUNT/REGION. Empty: aws://unknown-account/REGION.", {}, {}, 0, 0, C::kAwsAccountId},
 
       {"app.name", F<&SC::app, &AppConfig::name>, T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
+      // App Runner stays the bundled environments' platform; ecs-express is for accounts App
+      // Runner no longer admits (closed to new customers on 2026-04-30, aws-facts 13).
+      {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), {"apprunner", "ecs-express"}},
       {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
-      {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
-      {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
+      {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU; ecs-express (Fargate): also 8 vCPU and 16 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
+      {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB. ecs-express (Fargate): 0.25 vCPU: 0.5, 1 or 2 GB; 0.5: 1-4 GB; 1: 2-8 GB; 2: 4-16 GB; 4: 8-30 GB, in 1 GB steps; 8: 16-60 GB in 4 GB steps; 16: 32-120 GB in 8 GB steps).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
       {"app.start_command", F<&SC::app, &AppConfig::start_command>, T::kString, "Overrides the image's entrypoint and command.", {}, {}},
       {"app.env", F<&SC::app, &AppConfig::env>, T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
       {"app.secrets", F<&SC::app, &AppConfig::secrets>, T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
-      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing through App Runner's observability configuration.", {"false", "false", "true"}, {}},
-      {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol.", All("HTTP"), {"HTTP", "TCP"}},
+      // Src: data/cfn-spec.json AWS::Logs::LogGroup RetentionInDays (allowed values).
+      {"app.log_retention_days", F<&SC::app, &AppConfig::log_retention_days>, T::kEnum, "Days the app's logs are kept (ecs-express: its log group; App Runner creates its own log groups, which this key does not reach).", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
+      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing: App Runner's observability configuration; on ecs-express the task role may write traces (the app sends them itself: Express Mode runs no X-Ray daemon).", {"false", "false", "true"}, {}},
+      {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol (App Runner; ecs-express checks HTTP only).", All("HTTP"), {"HTTP", "TCP"}},
       {"app.health_check.path", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::path>, T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
-      {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks.", All("10"), {}, 1, 20},
-      {"app.health_check.timeout", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::timeout_seconds>, T::kInt, "Seconds to wait for a health check answer.", All("5"), {}, 1, 20},
-      {"app.health_check.healthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::healthy_threshold>, T::kInt, "Successes before an instance counts as healthy.", All("1"), {}, 1, 20},
-      {"app.health_check.unhealthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::unhealthy_threshold>, T::kInt, "Failures before an instance counts as unhealthy.", All("5"), {}, 1, 20},
-      {"app.scaling.min_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::min_size>, T::kInt, "Instances always provisioned (App Runner: 1 to 25).", All("1"), {}, 1, 1000},
-      {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25).", {"2", "3", "5"}, {}, 1, 1000},
-      {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200).", {"10", "15", "25"}, {}, 1, 1000},
+      {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("10"), {}, 1, 20},
+      {"app.health_check.timeout", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::timeout_seconds>, T::kInt, "Seconds to wait for a health check answer (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("5"), {}, 1, 20},
+      {"app.health_check.healthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::healthy_threshold>, T::kInt, "Successes before an instance counts as healthy (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("1"), {}, 1, 20},
+      {"app.health_check.unhealthy_threshold", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::unhealthy_threshold>, T::kInt, "Failures before an instance counts as unhealthy (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("5"), {}, 1, 20},
+      {"app.scaling.min_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::min_size>, T::kInt, "Instances always provisioned (App Runner: 1 to 25; ecs-express: tasks, at least 1).", All("1"), {}, 1, 1000},
+      {"app.scaling.max_size", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_size>, T::kInt, "Most instances, at least min_size (App Runner: 1 to 25; ecs-express: tasks).", {"2", "3", "5"}, {}, 1, 1000},
+      {"app.scaling.max_concurrency", F<&SC::app, &AppConfig::scaling, &ScalingConfig::max_concurrency>, T::kInt, "Concurrent requests per instance before scaling out (App Runner: 1 to 200). ecs-express scales on average CPU at 60% instead, and warns when this is set.", {"10", "15", "25"}, {}, 1, 1000},
 
       {"github.org", F<&SC::github, &GithubConfig::org>, T::kString, "GitHub organisation or user that may deploy (OIDC). Empty: no deploy role.", {}, {}, 0, 0, C::kGithubOwner},
       {"github.repo", F<&SC::github, &GithubConfig::repo>, T::kString, "GitHub repository that may deploy.", {}, {}, 0, 0, C::kGithubRepo},
@@ -144,7 +154,12 @@ std::vector<FieldSpec> BuildSchema() {
       {"registry.empty_on_delete", F<&SC::registry, &RegistryConfig::empty_on_delete>, T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
 
       {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}, 0, 0, C::kNone, false, kNotYetEdge},
-      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL (managed rules and a per-IP rate limit).", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetEdge},
+      {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL in front of the app: AWS managed rule groups (IP reputation, common rule set, known bad inputs, optionally SQL injection) and a per-IP rate limit, logged to CloudWatch Logs (docs/edge.md).", {"false", "false", "true"}, {}},
+      // Src: aws-facts 4.1 (SCHEMA RateBasedStatement: Limit 10 to 2,000,000,000).
+      {"waf.rate_limit", F<&SC::waf, &WafConfig::rate_limit>, T::kInt, "Requests one IP address may send in 5 minutes before the web ACL blocks it (10 to 2,000,000,000).", {"1000", "2000", "2000"}, {}, 10, 2000000000},
+      {"waf.sql_injection", F<&SC::waf, &WafConfig::sql_injection>, T::kBool, "Add the AWS SQL injection rule group (AWSManagedRulesSQLiRuleSet, 200 WCU).", {"false", "true", "true"}, {}},
+      // Src: SCHEMA:aws-logs-loggroup (RetentionInDays allowed values).
+      {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
       {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget on the environment's tag, alerting the alert emails.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
       {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection subscription.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
       {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup plan for the database.", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetOperations},
@@ -172,7 +187,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, "", kDeployTimeOnly},
       {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
 
-      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kNotYetEdge, kValidationOnly},
+      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups (or, once features.backup is available, no AWS Backup plan).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},

@@ -14,9 +14,12 @@ namespace bp {
 
 enum class Profile { kDev, kStaging, kProd };
 enum class NatMode { kGateway, kGatewayPerAz, kInstance, kNone };
+// compute.platform: which compute module builds the app (modules/compute.h).
+enum class ComputePlatform { kAppRunner, kEcsExpress };
 
 const char* ProfileName(Profile p);
 const char* NatModeName(NatMode m);
+const char* ComputePlatformName(ComputePlatform p);  // "apprunner" | "ecs-express"
 
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
@@ -57,6 +60,9 @@ struct AppConfig {
   HealthCheckConfig health_check;
   ScalingConfig scaling;
   bool tracing = false;
+  // compute.platform (kept with the app's settings: AddCompute receives AppConfig).
+  ComputePlatform platform = ComputePlatform::kAppRunner;
+  int log_retention_days = 0;  // app.log_retention_days (platforms that own the log group)
 
   bool operator==(const AppConfig&) const = default;
 };
@@ -125,6 +131,15 @@ struct FeaturesConfig {
   bool operator==(const FeaturesConfig&) const = default;
 };
 
+// The web ACL when features.waf is on (waf.*; modules/waf.h).
+struct WafConfig {
+  int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
+  bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
+  int log_retention_days = 30;  // the WAF log group's retention
+
+  bool operator==(const WafConfig&) const = default;
+};
+
 // Assumptions `blueprint cost` prices usage-based charges with (usage.*).
 struct UsageConfig {
   double requests_per_month = 0;
@@ -170,6 +185,7 @@ struct StackConfig {
   DatabaseConfig database;
   RegistryConfig registry;
   FeaturesConfig features;
+  WafConfig waf;
   std::vector<std::string> alert_emails;
   double budget_monthly_usd = 0;
   UsageConfig usage;

@@ -1,6 +1,9 @@
 #include "modules/compute.h"
 
+#include <cstdlib>
+
 #include "modules/compute_apprunner.h"
+#include "modules/compute_ecs_express.h"
 
 namespace bp {
 
@@ -29,11 +32,20 @@ AppSecurityGroupOutputs AddAppSecurityGroup(const ModuleContext& ctx, const cfn:
   return {GetAtt(id, "GroupId")};
 }
 
-// One platform today; ECS Express Mode (issue 14) is chosen here, from the config.
+// The one place that asks which platform runs the app (compute.platform).
 ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const ComputeInputs& in, cfn::Template* t) {
-  return AddAppRunnerCompute(ctx, app, in, t);
+  switch (app.platform) {
+    case ComputePlatform::kAppRunner: return AddAppRunnerCompute(ctx, app, in, t);
+    case ComputePlatform::kEcsExpress: return AddEcsExpressCompute(ctx, app, in, t);
+  }
+  std::abort();
 }
 
-void CheckComputeConfig(const StackConfig& c, Diagnostics* diags) { CheckAppRunnerConfig(c, diags); }
+void CheckComputeConfig(const StackConfig& c, Diagnostics* diags) {
+  switch (c.app.platform) {
+    case ComputePlatform::kAppRunner: CheckAppRunnerConfig(c, diags); return;
+    case ComputePlatform::kEcsExpress: CheckEcsExpressConfig(c, diags); return;
+  }
+}
 
 }  // namespace bp

@@ -53,14 +53,24 @@ struct ComputeInputs {
 };
 
 // The CloudWatch metrics dashboards and alarms read, named by the platform.
+// Two groups, each read with its own namespace and dimensions:
+//   service metrics (cpu_utilization, memory_utilization): metric_namespace + dimensions;
+//   traffic metrics (requests, http_4xx, http_5xx, latency, active_instances):
+//     traffic_namespace + traffic_dimensions.
+// App Runner fills both groups with the same (AWS/AppRunner, the service); ECS Express Mode
+// reads CPU and memory from AWS/ECS and traffic from its load balancer (AWS/ApplicationELB,
+// scoped to the service's target group: the load balancer is shared).
 struct ComputeMetrics {
   std::string metric_namespace;                             // "AWS/AppRunner"
   std::vector<std::pair<std::string, cfn::Json>> dimensions;  // Name -> value, service level
+  std::string traffic_namespace;                                      // "AWS/AppRunner"
+  std::vector<std::pair<std::string, cfn::Json>> traffic_dimensions;  // Name -> value
   std::string requests;                                     // count of HTTP requests (Sum)
   std::string http_4xx;                                     // count of 4xx answers (Sum)
   std::string http_5xx;                                     // count of 5xx answers (Sum)
-  std::string latency;                                      // milliseconds (p50/p95/p99)
-  std::string active_instances;                             // count
+  std::string latency;                                      // in latency_unit (p50/p95/p99)
+  std::string latency_unit = "Milliseconds";                // CloudWatch unit: Milliseconds | Seconds
+  std::string active_instances;                             // count (Average/Minimum)
   std::string cpu_utilization;                              // percent
   std::string memory_utilization;                           // percent
 };

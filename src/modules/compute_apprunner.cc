@@ -1,8 +1,6 @@
 #include "modules/compute_apprunner.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "naming/names.h"
@@ -16,51 +14,11 @@ using cfn::Ref;
 
 namespace {
 
-constexpr const char* kImageParameter = "ImageUri";
-constexpr const char* kPlaceholderCondition = "UsePlaceholderImage";
-constexpr const char* kRuntimePolicyName = "runtime-access";
-
 // Src: aws-facts 1.3 (DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
 constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
 // X-Ray write access (PutTraceSegments, PutTelemetryRecords, sampling rules): the usual
 // choice per aws-facts 1.3, which marks it unverified against the App Runner X-Ray page.
 constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
-
-// `placeholder` while the placeholder image runs (condition `placeholder_condition`),
-// `own` otherwise; a plain value when both agree, so the template only branches where it must.
-Json WhilePlaceholder(const std::string& placeholder_condition, const Json& placeholder, const Json& own) {
-  return placeholder == own ? own : cfn::If(placeholder_condition, placeholder, own);
-}
-
-// {Name, Value} entries sorted by Name; a name given twice is a bug in a module.
-Json SortedNamed(const std::vector<std::pair<std::string, Json>>& items, const char* what) {
-  std::vector<std::pair<std::string, Json>> sorted = items;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  Json list = Json::array();
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    if (i > 0 && sorted[i].first == sorted[i - 1].first) {
-      std::fprintf(stderr, "internal error: App Runner %s '%s' given twice\n", what, sorted[i].first.c_str());
-      std::abort();
-    }
-    list.push_back(Json{{"Name", sorted[i].first}, {"Value", sorted[i].second}});
-  }
-  return list;
-}
-
-// Adds the ImageUri parameter and the placeholder condition; returns the condition's name.
-std::string AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
-  cfn::Parameter p;
-  p.description = "Private ECR image to run (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or @sha256:<digest>). "
-                  "Empty runs the public placeholder " + std::string(kPlaceholderImage) + ".";
-  p.default_value = "";
-  // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service ImageIdentifier pattern, simplified to private ECR).
-  p.allowed_pattern = "^$|^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$";
-  p.constraint_description = "empty, or a private ECR image URI with a tag or digest";
-  std::string parameter = ctx.Id(kImageParameter), condition = ctx.Id(kPlaceholderCondition);
-  t->AddParameter(parameter, p);
-  t->AddCondition(condition, cfn::Equals(Ref(parameter), ""));
-  return condition;
-}
 
 Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_condition) {
   // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).
@@ -83,7 +41,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
                     observability_id = ctx.Id("ServiceObservability"), connector = ctx.Id("VpcConnector");
   out.service_name = FitName(NameKind::kAppRunnerService, ctx.name_prefix);
   const std::string placeholder = AddImageParameter(ctx, t);
-  const std::string image_parameter = ctx.Id(kImageParameter);
+  const std::string image_parameter = ctx.Id("ImageUri");
 
   // Deploy-time role: App Runner pulls private ECR images with it. Created even while the
   // placeholder runs, so switching to ECR does not race IAM propagation.
@@ -97,12 +55,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   Json role{{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
             {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}};
   if (args.tracing) role["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
-  if (!in.runtime.policy_statements.empty()) {
-    Json statements = Json::array();
-    for (const auto& s : in.runtime.policy_statements) statements.push_back(s);
-    role["Policies"] = Json::array({Json{{"PolicyName", kRuntimePolicyName},
-                                         {"PolicyDocument", Json{{"Version", "2012-10-17"}, {"Statement", statements}}}}});
-  }
+  if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) role["Policies"] = policies;
   role["Tags"] = ctx.Tags();
   t->AddResource(instance_role, "AWS::IAM::Role", role);
   out.app_role_arn = GetAtt(instance_role, "Arn");
@@ -197,6 +150,9 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // names); dimensions ServiceName and ServiceID: aws-facts 7.1.
   out.metrics.metric_namespace = "AWS/AppRunner";
   out.metrics.dimensions = {{"ServiceName", out.service_name}, {"ServiceID", GetAtt(service_id, "ServiceId")}};
+  out.metrics.traffic_namespace = out.metrics.metric_namespace;
+  out.metrics.traffic_dimensions = out.metrics.dimensions;
+  out.metrics.latency_unit = "Milliseconds";
   out.metrics.requests = "Requests";
   out.metrics.http_4xx = "4xxStatusResponses";
   out.metrics.http_5xx = "5xxStatusResponses";
@@ -205,9 +161,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   out.metrics.cpu_utilization = "CPUUtilization";
   out.metrics.memory_utilization = "MemoryUtilization";
 
-  t->AddOutput(ctx.Id("ServiceUrl"), {out.service_url, "App Runner service URL", "", ""});
-  t->AddOutput(ctx.Id("ServiceArn"), {out.service_arn, "App Runner service ARN", "", ""});
-  t->AddOutput(ctx.Id("ServiceName"), {out.service_name, "App Runner service name", "", ""});
+  AddServiceOutputs(ctx, out, "App Runner", t);
   return out;
 }
 
@@ -242,6 +196,12 @@ void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
              "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu + " use " +
                  JoinOr(cpu->second));
   }
+  // App Runner writes the app's logs to log groups it creates and names after the
+  // service ID (DOC:apprunner/latest/dg/monitor-cwl.html); the stack cannot set their retention.
+  if (c.IsSetInFile("app.log_retention_days"))
+    d->Warn(c.LocationOf("app.log_retention_days"), "app.log_retention_days",
+            "has no effect on compute.platform apprunner (App Runner creates and names its log groups itself); "
+            "it applies with ecs-express");
   // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration MinSize, MaxSize 1-25;
   // MaxConcurrency 1-200).
   struct Limit {

@@ -15,15 +15,10 @@
 #include "config/stack_config.h"
 #include "modules/common.h"
 #include "modules/compute.h"
+#include "modules/compute_image.h"  // kPlaceholderImage, kPlaceholderPort, kPlaceholderHealthPath
 #include "util/diag.h"
 
 namespace bp {
-
-// Public placeholder image: listens on 8000, answers on "/". Src: issue 4 ("the first
-// deployable platform"); image source github.com/aws-containers/hello-app-runner.
-inline constexpr const char* kPlaceholderImage = "public.ecr.aws/aws-containers/hello-app-runner:latest";
-inline constexpr int kPlaceholderPort = 8000;
-inline constexpr const char* kPlaceholderHealthPath = "/";
 
 // Builds the service from the app's config and the contract's inputs (runtime
 // variables, secrets and role statements are in the service from the start; a name

@@ -14,6 +14,8 @@ enum class NameKind {
   kAppRunnerAutoScaling,
   kAppRunnerVpcConnector,
   kAppRunnerObservability,
+  kEcsCluster,
+  kEcsExpressService,
   kRdsInstance,
   kRdsParameterGroup,
   kRdsSubnetGroup,

@@ -36,13 +36,13 @@ const TYPES = [
   'AWS::SecretsManager::Secret', 'AWS::SecretsManager::RotationSchedule', 'AWS::SSM::Parameter',
   'AWS::KMS::Key', 'AWS::KMS::Alias',
   // edge
-  'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet',
+  'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::LoggingConfiguration',
   'AWS::CloudFront::Distribution', 'AWS::CloudFront::OriginRequestPolicy', 'AWS::CloudFront::CachePolicy',
   'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CertificateManager::Certificate',
   'AWS::Route53::RecordSet',
   // monitoring, alerting, cost, backup
   'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard',
-  'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter',
+  'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter', 'AWS::Logs::ResourcePolicy',
   'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
   'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
   'AWS::Budgets::Budget', 'AWS::CE::AnomalyMonitor', 'AWS::CE::AnomalySubscription',

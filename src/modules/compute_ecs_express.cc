@@ -1,0 +1,303 @@
+#include "modules/compute_ecs_express.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+#include "modules/compute_image.h"
+#include "naming/names.h"
+#include "util/strings.h"
+
+namespace bp {
+
+using cfn::GetAtt;
+using cfn::Json;
+using cfn::Ref;
+
+namespace {
+
+// Src: aws-facts 13.3 (DOC:aws-managed-policy/latest/reference/AmazonECSInfrastructureRoleforExpressGatewayServices.html;
+// DOC:AmazonECS/latest/developerguide/express-service-getting-started.html). Lower-case "for".
+constexpr const char* kInfrastructurePolicy =
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
+// ECR pull and log writes for the tasks. Src: aws-facts 13.3
+// (DOC:AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+constexpr const char* kTaskExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+// Same X-Ray write policy App Runner's instance role gets with tracing (aws-facts 1.3).
+constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
+// Express Mode's own defaults, set explicitly (the template says what runs).
+// Src: aws-facts 13.1 (ScalingTarget: AutoScalingMetric default AVERAGE_CPU, AutoScalingTargetValue default 60).
+constexpr const char* kScalingMetric = "AVERAGE_CPU";
+constexpr int kScalingTargetPercent = 60;
+constexpr const char* kLogStreamPrefix = "app";
+
+Json TaskTrustPolicy() { return ServiceTrustPolicy("ecs-tasks.amazonaws.com"); }
+
+// "0.25 vCPU" -> 256 CPU units, "0.5 GB" -> 512 MiB; -1 when not of that shape.
+int ParseScaled(const std::string& text, const std::string& suffix) {
+  if (text.size() <= suffix.size() || text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0) return -1;
+  std::string number = text.substr(0, text.size() - suffix.size());
+  char* end = nullptr;
+  double v = std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size() || !(v > 0) || v > 1024) return -1;
+  double scaled = v * 1024;
+  if (scaled != std::floor(scaled)) return -1;
+  return static_cast<int>(scaled);
+}
+
+// Fargate memory (MiB) per CPU size: from `min` to `max` in `step`.
+// Src: aws-facts 13.4 (LINT:extensions/aws_ecs_taskdefinition/fargate_cpu_memory.json;
+// DOC:AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
+// 8 and 16 vCPU with Express Mode: unverified (aws-facts 13.4).
+struct MemoryRange {
+  int min, max, step;
+};
+const std::map<int, MemoryRange>& FargateSizes() {
+  static const std::map<int, MemoryRange> kSizes = {
+      {256, {512, 2048, 512}},  // 512, 1024, 2048 (1536 is not offered: checked below)
+      {512, {1024, 4096, 1024}},     {1024, {2048, 8192, 1024}},    {2048, {4096, 16384, 1024}},
+      {4096, {8192, 30720, 1024}},   {8192, {16384, 61440, 4096}},  {16384, {32768, 122880, 8192}},
+  };
+  return kSizes;
+}
+
+bool FargateOffers(int cpu, int memory) {
+  auto it = FargateSizes().find(cpu);
+  if (it == FargateSizes().end()) return false;
+  const MemoryRange& r = it->second;
+  if (cpu == 256) return memory == 512 || memory == 1024 || memory == 2048;
+  return memory >= r.min && memory <= r.max && (memory - r.min) % r.step == 0;
+}
+
+std::string Gb(int mib) {
+  std::string s = std::to_string(mib / 1024);
+  if (mib % 1024 == 512) s = mib < 1024 ? "0.5" : s + ".5";
+  return s + " GB";
+}
+std::string Vcpu(int units) {
+  if (units == 256) return "0.25 vCPU";
+  if (units == 512) return "0.5 vCPU";
+  return std::to_string(units / 1024) + " vCPU";
+}
+
+}  // namespace
+
+bool FargateTaskSize(const std::string& cpu, const std::string& memory, std::string* cpu_units, std::string* memory_mib) {
+  int c = ParseScaled(cpu, " vCPU"), m = ParseScaled(memory, " GB");
+  if (c < 0 || m < 0 || !FargateOffers(c, m)) return false;
+  *cpu_units = std::to_string(c);
+  *memory_mib = std::to_string(m);
+  return true;
+}
+
+ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& args, const ComputeInputs& in,
+                                    cfn::Template* t) {
+  ComputeOutputs out;
+  // Not "Service" (App Runner's): CloudFormation refuses an update that changes a
+  // resource's type under one logical ID ("Update of resource type is not permitted",
+  // github.com/aws/aws-sam-cli/issues/6786), so moving an environment between platforms
+  // needs distinct IDs (docs/migration.md).
+  const std::string service_id = ctx.Id("ExpressService"), cluster = ctx.Id("Cluster"), log_group = ctx.Id("ServiceLogGroup"),
+                    infra_role = ctx.Id("ServiceInfrastructureRole"), execution_role = ctx.Id("TaskExecutionRole"),
+                    task_role = ctx.Id("TaskRole");
+  out.service_name = FitName(NameKind::kEcsExpressService, ctx.name_prefix);
+  const std::string placeholder = AddImageParameter(ctx, t);
+  const std::string image_parameter = ctx.Id("ImageUri");
+  std::string cpu, memory;
+  if (!FargateTaskSize(args.cpu, args.memory, &cpu, &memory)) {
+    // CheckEcsExpressConfig refuses such a config before any module runs.
+    std::fprintf(stderr, "internal error: Fargate does not offer %s with %s\n", args.cpu.c_str(), args.memory.c_str());
+    std::abort();
+  }
+
+  // Our own cluster rather than the account's "default" (aws-facts 13.1: Cluster is
+  // create-only; Express creates "default" when none is named). Src: SCHEMA:aws-ecs-cluster.
+  t->AddResource(cluster, "AWS::ECS::Cluster",
+                 Json{{"ClusterName", FitName(NameKind::kEcsCluster, ctx.name_prefix)},
+                      {"CapacityProviders", Json::array({"FARGATE"})},
+                      {"Tags", ctx.Tags()}});
+
+  // Express Mode does not set a retention on the group it would create, so the stack
+  // owns the group and passes it in (aws-facts 13.2). Src: SCHEMA:aws-logs-loggroup.
+  t->AddResource(log_group, "AWS::Logs::LogGroup",
+                 Json{{"LogGroupName", FitName(NameKind::kLogGroup, "/ecs/" + ctx.name_prefix)},
+                      {"RetentionInDays", args.log_retention_days},
+                      {"Tags", ctx.Tags()}});
+
+  // Used by ECS alone to create, update and delete the load balancer, security groups,
+  // certificate, scaling and alarm it manages (aws-facts 13.3).
+  t->AddResource(infra_role, "AWS::IAM::Role",
+                 Json{{"Description", "ECS Express Mode manages the load balancer and scaling of " + ctx.name_prefix},
+                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("ecs.amazonaws.com")},
+                      {"ManagedPolicyArns", Json::array({cfn::Sub(kInfrastructurePolicy)})},
+                      {"Tags", ctx.Tags()}});
+
+  // Task start: pulls the image, writes the logs and reads the runtime secrets to inject
+  // them (aws-facts 13.3: the execution role reads each secret; the runtime statements
+  // are exactly those reads).
+  Json execution{{"Description", "ECS starts the " + ctx.name_prefix + " tasks: image pull, logs, runtime secrets"},
+                 {"AssumeRolePolicyDocument", TaskTrustPolicy()},
+                 {"ManagedPolicyArns", Json::array({cfn::Sub(kTaskExecutionPolicy)})}};
+  if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) execution["Policies"] = policies;
+  execution["Tags"] = ctx.Tags();
+  t->AddResource(execution_role, "AWS::IAM::Role", execution);
+
+  // The role the app's code runs with: the runtime statements too (the contract's
+  // app role; the app can re-read a secret RDS rotated, aws-facts 13.3), X-Ray with tracing.
+  Json task{{"Description", "Run-time role of the " + ctx.name_prefix + " ECS tasks"},
+            {"AssumeRolePolicyDocument", TaskTrustPolicy()}};
+  if (args.tracing) task["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
+  if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) task["Policies"] = policies;
+  task["Tags"] = ctx.Tags();
+  t->AddResource(task_role, "AWS::IAM::Role", task);
+  out.app_role_arn = GetAtt(task_role, "Arn");
+
+  // Src: aws-facts 13.1 (SCHEMA:aws-ecs-expressgatewayservice ExpressGatewayContainer):
+  // ContainerPort integer; Environment [{Name, Value}]; Secrets [{Name, ValueFrom}] with a
+  // Secrets Manager ARN or "<arn>:<jsonKey>::"; Command a list (App Runner's StartCommand is
+  // one string: run it with the image's shell).
+  Json container{{"Image", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
+                 {"ContainerPort", WhilePlaceholder(placeholder, kPlaceholderPort, args.port)}};
+  if (!args.start_command.empty())
+    container["Command"] = cfn::If(placeholder, cfn::pseudo::NoValue(), Json::array({"/bin/sh", "-c", args.start_command}));
+  if (!in.runtime.env.empty()) container["Environment"] = SortedNamed(in.runtime.env, "variable");
+  if (!in.runtime.secrets.empty()) container["Secrets"] = SortedNamed(in.runtime.secrets, "secret", "ValueFrom");
+  container["AwsLogsConfiguration"] = Json{{"LogGroup", Ref(log_group)}, {"LogStreamPrefix", kLogStreamPrefix}};
+
+  Json subnets = Json::array();
+  for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
+  // Src: aws-facts 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
+  // the container port with this path.
+  t->AddResource(service_id, "AWS::ECS::ExpressGatewayService",
+                     Json{{"ServiceName", out.service_name},
+                          {"Cluster", Ref(cluster)},
+                          {"InfrastructureRoleArn", GetAtt(infra_role, "Arn")},
+                          {"ExecutionRoleArn", GetAtt(execution_role, "Arn")},
+                          {"TaskRoleArn", out.app_role_arn},
+                          {"Cpu", cpu},
+                          {"Memory", memory},
+                          {"HealthCheckPath", WhilePlaceholder(placeholder, kPlaceholderHealthPath, args.health_check.path)},
+                          {"PrimaryContainer", container},
+                          {"NetworkConfiguration", Json{{"Subnets", subnets}, {"SecurityGroups", Json::array({in.security_group_id})}}},
+                          {"ScalingTarget", Json{{"MinTaskCount", args.scaling.min_size},
+                                                 {"MaxTaskCount", args.scaling.max_size},
+                                                 {"AutoScalingMetric", kScalingMetric},
+                                                 {"AutoScalingTargetValue", kScalingTargetPercent}}},
+                          // Tags are create-only and the name is fixed (aws-facts 13.1, tagUpdatable
+                          // false): only the tags that change with the name, as on App Runner.
+                          {"Tags", ctx.FixedTags()}});
+  out.service_arn = Ref(service_id);  // Ref = ServiceArn (aws-facts 13.1)
+  // The load balancer Express Mode put the service behind: what a REGIONAL web ACL
+  // attaches to. Src: aws-facts 13.6 (SCHEMA:aws-wafv2-webaclassociation; the ALB is shared
+  // by up to 25 Express services of the VPC, so the ACL guards all of them).
+  const Json load_balancer_arn = GetAtt(service_id, "ECSManagedResourceArns.IngressPath.LoadBalancerArn");
+  out.waf_target_arn = load_balancer_arn;
+  out.service_host = GetAtt(service_id, "Endpoint");  // bare host; aws-facts 13.1 (unverified: no scheme)
+  out.service_url = cfn::Sub("https://${" + service_id + ".Endpoint}");
+
+  // A new ImageUri changes only this service. Src: aws-facts 13.1 (what the deployer
+  // needs: ecs:*ExpressGatewayService, ecs:RegisterTaskDefinition, ecs:Describe*,
+  // ecs:TagResource, iam:PassRole of the roles). RegisterTaskDefinition and Describe* take
+  // no resource-level scoping (DOC:service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+  out.image_rollout.resource_types = {"AWS::ECS::ExpressGatewayService"};
+  out.image_rollout.statements = {
+      Json{{"Sid", "RolloutEcsExpressService"},
+           {"Effect", "Allow"},
+           {"Action", Json::array({"ecs:DescribeExpressGatewayService", "ecs:UpdateExpressGatewayService",
+                                   "ecs:TagResource"})},
+           {"Resource", out.service_arn}},
+      Json{{"Sid", "RolloutEcsTaskDefinitions"},
+           {"Effect", "Allow"},
+           {"Action", Json::array({"ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"})},
+           {"Resource", "*"}},
+      Json{{"Sid", "RolloutPassTaskRoles"},
+           {"Effect", "Allow"},
+           {"Action", "iam:PassRole"},
+           {"Resource", Json::array({GetAtt(execution_role, "Arn"), out.app_role_arn})},
+           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "ecs-tasks.amazonaws.com"}}}}}},
+      Json{{"Sid", "RolloutPassInfrastructureRole"},
+           {"Effect", "Allow"},
+           {"Action", "iam:PassRole"},
+           {"Resource", GetAtt(infra_role, "Arn")},
+           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "ecs.amazonaws.com"}}}}}}};
+
+  // Src: aws-facts 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
+  // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
+  out.metrics.metric_namespace = "AWS/ECS";
+  out.metrics.dimensions = {{"ClusterName", Ref(cluster)}, {"ServiceName", out.service_name}};
+  out.metrics.cpu_utilization = "CPUUtilization";
+  out.metrics.memory_utilization = "MemoryUtilization";
+  // Traffic through the shared load balancer, scoped to this service's target group:
+  // LoadBalancer = app/<name>/<id>, TargetGroup = targetgroup/<name>/<id>. Express lists
+  // the service's target groups; the first one is read (a second one, if canary
+  // deployments swap groups, is an inference of aws-facts 13.7: check after the first deploy).
+  out.metrics.traffic_namespace = "AWS/ApplicationELB";
+  out.metrics.traffic_dimensions = {
+      {"LoadBalancer", cfn::Select(1, cfn::Split("loadbalancer/", load_balancer_arn))},
+      {"TargetGroup",
+       cfn::Select(5, cfn::Split(":", cfn::Select(0, GetAtt(service_id, "ECSManagedResourceArns.IngressPath.TargetGroupArns"))))}};
+  out.metrics.requests = "RequestCount";
+  out.metrics.http_4xx = "HTTPCode_Target_4XX_Count";
+  out.metrics.http_5xx = "HTTPCode_Target_5XX_Count";
+  out.metrics.latency = "TargetResponseTime";
+  out.metrics.latency_unit = "Seconds";
+  out.metrics.active_instances = "HealthyHostCount";
+
+  AddServiceOutputs(ctx, out, "ECS Express Mode", t);
+  t->AddOutput(ctx.Id("LoadBalancerArn"), {load_balancer_arn, "Load balancer Express Mode put the service behind (shared)", "", ""});
+  return out;
+}
+
+void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
+  std::string cpu_units, memory_mib;
+  if (!FargateTaskSize(c.app.cpu, c.app.memory, &cpu_units, &memory_mib)) {
+    int cpu = ParseScaled(c.app.cpu, " vCPU");
+    auto it = FargateSizes().find(cpu);
+    if (it == FargateSizes().end()) {
+      std::vector<std::string> cpus;
+      for (const auto& [units, range] : FargateSizes()) cpus.push_back(Vcpu(units));
+      d->Error(c.LocationOf("app.cpu"), "app.cpu",
+               "Fargate (compute.platform: ecs-express) does not offer '" + c.app.cpu + "'" + DidYouMean(c.app.cpu, cpus) +
+                   "; use " + JoinOr(cpus));
+    } else {
+      const MemoryRange& r = it->second;
+      std::string allowed = cpu == 256 ? "0.5 GB, 1 GB or 2 GB"
+                                       : Gb(r.min) + " to " + Gb(r.max) + " in steps of " + Gb(r.step);
+      std::string key = c.IsSetInFile("app.memory") ? "app.memory" : "app.cpu";
+      d->Error(c.LocationOf(key), key,
+               "Fargate (compute.platform: ecs-express) does not offer " + c.app.cpu + " with " + c.app.memory +
+                   "; with " + c.app.cpu + " use " + allowed);
+    }
+  }
+  // No scale to zero is documented: MinTaskCount is the desired count (aws-facts 13.4).
+  if (c.app.scaling.min_size < 1)
+    d->Error(c.LocationOf("app.scaling.min_size"), "app.scaling.min_size", "ECS Express Mode runs at least 1 task");
+  // Express Mode checks health over HTTP on the container port (aws-facts 13.4).
+  if (c.app.health_check.protocol != "HTTP")
+    d->Error(c.LocationOf("app.health_check.protocol"), "app.health_check.protocol",
+             "ECS Express Mode checks health over HTTP only (GET app.health_check.path on app.port); use HTTP");
+  // Tasks in private subnets pull the image, write logs and read secrets through the NAT;
+  // the VPC has no endpoints for ECR, CloudWatch Logs or Secrets Manager (aws-facts 13.2).
+  if (c.network.nat == NatMode::kNone)
+    d->Error(c.LocationOf("network.nat"), "network.nat",
+             "ECS Express Mode tasks in the private subnets pull their image, write logs and read secrets "
+             "through the NAT; with nat none they cannot start. Use instance, gateway or gateway-per-az");
+  // App Runner's knobs that Express Mode does not offer: honest when written.
+  struct Unused {
+    const char* key;
+    const char* why;
+  };
+  for (const Unused& u :
+       {Unused{"app.health_check.interval", "the load balancer checks every 30 s"},
+        Unused{"app.health_check.timeout", "the load balancer waits 5 s"},
+        Unused{"app.health_check.healthy_threshold", "the load balancer needs 5 successes"},
+        Unused{"app.health_check.unhealthy_threshold", "the load balancer needs 2 failures"},
+        Unused{"app.scaling.max_concurrency", "it scales on average CPU at 60%"}})
+    if (c.IsSetInFile(u.key))
+      d->Warn(c.LocationOf(u.key), u.key,
+              std::string("has no effect on compute.platform ecs-express (") + u.why + ")");
+}
+
+}  // namespace bp

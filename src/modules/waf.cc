@@ -1,0 +1,100 @@
+#include "modules/waf.h"
+
+#include "naming/names.h"
+
+namespace bp {
+
+using cfn::GetAtt;
+using cfn::Json;
+
+namespace {
+
+// Every rule and the web ACL itself report to CloudWatch and keep sampled requests.
+// MetricName: 1-128 of [A-Za-z0-9_-], not "All" or "Default_Action". Src: aws-facts 2
+// (CFNREF:aws-properties-wafv2-webacl-visibilityconfig).
+Json Visibility(const std::string& metric) {
+  return Json{{"SampledRequestsEnabled", true},
+              {"CloudWatchMetricsEnabled", true},
+              {"MetricName", FitName(NameKind::kWafMetricName, metric)}};
+}
+
+}  // namespace
+
+std::vector<std::string> ManagedRuleGroups(const WafConfig& waf) {
+  // WCU: IP reputation 25, common 700, known bad inputs 200, SQL injection 200; with the
+  // rate rule (2) well inside the 1,500 WCU a web ACL includes. Src: aws-facts 4.1.
+  std::vector<std::string> groups = {"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
+                                     "AWSManagedRulesKnownBadInputsRuleSet"};
+  if (waf.sql_injection) groups.push_back("AWSManagedRulesSQLiRuleSet");
+  return groups;
+}
+
+WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::Template* t) {
+  WebAclOutputs out;
+  out.name = FitName(NameKind::kWafWebAcl, ctx.name_prefix);
+  const std::string acl = ctx.Id("WebAcl");
+
+  Json rules = Json::array();
+  // Priority 0: the per-IP rate limit, cheapest first. Limit is per 5-minute window
+  // (EvaluationWindowSec 300), at least 10. Src: aws-facts 4.1 (SCHEMA RateBasedStatement).
+  rules.push_back(Json{{"Name", "rate-limit-per-ip"},
+                       {"Priority", 0},
+                       {"Action", Json{{"Block", Json::object()}}},
+                       {"Statement", Json{{"RateBasedStatement", Json{{"Limit", args.waf.rate_limit},
+                                                                        {"EvaluationWindowSec", 300},
+                                                                        {"AggregateKeyType", "IP"}}}}},
+                       {"VisibilityConfig", Visibility(ctx.name_prefix + "-rate-limit-per-ip")}});
+  // Managed groups keep their own actions: OverrideAction None (a rule-group rule takes
+  // OverrideAction, never Action). Src: aws-facts 4.1 (SCHEMA Rule, OverrideAction).
+  int priority = 1;
+  for (const std::string& group : ManagedRuleGroups(args.waf)) {
+    rules.push_back(Json{{"Name", group},
+                         {"Priority", priority++},
+                         {"OverrideAction", Json{{"None", Json::object()}}},
+                         {"Statement", Json{{"ManagedRuleGroupStatement", Json{{"VendorName", "AWS"}, {"Name", group}}}}},
+                         {"VisibilityConfig", Visibility(ctx.name_prefix + "-" + group)}});
+  }
+  // Name and Scope are create-only. Src: aws-facts 4.1 (SCHEMA:aws-wafv2-webacl).
+  t->AddResource(acl, "AWS::WAFv2::WebACL",
+                 Json{{"Name", out.name},
+                      {"Scope", args.scope == WafScope::kRegional ? "REGIONAL" : "CLOUDFRONT"},
+                      {"Description", "Managed rule groups and a per-IP rate limit for " + ctx.name_prefix},
+                      {"DefaultAction", Json{{"Allow", Json::object()}}},
+                      {"Rules", rules},
+                      {"VisibilityConfig", Visibility(ctx.name_prefix + "-web-acl")},
+                      {"Tags", ctx.Tags()}});
+  out.arn = GetAtt(acl, "Arn");
+
+  // Logging: the destination's name must start with "aws-waf-logs-" (WAF refuses others
+  // with "The ARN isn't valid"), and the ARN is the log group's without the ":*" that
+  // GetAtt Arn appends. Src: DOC:waf/latest/developerguide/logging-cw-logs.html;
+  // CFNREF:aws-resource-wafv2-loggingconfiguration. WAF adds the log group's resource
+  // policy itself when the logging configuration is created.
+  out.log_group = FitName(NameKind::kLogGroup, "aws-waf-logs-" + ctx.name_prefix);
+  const std::string log_group = ctx.Id("WebAclLogGroup");
+  t->AddResource(log_group, "AWS::Logs::LogGroup",
+                 Json{{"LogGroupName", out.log_group},
+                      {"RetentionInDays", args.waf.log_retention_days},
+                      {"Tags", ctx.Tags()}});
+  // The credentials a request carries stay out of the logs. Src: SCHEMA
+  // (AWS::WAFv2::LoggingConfiguration.FieldToMatch SingleHeader).
+  t->AddResource(ctx.Id("WebAclLogging"), "AWS::WAFv2::LoggingConfiguration",
+                 Json{{"ResourceArn", out.arn},
+                      {"LogDestinationConfigs",
+                       Json::array({cfn::Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${" +
+                                             log_group + "}")})},
+                      {"RedactedFields", Json::array({Json{{"SingleHeader", Json{{"Name", "authorization"}}}},
+                                                      Json{{"SingleHeader", Json{{"Name", "cookie"}}}}})}});
+
+  t->AddOutput(ctx.Id("WebAclArn"), {out.arn, "WAFv2 web ACL ARN", "", ""});
+  return out;
+}
+
+void AssociateWebAcl(const ModuleContext& ctx, const Json& web_acl_arn, const Json& resource_arn, cfn::Template* t) {
+  // Both properties are create-only; the ACL must be REGIONAL and in the resource's
+  // region. Src: aws-facts 4.2 (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
+  t->AddResource(ctx.Id("WebAclAssociation"), "AWS::WAFv2::WebACLAssociation",
+                 Json{{"ResourceArn", resource_arn}, {"WebACLArn", web_acl_arn}});
+}
+
+}  // namespace bp

@@ -1,0 +1,328 @@
+// ECS Express Mode compute (issue 14): the service and its roles, the placeholder and
+// ECR image paths, sizes from the Fargate table, the DB admitting only the app's group,
+// the WAF target and the metrics contract, the platform checks, and every bundled
+// environment on both platforms through our validator.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cfn/spec.h"
+#include "modules/compute.h"
+#include "modules/compute_ecs_express.h"
+#include "modules/compute_image.h"
+#include "platform_fixtures.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+using namespace fixtures;
+
+const std::string kEcs = "compute:\n  platform: ecs-express\n";
+
+// `yaml` with `lines` added at the top of its app section.
+std::string WithApp(std::string yaml, const std::string& lines) {
+  yaml.replace(yaml.find("app:\n") + 5, 0, lines);
+  return yaml;
+}
+
+std::string EcsYaml(const std::string& profile, const std::string& more_app = "") {
+  return WithApp(StackYaml(profile, "gateway", "orders-api", "", kEcs), more_app);
+}
+
+const Json& Props(const Json& t, const std::string& id) { return t["Resources"][id]["Properties"]; }
+
+Json GetAtt(const std::string& id, const std::string& attr) { return Json{{"Fn::GetAtt", Json::array({id, attr})}}; }
+
+TEST(EcsExpress, BuildsTheServiceClusterRolesAndLogGroupInsteadOfAppRunner) {
+  Json t = Synth(EcsYaml("dev"));
+  EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService"), std::vector<std::string>{"ExpressService"});
+  EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::Cluster"), std::vector<std::string>{"Cluster"});
+  EXPECT_EQ(ResourcesOfType(t, "AWS::Logs::LogGroup"), std::vector<std::string>{"ServiceLogGroup"});
+  EXPECT_TRUE(ResourcesOfType(t, "AWS::AppRunner::Service").empty());
+  EXPECT_TRUE(ResourcesOfType(t, "AWS::AppRunner::VpcConnector").empty());
+  const Json& svc = Props(t, "ExpressService");
+  EXPECT_EQ(svc["ServiceName"], "orders-api-dev");
+  EXPECT_EQ(svc["Cluster"], Json({{"Ref", "Cluster"}}));
+  EXPECT_EQ(Props(t, "Cluster")["CapacityProviders"], Json::array({"FARGATE"}));
+  EXPECT_EQ(svc["InfrastructureRoleArn"], GetAtt("ServiceInfrastructureRole", "Arn"));
+  EXPECT_EQ(svc["ExecutionRoleArn"], GetAtt("TaskExecutionRole", "Arn"));
+  EXPECT_EQ(svc["TaskRoleArn"], GetAtt("TaskRole", "Arn"));
+  // The managed policies AWS documents (aws-facts 13.3), trusted by the right principals.
+  const Json& infra = Props(t, "ServiceInfrastructureRole");
+  EXPECT_EQ(infra["ManagedPolicyArns"][0]["Fn::Sub"],
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices");
+  EXPECT_EQ(infra["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "ecs.amazonaws.com");
+  const Json& exec = Props(t, "TaskExecutionRole");
+  EXPECT_EQ(exec["ManagedPolicyArns"][0]["Fn::Sub"],
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+  EXPECT_EQ(exec["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"], "ecs-tasks.amazonaws.com");
+  EXPECT_EQ(Props(t, "TaskRole")["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+            "ecs-tasks.amazonaws.com");
+  // Service tags are create-only: only those fixed by the name.
+  for (const auto& tag : svc["Tags"]) EXPECT_TRUE(tag["Key"] == "Project" || tag["Key"] == "Environment" || tag["Key"] == "ManagedBy") << tag;
+}
+
+// Switching platforms must never change a resource's type under one logical ID
+// (CloudFormation refuses such an update): no ID of one platform's template has another
+// type in the other's.
+TEST(EcsExpress, SwitchingPlatformsChangesNoResourceTypeUnderOneLogicalId) {
+  for (const auto& c : BundledEnvironments()) {
+    StackConfig ecs = c;
+    ecs.app.platform = ComputePlatform::kEcsExpress;
+    Json a = MainTemplate(c), b = MainTemplate(ecs);
+    for (const auto& [id, r] : a["Resources"].items())
+      if (b["Resources"].contains(id)) EXPECT_EQ(r["Type"], b["Resources"][id]["Type"]) << c.env << ": " << id;
+    // ... and the database, its rule and the app's group are the same resources.
+    for (const char* id : {"Db", "DbSecurityGroup", "DbIngressFromApp", "AppSecurityGroup", "Repository"})
+      EXPECT_EQ(a["Resources"][id], b["Resources"][id]) << c.env << ": " << id;
+  }
+}
+
+TEST(EcsExpress, PlaceholderPathRunsThePublicImageOnItsPortAndPath) {
+  Json t = Synth(EcsYaml("dev", "  start_command: ./serve --fast\n"));
+  EXPECT_EQ(t["Parameters"]["ImageUri"]["Default"], "");
+  Json svc = Resolve(Props(t, "ExpressService"), "UsePlaceholderImage", true);
+  EXPECT_EQ(svc["PrimaryContainer"]["Image"], kPlaceholderImage);
+  EXPECT_EQ(svc["PrimaryContainer"]["ContainerPort"], kPlaceholderPort);
+  EXPECT_FALSE(svc["PrimaryContainer"].contains("Command"));
+  EXPECT_EQ(svc["HealthCheckPath"], kPlaceholderHealthPath);
+}
+
+TEST(EcsExpress, EcrPathRunsTheGivenImageWithTheAppsPortPathAndCommand) {
+  Json t = Synth(EcsYaml("dev", "  start_command: ./serve --fast\n"));
+  Json svc = Resolve(Props(t, "ExpressService"), "UsePlaceholderImage", false);
+  EXPECT_EQ(svc["PrimaryContainer"]["Image"], Json({{"Ref", "ImageUri"}}));
+  EXPECT_EQ(svc["PrimaryContainer"]["ContainerPort"], 8080);  // an integer here (App Runner: a string)
+  EXPECT_EQ(svc["PrimaryContainer"]["Command"], Json::array({"/bin/sh", "-c", "./serve --fast"}));
+  EXPECT_EQ(svc["HealthCheckPath"], "/health");
+}
+
+TEST(EcsExpress, VariablesSecretsAndTheirReadRights) {
+  Json t = Synth(EcsYaml("dev", "  secrets:\n    API_KEY: {arn: 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:api-AbCdEf'}\n"));
+  const Json& c = Props(t, "ExpressService")["PrimaryContainer"];
+  std::vector<std::string> env, secrets;
+  for (const auto& e : c["Environment"]) env.push_back(e["Name"]);
+  for (const auto& s : c["Secrets"]) {
+    secrets.push_back(s["Name"]);
+    EXPECT_TRUE(s.contains("ValueFrom")) << s;
+  }
+  EXPECT_EQ(env, (std::vector<std::string>{"DB_HOST", "DB_NAME", "DB_PORT", "LOG_LEVEL"}));
+  EXPECT_EQ(secrets, (std::vector<std::string>{"API_KEY", "DB_PASSWORD", "DB_USERNAME"}));
+  EXPECT_EQ(c["Secrets"][1]["ValueFrom"], Json({{"Fn::Sub", "${DbCredentials}:password::"}}));
+  // The execution role injects the secrets at task start; the task role (the app's) may read them too.
+  for (const char* role : {"TaskExecutionRole", "TaskRole"}) {
+    const Json& statements = Props(t, role)["Policies"][0]["PolicyDocument"]["Statement"];
+    std::string sids;
+    for (const auto& s : statements) sids += s["Sid"].get<std::string>() + " ";
+    EXPECT_NE(sids.find("ReadDatabaseCredentials"), std::string::npos) << role;
+    EXPECT_NE(sids.find("ReadAppSecrets"), std::string::npos) << role;
+  }
+}
+
+TEST(EcsExpress, SizesScalingLogsAndNetwork) {
+  Json t = Synth(EcsYaml("dev", "  cpu: 1 vCPU\n  memory: 3 GB\n  log_retention_days: 14\n  scaling:\n    min_size: 2\n    max_size: 7\n"));
+  const Json& svc = Props(t, "ExpressService");
+  EXPECT_EQ(svc["Cpu"], "1024");
+  EXPECT_EQ(svc["Memory"], "3072");
+  EXPECT_EQ(svc["ScalingTarget"], Json({{"MinTaskCount", 2}, {"MaxTaskCount", 7}, {"AutoScalingMetric", "AVERAGE_CPU"},
+                                        {"AutoScalingTargetValue", 60}}));
+  EXPECT_EQ(Props(t, "ServiceLogGroup")["RetentionInDays"], 14);
+  EXPECT_EQ(svc["PrimaryContainer"]["AwsLogsConfiguration"],
+            Json({{"LogGroup", {{"Ref", "ServiceLogGroup"}}}, {"LogStreamPrefix", "app"}}));
+  // Tasks in the private subnets, with the app's security group.
+  EXPECT_EQ(svc["NetworkConfiguration"]["Subnets"], Json::array({Json{{"Ref", "PrivateSubnet1"}}, Json{{"Ref", "PrivateSubnet2"}}}));
+  EXPECT_EQ(svc["NetworkConfiguration"]["SecurityGroups"], Json::array({GetAtt("AppSecurityGroup", "GroupId")}));
+}
+
+TEST(EcsExpress, TracingLetsTheTaskRoleWriteTraces) {
+  Json off = Synth(EcsYaml("dev", "  tracing: false\n")), on = Synth(EcsYaml("dev", "  tracing: true\n"));
+  EXPECT_FALSE(Props(off, "TaskRole").contains("ManagedPolicyArns"));
+  EXPECT_EQ(Props(on, "TaskRole")["ManagedPolicyArns"][0]["Fn::Sub"], "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess");
+}
+
+TEST(EcsExpress, DatabaseAdmitsOnlyTheAppSecurityGroupOn5432) {
+  for (const auto& c : BundledEnvironments()) {
+    StackConfig ecs = c;
+    ecs.app.platform = ComputePlatform::kEcsExpress;
+    Json t = MainTemplate(ecs);
+    SCOPED_TRACE(c.env);
+    // No inline ingress on the DB group, and exactly one rule targeting it.
+    EXPECT_FALSE(Props(t, "DbSecurityGroup").contains("SecurityGroupIngress"));
+    std::vector<Json> rules;
+    for (const auto& id : ResourcesOfType(t, "AWS::EC2::SecurityGroupIngress"))
+      if (Props(t, id)["GroupId"] == GetAtt("DbSecurityGroup", "GroupId")) rules.push_back(Props(t, id));
+    ASSERT_EQ(rules.size(), 1u);
+    EXPECT_EQ(rules[0]["SourceSecurityGroupId"], GetAtt("AppSecurityGroup", "GroupId"));
+    EXPECT_EQ(rules[0]["FromPort"], 5432);
+    EXPECT_EQ(rules[0]["ToPort"], 5432);
+    EXPECT_FALSE(rules[0].contains("CidrIp"));
+    // ... and that group is the one the service's tasks carry.
+    EXPECT_EQ(Props(t, "ExpressService")["NetworkConfiguration"]["SecurityGroups"], Json::array({GetAtt("AppSecurityGroup", "GroupId")}));
+  }
+}
+
+ComputeOutputs BuildDirect(cfn::Template* t, ComputePlatform platform = ComputePlatform::kEcsExpress) {
+  AppConfig app;
+  app.platform = platform;
+  app.port = 8080;
+  app.cpu = "0.25 vCPU";
+  app.memory = "0.5 GB";
+  app.health_check = {"HTTP", "/health", 10, 5, 1, 5};
+  app.scaling = {1, 2, 10};
+  app.log_retention_days = 7;
+  ComputeInputs in{Json{{"Ref", "Vpc"}}, {Json{{"Ref", "PrivateSubnet1"}}}, GetAtt("AppSecurityGroup", "GroupId"), {}};
+  return AddCompute(ModuleContext{"orders-api-dev", {}}, app, in, t);
+}
+
+TEST(EcsExpress, ContractOutputsWafTargetIsTheLoadBalancer) {
+  cfn::Template t;
+  ComputeOutputs out = BuildDirect(&t);
+  EXPECT_EQ(out.service_name, "orders-api-dev");
+  EXPECT_EQ(out.waf_target_arn, GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn"));
+  EXPECT_EQ(out.service_arn, Json({{"Ref", "ExpressService"}}));
+  EXPECT_EQ(out.service_host, GetAtt("ExpressService", "Endpoint"));
+  EXPECT_EQ(out.service_url, Json({{"Fn::Sub", "https://${ExpressService.Endpoint}"}}));
+  EXPECT_EQ(out.app_role_arn, GetAtt("TaskRole", "Arn"));
+  EXPECT_EQ(out.image_rollout.resource_types, std::vector<std::string>{"AWS::ECS::ExpressGatewayService"});
+  EXPECT_EQ(out.image_rollout.statements[0]["Resource"], out.service_arn);
+}
+
+TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheTargetGroupForTraffic) {
+  cfn::Template t;
+  ComputeMetrics m = BuildDirect(&t).metrics;
+  EXPECT_EQ(m.metric_namespace, "AWS/ECS");
+  ASSERT_EQ(m.dimensions.size(), 2u);
+  EXPECT_EQ(m.dimensions[0], (std::pair<std::string, Json>{"ClusterName", Json{{"Ref", "Cluster"}}}));
+  EXPECT_EQ(m.dimensions[1], (std::pair<std::string, Json>{"ServiceName", "orders-api-dev"}));
+  EXPECT_EQ(m.cpu_utilization, "CPUUtilization");
+  EXPECT_EQ(m.memory_utilization, "MemoryUtilization");
+  EXPECT_EQ(m.traffic_namespace, "AWS/ApplicationELB");
+  ASSERT_EQ(m.traffic_dimensions.size(), 2u);
+  EXPECT_EQ(m.traffic_dimensions[0].first, "LoadBalancer");
+  EXPECT_EQ(m.traffic_dimensions[0].second,
+            Json({{"Fn::Select", Json::array({"1", Json{{"Fn::Split", Json::array({"loadbalancer/", GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn")})}}})}}));
+  EXPECT_EQ(m.traffic_dimensions[1].first, "TargetGroup");  // this service's group: the load balancer is shared
+  EXPECT_EQ(m.requests, "RequestCount");
+  EXPECT_EQ(m.http_5xx, "HTTPCode_Target_5XX_Count");
+  EXPECT_EQ(m.http_4xx, "HTTPCode_Target_4XX_Count");
+  EXPECT_EQ(m.latency, "TargetResponseTime");
+  EXPECT_EQ(m.latency_unit, "Seconds");
+  EXPECT_EQ(m.active_instances, "HealthyHostCount");
+}
+
+TEST(EcsExpress, AppRunnerFillsTheTrafficMetricsWithItsOwn) {
+  cfn::Template t;
+  ComputeMetrics m = BuildDirect(&t, ComputePlatform::kAppRunner).metrics;
+  EXPECT_EQ(m.traffic_namespace, m.metric_namespace);
+  EXPECT_EQ(m.traffic_dimensions, m.dimensions);
+  EXPECT_EQ(m.latency_unit, "Milliseconds");
+}
+
+TEST(EcsExpress, FargateSizesFromTheTable) {
+  std::string cpu, mem;
+  struct Case {
+    const char *cpu, *memory;
+    bool ok;
+    const char *units, *mib;
+  };
+  for (const Case& c : {Case{"0.25 vCPU", "0.5 GB", true, "256", "512"}, Case{"0.25 vCPU", "2 GB", true, "256", "2048"},
+                        Case{"0.25 vCPU", "1.5 GB", false, "", ""}, Case{"0.25 vCPU", "3 GB", false, "", ""},
+                        Case{"0.5 vCPU", "4 GB", true, "512", "4096"}, Case{"0.5 vCPU", "0.5 GB", false, "", ""},
+                        Case{"1 vCPU", "8 GB", true, "1024", "8192"}, Case{"2 vCPU", "16 GB", true, "2048", "16384"},
+                        Case{"4 vCPU", "30 GB", true, "4096", "30720"}, Case{"4 vCPU", "32 GB", false, "", ""},
+                        Case{"8 vCPU", "20 GB", true, "8192", "20480"}, Case{"8 vCPU", "18 GB", false, "", ""},
+                        Case{"16 vCPU", "120 GB", true, "16384", "122880"}, Case{"3 vCPU", "6 GB", false, "", ""},
+                        Case{"1vCPU", "2 GB", false, "", ""}}) {
+    SCOPED_TRACE(std::string(c.cpu) + " / " + c.memory);
+    EXPECT_EQ(FargateTaskSize(c.cpu, c.memory, &cpu, &mem), c.ok);
+    if (c.ok) {
+      EXPECT_EQ(cpu, c.units);
+      EXPECT_EQ(mem, c.mib);
+    }
+  }
+}
+
+// What the config loader plus the platform checks say about `yaml`.
+std::string Check(const std::string& yaml, bool* ok) {
+  StackConfig c;
+  Diagnostics d;
+  App app;
+  *ok = ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d) && Assemble(c, &app, &d);
+  return d.FormatAll();
+}
+
+TEST(EcsExpress, PlatformChecksNameTheKeyAtItsLine) {
+  bool ok = true;
+  // A size App Runner lacks but Fargate offers is fine here, and the reverse is refused.
+  Check(EcsYaml("dev", "  cpu: 0.25 vCPU\n  memory: 2 GB\n"), &ok);
+  EXPECT_TRUE(ok);
+  std::string msg = Check(EcsYaml("dev", "  cpu: 4 vCPU\n  memory: 32 GB\n"), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("app.memory: Fargate (compute.platform: ecs-express) does not offer 4 vCPU with 32 GB; with 4 vCPU use 8 GB to 30 GB in steps of 1 GB"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("dev/stack.yaml:"), std::string::npos) << msg;
+  msg = Check(EcsYaml("dev", "  cpu: 3 vCPU\n"), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("app.cpu: Fargate (compute.platform: ecs-express) does not offer '3 vCPU'"), std::string::npos) << msg;
+  msg = Check(StackYaml("dev", "none", "orders-api", "", kEcs), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("network.nat: ECS Express Mode tasks in the private subnets"), std::string::npos) << msg;
+  std::string tcp = EcsYaml("dev");
+  tcp.replace(tcp.find("  health_check:\n") + 16, 0, "    protocol: TCP\n");
+  msg = Check(tcp, &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("app.health_check.protocol: ECS Express Mode checks health over HTTP only"), std::string::npos) << msg;
+  // App Runner's knobs warn when written; the config still synthesizes.
+  msg = Check(EcsYaml("dev", "  scaling:\n    max_concurrency: 50\n"), &ok);
+  EXPECT_TRUE(ok) << msg;
+  EXPECT_NE(msg.find("app.scaling.max_concurrency: has no effect on compute.platform ecs-express"), std::string::npos) << msg;
+  // ... and the other way round.
+  msg = Check(WithApp(StackYaml("dev", "gateway"), "  log_retention_days: 30\n"), &ok);
+  EXPECT_TRUE(ok) << msg;
+  EXPECT_NE(msg.find("app.log_retention_days: has no effect on compute.platform apprunner"), std::string::npos) << msg;
+  msg = Check(StackYaml("dev", "gateway", "orders-api", "", "compute:\n  platform: ecs\n"), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("compute.platform"), std::string::npos) << msg;
+}
+
+TEST(EcsExpress, EveryBundledEnvironmentSynthesizesAndValidatesOnBothPlatforms) {
+  std::vector<StackConfig> envs = BundledEnvironments();
+  ASSERT_GE(envs.size(), 3u);
+  for (const auto& base : envs)
+    for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress}) {
+      SCOPED_TRACE(base.env + " on " + ComputePlatformName(p));
+      StackConfig c = base;
+      c.app.platform = p;
+      App app;
+      Diagnostics d;
+      ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
+      for (const auto& s : app.stacks) cfn::CheckAgainstSpec(s.name, s.tmpl, &d);
+      EXPECT_EQ(d.ErrorCount(), 0u) << d.FormatAll();
+      Json t = MainTemplate(app);
+      EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService").size(), p == ComputePlatform::kEcsExpress ? 1u : 0u);
+      EXPECT_EQ(ResourcesOfType(t, "AWS::AppRunner::Service").size(), p == ComputePlatform::kAppRunner ? 1u : 0u);
+    }
+}
+
+// No `if platform` outside the compute modules: only compute*.cc/h, the config layer
+// (the key's binding) and the docs generator may name a platform value.
+TEST(EcsExpress, OnlyTheComputeModulesAskWhichPlatform) {
+  namespace fs = std::filesystem;
+  std::string offenders;
+  for (const auto& e : fs::recursive_directory_iterator(std::string(BLUEPRINT_SOURCE_DIR) + "/src")) {
+    if (!e.is_regular_file()) continue;
+    std::string rel = fs::relative(e.path(), std::string(BLUEPRINT_SOURCE_DIR) + "/src").string();
+    if (rel.rfind("modules/compute", 0) == 0 || rel.rfind("config/", 0) == 0) continue;
+    std::ifstream in(e.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str().find("ComputePlatform") != std::string::npos || text.str().find(".platform") != std::string::npos)
+      offenders += rel + " ";
+  }
+  EXPECT_EQ(offenders, "") << "ask the compute modules (AddCompute, CheckComputeConfig), not the platform";
+}
+
+}  // namespace
+}  // namespace bp
