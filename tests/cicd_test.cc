@@ -337,7 +337,8 @@ class WorkflowCommand : public ::testing::Test {
   void SetUp() override {
     dir_.Write("environments/prod/stack.yaml",
                "profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\n"
-               "github:\n  org: acme\n  repo: orders-api\n  environments: [production]\n");
+               "github:\n  org: acme\n  repo: orders-api\n  environments: [production]\n"
+               "alerts:\n  emails: [oncall@acme.example]\n");
     dir_.Write("environments/dev/stack.yaml",
                "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n"
                "github:\n  org: acme\n  repo: orders-api\n  branches: [develop]\n");

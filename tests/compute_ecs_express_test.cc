@@ -74,7 +74,9 @@ TEST(EcsExpress, SwitchingPlatformsChangesNoResourceTypeUnderOneLogicalId) {
     ecs.app.platform = ComputePlatform::kEcsExpress;
     Json a = MainTemplate(c), b = MainTemplate(ecs);
     for (const auto& [id, r] : a["Resources"].items())
-      if (b["Resources"].contains(id)) EXPECT_EQ(r["Type"], b["Resources"][id]["Type"]) << c.env << ": " << id;
+      if (b["Resources"].contains(id)) {
+        EXPECT_EQ(r["Type"], b["Resources"][id]["Type"]) << c.env << ": " << id;
+      }
     // ... and the database, its rule and the app's group are the same resources.
     for (const char* id : {"Db", "DbSecurityGroup", "DbIngressFromApp", "AppSecurityGroup", "Repository"})
       EXPECT_EQ(a["Resources"][id], b["Resources"][id]) << c.env << ": " << id;

@@ -80,9 +80,8 @@ TEST(SchemaBinding, ValuesReachTheirFields) {
 // --- keys of features not built yet ---------------------------------------------
 
 TEST(NotAvailableYet, TheIssueListsAreRefused) {
-  const std::set<std::string> expected = {
-      "features.cloudfront", "features.cost_budget", "features.cost_anomaly",
-      "features.backup",     "alerts.emails",        "guards.allow_no_alerts"};
+  // Issue 13's keys (alerts, budgets, backups) and WAF are built; CloudFront is not.
+  const std::set<std::string> expected = {"features.cloudfront"};
   std::set<std::string> off;
   for (const auto& f : ConfigSchema())
     if (!f.not_available.empty()) off.insert(f.key);
@@ -111,31 +110,31 @@ TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
   for (const auto& p : Profiles()) {
     StackConfig c;
     Diagnostics d;
-    ASSERT_TRUE(ParseStackConfig(std::string("profile: ") + p.name + "\napp: {name: orders-api}\n", "x/stack.yaml", "x",
-                                 &c, &d))
+    ASSERT_TRUE(ParseStackConfig(std::string("profile: ") + p.name +
+                                     "\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
+                                 "x/stack.yaml", "x", &c, &d))
         << d.FormatAll();
-    FeaturesConfig built_only;  // every switch of a feature not built is off
-    built_only.waf = c.features.waf;
-    EXPECT_EQ(c.features, built_only) << p.name;
-    EXPECT_TRUE(c.alert_emails.empty()) << p.name;
+    EXPECT_FALSE(c.features.cloudfront) << p.name;
   }
 }
 
-// Prod's guards ask reasons only for protections that exist: no WAF, no alerts, and
-// 14 days of automated backups without an AWS Backup plan pass.
+// Prod's guards ask reasons only for protections that exist: no WAF passes; alerts and
+// AWS Backup are built, so they are guarded.
 TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
   StackConfig c;
   Diagnostics d;
-  ASSERT_TRUE(ParseStackConfig("profile: prod\napp: {name: orders-api}\n", "prod/stack.yaml", "prod", &c, &d))
+  ASSERT_TRUE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
+                               "prod/stack.yaml", "prod", &c, &d))
       << d.FormatAll();
   EXPECT_TRUE(c.production_guards);
   EXPECT_EQ(d.items.size(), 0u) << d.FormatAll();
   // ... while the ones that exist still hold.
   Diagnostics weak;
-  EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\ndatabase: {backup_retention_days: 3}\n",
+  EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n"
+                                "database: {backup_retention_days: 3}\n",
                                 "prod/stack.yaml", "prod", &c, &weak));
   EXPECT_NE(weak.FormatAll().find("allow_no_backups"), std::string::npos) << weak.FormatAll();
-  EXPECT_EQ(weak.FormatAll().find("AWS Backup"), std::string::npos) << weak.FormatAll();
+  EXPECT_NE(weak.FormatAll().find("AWS Backup"), std::string::npos) << weak.FormatAll();
 }
 
 // --- every key changes the output -------------------------------------------------
@@ -146,7 +145,7 @@ const std::set<std::string> kNoTemplateEffect = {
     "guards.allow_no_deletion_protection", "guards.allow_no_backups", "guards.allow_no_waf", "guards.allow_no_alerts",
     // Cost only: `blueprint cost` prices usage with them, `validate` compares the estimate
     // with the budget (tests/cost_test.cc shows each one's effect).
-    "budget.monthly_usd", "usage.requests_per_month", "usage.request_duration_ms", "usage.concurrent_requests",
+    "usage.requests_per_month", "usage.request_duration_ms", "usage.concurrent_requests",
     "usage.egress_gb_per_month", "usage.nat_gb_per_month", "usage.log_gb_per_month", "usage.db_storage_growth_gb",
     "usage.backup_storage_gb", "usage.image_storage_gb", "usage.trace_sample_rate"};
 
@@ -192,7 +191,7 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
         break;
       }
       Json list = current.is_array() ? current : Json::array();
-      list.push_back("flipped");
+      list.push_back(f.check == FieldCheck::kEmail ? "flipped@acme.example" : "flipped");
       out = {list};
       break;
     }
@@ -325,9 +324,12 @@ TEST(HonestConfig, GuardsDecideWhatProdAccepts) {
   };
   for (const Case& c : {Case{"allow_single_az", "database: {multi_az: false}\n"},
                         Case{"allow_no_deletion_protection", "database: {deletion_protection: false}\n"},
-                        Case{"allow_no_backups", "database: {backup_retention_days: 1}\n"}}) {
+                        Case{"allow_no_backups", "database: {backup_retention_days: 1}\n"},
+                        Case{"allow_no_backups", "features: {backup: false}\n"},
+                        Case{"allow_no_alerts", "alerts: {emails: []}\n"}}) {
     SCOPED_TRACE(c.guard);
-    std::string yaml = "profile: prod\napp: {name: orders-api}\n" + c.off;
+    std::string yaml = "profile: prod\napp: {name: orders-api}\n" + c.off +
+                       (c.guard == "allow_no_alerts" ? "" : "alerts: {emails: [oncall@acme.example]}\n");
     StackConfig config;
     Diagnostics without, with;
     EXPECT_FALSE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &config, &without));

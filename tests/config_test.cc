@@ -26,7 +26,7 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   EXPECT_FALSE(dev.features.waf);
   EXPECT_FALSE(dev.production_guards);
 
-  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\n", &prod, &d, "prod"))
+  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n", &prod, &d, "prod"))
       << d.FormatAll();
   EXPECT_EQ(prod.app.cpu, "0.5 vCPU");
   EXPECT_EQ(prod.app.memory, "1 GB");
@@ -38,7 +38,9 @@ TEST(Config, ProfileDefaultsMirrorTheOriginalBlueprint) {
   // Not the original single gateway: prod egress survives the loss of an AZ (issue 10).
   EXPECT_EQ(prod.network.nat, NatMode::kGatewayPerAz);
   EXPECT_TRUE(prod.features.waf);
-  EXPECT_FALSE(prod.features.backup);
+  EXPECT_TRUE(prod.features.backup);
+  EXPECT_TRUE(prod.alerts.dead_letter_queue);
+  EXPECT_EQ(prod.backup.retention_days, 35);
   EXPECT_TRUE(prod.github.branches.empty());
   EXPECT_TRUE(prod.database.multi_az);
   EXPECT_TRUE(prod.database.deletion_protection);
@@ -66,7 +68,7 @@ TEST(Config, FileOverridesProfileAndRecordsWhere) {
 TEST(Config, ProdGuardsAcceptAWrittenReason) {
   StackConfig c;
   Diagnostics d;
-  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\ndatabase: {multi_az: false}\n"
+  ASSERT_TRUE(Parse("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\ndatabase: {multi_az: false}\n"
                     "guards:\n  allow_single_az: \"pilot until March\"\n",
                     &c, &d, "prod")) << d.FormatAll();
   EXPECT_FALSE(c.database.multi_az);
@@ -109,7 +111,8 @@ TEST(Config, EveryProfileDefaultParses) {
   for (const auto& p : Profiles()) {
     StackConfig c;
     Diagnostics d;
-    std::string yaml = std::string("profile: ") + p.name + "\napp: {name: orders-api}\n";
+    std::string yaml = std::string("profile: ") + p.name + "\napp: {name: orders-api}\n" +
+                       (p.production_guards ? "alerts: {emails: [oncall@acme.example]}\n" : "");
     EXPECT_TRUE(Parse(yaml, &c, &d, p.name)) << p.name << ": " << d.FormatAll();
   }
 }

@@ -21,7 +21,9 @@ std::string Yaml(const std::string& profile, const std::string& region, const st
                  const std::string& extra = "") {
   return "profile: " + profile + "\nregion: " + region +
          "\napp:\n  name: orders-api\n  port: 8080\n"
-         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + extra;
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + extra +
+         // prod guards an alert address (guards.allow_no_alerts).
+         (profile == "prod" ? "alerts:\n  emails: [oncall@acme.example]\n" : "");
 }
 
 struct Costed {
@@ -103,12 +105,18 @@ TEST(Cost, ProdInUsEast1) {
   ExpectUsd(e, kDb, "Backup storage", (100 - (50 + 10)) * 0.095);                 // 3.80
   ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUsd(e, kRepo, "Image storage", 5 * 0.10);                           // 0.50
+  // Operations: the alert topic's key, the dashboard, 7 alarms reading 8 metrics (the
+  // 5xx rate reads two).
+  ExpectUsd(e, "AWS::KMS::Key", "Customer managed key", 1.00);
+  ExpectUsd(e, "AWS::CloudWatch::Dashboard", "Dashboard", 3.00);
+  ExpectUsd(e, "ServiceErrorRateAlarm", "Alarm metrics", 2 * 0.10);
   // WAF (on in prod): the web ACL, 5 rules (rate limit and 4 managed groups), 10M requests.
   ExpectUsd(e, "WebAcl", "Web ACL", 5.00);
   ExpectUsd(e, "WebAcl", "Rules", 5 * 1.00);
   ExpectUsd(e, "WebAcl", "Requests inspected", 10 * 0.60);
   double total = 32.85 + 0.90 + 3.65 + (730 - active_hours) * 0.007 + active_hours * 0.5 * 0.064 +
-                 active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 + 16.00;
+                 active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 +
+                 1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
   // The one unknown: what WAF's request logs add to CloudWatch Logs (no usage assumption for it).
   EXPECT_EQ(e.unknown, 1) << FormatCost({e});
@@ -157,11 +165,16 @@ TEST(Cost, ProdInEuWest3) {
   ExpectUnknown(e, kService, "Active memory");
   ExpectUnknown(e, kService, "X-Ray traces recorded");
   ExpectUnknown(e, kRepo, "Image storage");
+  // Operations: the alert topic's key, 7 alarms reading 8 metrics; the dashboard has no
+  // sourced Paris price.
+  ExpectUsd(e, "AWS::KMS::Key", "Customer managed key", 1.00);
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
   ExpectUsd(e, "WebAcl", "Rules", 5 * 1.00);  // WAF's prices are the same in every region
-  double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 + 16.00;  // 137.5625
+  double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 +
+                 1.00 + 8 * 0.10 + 16.00;  // 139.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  EXPECT_EQ(e.unknown, 6);  // and the WAF log group's ingestion
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $137.56 (incomplete: 6 unknown)"), std::string::npos)
+  EXPECT_EQ(e.unknown, 7);  // and the WAF log group's ingestion
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 7 unknown)"), std::string::npos)
       << FormatCost({e});
 }
 
@@ -187,10 +200,12 @@ TEST(Cost, DevInEuWest3) {
   ExpectUsd(e, "DbCredentials", "Secret", 0.40);  // generated credentials (docs/database.md)
   ExpectUnknown(e, kService, "Provisioned memory");
   ExpectUnknown(e, kRepo, "Image storage");
-  double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40;  // 30.75125
+  // Operations: the key and 9 alarm metrics (3 service alarms reading 4, 3 database, 2 NAT).
+  double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 +
+                 1.00 + 9 * 0.10;  // 32.65125
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  // Unknown: two root volumes, App Runner's three lines, ECR storage.
-  EXPECT_EQ(e.unknown, 6);
+  // Unknown: two root volumes, App Runner's three lines, ECR storage, the dashboard.
+  EXPECT_EQ(e.unknown, 7);
 }
 
 // Every known line names its price's AWS page, the date the value holds and where it
@@ -220,14 +235,14 @@ TEST(Cost, EachLineCarriesItsSource) {
       }
     }
   EXPECT_GT(known, 0);
-  EXPECT_EQ(unknown, 6);
+  EXPECT_EQ(unknown, 7);
   // The text lists the prices the stack used, with page and date, once each.
   std::string text = FormatCost({e});
   EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
   EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
   // ... and the unknown lines together under the resources, each with its reason.
-  EXPECT_NE(text.find(" Unknown, left out of the total (6 lines):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" Unknown, left out of the total (7 lines):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
             std::string::npos)
       << text;
@@ -285,7 +300,9 @@ TEST(Cost, DevInApSoutheast1) {
   ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.025);  // 18.25
   ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.138);
   ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
-  EXPECT_TRUE(e.complete()) << FormatCost({e});
+  // Everything but the dashboard, which has no sourced Singapore price.
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
+  EXPECT_EQ(e.unknown, 1) << FormatCost({e});
 }
 
 TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
@@ -431,7 +448,8 @@ TEST(Cost, PriceChangeForPreview) {
   ASSERT_TRUE(Assemble(without.config, &app2, &d));
   StackCost after = CostStack(app2.stacks[0], dev.config.usage);
   Json change = CostChangeToJson(now, after);
-  EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005), 0.011);
+  // The gateway, its data, its address and its port-allocation alarm.
+  EXPECT_NEAR(change["change_usd"].get<double>(), -(730 * 0.045 + 1 * 0.045 + 730 * 0.005 + 0.10), 0.011);
   bool removed = false;
   for (const auto& r : change["resources"]) removed = removed || (r["type"] == kNat && r["after_usd"].is_null());
   EXPECT_TRUE(removed) << change.dump();
@@ -458,8 +476,8 @@ TEST(CostCli, CostCommandTextJsonAndSelection) {
 TEST(CostCli, BundledDevInEuWest3) {
   auto r = testing::RunBlueprint({"cost", "--stack", "dev", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 = 30.75
-  EXPECT_NE(r.out.find("Environment dev monthly total: $30.75 (incomplete: 6 unknown)"), std::string::npos) << r.out;
+  // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 + 1.00 + 0.90 = 32.65
+  EXPECT_NE(r.out.find("Environment dev monthly total: $32.65 (incomplete: 7 unknown)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" Prices used (eu-west-3, USD):"), std::string::npos) << r.out;
   for (const char* env : {"staging", "prod"}) {
     auto all = testing::RunBlueprint({"cost", "--stack", env, "--environments", testing::SourceDir() + "/environments"});
@@ -475,7 +493,7 @@ TEST(CostCli, PreviewShowsTheMonthlyChange) {
   dir.Write("envs/dev/stack.yaml", Yaml("dev", "eu-west-3", "instance"));
   auto r = testing::RunBlueprint({"preview", "--stack", "dev", "--environments", dir.path() + "/envs"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $30.75 (incomplete: 6 unknown) (+$30.75, known prices only)\n"),
+  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $32.65 (incomplete: 7 unknown) (+$32.65, known prices only)\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("+ Db"), std::string::npos) << r.out;
@@ -517,7 +535,7 @@ TEST(CostCli, ValidateWarnsOverBudget) {
   dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 1000\n"));
   r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err.find("budget"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("over the budget"), std::string::npos) << r.err;
 }
 
 }  // namespace

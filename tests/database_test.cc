@@ -240,7 +240,7 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
   EXPECT_EQ(actions, (std::set<std::string>{"secretsmanager:GetSecretValue", "ssm:GetParameters"}));
   EXPECT_EQ(statements[0]["Resource"], cfn::Ref("DbCredentials"));
   EXPECT_EQ(statements[1]["Resource"], Json::array({cfn::Ref("AppSecretAPIKEY")}));
-  EXPECT_EQ(t.dump().find("kms:Decrypt"), std::string::npos);
+  EXPECT_EQ(statements.dump().find("kms:Decrypt"), std::string::npos);
 }
 
 TEST(DatabaseAssembled, ProfilesDecideTheSwitches) {

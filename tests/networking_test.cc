@@ -73,7 +73,7 @@ TEST(SubnetCidrs, TooSmallBlockIsAnError) {
 // The bundled environments' subnets are where they were before max_az_count existed
 // (the default 2 is their az_count): upgrading moves no subnet of a deployed stack.
 TEST(SubnetCidrs, DefaultLayoutIsTheOriginal) {
-  Json t = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: 10.2.0.0/24\n", "prod");
+  Json t = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nnetwork:\n  cidr: 10.2.0.0/24\nalerts:\n  emails: [oncall@acme.example]\n", "prod");
   EXPECT_EQ(t["Resources"]["PublicSubnet1"]["Properties"]["CidrBlock"], "10.2.0.0/26");
   EXPECT_EQ(t["Resources"]["PublicSubnet2"]["Properties"]["CidrBlock"], "10.2.0.64/26");
   EXPECT_EQ(t["Resources"]["PrivateSubnet1"]["Properties"]["CidrBlock"], "10.2.0.128/26");

@@ -19,7 +19,9 @@ inline std::string StackYaml(const std::string& profile, const std::string& nat,
                              const std::string& network_extra = "", const std::string& extra = "") {
   return "profile: " + profile + "\nregion: eu-west-3\napp:\n  name: " + app_name +
          "\n  port: 8080\n  health_check:\n    path: /health\n  env:\n    LOG_LEVEL: info\n"
-         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + network_extra + extra;
+         "network:\n  cidr: 10.0.0.0/22\n  nat: " + nat + "\n" + network_extra + extra +
+         // prod guards an alert address (guards.allow_no_alerts).
+         (profile == "prod" && extra.find("alerts:") == std::string::npos ? "alerts:\n  emails: [oncall@acme.example]\n" : "");
 }
 
 // The main stack's template as JSON.

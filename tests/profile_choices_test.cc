@@ -24,7 +24,7 @@ Json BundledTemplate(const std::string& env) {
 // so losing an AZ loses only that AZ's egress (DOC:vpc/latest/userguide/vpc-nat-gateway.html).
 TEST(ProfileChoices, ProdEgressSurvivesTheLossOfAnAz) {
   // The profile table's default (no network.nat written), and the bundled prod.
-  Json profile_default = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\n", "prod");
+  Json profile_default = Synth("profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nalerts: {emails: [oncall@acme.example]}\n", "prod");
   for (const Json& t : {BundledTemplate("prod"), profile_default}) {
     const Json& res = t["Resources"];
     EXPECT_EQ(t["Outputs"]["NatMode"]["Value"], "gateway-per-az");

@@ -51,7 +51,12 @@ std::string BaseConfigYaml(const std::string& profile, const std::string& nat, b
          "region: us-west-2\n"
          "app:\n  name: orders-api\n  port: 8080\n  tracing: " + (tracing ? "true" : "false") +
          "\n  health_check:\n    path: /health\n"
-         "network:\n  cidr: 10.1.0.0/24\n  nat: " + nat + "\n";
+         "network:\n  cidr: 10.1.0.0/24\n  nat: " + nat + "\n" +
+         // Operations: subscriptions everywhere; budgets and anomaly detection (the global
+         // stack) with tracing, so both shapes are checked. Backups follow the profile.
+         "alerts:\n  emails: [oncall@acme.example]\n"
+         "features:\n  cost_budget: " + (tracing ? "true" : "false") + "\n  cost_anomaly: " + (tracing ? "true" : "false") +
+         "\n";
 }
 
 std::vector<Combination> AllCombinations() {

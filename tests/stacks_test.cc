@@ -56,13 +56,21 @@ TEST(Stacks, EachBundledEnvironmentHasAMainStackInItsRegion) {
     EXPECT_EQ(st.main->name, st.main->id);
     EXPECT_EQ(st.main->region, c.region) << c.env;
     EXPECT_GT(st.main->tmpl.resources().size(), 10u);
-    // No module uses the global stack yet, so it is not emitted; the account stack holds
-    // the GitHub OIDC provider every bundled environment's deploy role trusts.
-    EXPECT_EQ(st.global, nullptr) << c.env;
+    // The global stack holds budgets and cost anomaly detection (prod turns them on) and
+    // is not emitted without them; the account stack holds the GitHub OIDC provider every
+    // bundled environment's deploy role trusts.
+    bool cost_controls = c.features.cost_budget || c.features.cost_anomaly;
+    EXPECT_EQ(st.global != nullptr, cost_controls) << c.env;
+    if (cost_controls) {
+      EXPECT_EQ(st.global->dependencies, std::vector<std::string>{st.main->id});
+    }
     ASSERT_NE(st.account, nullptr) << c.env;
     EXPECT_EQ(st.account->name, "apprunner-blueprint-account");
   }
-  EXPECT_EQ(app.stacks.size(), configs.size() + 1);
+  size_t globals = std::count_if(configs.begin(), configs.end(),
+                                [](const StackConfig& c) { return c.features.cost_budget || c.features.cost_anomaly; });
+  EXPECT_GE(globals, 1u);
+  EXPECT_EQ(app.stacks.size(), configs.size() + globals + 1);
   Json manifest = ManifestOf(app);
   for (const auto& c : configs)
     EXPECT_EQ(manifest["artifacts"][c.app.name + "-" + c.env]["environment"], "aws://unknown-account/" + c.region);

@@ -115,7 +115,8 @@ TEST(Waf, LogsToAnAwsWafLogsGroupWithoutCredentials) {
 
 TEST(Waf, OffMeansNoWafResourceAndWafKeysSaySo) {
   std::string out;
-  ASSERT_TRUE(Check(WithWaf("dev", "  waf: false\n", "  rate_limit: 500\n"), &out)) << out;
+  ASSERT_TRUE(Check(WithWaf("dev", "  waf: false\n", "  rate_limit: 500\n  log_retention_days: 14\n"), &out)) << out;
+  EXPECT_NE(out.find("waf.log_retention_days: has no effect unless features.waf is true"), std::string::npos) << out;
   EXPECT_NE(out.find("waf.rate_limit: has no effect unless features.waf is true"), std::string::npos) << out;
   Json t = Synth(WithWaf("dev", "  waf: false\n"));
   for (const auto& [id, r] : t["Resources"].items())

@@ -6,10 +6,14 @@
 
 #include "cfn/spec.h"
 #include "cfn/writer.h"
+#include "modules/alerts.h"
 #include "modules/app_secrets.h"
+#include "modules/backup.h"
 #include "modules/cicd.h"
 #include "modules/compute.h"
+#include "modules/cost_controls.h"
 #include "modules/database.h"
+#include "modules/monitoring.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
 #include "modules/waf.h"
@@ -57,14 +61,18 @@ struct AccountValues {
 };
 
 // The main stack's modules, in the order the compute contract fixes
-// (modules/compute.h): network, the app's security group, the modules that feed the
-// app, then compute with every runtime input known. Returns false on a config error.
+// (modules/compute.h): the alert topic (everything else reports to it), network, the
+// app's security group, the modules that feed the app, then compute with every runtime
+// input known, then what watches them. Returns false on a config error.
 bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const ModuleContext& ctx, cfn::Template* t,
-                      Diagnostics* diags) {
+                      AlertsOutputs* alerts_out, Diagnostics* diags) {
   size_t errors_before = diags->ErrorCount();
   CheckComputeConfig(c, diags);
+  CheckOperationsConfig(c, diags);
   if (diags->ErrorCount() > errors_before) return false;
-  NetworkOutputs network = AddNetworking(ctx, c.network, t);
+  AlertsOutputs alerts = AddAlerts(ctx, AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, t);
+  *alerts_out = alerts;
+  NetworkOutputs network = AddNetworking(ctx, c.network, t, alerts.topic_arn);
   RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
   AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
 
@@ -85,6 +93,12 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
     WebAclOutputs acl = AddWebAcl(ctx, WebAclArgs{WafScope::kRegional, c.waf}, t);
     AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
   }
+  MonitoringArgs monitoring{service.metrics, database.instance_id, c.database.allocated_storage_gb,
+                            c.database.max_connections, network.nat_gateway_ids, network.nat_instance_groups,
+                            c.alerts, alerts.topic_arn};
+  AddMonitoring(ctx, monitoring, t);
+  if (c.features.backup)
+    AddBackup(ctx, BackupArgs{cfn::GetAtt(database.instance_id, "DBInstanceArn"), c.backup.retention_days}, t);
 
   // GitHub Actions deploys: a role trusting the account stack's OIDC provider (its ARN is
   // fixed by its URL: only the deployment order links the stacks) or the existing one the
@@ -142,7 +156,23 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
   ModuleContext ctx = ContextFor(c);
   Stack& main = *stacks.main;
 
-  return ComposeMainStack(c, account, ctx, &main.tmpl, diags);
+  AlertsOutputs alerts;
+  if (!ComposeMainStack(c, account, ctx, &main.tmpl, &alerts, diags)) return false;
+
+  // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, aws-facts 8.2; Budgets
+  // is served from there, 8.1), so the global stack; the alert topic's ARN crosses regions
+  // as a parameter `up` fills (app.h Reference).
+  if (c.features.cost_budget || c.features.cost_anomaly) {
+    CostControlsArgs cost;
+    cost.budget = c.features.cost_budget;
+    cost.anomaly = c.features.cost_anomaly;
+    cost.environment_tag = c.env;
+    cost.monthly_usd = c.budget_monthly_usd;
+    cost.emails = c.alert_emails;
+    if (c.features.cost_budget) cost.topic_arn = Publish(main, "AlertTopicArn", alerts.topic_arn).ToJson();
+    AddCostControls(ctx, cost, &stacks.global->tmpl);
+  }
+  return true;
 }
 
 }  // namespace

@@ -478,8 +478,8 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
             std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
   if (!c.features.waf)
-    for (const char* key : {"waf.rate_limit", "waf.sql_injection", "waf.log_retention_days"})
-      if (c.IsSetInFile(key))
+    for (const std::string& name : KeysUnder("waf"))  // every waf.* key of the schema
+      if (const std::string key = "waf." + name; c.IsSetInFile(key))
         d->Warn(c.LocationOf(key), key, "has no effect unless features.waf is true");
   if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
     d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",

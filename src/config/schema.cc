@@ -20,8 +20,6 @@ std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 // Keys of features whose modules are not built yet (FieldSpec::not_available).
 // Deleting the constant from a row turns the key (and its profile defaults) back on.
 const std::string kNotYetEdge = "CloudFront, its origin protection and the custom domain come with issue 12";
-const std::string kNotYetOperations =
-    "alerts, budgets, cost anomaly detection and AWS Backup come with issue 13";
 
 // Keys that change no template on purpose (FieldSpec::no_template_effect).
 const std::string kDeployTimeOnly =
@@ -30,9 +28,6 @@ const std::string kDeployTimeOnly =
 const std::string kValidationOnly =
     "validation only: the written reason that lets a production-guarded stack turn a protection off";
 const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
-const std::string kCostWarningOnly =
-    "validation only: `validate` warns when the cost estimate exceeds it; no AWS Budget is created "
-    "until features.cost_budget is available";
 
 // Reading a parsed value (JSON as ParseValue produced it) into a StackConfig field.
 void Read(const Json& v, std::string* out) { *out = v.get<std::string>(); }
@@ -160,12 +155,20 @@ std::vector<FieldSpec> BuildSchema() {
       {"waf.sql_injection", F<&SC::waf, &WafConfig::sql_injection>, T::kBool, "Add the AWS SQL injection rule group (AWSManagedRulesSQLiRuleSet, 200 WCU).", {"false", "true", "true"}, {}},
       // Src: SCHEMA:aws-logs-loggroup (RetentionInDays allowed values).
       {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
-      {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget on the environment's tag, alerting the alert emails.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
-      {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection subscription.", All("false"), {}, 0, 0, C::kNone, false, kNotYetOperations},
-      {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup plan for the database.", {"false", "false", "true"}, {}, 0, 0, C::kNone, false, kNotYetOperations},
+      {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget (us-east-1, the environment's global stack) filtered on the Environment cost allocation tag: alerts at 80% actual and 100% forecast spend of budget.monthly_usd to alerts.emails and the alert topic. Activate the Environment tag for cost allocation in Billing (docs/operations.md).", All("false"), {}},
+      {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection (us-east-1, the environment's global stack): a monitor scoped to the Environment tag and a daily email subscription to alerts.emails for anomalies of 10% of budget.monthly_usd or more.", All("false"), {}},
+      {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup for the database: a vault, a daily plan keeping backup.retention_days, a selection of the DB instance.", {"false", "false", "true"}, {}},
+      {"backup.retention_days", F<&SC::backup, &BackupConfig::retention_days>, T::kInt, "Days AWS Backup keeps each daily database backup (features.backup).", {"7", "14", "35"}, {}, 1, 36500},
 
-      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic.", {}, {}, 0, 0, C::kEmail, false, kNotYetOperations},
-      {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD; `validate` warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000, C::kNone, false, "", kCostWarningOnly},
+      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic (each must confirm the email SNS sends), and the recipients of budget and cost anomaly emails.", {}, {}, 0, 0, C::kEmail},
+      {"alerts.dead_letter_queue", F<&SC::alerts, &AlertsConfig::dead_letter_queue>, T::kBool, "Encrypted SQS dead-letter queue keeping alert messages SNS could not deliver to a subscription.", {"false", "false", "true"}, {}},
+      {"alerts.http_5xx_count", F<&SC::alerts, &AlertsConfig::http_5xx_count>, T::kInt, "Alarm when the service answers this many 5xx or more in 5 minutes.", {"20", "10", "5"}, {}, 1, 1000000},
+      {"alerts.error_rate_percent", F<&SC::alerts, &AlertsConfig::error_rate_percent>, T::kNumber, "Alarm when 5xx answers exceed this share of requests (5-minute periods, 2 of 3).", {"10", "5", "2"}, {}, 0.1, 100},
+      {"alerts.latency_p95_ms", F<&SC::alerts, &AlertsConfig::latency_p95_ms>, T::kInt, "Alarm when the p95 request latency exceeds this (ms; 5-minute periods, 2 of 3).", {"3000", "2000", "1000"}, {}, 10, 120000},
+      {"alerts.db_cpu_percent", F<&SC::alerts, &AlertsConfig::db_cpu_percent>, T::kInt, "Alarm when database CPU exceeds this (average over 5 minutes, 3 periods).", {"90", "85", "80"}, {}, 1, 100},
+      {"alerts.db_free_storage_percent", F<&SC::alerts, &AlertsConfig::db_free_storage_percent>, T::kInt, "Alarm when free database storage falls below this share of database.allocated_storage.", {"10", "15", "20"}, {}, 1, 99},
+      {"alerts.db_connections_percent", F<&SC::alerts, &AlertsConfig::db_connections_percent>, T::kInt, "Alarm when database connections exceed this share of database.max_connections.", {"90", "85", "80"}, {}, 1, 100},
+      {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD: the AWS Budget's limit with features.cost_budget, the base of the anomaly threshold with features.cost_anomaly; `validate` also warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000},
       // Usage assumptions for `blueprint cost` (src/analysis/cost.h): every usage-based
       // cost line names the key it used.
       {"usage.requests_per_month", F<&SC::usage, &UsageConfig::requests_per_month>, T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12, C::kNone, false, "", kCostOnly},
@@ -190,8 +193,8 @@ std::vector<FieldSpec> BuildSchema() {
       {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
       {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups (or, once features.backup is available, no AWS Backup plan).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, kNotYetOperations, kValidationOnly},
+      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups or without an AWS Backup plan (features.backup).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
   };
 }
 

@@ -140,6 +140,26 @@ struct WafConfig {
   bool operator==(const WafConfig&) const = default;
 };
 
+// Alarm thresholds and alert delivery (alerts.*); the addresses are StackConfig::alert_emails.
+struct AlertsConfig {
+  bool dead_letter_queue = false;   // SQS dead-letter queue for the topic's subscriptions
+  int http_5xx_count = 0;           // 5xx answers per 5 minutes
+  double error_rate_percent = 0;    // 5xx share of requests per 5 minutes
+  int latency_p95_ms = 0;           // p95 request latency
+  int db_cpu_percent = 0;
+  int db_free_storage_percent = 0;  // of database.allocated_storage
+  int db_connections_percent = 0;   // of database.max_connections
+
+  bool operator==(const AlertsConfig&) const = default;
+};
+
+// AWS Backup plan (backup.*, with features.backup).
+struct BackupConfig {
+  int retention_days = 0;
+
+  bool operator==(const BackupConfig&) const = default;
+};
+
 // Assumptions `blueprint cost` prices usage-based charges with (usage.*).
 struct UsageConfig {
   double requests_per_month = 0;
@@ -187,6 +207,8 @@ struct StackConfig {
   FeaturesConfig features;
   WafConfig waf;
   std::vector<std::string> alert_emails;
+  AlertsConfig alerts;
+  BackupConfig backup;
   double budget_monthly_usd = 0;
   UsageConfig usage;
   TagsConfig tags;

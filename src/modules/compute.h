@@ -66,6 +66,7 @@ struct ComputeMetrics {
   std::string traffic_namespace;                                      // "AWS/AppRunner"
   std::vector<std::pair<std::string, cfn::Json>> traffic_dimensions;  // Name -> value
   std::string requests;                                     // count of HTTP requests (Sum)
+  std::string http_2xx;                                     // count of 2xx answers (Sum)
   std::string http_4xx;                                     // count of 4xx answers (Sum)
   std::string http_5xx;                                     // count of 5xx answers (Sum)
   std::string latency;                                      // in latency_unit (p50/p95/p99)

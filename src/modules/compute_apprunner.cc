@@ -154,6 +154,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   out.metrics.traffic_dimensions = out.metrics.dimensions;
   out.metrics.latency_unit = "Milliseconds";
   out.metrics.requests = "Requests";
+  out.metrics.http_2xx = "2xxStatusResponses";
   out.metrics.http_4xx = "4xxStatusResponses";
   out.metrics.http_5xx = "5xxStatusResponses";
   out.metrics.latency = "RequestLatency";

@@ -247,7 +247,8 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
 // AZ `n`'s NAT instance: the static interface (the route target), a launch template whose
 // user data attaches it, and an Auto Scaling group that keeps exactly one instance alive.
 // Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
-void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n, cfn::Template* t) {
+void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n,
+                    const cfn::Json& notifications_topic, cfn::Template* t) {
   std::string eni = ctx.Id("NatNetworkInterface" + n);
   std::string lt = ctx.Id("NatLaunchTemplate" + n);
   std::string asg_id = ctx.Id("NatAutoScalingGroup" + n);
@@ -291,6 +292,15 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const s
            {"VPCZoneIdentifier", Json::array({Ref(ctx.Id("PublicSubnet" + n))})},
            {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
            {"Tags", asg_tags}});
+  // A replaced NAT instance leaves its subnet without internet for minutes: say so.
+  // Src: SCHEMA:aws-autoscaling-autoscalinggroup (NotificationConfigurations);
+  // DOC:autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html (the four types).
+  if (!notifications_topic.is_null())
+    asg.properties["NotificationConfigurations"] = Json::array(
+        {Json{{"TopicARN", Json::array({notifications_topic})},
+              {"NotificationTypes", Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+                                                 "autoscaling:EC2_INSTANCE_TERMINATE",
+                                                 "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}}});
   // The boot script calls EC2 through the internet gateway.
   asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation"};
   // Created only once the instance reports its NAT working (or fails loudly).
@@ -309,7 +319,8 @@ int NatUnits(NatMode mode, int az_count) {
   return 0;
 }
 
-NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
+NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t,
+                             const cfn::Json& nat_notifications_topic) {
   NetworkOutputs out;
   Ipv4Cidr vpc_block;
   SubnetLayout layout;
@@ -379,15 +390,20 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     Json route{{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}};
     switch (args.nat) {
       case NatMode::kGateway:
-        if (i == 0) AddNatGateway(ctx, n, t);
+        if (i == 0) {
+          AddNatGateway(ctx, n, t);
+          out.nat_gateway_ids.push_back(Ref(ctx.Id("NatGateway1")));
+        }
         route["NatGatewayId"] = Ref(ctx.Id("NatGateway1"));
         break;
       case NatMode::kGatewayPerAz:
         AddNatGateway(ctx, n, t);
+        out.nat_gateway_ids.push_back(Ref(ctx.Id("NatGateway" + n)));
         route["NatGatewayId"] = Ref(ctx.Id("NatGateway" + n));
         break;
       case NatMode::kInstance:
-        AddNatInstance(ctx, args, n, t);
+        AddNatInstance(ctx, args, n, nat_notifications_topic, t);
+        out.nat_instance_groups.push_back(Ref(ctx.Id("NatAutoScalingGroup" + n)));
         // The interface outlives instance replacement, so the route never goes stale.
         route["NetworkInterfaceId"] = Ref(ctx.Id("NatNetworkInterface" + n));
         break;

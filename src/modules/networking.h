@@ -19,11 +19,16 @@ struct NetworkOutputs {
   std::vector<cfn::Json> private_subnet_ids;
   std::vector<std::string> private_route_tables;  // logical IDs, one per AZ
   int nat_units = 0;  // NAT gateways or NAT instances
+  std::vector<cfn::Json> nat_gateway_ids;      // Ref of each NAT gateway (alarms, dashboard)
+  std::vector<cfn::Json> nat_instance_groups;  // Ref (name) of each NAT instance's Auto Scaling group
 };
 
 // `network` comes from the config (network.*); the module takes no prices: what the
 // NAT costs is an analysis of the template, not part of it.
-NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& network, cfn::Template* t);
+// `nat_notifications_topic` (an SNS topic ARN, or null): where the NAT instances' Auto
+// Scaling groups send their launch and terminate notifications.
+NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& network, cfn::Template* t,
+                             const cfn::Json& nat_notifications_topic = nullptr);
 
 // The NAT units a mode deploys over `az_count` zones.
 int NatUnits(NatMode mode, int az_count);

@@ -1,0 +1,366 @@
+// Operations (issue 13): alert topic, alarms, dashboard, budgets, cost anomaly
+// detection and AWS Backup, asserted on the assembled stacks of real configs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "cfn/spec.h"
+#include "cfn/writer.h"
+#include "config/loader.h"
+#include "modules/alerts.h"
+#include "modules/cost_controls.h"
+#include "modules/monitoring.h"
+#include "naming/names.h"
+#include "test_util.h"
+
+namespace bp {
+namespace {
+
+using cfn::Json;
+
+std::string Config(const std::string& profile, const std::string& nat, const std::string& extra = "") {
+  return "profile: " + profile + "\nregion: eu-west-3\napp: {name: orders-api}\nnetwork: {cidr: 10.0.0.0/22, nat: " +
+         nat + "}\n" + extra;
+}
+
+const char* const kProdExtra = "alerts: {emails: [oncall@acme.example, second@acme.example]}\n";
+
+const Stack& Main(const App& app) {
+  for (const auto& s : app.stacks)
+    if (s.role == StackRole::kMain) return s;
+  ADD_FAILURE() << "no main stack";
+  return app.stacks.front();
+}
+
+std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
+  std::vector<std::pair<std::string, const cfn::Resource*>> out;
+  for (const auto& [id, r] : t.resources().entries())
+    if (r.type == type) out.emplace_back(id, &r);
+  return out;
+}
+
+// Every (config, NAT mode) combination the alarms must hold for.
+std::vector<App> Combinations() {
+  std::vector<App> out;
+  for (const std::string nat : {"gateway", "gateway-per-az", "instance", "none"}) {
+    out.push_back(testing::SynthFromYaml(Config("dev", nat), "dev"));
+    out.push_back(testing::SynthFromYaml(Config("prod", nat, kProdExtra), "prod"));
+  }
+  return out;
+}
+
+// The metrics an alarm reads: (namespace, name, dimensions) of a single metric or of
+// each metric-math query.
+std::vector<std::pair<MetricRef, Json>> AlarmMetrics(const Json& p) {
+  std::vector<std::pair<MetricRef, Json>> out;
+  auto add = [&](const Json& m) {
+    MetricRef ref{m.at("Namespace"), m.at("MetricName"), {}};
+    for (const auto& d : m.at("Dimensions")) ref.dimensions.push_back(d.at("Name"));
+    out.emplace_back(ref, m.at("Dimensions"));
+  };
+  if (p.contains("Metrics")) {
+    for (const auto& q : p.at("Metrics"))
+      if (q.contains("MetricStat")) add(q.at("MetricStat").at("Metric"));
+  } else {
+    add(p);
+  }
+  return out;
+}
+
+TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
+  for (const App& app : Combinations()) {
+    const Stack& main = Main(app);
+    auto alarms = OfType(main.tmpl, "AWS::CloudWatch::Alarm");
+    ASSERT_GE(alarms.size(), 6u) << main.id;
+    for (const auto& [id, r] : alarms) {
+      SCOPED_TRACE(main.id + " " + id);
+      auto metrics = AlarmMetrics(r->properties);
+      ASSERT_FALSE(metrics.empty());
+      for (const auto& [m, dims] : metrics) {
+        bool known = std::any_of(KnownMetrics().begin(), KnownMetrics().end(), [&](const MetricRef& k) {
+          return k.metric_namespace == m.metric_namespace && k.name == m.name && k.dimensions == m.dimensions;
+        });
+        EXPECT_TRUE(known) << m.metric_namespace << " " << m.name;
+        // Each dimension's value names a resource of this stack of the right type.
+        for (const auto& d : dims) {
+          const std::string name = d.at("Name");
+          const Json& v = d.at("Value");
+          static const std::map<std::string, std::pair<std::string, std::string>> kTargets = {
+              {"ServiceID", {"AWS::AppRunner::Service", "ServiceId"}},
+              {"DBInstanceIdentifier", {"AWS::RDS::DBInstance", ""}},
+              {"NatGatewayId", {"AWS::EC2::NatGateway", ""}},
+              {"AutoScalingGroupName", {"AWS::AutoScaling::AutoScalingGroup", ""}},
+          };
+          auto target = kTargets.find(name);
+          if (target == kTargets.end()) {
+            EXPECT_TRUE(v.is_string()) << name;  // ServiceName: the physical name
+            continue;
+          }
+          std::string ref = target->second.second.empty() ? v.at("Ref").get<std::string>()
+                                                          : v.at("Fn::GetAtt")[0].get<std::string>();
+          if (!target->second.second.empty()) {
+            EXPECT_EQ(v.at("Fn::GetAtt")[1], target->second.second);
+          }
+          const cfn::Resource* res = main.tmpl.resources().Find(ref);
+          ASSERT_NE(res, nullptr) << ref;
+          EXPECT_EQ(res->type, target->second.first);
+        }
+      }
+    }
+  }
+}
+
+TEST(Operations, EveryAlarmAndOkActionIsTheAlertTopic) {
+  for (const App& app : Combinations()) {
+    const Stack& main = Main(app);
+    Json topic = cfn::Ref("AlertsTopic");
+    ASSERT_EQ(main.tmpl.resources().Find("AlertsTopic")->type, "AWS::SNS::Topic");
+    for (const auto& [id, r] : OfType(main.tmpl, "AWS::CloudWatch::Alarm")) {
+      SCOPED_TRACE(id);
+      EXPECT_EQ(r->properties.at("AlarmActions"), Json::array({topic}));
+      EXPECT_EQ(r->properties.at("OKActions"), Json::array({topic}));
+      EXPECT_TRUE(r->properties.contains("TreatMissingData"));
+      EXPECT_EQ(CheckName(NameKind::kCloudWatchAlarm, r->properties.at("AlarmName")), "");
+    }
+  }
+}
+
+TEST(Operations, NatHealthIsWatchedInEveryNatMode) {
+  auto count = [](const std::string& nat, const std::string& ns) {
+    App app = testing::SynthFromYaml(Config("dev", nat), "dev");
+    int n = 0;
+    for (const auto& [id, r] : OfType(Main(app).tmpl, "AWS::CloudWatch::Alarm"))
+      n += r->properties.value("Namespace", "") == ns;
+    return n;
+  };
+  EXPECT_EQ(count("gateway", "AWS/NATGateway"), 1);
+  EXPECT_EQ(count("gateway-per-az", "AWS/NATGateway"), 2);
+  EXPECT_EQ(count("instance", "AWS/EC2"), 2);
+  EXPECT_EQ(count("none", "AWS/EC2") + count("none", "AWS/NATGateway"), 0);
+  // A failed NAT instance sends no data: that must alarm.
+  App app = testing::SynthFromYaml(Config("dev", "instance"), "dev");
+  const auto* health = Main(app).tmpl.resources().Find("NatInstance1HealthAlarm");
+  ASSERT_NE(health, nullptr);
+  EXPECT_EQ(health->properties.at("TreatMissingData"), "breaching");
+  // The groups tell the topic when they replace an instance.
+  for (const auto& [id, r] : OfType(Main(app).tmpl, "AWS::AutoScaling::AutoScalingGroup")) {
+    const Json& n = r->properties.at("NotificationConfigurations").at(0);
+    EXPECT_EQ(n.at("TopicARN"), Json::array({cfn::Ref("AlertsTopic")})) << id;
+    EXPECT_EQ(n.at("NotificationTypes").size(), 4u);
+  }
+}
+
+TEST(Operations, DatabaseThresholdsFollowItsSize) {
+  App app = testing::SynthFromYaml(Config("dev", "none", "database: {allocated_storage: 40, max_connections: 200}\n"
+                                                         "alerts: {db_free_storage_percent: 25, db_connections_percent: 50}\n"),
+                                   "dev");
+  const auto& t = Main(app).tmpl;
+  EXPECT_EQ(t.resources().Find("DbFreeStorageAlarm")->properties.at("Threshold"), 40.0 * 1024 * 1024 * 1024 * 0.25);
+  EXPECT_EQ(t.resources().Find("DbFreeStorageAlarm")->properties.at("ComparisonOperator"), "LessThanThreshold");
+  EXPECT_EQ(t.resources().Find("DbConnectionsAlarm")->properties.at("Threshold"), 100.0);
+}
+
+TEST(Operations, KeyAndTopicPolicyAdmitTheThreeAlertSources) {
+  App app = testing::SynthFromYaml(Config("prod", "gateway", kProdExtra), "prod");
+  const auto& t = Main(app).tmpl;
+  const std::set<std::string> sources = {"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com"};
+  EXPECT_EQ(t.resources().Find("AlertsTopic")->properties.at("KmsMasterKeyId"), cfn::GetAtt("AlertsKey", "Arn"));
+  std::set<std::string> key_services;
+  for (const auto& s : t.resources().Find("AlertsKey")->properties.at("KeyPolicy").at("Statement"))
+    if (s.at("Principal").contains("Service"))
+      for (const auto& p : s.at("Principal").at("Service")) key_services.insert(p);
+  for (const auto& s : sources) EXPECT_TRUE(key_services.count(s)) << s;
+  // The topic policy: those three may publish for this account, nobody else is allowed.
+  std::set<std::string> publishers;
+  for (const auto& s : t.resources().Find("AlertsTopicPolicy")->properties.at("PolicyDocument").at("Statement")) {
+    if (s.at("Effect") == "Deny") continue;
+    EXPECT_EQ(s.at("Action"), "sns:Publish");
+    EXPECT_EQ(s.at("Condition").at("StringEquals").at("aws:SourceAccount"), cfn::Ref("AWS::AccountId"));
+    publishers.insert(s.at("Principal").at("Service").get<std::string>());
+  }
+  EXPECT_EQ(publishers, sources);
+  // No alias/aws/sns anywhere: its messages from these services would be dropped.
+  EXPECT_EQ(cfn::WriteJson(t.ToJson()).find("alias/aws/sns"), std::string::npos);
+}
+
+TEST(Operations, ProdHasDeadLetterQueueAndBackupDevHasNeither) {
+  App prod = testing::SynthFromYaml(Config("prod", "gateway", kProdExtra), "prod");
+  const auto& t = Main(prod).tmpl;
+  ASSERT_EQ(OfType(t, "AWS::SQS::Queue").size(), 1u);
+  const Json& queue = t.resources().Find("AlertsDeadLetterQueue")->properties;
+  EXPECT_EQ(queue.at("KmsMasterKeyId"), cfn::GetAtt("AlertsKey", "Arn"));
+  const Json& qp = t.resources().Find("AlertsDeadLetterQueuePolicy")->properties.at("PolicyDocument").at("Statement")[0];
+  EXPECT_EQ(qp.at("Principal").at("Service"), "sns.amazonaws.com");
+  EXPECT_EQ(qp.at("Condition").at("ArnEquals").at("aws:SourceArn"), cfn::Ref("AlertsTopic"));
+  auto subs = OfType(t, "AWS::SNS::Subscription");
+  ASSERT_EQ(subs.size(), 2u);
+  for (const auto& [id, r] : subs)
+    EXPECT_EQ(r->properties.at("RedrivePolicy").at("deadLetterTargetArn"), cfn::GetAtt("AlertsDeadLetterQueue", "Arn"));
+  // The backup selection selects the database instance itself.
+  auto selections = OfType(t, "AWS::Backup::BackupSelection");
+  ASSERT_EQ(selections.size(), 1u);
+  const Json& sel = selections[0].second->properties.at("BackupSelection");
+  ASSERT_EQ(sel.at("Resources").size(), 1u);
+  EXPECT_EQ(sel.at("Resources")[0], cfn::GetAtt("Db", "DBInstanceArn"));
+  EXPECT_EQ(sel.at("IamRoleArn"), cfn::GetAtt("BackupRole", "Arn"));
+  EXPECT_EQ(t.resources().Find("BackupVault")->deletion_policy, "Retain");
+  const Json& rule = t.resources().Find("BackupPlan")->properties.at("BackupPlan").at("BackupPlanRule")[0];
+  EXPECT_EQ(rule.at("TargetBackupVault"), cfn::Ref("BackupVault"));
+  EXPECT_EQ(rule.at("Lifecycle").at("DeleteAfterDays"), 35);
+  EXPECT_FALSE(rule.at("Lifecycle").contains("MoveToColdStorageAfterDays"));
+  EXPECT_NE(t.outputs().Find("BackupVaultArn"), nullptr);
+
+  App dev = testing::SynthFromYaml(Config("dev", "gateway", "alerts: {emails: [dev@acme.example]}\n"), "dev");
+  const auto& d = Main(dev).tmpl;
+  EXPECT_TRUE(OfType(d, "AWS::SQS::Queue").empty());
+  EXPECT_TRUE(OfType(d, "AWS::Backup::BackupSelection").empty());
+  EXPECT_FALSE(OfType(d, "AWS::SNS::Subscription")[0].second->properties.contains("RedrivePolicy"));
+}
+
+TEST(Operations, ProdWithoutAlertEmailNeedsAWrittenReason) {
+  std::string yaml = Config("prod", "gateway");
+  StackConfig c;
+  Diagnostics without, with;
+  EXPECT_FALSE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &c, &without));
+  EXPECT_NE(without.FormatAll().find("allow_no_alerts"), std::string::npos) << without.FormatAll();
+  EXPECT_TRUE(ParseStackConfig(yaml + "guards: {allow_no_alerts: \"alerts go to the ops pager\"}\n", "prod/stack.yaml",
+                               "prod", &c, &with))
+      << with.FormatAll();
+}
+
+TEST(Operations, BudgetFiltersOnTheEnvironmentCostAllocationTag) {
+  EXPECT_EQ(EnvironmentCostFilter("prod"), Json::parse(R"({"TagKeyValue": ["user:Environment$prod"]})"));
+  App app = testing::SynthFromYaml(
+      Config("dev", "none", "features: {cost_budget: true}\nalerts: {emails: [a@acme.example]}\nbudget: {monthly_usd: 75}\n"),
+      "dev");
+  const Stack* global = nullptr;
+  for (const auto& s : app.stacks)
+    if (s.role == StackRole::kGlobal) global = &s;
+  ASSERT_NE(global, nullptr);
+  EXPECT_EQ(global->region, "us-east-1");
+  auto budgets = OfType(global->tmpl, "AWS::Budgets::Budget");
+  ASSERT_EQ(budgets.size(), 1u);
+  const Json& p = budgets[0].second->properties;
+  EXPECT_EQ(p.at("Budget").at("CostFilters"), EnvironmentCostFilter("dev"));
+  EXPECT_EQ(p.at("Budget").at("BudgetLimit").at("Amount"), 75.0);
+  EXPECT_FALSE(p.at("Budget").contains("BudgetName"));  // create-only notifications: replaceable
+  const Json& n = p.at("NotificationsWithSubscribers");
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0].at("Notification").at("NotificationType"), "ACTUAL");
+  EXPECT_EQ(n[0].at("Notification").at("Threshold"), 80);
+  EXPECT_EQ(n[1].at("Notification").at("NotificationType"), "FORECASTED");
+  EXPECT_EQ(n[1].at("Notification").at("Threshold"), 100);
+  // Email directly, and the alert topic, whose ARN crosses regions as a parameter.
+  const Json& subs = n[0].at("Subscribers");
+  EXPECT_EQ(subs[0], Json::parse(R"({"SubscriptionType": "EMAIL", "Address": "a@acme.example"})"));
+  EXPECT_EQ(subs[1].at("SubscriptionType"), "SNS");
+  ASSERT_EQ(global->inputs.size(), 1u);
+  EXPECT_EQ(global->inputs[0].output, "AlertTopicArn");
+  EXPECT_EQ(global->inputs[0].producer_region, "eu-west-3");
+  EXPECT_EQ(subs[1].at("Address"), cfn::Ref(global->inputs[0].parameter));
+  EXPECT_NE(global->tmpl.outputs().Find("BudgetName"), nullptr);
+}
+
+TEST(Operations, AnomalyMonitorsOfTwoEnvironmentsInOneAccountDoNotClash) {
+  std::vector<StackConfig> configs;
+  for (const std::string env : {"dev", "staging"}) {
+    StackConfig c;
+    Diagnostics d;
+    ASSERT_TRUE(ParseStackConfig("profile: dev\naccount: '111111111111'\nregion: eu-west-3\napp: {name: orders-api}\n"
+                                 "features: {cost_anomaly: true}\nalerts: {emails: [a@acme.example]}\n",
+                                 env + "/stack.yaml", env, &c, &d))
+        << d.FormatAll();
+    configs.push_back(c);
+  }
+  App app;
+  Diagnostics d;
+  ASSERT_TRUE(Assemble(configs, &app, &d)) << d.FormatAll();
+  std::set<std::string> specs, names;
+  for (const auto& s : app.stacks) {
+    for (const auto& [id, r] : OfType(s.tmpl, "AWS::CE::AnomalyMonitor")) {
+      EXPECT_EQ(s.role, StackRole::kGlobal);
+      EXPECT_EQ(s.region, "us-east-1");
+      // Never the account's single DIMENSIONAL SERVICE monitor.
+      EXPECT_EQ(r->properties.at("MonitorType"), "CUSTOM");
+      EXPECT_FALSE(r->properties.contains("MonitorDimension"));
+      specs.insert(r->properties.at("MonitorSpecification"));
+      names.insert(r->properties.at("MonitorName"));
+    }
+    for (const auto& [id, r] : OfType(s.tmpl, "AWS::CE::AnomalySubscription")) {
+      EXPECT_EQ(r->properties.at("Frequency"), "DAILY");  // DAILY takes EMAIL subscribers
+      for (const auto& sub : r->properties.at("Subscribers")) EXPECT_EQ(sub.at("Type"), "EMAIL");
+    }
+  }
+  EXPECT_EQ(specs.size(), 2u);
+  EXPECT_EQ(names.size(), 2u);
+  EXPECT_EQ(*specs.begin(), AnomalyMonitorSpecification("dev"));
+}
+
+TEST(Operations, OutputsNameTheDashboardTopicBudgetAndVault) {
+  std::string text = testing::ReadFileOrDie(testing::SourceDir() + "/environments/prod/stack.yaml");
+  App app = testing::SynthFromYaml(text, "prod");
+  std::set<std::string> outputs;
+  for (const auto& s : app.stacks)
+    for (const auto& [name, o] : s.tmpl.outputs().entries()) outputs.insert(name);
+  for (const char* o : {"DashboardUrl", "AlertTopicArn", "BudgetName", "BackupVaultArn"})
+    EXPECT_TRUE(outputs.count(o)) << o;
+}
+
+TEST(Operations, EveryTaggableResourceCarriesTheFourTags) {
+  for (const std::string env : {"dev", "staging", "prod"}) {
+    std::string text = testing::ReadFileOrDie(testing::SourceDir() + "/environments/" + env + "/stack.yaml");
+    App app = testing::SynthFromYaml(text, env);
+    for (const auto& s : app.stacks) {
+      if (s.role == StackRole::kAccount) continue;  // shared by apps: no app's tags (architecture.md)
+      for (const auto& [id, r] : s.tmpl.resources().entries()) {
+        std::string property = cfn::TagPropertyOf(r.type);
+        if (property.empty()) continue;
+        SCOPED_TRACE(s.id + " " + id + " " + r.type);
+        ASSERT_TRUE(r.properties.contains(property)) << "no " << property;
+        const Json& tags = r.properties.at(property);
+        std::set<std::string> keys;
+        if (tags.is_object()) {
+          for (const auto& [k, v] : tags.items()) keys.insert(k);
+        } else {
+          for (const auto& tag : tags) keys.insert(tag.at("Key"));
+        }
+        // Create-only tags (App Runner) carry only what never changes (issue 10's decision):
+        // a changed CostCenter must not replace the service.
+        bool create_only = cfn::ReplacementOf(r.type, property) == cfn::Replacement::kAlways;
+        for (const char* k : {"Project", "Environment", "ManagedBy", "CostCenter"})
+          if (!create_only || std::string(k) != "CostCenter") {
+            EXPECT_TRUE(keys.count(k)) << k;
+          }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace bp
+
+namespace bp {
+namespace {
+
+// On ECS Express Mode the traffic metrics are the load balancer's (modules/compute.h):
+// the alarms read them there, with the latency threshold in the metric's seconds.
+TEST(Operations, EcsExpressAlarmsReadTheLoadBalancersTrafficMetrics) {
+  App app = testing::SynthFromYaml(Config("prod", "gateway", std::string(kProdExtra) + "compute: {platform: ecs-express}\n"),
+                                   "prod");
+  const Stack& main = Main(app);
+  const cfn::Resource* errors = main.tmpl.resources().Find("ServiceHttp5xxAlarm");
+  const cfn::Resource* latency = main.tmpl.resources().Find("ServiceLatencyAlarm");
+  ASSERT_NE(errors, nullptr);
+  ASSERT_NE(latency, nullptr);
+  EXPECT_EQ(errors->properties["Namespace"], "AWS/ApplicationELB");
+  EXPECT_EQ(latency->properties["Namespace"], "AWS/ApplicationELB");
+  App on_app_runner = testing::SynthFromYaml(Config("prod", "gateway", kProdExtra), "prod");
+  const cfn::Resource* ms = Main(on_app_runner).tmpl.resources().Find("ServiceLatencyAlarm");
+  ASSERT_NE(ms, nullptr);
+  EXPECT_EQ(ms->properties["Namespace"], "AWS/AppRunner");
+  EXPECT_DOUBLE_EQ(latency->properties["Threshold"].get<double>() * 1000, ms->properties["Threshold"].get<double>());
+}
+
+}  // namespace
+}  // namespace bp
