@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -289,6 +290,54 @@ TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
                               "orders-api-dev` before the next up (ROLLBACK_COMPLETE)\n"))
       << r.err;
   EXPECT_FALSE(fs::exists(record() + "/template.json"));
+}
+
+// The change set of update.json, changed to replace the App Runner service (a Tags
+// change on a stack deployed before the fixed tags, docs/compute.md): the dev
+// template names the service (ServiceName), so CloudFormation could not replace it.
+Json ReplaceNamedServiceScenario(const char* replaced_by) {
+  Json scenario = Scenario("update");
+  Json& change = scenario["cloudformation describe-change-set"][1]["stdout"]["Changes"][0]["ResourceChange"];
+  change["LogicalResourceId"] = "Service";
+  change["ResourceType"] = "AWS::AppRunner::Service";
+  change["PhysicalResourceId"] = "arn:aws:apprunner:eu-west-3:123456789012:service/orders-api-dev/0123";
+  change["Replacement"] = "True";
+  change["Details"][0]["Target"]["Name"] = replaced_by;
+  change["Details"][0]["Target"]["RequiresRecreation"] = "Always";
+  return scenario;
+}
+
+TEST_F(FakeAwsTest, UpRefusesToReplaceANamedResource) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "~ Modify  Service  AWS::AppRunner::Service  Replacement: True  [Tags (replace)]"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.err, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but "
+                              "its template sets its name (ServiceName)"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "--allow-replace-named")) << r.err;
+  // The change set is deleted, nothing is executed, nothing recorded as deployed.
+  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+                                       kDeleteCs};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceOnlyWhenAllowed) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes", "--allow-replace-named"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service)")) << r.out;
+  std::vector<std::string> calls = Calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), kExecute), calls.end());
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceThatTheChangeRenames) {
+  UseScenario("update", ReplaceNamedServiceScenario("ServiceName"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Contains(r.out + r.err, "REPLACEMENT WILL FAIL")) << r.out << r.err;
 }
 
 TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {

@@ -18,6 +18,7 @@ struct UpOptions {
   ParameterFlags params;
   std::string s3_bucket;
   bool yes = false;
+  bool allow_replace_named = false;
 };
 
 int RunUp(const UpOptions& o) {
@@ -30,6 +31,7 @@ int RunUp(const UpOptions& o) {
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws, o.sel);
   d.s3_bucket = o.s3_bucket;
+  d.allow_replace_named = o.allow_replace_named;
   Driver driver(aws, d);
   Console console = TerminalConsole(o.yes);
   // A stack another selected stack depends on but the selection leaves out (the shared
@@ -70,6 +72,9 @@ void RegisterUp(CLI::App* app, int* rc) {
   AddParameterOptions(cmd, &o->params);
   cmd->add_option("--s3-bucket", o->s3_bucket, "Bucket for templates over 51,200 bytes");
   cmd->add_flag("--yes,-y", o->yes, "Deploy without asking (required when stdin is not a terminal)");
+  cmd->add_flag("--allow-replace-named", o->allow_replace_named,
+                "Execute a change set even when it replaces a resource whose name the template fixes "
+                "(refused by default: CloudFormation cannot replace it and the update rolls back)");
   cmd->callback([o, rc] { *rc = RunUp(*o); });
 }
 

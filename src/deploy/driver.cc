@@ -18,6 +18,7 @@
 #include "analysis/diff.h"
 #include "config/secrets.h"
 #include "deploy/process.h"
+#include "cfn/custom_names.h"
 #include "cfn/writer.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -54,6 +55,23 @@ bool EndsWith(const std::string& s, const char* suffix) {
 }
 
 }  // namespace
+
+analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
+  analysis::ResourceChange rc;
+  rc.logical_id = row.logical_id;
+  rc.type = row.type;
+  rc.kind = row.action == "Add"      ? analysis::ResourceChange::Kind::kAdd
+            : row.action == "Remove" ? analysis::ResourceChange::Kind::kRemove
+                                     : analysis::ResourceChange::Kind::kModify;
+  rc.replacement = row.replacement == "True"          ? cfn::Replacement::kAlways
+                   : row.replacement == "Conditional" ? cfn::Replacement::kConditional
+                                                      : cfn::Replacement::kNever;
+  rc.stateful = analysis::IsStatefulType(row.type);
+  // The change set does not carry the deployed DeletionPolicy: the type's default.
+  rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
+  rc.name_property = row.name_property;
+  return rc;
+}
 
 std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
                         const std::string& key) {
@@ -237,6 +255,20 @@ std::vector<ChangeRow> ParseChanges(const Json& changes) {
   return rows;
 }
 
+// The custom-name property `t` sets for the row's resource, unless the change set says
+// the change renames it (a cause "ServiceName (replace)": the replacement gets the new
+// name). A nested name ("Budget.BudgetName") cannot be told apart from its parent's
+// other fields in the change set: it counts as kept, so the refusal errs on the safe side.
+std::string NamePropertyOf(const ChangeRow& row, const cfn::Template& t) {
+  if (row.action != "Modify") return "";
+  const cfn::Resource* r = t.resources().Find(row.logical_id);
+  if (r == nullptr) return "";
+  std::string prop(cfn::SetCustomNameProperty(r->type, r->properties));
+  for (const auto& cause : row.causes)
+    if (cause == prop || StartsWith(cause, prop + " (")) return "";
+  return prop;
+}
+
 // Whether `t` keeps a resource when the stack goes (DeletionPolicy Retain or
 // RetainExceptOnCreate).
 bool HasRetainedResource(const cfn::Template& t) {
@@ -357,6 +389,7 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
     cs->status = Str(d.body, "Status");
     cs->reason = Str(d.body, "StatusReason");
     if (d.body.contains("Changes")) cs->changes = ParseChanges(d.body["Changes"]);
+    for (auto& row : cs->changes) row.name_property = NamePropertyOf(row, stack.tmpl);
     if (cs->status == "CREATE_COMPLETE" || cs->status == "FAILED") break;
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
       diags->Error({}, stack.name, "change set " + cs->name + " still " + cs->status + "; giving up");
@@ -531,6 +564,23 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     return result;
   }
   if (observer.change_set) observer.change_set(result.change_set);
+  // CloudFormation cannot replace a custom-named resource: executing would fail halfway
+  // and roll back. Refused before asking, unless --allow-replace-named.
+  // Src: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  if (!options_.allow_replace_named) {
+    bool refuse = false;
+    for (const auto& row : result.change_set.changes)
+      if (analysis::ResourceChange rc = AsResourceChange(row); analysis::IsNamedReplacement(rc)) {
+        diags->Error({}, stack.name, analysis::NamedReplacementLine(rc));
+        refuse = true;
+      }
+    if (refuse) {
+      DiscardChangeSet(result.change_set, diags);
+      drop_pending();
+      result.status = Status::kRefused;
+      return result;
+    }
+  }
   Decision decision = observer.decide ? observer.decide(stack.name) : Decision::kYes;
   if (decision != Decision::kYes) {
     DiscardChangeSet(result.change_set, diags);

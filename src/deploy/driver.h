@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/diff.h"
 #include "app/app.h"
 #include "deploy/aws_cli.h"
 #include "deploy/state.h"
@@ -35,6 +36,9 @@ struct DriverOptions {
   std::string s3_bucket;           // for templates over 51,200 bytes
   int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS overrides, at least 1000
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
+  // `up --allow-replace-named`: execute a change set that replaces a custom-named
+  // resource (refused by default: CloudFormation cannot do it and rolls back).
+  bool allow_replace_named = false;
 };
 
 // What `describe-stacks` says about one stack.
@@ -54,7 +58,14 @@ struct ChangeRow {
   std::string type;
   std::string replacement;  // True | False | Conditional ("" unless Modify)
   std::vector<std::string> causes;  // properties, "(replace)" / "(may replace)" marked
+  // The custom-name property the template sets for this resource and the change does
+  // not rename (cfn::CustomNameProperty), or "": see analysis::NamedReplacementLine.
+  std::string name_property;
 };
+
+// A change-set row as the offline diff sees a change, so both word risks alike
+// (analysis::RiskLine, analysis::NamedReplacementLine).
+analysis::ResourceChange AsResourceChange(const ChangeRow& row);
 
 struct ChangeSet {
   std::string stack;
