@@ -18,6 +18,7 @@
 #include "analysis/diff.h"
 #include "config/secrets.h"
 #include "deploy/process.h"
+#include "modules/compute.h"
 #include "cfn/custom_names.h"
 #include "cfn/writer.h"
 #include "util/files.h"
@@ -503,6 +504,62 @@ bool Driver::DescribeSettled(const std::string& stack_name, const std::string& r
     return false;
   }
   return true;
+}
+
+namespace {
+
+bool HasResourceOfType(const Json& tmpl, const char* type) {
+  if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return false;
+  for (const auto& [id, r] : tmpl["Resources"].items())
+    if (r.is_object() && r.value("Type", "") == type) return true;
+  return false;
+}
+
+}  // namespace
+
+// App Runner closed to new customers on 2026-04-30; accounts that used it before keep
+// full use (https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html,
+// aws-facts 0). CloudFormation meets the refusal only when it creates the service, after
+// the VPC, NAT and database before it (and the account stack's OIDC provider) were
+// created and while they roll back. So `up` asks first, read-only, in each region
+// concerned: `apprunner list-services` (AWS CLI v1 and v2 alike). An account App Runner
+// admits gets a list (empty when it runs no service yet). An answer from App Runner that
+// is a service error, but not IAM's own "is not authorized to perform" (the caller lacks
+// apprunner:ListServices, so nothing is learned about the account), is App Runner
+// refusing the account. AWS documents no error code for that refusal (none found in its
+// docs or public issues, 2026-11-30), so the check keys on who answers, not on a code,
+// and quotes AWS's answer in the message.
+bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                                     const std::function<void(const Stack&)>& asking) {
+  std::set<std::string> asked;
+  bool admitted = true;
+  for (const Stack* stack : stacks) {
+    if (!HasResourceOfType(stack->tmpl.ToJson(), "AWS::AppRunner::Service")) continue;
+    std::string recorded, err;
+    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &err)) {
+      Json deployed = Json::parse(recorded, nullptr, /*allow_exceptions=*/false);
+      if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
+    }
+    if (!asked.insert(stack->account + "/" + stack->region).second) continue;
+    if (asking) asking(*stack);
+    AwsResult r = aws_.Run("apprunner", "list-services", {}, stack->region);
+    if (r.ok) continue;
+    bool iam = r.message.find("is not authorized to perform") != std::string::npos;
+    if (r.error_code.empty() || r.transient || r.timed_out || iam) {
+      diags->Warn({}, stack->name,
+                  "could not check whether App Runner admits this AWS account in " + stack->region +
+                      " (apprunner list-services: " + ErrorText(r) + "); deploying anyway");
+      continue;
+    }
+    diags->Error({}, stack->name,
+                 "App Runner does not admit this AWS account in " + stack->region + " (apprunner list-services: " +
+                     ErrorText(r) +
+                     "). App Runner closed to new customers on 2026-04-30; run this environment on Amazon ECS "
+                     "Express Mode instead: set `" + AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md). "
+                     "Nothing was created.");
+    admitted = false;
+  }
+  return admitted;
 }
 
 bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,

@@ -185,6 +185,16 @@ class Driver {
   DestroyResult Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
                         const DriverObserver& observer, Diagnostics* diags);
 
+  // Before `up` creates anything: whether App Runner admits the AWS account in the
+  // region of each stack that would create an App Runner service (its template has one,
+  // its recorded deployment none). One read-only call per region, `apprunner
+  // list-services`. False, with an error naming the setting that moves the environment to ECS
+  // Express Mode, when App Runner refuses the account; an answer that settles nothing (the caller may not
+  // list services, throttling, no connection) is a warning and the deploy goes on.
+  // `asking` runs before each call (the caller says what it waits for).
+  bool CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                               const std::function<void(const Stack&)>& asking = {});
+
   // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
   // under the state directory.
   OutputsResult Outputs(const Stack& stack, Diagnostics* diags);
