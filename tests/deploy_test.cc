@@ -20,7 +20,11 @@
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "cfn/writer.h"
+#include "cli/deploy_options.h"
 #include "cli/deploy_render.h"
+#include "config/loader.h"
+#include "config/secrets.h"
+#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -1091,6 +1095,98 @@ TEST(TemplateUrl, RegionPartitionAndLocalEndpoint) {
   EXPECT_EQ(TemplateUrl(aws, "cn-north-1", "b", "k"), "https://b.s3.cn-north-1.amazonaws.com.cn/k");
   aws.endpoint_url = "http://127.0.0.1:5000/";
   EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k"), "http://127.0.0.1:5000/b/k");
+}
+
+// CloudFront's origin secret at deploy time: `up` decrypts cloudfront.origin_secret (and,
+// during a rotation, cloudfront.origin_secret_previous) into the NoEcho parameters of
+// the main stack (current + previous: the web ACL accepts both) and of the global stack
+// (current: CloudFront sends it), and the global stack gets the service host from the
+// main stack's outputs. The values travel only in the parameters file.
+class CloudFrontOriginSecret : public DriverTest {
+ protected:
+  static constexpr const char* kCurrent = "c0ffee00c0ffee00c0ffee00c0ffee00-current-origin-secret";
+  static constexpr const char* kPrevious = "dec0de00dec0de00dec0de00dec0de00-previous-origin-secret";
+
+  // The dev environment with CloudFront, its secrets encrypted under "pp".
+  cli::Loaded Load(bool rotating) {
+    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nfeatures:\n  cloudfront: true\n";
+    StackConfig c;
+    Diagnostics d;
+    EXPECT_TRUE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
+    c.encryption.salt = NewSalt();
+    c.encryption.iterations = 1000;  // fast for the test; the CLI writes kDefaultKdfIterations
+    SecretKey k;
+    std::string err;
+    EXPECT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+    c.encryption.check = MakePassphraseCheck(k);
+    c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", kCurrent);
+    if (rotating) c.cloudfront.origin_secret_previous = EncryptSecret(k, "cloudfront.origin_secret_previous", kPrevious);
+    cli::Loaded loaded;
+    EXPECT_TRUE(Assemble(c, &loaded.app, &d)) << d.FormatAll();
+    loaded.configs.push_back(c);
+    setenv(kPassphraseEnv, "pp", 1);
+    return loaded;
+  }
+  static OriginSecretParameters Names() {
+    ModuleContext ctx;
+    ctx.name_prefix = "orders-api-dev";
+    return OriginSecretParameterNames(ctx);
+  }
+};
+
+TEST_F(CloudFrontOriginSecret, DecryptedIntoTheParametersOfBothStacks) {
+  for (bool rotating : {false, true}) {
+    SCOPED_TRACE(rotating);
+    cli::Loaded loaded = Load(rotating);
+    ParameterValues values;
+    ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+    EXPECT_EQ(values.at(Names().current), kCurrent);
+    // Outside a rotation the previous slot repeats the current value: one secret accepted.
+    EXPECT_EQ(values.at(Names().previous), rotating ? kPrevious : kCurrent);
+    size_t found = 0;
+    for (const auto& s : loaded.app.stacks)
+      for (const auto& [name, p] : s.tmpl.parameters().entries())
+        if (name == Names().current || name == Names().previous) {
+          EXPECT_TRUE(p.no_echo) << s.id << " " << name;
+          ++found;
+        }
+    EXPECT_EQ(found, 3u);  // main: current and previous; global: current
+  }
+}
+
+TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack) {
+  cli::Loaded loaded = Load(false);
+  ParameterValues values;
+  ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+  const Stack* global = loaded.app.Find("orders-api-dev-global");
+  ASSERT_NE(global, nullptr);
+  ASSERT_EQ(global->region, "us-east-1");
+  ASSERT_EQ(global->inputs.size(), 1u);
+  UseScenario("create");
+  // The main stack was deployed earlier in the same run: its outputs are known.
+  std::map<std::string, Json> produced = {{"orders-api-dev", Json{{"ServiceHost", "abcd1234.eu-west-3.awsapprunner.com"}}}};
+  DeployResult r = MakeDriver().Deploy(*global, values, {}, &diags_, produced);
+  EXPECT_EQ(r.status, Deployed::kDeployed) << Errors();
+  Json sent;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) sent = rec["parameters"];
+  EXPECT_EQ(sent, Json::parse("[{\"ParameterKey\": \"" + Names().current + "\", \"ParameterValue\": \"" + kCurrent +
+                              "\"}, {\"ParameterKey\": \"" + global->inputs[0].parameter +
+                              "\", \"ParameterValue\": \"abcd1234.eu-west-3.awsapprunner.com\"}]"))
+      << sent.dump();
+  for (const auto& rec : Records()) EXPECT_EQ(rec["argv"].dump().find(kCurrent), std::string::npos);
+  EXPECT_EQ((cli::RenderChangeSet(r.change_set) + Errors()).find(kCurrent), std::string::npos);
+}
+
+TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
+  cli::Loaded loaded = Load(false);
+  SecretKey k;
+  std::string err;
+  StackConfig& c = loaded.configs[0];
+  ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+  c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
+  ParameterValues values;
+  EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));
 }
 
 }  // namespace
