@@ -460,10 +460,9 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
 
   // Network capacity: room for max_az_count AZs, so adding AZs never moves a subnet.
   Ipv4Cidr vpc;
-  std::string err;
-  if (ParseCidr(c.network.cidr, &vpc, &err) && c.network.az_count <= c.network.max_az_count) {
+  if (ParseCidr(c.network.cidr, &vpc).empty() && c.network.az_count <= c.network.max_az_count) {
     SubnetLayout layout;
-    if (!PlanSubnets(vpc, c.network.az_count, c.network.max_az_count, &layout, &err)) {
+    if (std::string err = PlanSubnets(vpc, c.network.az_count, c.network.max_az_count, &layout); !err.empty()) {
       std::string key = c.IsSetInFile("network.cidr") || !c.IsSetInFile("network.max_az_count") ? "network.cidr" : "network.max_az_count";
       d->Error(c.LocationOf(key), key, err);
     } else if (!IsPrivateRange(vpc)) {
