@@ -52,8 +52,9 @@ class FakeAwsTest : public ::testing::Test {
   }
 
   void UseScenario(const std::string& name, const Json& extra = Json::object()) {
-    std::string text, err;
-    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+    std::string text;
+    Diagnostics diags;
+    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
     Json scenario = Json::parse(text);
     for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
     std::ofstream(dir_ + "/scenario.json") << scenario.dump();
@@ -124,8 +125,9 @@ const std::string kKeepParams = " --parameters file://<params>";
 
 // A stored scenario with some responses of one operation replaced.
 Json Scenario(const std::string& name) {
-  std::string text, err;
-  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
   return Json::parse(text);
 }
 
@@ -134,8 +136,9 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 }
 
 std::string ReadFileOrEmpty(const std::string& path) {
-  std::string text, err;
-  return ReadFile(path, &text, &err) ? text : "";
+  std::string text;
+  Diagnostics diags;
+  return ReadFile(path, &text, &diags) ? text : "";
 }
 
 TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
@@ -157,10 +160,11 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: CREATE_COMPLETE after ")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Outputs:\n  VpcId             vpc-0a1b2c3d4e5f60718\n")) << r.out;
 
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(record() + "/outputs.json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadFile(record() + "/outputs.json", &text, &diags)) << diags.FormatAll();
   EXPECT_EQ(Json::parse(text), (Json{{"VpcId", "vpc-0a1b2c3d4e5f60718"}, {"PrivateSubnetIds", "subnet-0aa,subnet-0bb"}}));
-  ASSERT_TRUE(ReadFile(record() + "/template.json", &text, &err)) << err;
+  ASSERT_TRUE(ReadFile(record() + "/template.json", &text, &diags)) << diags.FormatAll();
   EXPECT_TRUE(Json::parse(text).contains("Resources"));
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
 
@@ -218,8 +222,9 @@ TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
 TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   // Execution is asynchronous: the first poll may still see CREATE_COMPLETE and no
   // new event; that is not the end of the update.
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &diags)) << diags.FormatAll();
   Json update = Json::parse(text);
   Json stacks = update["cloudformation describe-stacks"];
   Json events = update["cloudformation describe-stack-events"];
@@ -263,8 +268,9 @@ TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
 }
 
 TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &diags)) << diags.FormatAll();
   Json create = Json::parse(text);
   Json stacks = create["cloudformation describe-stacks"];
   stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
@@ -904,14 +910,14 @@ TEST(DeployOrder, DependenciesFirst) {
   b.dependencies = {"account"};
   c.id = "account";
   std::vector<const Stack*> order;
-  std::string err;
-  ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &err));
+  Diagnostics diags;
+  ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &diags));
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0]->id, "account");
   EXPECT_EQ(order[1]->id, "global");
   EXPECT_EQ(order[2]->id, "app");
   c.dependencies = {"app"};
-  EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &err));
+  EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &diags));
 }
 
 TEST(AwsError, ParsesServiceErrors) {
