@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -56,6 +57,10 @@ class FakeAwsTest : public ::testing::Test {
     Diagnostics diags;
     ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
     Json scenario = Json::parse(text);
+    // Unless the scenario says otherwise, the account is one App Runner admits: `up`
+    // asks before creating a stack that has an App Runner service (a list, empty here).
+    if (!scenario.contains("apprunner list-services"))
+      scenario["apprunner list-services"] = Json::array({{{"stdout", {{"ServiceSummaryList", Json::array()}}}}});
     for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
     std::ofstream(dir_ + "/scenario.json") << scenario.dump();
     fs::remove(dir_ + "/counters.json");
@@ -104,6 +109,7 @@ class FakeAwsTest : public ::testing::Test {
   std::string dir_;
 };
 
+const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
 const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
 const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
 const std::string kDescribeCs =
@@ -146,10 +152,10 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   ASSERT_TRUE(r.started) << r.error;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,    kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
-  EXPECT_GT(Records()[1]["template_resources"].get<int>(), 0);
+  EXPECT_GT(Records()[2]["template_resources"].get<int>(), 0);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev (eu-west-3): creating change set (create)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Change set blueprint-")) << r.out;
   EXPECT_TRUE(Contains(r.out, "(CREATE): 2 change(s)\n")) << r.out;
@@ -201,20 +207,20 @@ TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
   // The image stays what CI deployed last.
-  EXPECT_EQ(Records()[1]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+  EXPECT_EQ(Records()[2]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
 }
 
 TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Records()[1]["parameters"],
+  EXPECT_EQ(Records()[2]["parameters"],
             Json::parse(R"([{"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
 }
@@ -233,7 +239,7 @@ TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
                                        kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
                                        kDescribe};
   EXPECT_EQ(Calls(), expected);
@@ -244,7 +250,7 @@ TEST_F(FakeAwsTest, UpWithNoChangesDeletesTheChangeSetAndSucceeds) {
   UseScenario("nochange");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
   EXPECT_TRUE(fs::exists(record() + "/template.json"));
@@ -293,6 +299,102 @@ TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
   EXPECT_FALSE(fs::exists(record() + "/template.json"));
 }
 
+// App Runner closed to new customers on 2026-04-30: `up` asks App Runner first, read-only,
+// and refuses an account it no longer admits before any stack is touched, naming the way out.
+TEST_F(FakeAwsTest, UpRefusesAnAccountAppRunnerNoLongerAdmitsBeforeCreatingAnything) {
+  UseScenario("apprunner-refused");
+  for (const char* env : {"dev", "prod"}) {  // prod: also before the account stack (OIDC provider) and global stack
+    SCOPED_TRACE(env);
+    fs::remove(dir_ + "/calls.jsonl");
+    ProcessResult r = Blueprint("up", {"--stack", env, "--yes"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    std::string stack = std::string("orders-api-") + env;
+    EXPECT_TRUE(Contains(r.err, "error: " + stack + ": App Runner does not admit this AWS account in eu-west-3 "
+                                "(apprunner list-services: AccessDeniedException: AWS App Runner is not available to "
+                                "this account). App Runner closed to new customers on 2026-04-30; run this environment "
+                                "on Amazon ECS Express Mode instead: set `compute.platform: ecs-express` in its "
+                                "stack.yaml (docs/migration.md). Nothing was created."))
+        << r.err;
+    // The one read-only call: no stack read, no change set, nothing executed.
+    EXPECT_EQ(Calls(), std::vector<std::string>{kAdmission});
+    EXPECT_FALSE(fs::exists(state() + "/unknown-account/eu-west-3/" + stack + "/pending.template.json"));
+  }
+}
+
+// A caller IAM does not let list App Runner services learns nothing about the account:
+// a warning, and the deploy goes on (CloudFormation answers for the account then).
+TEST_F(FakeAwsTest, AnAdmissionCheckThatSettlesNothingWarnsAndDeploys) {
+  UseScenario("create", Json{{"apprunner list-services",
+                              Json::array({{{"stderr",
+                                             "\nAn error occurred (AccessDeniedException) when calling the ListServices "
+                                             "operation: User: arn:aws:iam::123456789012:user/ci is not authorized to "
+                                             "perform: apprunner:ListServices\n"},
+                                            {"rc", 254}}})}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: could not check whether App Runner admits this AWS account "
+                              "in eu-west-3 (apprunner list-services: AccessDeniedException: User: "
+                              "arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:ListServices); "
+                              "deploying anyway"))
+      << r.err;
+  std::vector<std::string> calls = Calls();
+  ASSERT_GE(calls.size(), 3u);
+  EXPECT_EQ(calls[0], kAdmission);
+  EXPECT_TRUE(Contains(Join(calls, "\n"), kExecute));
+  // Deployed with App Runner once: the next `up` does not ask again.
+  UseScenario("nochange");
+  EXPECT_EQ(Blueprint("up", {"--stack", "dev", "--yes"}).exit_code, 0);
+  for (const auto& c : Calls()) EXPECT_NE(c, kAdmission);
+}
+
+// The change set of update.json, changed to replace the App Runner service (a Tags
+// change on a stack deployed before the fixed tags, docs/compute.md): the dev
+// template names the service (ServiceName), so CloudFormation could not replace it.
+Json ReplaceNamedServiceScenario(const char* replaced_by) {
+  Json scenario = Scenario("update");
+  Json& change = scenario["cloudformation describe-change-set"][1]["stdout"]["Changes"][0]["ResourceChange"];
+  change["LogicalResourceId"] = "Service";
+  change["ResourceType"] = "AWS::AppRunner::Service";
+  change["PhysicalResourceId"] = "arn:aws:apprunner:eu-west-3:123456789012:service/orders-api-dev/0123";
+  change["Replacement"] = "True";
+  change["Details"][0]["Target"]["Name"] = replaced_by;
+  change["Details"][0]["Target"]["RequiresRecreation"] = "Always";
+  return scenario;
+}
+
+TEST_F(FakeAwsTest, UpRefusesToReplaceANamedResource) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "~ Modify  Service  AWS::AppRunner::Service  Replacement: True  [Tags (replace)]"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.err, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but "
+                              "its template sets its name (ServiceName)"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "--allow-replace-named")) << r.err;
+  // The change set is deleted, nothing is executed, nothing recorded as deployed.
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+                                       kDeleteCs};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceOnlyWhenAllowed) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes", "--allow-replace-named"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service)")) << r.out;
+  std::vector<std::string> calls = Calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), kExecute), calls.end());
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceThatTheChangeRenames) {
+  UseScenario("update", ReplaceNamedServiceScenario("ServiceName"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Contains(r.out + r.err, "REPLACEMENT WILL FAIL")) << r.out << r.err;
+}
+
 TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev"});  // RunProcess gives /dev/null as stdin
@@ -300,7 +402,7 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
                               "--yes to confirm\n"))
       << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
 }
@@ -594,12 +696,14 @@ TEST_F(FakeAwsTest, AHungCallIsStoppedAndNamed) {
   unsetenv("BLUEPRINT_AWS_TIMEOUT_SECONDS");
   ASSERT_FALSE(r.timed_out) << "up hung on a hung aws";
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  // Said what it was doing before the first call, and which call did not answer.
-  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
+  // Said what it was doing before each call, and which call did not answer.
+  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): asking App Runner whether it admits this account (aws "
+                                "apprunner list-services)\n"
+                                "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
                                 "describe-stacks)\n"))
       << r.out;
   EXPECT_TRUE(Contains(r.err, "aws cloudformation describe-stacks did not answer within 1 s")) << r.err;
-  EXPECT_EQ(Calls().size(), 2u);  // read-only: tried once more, not again and again
+  EXPECT_EQ(Calls().size(), 3u);  // the admission, then read-only: tried once more, not again and again
 }
 
 TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
