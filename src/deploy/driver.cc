@@ -536,8 +536,9 @@ bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Di
   bool admitted = true;
   for (const Stack* stack : stacks) {
     if (!HasResourceOfType(stack->tmpl.ToJson(), "AWS::AppRunner::Service")) continue;
-    std::string recorded, err;
-    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &err)) {
+    std::string recorded;
+    Diagnostics unread;  // no record (never deployed here): ask
+    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &unread)) {
       Json deployed = Json::parse(recorded, nullptr, /*allow_exceptions=*/false);
       if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
     }
