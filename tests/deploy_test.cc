@@ -20,7 +20,11 @@
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "cfn/writer.h"
+#include "cli/deploy_options.h"
 #include "cli/deploy_render.h"
+#include "config/loader.h"
+#include "config/secrets.h"
+#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -273,17 +277,23 @@ TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
 }
 
+// create.json's first create ending in ROLLBACK_COMPLETE: the stack as described after it,
+// and its events (the last page's second event is the one to make the failure).
+struct FailedCreate {
+  Json stacks, events;
+};
+FailedCreate FailedFirstCreate() {
+  Json create = Scenario("create");
+  FailedCreate f{create["cloudformation describe-stacks"], create["cloudformation describe-stack-events"]};
+  f.stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
+  f.stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
+  f.events[2]["stdout"]["StackEvents"][0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
+  return f;
+}
+
 TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
-  std::string text;
-  Diagnostics diags;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &diags)) << diags.FormatAll();
-  Json create = Json::parse(text);
-  Json stacks = create["cloudformation describe-stacks"];
-  stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
-  stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
-  Json events = create["cloudformation describe-stack-events"];
+  auto [stacks, events] = FailedFirstCreate();
   Json& last = events[2]["stdout"]["StackEvents"];
-  last[0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
   last[1]["ResourceStatus"] = "CREATE_FAILED";      // InternetGateway
   last[1]["ResourceStatusReason"] = "Resource handler returned message: \"The maximum number of internet gateways "
                                     "has been reached.\" (HandlerErrorCode: ServiceLimitExceeded)";
@@ -297,6 +307,47 @@ TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
                               "orders-api-dev` before the next up (ROLLBACK_COMPLETE)\n"))
       << r.err;
   EXPECT_FALSE(fs::exists(record() + "/template.json"));
+}
+
+// When the check learned nothing and CloudFormation meets App Runner's refusal at the
+// service's create (an access error IAM did not raise), the failure names the way out;
+// an access error IAM raised (a missing permission) does not.
+TEST_F(FakeAwsTest, AnAppRunnerAccessRefusalAtCreateNamesTheWayOut) {
+  const FailedCreate failed = FailedFirstCreate();
+  const Json& stacks = failed.stacks;
+  Json iam_denies_listing = Json::array(
+      {{{"stderr", "\nAn error occurred (AccessDeniedException) when calling the ListServices operation: User: "
+                   "arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:ListServices\n"},
+        {"rc", 254}}});
+  const std::string hint = "set `compute.platform: ecs-express` in its stack.yaml";
+  for (bool by_iam : {false, true}) {
+    SCOPED_TRACE(by_iam ? "IAM" : "App Runner");
+    Json events = failed.events;
+    Json& last = events[2]["stdout"]["StackEvents"];
+    last[1]["LogicalResourceId"] = "Service";
+    last[1]["ResourceType"] = "AWS::AppRunner::Service";
+    last[1]["ResourceStatus"] = "CREATE_FAILED";
+    last[1]["ResourceStatusReason"] =
+        std::string("Resource handler returned message: \"") +
+        (by_iam ? "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:CreateService"
+                : "AWS App Runner is not available to this account") +
+        " (Service: AppRunner, Status Code: 400, Request ID: 1a2b)\" (RequestToken: ab12, HandlerErrorCode: AccessDenied)";
+    UseScenario("create", Json{{"cloudformation describe-stacks", stacks},
+                               {"cloudformation describe-stack-events", events},
+                               {"apprunner list-services", iam_denies_listing}});
+    fs::remove_all(state());
+    ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(Contains(r.err, "  first failure: Service (AWS::AppRunner::Service) CREATE_FAILED: ")) << r.err;
+    if (by_iam) {
+      EXPECT_FALSE(Contains(r.err, hint)) << r.err;
+    } else {
+      EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: App Runner refused to create the service with an access "
+                                  "error that IAM did not raise: if App Runner no longer admits this AWS account "
+                                  "(closed to new customers on 2026-04-30), " + hint + " (docs/migration.md)"))
+          << r.err;
+    }
+  }
 }
 
 // App Runner closed to new customers on 2026-04-30: `up` asks App Runner first, read-only,
@@ -1049,6 +1100,98 @@ TEST(TemplateUrl, RegionPartitionAndLocalEndpoint) {
   EXPECT_EQ(TemplateUrl(aws, "cn-north-1", "b", "k"), "https://b.s3.cn-north-1.amazonaws.com.cn/k");
   aws.endpoint_url = "http://127.0.0.1:5000/";
   EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k"), "http://127.0.0.1:5000/b/k");
+}
+
+// CloudFront's origin secret at deploy time: `up` decrypts cloudfront.origin_secret (and,
+// during a rotation, cloudfront.origin_secret_previous) into the NoEcho parameters of
+// the main stack (current + previous: the web ACL accepts both) and of the global stack
+// (current: CloudFront sends it), and the global stack gets the service host from the
+// main stack's outputs. The values travel only in the parameters file.
+class CloudFrontOriginSecret : public DriverTest {
+ protected:
+  static constexpr const char* kCurrent = "c0ffee00c0ffee00c0ffee00c0ffee00-current-origin-secret";
+  static constexpr const char* kPrevious = "dec0de00dec0de00dec0de00dec0de00-previous-origin-secret";
+
+  // The dev environment with CloudFront, its secrets encrypted under "pp".
+  cli::Loaded Load(bool rotating) {
+    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nfeatures:\n  cloudfront: true\n";
+    StackConfig c;
+    Diagnostics d;
+    EXPECT_TRUE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
+    c.encryption.salt = NewSalt();
+    c.encryption.iterations = 1000;  // fast for the test; the CLI writes kDefaultKdfIterations
+    SecretKey k;
+    Diagnostics diags;
+    EXPECT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
+    c.encryption.check = MakePassphraseCheck(k);
+    c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", kCurrent);
+    if (rotating) c.cloudfront.origin_secret_previous = EncryptSecret(k, "cloudfront.origin_secret_previous", kPrevious);
+    cli::Loaded loaded;
+    EXPECT_TRUE(Assemble(c, &loaded.app, &d)) << d.FormatAll();
+    loaded.configs.push_back(c);
+    setenv(kPassphraseEnv, "pp", 1);
+    return loaded;
+  }
+  static OriginSecretParameters Names() {
+    ModuleContext ctx;
+    ctx.name_prefix = "orders-api-dev";
+    return OriginSecretParameterNames(ctx);
+  }
+};
+
+TEST_F(CloudFrontOriginSecret, DecryptedIntoTheParametersOfBothStacks) {
+  for (bool rotating : {false, true}) {
+    SCOPED_TRACE(rotating);
+    cli::Loaded loaded = Load(rotating);
+    ParameterValues values;
+    ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+    EXPECT_EQ(values.at(Names().current), kCurrent);
+    // Outside a rotation the previous slot repeats the current value: one secret accepted.
+    EXPECT_EQ(values.at(Names().previous), rotating ? kPrevious : kCurrent);
+    size_t found = 0;
+    for (const auto& s : loaded.app.stacks)
+      for (const auto& [name, p] : s.tmpl.parameters().entries())
+        if (name == Names().current || name == Names().previous) {
+          EXPECT_TRUE(p.no_echo) << s.id << " " << name;
+          ++found;
+        }
+    EXPECT_EQ(found, 3u);  // main: current and previous; global: current
+  }
+}
+
+TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack) {
+  cli::Loaded loaded = Load(false);
+  ParameterValues values;
+  ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+  const Stack* global = loaded.app.Find("orders-api-dev-global");
+  ASSERT_NE(global, nullptr);
+  ASSERT_EQ(global->region, "us-east-1");
+  ASSERT_EQ(global->inputs.size(), 1u);
+  UseScenario("create");
+  // The main stack was deployed earlier in the same run: its outputs are known.
+  std::map<std::string, Json> produced = {{"orders-api-dev", Json{{"ServiceHost", "abcd1234.eu-west-3.awsapprunner.com"}}}};
+  DeployResult r = MakeDriver().Deploy(*global, values, {}, &diags_, produced);
+  EXPECT_EQ(r.status, Deployed::kDeployed) << Errors();
+  Json sent;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) sent = rec["parameters"];
+  EXPECT_EQ(sent, Json::parse("[{\"ParameterKey\": \"" + Names().current + "\", \"ParameterValue\": \"" + kCurrent +
+                              "\"}, {\"ParameterKey\": \"" + global->inputs[0].parameter +
+                              "\", \"ParameterValue\": \"abcd1234.eu-west-3.awsapprunner.com\"}]"))
+      << sent.dump();
+  for (const auto& rec : Records()) EXPECT_EQ(rec["argv"].dump().find(kCurrent), std::string::npos);
+  EXPECT_EQ((cli::RenderChangeSet(r.change_set) + Errors()).find(kCurrent), std::string::npos);
+}
+
+TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
+  cli::Loaded loaded = Load(false);
+  SecretKey k;
+  Diagnostics diags;
+  StackConfig& c = loaded.configs[0];
+  ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
+  c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
+  ParameterValues values;
+  EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));
 }
 
 }  // namespace
