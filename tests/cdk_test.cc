@@ -94,8 +94,8 @@ TEST(CdkToolkit, ListsEveryStackWithItsDependencies) {
       {{"dev", "eu-west-3", "111111111111"}, {"prod", "eu-central-1", "222222222222"}});
   std::string dir = (fs::temp_directory_path() / ("bp-cdk-deps-" + std::to_string(getpid()))).string();
   fs::remove_all(dir);
-  std::string err;
-  ASSERT_TRUE(WriteAssembly(BuildAssembly(app, cfn::Format::kJson), dir + "/cdk.out", &err)) << err;
+  Diagnostics diags;
+  ASSERT_TRUE(WriteAssembly(BuildAssembly(app, cfn::Format::kJson), dir + "/cdk.out", &diags)) << diags.FormatAll();
   ASSERT_EQ(chdir(dir.c_str()), 0);
   ProcessResult ls = RunProcess({cdk, "ls", "--app", dir + "/cdk.out", "--no-notices", "--show-dependencies"});
   ASSERT_EQ(chdir(kSource.c_str()), 0);

@@ -14,12 +14,12 @@ std::vector<std::string> Strings(const std::vector<Ipv4Cidr>& v) {
 TEST(Cidr, ParsesAlignedBlocks) {
   Ipv4Cidr c;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &c, &err)) << err;
+  ASSERT_EQ(err = ParseCidr("10.2.0.0/24", &c), "") << err;
   EXPECT_EQ(c.ToString(), "10.2.0.0/24");
   EXPECT_EQ(c.Size(), 256u);
-  ASSERT_TRUE(ParseCidr("172.16.0.0/12", &c, &err));
-  ASSERT_TRUE(ParseCidr("0.0.0.0/0", &c, &err));
-  ASSERT_TRUE(ParseCidr("255.255.255.255/32", &c, &err));
+  ASSERT_EQ(err = ParseCidr("172.16.0.0/12", &c), "");
+  ASSERT_EQ(err = ParseCidr("0.0.0.0/0", &c), "");
+  ASSERT_EQ(err = ParseCidr("255.255.255.255/32", &c), "");
 }
 
 TEST(Cidr, RejectsMalformed) {
@@ -28,7 +28,7 @@ TEST(Cidr, RejectsMalformed) {
   for (const char* bad : {"10.0.0/24", "10.0.0.0", "10.0.0.0/33", "256.0.0.0/16", "10.0.0.0/", "/16",
                           "10.0.0.0/016", "010.0.0.0/16", "10.0.0.0.0/16", "a.b.c.d/16", "10.0.0.0/-1",
                           " 10.0.0.0/16", "10.0.0.0/16 "}) {
-    EXPECT_FALSE(ParseCidr(bad, &c, &err)) << bad;
+    EXPECT_NE(err = ParseCidr(bad, &c), "") << bad;
     EXPECT_NE(err.find("not an IPv4 CIDR block"), std::string::npos) << bad << ": " << err;
   }
 }
@@ -36,11 +36,11 @@ TEST(Cidr, RejectsMalformed) {
 TEST(Cidr, NonAlignedBaseNamesTheNetworkAddress) {
   Ipv4Cidr c;
   std::string err;
-  EXPECT_FALSE(ParseCidr("10.0.0.5/24", &c, &err));
+  EXPECT_NE(err = ParseCidr("10.0.0.5/24", &c), "");
   EXPECT_NE(err.find("10.0.0.0/24"), std::string::npos) << err;
-  EXPECT_FALSE(ParseCidr("10.0.128.0/16", &c, &err));
+  EXPECT_NE(err = ParseCidr("10.0.128.0/16", &c), "");
   EXPECT_NE(err.find("10.0.0.0/16"), std::string::npos) << err;
-  EXPECT_FALSE(ParseCidr("192.168.1.17/28", &c, &err));
+  EXPECT_NE(err = ParseCidr("192.168.1.17/28", &c), "");
   EXPECT_NE(err.find("192.168.1.16/28"), std::string::npos) << err;
 }
 
@@ -48,9 +48,9 @@ TEST(Cidr, OriginalBlueprintLayout) {
   // prod 10.2.0.0/24 over 2 AZs: public .0/26 .64/26, private .128/26 .192/26.
   Ipv4Cidr vpc;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &vpc, &err));
+  ASSERT_EQ(err = ParseCidr("10.2.0.0/24", &vpc), "");
   SubnetLayout l;
-  ASSERT_TRUE(PlanSubnets(vpc, 2, 2, &l, &err)) << err;
+  ASSERT_EQ(err = PlanSubnets(vpc, 2, 2, &l), "") << err;
   EXPECT_EQ(Strings(l.public_subnets), (std::vector<std::string>{"10.2.0.0/26", "10.2.0.64/26"}));
   EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.128/26", "10.2.0.192/26"}));
 }
@@ -60,12 +60,12 @@ TEST(Cidr, OriginalBlueprintLayout) {
 TEST(Cidr, ReservedSlotsLayout) {
   Ipv4Cidr vpc;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &vpc, &err));
+  ASSERT_EQ(err = ParseCidr("10.2.0.0/24", &vpc), "");
   SubnetLayout l;
-  ASSERT_TRUE(PlanSubnets(vpc, 2, 4, &l, &err)) << err;
+  ASSERT_EQ(err = PlanSubnets(vpc, 2, 4, &l), "") << err;
   EXPECT_EQ(Strings(l.public_subnets), (std::vector<std::string>{"10.2.0.0/27", "10.2.0.32/27"}));
   EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.128/27", "10.2.0.160/27"}));
-  ASSERT_TRUE(PlanSubnets(vpc, 3, 3, &l, &err)) << err;  // 8 slots for 6 subnets: private from slot 3
+  ASSERT_EQ(err = PlanSubnets(vpc, 3, 3, &l), "") << err;  // 8 slots for 6 subnets: private from slot 3
   EXPECT_EQ(Strings(l.private_subnets), (std::vector<std::string>{"10.2.0.96/27", "10.2.0.128/27", "10.2.0.160/27"}));
 }
 
@@ -76,13 +76,13 @@ TEST(Cidr, RaisingAzCountKeepsEverySubnet) {
     for (int max = 2; max <= 6; ++max) {
       Ipv4Cidr vpc;
       std::string err;
-      ASSERT_TRUE(ParseCidr(block, &vpc, &err));
+      ASSERT_EQ(err = ParseCidr(block, &vpc), "");
       SubnetLayout small;
-      ASSERT_TRUE(PlanSubnets(vpc, 2, max, &small, &err)) << err;
+      ASSERT_EQ(err = PlanSubnets(vpc, 2, max, &small), "") << err;
       for (int azs = 3; azs <= max; ++azs) {
         SCOPED_TRACE(std::string(block) + " max " + std::to_string(max) + " azs " + std::to_string(azs));
         SubnetLayout big;
-        ASSERT_TRUE(PlanSubnets(vpc, azs, max, &big, &err)) << err;
+        ASSERT_EQ(err = PlanSubnets(vpc, azs, max, &big), "") << err;
         for (int i = 0; i < 2; ++i) {
           EXPECT_EQ(big.public_subnets[i].ToString(), small.public_subnets[i].ToString());
           EXPECT_EQ(big.private_subnets[i].ToString(), small.private_subnets[i].ToString());
@@ -108,9 +108,9 @@ TEST(Cidr, PlansFromSlash16ToSlash28) {
                         Case{"10.9.8.0/26", 2, 28, "10.9.8.32/28"}, Case{"192.168.4.0/22", 4, 25, "192.168.6.0/25"}}) {
     Ipv4Cidr vpc;
     std::string err;
-    ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err));
+    ASSERT_EQ(err = ParseCidr(c.vpc, &vpc), "");
     SubnetLayout l;
-    ASSERT_TRUE(PlanSubnets(vpc, c.azs, c.azs, &l, &err)) << c.vpc << ": " << err;
+    ASSERT_EQ(err = PlanSubnets(vpc, c.azs, c.azs, &l), "") << c.vpc << ": " << err;
     EXPECT_EQ(l.subnet_prefix, c.prefix) << c.vpc;
     ASSERT_EQ(l.public_subnets.size(), static_cast<size_t>(c.azs));
     ASSERT_EQ(l.private_subnets.size(), static_cast<size_t>(c.azs));
@@ -131,30 +131,30 @@ TEST(Cidr, PlansFromSlash16ToSlash28) {
 TEST(Cidr, RefusesSubnetsSmallerThanSlash28) {
   Ipv4Cidr vpc;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
+  ASSERT_EQ(err = ParseCidr("10.0.0.0/27", &vpc), "");
   SubnetLayout l;
-  EXPECT_TRUE(PlanSubnets(vpc, 1, 1, &l, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 2, 2, &l, &err));
+  EXPECT_EQ(err = PlanSubnets(vpc, 1, 1, &l), "");
+  EXPECT_NE(err = PlanSubnets(vpc, 2, 2, &l), "");
   EXPECT_NE(err.find("use a block of /26 or larger, or a smaller max_az_count"), std::string::npos) << err;
   // Room is reserved for max_az_count, not only for the AZs in use.
-  EXPECT_FALSE(PlanSubnets(vpc, 1, 2, &l, &err));
-  ASSERT_TRUE(ParseCidr("10.0.0.0/28", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 1, 1, &l, &err));
+  EXPECT_NE(err = PlanSubnets(vpc, 1, 2, &l), "");
+  ASSERT_EQ(err = ParseCidr("10.0.0.0/28", &vpc), "");
+  EXPECT_NE(err = PlanSubnets(vpc, 1, 1, &l), "");
   // az_count above the reserved slots.
-  ASSERT_TRUE(ParseCidr("10.0.0.0/24", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 3, 2, &l, &err));
+  ASSERT_EQ(err = ParseCidr("10.0.0.0/24", &vpc), "");
+  EXPECT_NE(err = PlanSubnets(vpc, 3, 2, &l), "");
 }
 
 TEST(Cidr, PrivateRanges) {
   Ipv4Cidr c;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.2.0.0/24", &c, &err));
+  ASSERT_EQ(err = ParseCidr("10.2.0.0/24", &c), "");
   EXPECT_TRUE(IsPrivateRange(c));
-  ASSERT_TRUE(ParseCidr("172.31.0.0/16", &c, &err));
+  ASSERT_EQ(err = ParseCidr("172.31.0.0/16", &c), "");
   EXPECT_TRUE(IsPrivateRange(c));
-  ASSERT_TRUE(ParseCidr("172.32.0.0/16", &c, &err));
+  ASSERT_EQ(err = ParseCidr("172.32.0.0/16", &c), "");
   EXPECT_FALSE(IsPrivateRange(c));
-  ASSERT_TRUE(ParseCidr("100.64.0.0/16", &c, &err));
+  ASSERT_EQ(err = ParseCidr("100.64.0.0/16", &c), "");
   EXPECT_FALSE(IsPrivateRange(c));
 }
 

@@ -268,8 +268,8 @@ const std::map<std::string, std::pair<std::string, std::string>> kRoomMakers = {
 
 TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
   std::vector<std::string> envs;
-  std::string err;
-  ASSERT_TRUE(ListEnvironments(testing::SourceDir() + "/environments", &envs, &err)) << err;
+  Diagnostics diags;
+  ASSERT_TRUE(ListEnvironments(testing::SourceDir() + "/environments", &envs, &diags)) << diags.FormatAll();
   std::set<std::string> flipped_somewhere;
   for (const auto& env : envs) {
     std::string file = testing::SourceDir() + "/environments/" + env + "/stack.yaml";
@@ -289,7 +289,7 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
       auto room = kRoomMakers.find(f.key);
       if (room != kRoomMakers.end()) {
         YamlEditResult edit;
-        ASSERT_TRUE(YamlSetKey(text, SplitString(room->second.first, '.'), room->second.second, &edit, &err)) << err;
+        ASSERT_TRUE(YamlSetKey(text, SplitString(room->second.first, '.'), room->second.second, &edit, &diags)) << diags.FormatAll();
         base_text = edit.text;
         if (!Synthesize(base_text, env, &base_output)) continue;
       }
@@ -298,7 +298,7 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
         base_text = text;
         for (const auto& [key, yaml] : companion->second) {
           YamlEditResult edit;
-          ASSERT_TRUE(YamlSetKey(base_text, SplitString(key, '.'), yaml, &edit, &err)) << err;
+          ASSERT_TRUE(YamlSetKey(base_text, SplitString(key, '.'), yaml, &edit, &diags)) << diags.FormatAll();
           base_text = edit.text;
         }
         current = Json::parse(companion->second.front().second);
@@ -307,7 +307,7 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
       bool valid = false, changed = false;
       for (const Json& alt : Alternatives(f, current)) {
         YamlEditResult edit;
-        ASSERT_TRUE(YamlSetKey(base_text, SplitString(f.key, '.'), alt.dump(), &edit, &err)) << err;
+        ASSERT_TRUE(YamlSetKey(base_text, SplitString(f.key, '.'), alt.dump(), &edit, &diags)) << diags.FormatAll();
         std::string output, warnings;
         if (!Synthesize(edit.text, env, &output, &warnings)) continue;  // not valid with the rest of this config
         valid = true;

@@ -57,8 +57,9 @@ class FakeAwsTest : public ::testing::Test {
   }
 
   void UseScenario(const std::string& name, const Json& extra = Json::object()) {
-    std::string text, err;
-    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+    std::string text;
+    Diagnostics diags;
+    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
     Json scenario = Json::parse(text);
     // Unless the scenario says otherwise, the account is one App Runner admits: `up`
     // asks before creating a stack that has an App Runner service (a list, empty here).
@@ -134,8 +135,9 @@ const std::string kKeepParams = " --parameters file://<params>";
 
 // A stored scenario with some responses of one operation replaced.
 Json Scenario(const std::string& name) {
-  std::string text, err;
-  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
   return Json::parse(text);
 }
 
@@ -144,8 +146,9 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 }
 
 std::string ReadFileOrEmpty(const std::string& path) {
-  std::string text, err;
-  return ReadFile(path, &text, &err) ? text : "";
+  std::string text;
+  Diagnostics diags;
+  return ReadFile(path, &text, &diags) ? text : "";
 }
 
 TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
@@ -167,10 +170,11 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: CREATE_COMPLETE after ")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Outputs:\n  VpcId             vpc-0a1b2c3d4e5f60718\n")) << r.out;
 
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(record() + "/outputs.json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadFile(record() + "/outputs.json", &text, &diags)) << diags.FormatAll();
   EXPECT_EQ(Json::parse(text), (Json{{"VpcId", "vpc-0a1b2c3d4e5f60718"}, {"PrivateSubnetIds", "subnet-0aa,subnet-0bb"}}));
-  ASSERT_TRUE(ReadFile(record() + "/template.json", &text, &err)) << err;
+  ASSERT_TRUE(ReadFile(record() + "/template.json", &text, &diags)) << diags.FormatAll();
   EXPECT_TRUE(Json::parse(text).contains("Resources"));
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
 
@@ -228,8 +232,9 @@ TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
 TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   // Execution is asynchronous: the first poll may still see CREATE_COMPLETE and no
   // new event; that is not the end of the update.
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &err)) << err;
+  std::string text;
+  Diagnostics diags;
+  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/update.json", &text, &diags)) << diags.FormatAll();
   Json update = Json::parse(text);
   Json stacks = update["cloudformation describe-stacks"];
   Json events = update["cloudformation describe-stack-events"];
@@ -1060,14 +1065,14 @@ TEST(DeployOrder, DependenciesFirst) {
   b.dependencies = {"account"};
   c.id = "account";
   std::vector<const Stack*> order;
-  std::string err;
-  ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &err));
+  Diagnostics diags;
+  ASSERT_TRUE(DeployOrder({&a, &b, &c}, &order, &diags));
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order[0]->id, "account");
   EXPECT_EQ(order[1]->id, "global");
   EXPECT_EQ(order[2]->id, "app");
   c.dependencies = {"app"};
-  EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &err));
+  EXPECT_FALSE(DeployOrder({&a, &b, &c}, &order, &diags));
 }
 
 TEST(AwsError, ParsesServiceErrors) {
@@ -1116,8 +1121,8 @@ class CloudFrontOriginSecret : public DriverTest {
     c.encryption.salt = NewSalt();
     c.encryption.iterations = 1000;  // fast for the test; the CLI writes kDefaultKdfIterations
     SecretKey k;
-    std::string err;
-    EXPECT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+    Diagnostics diags;
+    EXPECT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
     c.encryption.check = MakePassphraseCheck(k);
     c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", kCurrent);
     if (rotating) c.cloudfront.origin_secret_previous = EncryptSecret(k, "cloudfront.origin_secret_previous", kPrevious);
@@ -1181,9 +1186,9 @@ TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack
 TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
   cli::Loaded loaded = Load(false);
   SecretKey k;
-  std::string err;
+  Diagnostics diags;
   StackConfig& c = loaded.configs[0];
-  ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+  ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
   c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
   ParameterValues values;
   EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));

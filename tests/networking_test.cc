@@ -38,9 +38,9 @@ TEST(SubnetCidrs, PublicFirstThenPrivate) {
     Ipv4Cidr vpc;
     SubnetLayout layout;
     std::string err;
-    ASSERT_TRUE(ParseCidr(c.vpc, &vpc, &err)) << err;
+    ASSERT_EQ(err = ParseCidr(c.vpc, &vpc), "") << err;
     // max_az_count equal to az_count: the layout of stacks deployed before the slots.
-    ASSERT_TRUE(PlanSubnets(vpc, c.az_count, c.az_count, &layout, &err)) << err;
+    ASSERT_EQ(err = PlanSubnets(vpc, c.az_count, c.az_count, &layout), "") << err;
     std::vector<std::string> pub, priv;
     for (const auto& s : layout.public_subnets) pub.push_back(s.ToString());
     for (const auto& s : layout.private_subnets) priv.push_back(s.ToString());
@@ -65,8 +65,8 @@ TEST(SubnetCidrs, TooSmallBlockIsAnError) {
   Ipv4Cidr vpc;
   SubnetLayout layout;
   std::string err;
-  ASSERT_TRUE(ParseCidr("10.0.0.0/27", &vpc, &err));
-  EXPECT_FALSE(PlanSubnets(vpc, 2, 2, &layout, &err));
+  ASSERT_EQ(err = ParseCidr("10.0.0.0/27", &vpc), "");
+  EXPECT_NE(err = PlanSubnets(vpc, 2, 2, &layout), "");
   EXPECT_NE(err.find("/26 or larger"), std::string::npos) << err;
 }
 

@@ -15,8 +15,8 @@ StackConfig ConfigWithSecrets(const std::string& passphrase) {
   c.encryption.salt = NewSalt();
   c.encryption.iterations = 1000;  // fast for the test; the CLI writes kDefaultKdfIterations
   SecretKey k;
-  std::string err;
-  EXPECT_TRUE(DeriveSecretKey(passphrase, c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+  Diagnostics diags;
+  EXPECT_TRUE(DeriveSecretKey(passphrase, c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
   c.encryption.check = MakePassphraseCheck(k);
   c.app.secrets = {{"API_KEY", EncryptSecret(k, "app.secrets.API_KEY", "key-value"), ""},
                    {"EXT", "", "arn:aws:ssm:eu-west-3:123456789012:parameter/ext"},

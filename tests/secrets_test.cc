@@ -13,8 +13,8 @@ constexpr int kFastIterations = 1000;
 
 SecretKey Key(const std::string& pass, const std::string& salt, int iterations = kFastIterations) {
   SecretKey k;
-  std::string err;
-  EXPECT_TRUE(DeriveSecretKey(pass, salt, iterations, &k, &err)) << err;
+  Diagnostics diags;
+  EXPECT_TRUE(DeriveSecretKey(pass, salt, iterations, &k, &diags)) << diags.FormatAll();
   return k;
 }
 
@@ -23,12 +23,13 @@ TEST(Secrets, RoundTrip) {
   SecretKey k = Key("correct horse", salt);
   for (std::string text : {std::string("x"), std::string("postgres://u:p@h/db?x=1"), std::string(5000, 'z'),
                            std::string("\0bin\xff", 5)}) {
-    std::string v = EncryptSecret(k, "app.secrets.A", text), out, err;
+    std::string v = EncryptSecret(k, "app.secrets.A", text), out;
+    Diagnostics diags;
     ASSERT_EQ(v.rfind("v1:", 0), 0u);
     if (text.size() > 8) {
       EXPECT_EQ(v.find(text), std::string::npos);
     }
-    ASSERT_TRUE(DecryptSecret(k, "app.secrets.A", v, &out, &err)) << err;
+    ASSERT_TRUE(DecryptSecret(k, "app.secrets.A", v, &out, &diags)) << diags.FormatAll();
     EXPECT_EQ(out, text);
   }
 }
@@ -40,46 +41,50 @@ TEST(Secrets, FreshNonceEveryTime) {
 
 TEST(Secrets, WrongPassphraseRejected) {
   std::string salt = NewSalt();
-  std::string v = EncryptSecret(Key("right", salt), "app.secrets.A", "value"), out, err;
+  std::string v = EncryptSecret(Key("right", salt), "app.secrets.A", "value"), out;
+  Diagnostics diags;
   SecretKey wrong = Key("wrong", salt);
-  EXPECT_FALSE(DecryptSecret(wrong, "app.secrets.A", v, &out, &err));
-  EXPECT_NE(err.find("cannot decrypt"), std::string::npos);
+  EXPECT_FALSE(DecryptSecret(wrong, "app.secrets.A", v, &out, &diags));
+  EXPECT_NE(diags.FormatAll().find("cannot decrypt"), std::string::npos);
   EXPECT_TRUE(out.empty());
   EXPECT_FALSE(VerifyPassphraseCheck(wrong, MakePassphraseCheck(Key("right", salt))));
   EXPECT_TRUE(VerifyPassphraseCheck(Key("right", salt), MakePassphraseCheck(Key("right", salt))));
 }
 
 TEST(Secrets, OtherSaltRejected) {
-  std::string v = EncryptSecret(Key("p", NewSalt()), "app.secrets.A", "value"), out, err;
-  EXPECT_FALSE(DecryptSecret(Key("p", NewSalt()), "app.secrets.A", v, &out, &err));
+  std::string v = EncryptSecret(Key("p", NewSalt()), "app.secrets.A", "value"), out;
+  Diagnostics diags;
+  EXPECT_FALSE(DecryptSecret(Key("p", NewSalt()), "app.secrets.A", v, &out, &diags));
 }
 
 TEST(Secrets, TamperedValueRejected) {
   SecretKey k = Key("p", NewSalt());
-  std::string v = EncryptSecret(k, "app.secrets.A", "value of some length"), out, err;
+  std::string v = EncryptSecret(k, "app.secrets.A", "value of some length"), out;
+  Diagnostics diags;
   for (size_t i = 3; i < v.size() - 2; ++i) {  // every base64 character but the padding
     std::string t = v;
     t[i] = t[i] == 'A' ? 'B' : 'A';
-    EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", t, &out, &err)) << "position " << i;
+    EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", t, &out, &diags)) << "position " << i;
   }
-  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", v.substr(0, v.size() - 4), &out, &err));
-  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:", &out, &err));
-  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v2:" + v.substr(3), &out, &err));
-  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:not base64!", &out, &err));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", v.substr(0, v.size() - 4), &out, &diags));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:", &out, &diags));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v2:" + v.substr(3), &out, &diags));
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.A", "v1:not base64!", &out, &diags));
 }
 
 TEST(Secrets, ValueBoundToItsName) {
   SecretKey k = Key("p", NewSalt());
-  std::string v = EncryptSecret(k, "app.secrets.A", "value"), out, err;
-  EXPECT_FALSE(DecryptSecret(k, "app.secrets.B", v, &out, &err));
-  EXPECT_NE(err.find("app.secrets.B"), std::string::npos);
+  std::string v = EncryptSecret(k, "app.secrets.A", "value"), out;
+  Diagnostics diags;
+  EXPECT_FALSE(DecryptSecret(k, "app.secrets.B", v, &out, &diags));
+  EXPECT_NE(diags.FormatAll().find("app.secrets.B"), std::string::npos);
 }
 
 TEST(Secrets, BadSaltAndEmptyPassphraseRefused) {
   SecretKey k;
-  std::string err;
-  EXPECT_FALSE(DeriveSecretKey("p", "c2hvcnQ=", 1000, &k, &err));  // 5 bytes
-  EXPECT_FALSE(DeriveSecretKey("", NewSalt(), 1000, &k, &err));
+  Diagnostics diags;
+  EXPECT_FALSE(DeriveSecretKey("p", "c2hvcnQ=", 1000, &k, &diags));  // 5 bytes
+  EXPECT_FALSE(DeriveSecretKey("", NewSalt(), 1000, &k, &diags));
   EXPECT_FALSE(k.valid());
 }
 
@@ -95,17 +100,19 @@ TEST(Secrets, DecryptAppSecretsAllOrNothing) {
                    {"B", "", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:b-AbCdEf"},
                    {"C", EncryptSecret(k, "app.secrets.C", "gamma"), ""}};
   std::vector<std::pair<std::string, std::string>> out;
-  std::string err;
-  ASSERT_TRUE(DecryptAppSecrets(c, "right", &out, &err)) << err;
+  Diagnostics diags;
+  ASSERT_TRUE(DecryptAppSecrets(c, "right", &out, &diags)) << diags.FormatAll();
   EXPECT_EQ(out, (std::vector<std::pair<std::string, std::string>>{{"A", "alpha"}, {"C", "gamma"}}));
 
-  EXPECT_FALSE(DecryptAppSecrets(c, "wrong", &out, &err));
-  EXPECT_NE(err.find("wrong passphrase"), std::string::npos) << err;
+  diags = {};
+  EXPECT_FALSE(DecryptAppSecrets(c, "wrong", &out, &diags));
+  EXPECT_NE(diags.FormatAll().find("wrong passphrase"), std::string::npos) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 
   std::swap(c.app.secrets[0].secure_value, c.app.secrets[2].secure_value);  // values swapped between names
-  EXPECT_FALSE(DecryptAppSecrets(c, "right", &out, &err));
-  EXPECT_NE(err.find("cannot decrypt"), std::string::npos) << err;
+  diags = {};
+  EXPECT_FALSE(DecryptAppSecrets(c, "right", &out, &diags));
+  EXPECT_NE(diags.FormatAll().find("cannot decrypt"), std::string::npos) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 }
 

@@ -8,16 +8,16 @@ namespace {
 
 std::string Set(const std::string& text, const std::vector<std::string>& path, const std::string& v) {
   YamlEditResult r;
-  std::string err;
-  EXPECT_TRUE(YamlSetKey(text, path, v, &r, &err)) << err;
+  Diagnostics diags;
+  EXPECT_TRUE(YamlSetKey(text, path, v, &r, &diags)) << diags.FormatAll();
   return r.text;
 }
 
 std::string Rm(const std::string& text, const std::vector<std::string>& path) {
   YamlEditResult r;
-  std::string err;
+  Diagnostics diags;
   bool found = false;
-  EXPECT_TRUE(YamlRemoveKey(text, path, &r, &found, &err)) << err;
+  EXPECT_TRUE(YamlRemoveKey(text, path, &r, &found, &diags)) << diags.FormatAll();
   EXPECT_TRUE(found);
   return r.text;
 }
@@ -60,8 +60,8 @@ TEST(YamlEdit, ReplacesBlockSequence) {
 
 TEST(YamlEdit, FlowMappingRewritten) {
   YamlEditResult r;
-  std::string err;
-  ASSERT_TRUE(YamlSetKey(kDoc, {"tags", "extra"}, "{team: core}", &r, &err)) << err;
+  Diagnostics diags;
+  ASSERT_TRUE(YamlSetKey(kDoc, {"tags", "extra"}, "{team: core}", &r, &diags)) << diags.FormatAll();
   EXPECT_TRUE(r.rewrote_flow);
   EXPECT_NE(r.text.find("tags: {cost_center: eng, extra: {team: core}}\n"), std::string::npos) << r.text;
 }
@@ -76,17 +76,17 @@ TEST(YamlEdit, RemovesKeyAndItsBlock) {
 
 TEST(YamlEdit, MissingKeyIsNotFound) {
   YamlEditResult r;
-  std::string err;
+  Diagnostics diags;
   bool found = true;
-  ASSERT_TRUE(YamlRemoveKey(kDoc, {"network", "az_count"}, &r, &found, &err));
+  ASSERT_TRUE(YamlRemoveKey(kDoc, {"network", "az_count"}, &r, &found, &diags));
   EXPECT_FALSE(found);
   EXPECT_EQ(r.text, kDoc);
 }
 
 TEST(YamlEdit, ValueUnderScalarRefused) {
   YamlEditResult r;
-  std::string err;
-  EXPECT_FALSE(YamlSetKey(kDoc, {"profile", "x"}, "1", &r, &err));
+  Diagnostics diags;
+  EXPECT_FALSE(YamlSetKey(kDoc, {"profile", "x"}, "1", &r, &diags));
 }
 
 TEST(YamlEdit, QuoteOnlyWhenNeeded) {

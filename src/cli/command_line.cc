@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/common.h"
+#include "cli/run.h"
 #include "util/strings.h"
 
 namespace bp::cli {
@@ -99,6 +101,34 @@ int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** a
   if (msg.empty()) msg = std::string(e.what()) + "; see '" + CommandPath(Reached(app, argc, argv)) + " --help'";
   std::fprintf(stderr, "error: %s\n", msg.c_str());
   return kUserError;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"apprunner-blueprint: CloudFormation for App Runner platforms from environments/<env>/stack.yaml"};
+  app.name("blueprint");
+  app.require_subcommand(1);
+  AddVersionFlag(&app);
+  int rc = kOk;
+  RegisterSynth(&app, &rc);
+  RegisterStacks(&app, &rc);
+  RegisterValidate(&app, &rc);
+  RegisterDocs(&app, &rc);
+  RegisterConfig(&app, &rc);
+  RegisterPreview(&app, &rc);
+  RegisterUp(&app, &rc);
+  RegisterDestroy(&app, &rc);
+  RegisterOutputs(&app, &rc);
+  RegisterCost(&app, &rc);
+  RegisterWorkflow(&app, &rc);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return ReportParseError(&app, e, argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    return kInternalError;
+  }
+  return rc;
 }
 
 }  // namespace bp::cli

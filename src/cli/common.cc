@@ -35,6 +35,16 @@ void PrintDiagnostics(const Diagnostics& d) {
   std::fputs(text.c_str(), stderr);
 }
 
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return kUserError;
+}
+
+int Fail(const Diagnostics& diags) {
+  PrintDiagnostics(diags);
+  return kUserError;
+}
+
 nlohmann::ordered_json DiagnosticJson(const Diagnostic& d) {
   using J = nlohmann::ordered_json;
   J j;
@@ -72,11 +82,7 @@ std::vector<std::string> EnvironmentsOfStack(const std::string& environments_dir
 bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) {
   Diagnostics& diags = *diags_out;
   std::vector<std::string> envs;
-  std::string err;
-  if (!ListEnvironments(sel.environments_dir, &envs, &err)) {
-    diags.Error({}, "", err);
-    return false;
-  }
+  if (!ListEnvironments(sel.environments_dir, &envs, &diags)) return false;
   // Every environment is loaded and assembled, whatever the selection: the account
   // stack is shared by all the environments of an account, so its content depends on
   // all of them.

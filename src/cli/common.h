@@ -61,6 +61,10 @@ nlohmann::ordered_json DiagnosticJson(const Diagnostic& d);
 void PrintJson(const nlohmann::ordered_json& j);
 
 void PrintDiagnostics(const Diagnostics& d);
+// For a command's runner: prints `error: <message>` (or the diagnostics) on stderr and
+// returns kUserError.
+int Fail(const std::string& message);
+int Fail(const Diagnostics& diags);
 
 // The usage.* assumptions of a loaded environment (src/cli/cost.cc).
 const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env);

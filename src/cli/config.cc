@@ -43,11 +43,6 @@ struct ConfigOptions {
   bool json = false;
 };
 
-int Fail(const std::string& msg) {
-  std::fprintf(stderr, "error: %s\n", msg.c_str());
-  return kUserError;
-}
-
 struct StackFile {
   std::string env;
   std::string path;
@@ -59,25 +54,26 @@ enum class Access { kRead, kEdit };
 
 // The environment's stack.yaml, read; for an edit, locked first so that concurrent
 // edits run one after the other and none is lost.
-bool OpenStack(const ConfigOptions& o, Access access, StackFile* f, std::string* err) {
+bool OpenStack(const ConfigOptions& o, Access access, StackFile* f, Diagnostics* diags) {
   std::vector<std::string> envs;
-  if (!ListEnvironments(o.sel.environments_dir, &envs, err)) return false;
+  if (!ListEnvironments(o.sel.environments_dir, &envs, diags)) return false;
   if (std::find(envs.begin(), envs.end(), o.sel.stack) == envs.end()) {
     std::vector<std::string> served = EnvironmentsOfStack(o.sel.environments_dir, o.sel.stack);
     if (!served.empty()) {
-      *err = "'" + o.sel.stack + "' is a stack, of environment" + (served.size() == 1 ? " '" : "s '") +
-             Join(served, "', '") + "'; config commands read and edit one environment's stack.yaml: use --stack " +
-             served[0];
+      diags->Error({}, "", "'" + o.sel.stack + "' is a stack, of environment" + (served.size() == 1 ? " '" : "s '") +
+                               Join(served, "', '") +
+                               "'; config commands read and edit one environment's stack.yaml: use --stack " +
+                               served[0]);
       return false;
     }
-    *err = "no environment '" + o.sel.stack + "' in " + o.sel.environments_dir + DidYouMean(o.sel.stack, envs) +
-           "; environments: " + Join(envs, ", ");
+    diags->Error({}, "", "no environment '" + o.sel.stack + "' in " + o.sel.environments_dir +
+                             DidYouMean(o.sel.stack, envs) + "; environments: " + Join(envs, ", "));
     return false;
   }
   f->env = o.sel.stack;
   f->path = o.sel.environments_dir + "/" + f->env + "/stack.yaml";
-  if (access == Access::kEdit && !f->lock.Acquire(f->path, kLockWaitMs, err)) return false;
-  return ReadFile(f->path, &f->text, err, kMaxStackFileBytes);
+  if (access == Access::kEdit && !f->lock.Acquire(f->path, kLockWaitMs, diags)) return false;
+  return ReadFile(f->path, &f->text, diags, kMaxStackFileBytes);
 }
 
 // A single encrypted value outside app.secrets (cloudfront.origin_secret, ...): set with
@@ -94,7 +90,7 @@ struct KeyRef {
   std::vector<std::string> path;
 };
 
-bool ResolveKey(std::string key, bool secret, KeyRef* ref, std::string* err) {
+bool ResolveKey(std::string key, bool secret, KeyRef* ref, Diagnostics* diags) {
   if (secret && key.find('.') == std::string::npos) key = "app.secrets." + key;
   if (const FieldSpec* f = FindField(key)) {
     ref->field = f;
@@ -107,13 +103,15 @@ bool ResolveKey(std::string key, bool secret, KeyRef* ref, std::string* err) {
     } else {
       std::vector<std::string> keys;
       for (const auto& s : ConfigSchema()) keys.push_back(s.key);
-      *err = "unknown key '" + key + "'" + DidYouMean(key, keys) + "; `blueprint docs config` lists every key";
+      diags->Error({}, "",
+                   "unknown key '" + key + "'" + DidYouMean(key, keys) + "; `blueprint docs config` lists every key");
       return false;
     }
   }
   if (secret && ref->field->type != FieldType::kSecretMap && !IsSecureField(*ref->field)) {
-    *err = "--secret is for app.secrets.NAME, cloudfront.origin_secret and cloudfront.origin_secret_previous; '" +
-           key + "' is not a secret";
+    diags->Error({}, "",
+                 "--secret is for app.secrets.NAME, cloudfront.origin_secret and cloudfront.origin_secret_previous; '" +
+                     key + "' is not a secret");
     return false;
   }
   ref->path = SplitString(key, '.');
@@ -148,11 +146,11 @@ struct ClearSecrets {
 
 // Decrypted secrets (key path -> clear text) when asked for, after checking the passphrase.
 bool MaybeDecrypt(const ConfigOptions& o, const StackConfig& c, std::vector<std::pair<std::string, std::string>>* out,
-                  std::string* err) {
+                  Diagnostics* diags) {
   if (!o.show_secrets || SecureValues(c).empty()) return true;
   std::string pass;
-  if (!ReadPassphrase(false, &pass, err)) return false;
-  bool ok = DecryptSecureValues(c, pass, out, err);
+  if (!ReadPassphrase(false, &pass, diags)) return false;
+  bool ok = DecryptSecureValues(c, pass, out, diags);
   WipeString(&pass);
   return ok;
 }
@@ -182,16 +180,16 @@ int Read(const ConfigOptions& o, const StackFile& f, ReadView* v) {
             ParseStackValues(f.text, f.path, f.env, &v->values, &d);
   PrintDiagnostics(d);
   if (!ok) return kUserError;
-  std::string err;
-  if (!MaybeDecrypt(o, v->config, &v->secrets.values, &err)) return Fail(err);
+  Diagnostics diags;
+  if (!MaybeDecrypt(o, v->config, &v->secrets.values, &diags)) return Fail(diags);
   return kOk;
 }
 
 int RunGet(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
-  std::string err;
-  if (!OpenStack(o, Access::kRead, &f, &err) || !ResolveKey(o.key, false, &ref, &err)) return Fail(err);
+  Diagnostics diags;
+  if (!OpenStack(o, Access::kRead, &f, &diags) || !ResolveKey(o.key, false, &ref, &diags)) return Fail(diags);
   ReadView view;
   if (int rc = Read(o, f, &view); rc != kOk) return rc;
   const std::vector<ConfigValue>& values = view.values;
@@ -248,8 +246,8 @@ int RunGet(const ConfigOptions& o) {
 
 int RunList(const ConfigOptions& o) {
   StackFile f;
-  std::string err;
-  if (!OpenStack(o, Access::kRead, &f, &err)) return Fail(err);
+  Diagnostics diags;
+  if (!OpenStack(o, Access::kRead, &f, &diags)) return Fail(diags);
   ReadView view;
   if (int rc = Read(o, f, &view); rc != kOk) return rc;
   const StackConfig& c = view.config;
@@ -373,21 +371,22 @@ int CheckAndWrite(const ConfigOptions& o, const StackFile& f, const std::string&
     return Fail("refused: the change would make " + f.path + " invalid; nothing was written");
   }
   PrintDiagnostics(d);  // warnings
-  std::string err, now;
+  Diagnostics diags;
+  std::string now;
   // Another `config` command waits for the lock; an editor does not: compare.
-  if (!ReadFile(f.path, &now, &err, kMaxStackFileBytes)) return Fail(err);
+  if (!ReadFile(f.path, &now, &diags, kMaxStackFileBytes)) return Fail(diags);
   if (now != f.text)
     return Fail("refused: " + f.path + " changed while this command ran (edited meanwhile?); nothing was "
                 "written and the file keeps the other change: run the command again");
-  if (!WriteFileAtomic(f.path, text, &err)) return Fail(err);
+  if (!WriteFileAtomic(f.path, text, &diags)) return Fail(diags);
   std::printf("%s\n", done.c_str());
   return kOk;
 }
 
 bool Edit(const std::string& text, const std::vector<std::string>& path, const std::string& yaml, std::string* out,
-          std::string* err) {
+          Diagnostics* diags) {
   YamlEditResult r;
-  if (!YamlSetKey(text, path, yaml, &r, err)) return false;
+  if (!YamlSetKey(text, path, yaml, &r, diags)) return false;
   if (r.rewrote_flow)
     std::fprintf(stderr, "note: %s sits in a one-line {...} mapping, which was rewritten\n", Join(path, ".").c_str());
   *out = std::move(r.text);
@@ -395,15 +394,15 @@ bool Edit(const std::string& text, const std::vector<std::string>& path, const s
 }
 
 // The encryption section for a new salt and key.
-bool WriteEncryption(const std::string& salt, const SecretKey& key, std::string* text, std::string* err) {
-  return Edit(*text, {"encryption", "salt"}, YamlQuote(salt), text, err) &&
-         Edit(*text, {"encryption", "iterations"}, std::to_string(kDefaultKdfIterations), text, err) &&
-         Edit(*text, {"encryption", "check"}, "\"" + MakePassphraseCheck(key) + "\"", text, err);
+bool WriteEncryption(const std::string& salt, const SecretKey& key, std::string* text, Diagnostics* diags) {
+  return Edit(*text, {"encryption", "salt"}, YamlQuote(salt), text, diags) &&
+         Edit(*text, {"encryption", "iterations"}, std::to_string(kDefaultKdfIterations), text, diags) &&
+         Edit(*text, {"encryption", "check"}, "\"" + MakePassphraseCheck(key) + "\"", text, diags);
 }
 
 // The secret's clear text: the argument, else standard input when it is not a
 // terminal, else a no-echo prompt.
-bool ReadSecretValue(const ConfigOptions& o, const std::string& name, std::string* value, std::string* err) {
+bool ReadSecretValue(const ConfigOptions& o, const std::string& name, std::string* value, Diagnostics* diags) {
   if (!o.value.empty()) {
     std::fprintf(stderr, "note: a value on the command line can stay in shell history; omit it to be prompted\n");
     *value = o.value;
@@ -413,18 +412,18 @@ bool ReadSecretValue(const ConfigOptions& o, const std::string& name, std::strin
     value->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     if (!value->empty() && value->back() == '\n') value->pop_back();
     if (!value->empty() && value->back() == '\r') value->pop_back();
-  } else if (!PromptHidden("Value of " + name + ": ", value, err)) {
+  } else if (!PromptHidden("Value of " + name + ": ", value, diags)) {
     return false;
   }
   if (value->empty()) {
-    *err = "empty secret value; nothing was changed";
+    diags->Error({}, "", "empty secret value; nothing was changed");
     return false;
   }
   return true;
 }
 
 int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) {
-  std::string err;
+  Diagnostics diags;
   StackConfig c;
   Diagnostics d;
   if (!ParseStackConfig(f.text, f.path, f.env, &c, &d)) {
@@ -434,23 +433,23 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   std::string text = f.text, pass;
   SecretKey key;
   bool fresh = c.encryption.salt.empty();
-  if (!ReadPassphrase(fresh, &pass, &err)) return Fail(err);
+  if (!ReadPassphrase(fresh, &pass, &diags)) return Fail(diags);
   if (fresh) {
     // The stack's first secret: a new salt and a passphrase check.
     std::string salt = NewSalt();
-    bool ok = DeriveSecretKey(pass, salt, kDefaultKdfIterations, &key, &err) &&
-              WriteEncryption(salt, key, &text, &err);
+    bool ok = DeriveSecretKey(pass, salt, kDefaultKdfIterations, &key, &diags) &&
+              WriteEncryption(salt, key, &text, &diags);
     WipeString(&pass);
-    if (!ok) return Fail(err);
+    if (!ok) return Fail(diags);
   } else {
-    bool ok = UnlockStack(c, pass, &key, &err);
+    bool ok = UnlockStack(c, pass, &key, &diags);
     WipeString(&pass);
-    if (!ok) return Fail(err);
+    if (!ok) return Fail(diags);
   }
   const bool single = IsSecureField(*ref.field);  // cloudfront.origin_secret, not app.secrets.NAME
   const std::string key_path = single ? ref.field->key : "app.secrets." + ref.entry;
   std::string clear;
-  if (!ReadSecretValue(o, single ? key_path : ref.entry, &clear, &err)) return Fail(err);
+  if (!ReadSecretValue(o, single ? key_path : ref.entry, &clear, &diags)) return Fail(diags);
   // The value reaches CloudFormation as a parameter value, at most 4,096 bytes.
   // Src: aws-facts 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
   if (InvalidUtf8At(clear) != std::string::npos) {
@@ -472,7 +471,7 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   std::string secure = EncryptSecret(key, key_path, clear);
   WipeString(&clear);
   std::string yaml = single ? "\"" + secure + "\"" : "{secure: \"" + secure + "\"}";
-  if (!Edit(text, ref.path, yaml, &text, &err)) return Fail(err);
+  if (!Edit(text, ref.path, yaml, &text, &diags)) return Fail(diags);
   return CheckAndWrite(o, f, text, "set " + key_path + " (encrypted) in " + f.path);
 }
 
@@ -480,8 +479,9 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
 // old key and encrypted again with the new one, all in one atomic write.
 int RunRekey(const ConfigOptions& o) {
   StackFile f;
-  std::string err, text;
-  if (!OpenStack(o, Access::kEdit, &f, &err)) return Fail(err);
+  Diagnostics diags;
+  std::string text;
+  if (!OpenStack(o, Access::kEdit, &f, &diags)) return Fail(diags);
   StackConfig c;
   Diagnostics d;
   if (!ParseStackConfig(f.text, f.path, f.env, &c, &d)) {
@@ -491,17 +491,17 @@ int RunRekey(const ConfigOptions& o) {
   if (c.encryption.salt.empty()) return Fail(f.path + " has no encrypted secret yet; nothing to re-key");
   std::string old_pass, new_pass;
   ClearSecrets secrets;
-  if (!ReadPassphrase(false, &old_pass, &err)) return Fail(err);
-  bool ok = DecryptSecureValues(c, old_pass, &secrets.values, &err);
+  if (!ReadPassphrase(false, &old_pass, &diags)) return Fail(diags);
+  bool ok = DecryptSecureValues(c, old_pass, &secrets.values, &diags);
   WipeString(&old_pass);
-  if (!ok) return Fail(err);
-  if (!ReadNewPassphrase(&new_pass, &err)) return Fail(err);
+  if (!ok) return Fail(diags);
+  if (!ReadNewPassphrase(&new_pass, &diags)) return Fail(diags);
   SecretKey key;
   std::string salt = NewSalt();
-  ok = DeriveSecretKey(new_pass, salt, kDefaultKdfIterations, &key, &err);
+  ok = DeriveSecretKey(new_pass, salt, kDefaultKdfIterations, &key, &diags);
   WipeString(&new_pass);
   text = f.text;
-  ok = ok && WriteEncryption(salt, key, &text, &err);
+  ok = ok && WriteEncryption(salt, key, &text, &diags);
   for (const auto& [path, value] : secrets.values) {
     // app.secrets.NAME holds {secure: ...}; the single fields hold the "v1:..." string.
     std::string secure = "\"" + EncryptSecret(key, path, value) + "\"";
@@ -510,9 +510,9 @@ int RunRekey(const ConfigOptions& o) {
       keys = {"app", "secrets", path.substr(std::string("app.secrets.").size())};
       secure = "{secure: " + secure + "}";
     }
-    ok = ok && Edit(text, keys, secure, &text, &err);
+    ok = ok && Edit(text, keys, secure, &text, &diags);
   }
-  if (!ok) return Fail(err);
+  if (!ok) return Fail(diags);
   return CheckAndWrite(o, f, text,
                        "re-keyed " + std::to_string(secrets.values.size()) + " secret(s) in " + f.path);
 }
@@ -520,8 +520,8 @@ int RunRekey(const ConfigOptions& o) {
 int RunSet(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
-  std::string err;
-  if (!OpenStack(o, Access::kEdit, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  Diagnostics diags;
+  if (!OpenStack(o, Access::kEdit, &f, &diags) || !ResolveKey(o.key, o.secret, &ref, &diags)) return Fail(diags);
   const FieldSpec& spec = *ref.field;
   if (InvalidUtf8At(o.value) != std::string::npos)
     return Fail("the value is not valid UTF-8 text; a stack.yaml is UTF-8: nothing was written");
@@ -567,20 +567,20 @@ int RunSet(const ConfigOptions& o) {
       yaml = YamlQuote(o.value);
   }
   std::string text;
-  if (!Edit(f.text, ref.path, yaml, &text, &err)) return Fail(err);
+  if (!Edit(f.text, ref.path, yaml, &text, &diags)) return Fail(diags);
   return CheckAndWrite(o, f, text, "set " + Join(ref.path, ".") + " in " + f.path);
 }
 
 int RunRm(const ConfigOptions& o) {
   StackFile f;
   KeyRef ref;
-  std::string err;
-  if (!OpenStack(o, Access::kEdit, &f, &err) || !ResolveKey(o.key, o.secret, &ref, &err)) return Fail(err);
+  Diagnostics diags;
+  if (!OpenStack(o, Access::kEdit, &f, &diags) || !ResolveKey(o.key, o.secret, &ref, &diags)) return Fail(diags);
   if (StartsWith(ref.field->key, "encryption."))
     return Fail(ref.field->key + " is written by `config set --secret`; removing it would make every secret unreadable");
   YamlEditResult r;
   bool found = false;
-  if (!YamlRemoveKey(f.text, ref.path, &r, &found, &err)) return Fail(err);
+  if (!YamlRemoveKey(f.text, ref.path, &r, &found, &diags)) return Fail(diags);
   if (!found) return Fail(Join(ref.path, ".") + " is not written in " + f.path + " (its value, if any, comes from the profile)");
   return CheckAndWrite(o, f, r.text, "removed " + Join(ref.path, ".") + " from " + f.path);
 }

@@ -37,9 +37,12 @@ void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
 bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, ParameterValues* values) {
   std::vector<std::pair<std::string, std::string>> given;
   if (!f.file.empty()) {
-    std::string text, err;
-    if (!ReadFile(f.file, &text, &err)) {
-      std::fprintf(stderr, "error: --parameters-file: %s\n", err.c_str());
+    std::string text;
+    Diagnostics read;
+    if (!ReadFile(f.file, &text, &read)) {
+      Diagnostics d;
+      d.Append(read, "--parameters-file");
+      PrintDiagnostics(d);
       return false;
     }
     cfn::Json doc = cfn::Json::parse(text, nullptr, false);
@@ -106,20 +109,23 @@ std::vector<std::pair<std::string, std::string>> SecretParameterBindings(const S
 }  // namespace
 
 bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
-  std::string passphrase, err;
+  std::string passphrase;
   bool ok = true;
   for (const auto& c : loaded.configs) {
     auto bindings = SecretParameterBindings(c);
     bool needed = false;
     for (const auto& [path, param] : bindings) needed = needed || !values->count(param);
     if (!needed) continue;
-    if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &err)) {
-      std::fprintf(stderr, "error: %s: secrets need the config passphrase: %s\n", c.file.c_str(), err.c_str());
+    Diagnostics diags;
+    if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &diags)) {
+      Diagnostics d;
+      d.Error({}, c.file, "secrets need the config passphrase: " + diags.FirstError());
+      PrintDiagnostics(d);
       return false;
     }
     std::vector<std::pair<std::string, std::string>> clear;
-    if (!DecryptSecureValues(c, passphrase, &clear, &err)) {
-      std::fprintf(stderr, "error: %s\n", err.c_str());
+    if (!DecryptSecureValues(c, passphrase, &clear, &diags)) {
+      PrintDiagnostics(diags);
       ok = false;
       break;
     }
@@ -160,9 +166,9 @@ bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const 
   if (!LoadAndAssemble(sel, loaded)) return false;
   std::vector<const Stack*> all;
   for (const auto& s : loaded->app.stacks) all.push_back(&s);
-  std::string err;
-  if (!DeployOrder(all, order, &err)) {
-    std::fprintf(stderr, "error: %s\n", err.c_str());
+  Diagnostics diags;
+  if (!DeployOrder(all, order, &diags)) {
+    PrintDiagnostics(diags);
     return false;
   }
   return true;

@@ -33,9 +33,9 @@ int RunOutputs(const OutputsOptions& o) {
     cfn::Json outputs;
     if (o.cached) {
       bool found = false;
-      std::string err;
-      if (!LoadJsonRecord(OutputsPath(StateDirFor(o.aws, o.sel), KeyOf(*s)), &outputs, &found, &err)) {
-        std::fprintf(stderr, "error: %s\n", err.c_str());
+      Diagnostics diags;
+      if (!LoadJsonRecord(OutputsPath(StateDirFor(o.aws, o.sel), KeyOf(*s)), &outputs, &found, &diags)) {
+        PrintDiagnostics(diags);
         return kUserError;
       }
       if (!found) {

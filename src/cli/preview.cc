@@ -66,10 +66,10 @@ int RunPreview(const PreviewOptions& o) {
   for (const Stack* s : stacks) {
     cfn::Json before;
     bool found = false;
-    std::string err;
+    Diagnostics read;
     std::string path = o.against.empty() ? DeployedTemplatePath(StateDirFor(o.aws, o.sel), KeyOf(*s)) : o.against;
-    if (!LoadJsonRecord(path, &before, &found, &err)) {
-      std::fprintf(stderr, "error: %s (preview reads JSON templates)\n", err.c_str());
+    if (!LoadJsonRecord(path, &before, &found, &read)) {
+      std::fprintf(stderr, "error: %s (preview reads JSON templates)\n", read.FirstError().c_str());
       return kUserError;
     }
     if (!found && !o.against.empty()) {

@@ -36,9 +36,7 @@ int RunStacks(const StacksOptions& o) {
   const std::string& dir = o.sel.environments_dir;
   Diagnostics diags;
   std::vector<std::string> envs;
-  std::string err;
-  if (!ListEnvironments(dir, &envs, &err)) {
-    diags.Error({}, "", err);
+  if (!ListEnvironments(dir, &envs, &diags)) {
     PrintDiagnostics(diags);
     return kUserError;
   }

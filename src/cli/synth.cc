@@ -25,9 +25,9 @@ int RunSynth(const SynthOptions& o) {
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   cfn::Format format = o.format == "yaml" ? cfn::Format::kYaml : cfn::Format::kJson;
   std::vector<AssemblyFile> files = BuildAssembly(loaded.app, format);
-  std::string err;
-  if (!WriteAssembly(files, o.out, &err)) {
-    std::fprintf(stderr, "error: %s\n", err.c_str());
+  Diagnostics diags;
+  if (!WriteAssembly(files, o.out, &diags)) {
+    PrintDiagnostics(diags);
     return kUserError;
   }
   if (o.quiet) return kOk;

@@ -28,11 +28,6 @@ struct WorkflowOptions {
   std::string state_dir;  // "" = .blueprint beside the environments directory
 };
 
-int Fail(const std::string& message) {
-  std::fprintf(stderr, "error: %s\n", message.c_str());
-  return kUserError;
-}
-
 // The deploy role's rollout resource types, read from its policy, so the workflow passes
 // exactly what the role requires.
 std::vector<std::string> RolloutTypes(const cfn::Template& t) {
@@ -118,9 +113,9 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   if (role_arn.empty()) {
     cfn::Json outputs;
     bool found = false;
-    std::string err;
+    Diagnostics read;
     std::string state_dir = o.state_dir.empty() ? DefaultStateDir(o.sel.environments_dir) : o.state_dir;
-    if (!LoadJsonRecord(OutputsPath(state_dir, KeyOf(*main)), &outputs, &found, &err)) return Fail(err);
+    if (!LoadJsonRecord(OutputsPath(state_dir, KeyOf(*main)), &outputs, &found, &read)) return Fail(read);
     if (found && outputs.contains("DeployRoleArn") && outputs["DeployRoleArn"].is_string())
       role_arn = outputs["DeployRoleArn"].get<std::string>();
     if (role_arn.empty())
@@ -147,8 +142,9 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   std::string path = o.out.empty() ? ".github/workflows/deploy-" + main->name + ".yml" : o.out;
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
-    std::string existing, err;
-    if (!ReadFile(path, &existing, &err)) return Fail(err);
+    std::string existing;
+    Diagnostics read;
+    if (!ReadFile(path, &existing, &read)) return Fail(read);
     if (!StartsWith(existing, std::string(kWorkflowMarker) + "\n"))
       return Fail(path + " exists and was not written by `blueprint workflow`; refusing to overwrite it. "
                   "Move it away or pass --out OTHER_FILE");
@@ -158,8 +154,8 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
     std::filesystem::create_directories(parent, ec);
     if (ec) return Fail("cannot create " + parent.string() + ": " + ec.message());
   }
-  std::string err;
-  if (!WriteFileAtomic(path, text, &err)) return Fail(err);
+  Diagnostics written;
+  if (!WriteFileAtomic(path, text, &written)) return Fail(written);
   std::printf("wrote %s (deploys %s on pushes to %s%s)\n", path.c_str(), main->name.c_str(), branch.c_str(),
               environment.empty() ? "" : (", in GitHub environment " + environment).c_str());
   if (!environment.empty())

@@ -219,8 +219,7 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
     }
     case FieldCheck::kCidr: {
       Ipv4Cidr c;
-      std::string err;
-      if (!ParseCidr(v, &c, &err)) return err;
+      if (std::string err = ParseCidr(v, &c); !err.empty()) return err;
       if (c.prefix < kMinVpcPrefix || c.prefix > kMaxSubnetPrefix)
         return "'" + v + "' is a /" + std::to_string(c.prefix) + "; a VPC block is /16 to /28";
       return "";

@@ -506,10 +506,9 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
 
   // Network capacity: room for max_az_count AZs, so adding AZs never moves a subnet.
   Ipv4Cidr vpc;
-  std::string err;
-  if (ParseCidr(c.network.cidr, &vpc, &err) && c.network.az_count <= c.network.max_az_count) {
+  if (ParseCidr(c.network.cidr, &vpc).empty() && c.network.az_count <= c.network.max_az_count) {
     SubnetLayout layout;
-    if (!PlanSubnets(vpc, c.network.az_count, c.network.max_az_count, &layout, &err)) {
+    if (std::string err = PlanSubnets(vpc, c.network.az_count, c.network.max_az_count, &layout); !err.empty()) {
       std::string key = c.IsSetInFile("network.cidr") || !c.IsSetInFile("network.max_az_count") ? "network.cidr" : "network.max_az_count";
       d->Error(c.LocationOf(key), key, err);
     } else if (!IsPrivateRange(vpc)) {
@@ -825,8 +824,10 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
 
 bool LoadStackConfig(const std::string& file, const std::string& env, StackConfig* out,
                      Diagnostics* diags) {
-  std::string text, err;
-  if (!ReadFile(file, &text, &err, kMaxStackFileBytes)) {
+  std::string text;
+  Diagnostics read;
+  if (!ReadFile(file, &text, &read, kMaxStackFileBytes)) {
+    std::string err = read.FirstError();
     if (StartsWith(err, file + ": ")) err.erase(0, file.size() + 2);  // the location names the file
     diags->Error({file, 0, 0}, "", err);
     return false;
@@ -834,22 +835,22 @@ bool LoadStackConfig(const std::string& file, const std::string& env, StackConfi
   return ParseStackConfig(text, file, env, out, diags);
 }
 
-bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, std::string* err) {
+bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Diagnostics* diags) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    *err = dir + ": no such environments directory (use --environments DIR)";
+    diags->Error({}, "", dir + ": no such environments directory (use --environments DIR)");
     return false;
   }
   envs->clear();
   fs::directory_iterator it(dir, ec), end;
   if (ec) {
-    *err = dir + ": cannot list the environments: " + ec.message();
+    diags->Error({}, "", dir + ": cannot list the environments: " + ec.message());
     return false;
   }
   for (; it != end; it.increment(ec)) {
     if (ec) {
-      *err = dir + ": cannot list the environments: " + ec.message();
+      diags->Error({}, "", dir + ": cannot list the environments: " + ec.message());
       return false;
     }
     std::error_code e2;
@@ -862,7 +863,7 @@ bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, st
   }
   std::sort(envs->begin(), envs->end());
   if (envs->empty()) {
-    *err = dir + ": no environment found (expected " + dir + "/<env>/stack.yaml)";
+    diags->Error({}, "", dir + ": no environment found (expected " + dir + "/<env>/stack.yaml)");
     return false;
   }
   return true;
@@ -871,11 +872,7 @@ bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, st
 bool LoadEnvironments(const std::string& dir, const std::vector<std::string>& only,
                       std::vector<StackConfig>* out, Diagnostics* diags) {
   std::vector<std::string> envs;
-  std::string err;
-  if (!ListEnvironments(dir, &envs, &err)) {
-    diags->Error({}, "", err);
-    return false;
-  }
+  if (!ListEnvironments(dir, &envs, diags)) return false;
   for (const auto& want : only)
     if (std::find(envs.begin(), envs.end(), want) == envs.end()) {
       diags->Error({}, "", "no environment '" + want + "' in " + dir + DidYouMean(want, envs) +

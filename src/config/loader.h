@@ -40,7 +40,7 @@ bool LoadStackConfig(const std::string& file, const std::string& env, StackConfi
                      Diagnostics* diags);
 
 // The environment names under `dir` (sub-directories holding a stack.yaml), sorted.
-bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, std::string* err);
+bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Diagnostics* diags);
 
 // Loads every environment under `dir`, or just `only` when not empty.
 bool LoadEnvironments(const std::string& dir, const std::vector<std::string>& only,

@@ -59,24 +59,24 @@ std::string NewSalt() {
 }
 
 bool DeriveSecretKey(const std::string& passphrase, const std::string& salt_b64, int iterations,
-                     SecretKey* key, std::string* err) {
+                     SecretKey* key, Diagnostics* diags) {
   Bytes salt;
   if (!Base64Decode(salt_b64, &salt) || salt.size() < kSaltBytes) {
-    *err = "encryption.salt is not the base64 of 16 or more bytes; it was altered";
+    diags->Error({}, "", "encryption.salt is not the base64 of 16 or more bytes; it was altered");
     return false;
   }
   if (passphrase.empty()) {
-    *err = "the passphrase is empty";
+    diags->Error({}, "", "the passphrase is empty");
     return false;
   }
   if (iterations < 1) {
-    *err = "encryption.iterations must be positive";
+    diags->Error({}, "", "encryption.iterations must be positive");
     return false;
   }
   if (PKCS5_PBKDF2_HMAC(passphrase.data(), static_cast<int>(passphrase.size()), salt.data(),
                         static_cast<int>(salt.size()), iterations, EVP_sha256(), sizeof key->bytes_,
                         key->bytes_) != 1) {
-    *err = "key derivation failed (OpenSSL PKCS5_PBKDF2_HMAC)";
+    diags->Error({}, "", "key derivation failed (OpenSSL PKCS5_PBKDF2_HMAC)");
     return false;
   }
   key->valid_ = true;
@@ -105,10 +105,10 @@ std::string EncryptSecret(const SecretKey& key, const std::string& key_path, con
 }
 
 bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std::string& value,
-                   std::string* plaintext, std::string* err) {
+                   std::string* plaintext, Diagnostics* diags) {
   Bytes in;
   if (value.rfind(kPrefix, 0) != 0 || !Base64Decode(std::string_view(value).substr(3), &in) || in.size() < kNonceBytes + kTagBytes) {
-    *err = key_path + ": not a v1 encrypted value (expected \"v1:<base64>\"); was it edited by hand?";
+    diags->Error({}, "", key_path + ": not a v1 encrypted value (expected \"v1:<base64>\"); was it edited by hand?");
     return false;
   }
   size_t n = in.size() - kNonceBytes - kTagBytes;
@@ -127,8 +127,8 @@ bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std:
             EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &fin) == 1;
   if (!ok) {
     WipeString(&out);
-    *err = key_path + ": cannot decrypt: the value was altered, copied from another key or another stack, "
-                      "or encrypted with another passphrase";
+    diags->Error({}, "", key_path + ": cannot decrypt: the value was altered, copied from another key or another stack, "
+                                    "or encrypted with another passphrase");
     return false;
   }
   *plaintext = std::move(out);
@@ -138,18 +138,19 @@ bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std:
 std::string MakePassphraseCheck(const SecretKey& key) { return EncryptSecret(key, kCheckPath, kCheckText); }
 
 bool VerifyPassphraseCheck(const SecretKey& key, const std::string& check) {
-  std::string text, err;
-  return DecryptSecret(key, kCheckPath, check, &text, &err) && text == kCheckText;
+  Diagnostics diags;
+  std::string text;
+  return DecryptSecret(key, kCheckPath, check, &text, &diags) && text == kCheckText;
 }
 
-bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, std::string* err) {
+bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, Diagnostics* diags) {
   if (c.encryption.salt.empty() || c.encryption.check.empty()) {
-    *err = c.file + ": no encryption section yet; `blueprint config set --secret` creates it";
+    diags->Error({}, "", c.file + ": no encryption section yet; `blueprint config set --secret` creates it");
     return false;
   }
-  if (!DeriveSecretKey(passphrase, c.encryption.salt, c.encryption.iterations, key, err)) return false;
+  if (!DeriveSecretKey(passphrase, c.encryption.salt, c.encryption.iterations, key, diags)) return false;
   if (!VerifyPassphraseCheck(*key, c.encryption.check)) {
-    *err = c.file + ": wrong passphrase (it does not open encryption.check)";
+    diags->Error({}, "", c.file + ": wrong passphrase (it does not open encryption.check)");
     return false;
   }
   return true;
@@ -166,18 +167,19 @@ std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig&
 }
 
 bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
-                         std::vector<std::pair<std::string, std::string>>* out, std::string* err) {
+                         std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags) {
   out->clear();
   const auto values = SecureValues(c);
   if (values.empty()) return true;
   SecretKey key;
-  if (!UnlockStack(c, passphrase, &key, err)) return false;
+  if (!UnlockStack(c, passphrase, &key, diags)) return false;
   for (const auto& [path, secure] : values) {
     std::string text;
-    if (!DecryptSecret(key, path, secure, &text, err)) {
+    Diagnostics failed;
+    if (!DecryptSecret(key, path, secure, &text, &failed)) {
       for (auto& [name, value] : *out) WipeString(&value);
       out->clear();
-      *err = c.file + ": " + *err;
+      diags->Append(failed, c.file);  // "FILE: app.secrets.NAME: cannot decrypt..."
       return false;
     }
     out->emplace_back(path, std::move(text));
@@ -186,21 +188,21 @@ bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
 }
 
 bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
-                       std::vector<std::pair<std::string, std::string>>* out, std::string* err) {
+                       std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags) {
   StackConfig apps_only;  // the app secrets and what unlocks them
   apps_only.file = c.file;
   apps_only.encryption = c.encryption;
   apps_only.app.secrets = c.app.secrets;
-  if (!DecryptSecureValues(apps_only, passphrase, out, err)) return false;
+  if (!DecryptSecureValues(apps_only, passphrase, out, diags)) return false;
   const std::string prefix = "app.secrets.";
   for (auto& [path, value] : *out) path.erase(0, prefix.size());
   return true;
 }
 
-bool PromptHidden(const std::string& prompt, std::string* value, std::string* err) {
+bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* diags) {
   int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
-    *err = "no terminal to prompt on";
+    diags->Error({}, "", "no terminal to prompt on");
     return false;
   }
   termios old{};
@@ -228,27 +230,28 @@ namespace {
 
 // The passphrase from `env`, else a prompt on /dev/tty (twice when `confirm`).
 bool ReadPassphraseFrom(const char* env_name, const std::string& prompt, bool confirm, std::string* passphrase,
-                        std::string* err) {
+                        Diagnostics* diags) {
   if (const char* env = std::getenv(env_name); env && *env) {
     *passphrase = env;
     return true;
   }
   std::string first, second;
-  if (!PromptHidden(prompt + ": ", &first, err)) {
-    *err = std::string("no passphrase: set ") + env_name + " or run in a terminal (" + *err + ")";
+  if (Diagnostics no_tty; !PromptHidden(prompt + ": ", &first, &no_tty)) {
+    diags->Error({}, "", std::string("no passphrase: set ") + env_name + " or run in a terminal (" +
+                             no_tty.FirstError() + ")");
     return false;
   }
   if (first.empty()) {
-    *err = "the passphrase is empty";
+    diags->Error({}, "", "the passphrase is empty");
     return false;
   }
   if (confirm) {
-    if (!PromptHidden("Repeat it: ", &second, err)) return false;
+    if (!PromptHidden("Repeat it: ", &second, diags)) return false;
     bool same = first == second;
     WipeString(&second);
     if (!same) {
       WipeString(&first);
-      *err = "the two passphrases differ; nothing was changed";
+      diags->Error({}, "", "the two passphrases differ; nothing was changed");
       return false;
     }
   }
@@ -258,12 +261,12 @@ bool ReadPassphraseFrom(const char* env_name, const std::string& prompt, bool co
 
 }  // namespace
 
-bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err) {
-  return ReadPassphraseFrom(kPassphraseEnv, "Config passphrase", confirm, passphrase, err);
+bool ReadPassphrase(bool confirm, std::string* passphrase, Diagnostics* diags) {
+  return ReadPassphraseFrom(kPassphraseEnv, "Config passphrase", confirm, passphrase, diags);
 }
 
-bool ReadNewPassphrase(std::string* passphrase, std::string* err) {
-  return ReadPassphraseFrom(kNewPassphraseEnv, "New config passphrase", true, passphrase, err);
+bool ReadNewPassphrase(std::string* passphrase, Diagnostics* diags) {
+  return ReadPassphraseFrom(kNewPassphraseEnv, "New config passphrase", true, passphrase, diags);
 }
 
 }  // namespace bp

@@ -43,7 +43,7 @@ class SecretKey {
   const unsigned char* bytes() const { return bytes_; }
 
  private:
-  friend bool DeriveSecretKey(const std::string&, const std::string&, int, SecretKey*, std::string*);
+  friend bool DeriveSecretKey(const std::string&, const std::string&, int, SecretKey*, Diagnostics*);
   unsigned char bytes_[32] = {};
   bool valid_ = false;
 };
@@ -53,7 +53,7 @@ std::string NewSalt();
 
 // PBKDF2-HMAC-SHA256. `salt_b64` is the stack's encryption.salt.
 bool DeriveSecretKey(const std::string& passphrase, const std::string& salt_b64, int iterations,
-                     SecretKey* key, std::string* err);
+                     SecretKey* key, Diagnostics* diags);
 
 // "v1:..." for `plaintext` bound to `key_path` ("app.secrets.NAME").
 std::string EncryptSecret(const SecretKey& key, const std::string& key_path, const std::string& plaintext);
@@ -61,7 +61,7 @@ std::string EncryptSecret(const SecretKey& key, const std::string& key_path, con
 // Fails (with a message naming `key_path`) when the value is malformed, was made
 // with another key, under another key path, or was altered.
 bool DecryptSecret(const SecretKey& key, const std::string& key_path, const std::string& value,
-                   std::string* plaintext, std::string* err);
+                   std::string* plaintext, Diagnostics* diags);
 
 // The passphrase check value stored as encryption.check, and its test.
 std::string MakePassphraseCheck(const SecretKey& key);
@@ -70,23 +70,23 @@ bool VerifyPassphraseCheck(const SecretKey& key, const std::string& check);
 // Reads the passphrase: the environment variable when set, otherwise a prompt on
 // /dev/tty with echo off (asked twice when `confirm`). False with a message when
 // neither is available or the two entries differ.
-bool ReadPassphrase(bool confirm, std::string* passphrase, std::string* err);
+bool ReadPassphrase(bool confirm, std::string* passphrase, Diagnostics* diags);
 
 // The new passphrase of `config rekey`: BLUEPRINT_CONFIG_NEW_PASSPHRASE, else asked twice.
-bool ReadNewPassphrase(std::string* passphrase, std::string* err);
+bool ReadNewPassphrase(std::string* passphrase, Diagnostics* diags);
 
 // Reads one line from /dev/tty with echo off (for secret values typed by hand).
-bool PromptHidden(const std::string& prompt, std::string* value, std::string* err);
+bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* diags);
 
 // Derives the stack's key from `passphrase` and checks it against encryption.check.
 // Errors: no encryption section, or a wrong passphrase (said in those words).
-bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, std::string* err);
+bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, Diagnostics* diags);
 
 // Every app.secrets {secure} value of `c` in clear text, sorted by name (for `config
 // get --show-secrets` and for deploy, which passes them as NoEcho parameters). Fails
 // on a wrong passphrase or an altered value; nothing is returned then.
 bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
-                       std::vector<std::pair<std::string, std::string>>* out, std::string* err);
+                       std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags);
 
 // Every encrypted value of `c` with its key path (the additional data it is bound to):
 // app.secrets.NAME {secure} values, then cloudfront.origin_secret and
@@ -96,7 +96,7 @@ std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig&
 // Those values in clear text, key path -> value, in SecureValues' order (`config rekey`,
 // `--show-secrets`, deploy). Fails like DecryptAppSecrets; nothing is returned then.
 bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
-                         std::vector<std::pair<std::string, std::string>>* out, std::string* err);
+                         std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags);
 
 // Overwrites a string's bytes before it is released.
 void WipeString(std::string* s);

@@ -165,15 +165,15 @@ std::string EmitFlow(const YAML::Node& node) {
   return e.c_str();
 }
 
-bool LoadDoc(const std::string& text, YAML::Node* root, std::string* err) {
+bool LoadDoc(const std::string& text, YAML::Node* root, Diagnostics* diags) {
   try {
     *root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    *err = "not valid YAML: " + e.msg;
+    diags->Error({}, "", "not valid YAML: " + e.msg);
     return false;
   }
   if (!root->IsMap() && !root->IsNull()) {
-    *err = "the top level is not a mapping";
+    diags->Error({}, "", "the top level is not a mapping");
     return false;
   }
   return true;
@@ -182,12 +182,12 @@ bool LoadDoc(const std::string& text, YAML::Node* root, std::string* err) {
 // Rewrites the flow collection that is the value of steps[at] after `change`
 // was applied to a copy of it.
 bool RewriteFlow(std::vector<std::string>* lines, const Found& owner, const YAML::Node& replaced,
-                 const std::string& what, std::string* err) {
+                 const std::string& what, Diagnostics* diags) {
   size_t l = owner.key.Mark().line, c = owner.key.Mark().column;
   std::string& line = (*lines)[l];
   Span v = InlineValue(line, AfterColon(line, c));
   if (!v.closed || v.begin == v.end) {
-    *err = what + " is inside a flow mapping spread over several lines; edit it by hand";
+    diags->Error({}, "", what + " is inside a flow mapping spread over several lines; edit it by hand");
     return false;
   }
   line = line.substr(0, v.begin) + EmitFlow(replaced) + line.substr(v.end);
@@ -251,13 +251,13 @@ std::string YamlQuote(const std::string& s) {
 }
 
 bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, const std::string& value_yaml,
-                YamlEditResult* out, std::string* err) {
+                YamlEditResult* out, Diagnostics* diags) {
   YAML::Node root, value;
-  if (!LoadDoc(text, &root, err)) return false;
+  if (!LoadDoc(text, &root, diags)) return false;
   try {
     value = YAML::Load(value_yaml);
   } catch (const YAML::Exception& e) {
-    *err = "the new value is not valid YAML: " + e.msg;
+    diags->Error({}, "", "the new value is not valid YAML: " + e.msg);
     return false;
   }
   bool nl = true;
@@ -271,11 +271,11 @@ bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, c
   if (flow >= 0) {
     YAML::Node copy = YAML::Clone(steps[flow].value);
     if (!copy.IsMap()) {
-      *err = Join({path.begin(), path.begin() + flow + 1}, ".") + " holds a list, not keys";
+      diags->Error({}, "", Join({path.begin(), path.begin() + flow + 1}, ".") + " holds a list, not keys");
       return false;
     }
     ApplyInClone(copy, {path.begin() + flow + 1, path.end()}, &value);
-    if (!RewriteFlow(&lines, steps[flow], copy, dotted, err)) return false;
+    if (!RewriteFlow(&lines, steps[flow], copy, dotted, diags)) return false;
     *out = {JoinLines(lines, nl), true};
     return true;
   }
@@ -308,7 +308,7 @@ bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, c
       insert_at = l + 1;
       indent = c + 2;
     } else {
-      *err = Join({path.begin(), path.begin() + have}, ".") + " holds a value, not keys";
+      diags->Error({}, "", Join({path.begin(), path.begin() + have}, ".") + " holds a value, not keys");
       return false;
     }
   } else {
@@ -327,9 +327,9 @@ bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, c
 }
 
 bool YamlRemoveKey(const std::string& text, const std::vector<std::string>& path, YamlEditResult* out,
-                   bool* found, std::string* err) {
+                   bool* found, Diagnostics* diags) {
   YAML::Node root;
-  if (!LoadDoc(text, &root, err)) return false;
+  if (!LoadDoc(text, &root, diags)) return false;
   std::vector<Found> steps;
   *found = Walk(root, path, &steps) == path.size();
   if (!*found) {
@@ -342,7 +342,7 @@ bool YamlRemoveKey(const std::string& text, const std::vector<std::string>& path
   if (flow >= 0) {
     YAML::Node copy = YAML::Clone(steps[flow].value);
     ApplyInClone(copy, {path.begin() + flow + 1, path.end()}, nullptr);
-    if (!RewriteFlow(&lines, steps[flow], copy, Join(path, "."), err)) return false;
+    if (!RewriteFlow(&lines, steps[flow], copy, Join(path, "."), diags)) return false;
     *out = {JoinLines(lines, nl), true};
     return true;
   }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "util/diag.h"
+
 namespace bp {
 
 struct YamlEditResult {
@@ -23,12 +25,12 @@ struct YamlEditResult {
 // Sets `path` (["network", "cidr"]) to `value_yaml`, one line of YAML (a scalar or a
 // flow collection such as [a, b] or {secure: "v1:..."}).
 bool YamlSetKey(const std::string& text, const std::vector<std::string>& path, const std::string& value_yaml,
-                YamlEditResult* out, std::string* err);
+                YamlEditResult* out, Diagnostics* diags);
 
 // Removes `path` and its value. `*found` is false (and the text unchanged) when the
 // key is not in the document.
 bool YamlRemoveKey(const std::string& text, const std::vector<std::string>& path, YamlEditResult* out,
-                   bool* found, std::string* err);
+                   bool* found, Diagnostics* diags);
 
 // `s` as a YAML scalar that reads back as the same string: plain when that is
 // unambiguous, double-quoted otherwise.

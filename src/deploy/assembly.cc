@@ -64,42 +64,42 @@ namespace {
 // empty one), so `--out` can never wipe a directory of the user's.
 constexpr const char* kAssemblyMarker = ".blueprint-assembly";
 
-bool IsReplaceable(const std::filesystem::path& out, std::string* err) {
+bool IsReplaceable(const std::filesystem::path& out, Diagnostics* diags) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status st = fs::symlink_status(out, ec);
   if (ec || !fs::exists(st)) return true;  // nothing there yet
   if (!fs::is_directory(fs::status(out, ec))) {
-    *err = out.string() + " exists and is not a directory; nothing was written (choose another --out)";
+    diags->Error({}, "", out.string() + " exists and is not a directory; nothing was written (choose another --out)");
     return false;
   }
   if (fs::is_regular_file(out / kAssemblyMarker, ec)) return true;
   if (fs::is_empty(out, ec) && !ec) return true;
-  *err = out.string() + " exists and is not an assembly written by blueprint synth (it has no " + kAssemblyMarker +
-         " file); nothing was touched. Choose a new or empty directory for --out, or move that one away yourself";
+  diags->Error({}, "", out.string() + " exists and is not an assembly written by blueprint synth (it has no " + kAssemblyMarker +
+         " file); nothing was touched. Choose a new or empty directory for --out, or move that one away yourself");
   return false;
 }
 
 }  // namespace
 
-bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, std::string* err) {
+bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, Diagnostics* diags) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path out = fs::absolute(out_dir, ec).lexically_normal();
   if (!out.has_filename()) out = out.parent_path();  // "out/" -> "out"
-  if (!IsReplaceable(out, err)) return false;
+  if (!IsReplaceable(out, diags)) return false;
   fs::path parent = out.parent_path();
   fs::create_directories(parent, ec);
   fs::path tmp = parent / (out.filename().string() + ".tmp-" + std::to_string(getpid()));
   fs::remove_all(tmp, ec);
   if (!fs::create_directory(tmp, ec)) {
-    *err = tmp.string() + ": cannot create: " + ec.message();
+    diags->Error({}, "", tmp.string() + ": cannot create: " + ec.message());
     return false;
   }
   std::vector<AssemblyFile> all = files;
   all.push_back({kAssemblyMarker, "Written by blueprint synth. The next synth with this --out replaces this directory as a whole.\n"});
   for (const auto& f : all) {
-    if (!WriteFileAtomic((tmp / f.name).string(), f.contents, err)) {
+    if (!WriteFileAtomic((tmp / f.name).string(), f.contents, diags)) {
       fs::remove_all(tmp, ec);
       return false;
     }
@@ -110,14 +110,14 @@ bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& ou
   if (had_old) {
     fs::rename(out, old, ec);
     if (ec) {
-      *err = out.string() + ": cannot replace: " + ec.message();
+      diags->Error({}, "", out.string() + ": cannot replace: " + ec.message());
       fs::remove_all(tmp, ec);
       return false;
     }
   }
   fs::rename(tmp, out, ec);
   if (ec) {
-    *err = out.string() + ": cannot move the new assembly into place: " + ec.message();
+    diags->Error({}, "", out.string() + ": cannot move the new assembly into place: " + ec.message());
     if (had_old) fs::rename(old, out, ec);
     fs::remove_all(tmp, ec);
     return false;

@@ -36,7 +36,7 @@ std::string ManifestEnvironment(const Stack& s);
 // over `out_dir`, so a reader never sees a half-written assembly. An existing `out_dir`
 // is replaced only when it is empty or an assembly synth wrote (it holds the marker
 // file .blueprint-assembly); anything else is an error and is left untouched.
-bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, std::string* err);
+bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, Diagnostics* diags);
 
 std::string TemplateFileName(const std::string& stack_name, cfn::Format format);
 

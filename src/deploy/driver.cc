@@ -147,7 +147,7 @@ bool IsDeploySuccess(const std::string& status) {
 
 StackKey KeyOf(const Stack& stack) { return StackKey{stack.account, stack.region, stack.name}; }
 
-bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, std::string* err) {
+bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, Diagnostics* diags) {
   std::set<std::string> names, done;
   for (const auto* s : stacks) names.insert(s->id);  // dependencies name artifact ids
   order->clear();
@@ -164,7 +164,7 @@ bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stac
       progressed = true;
     }
     if (!progressed) {
-      *err = "the stacks' dependencies form a cycle";
+      diags->Error({}, "", "the stacks' dependencies form a cycle");
       return false;
     }
   }
@@ -304,9 +304,10 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
                                static_cast<size_t>(size)));
       return Status::kRefused;
     }
-    std::string body, err;
-    if (!ReadFile(template_path, &body, &err)) {
-      diags->Error({}, stack.name, err);
+    std::string body;
+    Diagnostics read;
+    if (!ReadFile(template_path, &body, &read)) {
+      diags->Append(read, stack.name);
       return Status::kFailed;
     }
     std::string key = "apprunner-blueprint/" + stack.name + "/" + StableHashHex(body, 16) + ".template.json";
@@ -535,8 +536,9 @@ bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Di
   bool admitted = true;
   for (const Stack* stack : stacks) {
     if (!HasResourceOfType(stack->tmpl.ToJson(), "AWS::AppRunner::Service")) continue;
-    std::string recorded, err;
-    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &err)) {
+    std::string recorded;
+    Diagnostics unread;  // no record (never deployed here): ask
+    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &unread)) {
       Json deployed = Json::parse(recorded, nullptr, /*allow_exceptions=*/false);
       if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
     }
@@ -612,12 +614,12 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
 
   // The template goes to a file beside the record of the last deployment; it becomes
   // that record when the deploy succeeds.
-  std::string err;
+  Diagnostics io;
   std::string pending = fs::absolute(fs::path(StackRecordDir(options_.state_dir, KeyOf(stack))) /
                                     "pending.template.json")
                             .string();
-  if (!SaveRecord(pending, cfn::WriteCompactJson(stack.tmpl.ToJson()), &err)) {
-    diags->Error({}, stack.name, err);
+  if (!SaveRecord(pending, cfn::WriteCompactJson(stack.tmpl.ToJson()), &io)) {
+    diags->Append(io, stack.name);
     return result;
   }
   std::error_code ec;
@@ -625,8 +627,9 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   auto record = [&](const Json& outputs) {
     fs::rename(pending, DeployedTemplatePath(options_.state_dir, KeyOf(stack)), ec);
     if (ec) diags->Warn({}, stack.name, "cannot record the deployed template: " + ec.message());
-    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(outputs), &err))
-      diags->Warn({}, stack.name, err);
+    Diagnostics saved;
+    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(outputs), &saved))
+      diags->Warn({}, stack.name, saved.FirstError());
   };
 
   if (observer.creating) observer.creating(stack, info.exists && info.status != "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE");
@@ -713,11 +716,11 @@ DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues&
   RemoveOnInterrupt(path);
   RemoveOnInterrupt(dir_tmpl);
   std::error_code ec;
-  std::string err;
-  if (WriteFileAtomic(path, cfn::WriteCompactJson(stack.tmpl.ToJson()), &err)) {
+  Diagnostics io;
+  if (WriteFileAtomic(path, cfn::WriteCompactJson(stack.tmpl.ToJson()), &io)) {
     result.status = CreateChangeSet(stack, values, info, path, &result.change_set, diags);
   } else {
-    diags->Error({}, stack.name, err);
+    diags->Append(io, stack.name);
   }
   fs::remove_all(dir_tmpl, ec);
   ForgetOnInterrupt(path);
@@ -821,9 +824,10 @@ OutputsResult Driver::Outputs(const Stack& stack, Diagnostics* diags) {
     result.status = Status::kNotDeployed;
     return result;
   }
-  std::string err;
-  if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(result.info.outputs), &err))
-    diags->Warn({}, stack_name, err);
+  // Recording the outputs is a convenience: failing to is a warning.
+  Diagnostics io;
+  if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(result.info.outputs), &io))
+    diags->Warn({}, stack_name, io.FirstError());
   result.status = Status::kOk;
   return result;
 }

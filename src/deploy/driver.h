@@ -259,6 +259,6 @@ StackKey KeyOf(const Stack& stack);
 
 // Deploy order for a set of stacks: dependencies first (Stack.dependencies), stable
 // otherwise. Dependencies outside `stacks` are assumed deployed. False on a cycle.
-bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, std::string* err);
+bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stack*>* order, Diagnostics* diags);
 
 }  // namespace bp

@@ -27,28 +27,28 @@ std::string OutputsPath(const std::string& state_dir, const StackKey& key) {
   return (fs::path(StackRecordDir(state_dir, key)) / "outputs.json").string();
 }
 
-bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, std::string* err) {
+bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagnostics* diags) {
   std::error_code ec;
   *found = fs::exists(path, ec);
   if (!*found) return true;
   std::string text;
-  if (!ReadFile(path, &text, err)) return false;
+  if (!ReadFile(path, &text, diags)) return false;
   *doc = cfn::Json::parse(text, nullptr, false);
   if (doc->is_discarded()) {
-    *err = path + ": not valid JSON";
+    diags->Error({}, "", path + ": not valid JSON");
     return false;
   }
   return true;
 }
 
-bool SaveRecord(const std::string& path, const std::string& contents, std::string* err) {
+bool SaveRecord(const std::string& path, const std::string& contents, Diagnostics* diags) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) {
-    *err = fs::path(path).parent_path().string() + ": cannot create: " + ec.message();
+    diags->Error({}, "", fs::path(path).parent_path().string() + ": cannot create: " + ec.message());
     return false;
   }
-  return WriteFileAtomic(path, contents, err);
+  return WriteFileAtomic(path, contents, diags);
 }
 
 void ForgetStack(const std::string& state_dir, const StackKey& key) {

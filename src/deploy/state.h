@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cfn/intrinsics.h"
+#include "util/diag.h"
 
 namespace bp {
 
@@ -29,10 +30,10 @@ std::string DeployedTemplatePath(const std::string& state_dir, const StackKey& k
 std::string OutputsPath(const std::string& state_dir, const StackKey& key);
 
 // *found is false (and the call succeeds) when nothing was recorded for the stack.
-bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, std::string* err);
+bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagnostics* diags);
 
 // Writes the file atomically, creating its directory as needed.
-bool SaveRecord(const std::string& path, const std::string& contents, std::string* err);
+bool SaveRecord(const std::string& path, const std::string& contents, Diagnostics* diags);
 
 // Removes the stack's record directory after the stack is destroyed.
 void ForgetStack(const std::string& state_dir, const StackKey& key);

@@ -21,6 +21,11 @@
 
 namespace bp {
 
+// The managed policy a platform's task or instance role gets when tracing is on: X-Ray
+// write access (PutTraceSegments, PutTelemetryRecords, sampling rules), the usual choice
+// per aws-facts 1.3, which marks it unverified against the App Runner X-Ray page.
+inline constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
+
 // What other modules give the running app, known before the service is built.
 struct RuntimeInputs {
   // Plain variables: NAME -> value (a string or an intrinsic such as a GetAtt).

@@ -16,9 +16,6 @@ namespace {
 
 // Src: aws-facts 1.3 (DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
 constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
-// X-Ray write access (PutTraceSegments, PutTelemetryRecords, sampling rules): the usual
-// choice per aws-facts 1.3, which marks it unverified against the App Runner X-Ray page.
-constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
 Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_condition) {
   // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).

@@ -25,8 +25,6 @@ constexpr const char* kInfrastructurePolicy =
 // ECR pull and log writes for the tasks. Src: aws-facts 13.3
 // (DOC:AmazonECS/latest/developerguide/task_execution_IAM_role.html).
 constexpr const char* kTaskExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
-// Same X-Ray write policy App Runner's instance role gets with tracing (aws-facts 1.3).
-constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 // Express Mode's own defaults, set explicitly (the template says what runs).
 // Src: aws-facts 13.1 (ScalingTarget: AutoScalingMetric default AVERAGE_CPU, AutoScalingTargetValue default 60).
 constexpr const char* kScalingMetric = "AVERAGE_CPU";

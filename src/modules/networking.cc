@@ -324,9 +324,8 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
   NetworkOutputs out;
   Ipv4Cidr vpc_block;
   SubnetLayout layout;
-  std::string err;
   // The config loader has validated both; a failure here is a programming error.
-  if (!ParseCidr(args.cidr, &vpc_block, &err) || !PlanSubnets(vpc_block, args.az_count, args.max_az_count, &layout, &err) ||
+  if (!ParseCidr(args.cidr, &vpc_block).empty() || !PlanSubnets(vpc_block, args.az_count, args.max_az_count, &layout).empty() ||
       !(args.az_ids.empty() || static_cast<int>(args.az_ids.size()) == args.az_count))
     std::abort();
 

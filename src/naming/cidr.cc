@@ -24,13 +24,12 @@ bool ParseNumber(std::string_view s, int max, int* out) {
 
 }  // namespace
 
-bool ParseCidr(std::string_view text, Ipv4Cidr* out, std::string* err) {
+std::string ParseCidr(std::string_view text, Ipv4Cidr* out) {
   const std::string shape = "'" + std::string(text) +
                             "' is not an IPv4 CIDR block; write it as a.b.c.d/n, e.g. 10.0.0.0/24";
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) {
-    *err = shape;
-    return false;
+    return shape;
   }
   std::string_view addr = text.substr(0, slash);
   uint32_t base = 0;
@@ -41,8 +40,7 @@ bool ParseCidr(std::string_view text, Ipv4Cidr* out, std::string* err) {
     std::string_view part = addr.substr(start, dot == std::string_view::npos ? addr.npos : dot - start);
     int octet;
     if (!ParseNumber(part, 255, &octet) || ++parts > 4) {
-      *err = shape;
-      return false;
+      return shape;
     }
     base = (base << 8) | static_cast<uint32_t>(octet);
     if (dot == std::string_view::npos) break;
@@ -50,19 +48,17 @@ bool ParseCidr(std::string_view text, Ipv4Cidr* out, std::string* err) {
   }
   int prefix;
   if (parts != 4 || !ParseNumber(text.substr(slash + 1), 32, &prefix)) {
-    *err = shape;
-    return false;
+    return shape;
   }
   Ipv4Cidr c{base, prefix};
   uint32_t mask = prefix == 0 ? 0 : ~uint32_t{0} << (32 - prefix);
   if ((base & ~mask) != 0) {
     Ipv4Cidr aligned{base & mask, prefix};
-    *err = "'" + std::string(text) + "' has host bits set; the network address of that block is " +
+    return "'" + std::string(text) + "' has host bits set; the network address of that block is " +
            aligned.ToString();
-    return false;
   }
   *out = c;
-  return true;
+  return "";
 }
 
 bool IsPrivateRange(const Ipv4Cidr& c) {
@@ -73,21 +69,19 @@ bool IsPrivateRange(const Ipv4Cidr& c) {
   return within(0x0A000000, 8) || within(0xAC100000, 12) || within(0xC0A80000, 16);
 }
 
-bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out, std::string* err) {
+std::string PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out) {
   if (az_count < 1 || az_count > max_az_count) {
-    *err = "az_count " + std::to_string(az_count) + " must be between 1 and max_az_count " + std::to_string(max_az_count);
-    return false;
+    return "az_count " + std::to_string(az_count) + " must be between 1 and max_az_count " + std::to_string(max_az_count);
   }
   int needed = 2 * max_az_count;
   int bits = 0;
   while ((1 << bits) < needed) ++bits;
   int prefix = vpc.prefix + bits;
   if (prefix > kMaxSubnetPrefix) {
-    *err = vpc.ToString() + " cannot hold " + std::to_string(1 << bits) + " subnet slots of at least /" +
+    return vpc.ToString() + " cannot hold " + std::to_string(1 << bits) + " subnet slots of at least /" +
            std::to_string(kMaxSubnetPrefix) + " (room for " + std::to_string(max_az_count) +
            " AZs x public + private, network.max_az_count); use a block of /" +
            std::to_string(kMaxSubnetPrefix - bits) + " or larger, or a smaller max_az_count";
-    return false;
   }
   SubnetLayout layout;
   layout.subnet_prefix = prefix;
@@ -97,7 +91,7 @@ bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayo
     layout.private_subnets.push_back({vpc.base + static_cast<uint32_t>(max_az_count + i) * step, prefix});
   }
   *out = std::move(layout);
-  return true;
+  return "";
 }
 
 }  // namespace bp

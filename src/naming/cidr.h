@@ -28,8 +28,9 @@ struct Ipv4Cidr {
 };
 
 // Accepts "a.b.c.d/n" with a network-aligned base; a base with host bits set is an
-// error that names the aligned block.
-bool ParseCidr(std::string_view text, Ipv4Cidr* out, std::string* err);
+// error that names the aligned block. Returns "" and fills `out`, or what is wrong
+// (a value check: the caller files it with the location, see util/diag.h).
+std::string ParseCidr(std::string_view text, Ipv4Cidr* out);
 
 // True when the block lies in 10/8, 172.16/12 or 192.168/16 (RFC 1918).
 bool IsPrivateRange(const Ipv4Cidr& c);
@@ -42,7 +43,8 @@ struct SubnetLayout {
 
 // The subnets of the first `az_count` AZs when `vpc` is split into slots for
 // `max_az_count` AZs (equal, the largest that fit). Fails when a slot would be smaller
-// than /28, or az_count is not between 1 and max_az_count.
-bool PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out, std::string* err);
+// than /28, or az_count is not between 1 and max_az_count. Returns "" and fills
+// `out`, or what is wrong.
+std::string PlanSubnets(const Ipv4Cidr& vpc, int az_count, int max_az_count, SubnetLayout* out);
 
 }  // namespace bp

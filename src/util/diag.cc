@@ -28,6 +28,19 @@ void Diagnostics::Warn(const Location& where, std::string path, std::string mess
   items.push_back({Diagnostic::Severity::kWarning, where, std::move(path), CutLongQuotes(std::move(message))});
 }
 
+void Diagnostics::Append(const Diagnostics& other, const std::string& path) {
+  for (Diagnostic d : other.items) {
+    if (d.path.empty()) d.path = path;
+    items.push_back(std::move(d));
+  }
+}
+
+std::string Diagnostics::FirstError() const {
+  for (const auto& d : items)
+    if (d.severity == Diagnostic::Severity::kError) return d.message;
+  return "";
+}
+
 bool Diagnostics::HasErrors() const { return ErrorCount() > 0; }
 
 size_t Diagnostics::ErrorCount() const {

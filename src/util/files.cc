@@ -38,14 +38,14 @@ std::string Size(size_t bytes) {
 
 // `path` with every symlink resolved, so the file they point to is what is replaced.
 // A path that does not exist yet is returned as is.
-bool ResolveTarget(const std::string& path, std::string* target, std::string* err) {
+bool ResolveTarget(const std::string& path, std::string* target, Diagnostics* diags) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) {
       *target = path;
       return true;
     }
-    *err = path + ": cannot write: " + Reason(errno);
+    diags->Error({}, "", path + ": cannot write: " + Reason(errno));
     return false;
   }
   if (!S_ISLNK(st.st_mode)) {
@@ -54,7 +54,7 @@ bool ResolveTarget(const std::string& path, std::string* target, std::string* er
   }
   char buf[PATH_MAX];
   if (!realpath(path.c_str(), buf)) {
-    *err = path + ": cannot follow the symlink: " + Reason(errno);
+    diags->Error({}, "", path + ": cannot follow the symlink: " + Reason(errno));
     return false;
   }
   *target = buf;
@@ -63,24 +63,24 @@ bool ResolveTarget(const std::string& path, std::string* target, std::string* er
 
 }  // namespace
 
-bool ReadFile(const std::string& path, std::string* contents, std::string* err, size_t max_bytes) {
+bool ReadFile(const std::string& path, std::string* contents, Diagnostics* diags, size_t max_bytes) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    *err = path + ": cannot read: " + Reason(errno);
+    diags->Error({}, "", path + ": cannot read: " + Reason(errno));
     return false;
   }
   if (!S_ISREG(st.st_mode)) {
-    *err = path + ": is " + KindOf(st.st_mode) + ", not a file; expected a regular file";
+    diags->Error({}, "", path + ": is " + KindOf(st.st_mode) + ", not a file; expected a regular file");
     return false;
   }
   // O_NONBLOCK: should the path become a FIFO after stat, open must not wait for a writer.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
-    *err = path + ": cannot read: " + Reason(errno);
+    diags->Error({}, "", path + ": cannot read: " + Reason(errno));
     return false;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = path + ": is " + KindOf(st.st_mode) + ", not a file; expected a regular file";
+    diags->Error({}, "", path + ": is " + KindOf(st.st_mode) + ", not a file; expected a regular file");
     close(fd);
     return false;
   }
@@ -90,13 +90,13 @@ bool ReadFile(const std::string& path, std::string* contents, std::string* err, 
     ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      *err = path + ": cannot read: " + Reason(errno);
+      diags->Error({}, "", path + ": cannot read: " + Reason(errno));
       close(fd);
       return false;
     }
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes) {
-      *err = path + ": larger than " + Size(max_bytes) + ", the most this file may hold; is it the right file?";
+      diags->Error({}, "", path + ": larger than " + Size(max_bytes) + ", the most this file may hold; is it the right file?");
       close(fd);
       return false;
     }
@@ -107,18 +107,18 @@ bool ReadFile(const std::string& path, std::string* contents, std::string* err, 
   return true;
 }
 
-bool WriteFileAtomic(const std::string& path, const std::string& contents, std::string* err) {
+bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagnostics* diags) {
   std::string target;
-  if (!ResolveTarget(path, &target, err)) return false;
+  if (!ResolveTarget(path, &target, diags)) return false;
   struct stat st;
   bool existed = stat(target.c_str(), &st) == 0;
   if (existed) {
     if (!S_ISREG(st.st_mode)) {
-      *err = target + ": is " + KindOf(st.st_mode) + ", not a file; nothing was written";
+      diags->Error({}, "", target + ": is " + KindOf(st.st_mode) + ", not a file; nothing was written");
       return false;
     }
     if (!(st.st_mode & S_IWUSR) || access(target.c_str(), W_OK) != 0) {
-      *err = target + ": is read-only; nothing was written (make it writable, e.g. chmod u+w, to allow the change)";
+      diags->Error({}, "", target + ": is read-only; nothing was written (make it writable, e.g. chmod u+w, to allow the change)");
       return false;
     }
   }
@@ -127,12 +127,12 @@ bool WriteFileAtomic(const std::string& path, const std::string& contents, std::
   name.push_back('\0');
   int fd = mkstemp(name.data());
   if (fd < 0) {
-    *err = target + ": cannot create a temporary file beside it: " + Reason(errno);
+    diags->Error({}, "", target + ": cannot create a temporary file beside it: " + Reason(errno));
     return false;
   }
   std::string tmp = name.data();
   auto fail = [&](const std::string& what) {
-    *err = what + ": " + Reason(errno);
+    diags->Error({}, "", what + ": " + Reason(errno));
     close(fd);
     unlink(tmp.c_str());
     return false;
@@ -156,12 +156,12 @@ bool WriteFileAtomic(const std::string& path, const std::string& contents, std::
     done += static_cast<size_t>(n);
   }
   if (close(fd) != 0) {
-    *err = tmp + ": write failed: " + Reason(errno);
+    diags->Error({}, "", tmp + ": write failed: " + Reason(errno));
     unlink(tmp.c_str());
     return false;
   }
   if (std::rename(tmp.c_str(), target.c_str()) != 0) {
-    *err = target + ": cannot rename into place: " + Reason(errno);
+    diags->Error({}, "", target + ": cannot rename into place: " + Reason(errno));
     unlink(tmp.c_str());
     return false;
   }
@@ -172,27 +172,27 @@ FileLock::~FileLock() {
   if (fd_ >= 0) close(fd_);  // closing releases the flock
 }
 
-bool FileLock::Acquire(const std::string& path, int wait_ms, std::string* err) {
+bool FileLock::Acquire(const std::string& path, int wait_ms, Diagnostics* diags) {
   std::string target;
-  if (!ResolveTarget(path, &target, err)) return false;
+  if (!ResolveTarget(path, &target, diags)) return false;
   size_t slash = target.rfind('/');
   std::string dir = slash == std::string::npos ? "." : target.substr(0, slash);
   std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
   std::string lock = dir + "/." + base + ".lock";
   fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0) {
-    *err = lock + ": cannot create the lock file: " + Reason(errno);
+    diags->Error({}, "", lock + ": cannot create the lock file: " + Reason(errno));
     return false;
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
-      *err = lock + ": cannot lock: " + Reason(errno);
+      diags->Error({}, "", lock + ": cannot lock: " + Reason(errno));
       return false;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      *err = path + ": another blueprint command has been editing it for " + std::to_string(wait_ms / 1000) +
-             " s (lock " + lock + "); try again when it is done";
+      diags->Error({}, "", path + ": another blueprint command has been editing it for " + std::to_string(wait_ms / 1000) +
+                         " s (lock " + lock + "); try again when it is done");
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
