@@ -118,8 +118,12 @@ TEST(Cost, ProdInUsEast1) {
                  active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 +
                  1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  // The one unknown: what WAF's request logs add to CloudWatch Logs (no usage assumption for it).
-  EXPECT_EQ(e.unknown, 1) << FormatCost({e});
+  // Unknown: what WAF's request logs and the VPC flow logs (on in prod) add to CloudWatch
+  // Logs (their two log groups and the flow log's vended-log ingestion: no usage
+  // assumption for them).
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
+  EXPECT_EQ(Resource(e, "AWS::EC2::FlowLog").status, CostStatus::kPriced);
+  EXPECT_FALSE(Resource(e, "AWS::EC2::FlowLog").lines.at(0).known);
   EXPECT_EQ(Resource(e, "AWS::Logs::LogGroup").status, CostStatus::kNotPriced);
   EXPECT_EQ(Resource(e, "AWS::EC2::VPC").status, CostStatus::kFree);
 }
@@ -173,8 +177,8 @@ TEST(Cost, ProdInEuWest3) {
   double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 +
                  1.00 + 8 * 0.10 + 16.00;  // 139.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  EXPECT_EQ(e.unknown, 7);  // and the WAF log group's ingestion
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 7 unknown)"), std::string::npos)
+  EXPECT_EQ(e.unknown, 9);  // and the WAF and flow log groups' ingestion, the flow log's
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 9 unknown)"), std::string::npos)
       << FormatCost({e});
 }
 
