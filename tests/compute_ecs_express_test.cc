@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -13,6 +14,7 @@
 #include "modules/compute_ecs_express.h"
 #include "modules/compute_image.h"
 #include "platform_fixtures.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
@@ -190,6 +192,54 @@ TEST(EcsExpress, ContractOutputsWafTargetIsTheLoadBalancer) {
   EXPECT_EQ(out.app_role_arn, GetAtt("TaskRole", "Arn"));
   EXPECT_EQ(out.image_rollout.resource_types, std::vector<std::string>{"AWS::ECS::ExpressGatewayService"});
   EXPECT_EQ(out.image_rollout.statements[0]["Resource"], out.service_arn);
+}
+
+// The regional web ACL (on in prod) attaches, in the main stack, to the load balancer
+// Express Mode put the service behind (aws-facts 13.6).
+TEST(EcsExpress, RegionalWafAttachesToTheExpressLoadBalancer) {
+  Json t = Synth(EcsYaml("prod"), "prod");
+  std::vector<std::string> associations = ResourcesOfType(t, "AWS::WAFv2::WebACLAssociation");
+  ASSERT_EQ(associations.size(), 1u);
+  const Json& a = Props(t, associations[0]);
+  EXPECT_EQ(a["ResourceArn"], GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn"));
+  ASSERT_TRUE(a["WebACLArn"].contains("Fn::GetAtt")) << a.dump();
+  std::string acl = a["WebACLArn"]["Fn::GetAtt"][0];
+  EXPECT_EQ(t["Resources"][acl]["Type"], "AWS::WAFv2::WebACL");
+  EXPECT_EQ(Props(t, acl)["Scope"], "REGIONAL");
+}
+
+// docs/migration.md: previewing the bundled prod (App Runner) switched to ecs-express
+// shows what goes and what comes; the database, its rules, the repository and the
+// network are not in the plan.
+TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
+  testing::TempDir dir;
+  std::string yaml = testing::ReadFileOrDie(testing::SourceDir() + "/environments/prod/stack.yaml");
+  dir.Write("envs/prod/stack.yaml", yaml);
+  auto synth = testing::RunBlueprint(
+      {"synth", "--stack", "prod", "--environments", dir.path() + "/envs", "--out", dir.path() + "/before"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  dir.Write("envs/prod/stack.yaml", yaml + kEcs);
+  std::vector<std::string> args = {"preview", "--stack", "orders-api-prod", "--environments", dir.path() + "/envs",
+                                   "--against", dir.path() + "/before/orders-api-prod.template.json"};
+  auto text = testing::RunBlueprint(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out.find("DATA AT RISK"), std::string::npos) << text.out;
+  args.push_back("--json");
+  auto p = testing::RunBlueprint(args);
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  std::map<std::string, std::string> action;
+  Json doc = Json::parse(p.out);
+  for (const auto& r : doc["stacks"][0]["resources"])
+    action[r["logical_id"].get<std::string>()] = r["action"].get<std::string>();
+  ASSERT_FALSE(action.empty()) << p.out;
+  for (const char* goes : {"Service", "ServiceAutoScaling", "VpcConnector", "ServiceAccessRole", "ServiceInstanceRole"})
+    EXPECT_EQ(action[goes], "remove") << goes;
+  for (const char* comes : {"ExpressService", "Cluster", "ServiceLogGroup", "ServiceInfrastructureRole",
+                            "TaskExecutionRole", "TaskRole"})
+    EXPECT_EQ(action[comes], "add") << comes;
+  for (const char* kept : {"Db", "DbSecurityGroup", "DbIngressFromApp", "DbCredentials", "AppSecurityGroup",
+                           "Repository", "Vpc", "PrivateSubnet1", "NatGateway1"})
+    EXPECT_EQ(action.count(kept), 0u) << kept << " is in the plan: " << action[kept];
 }
 
 TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheTargetGroupForTraffic) {

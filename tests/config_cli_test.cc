@@ -40,7 +40,7 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
   const std::vector<std::vector<std::string>> edits = {
       {"set", "--stack", "prod", "network.az_count", "9"},
       {"set", "--stack", "prod", "database.multi_az", "false"},
-      {"set", "--stack", "prod", "features.cloudfront", "true"},
+      {"set", "--stack", "prod", "domain.name", "www.orders.example"},
       {"set", "--stack", "prod", "app.cpu", "3 vCPU"},
       {"set", "--stack", "prod", "app.name", "Bad_Name"},
       {"rm", "--stack", "prod", "app.name"},
@@ -54,7 +54,7 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
     EXPECT_EQ(Read("prod"), before) << e[3];
   }
   EXPECT_NE(Config({"set", "--stack", "prod", "database.multi_az", "false"}).err.find("guards"), std::string::npos);
-  EXPECT_NE(Config({"set", "--stack", "prod", "features.cloudfront", "true"}).err.find("features.cloudfront: not available yet"),
+  EXPECT_NE(Config({"set", "--stack", "prod", "domain.name", "www.orders.example"}).err.find("domain.hosted_zone_id go together"),
             std::string::npos);
   EXPECT_NE(Config({"set", "--stack", "prod", "app.cpu", "3 vCPU"}).err.find("App Runner does not offer"),
             std::string::npos);

@@ -119,12 +119,12 @@ TEST(Cost, ProdInUsEast1) {
                  1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
   // Unknown: what WAF's request logs and the VPC flow logs (on in prod) add to CloudWatch
-  // Logs (their two log groups and the flow log's vended-log ingestion: no usage
+  // Logs (their two log groups, and the flow log's vended-log ingestion: no usage
   // assumption for them).
   EXPECT_EQ(e.unknown, 3) << FormatCost({e});
-  EXPECT_EQ(Resource(e, "AWS::EC2::FlowLog").status, CostStatus::kPriced);
-  EXPECT_FALSE(Resource(e, "AWS::EC2::FlowLog").lines.at(0).known);
-  EXPECT_EQ(Resource(e, "AWS::Logs::LogGroup").status, CostStatus::kNotPriced);
+  ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
+  ExpectUnknown(e, "FlowLogGroup", "Log ingestion");
+  ExpectUnknown(e, "FlowLog", "Log ingestion (vended logs)");
   EXPECT_EQ(Resource(e, "AWS::EC2::VPC").status, CostStatus::kFree);
 }
 
@@ -309,6 +309,97 @@ TEST(Cost, DevInApSoutheast1) {
   EXPECT_EQ(e.unknown, 1) << FormatCost({e});
 }
 
+const char* const kExpress = "AWS::ECS::ExpressGatewayService";
+const char* const kEcs = "compute:\n  platform: ecs-express\n";
+
+TEST(Cost, ProdOnEcsExpressInUsEast1) {
+  // prod on ECS Express Mode: 0.5 vCPU / 1 GB Fargate tasks, 1 always on (max 5), the
+  // ALB Express Mode creates, X-Ray from the task role. Fargate Linux/x86 $0.04048 per
+  // vCPU-hour and $0.004445 per GB-hour; ALB $0.0225 per hour and $0.008 per LCU-hour
+  // (aws-facts 13.8); egress $0.09, logs $0.50, X-Ray $5 per million (section 11).
+  Costed c = CostOf(Yaml("prod", "us-east-1", "gateway", kEcs));
+  const EnvCost& e = c.cost;
+  ExpectUsd(e, kExpress, "Task vCPU (1 x 0.5 vCPU always on; scales to 5 tasks)", 1 * 0.5 * 730 * 0.04048);  // 14.78
+  ExpectUsd(e, kExpress, "Task memory (1 x 1 GB)", 1 * 1 * 730 * 0.004445);                                // 3.24
+  ExpectUsd(e, kExpress, "Load balancer hours", 730 * 0.0225);                                              // 16.43
+  // LCUs: max(10M requests / (730 x 3600 s) / 25 new connections a second, 50 GB / 730 h)
+  // = max(0.1522, 0.0685) LCU an hour, x 730 hours = 111.11 LCU-hours.
+  double lcu_hours = 10e6 / (730 * 3600.0) / 25 * 730;
+  ExpectUsd(e, kExpress, "Load balancer capacity units", lcu_hours * 0.008);                                // 0.89
+  EXPECT_NEAR(Line(e, kExpress, "Load balancer capacity units").quantity, 111.111, 0.001);
+  ExpectUsd(e, kExpress, "Data transfer out", 50 * 0.09);                                                   // 4.50
+  ExpectUsd(e, kExpress, "X-Ray traces recorded", 10e6 * 0.05 / 1e6 * 5.00);                                // 2.50
+  ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 5 * 0.50);                             // 2.50
+  EXPECT_EQ(Resource(e, "AWS::ECS::Cluster").status, CostStatus::kFree);  // ECS has no charge of its own
+  for (const auto& s : e.stacks)
+    for (const auto& r : s.resources) EXPECT_NE(r.type, kService);
+  // The rest is the App Runner prod estimate's (TEST ProdInUsEast1): NAT, address,
+  // database, secret, repository, key, dashboard, WAF, 8 alarm metrics.
+  double compute = 0.5 * 730 * 0.04048 + 730 * 0.004445 + 730 * 0.0225 + lcu_hours * 0.008 + 4.50 + 2.50 + 2.50;
+  double rest = 32.85 + 0.90 + 3.65 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 + 1.00 + 3.00 + 8 * 0.10 + 16.00;
+  EXPECT_NEAR(e.monthly_usd, compute + rest, 1e-6) << FormatCost({e});  // 47.60 + 123.42 = 171.02
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});  // the WAF and flow log groups' ingestion and the flow log's, as on App Runner
+  ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
+}
+
+TEST(Cost, DevOnEcsExpressInEuWest2) {
+  // London: Fargate $0.04656 per vCPU-hour and $0.00511 per GB-hour, ALB $0.02646 per
+  // hour and $0.0084 per LCU-hour (AmazonECS and AWSELB offer files of 2026-09-11).
+  // dev: 0.25 vCPU / 0.5 GB, 1 task (max 2), no tracing; 100k requests, 1 GB out, 0.5 GB
+  // logs; two NAT instances, db.t4g.micro with 20 GB gp3, 9 alarm metrics.
+  Costed c = CostOf(Yaml("dev", "eu-west-2", "instance", kEcs), "dev");
+  const EnvCost& e = c.cost;
+  ExpectUsd(e, kExpress, "Task vCPU (1 x 0.25 vCPU always on; scales to 2 tasks)", 0.25 * 730 * 0.04656);  // 8.50
+  ExpectUsd(e, kExpress, "Task memory (1 x 0.5 GB)", 0.5 * 730 * 0.00511);                                 // 1.87
+  ExpectUsd(e, kExpress, "Load balancer hours", 730 * 0.02646);                                            // 19.32
+  // max(100k / 2,628,000 s / 25, 1 GB / 730 h) = max(0.00152, 0.00137) LCU an hour.
+  ExpectUsd(e, kExpress, "Load balancer capacity units", 100e3 / (730 * 3600.0) / 25 * 730 * 0.0084);      // 0.01
+  for (const auto& l : Resource(e, kExpress).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
+  // London's other offer files (2026-09/10): egress $0.09, logs $0.5985, gp3 $0.133,
+  // secret $0.40, ECR $0.10, alarms $0.10; EC2 and RDS page files: t4g.nano $0.0047, db.t4g.micro $0.018.
+  ExpectUsd(e, kExpress, "Data transfer out", 1 * 0.09);
+  ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 0.5 * 0.5985);  // 0.30
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.018);         // 13.14
+  ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.133);                              // 2.66
+  ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
+  double lcu = 100e3 / (730 * 3600.0) / 25 * 730 * 0.0084;
+  double total = 2 * (730 * 0.0047 + 730 * 0.005)                                       // NAT instances: 14.16
+                 + 0.25 * 730 * 0.04656 + 0.5 * 730 * 0.00511 + 730 * 0.02646 + lcu + 0.09  // the service: 29.78
+                 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 + 0.10 + 1.00 + 9 * 0.10;          // 62.44
+  EXPECT_NEAR(e.monthly_usd, total, 1e-6) << FormatCost({e});
+  // Unknown: the NAT instances' root volumes and the dashboard (no sourced London price).
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
+}
+
+TEST(Cost, EcsExpressInEuWest3HasTheLoadBalancerButNoSourcedFargatePrice) {
+  // Paris: ALB $0.02646 per hour and $0.0084 per LCU-hour (AWSELB offer 2026-09-11);
+  // no Fargate value dated 2022 or later was found for eu-west-3 (docs/cost.md).
+  Costed c = CostOf(Yaml("prod", "eu-west-3", "gateway", kEcs));
+  const EnvCost& e = c.cost;
+  ExpectUsd(e, kExpress, "Load balancer hours", 730 * 0.02646);                              // 19.32
+  ExpectUsd(e, kExpress, "Load balancer capacity units", 10e6 / (730 * 3600.0) / 25 * 730 * 0.0084);  // 0.93
+  ExpectUnknown(e, kExpress, "Task vCPU");
+  ExpectUnknown(e, kExpress, "Task memory");
+  ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 5 * 0.5985);           // 2.99
+  EXPECT_NE(FormatCost({e}).find("no price for eu-west-3 in data/prices.json (fargate.vcpu_hour)"), std::string::npos);
+}
+
+TEST(Cost, EcsExpressSizeSetOutsideTheTemplateIsUnknown) {
+  Json t = {{"Resources",
+             {{"Svc",
+               {{"Type", "AWS::ECS::ExpressGatewayService"},
+                {"Properties", {{"Cpu", {{"Ref", "Cpu"}}}, {"Memory", "2048"}, {"ScalingTarget", {{"MinTaskCount", 2}}}}}}}}}};
+  StackCost s = CostTemplate("s", "us-east-1", t, UsageConfig{});
+  EXPECT_FALSE(s.resources[0].lines[0].known);
+  EXPECT_EQ(s.resources[0].lines[0].name, "Fargate tasks");
+  // Schema defaults when absent: 256 CPU units, 512 MiB, 1 task.
+  Json d = {{"Resources", {{"Svc", {{"Type", "AWS::ECS::ExpressGatewayService"}, {"Properties", Json::object()}}}}}};
+  StackCost sd = CostTemplate("s", "us-east-1", d, UsageConfig{});
+  EXPECT_NEAR(sd.resources[0].lines[0].monthly_usd, 0.25 * 730 * 0.04048, 1e-9);  // 7.39
+  EXPECT_NEAR(sd.resources[0].lines[1].monthly_usd, 0.5 * 730 * 0.004445, 1e-9);  // 1.62
+}
+
 TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
   Json t = {{"Resources",
              {{"Topic", {{"Type", "AWS::SNS::Topic"}}},
@@ -349,7 +440,9 @@ TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
       {"usage.image_storage_gb", [](UsageConfig* u) { u->image_storage_gb = u->image_storage_gb * 3 + 7; }},
       {"usage.trace_sample_rate", [](UsageConfig* u) { u->trace_sample_rate = 0.5; }},
   };
-  Costed base = CostOf(Yaml("prod", "us-east-1", "gateway"));
+  for (const std::string platform : {"", kEcs}) {
+  SCOPED_TRACE(platform.empty() ? "apprunner" : "ecs-express");
+  Costed base = CostOf(Yaml("prod", "us-east-1", "gateway", platform));
   App app;
   Diagnostics d;
   ASSERT_TRUE(Assemble(base.config, &app, &d));
@@ -374,10 +467,17 @@ TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
         }
       }
     }
-    EXPECT_GT(changed, 0);
+    // Every key moves some line on App Runner; on ECS Express, request duration and
+    // concurrency (App Runner's active time) price nothing.
+    if (platform.empty() || (key != "usage.request_duration_ms" && key != "usage.concurrent_requests")) {
+      EXPECT_GT(changed, 0);
+    } else {
+      EXPECT_EQ(changed, 0);
+    }
   }
   // The assumption is visible in the text next to the line.
   EXPECT_NE(FormatCost({base.cost}).find("assumes usage.nat_gb_per_month=20"), std::string::npos);
+  }
 }
 
 // Every key path of a JSON document, arrays collapsed to [].
@@ -402,10 +502,13 @@ void Shape(const Json& v, const std::string& path, std::set<std::string>* out) {
 TEST(Cost, JsonHasOneStableShape) {
   Json complete = CostToJson({CostOf(Yaml("prod", "us-east-1", "gateway")).cost});
   Json partial = CostToJson({CostOf(Yaml("dev", "eu-west-3", "instance"), "dev").cost});
-  std::set<std::string> a, b;
+  Json ecs = CostToJson({CostOf(Yaml("prod", "eu-west-3", "gateway", kEcs)).cost});
+  std::set<std::string> a, b, c;
   Shape(complete, "", &a);
   Shape(partial, "", &b);
+  Shape(ecs, "", &c);
   EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);  // either compute platform
   // Every line carries every key, known or not.
   for (const Json* doc : {&complete, &partial})
     for (const auto& s : (*doc)["environments"][0]["stacks"])

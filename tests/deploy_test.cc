@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -21,7 +22,11 @@
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "cfn/writer.h"
+#include "cli/deploy_options.h"
 #include "cli/deploy_render.h"
+#include "config/loader.h"
+#include "config/secrets.h"
+#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -57,6 +62,10 @@ class FakeAwsTest : public ::testing::Test {
     std::string text, err;
     ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &err)) << err;
     Json scenario = Json::parse(text);
+    // Unless the scenario says otherwise, the account is one App Runner admits: `up`
+    // asks before creating a stack that has an App Runner service (a list, empty here).
+    if (!scenario.contains("apprunner list-services"))
+      scenario["apprunner list-services"] = Json::array({{{"stdout", {{"ServiceSummaryList", Json::array()}}}}});
     for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
     std::ofstream(dir_ + "/scenario.json") << scenario.dump();
     fs::remove(dir_ + "/counters.json");
@@ -105,6 +114,7 @@ class FakeAwsTest : public ::testing::Test {
   std::string dir_;
 };
 
+const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
 const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
 const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
 const std::string kDescribeCs =
@@ -145,10 +155,10 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   ASSERT_TRUE(r.started) << r.error;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,    kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
-  EXPECT_GT(Records()[1]["template_resources"].get<int>(), 0);
+  EXPECT_GT(Records()[2]["template_resources"].get<int>(), 0);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev (eu-west-3): creating change set (create)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Change set blueprint-")) << r.out;
   EXPECT_TRUE(Contains(r.out, "(CREATE): 2 change(s)\n")) << r.out;
@@ -199,20 +209,20 @@ TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
   // The image stays what CI deployed last.
-  EXPECT_EQ(Records()[1]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+  EXPECT_EQ(Records()[2]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
 }
 
 TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Records()[1]["parameters"],
+  EXPECT_EQ(Records()[2]["parameters"],
             Json::parse(R"([{"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
 }
@@ -230,7 +240,7 @@ TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
                                        kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
                                        kDescribe};
   EXPECT_EQ(Calls(), expected);
@@ -241,7 +251,7 @@ TEST_F(FakeAwsTest, UpWithNoChangesDeletesTheChangeSetAndSucceeds) {
   UseScenario("nochange");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
   EXPECT_TRUE(fs::exists(record() + "/template.json"));
@@ -264,16 +274,23 @@ TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
 }
 
+// create.json's first create ending in ROLLBACK_COMPLETE: the stack as described after it,
+// and its events (the last page's second event is the one to make the failure).
+struct FailedCreate {
+  Json stacks, events;
+};
+FailedCreate FailedFirstCreate() {
+  Json create = Scenario("create");
+  FailedCreate f{create["cloudformation describe-stacks"], create["cloudformation describe-stack-events"]};
+  f.stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
+  f.stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
+  f.events[2]["stdout"]["StackEvents"][0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
+  return f;
+}
+
 TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &err)) << err;
-  Json create = Json::parse(text);
-  Json stacks = create["cloudformation describe-stacks"];
-  stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
-  stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
-  Json events = create["cloudformation describe-stack-events"];
+  auto [stacks, events] = FailedFirstCreate();
   Json& last = events[2]["stdout"]["StackEvents"];
-  last[0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
   last[1]["ResourceStatus"] = "CREATE_FAILED";      // InternetGateway
   last[1]["ResourceStatusReason"] = "Resource handler returned message: \"The maximum number of internet gateways "
                                     "has been reached.\" (HandlerErrorCode: ServiceLimitExceeded)";
@@ -289,6 +306,143 @@ TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
   EXPECT_FALSE(fs::exists(record() + "/template.json"));
 }
 
+// When the check learned nothing and CloudFormation meets App Runner's refusal at the
+// service's create (an access error IAM did not raise), the failure names the way out;
+// an access error IAM raised (a missing permission) does not.
+TEST_F(FakeAwsTest, AnAppRunnerAccessRefusalAtCreateNamesTheWayOut) {
+  const FailedCreate failed = FailedFirstCreate();
+  const Json& stacks = failed.stacks;
+  Json iam_denies_listing = Json::array(
+      {{{"stderr", "\nAn error occurred (AccessDeniedException) when calling the ListServices operation: User: "
+                   "arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:ListServices\n"},
+        {"rc", 254}}});
+  const std::string hint = "set `compute.platform: ecs-express` in its stack.yaml";
+  for (bool by_iam : {false, true}) {
+    SCOPED_TRACE(by_iam ? "IAM" : "App Runner");
+    Json events = failed.events;
+    Json& last = events[2]["stdout"]["StackEvents"];
+    last[1]["LogicalResourceId"] = "Service";
+    last[1]["ResourceType"] = "AWS::AppRunner::Service";
+    last[1]["ResourceStatus"] = "CREATE_FAILED";
+    last[1]["ResourceStatusReason"] =
+        std::string("Resource handler returned message: \"") +
+        (by_iam ? "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:CreateService"
+                : "AWS App Runner is not available to this account") +
+        " (Service: AppRunner, Status Code: 400, Request ID: 1a2b)\" (RequestToken: ab12, HandlerErrorCode: AccessDenied)";
+    UseScenario("create", Json{{"cloudformation describe-stacks", stacks},
+                               {"cloudformation describe-stack-events", events},
+                               {"apprunner list-services", iam_denies_listing}});
+    fs::remove_all(state());
+    ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(Contains(r.err, "  first failure: Service (AWS::AppRunner::Service) CREATE_FAILED: ")) << r.err;
+    if (by_iam) {
+      EXPECT_FALSE(Contains(r.err, hint)) << r.err;
+    } else {
+      EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: App Runner refused to create the service with an access "
+                                  "error that IAM did not raise: if App Runner no longer admits this AWS account "
+                                  "(closed to new customers on 2026-04-30), " + hint + " (docs/migration.md)"))
+          << r.err;
+    }
+  }
+}
+
+// App Runner closed to new customers on 2026-04-30: `up` asks App Runner first, read-only,
+// and refuses an account it no longer admits before any stack is touched, naming the way out.
+TEST_F(FakeAwsTest, UpRefusesAnAccountAppRunnerNoLongerAdmitsBeforeCreatingAnything) {
+  UseScenario("apprunner-refused");
+  for (const char* env : {"dev", "prod"}) {  // prod: also before the account stack (OIDC provider) and global stack
+    SCOPED_TRACE(env);
+    fs::remove(dir_ + "/calls.jsonl");
+    ProcessResult r = Blueprint("up", {"--stack", env, "--yes"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    std::string stack = std::string("orders-api-") + env;
+    EXPECT_TRUE(Contains(r.err, "error: " + stack + ": App Runner does not admit this AWS account in eu-west-3 "
+                                "(apprunner list-services: AccessDeniedException: AWS App Runner is not available to "
+                                "this account). App Runner closed to new customers on 2026-04-30; run this environment "
+                                "on Amazon ECS Express Mode instead: set `compute.platform: ecs-express` in its "
+                                "stack.yaml (docs/migration.md). Nothing was created."))
+        << r.err;
+    // The one read-only call: no stack read, no change set, nothing executed.
+    EXPECT_EQ(Calls(), std::vector<std::string>{kAdmission});
+    EXPECT_FALSE(fs::exists(state() + "/unknown-account/eu-west-3/" + stack + "/pending.template.json"));
+  }
+}
+
+// A caller IAM does not let list App Runner services learns nothing about the account:
+// a warning, and the deploy goes on (CloudFormation answers for the account then).
+TEST_F(FakeAwsTest, AnAdmissionCheckThatSettlesNothingWarnsAndDeploys) {
+  UseScenario("create", Json{{"apprunner list-services",
+                              Json::array({{{"stderr",
+                                             "\nAn error occurred (AccessDeniedException) when calling the ListServices "
+                                             "operation: User: arn:aws:iam::123456789012:user/ci is not authorized to "
+                                             "perform: apprunner:ListServices\n"},
+                                            {"rc", 254}}})}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: could not check whether App Runner admits this AWS account "
+                              "in eu-west-3 (apprunner list-services: AccessDeniedException: User: "
+                              "arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:ListServices); "
+                              "deploying anyway"))
+      << r.err;
+  std::vector<std::string> calls = Calls();
+  ASSERT_GE(calls.size(), 3u);
+  EXPECT_EQ(calls[0], kAdmission);
+  EXPECT_TRUE(Contains(Join(calls, "\n"), kExecute));
+  // Deployed with App Runner once: the next `up` does not ask again.
+  UseScenario("nochange");
+  EXPECT_EQ(Blueprint("up", {"--stack", "dev", "--yes"}).exit_code, 0);
+  for (const auto& c : Calls()) EXPECT_NE(c, kAdmission);
+}
+
+// The change set of update.json, changed to replace the App Runner service (a Tags
+// change on a stack deployed before the fixed tags, docs/compute.md): the dev
+// template names the service (ServiceName), so CloudFormation could not replace it.
+Json ReplaceNamedServiceScenario(const char* replaced_by) {
+  Json scenario = Scenario("update");
+  Json& change = scenario["cloudformation describe-change-set"][1]["stdout"]["Changes"][0]["ResourceChange"];
+  change["LogicalResourceId"] = "Service";
+  change["ResourceType"] = "AWS::AppRunner::Service";
+  change["PhysicalResourceId"] = "arn:aws:apprunner:eu-west-3:123456789012:service/orders-api-dev/0123";
+  change["Replacement"] = "True";
+  change["Details"][0]["Target"]["Name"] = replaced_by;
+  change["Details"][0]["Target"]["RequiresRecreation"] = "Always";
+  return scenario;
+}
+
+TEST_F(FakeAwsTest, UpRefusesToReplaceANamedResource) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "~ Modify  Service  AWS::AppRunner::Service  Replacement: True  [Tags (replace)]"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.err, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but "
+                              "its template sets its name (ServiceName)"))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "--allow-replace-named")) << r.err;
+  // The change set is deleted, nothing is executed, nothing recorded as deployed.
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+                                       kDeleteCs};
+  EXPECT_EQ(Calls(), expected);
+  EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceOnlyWhenAllowed) {
+  UseScenario("update", ReplaceNamedServiceScenario("Tags"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes", "--allow-replace-named"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service)")) << r.out;
+  std::vector<std::string> calls = Calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), kExecute), calls.end());
+}
+
+TEST_F(FakeAwsTest, UpReplacesANamedResourceThatTheChangeRenames) {
+  UseScenario("update", ReplaceNamedServiceScenario("ServiceName"));
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Contains(r.out + r.err, "REPLACEMENT WILL FAIL")) << r.out << r.err;
+}
+
 TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev"});  // RunProcess gives /dev/null as stdin
@@ -296,7 +450,7 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
                               "--yes to confirm\n"))
       << r.err;
-  std::vector<std::string> expected = {kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
 }
@@ -590,12 +744,14 @@ TEST_F(FakeAwsTest, AHungCallIsStoppedAndNamed) {
   unsetenv("BLUEPRINT_AWS_TIMEOUT_SECONDS");
   ASSERT_FALSE(r.timed_out) << "up hung on a hung aws";
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  // Said what it was doing before the first call, and which call did not answer.
-  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
+  // Said what it was doing before each call, and which call did not answer.
+  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): asking App Runner whether it admits this account (aws "
+                                "apprunner list-services)\n"
+                                "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
                                 "describe-stacks)\n"))
       << r.out;
   EXPECT_TRUE(Contains(r.err, "aws cloudformation describe-stacks did not answer within 1 s")) << r.err;
-  EXPECT_EQ(Calls().size(), 2u);  // read-only: tried once more, not again and again
+  EXPECT_EQ(Calls().size(), 3u);  // the admission, then read-only: tried once more, not again and again
 }
 
 TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
@@ -985,6 +1141,98 @@ TEST(TemplateUrl, RegionPartitionAndLocalEndpoint) {
   EXPECT_EQ(TemplateUrl(aws, "cn-north-1", "b", "k"), "https://b.s3.cn-north-1.amazonaws.com.cn/k");
   aws.endpoint_url = "http://127.0.0.1:5000/";
   EXPECT_EQ(TemplateUrl(aws, "eu-west-3", "b", "k"), "http://127.0.0.1:5000/b/k");
+}
+
+// CloudFront's origin secret at deploy time: `up` decrypts cloudfront.origin_secret (and,
+// during a rotation, cloudfront.origin_secret_previous) into the NoEcho parameters of
+// the main stack (current + previous: the web ACL accepts both) and of the global stack
+// (current: CloudFront sends it), and the global stack gets the service host from the
+// main stack's outputs. The values travel only in the parameters file.
+class CloudFrontOriginSecret : public DriverTest {
+ protected:
+  static constexpr const char* kCurrent = "c0ffee00c0ffee00c0ffee00c0ffee00-current-origin-secret";
+  static constexpr const char* kPrevious = "dec0de00dec0de00dec0de00dec0de00-previous-origin-secret";
+
+  // The dev environment with CloudFront, its secrets encrypted under "pp".
+  cli::Loaded Load(bool rotating) {
+    std::string yaml = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\nfeatures:\n  cloudfront: true\n";
+    StackConfig c;
+    Diagnostics d;
+    EXPECT_TRUE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
+    c.encryption.salt = NewSalt();
+    c.encryption.iterations = 1000;  // fast for the test; the CLI writes kDefaultKdfIterations
+    SecretKey k;
+    std::string err;
+    EXPECT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+    c.encryption.check = MakePassphraseCheck(k);
+    c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", kCurrent);
+    if (rotating) c.cloudfront.origin_secret_previous = EncryptSecret(k, "cloudfront.origin_secret_previous", kPrevious);
+    cli::Loaded loaded;
+    EXPECT_TRUE(Assemble(c, &loaded.app, &d)) << d.FormatAll();
+    loaded.configs.push_back(c);
+    setenv(kPassphraseEnv, "pp", 1);
+    return loaded;
+  }
+  static OriginSecretParameters Names() {
+    ModuleContext ctx;
+    ctx.name_prefix = "orders-api-dev";
+    return OriginSecretParameterNames(ctx);
+  }
+};
+
+TEST_F(CloudFrontOriginSecret, DecryptedIntoTheParametersOfBothStacks) {
+  for (bool rotating : {false, true}) {
+    SCOPED_TRACE(rotating);
+    cli::Loaded loaded = Load(rotating);
+    ParameterValues values;
+    ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+    EXPECT_EQ(values.at(Names().current), kCurrent);
+    // Outside a rotation the previous slot repeats the current value: one secret accepted.
+    EXPECT_EQ(values.at(Names().previous), rotating ? kPrevious : kCurrent);
+    size_t found = 0;
+    for (const auto& s : loaded.app.stacks)
+      for (const auto& [name, p] : s.tmpl.parameters().entries())
+        if (name == Names().current || name == Names().previous) {
+          EXPECT_TRUE(p.no_echo) << s.id << " " << name;
+          ++found;
+        }
+    EXPECT_EQ(found, 3u);  // main: current and previous; global: current
+  }
+}
+
+TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack) {
+  cli::Loaded loaded = Load(false);
+  ParameterValues values;
+  ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+  const Stack* global = loaded.app.Find("orders-api-dev-global");
+  ASSERT_NE(global, nullptr);
+  ASSERT_EQ(global->region, "us-east-1");
+  ASSERT_EQ(global->inputs.size(), 1u);
+  UseScenario("create");
+  // The main stack was deployed earlier in the same run: its outputs are known.
+  std::map<std::string, Json> produced = {{"orders-api-dev", Json{{"ServiceHost", "abcd1234.eu-west-3.awsapprunner.com"}}}};
+  DeployResult r = MakeDriver().Deploy(*global, values, {}, &diags_, produced);
+  EXPECT_EQ(r.status, Deployed::kDeployed) << Errors();
+  Json sent;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) sent = rec["parameters"];
+  EXPECT_EQ(sent, Json::parse("[{\"ParameterKey\": \"" + Names().current + "\", \"ParameterValue\": \"" + kCurrent +
+                              "\"}, {\"ParameterKey\": \"" + global->inputs[0].parameter +
+                              "\", \"ParameterValue\": \"abcd1234.eu-west-3.awsapprunner.com\"}]"))
+      << sent.dump();
+  for (const auto& rec : Records()) EXPECT_EQ(rec["argv"].dump().find(kCurrent), std::string::npos);
+  EXPECT_EQ((cli::RenderChangeSet(r.change_set) + Errors()).find(kCurrent), std::string::npos);
+}
+
+TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
+  cli::Loaded loaded = Load(false);
+  SecretKey k;
+  std::string err;
+  StackConfig& c = loaded.configs[0];
+  ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &err)) << err;
+  c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
+  ParameterValues values;
+  EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cfn/custom_names.h"
+
 namespace bp::analysis {
 namespace {
 
@@ -189,6 +191,78 @@ TEST(Diff, StaticDatabaseParametersSayTheyWaitForAReboot) {
   EXPECT_NE(text.find("Properties.Parameters.max_connections: \"100\" -> \"200\"  [static parameter"), std::string::npos) << text;
   EXPECT_EQ(DiffToJson("s", d, false)["resources"][0]["changes"][0].value("note", ""),
             d.resources[0].changes[0].note);
+}
+
+// CloudFormation cannot replace a resource whose template fixes its name: the Tags
+// change of issue 10 replaces the App Runner service (Tags is create-only).
+Json NamedService(const char* name, const char* tag_value) {
+  Json props = {{"SourceConfiguration", {{"ImageRepository", {{"ImageIdentifier", "public.ecr.aws/x/y:1"}}}}},
+                {"Tags", Json::array({{{"Key", "team"}, {"Value", tag_value}}})}};
+  if (name != nullptr) props["ServiceName"] = name;
+  return Template({{"Service", {{"Type", "AWS::AppRunner::Service"}, {"Properties", props}}}});
+}
+
+TEST(Diff, ReplacingANamedResourceIsFlaggedWithItsNameProperty) {
+  ASSERT_EQ(cfn::ReplacementOf("AWS::AppRunner::Service", "Tags"), Replacement::kAlways);
+  TemplateDiff d = DiffTemplates(NamedService("orders-api-prod", "a"), NamedService("orders-api-prod", "b"));
+  ASSERT_EQ(d.resources.size(), 1u);
+  const ResourceChange& r = d.resources[0];
+  EXPECT_EQ(r.name_property, "ServiceName");
+  EXPECT_TRUE(IsNamedReplacement(r));
+  EXPECT_EQ(d.named_replaced, 1u);
+  std::string text = FormatDiff("s", d, false);
+  EXPECT_NE(text.find("!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but its "
+                      "template sets its name (ServiceName)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("--allow-replace-named"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 NAMED RESOURCE(S) CANNOT BE REPLACED"), std::string::npos) << text;
+  Json j = DiffToJson("s", d, false);
+  EXPECT_EQ(j["resources"][0]["name_property"], "ServiceName");
+  EXPECT_EQ(j["resources"][0]["named_replacement"], true);
+  EXPECT_EQ(j["summary"]["named_replaced"], 1);
+}
+
+TEST(Diff, ReplacingAnUnnamedResourceIsNotFlagged) {
+  TemplateDiff d = DiffTemplates(NamedService(nullptr, "a"), NamedService(nullptr, "b"));
+  ASSERT_EQ(d.resources.size(), 1u);
+  EXPECT_EQ(d.resources[0].replacement, Replacement::kAlways);
+  EXPECT_EQ(d.resources[0].name_property, "");
+  EXPECT_FALSE(IsNamedReplacement(d.resources[0]));
+  EXPECT_EQ(d.named_replaced, 0u);
+  std::string text = FormatDiff("s", d, false);
+  EXPECT_EQ(text.find("REPLACEMENT WILL FAIL"), std::string::npos) << text;
+  EXPECT_EQ(text.find("NAMED RESOURCE"), std::string::npos) << text;
+}
+
+TEST(Diff, ReplacingANamedResourceUnderANewNameIsNotFlagged) {
+  TemplateDiff d = DiffTemplates(NamedService("orders-api-prod", "a"), NamedService("orders-api-prod-2", "b"));
+  ASSERT_EQ(d.resources.size(), 1u);
+  EXPECT_EQ(d.resources[0].replacement, Replacement::kAlways);
+  EXPECT_FALSE(IsNamedReplacement(d.resources[0]));
+  EXPECT_EQ(FormatDiff("s", d, false).find("REPLACEMENT WILL FAIL"), std::string::npos);
+}
+
+TEST(Diff, ANamedResourceThatMayBeReplacedIsWarnedNotRefused) {
+  ResourceChange r;
+  r.kind = ResourceChange::Kind::kModify;
+  r.logical_id = "Db";
+  r.type = "AWS::RDS::DBInstance";
+  r.replacement = Replacement::kConditional;
+  r.name_property = "DBInstanceIdentifier";
+  EXPECT_FALSE(IsNamedReplacement(r));
+  EXPECT_EQ(NamedReplacementLine(r).rfind("!! REPLACEMENT MAY FAIL: Db (AWS::RDS::DBInstance)", 0), 0u);
+  r.replacement = Replacement::kNever;
+  EXPECT_EQ(NamedReplacementLine(r), "");
+}
+
+TEST(Diff, NamePropertiesComeFromOneTable) {
+  EXPECT_EQ(cfn::CustomNameProperty("AWS::AppRunner::Service"), "ServiceName");
+  EXPECT_EQ(cfn::CustomNameProperty("AWS::RDS::DBInstance"), "DBInstanceIdentifier");
+  EXPECT_EQ(cfn::CustomNameProperty("AWS::EC2::VPC"), "");
+  Json budget = {{"Budget", {{"BudgetName", "b"}}}};
+  EXPECT_EQ(cfn::SetCustomNameProperty("AWS::Budgets::Budget", budget), "Budget.BudgetName");
+  EXPECT_EQ(cfn::SetCustomNameProperty("AWS::Budgets::Budget", Json{{"Budget", Json::object()}}), "");
 }
 
 }  // namespace

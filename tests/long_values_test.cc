@@ -154,8 +154,12 @@ TEST(LongValues, AwsErrorLineOf100kCharacters) {
   cfn::Json error = {{"stderr", "\nAn error occurred (ValidationError) when calling the DescribeStacks operation: " +
                                     message + "\n"},
                      {"rc", 254}};
+  // `up` asks App Runner first (deploy/driver.h): an account it admits, so the long line
+  // comes from CloudFormation.
+  cfn::Json admitted = {{"stdout", {{"ServiceSummaryList", cfn::Json::array()}}}};
   cfn::Json scenario = {{"cloudformation describe-stacks", {error}},
-                        {"cloudformation describe-stack-events", {error}}};
+                        {"cloudformation describe-stack-events", {error}},
+                        {"apprunner list-services", {admitted}}};
   dir.Write("aws/scenario.json", scenario.dump());
   std::string path = SourceDir() + "/tests/fake-aws:" + std::getenv("PATH");
   for (const auto& command : {"outputs", "destroy", "up", "preview"}) {

@@ -61,6 +61,24 @@ inline std::vector<std::string> ResourcesOfType(const Json& t, const std::string
   return out;
 }
 
+// The one resource of `type` in `t` (a test failure when there are none or several).
+inline const Json& OnlyOfType(const Json& t, const std::string& type) {
+  std::vector<std::string> ids = ResourcesOfType(t, type);
+  EXPECT_EQ(ids.size(), 1u) << type;
+  static const Json kNone;
+  return ids.empty() ? kNone : t["Resources"][ids[0]];
+}
+
+// Parses `yaml` as environment `env` and assembles it; the diagnostics' text in `out`.
+inline bool Check(const std::string& yaml, std::string* out, const std::string& env = "dev") {
+  StackConfig c;
+  Diagnostics d;
+  App app;
+  bool ok = ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d) && Assemble(c, &app, &d);
+  *out = d.FormatAll();
+  return ok;
+}
+
 // `v` with every Fn::If decided by `condition_value` and every Ref AWS::NoValue removed:
 // what CloudFormation sees once the condition is evaluated.
 inline Json Resolve(const Json& v, const std::string& condition, bool condition_value) {

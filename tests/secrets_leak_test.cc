@@ -1,7 +1,8 @@
-// Secrets never leak: a stack with known secret values goes through every command
-// that writes or prints (config set/get/list, validate, stacks, synth in both
-// formats), and none of the values, nor the passphrase, appears in any output file,
-// in stdout or stderr, or anywhere in stack.yaml.
+// Secrets never leak: a stack with known secret values (app secrets, and CloudFront's
+// origin secret with its previous value) goes through every command that writes or
+// prints (config set/get/list, validate, stacks, synth in both formats), and none of the
+// values, nor the passphrase, appears in any output file (templates, manifest), in
+// stdout or stderr, or anywhere in stack.yaml.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -31,6 +32,18 @@ TEST(SecretsLeak, NoValueOrPassphraseInAnyOutput) {
       runs.push_back(RunBlueprint({"config", "set", "--stack", env, "--secret", name}, dir.path(), value + "\n"));
       ASSERT_EQ(runs.back().exit_code, 0) << runs.back().err;
     }
+  // CloudFront in prod, with its origin secret and, mid-rotation, the previous one.
+  const std::vector<std::pair<std::string, std::string>> origin = {
+      {"cloudfront.origin_secret", "0f1e2d3c4b5a69788796a5b4c3d2e1f0-origin-current"},
+      {"cloudfront.origin_secret_previous", "ffeeddccbbaa99887766554433221100-origin-previous"},
+  };
+  runs.push_back(RunBlueprint({"config", "set", "--stack", "prod", "features.cloudfront", "true"}, dir.path()));
+  ASSERT_EQ(runs.back().exit_code, 0) << runs.back().err;
+  for (const auto& [key, value] : origin) {
+    runs.push_back(RunBlueprint({"config", "set", "--stack", "prod", "--secret", key}, dir.path(), value + "\n"));
+    ASSERT_EQ(runs.back().exit_code, 0) << runs.back().err;
+    runs.push_back(RunBlueprint({"config", "get", "--stack", "prod", key}, dir.path()));
+  }
   // An {arn} secret next to them: ARNs are not secret and may appear.
   runs.push_back(RunBlueprint({"config", "set", "--stack", "prod", "app.secrets.EXTERNAL",
                                "arn:aws:secretsmanager:eu-west-3:123456789012:secret:external-AbCdEf"},
@@ -51,6 +64,7 @@ TEST(SecretsLeak, NoValueOrPassphraseInAnyOutput) {
 
   auto check = [&](const std::string& what, const std::string& text) {
     for (const auto& [name, value] : secrets) EXPECT_EQ(text.find(value), std::string::npos) << name << " in " << what;
+    for (const auto& [key, value] : origin) EXPECT_EQ(text.find(value), std::string::npos) << key << " in " << what;
     EXPECT_EQ(text.find(passphrase), std::string::npos) << "passphrase in " << what;
   };
   for (size_t i = 0; i < runs.size(); ++i) {
@@ -64,6 +78,24 @@ TEST(SecretsLeak, NoValueOrPassphraseInAnyOutput) {
   // And the values are really there, behind the passphrase.
   CommandResult shown = RunBlueprint({"config", "get", "--stack", "prod", "--show-secrets", "app.secrets.STRIPE_KEY"}, dir.path());
   EXPECT_EQ(shown.out, secrets[1].second + "\n");
+  // The origin secret too (what a rotation copies into the previous slot); a re-key keeps it.
+  CommandResult origin_shown =
+      RunBlueprint({"config", "get", "--stack", "prod", "--show-secrets", "cloudfront.origin_secret"}, dir.path());
+  EXPECT_EQ(origin_shown.out, origin[0].second + "\n") << origin_shown.err;
+  setenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE", "Another-passphrase-for-rekey", 1);
+  CommandResult rekey = RunBlueprint({"config", "rekey", "--stack", "prod"}, dir.path());
+  unsetenv("BLUEPRINT_CONFIG_NEW_PASSPHRASE");
+  ASSERT_EQ(rekey.exit_code, 0) << rekey.err;
+  setenv("BLUEPRINT_CONFIG_PASSPHRASE", "Another-passphrase-for-rekey", 1);
+  origin_shown = RunBlueprint(
+      {"config", "get", "--stack", "prod", "--show-secrets", "cloudfront.origin_secret_previous"}, dir.path());
+  EXPECT_EQ(origin_shown.out, origin[1].second + "\n") << origin_shown.err;
+  check("config rekey", rekey.out + rekey.err + ReadFileOrDie(dir.path() + "/environments/prod/stack.yaml"));
+  // The synthesized prod stacks do carry CloudFront and the guarded service.
+  std::string global = ReadFileOrDie(dir.path() + "/out-json/orders-api-prod-global.template.json");
+  EXPECT_NE(global.find("AWS::CloudFront::Distribution"), std::string::npos);
+  EXPECT_NE(ReadFileOrDie(dir.path() + "/out-json/orders-api-prod.template.json").find("origin-secret-required"),
+            std::string::npos);
 }
 
 }  // namespace

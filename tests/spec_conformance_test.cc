@@ -94,12 +94,29 @@ std::vector<Combination> AllCombinations() {
   std::string yaml = BaseConfigYaml("staging", "gateway-per-az", false) + "compute:\n  platform: ecs-express\n";
   EXPECT_TRUE(ParseStackConfig(yaml, ecs.name + "/stack.yaml", ecs.name, &ecs.config, &diags)) << diags.FormatAll();
   out.push_back(std::move(ecs));
+  // The edge (issue 12): WAF x CloudFront x custom domain x platform. A domain needs
+  // CloudFront (refused without), so CloudFront's three states are off, on, on with a domain.
+  for (const char* platform : {"apprunner", "ecs-express"})
+    for (bool waf : {false, true})
+      for (int edge = 0; edge < 3; ++edge) {
+        std::string env = std::string("edge-") + (platform[0] == 'a' ? "ar" : "ecs") + "-w" + (waf ? "1" : "0") +
+                          "-c" + std::to_string(edge);
+        std::string yaml = BaseConfigYaml("dev", "gateway", false) + "  waf: " + (waf ? "true" : "false") +
+                           "\n  cloudfront: " + (edge > 0 ? "true" : "false") + "\ncompute:\n  platform: " + platform +
+                           "\n" +
+                           (edge == 2 ? "domain:\n  name: www.orders.example\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n"
+                                      : "");
+        Combination c{env, {}};
+        EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c.config, &diags)) << env << ":\n"
+                                                                                          << diags.FormatAll();
+        out.push_back(std::move(c));
+      }
   return out;
 }
 
 TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   auto combos = AllCombinations();
-  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u);
+  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u + 12u);
   size_t stacks = 0;
   for (const auto& c : combos) {
     App app;

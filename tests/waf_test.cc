@@ -21,23 +21,6 @@ std::string WithWaf(const std::string& profile, const std::string& features, con
   return StackYaml(profile, "gateway", "orders-api", "", "features:\n" + features + (waf.empty() ? "" : "waf:\n" + waf));
 }
 
-// Parses and assembles; the diagnostics' text in `out`.
-bool Check(const std::string& yaml, std::string* out, const std::string& env = "dev") {
-  StackConfig c;
-  Diagnostics d;
-  App app;
-  bool ok = ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d) && Assemble(c, &app, &d);
-  *out = d.FormatAll();
-  return ok;
-}
-
-const Json& OnlyOfType(const Json& t, const std::string& type) {
-  std::vector<std::string> ids = ResourcesOfType(t, type);
-  EXPECT_EQ(ids.size(), 1u) << type;
-  static const Json kNone;
-  return ids.empty() ? kNone : t["Resources"][ids[0]];
-}
-
 TEST(Waf, RegionalAclInTheMainStackGuardsTheService) {
   App app = testing::SynthFromYaml(WithWaf("prod", "  waf: true\n"), "prod");
   for (const auto& s : app.stacks) {

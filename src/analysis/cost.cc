@@ -123,6 +123,14 @@ bool AppRunnerSize(const Json& v, const std::string& suffix, double* out) {
   return true;
 }
 
+// Traces the service records: its requests times the sample rate.
+void AddXrayLine(const Pricer& p, ResourceCost* rc) {
+  AddLine(p, rc, "X-Ray traces recorded", p.usage.requests_per_month * p.usage.trace_sample_rate / 1e6, "million traces",
+          "xray.traces_recorded_million",
+          {{"usage.requests_per_month", p.usage.requests_per_month},
+           {"usage.trace_sample_rate", p.usage.trace_sample_rate}});
+}
+
 void PriceAppRunnerService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
   const Json& instance = Prop(props, "InstanceConfiguration");
@@ -167,11 +175,7 @@ void PriceAppRunnerService(const Pricer& p, const ResourceView& r, ResourceCost*
   const Json& obs = Prop(props, "ObservabilityConfiguration");
   if (BoolOf(Prop(obs, "ObservabilityEnabled"), false)) {
     const ResourceView* conf = p.Find(TargetOf(Prop(obs, "ObservabilityConfigurationArn")));
-    if (conf && StringOf(Prop(Prop(*conf->properties, "TraceConfiguration"), "Vendor")) == "AWSXRAY")
-      AddLine(p, rc, "X-Ray traces recorded", p.usage.requests_per_month * p.usage.trace_sample_rate / 1e6,
-              "million traces", "xray.traces_recorded_million",
-              {{"usage.requests_per_month", p.usage.requests_per_month},
-               {"usage.trace_sample_rate", p.usage.trace_sample_rate}});
+    if (conf && StringOf(Prop(Prop(*conf->properties, "TraceConfiguration"), "Vendor")) == "AWSXRAY") AddXrayLine(p, rc);
   }
 }
 
@@ -283,14 +287,88 @@ void PriceAlarm(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
     AddLine(p, rc, "Alarm metrics", metrics, "alarm metrics", "cloudwatch.alarm_metric_month");
 }
 
+// An Application Load Balancer's hours and capacity units. An LCU-hour covers 25 new
+// connections a second or 1 GB processed in the hour (also 3,000 active connections a
+// minute, 1,000 rule evaluations a second); the hour bills the largest dimension.
+// Estimated from the usage assumptions, averaged over the month: every request a new
+// connection (an upper bound for that dimension), the egress as the bytes processed;
+// active connections and rule evaluations (one host rule per service, the first 10
+// rules are free) are not estimated. Src: https://aws.amazon.com/elasticloadbalancing/pricing/
+void AddAlbLines(const Pricer& p, ResourceCost* rc, std::string hours_name) {
+  AddLine(p, rc, std::move(hours_name), p.hours, "hours", "elb.alb_hour");
+  const UsageConfig& u = p.usage;
+  double by_connections = u.requests_per_month / (p.hours * 3600) / 25;
+  double by_bytes = u.egress_gb_per_month / p.hours;
+  AddLine(p, rc, "Load balancer capacity units", std::max(by_connections, by_bytes) * p.hours, "LCU-hours",
+          "elb.alb_lcu_hour",
+          {{"usage.requests_per_month", u.requests_per_month}, {"usage.egress_gb_per_month", u.egress_gb_per_month}});
+}
+
 void PriceLoadBalancer(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   std::string type = StringOf(Prop(*r.properties, "Type"));
   if (!type.empty() && type != "application") {
     AddUnknown(rc, "Load balancer hours", "only Application Load Balancers are in the price table");
     return;
   }
-  AddLine(p, rc, "Load balancer hours", p.hours, "hours", "elb.alb_hour");
-  AddUnknown(rc, "Load balancer capacity units", "LCUs depend on connections and bytes; not estimated");
+  AddAlbLines(p, rc, "Load balancer hours");
+}
+
+// True when the IAM role `role` (a Ref or GetAtt in this template) carries the X-Ray
+// write policy, i.e. the tasks may record traces.
+bool RoleWritesTraces(const Pricer& p, const Json& role) {
+  const ResourceView* r = p.Find(TargetOf(role));
+  return r && Prop(*r->properties, "ManagedPolicyArns").dump().find("AWSXRayDaemonWriteAccess") != std::string::npos;
+}
+
+// ECS Express Mode: Fargate tasks (Linux/x86, Express Mode's default task definition)
+// running at the scaling target's minimum all month, and the Application Load Balancer
+// Express Mode puts the service behind (created by ECS, not in the template). Express
+// Mode itself has no charge. Src: aws-facts 13.8 (EXPRESS:express-service-overview;
+// https://aws.amazon.com/fargate/pricing/). Sizes: Cpu in CPU units, Memory in MiB,
+// schema defaults "256" / "512"; ScalingTarget counts default to 1 (aws-facts 13.1).
+void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  const Json& props = *r.properties;
+  double cpu_units = 256, memory_mib = 512, min_tasks = 1, max_tasks = 1;
+  const Json& scaling = Prop(props, "ScalingTarget");
+  bool sized = (Prop(props, "Cpu").is_null() || NumberOf(Prop(props, "Cpu"), &cpu_units)) &&
+               (Prop(props, "Memory").is_null() || NumberOf(Prop(props, "Memory"), &memory_mib)) &&
+               (Prop(scaling, "MinTaskCount").is_null() || NumberOf(Prop(scaling, "MinTaskCount"), &min_tasks));
+  NumberOf(Prop(scaling, "MaxTaskCount"), &max_tasks);
+  if (!sized) {
+    AddUnknown(rc, "Fargate tasks", "size or task count set outside the template");
+  } else {
+    // Tasks above the minimum run when average CPU passes the scaling target, which no
+    // usage assumption models: the estimate is the always-on floor (docs/cost.md).
+    double vcpu = cpu_units / 1024, gb = memory_mib / 1024;
+    AddLine(p, rc,
+            fmt::format("Task vCPU ({:g} x {:g} vCPU always on; scales to {:g} tasks)", min_tasks, vcpu,
+                        std::max(min_tasks, max_tasks)),
+            min_tasks * vcpu * p.hours, "vCPU-hours", "fargate.vcpu_hour");
+    AddLine(p, rc, fmt::format("Task memory ({:g} x {:g} GB)", min_tasks, gb), min_tasks * gb * p.hours, "GB-hours",
+            "fargate.gb_hour");
+  }
+  // Express Mode shares one ALB among up to 25 services of a VPC (aws-facts 13.2); the
+  // blueprint gives each environment its own VPC with one Express service, so this
+  // service bears the whole load balancer.
+  AddAlbLines(p, rc, "Load balancer hours (the VPC's Express ALB)");
+  AddLine(p, rc, "Data transfer out", p.usage.egress_gb_per_month, "GB", "ec2.data_transfer_out_gb",
+          {{"usage.egress_gb_per_month", p.usage.egress_gb_per_month}});
+  if (RoleWritesTraces(p, Prop(props, "TaskRoleArn"))) AddXrayLine(p, rc);
+}
+
+// A log group the stack creates. The ECS Express service's group ingests the app's logs
+// (usage.log_gb_per_month; App Runner's groups are created by App Runner and priced on
+// its service). What other groups receive (WAF request logs) has no usage assumption.
+void PriceLogGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  for (const auto& other : p.resources) {
+    if (*other.type != "AWS::ECS::ExpressGatewayService") continue;
+    const Json& logs = Prop(Prop(*other.properties, "PrimaryContainer"), "AwsLogsConfiguration");
+    if (TargetOf(Prop(logs, "LogGroup")) != *r.id) continue;
+    AddLine(p, rc, "Log ingestion (CloudWatch Logs)", p.usage.log_gb_per_month, "GB", "cloudwatch.logs_ingested_gb",
+            {{"usage.log_gb_per_month", p.usage.log_gb_per_month}});
+    return;
+  }
+  AddUnknown(rc, "Log ingestion", "no usage.* assumption covers what this group receives");
 }
 
 using Rule = void (*)(const Pricer&, const ResourceView&, ResourceCost*);
@@ -332,6 +410,8 @@ const std::map<std::string, Rule>& Rules() {
                  "cloudfront.https_requests_10k", {{"usage.requests_per_month", p.usage.requests_per_month}});
        }},
       {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
+      {"AWS::ECS::ExpressGatewayService", PriceEcsExpressService},
+      {"AWS::Logs::LogGroup", PriceLogGroup},
       // Flow logs are vended logs: billed per GB delivered to CloudWatch Logs, which depends
       // on the VPC's traffic. Src: https://aws.amazon.com/cloudwatch/pricing/ (Vended Logs).
       {"AWS::EC2::FlowLog",

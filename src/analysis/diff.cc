@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "cfn/custom_names.h"
 #include "modules/database.h"
 #include "util/strings.h"
 
@@ -156,6 +157,12 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   }
   for (const auto& c : rc.changes) rc.replacement = Worse(rc.replacement, c.replacement);
   rc.stateful = IsStatefulType(rc.type) || IsStatefulType(old_type);
+  rc.name_property = std::string(cfn::SetCustomNameProperty(rc.type, Section(new_r, "Properties")));
+  const std::string name_path = "Properties." + rc.name_property;
+  for (const auto& c : rc.changes)
+    if (!rc.name_property.empty() && (c.path == name_path || StartsWith(c.path, name_path + ".") ||
+                                      StartsWith(c.path, name_path + "[")))
+      rc.name_property.clear();  // renamed: the replacement gets its new name
   return rc;
 }
 
@@ -222,6 +229,27 @@ std::string RiskLineOf(const ResourceChange& r) {
 
 std::string RiskLine(const ResourceChange& change) { return RiskLineOf(change); }
 
+bool IsNamedReplacement(const ResourceChange& r) {
+  return r.kind == ResourceChange::Kind::kModify && !r.name_property.empty() && r.replacement == Replacement::kAlways;
+}
+
+std::string NamedReplacementLine(const ResourceChange& r) {
+  if (r.kind != ResourceChange::Kind::kModify || r.name_property.empty()) return "";
+  // Src: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  // ("You can't perform an update that causes a custom-named resource to be replaced.")
+  if (r.replacement == Replacement::kAlways)
+    return fmt::format("!! REPLACEMENT WILL FAIL: {} ({}) would be replaced, but its template sets its name ({}); "
+                       "CloudFormation cannot replace a custom-named resource (the update fails and rolls back). "
+                       "Undo the change that replaces it, or give the resource a new name, or delete it first; "
+                       "`up` refuses this unless --allow-replace-named",
+                       r.logical_id, r.type, r.name_property);
+  if (r.replacement == Replacement::kConditional)
+    return fmt::format("!! REPLACEMENT MAY FAIL: {} ({}) may be replaced, but its template sets its name ({}); "
+                       "if CloudFormation replaces it the update fails and rolls back",
+                       r.logical_id, r.type, r.name_property);
+  return "";
+}
+
 std::string EffectiveDeletionPolicy(const std::string& type, const std::string& written) {
   if (!written.empty()) return written;
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html (aws-facts.md 3.2):
@@ -287,6 +315,7 @@ TemplateDiff DiffTemplates(const Json& before, const Json& after) {
       if (r.replacement == Replacement::kConditional) ++d.may_replace;
       if (r.kind == ResourceChange::Kind::kModify && r.replacement == Replacement::kUnknown) ++d.replacement_unknown;
       if (!RiskLine(r).empty() && RiskLine(r).rfind("!!", 0) == 0) ++d.stateful_at_risk;
+      if (IsNamedReplacement(r)) ++d.named_replaced;
       d.resources.push_back(std::move(r));
     }
   DiffSection("Parameters", before, after, &d.sections);
@@ -299,6 +328,7 @@ std::string SummaryLine(const TemplateDiff& d) {
   if (d.replaced || d.may_replace) s += fmt::format(" ({} replace, {} may replace)", d.replaced, d.may_replace);
   s += fmt::format(", {} to remove", d.removed);
   if (d.stateful_at_risk) s += fmt::format("; {} STATEFUL RESOURCE(S) AT RISK", d.stateful_at_risk);
+  if (d.named_replaced) s += fmt::format("; {} NAMED RESOURCE(S) CANNOT BE REPLACED", d.named_replaced);
   return s;
 }
 
@@ -328,6 +358,7 @@ std::string FormatDiff(const std::string& stack_name, const TemplateDiff& d, boo
     }
     std::string risk = RiskLine(r);
     if (!risk.empty()) risks.push_back(risk);
+    if (std::string named = NamedReplacementLine(r); !named.empty()) risks.push_back(named);
   }
   for (const char* section : {"Parameters", "Outputs"}) {
     std::vector<std::string> items;
@@ -374,6 +405,10 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
     e["stateful"] = r.stateful;
     std::string risk = RiskLine(r);
     e["data_at_risk"] = !risk.empty() && risk.rfind("!!", 0) == 0;
+    if (!r.name_property.empty()) {
+      e["name_property"] = r.name_property;
+      e["named_replacement"] = IsNamedReplacement(r);
+    }
     resources.push_back(std::move(e));
   }
   j["resources"] = std::move(resources);
@@ -384,7 +419,7 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
   j["summary"] = {{"add", d.added},         {"modify", d.modified},
                   {"remove", d.removed},    {"replace", d.replaced},
                   {"may_replace", d.may_replace}, {"stateful_at_risk", d.stateful_at_risk},
-                  {"replacement_unknown", d.replacement_unknown}};
+                  {"replacement_unknown", d.replacement_unknown}, {"named_replaced", d.named_replaced}};
   return j;
 }
 

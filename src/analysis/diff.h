@@ -31,6 +31,9 @@ struct ResourceChange {
   cfn::Replacement replacement = cfn::Replacement::kNever;  // worst over `changes`
   bool stateful = false;    // holds data that a replacement or removal loses
   std::string deletion_policy;  // effective policy of the old resource: Retain keeps it on removal
+  // The custom-name property ("ServiceName") the new template sets and this change leaves
+  // as it is, or "": a new name lets CloudFormation replace the resource.
+  std::string name_property;
 };
 
 // Additions, removals and changes of Parameters or Outputs (no property detail).
@@ -46,6 +49,7 @@ struct TemplateDiff {
   size_t added = 0, modified = 0, removed = 0, replaced = 0, may_replace = 0;
   size_t stateful_at_risk = 0;     // stateful resources replaced (or maybe), or removed without Retain
   size_t replacement_unknown = 0;  // modified resources whose replacement the spec does not know
+  size_t named_replaced = 0;       // replaced (not "may replace") while the template fixes their name
   bool empty() const { return resources.empty() && sections.empty(); }
 };
 
@@ -64,6 +68,18 @@ std::string EffectiveDeletionPolicy(const std::string& resource_type, const std:
 // REPLACED ..."), a note when a removed one is retained, or "" when its data is safe:
 // the one wording for offline preview, change sets (up, preview --remote) and destroy.
 std::string RiskLine(const ResourceChange& change);
+
+// The loud line for a resource that would be replaced while its template gives it a
+// custom name (cfn::CustomNameProperty): CloudFormation creates the new one first,
+// under the same name, so the update fails halfway and rolls back. "!! REPLACEMENT
+// WILL FAIL: ..." for Replacement True, "!! REPLACEMENT MAY FAIL: ..." for
+// Conditional, "" otherwise. The one wording for offline preview, change sets and `up`'s
+// refusal.
+std::string NamedReplacementLine(const ResourceChange& change);
+
+// Whether `up` refuses the change (without --allow-replace-named): a certain
+// replacement (True/kAlways) of a custom-named resource.
+bool IsNamedReplacement(const ResourceChange& change);
 
 // Human-readable report of one stack's diff, ending with the summary line.
 std::string FormatDiff(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);

@@ -9,6 +9,7 @@
 #include "modules/alerts.h"
 #include "modules/app_secrets.h"
 #include "modules/backup.h"
+#include "modules/cdn.h"
 #include "modules/cicd.h"
 #include "modules/compute.h"
 #include "modules/cost_controls.h"
@@ -61,18 +62,24 @@ struct AccountValues {
   std::string github_oidc_sharers;
 };
 
+// What the main stack gives the environment's other stacks.
+struct MainValues {
+  AlertsOutputs alerts;
+  cfn::Json service_host;  // the compute contract's bare host: CloudFront's origin
+};
+
 // The main stack's modules, in the order the compute contract fixes
 // (modules/compute.h): the alert topic (everything else reports to it), network, the
 // app's security group, the modules that feed the app, then compute with every runtime
 // input known, then what watches them. Returns false on a config error.
 bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const ModuleContext& ctx, cfn::Template* t,
-                      AlertsOutputs* alerts_out, Diagnostics* diags) {
+                      MainValues* out, Diagnostics* diags) {
   size_t errors_before = diags->ErrorCount();
   CheckComputeConfig(c, diags);
   CheckOperationsConfig(c, diags);
   if (diags->ErrorCount() > errors_before) return false;
   AlertsOutputs alerts = AddAlerts(ctx, AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, t);
-  *alerts_out = alerts;
+  out->alerts = alerts;
   NetworkOutputs network = AddNetworking(ctx, c.network, t, alerts.topic_arn);
   if (c.network.flow_logs) AddFlowLogs(ctx, FlowLogsArgs{network.vpc_id, c.network.flow_logs_retention_days}, t);
   RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
@@ -88,10 +95,21 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   compute.runtime.Add(database.runtime);
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
+  out->service_host = service.service_host;
 
   // The web ACL guards the service where it answers: REGIONAL, in the service's region,
-  // attached to the platform's WAF target (modules/waf.h).
-  if (c.features.waf) {
+  // attached to the platform's WAF target (modules/waf.h). Behind CloudFront the service
+  // answers CloudFront alone: its web ACL blocks every request without the origin secret
+  // (current or, during a rotation, previous value), and the inspection (features.waf)
+  // moves to the CLOUDFRONT-scoped web ACL of the global stack.
+  if (c.features.cloudfront) {
+    WebAclArgs guard{WafScope::kRegional, c.waf};
+    guard.inspect = false;
+    guard.origin_guard = OriginGuard{kOriginSecretHeader, AddOriginSecretParameters(ctx, true, t)};
+    guard.logging = c.features.waf;
+    WebAclOutputs acl = AddWebAcl(ctx, guard, t);
+    AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
+  } else if (c.features.waf) {
     WebAclOutputs acl = AddWebAcl(ctx, WebAclArgs{WafScope::kRegional, c.waf}, t);
     AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
   }
@@ -149,6 +167,34 @@ AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Sta
   return values;
 }
 
+// CloudFront in the global stack (us-east-1), with what AWS accepts only there: the
+// viewer certificate and the CLOUDFRONT-scoped web ACL. The distribution is global, so
+// it could live anywhere; here the certificate and the web ACL are plain same-stack
+// references, and the one value crossing regions is the service host from the main
+// stack (a parameter `up` fills). The origin secret reaches both stacks as NoEcho
+// parameters (modules/cdn.h).
+void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, const Stack& main, const cfn::Json& service_host,
+                 cfn::Template* global) {
+  DistributionArgs cdn;
+  cdn.origin_host = Publish(main, "ServiceHost", service_host).ToJson();
+  cdn.origin_secret = AddOriginSecretParameters(ctx, false, global)[0];
+  if (c.features.waf) {
+    // Its own instance: names and log group differ from the service's REGIONAL web ACL
+    // even when the main stack is in us-east-1 too.
+    cdn.web_acl_arn = AddWebAcl(ctx.Instance("edge"), WebAclArgs{WafScope::kCloudFront, c.waf}, global).arn;
+  }
+  cdn.price_class = c.cloudfront.price_class;
+  cdn.cache_policy = c.cloudfront.cache_policy;
+  if (!c.domain.name.empty()) {
+    cdn.domain = c.domain.name;
+    cdn.certificate_arn = AddCertificate(ctx, c.domain.name, c.domain.hosted_zone_id, global);
+  }
+  DistributionOutputs distribution = AddDistribution(ctx, cdn, global);
+  AddEdgeDashboard(ctx, distribution.id, global);
+  if (!c.domain.name.empty())
+    AddAliasRecords(ctx, c.domain.name, c.domain.hosted_zone_id, distribution.domain_name, global);
+}
+
 // The composition of one environment: the modules and how their outputs feed each
 // other. Everything the workload needs goes to `stacks.main`; what AWS offers only in
 // us-east-1 goes to `stacks.global`; account singletons come from ComposeAccount(). A
@@ -158,8 +204,9 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
   ModuleContext ctx = ContextFor(c);
   Stack& main = *stacks.main;
 
-  AlertsOutputs alerts;
-  if (!ComposeMainStack(c, account, ctx, &main.tmpl, &alerts, diags)) return false;
+  MainValues values;
+  if (!ComposeMainStack(c, account, ctx, &main.tmpl, &values, diags)) return false;
+  const AlertsOutputs& alerts = values.alerts;
 
   // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, aws-facts 8.2; Budgets
   // is served from there, 8.1), so the global stack; the alert topic's ARN crosses regions
@@ -174,6 +221,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
     if (c.features.cost_budget) cost.topic_arn = Publish(main, "AlertTopicArn", alerts.topic_arn).ToJson();
     AddCostControls(ctx, cost, &stacks.global->tmpl);
   }
+  if (c.features.cloudfront) ComposeEdge(c, ctx, main, values.service_host, &stacks.global->tmpl);
   return true;
 }
 

@@ -20,6 +20,7 @@
 #include "config/schema.h"
 #include "config/secrets.h"
 #include "config/yaml_edit.h"
+#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -79,6 +80,13 @@ bool OpenStack(const ConfigOptions& o, Access access, StackFile* f, std::string*
   return ReadFile(f->path, &f->text, err, kMaxStackFileBytes);
 }
 
+// A single encrypted value outside app.secrets (cloudfront.origin_secret, ...): set with
+// --secret like an app secret, but a plain "v1:..." string rather than {secure: ...}.
+// encryption.check has the same shape and is the tool's own.
+bool IsSecureField(const FieldSpec& f) {
+  return f.check == FieldCheck::kSecureValue && !StartsWith(f.key, "encryption.");
+}
+
 // A key the user named: a schema field, or one entry of a map field.
 struct KeyRef {
   const FieldSpec* field = nullptr;
@@ -103,8 +111,9 @@ bool ResolveKey(std::string key, bool secret, KeyRef* ref, std::string* err) {
       return false;
     }
   }
-  if (secret && ref->field->type != FieldType::kSecretMap) {
-    *err = "--secret is for app.secrets.NAME; '" + key + "' is not a secret";
+  if (secret && ref->field->type != FieldType::kSecretMap && !IsSecureField(*ref->field)) {
+    *err = "--secret is for app.secrets.NAME, cloudfront.origin_secret and cloudfront.origin_secret_previous; '" +
+           key + "' is not a secret";
     return false;
   }
   ref->path = SplitString(key, '.');
@@ -137,25 +146,24 @@ struct ClearSecrets {
   }
 };
 
-// Decrypted secrets when asked for, after checking the passphrase.
+// Decrypted secrets (key path -> clear text) when asked for, after checking the passphrase.
 bool MaybeDecrypt(const ConfigOptions& o, const StackConfig& c, std::vector<std::pair<std::string, std::string>>* out,
                   std::string* err) {
-  if (!o.show_secrets) return true;
+  if (!o.show_secrets || SecureValues(c).empty()) return true;
   std::string pass;
-  bool any = false;
-  for (const auto& s : c.app.secrets) any = any || !s.secure_value.empty();
-  if (!any) return true;
   if (!ReadPassphrase(false, &pass, err)) return false;
-  bool ok = DecryptAppSecrets(c, pass, out, err);
+  bool ok = DecryptSecureValues(c, pass, out, err);
   WipeString(&pass);
   return ok;
 }
 
-std::string SecretText(const nlohmann::ordered_json& s, const std::string& name,
+// How a secret prints: its clear text when decrypted (`path` is its key path), an {arn}
+// as written, otherwise masked.
+std::string SecretText(const nlohmann::ordered_json& s, const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& clear) {
-  if (s.contains("arn")) return "{arn: " + s["arn"].get<std::string>() + "}";
-  for (const auto& [n, v] : clear)
-    if (n == name) return v;
+  if (s.is_object() && s.contains("arn")) return "{arn: " + s["arn"].get<std::string>() + "}";
+  for (const auto& [p, v] : clear)
+    if (p == path) return v;
   return kMasked;
 }
 
@@ -195,10 +203,12 @@ int RunGet(const ConfigOptions& o) {
       if (ref.field->type == FieldType::kSecretMap) {
         if (ref.entry.empty()) {
           value = nlohmann::ordered_json::object();
-          for (const auto& [name, s] : v.value.items()) value[name] = SecretText(s, name, clear);
+          for (const auto& [name, s] : v.value.items()) value[name] = SecretText(s, "app.secrets." + name, clear);
         } else if (v.value.contains(ref.entry)) {
-          value = SecretText(v.value[ref.entry], ref.entry, clear);
+          value = SecretText(v.value[ref.entry], "app.secrets." + ref.entry, clear);
         }
+      } else if (IsSecureField(*ref.field)) {
+        value = SecretText(v.value, ref.field->key, clear);
       } else if (!ref.entry.empty()) {
         if (v.value.contains(ref.entry)) value = v.value[ref.entry];
       } else {
@@ -217,10 +227,12 @@ int RunGet(const ConfigOptions& o) {
     std::string out;
     if (ref.field->type == FieldType::kSecretMap) {
       if (ref.entry.empty()) {
-        for (const auto& [name, s] : v.value.items()) out += name + ": " + SecretText(s, name, clear) + "\n";
+        for (const auto& [name, s] : v.value.items()) out += name + ": " + SecretText(s, "app.secrets." + name, clear) + "\n";
       } else if (v.value.contains(ref.entry)) {
-        out = SecretText(v.value[ref.entry], ref.entry, clear) + "\n";
+        out = SecretText(v.value[ref.entry], "app.secrets." + ref.entry, clear) + "\n";
       }
+    } else if (IsSecureField(*ref.field)) {
+      out = SecretText(v.value, ref.field->key, clear) + "\n";
     } else if (!ref.entry.empty()) {
       if (v.value.contains(ref.entry)) out = Render(v.value[ref.entry]) + "\n";
     } else {
@@ -263,10 +275,11 @@ int RunList(const ConfigOptions& o) {
     }
     if (spec.type == FieldType::kSecretMap) {
       for (const auto& [name, s] : v->value.items())
-        rows.push_back({spec.key + "." + name, SecretText(s, name, clear), source(*v), "-"});
+        rows.push_back({spec.key + "." + name, SecretText(s, spec.key + "." + name, clear), source(*v), "-"});
       continue;
     }
-    rows.push_back({spec.key, Render(v->value), source(*v), fallback});
+    rows.push_back({spec.key, IsSecureField(spec) ? SecretText(v->value, spec.key, clear) : Render(v->value), source(*v),
+                    fallback});
   }
   if (o.json) {
     using J = nlohmann::ordered_json;
@@ -289,10 +302,10 @@ int RunList(const ConfigOptions& o) {
         j["values"].push_back(std::move(r));
       };
       if (v && spec.type == FieldType::kSecretMap) {
-        for (const auto& [name, s] : v->value.items()) row(spec.key + "." + name, SecretText(s, name, clear));
+        for (const auto& [name, s] : v->value.items()) row(spec.key + "." + name, SecretText(s, spec.key + "." + name, clear));
         continue;
       }
-      row(spec.key, v ? v->value : J());
+      row(spec.key, !v ? J() : IsSecureField(spec) ? J(SecretText(v->value, spec.key, clear)) : v->value);
     }
     for (auto& r : rows) WipeString(&r.value);
     PrintJson(j);
@@ -434,8 +447,10 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
     WipeString(&pass);
     if (!ok) return Fail(err);
   }
+  const bool single = IsSecureField(*ref.field);  // cloudfront.origin_secret, not app.secrets.NAME
+  const std::string key_path = single ? ref.field->key : "app.secrets." + ref.entry;
   std::string clear;
-  if (!ReadSecretValue(o, ref.entry, &clear, &err)) return Fail(err);
+  if (!ReadSecretValue(o, single ? key_path : ref.entry, &clear, &err)) return Fail(err);
   // The value reaches CloudFormation as a parameter value, at most 4,096 bytes.
   // Src: aws-facts 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
   if (InvalidUtf8At(clear) != std::string::npos) {
@@ -447,10 +462,18 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
     return Fail("the value is longer than 4,096 bytes, the most a CloudFormation parameter carries; "
                 "store it in Secrets Manager yourself and set app.secrets." + ref.entry + " to its ARN");
   }
-  std::string secure = EncryptSecret(key, "app.secrets." + ref.entry, clear);
+  if (single) {
+    // An HTTP header value WAF compares (modules/cdn.h).
+    if (std::string bad = CheckOriginSecretValue(clear); !bad.empty()) {
+      WipeString(&clear);
+      return Fail(bad + "; nothing was changed");
+    }
+  }
+  std::string secure = EncryptSecret(key, key_path, clear);
   WipeString(&clear);
-  if (!Edit(text, ref.path, "{secure: \"" + secure + "\"}", &text, &err)) return Fail(err);
-  return CheckAndWrite(o, f, text, "set app.secrets." + ref.entry + " (encrypted) in " + f.path);
+  std::string yaml = single ? "\"" + secure + "\"" : "{secure: \"" + secure + "\"}";
+  if (!Edit(text, ref.path, yaml, &text, &err)) return Fail(err);
+  return CheckAndWrite(o, f, text, "set " + key_path + " (encrypted) in " + f.path);
 }
 
 // A new salt and passphrase for the stack: every {secure} value is decrypted with the
@@ -469,7 +492,7 @@ int RunRekey(const ConfigOptions& o) {
   std::string old_pass, new_pass;
   ClearSecrets secrets;
   if (!ReadPassphrase(false, &old_pass, &err)) return Fail(err);
-  bool ok = DecryptAppSecrets(c, old_pass, &secrets.values, &err);
+  bool ok = DecryptSecureValues(c, old_pass, &secrets.values, &err);
   WipeString(&old_pass);
   if (!ok) return Fail(err);
   if (!ReadNewPassphrase(&new_pass, &err)) return Fail(err);
@@ -479,9 +502,16 @@ int RunRekey(const ConfigOptions& o) {
   WipeString(&new_pass);
   text = f.text;
   ok = ok && WriteEncryption(salt, key, &text, &err);
-  for (const auto& [name, value] : secrets.values)
-    ok = ok && Edit(text, {"app", "secrets", name},
-                    "{secure: \"" + EncryptSecret(key, "app.secrets." + name, value) + "\"}", &text, &err);
+  for (const auto& [path, value] : secrets.values) {
+    // app.secrets.NAME holds {secure: ...}; the single fields hold the "v1:..." string.
+    std::string secure = "\"" + EncryptSecret(key, path, value) + "\"";
+    std::vector<std::string> keys = SplitString(path, '.');
+    if (StartsWith(path, "app.secrets.")) {
+      keys = {"app", "secrets", path.substr(std::string("app.secrets.").size())};
+      secure = "{secure: " + secure + "}";
+    }
+    ok = ok && Edit(text, keys, secure, &text, &err);
+  }
   if (!ok) return Fail(err);
   return CheckAndWrite(o, f, text,
                        "re-keyed " + std::to_string(secrets.values.size()) + " secret(s) in " + f.path);
@@ -497,6 +527,11 @@ int RunSet(const ConfigOptions& o) {
     return Fail("the value is not valid UTF-8 text; a stack.yaml is UTF-8: nothing was written");
   if (StartsWith(spec.key, "encryption."))
     return Fail(spec.key + " is written by `config set --secret`; changing it would make every secret unreadable");
+  if (IsSecureField(spec)) {
+    if (o.secret) return RunSetSecret(o, f, ref);
+    return Fail(spec.key + " is a secret: set it with --secret (it is stored encrypted), e.g. `openssl rand -hex 32 | "
+                "blueprint config set --stack " + o.sel.stack + " --secret " + spec.key + "`");
+  }
   if (spec.type == FieldType::kSecretMap) {
     if (ref.entry.empty()) return Fail("set one secret at a time: app.secrets.NAME");
     if (o.secret) return RunSetSecret(o, f, ref);
@@ -575,7 +610,7 @@ void RegisterConfig(CLI::App* app, int* rc) {
   CLI::App* set = sub("set", "Set one key; refused when the config would become invalid",
                       "Dotted key; with --secret, the secret's name", RunSet);
   set->add_option("value", o->value, "The value (with --secret: omit it to be prompted or to read stdin)");
-  set->add_flag("--secret", o->secret, "Store the value encrypted under app.secrets");
+  set->add_flag("--secret", o->secret, "Store the value encrypted (app.secrets.NAME, cloudfront.origin_secret, cloudfront.origin_secret_previous)");
 
   sub("rm", "Remove one key from the file (the profile default applies again)", "Dotted key", RunRm)
       ->add_flag("--secret", o->secret, "KEY is a secret name");

@@ -11,6 +11,7 @@
 
 #include "config/secrets.h"
 #include "modules/app_secrets.h"
+#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -81,27 +82,59 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Param
   return AddSecretParameterValues(loaded, values);
 }
 
+namespace {
+
+// Which encrypted config value (key path, config/secrets.h SecureValues) fills which
+// NoEcho parameter of `c`'s stacks: the app secrets (modules/app_secrets.h) and, with
+// CloudFront, the origin secret (modules/cdn.h): the current value, and as the
+// previous value the one a rotation replaces, or the current one again when none is.
+std::vector<std::pair<std::string, std::string>> SecretParameterBindings(const StackConfig& c) {
+  std::vector<std::pair<std::string, std::string>> out;  // key path, parameter
+  for (const auto& [name, param] : AppSecretParameters(c.app.secrets)) out.emplace_back("app.secrets." + name, param);
+  if (c.features.cloudfront && !c.cloudfront.origin_secret.empty()) {
+    ModuleContext ctx;
+    ctx.name_prefix = c.app.name + "-" + c.env;  // as the assembly names the environment's stacks
+    OriginSecretParameters names = OriginSecretParameterNames(ctx);
+    out.emplace_back("cloudfront.origin_secret", names.current);
+    out.emplace_back(c.cloudfront.origin_secret_previous.empty() ? "cloudfront.origin_secret"
+                                                                 : "cloudfront.origin_secret_previous",
+                     names.previous);
+  }
+  return out;
+}
+
+}  // namespace
+
 bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
   std::string passphrase, err;
   bool ok = true;
   for (const auto& c : loaded.configs) {
-    auto params = AppSecretParameters(c.app.secrets);
+    auto bindings = SecretParameterBindings(c);
     bool needed = false;
-    for (const auto& [name, param] : params) needed = needed || !values->count(param);
+    for (const auto& [path, param] : bindings) needed = needed || !values->count(param);
     if (!needed) continue;
     if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &err)) {
-      std::fprintf(stderr, "error: %s: app secrets need the config passphrase: %s\n", c.file.c_str(), err.c_str());
+      std::fprintf(stderr, "error: %s: secrets need the config passphrase: %s\n", c.file.c_str(), err.c_str());
       return false;
     }
     std::vector<std::pair<std::string, std::string>> clear;
-    if (!DecryptAppSecrets(c, passphrase, &clear, &err)) {
+    if (!DecryptSecureValues(c, passphrase, &clear, &err)) {
       std::fprintf(stderr, "error: %s\n", err.c_str());
       ok = false;
       break;
     }
-    for (size_t i = 0; i < params.size() && i < clear.size(); ++i)
-      values->emplace(params[i].second, std::move(clear[i].second));  // an explicit value wins
-    for (auto& [name, value] : clear) WipeString(&value);
+    // The origin secrets travel as HTTP header values WAF compares (modules/cdn.h).
+    for (const auto& [path, value] : clear)
+      if (std::string bad = StartsWith(path, "cloudfront.") ? CheckOriginSecretValue(value) : ""; !bad.empty()) {
+        std::fprintf(stderr, "error: %s: %s: %s; set it again with `blueprint config set --stack %s --secret %s`\n",
+                     c.file.c_str(), path.c_str(), bad.c_str(), c.env.c_str(), path.c_str());
+        ok = false;
+      }
+    for (const auto& [path, param] : bindings)
+      for (const auto& [p, value] : clear)
+        if (ok && p == path) values->emplace(param, value);  // an explicit value wins
+    for (auto& [path, value] : clear) WipeString(&value);
+    if (!ok) break;
   }
   WipeString(&passphrase);
   return ok;

@@ -34,10 +34,12 @@ void AddParameterOptions(CLI::App* cmd, ParameterFlags* flags);
 // Then adds the NoEcho parameters of the app secrets (AddSecretParameterValues).
 bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, ParameterValues* values);
 
-// The value of each {secure} app secret's NoEcho parameter (AppSecretParameters), decrypted
-// from stack.yaml with the config passphrase, unless already in `values`. Asks for the
-// passphrase only when a stack has such secrets. Prints the error and returns false on a
-// wrong passphrase or an altered value.
+// The value of each NoEcho parameter an encrypted config value fills: the {secure} app
+// secrets (AppSecretParameters) and, with CloudFront, the origin secret's current and
+// previous parameters of the main and global stacks (OriginSecretParameterNames),
+// decrypted from stack.yaml with the config passphrase, unless already in `values`.
+// Asks for the passphrase only when a stack has such secrets. Prints the error and
+// returns false on a wrong passphrase, an altered value or an unusable origin secret.
 bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values);
 
 // The console on the real terminal: live progress when stdout is a TTY, questions

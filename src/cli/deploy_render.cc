@@ -20,23 +20,6 @@ char ActionMark(const std::string& action) {
   return '*';
 }
 
-// A change-set row as the offline diff sees a change, so both word risk alike.
-analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
-  analysis::ResourceChange rc;
-  rc.logical_id = row.logical_id;
-  rc.type = row.type;
-  rc.kind = row.action == "Add"      ? analysis::ResourceChange::Kind::kAdd
-            : row.action == "Remove" ? analysis::ResourceChange::Kind::kRemove
-                                     : analysis::ResourceChange::Kind::kModify;
-  rc.replacement = row.replacement == "True"          ? cfn::Replacement::kAlways
-                   : row.replacement == "Conditional" ? cfn::Replacement::kConditional
-                                                      : cfn::Replacement::kNever;
-  rc.stateful = analysis::IsStatefulType(row.type);
-  // The change set does not carry the deployed DeletionPolicy: the type's default.
-  rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
-  return rc;
-}
-
 }  // namespace
 
 std::string Elapsed(int seconds) { return fmt::format("{}:{:02}", seconds / 60, seconds % 60); }
@@ -59,7 +42,9 @@ std::string RenderChangeSet(const ChangeSet& cs) {
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
-    if (std::string risk = analysis::RiskLine(AsResourceChange(c)); !risk.empty()) risks.push_back(risk);
+    analysis::ResourceChange rc = AsResourceChange(c);
+    if (std::string risk = analysis::RiskLine(rc); !risk.empty()) risks.push_back(risk);
+    if (std::string named = analysis::NamedReplacementLine(rc); !named.empty()) risks.push_back(named);
   }
   for (const auto& r : risks) out += r + "\n";
   return out;

@@ -18,6 +18,7 @@ struct UpOptions {
   ParameterFlags params;
   std::string s3_bucket;
   bool yes = false;
+  bool allow_replace_named = false;
 };
 
 int RunUp(const UpOptions& o) {
@@ -30,6 +31,7 @@ int RunUp(const UpOptions& o) {
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws, o.sel);
   d.s3_bucket = o.s3_bucket;
+  d.allow_replace_named = o.allow_replace_named;
   Driver driver(aws, d);
   Console console = TerminalConsole(o.yes);
   // A stack another selected stack depends on but the selection leaves out (the shared
@@ -42,6 +44,18 @@ int RunUp(const UpOptions& o) {
         std::fprintf(stderr, "note: %s depends on stack %s, which this selection leaves out; if it is not "
                      "deployed yet, deploy it first: blueprint up --stack %s\n",
                      s->name.c_str(), dep.c_str(), dep.c_str());
+  {
+    // Before any stack is touched: an account App Runner no longer admits is refused
+    // here, with the way out, rather than by CloudFormation halfway through (driver.h).
+    Diagnostics admission;
+    bool admitted = driver.CheckAppRunnerAdmission(stacks, &admission, [&](const Stack& s) {
+      std::fprintf(console.out, "%s (%s): asking App Runner whether it admits this account (aws apprunner "
+                   "list-services)\n", s.name.c_str(), s.region.c_str());
+      std::fflush(console.out);
+    });
+    std::fputs(admission.FormatAll().c_str(), console.err);
+    if (!admitted) return kUserError;
+  }
   std::map<std::string, cfn::Json> produced;  // outputs of the stacks deployed so far, by id
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
@@ -70,6 +84,9 @@ void RegisterUp(CLI::App* app, int* rc) {
   AddParameterOptions(cmd, &o->params);
   cmd->add_option("--s3-bucket", o->s3_bucket, "Bucket for templates over 51,200 bytes");
   cmd->add_flag("--yes,-y", o->yes, "Deploy without asking (required when stdin is not a terminal)");
+  cmd->add_flag("--allow-replace-named", o->allow_replace_named,
+                "Execute a change set even when it replaces a resource whose name the template fixes "
+                "(refused by default: CloudFormation cannot replace it and the update rolls back)");
   cmd->callback([o, rc] { *rc = RunUp(*o); });
 }
 

@@ -72,6 +72,19 @@ bool IsEmailShape(std::string_view s) {
   return true;
 }
 
+// A lowercase DNS name of two labels or more, the last alphabetic, at most 253
+// characters: what ACM and CloudFront aliases accept for one name (no wildcard: the
+// alias records name one host). Src: DOC:acm/latest/APIReference/API_RequestCertificate.html
+// (DomainName 1-253); DOC:Route53/latest/DeveloperGuide/DomainNameFormat.html.
+bool IsHostNameShape(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  std::vector<std::string> labels = SplitString(s, '.');
+  if (labels.size() < 2 || !All(labels.back(), IsLower, 2)) return false;
+  for (const auto& label : labels)
+    if (!IsDnsLabel(label) || label.size() > 63 || label != ToLower(label)) return false;
+  return true;
+}
+
 // [A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}: 1 to 39, single inner hyphens.
 bool IsGithubOwnerShape(std::string_view s) {
   return s.size() <= 39 && IsDnsLabel(s) && s.find("--") == std::string_view::npos;
@@ -308,6 +321,17 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
     case FieldCheck::kSecureValue:
       if ((!StartsWith(v, "v1:") || !IsBase64Shape(std::string_view(v).substr(3))))
         return "not a v1 encrypted value (\"v1:<base64>\"); `blueprint config set --secret` writes it";
+      return "";
+    case FieldCheck::kDomainName:
+      if (!IsHostNameShape(v))
+        return "'" + v + "' is not a domain name such as www.example.com: lowercase labels of letters, digits "
+               "and inner hyphens, dot-separated, at most 253 characters (no wildcard, no trailing dot)";
+      return "";
+    case FieldCheck::kHostedZoneId:
+      // Src: DOC:Route53/latest/APIReference/API_HostedZone.html (Id: at most 32 characters).
+      if (v.size() < 2 || v[0] != 'Z' || !All(v, [](char c) { return IsDigit(c) || (c >= 'A' && c <= 'Z'); }, 2, 32))
+        return "'" + v + "' is not a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (`aws route53 "
+               "list-hosted-zones-by-name --dns-name example.com` shows it, without the /hostedzone/ prefix)";
       return "";
   }
   return "";

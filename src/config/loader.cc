@@ -427,6 +427,52 @@ void CheckAvailabilityZones(StackConfig& c, Diagnostics* d) {
   }
 }
 
+// CloudFront, its origin secret and the custom domain (docs/edge.md).
+void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
+  if (!c.features.cloudfront)
+    for (const std::string& name : KeysUnder("cloudfront"))  // every cloudfront.* key of the schema
+      if (const std::string key = "cloudfront." + name; c.IsSetInFile(key))
+        d->Warn(c.LocationOf(key), key, "has no effect unless features.cloudfront is true");
+  for (const char* key : {"cloudfront.origin_secret", "cloudfront.origin_secret_previous"})
+    if (c.IsSetInFile(key) && (c.encryption.salt.empty() || c.encryption.check.empty())) {
+      d->Error(c.LocationOf(key), key,
+               "the value is encrypted but encryption.salt or encryption.check is missing, so it can never be "
+               "decrypted; write it with `blueprint config set --secret`");
+      return;
+    }
+  if (!c.cloudfront.origin_secret_previous.empty() && c.cloudfront.origin_secret.empty())
+    d->Error(c.LocationOf("cloudfront.origin_secret_previous"), "cloudfront.origin_secret_previous",
+             "a previous origin secret is only kept while a new one (cloudfront.origin_secret) replaces it; set "
+             "cloudfront.origin_secret or remove this key");
+  if (c.features.cloudfront && c.cloudfront.origin_secret.empty())
+    d->Warn(c.LocationOf("features.cloudfront"), "cloudfront.origin_secret",
+            "not set: `blueprint up` needs it (the service answers only requests carrying it); create one with "
+            "`openssl rand -hex 32 | blueprint config set --stack " + c.env + " --secret cloudfront.origin_secret`");
+
+  if (c.domain.name.empty() != c.domain.hosted_zone_id.empty()) {
+    std::string key = c.domain.name.empty() ? "domain.hosted_zone_id" : "domain.name";
+    d->Error(c.LocationOf(key), key,
+             "domain.name and domain.hosted_zone_id go together (the certificate is validated and the records "
+             "are written in that zone); set both or neither");
+    return;
+  }
+  if (!c.domain.name.empty() && !c.features.cloudfront) {
+    // App Runner links custom domains only through its API (no CloudFormation resource),
+    // and ECS Express Mode owns its load balancer's listener and certificate: on neither
+    // can a template attach the domain to the service itself. Src: aws-facts 13.2 (ECS
+    // Express custom domain: manual listener edits); DOC:apprunner/latest/dg/manage-custom-domains.html.
+    std::string why = c.app.platform == ComputePlatform::kAppRunner
+                          ? "App Runner links a custom domain only through its own API "
+                            "(associate-custom-domain), which has no CloudFormation resource"
+                          : "ECS Express Mode manages its load balancer's listener and certificate itself, "
+                            "so a custom domain there is a manual change CloudFormation would undo";
+    d->Error(c.LocationOf("domain.name"), "domain.name",
+             "a custom domain needs features.cloudfront: " + why +
+                 "; the CloudFront distribution carries the domain instead. Set features.cloudfront: true (and "
+                 "cloudfront.origin_secret), or remove domain.*");
+  }
+}
+
 void CrossChecks(StackConfig& c, Diagnostics* d) {
   // The compute platform's own sizing rules (cpu/memory pairs, scaling limits) are
   // checked by the platform (modules/compute.h CheckComputeConfig) at assembly.
@@ -484,6 +530,7 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     for (const std::string& name : KeysUnder("waf"))  // every waf.* key of the schema
       if (const std::string key = "waf." + name; c.IsSetInFile(key))
         d->Warn(c.LocationOf(key), key, "has no effect unless features.waf is true");
+  CheckEdgeConfig(c, d);
   if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
     d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
             "has no effect unless app.health_check.protocol is HTTP");

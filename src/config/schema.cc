@@ -17,9 +17,6 @@ using SC = StackConfig;
 // Helper to keep the table readable: same default for every profile.
 std::array<std::string, 3> All(const std::string& v) { return {v, v, v}; }
 
-// Keys of features whose modules are not built yet (FieldSpec::not_available).
-// Deleting the constant from a row turns the key (and its profile defaults) back on.
-const std::string kNotYetEdge = "CloudFront, its origin protection and the custom domain come with issue 12";
 
 // Keys that change no template on purpose (FieldSpec::no_template_effect).
 const std::string kDeployTimeOnly =
@@ -27,6 +24,9 @@ const std::string kDeployTimeOnly =
     "stack as NoEcho parameters, never as template text";
 const std::string kValidationOnly =
     "validation only: the written reason that lets a production-guarded stack turn a protection off";
+const std::string kOriginSecretDeployTime =
+    "deploy time only: `up` decrypts it into the NoEcho origin-secret parameters of the main and global "
+    "stacks; the template never holds it";
 const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
 
 // The retention periods CloudWatch Logs accepts, for every *.log_retention_days key.
@@ -154,7 +154,14 @@ std::vector<FieldSpec> BuildSchema() {
       {"registry.immutable_tags", F<&SC::registry, &RegistryConfig::immutable_tags>, T::kBool, "Refuse to overwrite an image tag.", {"false", "false", "true"}, {}},
       {"registry.empty_on_delete", F<&SC::registry, &RegistryConfig::empty_on_delete>, T::kBool, "Delete the images with the stack.", {"true", "true", "false"}, {}},
 
-      {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of App Runner.", All("false"), {}, 0, 0, C::kNone, false, kNotYetEdge},
+      {"features.cloudfront", F<&SC::features, &FeaturesConfig::cloudfront>, T::kBool, "CloudFront distribution in front of the service (the environment's global stack, us-east-1): HTTPS only, HTTP/2 and 3, IPv6, compression; with features.waf its web ACL is CLOUDFRONT-scoped there. The service itself then answers only requests carrying CloudFront's secret origin header (cloudfront.origin_secret; docs/edge.md).", All("false"), {}},
+      // Src: aws-facts 5.1 (SCHEMA:aws-cloudfront-distribution PriceClass).
+      {"cloudfront.price_class", F<&SC::cloudfront, &CloudFrontConfig::price_class>, T::kEnum, "Which edge locations serve viewers: PriceClass_100 (North America, Europe, Israel), PriceClass_200 (adds Asia, Middle East, Africa), PriceClass_All (every location, highest price).", {"PriceClass_100", "PriceClass_100", "PriceClass_All"}, {"PriceClass_100", "PriceClass_200", "PriceClass_All"}},
+      {"cloudfront.cache_policy", F<&SC::cloudfront, &CloudFrontConfig::cache_policy>, T::kEnum, "The managed cache policy of the default behaviour: caching-disabled (every request reaches the app: dynamic apps) or caching-optimized (CloudFront caches per the app's Cache-Control, ignoring cookies and query strings in the cache key: static content only).", All("caching-disabled"), {"caching-disabled", "caching-optimized"}},
+      {"cloudfront.origin_secret", F<&SC::cloudfront, &CloudFrontConfig::origin_secret>, T::kString, "The secret origin header's value, encrypted (`openssl rand -hex 32 | blueprint config set --stack ENV --secret cloudfront.origin_secret`): CloudFront sends it, the service's web ACL blocks requests without it. `up` passes it to both stacks as a NoEcho parameter.", {}, {}, 0, 0, C::kSecureValue, false, "", kOriginSecretDeployTime},
+      {"cloudfront.origin_secret_previous", F<&SC::cloudfront, &CloudFrontConfig::origin_secret_previous>, T::kString, "During a rotation, the value cloudfront.origin_secret replaces (encrypted, set with --secret): the service accepts both until it is removed (docs/edge.md, rotation).", {}, {}, 0, 0, C::kSecureValue, false, "", kOriginSecretDeployTime},
+      {"domain.name", F<&SC::domain, &DomainConfig::name>, T::kString, "Custom domain of the distribution (www.example.com): an ACM certificate in us-east-1 validated by DNS in domain.hosted_zone_id, the distribution's alias and viewer certificate, Route 53 A and AAAA alias records. Needs features.cloudfront.", {}, {}, 0, 0, C::kDomainName},
+      {"domain.hosted_zone_id", F<&SC::domain, &DomainConfig::hosted_zone_id>, T::kString, "The public Route 53 hosted zone that holds domain.name (Z...): where the certificate is validated and the alias records go.", {}, {}, 0, 0, C::kHostedZoneId},
       {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL in front of the app: AWS managed rule groups (IP reputation, common rule set, known bad inputs, optionally SQL injection) and a per-IP rate limit, logged to CloudWatch Logs (docs/edge.md).", {"false", "false", "true"}, {}},
       // Src: aws-facts 4.1 (SCHEMA RateBasedStatement: Limit 10 to 2,000,000,000).
       {"waf.rate_limit", F<&SC::waf, &WafConfig::rate_limit>, T::kInt, "Requests one IP address may send in 5 minutes before the web ACL blocks it (10 to 2,000,000,000).", {"1000", "2000", "2000"}, {}, 10, 2000000000},

@@ -51,6 +51,8 @@ enum class FieldCheck {
   kMaintenanceWindow,  // ddd:hh24:mi-ddd:hh24:mi (UTC)
   kSalt,         // base64 of 16 or more bytes
   kSecureValue,  // "v1:<base64>" written by `config set --secret`
+  kDomainName,    // a DNS name CloudFront and ACM accept (www.example.com)
+  kHostedZoneId,  // a Route 53 hosted zone ID (Z0123456789ABCDEFGHIJ)
 };
 
 struct FieldSpec;

@@ -155,25 +155,45 @@ bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey*
   return true;
 }
 
-bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
-                       std::vector<std::pair<std::string, std::string>>* out, std::string* err) {
+std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig& c) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& s : c.app.secrets)
+    if (!s.secure_value.empty()) out.emplace_back("app.secrets." + s.name, s.secure_value);
+  if (!c.cloudfront.origin_secret.empty()) out.emplace_back("cloudfront.origin_secret", c.cloudfront.origin_secret);
+  if (!c.cloudfront.origin_secret_previous.empty())
+    out.emplace_back("cloudfront.origin_secret_previous", c.cloudfront.origin_secret_previous);
+  return out;
+}
+
+bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
+                         std::vector<std::pair<std::string, std::string>>* out, std::string* err) {
   out->clear();
-  bool any = false;
-  for (const auto& s : c.app.secrets) any = any || !s.secure_value.empty();
-  if (!any) return true;
+  const auto values = SecureValues(c);
+  if (values.empty()) return true;
   SecretKey key;
   if (!UnlockStack(c, passphrase, &key, err)) return false;
-  for (const auto& s : c.app.secrets) {
-    if (s.secure_value.empty()) continue;
+  for (const auto& [path, secure] : values) {
     std::string text;
-    if (!DecryptSecret(key, "app.secrets." + s.name, s.secure_value, &text, err)) {
+    if (!DecryptSecret(key, path, secure, &text, err)) {
       for (auto& [name, value] : *out) WipeString(&value);
       out->clear();
       *err = c.file + ": " + *err;
       return false;
     }
-    out->emplace_back(s.name, std::move(text));
+    out->emplace_back(path, std::move(text));
   }
+  return true;
+}
+
+bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
+                       std::vector<std::pair<std::string, std::string>>* out, std::string* err) {
+  StackConfig apps_only;  // the app secrets and what unlocks them
+  apps_only.file = c.file;
+  apps_only.encryption = c.encryption;
+  apps_only.app.secrets = c.app.secrets;
+  if (!DecryptSecureValues(apps_only, passphrase, out, err)) return false;
+  const std::string prefix = "app.secrets.";
+  for (auto& [path, value] : *out) path.erase(0, prefix.size());
   return true;
 }
 

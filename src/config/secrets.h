@@ -88,6 +88,16 @@ bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey*
 bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
                        std::vector<std::pair<std::string, std::string>>* out, std::string* err);
 
+// Every encrypted value of `c` with its key path (the additional data it is bound to):
+// app.secrets.NAME {secure} values, then cloudfront.origin_secret and
+// cloudfront.origin_secret_previous when set.
+std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig& c);
+
+// Those values in clear text, key path -> value, in SecureValues' order (`config rekey`,
+// `--show-secrets`, deploy). Fails like DecryptAppSecrets; nothing is returned then.
+bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
+                         std::vector<std::pair<std::string, std::string>>* out, std::string* err);
+
 // Overwrites a string's bytes before it is released.
 void WipeString(std::string* s);
 

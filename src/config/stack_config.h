@@ -142,6 +142,27 @@ struct WafConfig {
   bool operator==(const WafConfig&) const = default;
 };
 
+// The CloudFront distribution when features.cloudfront is on (cloudfront.*; modules/cdn.h).
+struct CloudFrontConfig {
+  std::string price_class = "PriceClass_100";      // PriceClass_100 | PriceClass_200 | PriceClass_All
+  std::string cache_policy = "caching-disabled";   // caching-disabled | caching-optimized
+  // The origin header's value, encrypted like app.secrets ("v1:..."; key path
+  // "cloudfront.origin_secret"): deploy time only, a NoEcho parameter of both stacks.
+  std::string origin_secret;
+  // The value it replaces during a rotation: the service accepts both until it is removed.
+  std::string origin_secret_previous;
+
+  bool operator==(const CloudFrontConfig&) const = default;
+};
+
+// A custom domain for the distribution (domain.*).
+struct DomainConfig {
+  std::string name;            // www.example.com; empty: the distribution's own name only
+  std::string hosted_zone_id;  // the public Route 53 zone that holds `name`
+
+  bool operator==(const DomainConfig&) const = default;
+};
+
 // Alarm thresholds and alert delivery (alerts.*); the addresses are StackConfig::alert_emails.
 struct AlertsConfig {
   bool dead_letter_queue = false;   // SQS dead-letter queue for the topic's subscriptions
@@ -208,6 +229,8 @@ struct StackConfig {
   RegistryConfig registry;
   FeaturesConfig features;
   WafConfig waf;
+  CloudFrontConfig cloudfront;
+  DomainConfig domain;
   std::vector<std::string> alert_emails;
   AlertsConfig alerts;
   BackupConfig backup;

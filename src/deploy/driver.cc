@@ -18,6 +18,8 @@
 #include "analysis/diff.h"
 #include "config/secrets.h"
 #include "deploy/process.h"
+#include "modules/compute.h"
+#include "cfn/custom_names.h"
 #include "cfn/writer.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -54,6 +56,23 @@ bool EndsWith(const std::string& s, const char* suffix) {
 }
 
 }  // namespace
+
+analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
+  analysis::ResourceChange rc;
+  rc.logical_id = row.logical_id;
+  rc.type = row.type;
+  rc.kind = row.action == "Add"      ? analysis::ResourceChange::Kind::kAdd
+            : row.action == "Remove" ? analysis::ResourceChange::Kind::kRemove
+                                     : analysis::ResourceChange::Kind::kModify;
+  rc.replacement = row.replacement == "True"          ? cfn::Replacement::kAlways
+                   : row.replacement == "Conditional" ? cfn::Replacement::kConditional
+                                                      : cfn::Replacement::kNever;
+  rc.stateful = analysis::IsStatefulType(row.type);
+  // The change set does not carry the deployed DeletionPolicy: the type's default.
+  rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
+  rc.name_property = row.name_property;
+  return rc;
+}
 
 std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
                         const std::string& key) {
@@ -237,6 +256,20 @@ std::vector<ChangeRow> ParseChanges(const Json& changes) {
   return rows;
 }
 
+// The custom-name property `t` sets for the row's resource, unless the change set says
+// the change renames it (a cause "ServiceName (replace)": the replacement gets the new
+// name). A nested name ("Budget.BudgetName") cannot be told apart from its parent's
+// other fields in the change set: it counts as kept, so the refusal errs on the safe side.
+std::string NamePropertyOf(const ChangeRow& row, const cfn::Template& t) {
+  if (row.action != "Modify") return "";
+  const cfn::Resource* r = t.resources().Find(row.logical_id);
+  if (r == nullptr) return "";
+  std::string prop(cfn::SetCustomNameProperty(r->type, r->properties));
+  for (const auto& cause : row.causes)
+    if (cause == prop || StartsWith(cause, prop + " (")) return "";
+  return prop;
+}
+
 // Whether `t` keeps a resource when the stack goes (DeletionPolicy Retain or
 // RetainExceptOnCreate).
 bool HasRetainedResource(const cfn::Template& t) {
@@ -357,6 +390,7 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
     cs->status = Str(d.body, "Status");
     cs->reason = Str(d.body, "StatusReason");
     if (d.body.contains("Changes")) cs->changes = ParseChanges(d.body["Changes"]);
+    for (auto& row : cs->changes) row.name_property = NamePropertyOf(row, stack.tmpl);
     if (cs->status == "CREATE_COMPLETE" || cs->status == "FAILED") break;
     if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
       diags->Error({}, stack.name, "change set " + cs->name + " still " + cs->status + "; giving up");
@@ -472,6 +506,84 @@ bool Driver::DescribeSettled(const std::string& stack_name, const std::string& r
   return true;
 }
 
+namespace {
+
+bool HasResourceOfType(const Json& tmpl, const char* type) {
+  if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return false;
+  for (const auto& [id, r] : tmpl["Resources"].items())
+    if (r.is_object() && r.value("Type", "") == type) return true;
+  return false;
+}
+
+}  // namespace
+
+// App Runner closed to new customers on 2026-04-30; accounts that used it before keep
+// full use (https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html,
+// aws-facts 0). CloudFormation meets the refusal only when it creates the service, after
+// the VPC, NAT and database before it (and the account stack's OIDC provider) were
+// created and while they roll back. So `up` asks first, read-only, in each region
+// concerned: `apprunner list-services` (AWS CLI v1 and v2 alike). An account App Runner
+// admits gets a list (empty when it runs no service yet). An answer from App Runner that
+// is a service error, but not IAM's own "is not authorized to perform" (the caller lacks
+// apprunner:ListServices, so nothing is learned about the account), is App Runner
+// refusing the account. AWS documents no error code for that refusal (none found in its
+// docs or public issues, 2026-11-30), so the check keys on who answers, not on a code,
+// and quotes AWS's answer in the message.
+bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                                     const std::function<void(const Stack&)>& asking) {
+  std::set<std::string> asked;
+  bool admitted = true;
+  for (const Stack* stack : stacks) {
+    if (!HasResourceOfType(stack->tmpl.ToJson(), "AWS::AppRunner::Service")) continue;
+    std::string recorded, err;
+    if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &err)) {
+      Json deployed = Json::parse(recorded, nullptr, /*allow_exceptions=*/false);
+      if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
+    }
+    if (!asked.insert(stack->account + "/" + stack->region).second) continue;
+    if (asking) asking(*stack);
+    AwsResult r = aws_.Run("apprunner", "list-services", {}, stack->region);
+    if (r.ok) continue;
+    bool iam = r.message.find("is not authorized to perform") != std::string::npos;
+    if (r.error_code.empty() || r.transient || r.timed_out || iam) {
+      diags->Warn({}, stack->name,
+                  "could not check whether App Runner admits this AWS account in " + stack->region +
+                      " (apprunner list-services: " + ErrorText(r) + "); deploying anyway");
+      continue;
+    }
+    diags->Error({}, stack->name,
+                 "App Runner does not admit this AWS account in " + stack->region + " (apprunner list-services: " +
+                     ErrorText(r) +
+                     "). App Runner closed to new customers on 2026-04-30; run this environment on Amazon ECS "
+                     "Express Mode instead: set `" + AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md). "
+                     "Nothing was created.");
+    admitted = false;
+  }
+  return admitted;
+}
+
+namespace {
+
+// When the check before `up` learned nothing (a caller that may not list App Runner
+// services, or an App Runner that lists for an account it then refuses), CloudFormation
+// meets the refusal itself: the first failure is the App Runner service's create, with
+// the handler error code for "insufficient permissions" (AccessDenied, Src:
+// https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html)
+// but without IAM's own "is not authorized to perform". Then the failure says the way out.
+void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagnostics* diags) {
+  const std::string& why = follow.first_failure;
+  if (why.find("(AWS::AppRunner::Service) CREATE_FAILED") == std::string::npos) return;
+  bool access = why.find("HandlerErrorCode: AccessDenied") != std::string::npos ||
+                why.find("AccessDeniedException") != std::string::npos;
+  if (!access || why.find("is not authorized to perform") != std::string::npos) return;
+  diags->Warn({}, stack.name,
+              "App Runner refused to create the service with an access error that IAM did not raise: if App Runner "
+              "no longer admits this AWS account (closed to new customers on 2026-04-30), set `" +
+                  AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md)");
+}
+
+}  // namespace
+
 bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                         DeployResult* result, Diagnostics* diags) {
   bool call_failed = false;
@@ -531,6 +643,23 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     return result;
   }
   if (observer.change_set) observer.change_set(result.change_set);
+  // CloudFormation cannot replace a custom-named resource: executing would fail halfway
+  // and roll back. Refused before asking, unless --allow-replace-named.
+  // Src: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html
+  if (!options_.allow_replace_named) {
+    bool refuse = false;
+    for (const auto& row : result.change_set.changes)
+      if (analysis::ResourceChange rc = AsResourceChange(row); analysis::IsNamedReplacement(rc)) {
+        diags->Error({}, stack.name, analysis::NamedReplacementLine(rc));
+        refuse = true;
+      }
+    if (refuse) {
+      DiscardChangeSet(result.change_set, diags);
+      drop_pending();
+      result.status = Status::kRefused;
+      return result;
+    }
+  }
   Decision decision = observer.decide ? observer.decide(stack.name) : Decision::kYes;
   if (decision != Decision::kYes) {
     DiscardChangeSet(result.change_set, diags);
@@ -552,6 +681,7 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   result.follow = Follow(stack.name, region, result.change_set.changes.size(), before,
                          info.exists ? info.status : "REVIEW_IN_PROGRESS", observer, diags);
   if (!IsDeploySuccess(result.follow.status)) {
+    NoteAppRunnerRefusal(stack, result.follow, diags);
     drop_pending();
     result.status = Status::kFailed;
     return result;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/diff.h"
 #include "app/app.h"
 #include "deploy/aws_cli.h"
 #include "deploy/state.h"
@@ -35,6 +36,9 @@ struct DriverOptions {
   std::string s3_bucket;           // for templates over 51,200 bytes
   int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS overrides, at least 1000
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
+  // `up --allow-replace-named`: execute a change set that replaces a custom-named
+  // resource (refused by default: CloudFormation cannot do it and rolls back).
+  bool allow_replace_named = false;
 };
 
 // What `describe-stacks` says about one stack.
@@ -54,7 +58,14 @@ struct ChangeRow {
   std::string type;
   std::string replacement;  // True | False | Conditional ("" unless Modify)
   std::vector<std::string> causes;  // properties, "(replace)" / "(may replace)" marked
+  // The custom-name property the template sets for this resource and the change does
+  // not rename (cfn::CustomNameProperty), or "": see analysis::NamedReplacementLine.
+  std::string name_property;
 };
+
+// A change-set row as the offline diff sees a change, so both word risks alike
+// (analysis::RiskLine, analysis::NamedReplacementLine).
+analysis::ResourceChange AsResourceChange(const ChangeRow& row);
 
 struct ChangeSet {
   std::string stack;
@@ -173,6 +184,16 @@ class Driver {
   // delete, follow, forget the record. Production guards are the caller's.
   DestroyResult Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
                         const DriverObserver& observer, Diagnostics* diags);
+
+  // Before `up` creates anything: whether App Runner admits the AWS account in the
+  // region of each stack that would create an App Runner service (its template has one,
+  // its recorded deployment none). One read-only call per region, `apprunner
+  // list-services`. False, with an error naming the setting that moves the environment to ECS
+  // Express Mode, when App Runner refuses the account; an answer that settles nothing (the caller may not
+  // list services, throttling, no connection) is a warning and the deploy goes on.
+  // `asking` runs before each call (the caller says what it waits for).
+  bool CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                               const std::function<void(const Stack&)>& asking = {});
 
   // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
   // under the state directory.

@@ -41,6 +41,10 @@ ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const 
   std::abort();
 }
 
+std::string AppRunnerAlternativeSetting() {
+  return std::string("compute.platform: ") + ComputePlatformName(ComputePlatform::kEcsExpress);
+}
+
 void CheckComputeConfig(const StackConfig& c, Diagnostics* diags) {
   switch (c.app.platform) {
     case ComputePlatform::kAppRunner: CheckAppRunnerConfig(c, diags); return;

@@ -98,4 +98,8 @@ ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const 
 // config loaded; errors name the config key at its file:line.
 void CheckComputeConfig(const StackConfig& c, Diagnostics* diags);
 
+// The stack.yaml setting that moves an environment off App Runner, as the user writes
+// it; for the deploy-time refusal of an account App Runner no longer admits.
+std::string AppRunnerAlternativeSetting();
+
 }  // namespace bp

@@ -267,6 +267,17 @@ const std::vector<MetricRef>& KnownMetrics() {
       // Src: DOC:AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html.
       {"AWS/EC2", "StatusCheckFailed", {"AutoScalingGroupName"}},
       {"AWS/EC2", "NetworkOut", {"AutoScalingGroupName"}},
+      // ECS Express Mode: the service's own metrics and its target group's on the shared
+      // load balancer. Src: aws-facts 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
+      // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html,
+      // "TargetGroup, LoadBalancer" dimensions).
+      {"AWS/ECS", "CPUUtilization", {"ClusterName", "ServiceName"}},
+      {"AWS/ECS", "MemoryUtilization", {"ClusterName", "ServiceName"}},
+      {"AWS/ApplicationELB", "RequestCount", {"LoadBalancer", "TargetGroup"}},
+      {"AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", {"LoadBalancer", "TargetGroup"}},
+      {"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {"LoadBalancer", "TargetGroup"}},
+      {"AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer", "TargetGroup"}},
+      {"AWS/ApplicationELB", "HealthyHostCount", {"LoadBalancer", "TargetGroup"}},
   };
   return kMetrics;
 }

@@ -29,41 +29,74 @@ std::vector<std::string> ManagedRuleGroups(const WafConfig& waf) {
   return groups;
 }
 
+namespace {
+
+// Blocks a request unless `guard.header` equals one of the accepted values exactly (no
+// transformation: the secret is compared byte for byte). Src: SCHEMA:aws-wafv2-webacl
+// (NotStatement, OrStatement: 2 statements or more, ByteMatchStatement SingleHeader).
+Json OriginGuardRule(const ModuleContext& ctx, const OriginGuard& guard) {
+  Json matches = Json::array();
+  for (const Json& value : guard.accepted)
+    matches.push_back(Json{{"ByteMatchStatement",
+                            Json{{"FieldToMatch", Json{{"SingleHeader", Json{{"Name", guard.header}}}}},
+                                 {"PositionalConstraint", "EXACTLY"},
+                                 {"SearchString", value},
+                                 {"TextTransformations", Json::array({Json{{"Priority", 0}, {"Type", "NONE"}}})}}}});
+  Json any = matches.size() == 1 ? matches[0] : Json{{"OrStatement", Json{{"Statements", matches}}}};
+  return Json{{"Name", "origin-secret-required"},
+              {"Priority", 0},
+              {"Action", Json{{"Block", Json::object()}}},
+              {"Statement", Json{{"NotStatement", Json{{"Statement", any}}}}},
+              {"VisibilityConfig", Visibility(ctx.name_prefix + "-origin-secret-required")}};
+}
+
+}  // namespace
+
 WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::Template* t) {
   WebAclOutputs out;
   out.name = FitName(NameKind::kWafWebAcl, ctx.name_prefix);
   const std::string acl = ctx.Id("WebAcl");
 
   Json rules = Json::array();
-  // Priority 0: the per-IP rate limit, cheapest first. Limit is per 5-minute window
-  // (EvaluationWindowSec 300), at least 10. Src: aws-facts 4.1 (SCHEMA RateBasedStatement).
-  rules.push_back(Json{{"Name", "rate-limit-per-ip"},
-                       {"Priority", 0},
-                       {"Action", Json{{"Block", Json::object()}}},
-                       {"Statement", Json{{"RateBasedStatement", Json{{"Limit", args.waf.rate_limit},
-                                                                        {"EvaluationWindowSec", 300},
-                                                                        {"AggregateKeyType", "IP"}}}}},
-                       {"VisibilityConfig", Visibility(ctx.name_prefix + "-rate-limit-per-ip")}});
-  // Managed groups keep their own actions: OverrideAction None (a rule-group rule takes
-  // OverrideAction, never Action). Src: aws-facts 4.1 (SCHEMA Rule, OverrideAction).
-  int priority = 1;
-  for (const std::string& group : ManagedRuleGroups(args.waf)) {
-    rules.push_back(Json{{"Name", group},
-                         {"Priority", priority++},
-                         {"OverrideAction", Json{{"None", Json::object()}}},
-                         {"Statement", Json{{"ManagedRuleGroupStatement", Json{{"VendorName", "AWS"}, {"Name", group}}}}},
-                         {"VisibilityConfig", Visibility(ctx.name_prefix + "-" + group)}});
+  int priority = 0;
+  if (args.origin_guard) {
+    rules.push_back(OriginGuardRule(ctx, *args.origin_guard));
+    priority = 1;
   }
+  if (args.inspect) {
+    // The per-IP rate limit, cheapest first. Limit is per 5-minute window
+    // (EvaluationWindowSec 300), at least 10. Src: aws-facts 4.1 (SCHEMA RateBasedStatement).
+    rules.push_back(Json{{"Name", "rate-limit-per-ip"},
+                         {"Priority", priority++},
+                         {"Action", Json{{"Block", Json::object()}}},
+                         {"Statement", Json{{"RateBasedStatement", Json{{"Limit", args.waf.rate_limit},
+                                                                          {"EvaluationWindowSec", 300},
+                                                                          {"AggregateKeyType", "IP"}}}}},
+                         {"VisibilityConfig", Visibility(ctx.name_prefix + "-rate-limit-per-ip")}});
+    // Managed groups keep their own actions: OverrideAction None (a rule-group rule takes
+    // OverrideAction, never Action). Src: aws-facts 4.1 (SCHEMA Rule, OverrideAction).
+    for (const std::string& group : ManagedRuleGroups(args.waf)) {
+      rules.push_back(Json{{"Name", group},
+                           {"Priority", priority++},
+                           {"OverrideAction", Json{{"None", Json::object()}}},
+                           {"Statement", Json{{"ManagedRuleGroupStatement", Json{{"VendorName", "AWS"}, {"Name", group}}}}},
+                           {"VisibilityConfig", Visibility(ctx.name_prefix + "-" + group)}});
+    }
+  }
+  std::string description = args.inspect ? "Managed rule groups and a per-IP rate limit for " + ctx.name_prefix
+                                         : "Only requests through CloudFront reach " + ctx.name_prefix;
   // Name and Scope are create-only. Src: aws-facts 4.1 (SCHEMA:aws-wafv2-webacl).
   t->AddResource(acl, "AWS::WAFv2::WebACL",
                  Json{{"Name", out.name},
                       {"Scope", args.scope == WafScope::kRegional ? "REGIONAL" : "CLOUDFRONT"},
-                      {"Description", "Managed rule groups and a per-IP rate limit for " + ctx.name_prefix},
+                      {"Description", description},
                       {"DefaultAction", Json{{"Allow", Json::object()}}},
                       {"Rules", rules},
                       {"VisibilityConfig", Visibility(ctx.name_prefix + "-web-acl")},
                       {"Tags", ctx.Tags()}});
   out.arn = GetAtt(acl, "Arn");
+  t->AddOutput(ctx.Id("WebAclArn"), {out.arn, "WAFv2 web ACL ARN", "", ""});
+  if (!args.logging) return out;
 
   // Logging: the destination's name must start with "aws-waf-logs-" (WAF refuses others
   // with "The ARN isn't valid"), and the ARN is the log group's without the ":*" that
@@ -76,17 +109,17 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
                  Json{{"LogGroupName", out.log_group},
                       {"RetentionInDays", args.waf.log_retention_days},
                       {"Tags", ctx.Tags()}});
-  // The credentials a request carries stay out of the logs. Src: SCHEMA
-  // (AWS::WAFv2::LoggingConfiguration.FieldToMatch SingleHeader).
+  // The credentials a request carries, and the origin secret, stay out of the logs.
+  // Src: SCHEMA (AWS::WAFv2::LoggingConfiguration.FieldToMatch SingleHeader).
+  Json redacted = Json::array({Json{{"SingleHeader", Json{{"Name", "authorization"}}}},
+                               Json{{"SingleHeader", Json{{"Name", "cookie"}}}}});
+  if (args.origin_guard) redacted.push_back(Json{{"SingleHeader", Json{{"Name", args.origin_guard->header}}}});
   t->AddResource(ctx.Id("WebAclLogging"), "AWS::WAFv2::LoggingConfiguration",
                  Json{{"ResourceArn", out.arn},
                       {"LogDestinationConfigs",
                        Json::array({cfn::Sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${" +
                                              log_group + "}")})},
-                      {"RedactedFields", Json::array({Json{{"SingleHeader", Json{{"Name", "authorization"}}}},
-                                                      Json{{"SingleHeader", Json{{"Name", "cookie"}}}}})}});
-
-  t->AddOutput(ctx.Id("WebAclArn"), {out.arn, "WAFv2 web ACL ARN", "", ""});
+                      {"RedactedFields", redacted}});
   return out;
 }
 

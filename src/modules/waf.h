@@ -5,7 +5,9 @@
 // not associated but named in the distribution's WebACLId (aws-facts 4.2); the module
 // does not know which stack it is in, the caller puts it in the right one.
 #pragma once
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cfn/template.h"
 #include "config/stack_config.h"
@@ -15,15 +17,31 @@ namespace bp {
 
 enum class WafScope { kRegional, kCloudFront };
 
+// Origin protection: block every request whose `header` carries none of `accepted`
+// (a CloudFront origin's secret header; modules/cdn.h).
+struct OriginGuard {
+  std::string header;              // lowercase header name
+  std::vector<cfn::Json> accepted;  // values (Refs to NoEcho parameters), one or more
+};
+
 struct WebAclArgs {
   WafScope scope = WafScope::kRegional;
   WafConfig waf;  // waf.*: rate limit, optional groups, log retention
+  // The rate limit and the managed rule groups (features.waf). Off for the service's web
+  // ACL behind CloudFront: the CLOUDFRONT-scoped ACL inspects the viewers' requests there,
+  // and a per-IP limit on the service would count CloudFront's addresses.
+  bool inspect = true;
+  // Priority 0 when set: requests without the origin secret are blocked.
+  std::optional<OriginGuard> origin_guard = std::nullopt;
+  // Request logs to aws-waf-logs-<name> (waf.log_retention_days); the origin guard's
+  // header is redacted there with authorization and cookie.
+  bool logging = true;
 };
 
 struct WebAclOutputs {
   std::string name;       // physical name
   cfn::Json arn;          // GetAtt Arn: WebACLAssociation.WebACLArn or DistributionConfig.WebACLId
-  std::string log_group;  // physical name of the log group ("aws-waf-logs-...")
+  std::string log_group;  // physical name of the log group ("aws-waf-logs-..."), "" without logging
 };
 
 // The managed rule groups the web ACL references, in priority order after the rate rule.

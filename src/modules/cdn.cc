@@ -1,0 +1,181 @@
+#include "modules/cdn.h"
+
+#include "cfn/writer.h"
+#include "naming/names.h"
+
+namespace bp {
+
+using cfn::GetAtt;
+using cfn::Json;
+using cfn::Ref;
+
+namespace {
+
+// WAF compares at most 200 bytes in a byte match (SearchString); the lower bound is this
+// tool's: 32 characters of `openssl rand -hex` are 128 bits.
+// Src: SCHEMA:aws-wafv2-webacl (ByteMatchStatement.SearchString, maxLength 200).
+constexpr size_t kMinSecretChars = 32, kMaxSecretChars = 200;
+
+constexpr const char* kOriginId = "service";
+
+}  // namespace
+
+OriginSecretParameters OriginSecretParameterNames(const ModuleContext& ctx) {
+  const std::string base = ctx.Id(cfn::LogicalId({ctx.name_prefix, "origin", "secret"}));
+  return {base, base + "Previous"};
+}
+
+std::vector<Json> AddOriginSecretParameters(const ModuleContext& ctx, bool with_previous, cfn::Template* t) {
+  const OriginSecretParameters names = OriginSecretParameterNames(ctx);
+  std::vector<Json> refs;
+  for (const auto& [name, what] : {std::pair{names.current, "the value CloudFront sends"},
+                                   std::pair{names.previous, "the value a rotation replaces (the current one when none)"}}) {
+    cfn::Parameter p;
+    p.description = std::string("Origin secret header value: ") + what +
+                    " (decrypted from stack.yaml at deploy time)";
+    p.no_echo = true;  // masked in the console and API. Src: aws-facts 12 (parameters-section-structure).
+    p.allowed_pattern = "[!-~]{" + std::to_string(kMinSecretChars) + "," + std::to_string(kMaxSecretChars) + "}";
+    p.constraint_description = "32 to 200 printable ASCII characters without spaces";
+    t->AddParameter(name, p);
+    refs.push_back(Ref(name));
+    if (!with_previous) break;
+  }
+  return refs;
+}
+
+std::string CheckOriginSecretValue(const std::string& value) {
+  if (value.size() < kMinSecretChars || value.size() > kMaxSecretChars)
+    return "the origin secret must have 32 to 200 characters (it has " + std::to_string(value.size()) +
+           "); `openssl rand -hex 32` makes a good one";
+  for (char c : value)
+    if (c < '!' || c > '~')
+      return "the origin secret must be printable ASCII without spaces (it travels as an HTTP header value)";
+  return "";
+}
+
+std::string CachePolicyId(const std::string& cache_policy) {
+  return cache_policy == "caching-optimized" ? kCachePolicyCachingOptimized : kCachePolicyCachingDisabled;
+}
+
+DistributionOutputs AddDistribution(const ModuleContext& ctx, const DistributionArgs& args, cfn::Template* t) {
+  const std::string id = ctx.Id("Distribution");
+  // App Runner and the ECS Express listener serve HTTPS only: https-only to the origin,
+  // TLSv1.2 (CloudFormation's default list includes SSLv3 and TLSv1). Src: aws-facts 5.1, 13.6.
+  Json origin = {{"Id", kOriginId},
+                 {"DomainName", args.origin_host},
+                 {"CustomOriginConfig", Json{{"OriginProtocolPolicy", "https-only"},
+                                             {"HTTPSPort", 443},
+                                             {"OriginSSLProtocols", Json::array({"TLSv1.2"})}}},
+                 {"OriginCustomHeaders",
+                  Json::array({Json{{"HeaderName", kOriginSecretHeader}, {"HeaderValue", args.origin_secret}}})}};
+  // Every method reaches the app (it is an application, not a static site); only GET and
+  // HEAD answers may be cached, and only under caching-optimized. CachePolicyId replaces
+  // the legacy ForwardedValues. Src: aws-facts 5.1 (SCHEMA DefaultCacheBehavior).
+  Json behavior = {{"TargetOriginId", kOriginId},
+                   {"ViewerProtocolPolicy", "redirect-to-https"},
+                   {"AllowedMethods", Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"})},
+                   {"CachedMethods", Json::array({"GET", "HEAD"})},
+                   {"CachePolicyId", CachePolicyId(args.cache_policy)},
+                   {"OriginRequestPolicyId", kOriginRequestPolicyAllViewerExceptHost},
+                   {"Compress", true}};
+  Json config = {{"Enabled", true},
+                 {"Comment", ctx.name_prefix},
+                 {"HttpVersion", "http2and3"},
+                 {"IPV6Enabled", true},
+                 {"PriceClass", args.price_class},
+                 {"Origins", Json::array({origin})},
+                 {"DefaultCacheBehavior", behavior}};
+  // A WAFv2 web ACL is named by its ARN (the bare ID is WAF Classic's). Src: aws-facts 4.2.
+  if (!args.web_acl_arn.is_null()) config["WebACLId"] = args.web_acl_arn;
+  if (!args.domain.empty()) {
+    // SNI only (a dedicated IP costs $600 a month); TLSv1.2_2021: TLS 1.2 and 1.3 with
+    // current ciphers. Src: aws-facts 5.1 (CFNREF:aws-properties-cloudfront-distribution-viewercertificate).
+    config["Aliases"] = Json::array({args.domain});
+    config["ViewerCertificate"] = Json{{"AcmCertificateArn", args.certificate_arn},
+                                       {"SslSupportMethod", "sni-only"},
+                                       {"MinimumProtocolVersion", "TLSv1.2_2021"}};
+  } else {
+    config["ViewerCertificate"] = Json{{"CloudFrontDefaultCertificate", true}};
+  }
+  t->AddResource(id, "AWS::CloudFront::Distribution", Json{{"DistributionConfig", config}, {"Tags", ctx.Tags()}});
+
+  DistributionOutputs out;
+  out.id = Ref(id);
+  out.domain_name = GetAtt(id, "DomainName");
+  out.site_url = args.domain.empty() ? cfn::Sub("https://${" + id + ".DomainName}") : Json("https://" + args.domain);
+  t->AddOutput(ctx.Id("DistributionId"), {out.id, "CloudFront distribution ID", "", ""});
+  t->AddOutput(ctx.Id("DistributionDomainName"), {out.domain_name, "CloudFront distribution domain name", "", ""});
+  t->AddOutput(ctx.Id("SiteUrl"), {out.site_url, "The site's address (through CloudFront)", "", ""});
+  return out;
+}
+
+Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, cfn::Template* t) {
+  // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+  // (AWS/CloudFront: Requests, BytesDownloaded (Sum), 4xxErrorRate, 5xxErrorRate,
+  // TotalErrorRate (Average, percent); dimensions DistributionId and Region "Global").
+  auto line = [](const std::string& metric, const std::string& stat, const std::string& label) {
+    return Json::array({"AWS/CloudFront", metric, "DistributionId", "${Id}", "Region", "Global",
+                        Json{{"stat", stat}, {"label", label}}});
+  };
+  // The dashboard body structure as the monitoring module writes it (aws-facts 7.5).
+  auto widget = [](const std::string& title, Json metrics, int x) {
+    return Json{{"type", "metric"},
+                {"x", x},
+                {"y", 0},
+                {"width", 8},
+                {"height", 6},
+                {"properties", Json{{"title", title},
+                                    {"region", "${AWS::Region}"},
+                                    {"view", "timeSeries"},
+                                    {"period", 300},
+                                    {"metrics", std::move(metrics)}}}};
+  };
+  Json body = {{"widgets", Json::array({widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0),
+                                        widget("CloudFront error rates (%)",
+                                               Json::array({line("4xxErrorRate", "Average", "4xx"),
+                                                            line("5xxErrorRate", "Average", "5xx"),
+                                                            line("TotalErrorRate", "Average", "all errors")}),
+                                               8),
+                                        widget("CloudFront bytes served",
+                                               Json::array({line("BytesDownloaded", "Sum", "bytes")}), 16)})}};
+  const std::string id = ctx.Id("EdgeDashboard");
+  t->AddResource(id, "AWS::CloudWatch::Dashboard",
+                 Json{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, ctx.name_prefix + "-edge")},
+                      // No Tags: cfn-lint 1.51's us-east-1 schema of the type has none (other
+                      // regions' have), and a dashboard costs the same untagged.
+                      {"DashboardBody", cfn::Sub(cfn::WriteCompactJson(body), Json{{"Id", distribution_id}})}});
+  Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
+                      "#dashboards/dashboard/${" + id + "}");
+  t->AddOutput(ctx.Id("EdgeDashboardUrl"), {url, "CloudWatch dashboard of the CloudFront distribution", "", ""});
+  return url;
+}
+
+Json AddCertificate(const ModuleContext& ctx, const std::string& domain, const std::string& hosted_zone_id,
+                    cfn::Template* t) {
+  const std::string id = ctx.Id("Certificate");
+  t->AddResource(id, "AWS::CertificateManager::Certificate",
+                 Json{{"DomainName", domain},
+                      {"ValidationMethod", "DNS"},
+                      {"DomainValidationOptions",
+                       Json::array({Json{{"DomainName", domain}, {"HostedZoneId", hosted_zone_id}}})},
+                      {"Tags", ctx.Tags()}});
+  return Ref(id);  // Ref = the certificate's ARN
+}
+
+void AddAliasRecords(const ModuleContext& ctx, const std::string& domain, const std::string& hosted_zone_id,
+                     const Json& distribution_domain_name, cfn::Template* t) {
+  // Alias records cost nothing to query and follow the distribution's addresses.
+  // EvaluateTargetHealth must be false for a CloudFront target.
+  // Src: DOC:Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html.
+  for (const char* type : {"A", "AAAA"}) {
+    t->AddResource(ctx.Id(std::string("AliasRecord") + (type[1] ? "Ipv6" : "Ipv4")), "AWS::Route53::RecordSet",
+                   Json{{"HostedZoneId", hosted_zone_id},
+                        {"Name", domain},
+                        {"Type", type},
+                        {"AliasTarget", Json{{"DNSName", distribution_domain_name},
+                                             {"HostedZoneId", kCloudFrontHostedZoneId},
+                                             {"EvaluateTargetHealth", false}}}});
+  }
+}
+
+}  // namespace bp
