@@ -32,7 +32,7 @@ TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "3\n");
   r = Config({"get", "--stack", "dev", "database.log_statement"});  // a profile default
-  EXPECT_EQ(r.out, "all\n");
+  EXPECT_EQ(r.out, "ddl\n");
 }
 
 TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {

@@ -118,9 +118,13 @@ TEST(Cost, ProdInUsEast1) {
                  active_hours * 0.007 + 4.50 + 2.50 + 2.50 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 +
                  1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  // The one unknown: what WAF's request logs add to CloudWatch Logs (no usage assumption for it).
-  EXPECT_EQ(e.unknown, 1) << FormatCost({e});
+  // Unknown: what WAF's request logs and the VPC flow logs (on in prod) add to CloudWatch
+  // Logs (their two log groups, and the flow log's vended-log ingestion: no usage
+  // assumption for them).
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
   ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
+  ExpectUnknown(e, "FlowLogGroup", "Log ingestion");
+  ExpectUnknown(e, "FlowLog", "Log ingestion (vended logs)");
   EXPECT_EQ(Resource(e, "AWS::EC2::VPC").status, CostStatus::kFree);
 }
 
@@ -173,8 +177,8 @@ TEST(Cost, ProdInEuWest3) {
   double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 +
                  1.00 + 8 * 0.10 + 16.00;  // 139.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  EXPECT_EQ(e.unknown, 7);  // and the WAF log group's ingestion
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 7 unknown)"), std::string::npos)
+  EXPECT_EQ(e.unknown, 9);  // and the WAF and flow log groups' ingestion, the flow log's
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 9 unknown)"), std::string::npos)
       << FormatCost({e});
 }
 
@@ -334,7 +338,7 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
   double compute = 0.5 * 730 * 0.04048 + 730 * 0.004445 + 730 * 0.0225 + lcu_hours * 0.008 + 4.50 + 2.50 + 2.50;
   double rest = 32.85 + 0.90 + 3.65 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 + 1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, compute + rest, 1e-6) << FormatCost({e});  // 47.60 + 123.42 = 171.02
-  EXPECT_EQ(e.unknown, 1) << FormatCost({e});  // the WAF log group's ingestion, as on App Runner
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});  // the WAF and flow log groups' ingestion and the flow log's, as on App Runner
   ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
 }
 

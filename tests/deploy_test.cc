@@ -17,6 +17,8 @@
 #include <gtest/gtest.h>
 
 #include "analysis/diff.h"
+#include "app/app.h"
+#include "config/loader.h"
 #include "deploy/driver.h"
 #include "deploy/process.h"
 #include "cfn/writer.h"
@@ -911,6 +913,50 @@ TEST_F(DriverTest, AnHttp500IsAStatusAndOneLine) {
       << err;
   EXPECT_FALSE(Contains(err, "b'")) << err;
   EXPECT_EQ(Calls().size(), 5u);  // a 5xx is transient: tried again
+}
+
+// A real prod template over CloudFormation's inline limit (the bundled prod environment
+// spread over six AZs: a NAT gateway, its alarms and subnets per AZ) is refused without a
+// bucket, and deploys through the bucket with one: uploaded, then created by URL.
+TEST_F(DriverTest, ProdTemplateOverTheInlineLimitDeploysThroughTheBucket) {
+  std::string yaml = ReadFileOrEmpty(kEnvironments + "/prod/stack.yaml");
+  for (auto [from, to] : {std::pair<std::string, std::string>{"region: eu-west-3\n", "region: us-east-1\n"},
+                          {"  az_count: 2\n", "  az_count: 6\n  max_az_count: 6\n"}}) {
+    size_t at = yaml.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    yaml.replace(at, from.size(), to);
+  }
+  StackConfig c;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &c, &d)) << d.FormatAll();
+  App app;
+  ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
+  Stack s;
+  for (const auto& st : app.stacks)
+    if (st.role == StackRole::kMain) s = st;
+  ASSERT_EQ(s.name, "orders-api-prod");
+  ASSERT_GT(cfn::WriteCompactJson(s.tmpl.ToJson()).size(), cfn::kMaxInlineTemplateBytes);
+
+  UseScenario("create");
+  EXPECT_EQ(Deploy(s, {}).status, Deployed::kRefused);
+  EXPECT_TRUE(Contains(Errors(), "CloudFormation takes at most 51,200 bytes inline. Give --s3-bucket BUCKET")) << Errors();
+
+  UseScenario("create", Json{{"s3 cp", Json::array({{{"stdout", "upload: x to s3://y/z\n"}}})}});
+  DriverOptions o;
+  o.s3_bucket = "acme-templates";
+  diags_ = Diagnostics();
+  EXPECT_EQ(Deploy(s, {}, o).status, Deployed::kDeployed) << Errors();
+  std::string upload, create;
+  for (const auto& r : Records()) {
+    std::string line = Join(r["argv"].get<std::vector<std::string>>(), " ");
+    if (StartsWith(line, "s3 cp")) upload = line;
+    if (StartsWith(line, "cloudformation create-change-set")) create = line;
+  }
+  std::smatch key;
+  ASSERT_TRUE(std::regex_search(upload, key, std::regex("s3://acme-templates/(apprunner-blueprint/orders-api-prod/[0-9a-f]{16}\\.template\\.json)")))
+      << upload;
+  EXPECT_TRUE(Contains(create, "--template-url https://acme-templates.s3.") && Contains(create, key[1].str())) << create;
+  EXPECT_FALSE(Contains(create, "--template-body")) << create;
 }
 
 TEST_F(DriverTest, TemplatesAreSentMinifiedAndSizedMinified) {

@@ -202,7 +202,7 @@ TEST(Operations, KeyAndTopicPolicyAdmitTheThreeAlertSources) {
   EXPECT_EQ(cfn::WriteJson(t.ToJson()).find("alias/aws/sns"), std::string::npos);
 }
 
-TEST(Operations, ProdHasDeadLetterQueueAndBackupDevHasNeither) {
+TEST(Operations, ProdHasDeadLetterQueueFlowLogsAndBackupDevHasNone) {
   App prod = testing::SynthFromYaml(Config("prod", "gateway", kProdExtra), "prod");
   const auto& t = Main(prod).tmpl;
   ASSERT_EQ(OfType(t, "AWS::SQS::Queue").size(), 1u);
@@ -228,11 +228,17 @@ TEST(Operations, ProdHasDeadLetterQueueAndBackupDevHasNeither) {
   EXPECT_EQ(rule.at("Lifecycle").at("DeleteAfterDays"), 35);
   EXPECT_FALSE(rule.at("Lifecycle").contains("MoveToColdStorageAfterDays"));
   EXPECT_NE(t.outputs().Find("BackupVaultArn"), nullptr);
+  // VPC flow logs (network.flow_logs, on in the prod profile), to a group that expires.
+  auto flow = OfType(t, "AWS::EC2::FlowLog");
+  ASSERT_EQ(flow.size(), 1u);
+  EXPECT_EQ(flow[0].second->properties.at("ResourceId"), cfn::Ref("Vpc"));
+  EXPECT_EQ(t.resources().Find("FlowLogGroup")->properties.at("RetentionInDays"), 90);
 
   App dev = testing::SynthFromYaml(Config("dev", "gateway", "alerts: {emails: [dev@acme.example]}\n"), "dev");
   const auto& d = Main(dev).tmpl;
   EXPECT_TRUE(OfType(d, "AWS::SQS::Queue").empty());
   EXPECT_TRUE(OfType(d, "AWS::Backup::BackupSelection").empty());
+  EXPECT_TRUE(OfType(d, "AWS::EC2::FlowLog").empty());
   EXPECT_FALSE(OfType(d, "AWS::SNS::Subscription")[0].second->properties.contains("RedrivePolicy"));
 }
 

@@ -412,6 +412,13 @@ const std::map<std::string, Rule>& Rules() {
       {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
       {"AWS::ECS::ExpressGatewayService", PriceEcsExpressService},
       {"AWS::Logs::LogGroup", PriceLogGroup},
+      // Flow logs are vended logs: billed per GB delivered to CloudWatch Logs, which depends
+      // on the VPC's traffic. Src: https://aws.amazon.com/cloudwatch/pricing/ (Vended Logs).
+      {"AWS::EC2::FlowLog",
+       [](const Pricer&, const ResourceView&, ResourceCost* rc) {
+         AddUnknown(rc, "Log ingestion (vended logs)",
+                    "GB of flow records depend on the VPC's traffic; vended-log prices are not in data/prices.json");
+       }},
   };
   return kRules;
 }

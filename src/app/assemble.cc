@@ -14,6 +14,7 @@
 #include "modules/compute.h"
 #include "modules/cost_controls.h"
 #include "modules/database.h"
+#include "modules/flow_logs.h"
 #include "modules/monitoring.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
@@ -80,6 +81,7 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   AlertsOutputs alerts = AddAlerts(ctx, AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, t);
   out->alerts = alerts;
   NetworkOutputs network = AddNetworking(ctx, c.network, t, alerts.topic_arn);
+  if (c.network.flow_logs) AddFlowLogs(ctx, FlowLogsArgs{network.vpc_id, c.network.flow_logs_retention_days}, t);
   RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
   AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
 

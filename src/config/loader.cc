@@ -522,6 +522,9 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if (c.network.nat != NatMode::kInstance && c.IsSetInFile("network.nat_instance_type"))
     d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
             std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
+  if (!c.network.flow_logs && c.IsSetInFile("network.flow_logs_retention_days"))
+    d->Warn(c.LocationOf("network.flow_logs_retention_days"), "network.flow_logs_retention_days",
+            "has no effect unless network.flow_logs is true");
   if (!c.features.waf)
     for (const std::string& name : KeysUnder("waf"))  // every waf.* key of the schema
       if (const std::string key = "waf." + name; c.IsSetInFile(key))

@@ -29,6 +29,10 @@ const std::string kOriginSecretDeployTime =
     "stacks; the template never holds it";
 const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
 
+// The retention periods CloudWatch Logs accepts, for every *.log_retention_days key.
+// Src: data/cfn-spec.json AWS::Logs::LogGroup RetentionInDays (allowed values).
+const std::vector<std::string> kLogRetentionDays = {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"};
+
 // Reading a parsed value (JSON as ParseValue produced it) into a StackConfig field.
 void Read(const Json& v, std::string* out) { *out = v.get<std::string>(); }
 void Read(const Json& v, int* out) {
@@ -93,8 +97,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"app.start_command", F<&SC::app, &AppConfig::start_command>, T::kString, "Overrides the image's entrypoint and command.", {}, {}},
       {"app.env", F<&SC::app, &AppConfig::env>, T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
       {"app.secrets", F<&SC::app, &AppConfig::secrets>, T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
-      // Src: data/cfn-spec.json AWS::Logs::LogGroup RetentionInDays (allowed values).
-      {"app.log_retention_days", F<&SC::app, &AppConfig::log_retention_days>, T::kEnum, "Days the app's logs are kept (ecs-express: its log group; App Runner creates its own log groups, which this key does not reach).", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
+      {"app.log_retention_days", F<&SC::app, &AppConfig::log_retention_days>, T::kEnum, "Days the app's logs are kept (ecs-express: its log group; App Runner creates its own log groups, which this key does not reach).", {"7", "30", "90"}, kLogRetentionDays},
       {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing: App Runner's observability configuration; on ecs-express the task role may write traces (the app sends them itself: Express Mode runs no X-Ray daemon).", {"false", "false", "true"}, {}},
       {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol (App Runner; ecs-express checks HTTP only).", All("HTTP"), {"HTTP", "TCP"}},
       {"app.health_check.path", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::path>, T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
@@ -122,6 +125,9 @@ std::vector<FieldSpec> BuildSchema() {
       {"network.az_ids", F<&SC::network, &NetworkConfig::az_ids>, T::kStringList, "Availability Zone IDs to use, in order (e.g. [euw3-az1, euw3-az2]); empty: the first az_count AZs of the region in the account's order. IDs name the same physical AZ in every account; use them to avoid AZs that cannot host App Runner VPC connector subnets. Choose before the first deploy: changing them replaces the subnets.", {}, {}, 0, 0, C::kAzId},
       {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the app).", {"instance", "instance", "gateway-per-az"}, {"gateway", "gateway-per-az", "instance", "none"}},
       {"network.nat_instance_type", F<&SC::network, &NetworkConfig::nat_instance_type>, T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType},
+      // Src: DOC:vpc/latest/userguide/flow-logs-cwl.html (flow logs to CloudWatch Logs).
+      {"network.flow_logs", F<&SC::network, &NetworkConfig::flow_logs>, T::kBool, "VPC flow logs: every accepted and rejected flow of the VPC's network interfaces, to a CloudWatch Logs group (output FlowLogGroupName) kept network.flow_logs_retention_days. Billed per GB ingested (vended logs).", {"false", "false", "true"}, {}},
+      {"network.flow_logs_retention_days", F<&SC::network, &NetworkConfig::flow_logs_retention_days>, T::kEnum, "Days the flow log group keeps records (with network.flow_logs).", {"7", "30", "90"}, kLogRetentionDays},
 
       {"database.instance_class", F<&SC::database, &DatabaseConfig::instance_class>, T::kString, "RDS instance class.", {"db.t4g.micro", "db.t4g.micro", "db.t4g.small"}, {}, 0, 0, C::kDbClass},
       {"database.allocated_storage", F<&SC::database, &DatabaseConfig::allocated_storage_gb>, T::kInt, "Initial gp3 storage in GiB (20 to 65536).", {"20", "20", "50"}, {}, 20, 65536},
@@ -135,7 +141,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"database.performance_insights", F<&SC::database, &DatabaseConfig::performance_insights>, T::kBool, "Performance Insights with 7 days retention.", {"false", "false", "true"}, {}},
       {"database.monitoring_interval", F<&SC::database, &DatabaseConfig::monitoring_interval_seconds>, T::kEnum, "Enhanced monitoring interval in seconds (0 = off).", {"0", "0", "60"}, {"0", "1", "5", "10", "15", "30", "60"}},
       {"database.max_connections", F<&SC::database, &DatabaseConfig::max_connections>, T::kInt, "PostgreSQL max_connections.", {"50", "100", "200"}, {}, 10, 5000},
-      {"database.log_statement", F<&SC::database, &DatabaseConfig::log_statement>, T::kEnum, "Statements logged: all in dev, none in prod.", {"all", "ddl", "none"}, {"none", "ddl", "mod", "all"}},
+      {"database.log_statement", F<&SC::database, &DatabaseConfig::log_statement>, T::kEnum, "Statements PostgreSQL logs whatever their duration: none, ddl (CREATE, ALTER, DROP; ALTER ROLE ... PASSWORD included, in clear), mod (ddl plus INSERT, UPDATE, DELETE...) or all. mod and all write the statements' values, literals and bind parameters alike, to CloudWatch Logs: use them for a debugging session, not as a standing setting.", {"ddl", "ddl", "none"}, {"none", "ddl", "mod", "all"}},
       // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance PreferredBackupWindow, PreferredMaintenanceWindow).
       {"database.backup_window", F<&SC::database, &DatabaseConfig::backup_window>, T::kString, "Daily automated backup window, UTC (hh24:mi-hh24:mi, 30 minutes or more, not overlapping the maintenance window).", All("02:00-02:30"), {}, 0, 0, C::kBackupWindow},
       {"database.maintenance_window", F<&SC::database, &DatabaseConfig::maintenance_window>, T::kString, "Weekly maintenance window, UTC (ddd:hh24:mi-ddd:hh24:mi).", All("sun:03:00-sun:03:30"), {}, 0, 0, C::kMaintenanceWindow},
@@ -160,8 +166,7 @@ std::vector<FieldSpec> BuildSchema() {
       // Src: aws-facts 4.1 (SCHEMA RateBasedStatement: Limit 10 to 2,000,000,000).
       {"waf.rate_limit", F<&SC::waf, &WafConfig::rate_limit>, T::kInt, "Requests one IP address may send in 5 minutes before the web ACL blocks it (10 to 2,000,000,000).", {"1000", "2000", "2000"}, {}, 10, 2000000000},
       {"waf.sql_injection", F<&SC::waf, &WafConfig::sql_injection>, T::kBool, "Add the AWS SQL injection rule group (AWSManagedRulesSQLiRuleSet, 200 WCU).", {"false", "true", "true"}, {}},
-      // Src: SCHEMA:aws-logs-loggroup (RetentionInDays allowed values).
-      {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, {"1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653"}},
+      {"waf.log_retention_days", F<&SC::waf, &WafConfig::log_retention_days>, T::kEnum, "Days the WAF log group keeps request logs.", {"7", "30", "90"}, kLogRetentionDays},
       {"features.cost_budget", F<&SC::features, &FeaturesConfig::cost_budget>, T::kBool, "Monthly AWS Budget (us-east-1, the environment's global stack) filtered on the Environment cost allocation tag: alerts at 80% actual and 100% forecast spend of budget.monthly_usd to alerts.emails and the alert topic. Activate the Environment tag for cost allocation in Billing (docs/operations.md).", All("false"), {}},
       {"features.cost_anomaly", F<&SC::features, &FeaturesConfig::cost_anomaly>, T::kBool, "Cost anomaly detection (us-east-1, the environment's global stack): a monitor scoped to the Environment tag and a daily email subscription to alerts.emails for anomalies of 10% of budget.monthly_usd or more.", All("false"), {}},
       {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup for the database: a vault, a daily plan keeping backup.retention_days, a selection of the DB instance.", {"false", "false", "true"}, {}},

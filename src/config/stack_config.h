@@ -86,6 +86,8 @@ struct NetworkConfig {
   std::vector<std::string> az_ids;  // explicit AZ IDs (euw3-az1 ...); empty: Fn::GetAZs order
   NatMode nat = NatMode::kGateway;
   std::string nat_instance_type;
+  bool flow_logs = false;            // network.flow_logs
+  int flow_logs_retention_days = 0;  // network.flow_logs_retention_days
 
   bool operator==(const NetworkConfig&) const = default;
 };
