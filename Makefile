@@ -1,20 +1,27 @@
 # The two entry points: `make demo` and `make test`. Both install missing Debian
 # packages through scripts/install-deps.sh (the only list of them).
 #   make demo   builds only the tool (Release, -O2, no debug info) in build/ and runs it.
-#   make test   builds everything (tool, tests, benchmarks) in build/ and runs the suite.
-#   make build  builds everything without running it.
+#   make test   builds everything (tool, tests, benchmarks) with AddressSanitizer and
+#               UndefinedBehaviorSanitizer in build-asan/ and runs the whole suite there:
+#               what CI runs (.ci/run). Every sanitizer finding fails the test it happens in.
+#   make build  builds everything (Release) in build/ without running it.
+#   make bench  builds Release and runs the benchmarks.
 BUILD ?= build
+ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 ENVIRONMENTS ?= environments
 OUT ?= cdk.out
 
-.PHONY: deps configure build tool demo test bench docs spec clean
+.PHONY: deps configure configure-asan build tool demo test bench docs spec clean
 
 deps:
 	@./scripts/install-deps.sh
 
 configure: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+configure-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
@@ -26,8 +33,12 @@ demo: tool
 	@./$(BUILD)/blueprint synth --all --environments $(ENVIRONMENTS) --out $(OUT)
 	@./$(BUILD)/blueprint preview --stack dev --environments $(ENVIRONMENTS)
 
-test: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+# detect_leaks: a leak fails the run too; halt_on_error with -fno-sanitize-recover:
+# the first finding ends the process with a report.
+test: configure-asan
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_init_order=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@./$(BUILD)/bench/blueprint_bench --benchmark_min_time=0.2
@@ -42,4 +53,4 @@ spec:
 	@cd tools/spec-gen && npm ci --no-audit --no-fund --loglevel=error && node generate.js ../../data/cfn-spec.json
 
 clean:
-	rm -rf $(BUILD) $(OUT)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(OUT)

@@ -341,7 +341,8 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
 TEST(Cost, DevOnEcsExpressInEuWest2) {
   // London: Fargate $0.04656 per vCPU-hour and $0.00511 per GB-hour, ALB $0.02646 per
   // hour and $0.0084 per LCU-hour (AmazonECS and AWSELB offer files of 2026-09-11).
-  // dev: 0.25 vCPU / 0.5 GB, 1 task (max 2), no tracing; 100k requests, 1 GB out.
+  // dev: 0.25 vCPU / 0.5 GB, 1 task (max 2), no tracing; 100k requests, 1 GB out, 0.5 GB
+  // logs; two NAT instances, db.t4g.micro with 20 GB gp3, 9 alarm metrics.
   Costed c = CostOf(Yaml("dev", "eu-west-2", "instance", kEcs), "dev");
   const EnvCost& e = c.cost;
   ExpectUsd(e, kExpress, "Task vCPU (1 x 0.25 vCPU always on; scales to 2 tasks)", 0.25 * 730 * 0.04656);  // 8.50
@@ -350,10 +351,21 @@ TEST(Cost, DevOnEcsExpressInEuWest2) {
   // max(100k / 2,628,000 s / 25, 1 GB / 730 h) = max(0.00152, 0.00137) LCU an hour.
   ExpectUsd(e, kExpress, "Load balancer capacity units", 100e3 / (730 * 3600.0) / 25 * 730 * 0.0084);      // 0.01
   for (const auto& l : Resource(e, kExpress).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
-  // No sourced London value for egress or log ingestion: unknown, never zero.
-  ExpectUnknown(e, kExpress, "Data transfer out");
-  ExpectUnknown(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)");
-  EXPECT_FALSE(e.complete());
+  // London's other offer files (2026-09/10): egress $0.09, logs $0.5985, gp3 $0.133,
+  // secret $0.40, ECR $0.10, alarms $0.10; EC2 and RDS page files: t4g.nano $0.0047, db.t4g.micro $0.018.
+  ExpectUsd(e, kExpress, "Data transfer out", 1 * 0.09);
+  ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 0.5 * 0.5985);  // 0.30
+  ExpectUsd(e, kDb, "Instance hours (db.t4g.micro, Single-AZ)", 730 * 0.018);         // 13.14
+  ExpectUsd(e, kDb, "Storage (gp3, 20 GB)", 20 * 0.133);                              // 2.66
+  ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
+  double lcu = 100e3 / (730 * 3600.0) / 25 * 730 * 0.0084;
+  double total = 2 * (730 * 0.0047 + 730 * 0.005)                                       // NAT instances: 14.16
+                 + 0.25 * 730 * 0.04656 + 0.5 * 730 * 0.00511 + 730 * 0.02646 + lcu + 0.09  // the service: 29.78
+                 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 + 0.10 + 1.00 + 9 * 0.10;          // 62.44
+  EXPECT_NEAR(e.monthly_usd, total, 1e-6) << FormatCost({e});
+  // Unknown: the NAT instances' root volumes and the dashboard (no sourced London price).
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
+  ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
 }
 
 TEST(Cost, EcsExpressInEuWest3HasTheLoadBalancerButNoSourcedFargatePrice) {

@@ -272,16 +272,23 @@ TEST_F(FakeAwsTest, FailedUpdateShowsTheFirstFailureAndTheRollback) {
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
 }
 
+// create.json's first create ending in ROLLBACK_COMPLETE: the stack as described after it,
+// and its events (the last page's second event is the one to make the failure).
+struct FailedCreate {
+  Json stacks, events;
+};
+FailedCreate FailedFirstCreate() {
+  Json create = Scenario("create");
+  FailedCreate f{create["cloudformation describe-stacks"], create["cloudformation describe-stack-events"]};
+  f.stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
+  f.stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
+  f.events[2]["stdout"]["StackEvents"][0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
+  return f;
+}
+
 TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
-  std::string text, err;
-  ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/create.json", &text, &err)) << err;
-  Json create = Json::parse(text);
-  Json stacks = create["cloudformation describe-stacks"];
-  stacks[2]["stdout"]["Stacks"][0]["StackStatus"] = "ROLLBACK_COMPLETE";
-  stacks[2]["stdout"]["Stacks"][0].erase("Outputs");
-  Json events = create["cloudformation describe-stack-events"];
+  auto [stacks, events] = FailedFirstCreate();
   Json& last = events[2]["stdout"]["StackEvents"];
-  last[0]["ResourceStatus"] = "ROLLBACK_COMPLETE";  // the stack's own event
   last[1]["ResourceStatus"] = "CREATE_FAILED";      // InternetGateway
   last[1]["ResourceStatusReason"] = "Resource handler returned message: \"The maximum number of internet gateways "
                                     "has been reached.\" (HandlerErrorCode: ServiceLimitExceeded)";
@@ -295,6 +302,47 @@ TEST_F(FakeAwsTest, FailedFirstCreateSaysToDestroyBeforeTheNextUp) {
                               "orders-api-dev` before the next up (ROLLBACK_COMPLETE)\n"))
       << r.err;
   EXPECT_FALSE(fs::exists(record() + "/template.json"));
+}
+
+// When the check learned nothing and CloudFormation meets App Runner's refusal at the
+// service's create (an access error IAM did not raise), the failure names the way out;
+// an access error IAM raised (a missing permission) does not.
+TEST_F(FakeAwsTest, AnAppRunnerAccessRefusalAtCreateNamesTheWayOut) {
+  const FailedCreate failed = FailedFirstCreate();
+  const Json& stacks = failed.stacks;
+  Json iam_denies_listing = Json::array(
+      {{{"stderr", "\nAn error occurred (AccessDeniedException) when calling the ListServices operation: User: "
+                   "arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:ListServices\n"},
+        {"rc", 254}}});
+  const std::string hint = "set `compute.platform: ecs-express` in its stack.yaml";
+  for (bool by_iam : {false, true}) {
+    SCOPED_TRACE(by_iam ? "IAM" : "App Runner");
+    Json events = failed.events;
+    Json& last = events[2]["stdout"]["StackEvents"];
+    last[1]["LogicalResourceId"] = "Service";
+    last[1]["ResourceType"] = "AWS::AppRunner::Service";
+    last[1]["ResourceStatus"] = "CREATE_FAILED";
+    last[1]["ResourceStatusReason"] =
+        std::string("Resource handler returned message: \"") +
+        (by_iam ? "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: apprunner:CreateService"
+                : "AWS App Runner is not available to this account") +
+        " (Service: AppRunner, Status Code: 400, Request ID: 1a2b)\" (RequestToken: ab12, HandlerErrorCode: AccessDenied)";
+    UseScenario("create", Json{{"cloudformation describe-stacks", stacks},
+                               {"cloudformation describe-stack-events", events},
+                               {"apprunner list-services", iam_denies_listing}});
+    fs::remove_all(state());
+    ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+    EXPECT_TRUE(Contains(r.err, "  first failure: Service (AWS::AppRunner::Service) CREATE_FAILED: ")) << r.err;
+    if (by_iam) {
+      EXPECT_FALSE(Contains(r.err, hint)) << r.err;
+    } else {
+      EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: App Runner refused to create the service with an access "
+                                  "error that IAM did not raise: if App Runner no longer admits this AWS account "
+                                  "(closed to new customers on 2026-04-30), " + hint + " (docs/migration.md)"))
+          << r.err;
+    }
+  }
 }
 
 // App Runner closed to new customers on 2026-04-30: `up` asks App Runner first, read-only,

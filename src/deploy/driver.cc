@@ -562,6 +562,28 @@ bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Di
   return admitted;
 }
 
+namespace {
+
+// When the check before `up` learned nothing (a caller that may not list App Runner
+// services, or an App Runner that lists for an account it then refuses), CloudFormation
+// meets the refusal itself: the first failure is the App Runner service's create, with
+// the handler error code for "insufficient permissions" (AccessDenied, Src:
+// https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html)
+// but without IAM's own "is not authorized to perform". Then the failure says the way out.
+void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagnostics* diags) {
+  const std::string& why = follow.first_failure;
+  if (why.find("(AWS::AppRunner::Service) CREATE_FAILED") == std::string::npos) return;
+  bool access = why.find("HandlerErrorCode: AccessDenied") != std::string::npos ||
+                why.find("AccessDeniedException") != std::string::npos;
+  if (!access || why.find("is not authorized to perform") != std::string::npos) return;
+  diags->Warn({}, stack.name,
+              "App Runner refused to create the service with an access error that IAM did not raise: if App Runner "
+              "no longer admits this AWS account (closed to new customers on 2026-04-30), set `" +
+                  AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md)");
+}
+
+}  // namespace
+
 bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                         DeployResult* result, Diagnostics* diags) {
   bool call_failed = false;
@@ -659,6 +681,7 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   result.follow = Follow(stack.name, region, result.change_set.changes.size(), before,
                          info.exists ? info.status : "REVIEW_IN_PROGRESS", observer, diags);
   if (!IsDeploySuccess(result.follow.status)) {
+    NoteAppRunnerRefusal(stack, result.follow, diags);
     drop_pending();
     result.status = Status::kFailed;
     return result;
