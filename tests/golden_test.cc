@@ -69,6 +69,40 @@ TEST(Golden, ProdOnEcsExpressMatches) {
          "and review the diff";
 }
 
+// The bundled prod environment behind CloudFront with a custom domain (issue 12): its
+// main stack (the service's origin guard) and global stack (distribution, CLOUDFRONT web
+// ACL, certificate, records, edge dashboard) against tests/golden-edge/ (same
+// UPDATE_GOLDEN=1 switch). No bundled profile turns CloudFront on (docs/edge.md).
+TEST(Golden, ProdBehindCloudFrontMatches) {
+  TempDir dir;
+  fs::copy(SourceDir() + "/environments", dir.path() + "/environments", fs::copy_options::recursive);
+  {
+    std::ofstream append(dir.path() + "/environments/prod/stack.yaml", std::ios::app);
+    append << "domain:\n  name: www.orders.example\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n";
+  }
+  CommandResult set = RunBlueprint({"config", "set", "--stack", "prod", "features.cloudfront", "true", "--environments",
+                                    dir.path() + "/environments"});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  CommandResult r = RunBlueprint({"synth", "--stack", "prod", "--environments", dir.path() + "/environments", "--out",
+                                  dir.path() + "/out", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string golden_dir = SourceDir() + "/tests/golden-edge";
+  for (const std::string file : {"orders-api-prod.template.json", "orders-api-prod-global.template.json"}) {
+    SCOPED_TRACE(file);
+    std::string text = ReadFileOrDie(dir.path() + "/out/" + file);
+    if (std::getenv("UPDATE_GOLDEN")) {
+      fs::create_directories(golden_dir);
+      std::ofstream(golden_dir + "/" + file, std::ios::binary | std::ios::trunc) << text;
+      continue;
+    }
+    EXPECT_TRUE(text == ReadFileOrDie(golden_dir + "/" + file))
+        << file << " differs from tests/golden-edge/" << file
+        << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*' "
+           "and review the diff";
+  }
+  if (std::getenv("UPDATE_GOLDEN")) GTEST_SKIP() << "golden files rewritten in " << golden_dir;
+}
+
 TEST(Golden, SynthTwiceIsByteIdentical) {
   for (std::string format : {"json", "yaml"}) {
     TempDir a, b;
