@@ -1189,8 +1189,9 @@ TEST_F(CloudFrontOriginSecret, DecryptedIntoTheParametersOfBothStacks) {
   for (bool rotating : {false, true}) {
     SCOPED_TRACE(rotating);
     cli::Loaded loaded = Load(rotating);
-    ParameterValues values;
-    ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+    cli::StackParameterValues given;
+    ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &given));
+    ParameterValues values = given.For(*loaded.app.Find("orders-api-dev"));
     EXPECT_EQ(values.at(Names().current), kCurrent);
     // Outside a rotation the previous slot repeats the current value: one secret accepted.
     EXPECT_EQ(values.at(Names().previous), rotating ? kPrevious : kCurrent);
@@ -1207,10 +1208,11 @@ TEST_F(CloudFrontOriginSecret, DecryptedIntoTheParametersOfBothStacks) {
 
 TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack) {
   cli::Loaded loaded = Load(false);
-  ParameterValues values;
-  ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &values));
+  cli::StackParameterValues given;
+  ASSERT_TRUE(cli::AddSecretParameterValues(loaded, &given));
   const Stack* global = loaded.app.Find("orders-api-dev-global");
   ASSERT_NE(global, nullptr);
+  ParameterValues values = given.For(*global);
   ASSERT_EQ(global->region, "us-east-1");
   ASSERT_EQ(global->inputs.size(), 1u);
   UseScenario("create");
@@ -1236,7 +1238,7 @@ TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
   StackConfig& c = loaded.configs[0];
   ASSERT_TRUE(DeriveSecretKey("pp", c.encryption.salt, c.encryption.iterations, &k, &diags)) << diags.FormatAll();
   c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
-  ParameterValues values;
+  cli::StackParameterValues values;
   EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));
 }
 

@@ -34,7 +34,7 @@ void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
   cmd->add_option("--parameters-file", f->file, "JSON file {\"NAME\": \"VALUE\", ...} of parameter values");
 }
 
-bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, ParameterValues* values) {
+bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, StackParameterValues* values) {
   std::vector<std::pair<std::string, std::string>> given;
   if (!f.file.empty()) {
     std::string text;
@@ -80,9 +80,17 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Param
                    name.c_str(), DidYouMean(name, known).c_str());
       return false;
     }
-    (*values)[name] = value;
+    values->given[name] = value;
   }
   return AddSecretParameterValues(loaded, values);
+}
+
+ParameterValues StackParameterValues::For(const Stack& stack) const {
+  ParameterValues out = given;
+  if (stack.envs.size() == 1)
+    if (auto it = by_environment.find(stack.envs.front()); it != by_environment.end())
+      for (const auto& [name, value] : it->second) out.emplace(name, value);  // a given value wins
+  return out;
 }
 
 namespace {
@@ -108,13 +116,13 @@ std::vector<std::pair<std::string, std::string>> SecretParameterBindings(const S
 
 }  // namespace
 
-bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
+bool AddSecretParameterValues(const Loaded& loaded, StackParameterValues* values) {
   std::string passphrase;
   bool ok = true;
   for (const auto& c : loaded.configs) {
     auto bindings = SecretParameterBindings(c);
     bool needed = false;
-    for (const auto& [path, param] : bindings) needed = needed || !values->count(param);
+    for (const auto& [path, param] : bindings) needed = needed || !values->given.count(param);
     if (!needed) continue;
     Diagnostics diags;
     if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &diags)) {
@@ -138,7 +146,7 @@ bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values) {
       }
     for (const auto& [path, param] : bindings)
       for (const auto& [p, value] : clear)
-        if (ok && p == path) values->emplace(param, value);  // an explicit value wins
+        if (ok && p == path && !values->given.count(param)) values->by_environment[c.env].emplace(param, value);
     for (auto& [path, value] : clear) WipeString(&value);
     if (!ok) break;
   }

@@ -2,6 +2,7 @@
 // destroy, outputs): the AWS CLI pass-through options, the state directory, the
 // deploy-time parameter values, and the terminal console.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,18 +30,31 @@ struct ParameterFlags {
 
 void AddParameterOptions(CLI::App* cmd, ParameterFlags* flags);
 
+// Deploy-time parameter values of a selection. The flags' values go to every stack
+// that has the parameter; the values decrypted from an environment's stack.yaml go to
+// that environment's stacks only: two environments' app secrets share parameter names
+// (AppSecretParameters), and `up --all` must never send dev's value to prod.
+struct StackParameterValues {
+  ParameterValues given;                                  // from the flags
+  std::map<std::string, ParameterValues> by_environment;  // decrypted config secrets
+  // The values for `stack`: the given ones, plus its environment's secrets when it
+  // serves a single environment (a given value wins).
+  ParameterValues For(const Stack& stack) const;
+};
+
 // Fills `values` from the flags; every name must be a parameter of one of the
 // selected stacks. Prints the error and returns false on a user error.
 // Then adds the NoEcho parameters of the app secrets (AddSecretParameterValues).
-bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, ParameterValues* values);
+bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, StackParameterValues* values);
 
 // The value of each NoEcho parameter an encrypted config value fills: the {secure} app
 // secrets (AppSecretParameters) and, with CloudFront, the origin secret's current and
 // previous parameters of the main and global stacks (OriginSecretParameterNames),
-// decrypted from stack.yaml with the config passphrase, unless already in `values`.
+// decrypted from stack.yaml with the config passphrase, unless given by the flags, into
+// `values->by_environment[env]`.
 // Asks for the passphrase only when a stack has such secrets. Prints the error and
 // returns false on a wrong passphrase, an altered value or an unusable origin secret.
-bool AddSecretParameterValues(const Loaded& loaded, ParameterValues* values);
+bool AddSecretParameterValues(const Loaded& loaded, StackParameterValues* values);
 
 // The console on the real terminal: live progress when stdout is a TTY, questions
 // when stdin is a TTY; `assume_yes` from --yes.

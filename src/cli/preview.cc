@@ -26,7 +26,7 @@ struct PreviewOptions {
 };
 
 int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks) {
-  ParameterValues values;
+  StackParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
@@ -40,7 +40,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
                  s->name.c_str(), s->region.c_str());
     std::fflush(console.out);
     Diagnostics diags;
-    DeployResult r = driver.PreviewChangeSet(*s, values, &diags);
+    DeployResult r = driver.PreviewChangeSet(*s, values.For(*s), &diags);
     if (int code = ReportPreview(*s, r, diags, console); code != kOk) rc = code;
   }
   return rc;

@@ -25,7 +25,7 @@ int RunUp(const UpOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
-  ParameterValues values;
+  StackParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
@@ -64,7 +64,7 @@ int RunUp(const UpOptions& o) {
     ConsoleObserver watch(console, [](const std::string& n) { return "Deploy these changes to " + n + "?"; },
                           "deploy");
     Diagnostics diags;
-    DeployResult r = driver.Deploy(*s, values, watch.observer(), &diags, produced);
+    DeployResult r = driver.Deploy(*s, values.For(*s), watch.observer(), &diags, produced);
     watch.EndLine();
     int rc = ReportDeploy(*s, r, diags, console);
     if (rc != kOk) return rc;
