@@ -29,22 +29,6 @@ const cfn::Template& Main(const App& app) {
   return app.stacks.front().tmpl;
 }
 
-// Every log group a bundled template declares (both platforms) has a retention.
-TEST(Logs, EveryDeclaredLogGroupOfEveryBundledTemplateExpires) {
-  for (const std::string env : {"dev", "staging", "prod"}) {
-    std::string text = testing::ReadFileOrDie(testing::SourceDir() + "/environments/" + env + "/stack.yaml");
-    for (const std::string& extra : {std::string(), std::string("compute: {platform: ecs-express}\n")}) {
-      App app = testing::SynthFromYaml(text + extra, env);
-      for (const auto& s : app.stacks)
-        for (const auto& [id, r] : OfType(s.tmpl, "AWS::Logs::LogGroup")) {
-          SCOPED_TRACE(env + " " + extra + s.id + " " + id);
-          ASSERT_TRUE(r->properties.contains("RetentionInDays"));
-          EXPECT_GT(r->properties.at("RetentionInDays").get<int>(), 0);
-        }
-    }
-  }
-}
-
 // dev no longer logs every statement with its values: DDL only, like staging.
 TEST(Logs, DevLogsDdlStatementsOnly) {
   App dev = testing::SynthFromYaml("profile: dev\nregion: eu-west-3\napp: {name: orders-api}\n", "dev");

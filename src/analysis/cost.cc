@@ -412,6 +412,11 @@ const std::map<std::string, Rule>& Rules() {
       {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
       {"AWS::ECS::ExpressGatewayService", PriceEcsExpressService},
       {"AWS::Logs::LogGroup", PriceLogGroup},
+      // The log retention function runs a few times per deploy. Src: https://aws.amazon.com/lambda/pricing/
+      {"AWS::Lambda::Function",
+       [](const Pricer&, const ResourceView&, ResourceCost* rc) {
+         AddUnknown(rc, "Requests and duration", "invoked on deploys only; Lambda prices are not in data/prices.json");
+       }},
       // Flow logs are vended logs: billed per GB delivered to CloudWatch Logs, which depends
       // on the VPC's traffic. Src: https://aws.amazon.com/cloudwatch/pricing/ (Vended Logs).
       {"AWS::EC2::FlowLog",

@@ -15,6 +15,7 @@
 #include "modules/cost_controls.h"
 #include "modules/database.h"
 #include "modules/flow_logs.h"
+#include "modules/log_retention.h"
 #include "modules/monitoring.h"
 #include "modules/networking.h"
 #include "modules/registry.h"
@@ -96,6 +97,12 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
   out->service_host = service.service_host;
+  // The log groups AWS services create themselves expire too (modules/log_retention.h).
+  AddLogRetention(ctx,
+                  LogRetentionArgs{{{"Service", service.created_log_groups, c.app.log_retention_days},
+                                    {"Db", database.log_groups, c.database.log_retention_days}},
+                                   c.app.log_retention_days},
+                  t);
 
   // The web ACL guards the service where it answers: REGIONAL, in the service's region,
   // attached to the platform's WAF target (modules/waf.h). Behind CloudFront the service

@@ -62,7 +62,7 @@ struct AppConfig {
   bool tracing = false;
   // compute.platform (kept with the app's settings: AddCompute receives AppConfig).
   ComputePlatform platform = ComputePlatform::kAppRunner;
-  int log_retention_days = 0;  // app.log_retention_days (platforms that own the log group)
+  int log_retention_days = 0;  // app.log_retention_days (the platform's log groups)
 
   bool operator==(const AppConfig&) const = default;
 };
@@ -110,6 +110,7 @@ struct DatabaseConfig {
   std::string log_statement;  // none | ddl | mod | all
   std::string engine_lifecycle_support;  // open-source-rds-extended-support[-disabled]
   int log_min_duration_ms = 0;
+  int log_retention_days = 0;  // the exported PostgreSQL and upgrade logs
 
   bool operator==(const DatabaseConfig&) const = default;
 };

@@ -91,6 +91,11 @@ struct ComputeOutputs {
   cfn::Json waf_target_arn;
   cfn::Json app_role_arn;  // the role the app's code runs with
   ComputeMetrics metrics;
+  // Log groups the platform creates itself under names the stack learns only after
+  // creation (App Runner's carry the service ID), as Fn::Sub templates of their names:
+  // the stack applies app.log_retention_days to them (modules/log_retention.h). Empty
+  // when the platform writes to a log group the stack declares (ECS Express Mode).
+  std::vector<std::string> created_log_groups;
   // A new image is a stack update of the service alone: what the delivery module's
   // deploy role may do for it (modules/common.h ImageRollout).
   ImageRollout image_rollout;

@@ -159,6 +159,12 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   out.metrics.cpu_utilization = "CPUUtilization";
   out.metrics.memory_utilization = "MemoryUtilization";
 
+  // App Runner writes the service's event log and the app's stdout/stderr to groups it
+  // creates and names after the service ID; they never expire unless told to.
+  // Src: DOC:apprunner/latest/dg/monitor-cwl.html; aws-facts 7.2.
+  for (const char* kind : {"service", "application"})
+    out.created_log_groups.push_back("/aws/apprunner/" + out.service_name + "/${" + service_id + ".ServiceId}/" + kind);
+
   AddServiceOutputs(ctx, out, "App Runner", t);
   return out;
 }
@@ -194,12 +200,6 @@ void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
              "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu + " use " +
                  JoinOr(cpu->second));
   }
-  // App Runner writes the app's logs to log groups it creates and names after the
-  // service ID (DOC:apprunner/latest/dg/monitor-cwl.html); the stack cannot set their retention.
-  if (c.IsSetInFile("app.log_retention_days"))
-    d->Warn(c.LocationOf("app.log_retention_days"), "app.log_retention_days",
-            "has no effect on compute.platform apprunner (App Runner creates and names its log groups itself); "
-            "it applies with ecs-express");
   // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration MinSize, MaxSize 1-25;
   // MaxConcurrency 1-200).
   struct Limit {

@@ -124,6 +124,17 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
 
   t->AddResource(ctx.Id(kCredentials), "AWS::SecretsManager::Secret", Credentials(ctx, a));
 
+  // PostgreSQL's log and the upgrade log go to CloudWatch Logs, in groups RDS creates
+  // and names /aws/rds/instance/<identifier>/<log> (aws-facts 3.1,
+  // DOC:AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html); their
+  // retention is applied by modules/log_retention.h, as CDK does for its instances
+  // (CDK:aws-cdk-lib/aws-rds/lib/instance.ts setLogRetention).
+  Json exports = Json::array();
+  for (const char* log : {"postgresql", "upgrade"}) {
+    exports.push_back(log);
+    out.log_groups.push_back("/aws/rds/instance/${" + out.instance_id + "}/" + log);
+  }
+
   // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
   // name would make every replacing change fail instead of snapshotting the old
   // instance; CloudFormation derives one from the stack name.
@@ -153,7 +164,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
           {"PreferredMaintenanceWindow", a.maintenance_window},
           {"CopyTagsToSnapshot", true},
           {"DeletionProtection", a.deletion_protection},
-          {"EnableCloudwatchLogsExports", Json::array({"postgresql", "upgrade"})},
+          {"EnableCloudwatchLogsExports", exports},
           {"AutoMinorVersionUpgrade", true},
           {"EnablePerformanceInsights", a.performance_insights}};
   if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (aws-facts 3.1)

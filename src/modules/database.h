@@ -34,6 +34,9 @@ struct DatabaseOutputs {
   cfn::Json endpoint_port;
   cfn::Json security_group_id;
   cfn::Json master_secret_arn;  // the credentials secret's ARN, never its value
+  // The log groups RDS creates for the exported logs, as Fn::Sub templates of their
+  // names ("/aws/rds/instance/${Db}/postgresql"): they expire only when told to.
+  std::vector<std::string> log_groups;
   // What the app gets: plain variables (DB_HOST, DB_PORT, DB_NAME), runtime secrets
   // (DB_USERNAME, DB_PASSWORD as "<secretArn>:<key>::") and the role statement that
   // lets it read exactly that secret.
