@@ -121,7 +121,7 @@ TEST(Cost, ProdInUsEast1) {
   // Unknown: what WAF's request logs and the VPC flow logs (on in prod) add to CloudWatch
   // Logs (their two log groups, and the flow log's vended-log ingestion: no usage
   // assumption for them).
-  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
+  EXPECT_EQ(e.unknown, 5) << FormatCost({e});
   ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
   ExpectUnknown(e, "FlowLogGroup", "Log ingestion");
   ExpectUnknown(e, "FlowLog", "Log ingestion (vended logs)");
@@ -177,8 +177,8 @@ TEST(Cost, ProdInEuWest3) {
   double total = 36.50 + 1.00 + 3.65 + 4.50 + 5 * 0.5985 + 52.56 + 13.30 + 2.66 + 4.00 + 0.40 +
                  1.00 + 8 * 0.10 + 16.00;  // 139.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  EXPECT_EQ(e.unknown, 9);  // and the WAF and flow log groups' ingestion, the flow log's
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 9 unknown)"), std::string::npos)
+  EXPECT_EQ(e.unknown, 11);  // and the WAF and flow log groups' ingestion, the flow log's
+  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 11 unknown)"), std::string::npos)
       << FormatCost({e});
 }
 
@@ -208,8 +208,11 @@ TEST(Cost, DevInEuWest3) {
   double total = 2 * (730 * 0.0047 + 730 * 0.005) + 0.09 + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 +
                  1.00 + 9 * 0.10;  // 32.65125
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
-  // Unknown: two root volumes, App Runner's three lines, ECR storage, the dashboard.
-  EXPECT_EQ(e.unknown, 7);
+  // Unknown: two root volumes, App Runner's three lines, ECR storage, the dashboard, and
+  // the log retention function (its invocations and its log group's ingestion).
+  EXPECT_EQ(e.unknown, 9);
+  ExpectUnknown(e, "LogRetentionFunction", "Requests and duration");
+  ExpectUnknown(e, "LogRetentionFunctionLogs", "Log ingestion");
 }
 
 // Every known line names its price's AWS page, the date the value holds and where it
@@ -239,14 +242,14 @@ TEST(Cost, EachLineCarriesItsSource) {
       }
     }
   EXPECT_GT(known, 0);
-  EXPECT_EQ(unknown, 7);
+  EXPECT_EQ(unknown, 9);
   // The text lists the prices the stack used, with page and date, once each.
   std::string text = FormatCost({e});
   EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
   EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
   // ... and the unknown lines together under the resources, each with its reason.
-  EXPECT_NE(text.find(" Unknown, left out of the total (7 lines):\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" Unknown, left out of the total (9 lines):\n"), std::string::npos) << text;
   EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
             std::string::npos)
       << text;
@@ -284,7 +287,7 @@ TEST(Cost, DevInUsEast1) {
   ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
   for (const auto& l : Resource(e, kService).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
   EXPECT_FALSE(e.complete());                       // the NAT instances' root volumes
-  EXPECT_EQ(e.unknown, 2);
+  EXPECT_EQ(e.unknown, 4);
 }
 
 TEST(Cost, DevInApSoutheast1) {
@@ -306,7 +309,7 @@ TEST(Cost, DevInApSoutheast1) {
   ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
   // Everything but the dashboard, which has no sourced Singapore price.
   ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
-  EXPECT_EQ(e.unknown, 1) << FormatCost({e});
+  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
 }
 
 const char* const kExpress = "AWS::ECS::ExpressGatewayService";
@@ -338,7 +341,7 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
   double compute = 0.5 * 730 * 0.04048 + 730 * 0.004445 + 730 * 0.0225 + lcu_hours * 0.008 + 4.50 + 2.50 + 2.50;
   double rest = 32.85 + 0.90 + 3.65 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 + 1.00 + 3.00 + 8 * 0.10 + 16.00;
   EXPECT_NEAR(e.monthly_usd, compute + rest, 1e-6) << FormatCost({e});  // 47.60 + 123.42 = 171.02
-  EXPECT_EQ(e.unknown, 3) << FormatCost({e});  // the WAF and flow log groups' ingestion and the flow log's, as on App Runner
+  EXPECT_EQ(e.unknown, 5) << FormatCost({e});  // the WAF and flow log groups' ingestion and the flow log's, as on App Runner
   ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
 }
 
@@ -368,7 +371,7 @@ TEST(Cost, DevOnEcsExpressInEuWest2) {
                  + 0.5 * 0.5985 + 13.14 + 2.66 + 0.40 + 0.10 + 1.00 + 9 * 0.10;          // 62.44
   EXPECT_NEAR(e.monthly_usd, total, 1e-6) << FormatCost({e});
   // Unknown: the NAT instances' root volumes and the dashboard (no sourced London price).
-  EXPECT_EQ(e.unknown, 3) << FormatCost({e});
+  EXPECT_EQ(e.unknown, 5) << FormatCost({e});
   ExpectUnknown(e, "AWS::CloudWatch::Dashboard", "Dashboard");
 }
 
@@ -584,7 +587,7 @@ TEST(CostCli, BundledDevInEuWest3) {
   auto r = testing::RunBlueprint({"cost", "--stack", "dev", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 + 1.00 + 0.90 = 32.65
-  EXPECT_NE(r.out.find("Environment dev monthly total: $32.65 (incomplete: 7 unknown)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Environment dev monthly total: $32.65 (incomplete: 9 unknown)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" Prices used (eu-west-3, USD):"), std::string::npos) << r.out;
   for (const char* env : {"staging", "prod"}) {
     auto all = testing::RunBlueprint({"cost", "--stack", env, "--environments", testing::SourceDir() + "/environments"});
@@ -600,7 +603,7 @@ TEST(CostCli, PreviewShowsTheMonthlyChange) {
   dir.Write("envs/dev/stack.yaml", Yaml("dev", "eu-west-3", "instance"));
   auto r = testing::RunBlueprint({"preview", "--stack", "dev", "--environments", dir.path() + "/envs"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $32.65 (incomplete: 7 unknown) (+$32.65, known prices only)\n"),
+  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $32.65 (incomplete: 9 unknown) (+$32.65, known prices only)\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("+ Db"), std::string::npos) << r.out;

@@ -23,10 +23,17 @@ using testing::TempDir;
 constexpr const char* kStackId = "arn:aws:cloudformation:eu-west-3:123456789012:stack/orders-api-dev/0a1b2c3d";
 
 // What CloudFormation does to the Fn::Sub text: variables replaced, ${!x} becomes ${x}.
+// A resource's logical ID stands for its Ref: PublicSubnet<n> is subnet-0pub<n>, AZ 1's
+// static interface eni-0static, AZ n's eni-0static<n>.
 std::string RenderSub(const Json& sub) {
-  std::string text = sub[0];
+  std::string text = sub.is_string() ? sub.get<std::string>() : sub[0].get<std::string>();
   std::map<std::string, std::string> vars = {{"AWS::Region", "eu-west-3"}, {"AWS::StackId", kStackId}};
-  for (const auto& [k, v] : sub[1].items()) vars[k] = v.is_string() ? v.get<std::string>() : "eni-0static";
+  for (int n = 1; n <= 3; ++n) {
+    vars["PublicSubnet" + std::to_string(n)] = "subnet-0pub" + std::to_string(n);
+    vars["NatNetworkInterface" + std::to_string(n)] = "eni-0static" + (n == 1 ? "" : std::to_string(n));
+  }
+  if (sub.is_array())
+    for (const auto& [k, v] : sub[1].items()) vars[k] = v.get<std::string>();
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (text.compare(i, 3, "${!") == 0) {
@@ -70,6 +77,7 @@ case "$(basename "$0")" in
         echo 0a:00:00:00:00:01/
         [ -e "$STUB_DIR/rebooted" ] && echo 0a:00:00:00:00:02/ ;;
       */macs/0a:00:00:00:00:01/interface-id) echo eni-0primary ;;
+      */macs/0a:00:00:00:00:01/subnet-id) cat "$STUB_DIR/subnet" ;;
       */macs/0a:00:00:00:00:02/interface-id) echo eni-0static ;;
       *) exit 22 ;;
     esac ;;
@@ -92,7 +100,7 @@ class NatBootScript : public ::testing::Test {
  protected:
   void SetUp() override {
     Json t = Synth(StackYaml("dev", "instance"));
-    const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+    const Json& data = t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"];
     script_ = RenderSub(data["UserData"]["Fn::Base64"]["Fn::Sub"]);
   }
 
@@ -114,6 +122,7 @@ class NatBootScript : public ::testing::Test {
     dir.Write("fail", fail_text);
     dir.Write("flaky", flaky);
     dir.Write("log", "");
+    dir.Write("subnet", subnet_ + "\n");
     dir.Write("user-data.sh", script_);
     // /usr/sbin and /sbin stay off PATH, so a real nft, iptables or poweroff is never found.
     std::string cmd = "cd '" + dir.path() + "' && env -i PATH='" + bin + ":/usr/bin:/bin' STUB_DIR='" + dir.path() +
@@ -137,6 +146,7 @@ class NatBootScript : public ::testing::Test {
   }
 
   std::string script_;
+  std::string subnet_ = "subnet-0pub1";  // the subnet of the instance's primary interface
 };
 
 constexpr const char* kUnhealthy =
@@ -237,6 +247,30 @@ TEST_F(NatBootScript, WithoutMetadataOrHealthApiItPowersOffForTheEc2HealthCheck)
   EXPECT_EQ(Count(r, "aws autoscaling set-instance-health"), 5);
   EXPECT_TRUE(Has(r, "poweroff"));
   EXPECT_TRUE(Has(r, "--unique-id i-0abc --status FAILURE"));
+}
+
+// One launch template serves both AZs: the instance's subnet picks the static interface
+// it attaches and the group it signals.
+TEST_F(NatBootScript, EachAzsInstanceAttachesItsOwnInterfaceAndSignalsItsOwnGroup) {
+  subnet_ = "subnet-0pub2";
+  ScriptRun r = Execute({});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(Has(r, "aws ec2 attach-network-interface --region eu-west-3 --network-interface-id eni-0static2 "
+                     "--instance-id i-0abc --device-index 1"));
+  EXPECT_FALSE(Has(r, "--network-interface-id eni-0static "));
+  EXPECT_TRUE(Has(r, "--logical-resource-id NatAutoScalingGroup2 --unique-id i-0abc --status SUCCESS"));
+
+  // A subnet that is not one of the stack's public subnets: nothing is attached, the
+  // instance is marked unhealthy, and, its group unknown, every group hears the failure.
+  subnet_ = "subnet-0other";
+  r = Execute({});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_FALSE(Has(r, "attach-network-interface"));
+  EXPECT_TRUE(Has(r, kUnhealthy));
+  EXPECT_TRUE(Has(r, "--logical-resource-id NatAutoScalingGroup1 --unique-id i-0abc --status FAILURE"));
+  EXPECT_TRUE(Has(r, "--logical-resource-id NatAutoScalingGroup2 --unique-id i-0abc --status FAILURE"));
+  EXPECT_FALSE(Has(r, "--status SUCCESS"));
+  EXPECT_NE(r.output.find("find-az"), std::string::npos) << r.output;
 }
 
 TEST_F(NatBootScript, AfterARebootTheAttachedInterfaceIsKept) {

@@ -196,20 +196,23 @@ TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
     EXPECT_EQ(asg["MaxSize"], "1");
     EXPECT_EQ(asg["DesiredCapacity"], "1");
     EXPECT_EQ(asg["VPCZoneIdentifier"], Json::array({Json{{"Ref", "PublicSubnet" + n}}}));
-    EXPECT_EQ(asg["LaunchTemplate"]["LaunchTemplateId"], Json({{"Ref", "NatLaunchTemplate" + n}}));
-    const Json& data = t["Resources"]["NatLaunchTemplate" + n]["Properties"]["LaunchTemplateData"];
-    EXPECT_EQ(data["InstanceType"], "t4g.nano");
-    EXPECT_EQ(data["MetadataOptions"]["HttpTokens"], "required");
-    EXPECT_EQ(data["CreditSpecification"]["CpuCredits"], "standard");
-    // The user data attaches this AZ's interface.
-    const Json& sub = data["UserData"]["Fn::Base64"]["Fn::Sub"];
-    EXPECT_EQ(sub[1]["Eni"], Json({{"Ref", "NatNetworkInterface" + n}}));
-    EXPECT_EQ(sub[1]["SignalResource"], "NatAutoScalingGroup" + n);
-    std::string script = sub[0];
-    for (const char* must : {"attach-network-interface", "--device-index 1", "masquerade", "net.ipv4.ip_forward=1",
-                             "--no-source-dest-check", "X-aws-ec2-metadata-token"})
-      EXPECT_NE(script.find(must), std::string::npos) << must;
+    // Every AZ's group launches the one launch template.
+    EXPECT_EQ(asg["LaunchTemplate"]["LaunchTemplateId"], Json({{"Ref", "NatLaunchTemplate"}}));
+    EXPECT_FALSE(t["Resources"].contains("NatLaunchTemplate" + n));
   }
+  const Json& data = t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"];
+  EXPECT_EQ(data["InstanceType"], "t4g.nano");
+  EXPECT_EQ(data["MetadataOptions"]["HttpTokens"], "required");
+  EXPECT_EQ(data["CreditSpecification"]["CpuCredits"], "standard");
+  // The user data maps each public subnet to its AZ's interface and group (NatBootScript.*
+  // runs it).
+  std::string script = data["UserData"]["Fn::Base64"]["Fn::Sub"];
+  EXPECT_NE(script.find("NAT_TABLE=\"${PublicSubnet1} ${NatNetworkInterface1} NatAutoScalingGroup1\n"
+                        "${PublicSubnet2} ${NatNetworkInterface2} NatAutoScalingGroup2\""),
+            std::string::npos);
+  for (const char* must : {"attach-network-interface", "--device-index 1", "masquerade", "net.ipv4.ip_forward=1",
+                           "--no-source-dest-check", "X-aws-ec2-metadata-token"})
+    EXPECT_NE(script.find(must), std::string::npos) << must;
   // CloudFormation waits for the instance's signal before the group counts as created.
   EXPECT_EQ(t["Resources"]["NatAutoScalingGroup1"]["CreationPolicy"],
             Json({{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT15M"}}}}));
@@ -231,7 +234,9 @@ TEST(NatInstance, RoleIsScopedToTheStacksOwnInterfaces) {
             "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/${NatNetworkInterface1}");
   const Json& own = by_sid["OwnNatInstance"];
   EXPECT_EQ(own["Action"], Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"}));
-  Json names = Json::array({"orders-api-dev-nat-1", "orders-api-dev-nat-2"});
+  // The instances' shared name, and the per-AZ names of the groups (and of instances
+  // launched by the earlier per-AZ launch templates).
+  Json names = Json::array({"orders-api-dev-nat", "orders-api-dev-nat-1", "orders-api-dev-nat-2"});
   EXPECT_EQ(own["Condition"], Json({{"StringEquals", {{"aws:ResourceTag/Name", names}}}}));
   EXPECT_EQ(by_sid["ReportUnhealthy"]["Action"], "autoscaling:SetInstanceHealth");
   EXPECT_EQ(by_sid["ReportUnhealthy"]["Condition"], own["Condition"]);
@@ -239,11 +244,11 @@ TEST(NatInstance, RoleIsScopedToTheStacksOwnInterfaces) {
   // No statement of the role is scoped by region only (the old DisableSourceDestCheck).
   EXPECT_FALSE(by_sid.count("DisableSourceDestCheck"));
   // The tags the condition matches are on the instance, its primary interface and the group.
-  const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+  const Json& data = t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"];
   std::set<std::string> tagged;
   for (const auto& spec : data["TagSpecifications"])
     for (const auto& tag : spec["Tags"])
-      if (tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat-1") tagged.insert(spec["ResourceType"]);
+      if (tag["Key"] == "Name" && tag["Value"] == "orders-api-dev-nat") tagged.insert(spec["ResourceType"]);
   EXPECT_TRUE(tagged.count("instance") && tagged.count("network-interface"));
   bool asg_tagged = false;
   for (const auto& tag : t["Resources"]["NatAutoScalingGroup1"]["Properties"]["Tags"])
@@ -264,7 +269,7 @@ TEST(NatInstance, CreditSpecificationOnlyForBurstableTypes) {
            {"t4g.nano", true}, {"t4g.small", true}, {"c7gn.medium", false}, {"c6gn.medium", false}, {"m7g.large", false}}) {
     SCOPED_TRACE(type);
     Json t = Synth(StackYaml("dev", "instance", "orders-api", "  nat_instance_type: " + type + "\n"));
-    const Json& data = t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"];
+    const Json& data = t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"];
     EXPECT_EQ(data["InstanceType"], type);
     if (burstable)
       EXPECT_EQ(data["CreditSpecification"], Json({{"CpuCredits", "standard"}}));
@@ -275,7 +280,7 @@ TEST(NatInstance, CreditSpecificationOnlyForBurstableTypes) {
 
 TEST(NatInstance, InstanceTypeFromConfig) {
   Json t = Synth(StackYaml("dev", "instance", "orders-api", "  nat_instance_type: t4g.micro\n"));
-  EXPECT_EQ(t["Resources"]["NatLaunchTemplate1"]["Properties"]["LaunchTemplateData"]["InstanceType"], "t4g.micro");
+  EXPECT_EQ(t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"]["InstanceType"], "t4g.micro");
 }
 
 // The template carries the NAT choice, never a price: a price-table edit must not

@@ -83,7 +83,8 @@ TEST(Waf, RulesAreTheManagedGroupsAndTheConfiguredRateLimit) {
 
 TEST(Waf, LogsToAnAwsWafLogsGroupWithoutCredentials) {
   Json t = Synth(WithWaf("dev", "  waf: true\n", "  log_retention_days: 14\n"));
-  const Json& group = OnlyOfType(t, "AWS::Logs::LogGroup")["Properties"];
+  ASSERT_TRUE(t["Resources"].contains("WebAclLogGroup"));
+  const Json& group = t["Resources"]["WebAclLogGroup"]["Properties"];
   EXPECT_EQ(group["LogGroupName"].get<std::string>().rfind("aws-waf-logs-", 0), 0u) << group.dump();
   EXPECT_EQ(group["RetentionInDays"], 14);
   const Json& logging = OnlyOfType(t, "AWS::WAFv2::LoggingConfiguration")["Properties"];

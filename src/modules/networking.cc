@@ -34,13 +34,18 @@ constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/a
 // to the group's CreationPolicy (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-creationpolicy.html);
 // success signals SUCCESS. The script installs itself as a cloud-init per-boot script so
 // a reboot redoes the kernel settings, which do not persist; every step is idempotent.
+// One launch template serves every AZ: the script finds its AZ's static interface and
+// Auto Scaling group in NAT_TABLE by the subnet its primary interface is in (each group
+// launches in its own public subnet only), so the 5 KB script is in the template once.
 constexpr const char* kNatUserData = R"SH(#!/bin/bash
 # apprunner-blueprint NAT instance: attach the static ENI, then forwarding + masquerading.
 set -o pipefail
 REGION=${AWS::Region}
 STACK=${AWS::StackId}
-SIGNAL_RESOURCE=${SignalResource}
-STATIC_ENI=${Eni}
+# public subnet, static interface, Auto Scaling group: one line per AZ
+NAT_TABLE="@NAT_TABLE@"
+SIGNAL_RESOURCE=
+STATIC_ENI=
 IMDS=http://169.254.169.254/latest
 INSTANCE_ID=
 STEP=start
@@ -59,10 +64,16 @@ retry() {
   return 1
 }
 
+# Signals this AZ's group; before the AZ is known (no metadata), every group: a failure
+# fails the stack's creation either way.
 signal() {
-  retry 5 3 aws cloudformation signal-resource --region "$REGION" --stack-name "$STACK" \
-    --logical-resource-id "$SIGNAL_RESOURCE" --unique-id "$INSTANCE_ID" --status "$1" ||
-    log "no CloudFormation signal sent (none is awaited once the group exists)"
+  local group groups=$SIGNAL_RESOURCE
+  [ -n "$groups" ] || groups=$(printf '%s\n' "$NAT_TABLE" | awk '{ print $3 }')
+  for group in $groups; do
+    retry 5 3 aws cloudformation signal-resource --region "$REGION" --stack-name "$STACK" \
+      --logical-resource-id "$group" --unique-id "$INSTANCE_ID" --status "$1" ||
+      log "no CloudFormation signal sent to $group (none is awaited once the group exists)"
+  done
 }
 
 fail() {
@@ -97,6 +108,11 @@ retry 10 3 token || fail
 INSTANCE_ID=$(retry 10 3 imds instance-id) || fail
 MAC=$(retry 10 3 imds mac) || fail
 PRIMARY_ENI=$(retry 10 3 imds "network/interfaces/macs/$MAC/interface-id") || fail
+SUBNET=$(retry 10 3 imds "network/interfaces/macs/$MAC/subnet-id") || fail
+
+STEP=find-az
+read -r _ STATIC_ENI SIGNAL_RESOURCE <<< "$(printf '%s\n' "$NAT_TABLE" | awk -v s="$SUBNET" '$1 == s { print; exit }')"
+[ -n "$STATIC_ENI" ] && [ -n "$SIGNAL_RESOURCE" ] || fail
 
 # 1. The private subnets' default route targets the static interface: attach it first,
 #    retrying for up to 10 minutes while a replaced instance still holds it.
@@ -155,8 +171,11 @@ exit 0
 // up to 10 minutes while a replaced instance lets go of the interface, plus the boot.
 constexpr const char* kNatSignalTimeout = "PT15M";
 
-// The Name tag of AZ `n`'s NAT instance, its interfaces and its Auto Scaling group.
+// The Name tag of AZ `n`'s static interface and Auto Scaling group.
 std::string NatName(const ModuleContext& ctx, const std::string& n) { return ctx.name_prefix + "-nat-" + n; }
+// The Name tag the shared launch template gives every NAT instance, its volume and its
+// primary interface (the group's own aws:autoscaling:groupName tag tells the AZ).
+std::string NatInstanceName(const ModuleContext& ctx) { return ctx.name_prefix + "-nat"; }
 
 // arn:<partition>:ec2:<region>:<account>:<resource> (Fn::Sub text in `resource` is kept).
 Json Ec2Arn(const std::string& resource) {
@@ -200,11 +219,12 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
   // Only what the boot script calls, on this stack's own resources. Src: aws-facts 10.1
   // (FCK:docs/configuration.md, IAM for HA) and 15. The static interfaces are known by
   // ARN. The instance and its primary interface exist only after launch: the launch
-  // template tags both with the AZ's Name tag at creation, and the statements match that
-  // tag (aws:ResourceTag, DOC:AWSEC2/latest/UserGuide/control-access-with-iam.html), so
-  // no other interface in the region (the database's, say) can be changed. The Auto
-  // Scaling groups carry the same Name tags.
-  Json static_enis = Json::array(), names = Json::array();
+  // template tags both with the NAT Name tag at creation, and the statements match the
+  // stack's NAT Name tags (aws:ResourceTag, DOC:AWSEC2/latest/UserGuide/control-access-with-iam.html),
+  // so no other interface in the region (the database's, say) can be changed. The Auto
+  // Scaling groups carry the per-AZ Name tags, which instances launched by the earlier
+  // per-AZ launch templates also carry.
+  Json static_enis = Json::array(), names = Json::array({NatInstanceName(ctx)});
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
     static_enis.push_back(Ec2Arn("network-interface/${" + ctx.Id("NatNetworkInterface" + n) + "}"));
@@ -244,25 +264,20 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
                  Json{{"Roles", Json::array({Ref(ctx.Id("NatInstanceRole"))})}});
 }
 
-// AZ `n`'s NAT instance: the static interface (the route target), a launch template whose
-// user data attaches it, and an Auto Scaling group that keeps exactly one instance alive.
-// Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
-void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const std::string& n,
-                    const cfn::Json& notifications_topic, cfn::Template* t) {
-  std::string eni = ctx.Id("NatNetworkInterface" + n);
-  std::string lt = ctx.Id("NatLaunchTemplate" + n);
-  std::string asg_id = ctx.Id("NatAutoScalingGroup" + n);
-  std::string name = NatName(ctx, n);
-  t->AddResource(eni, "AWS::EC2::NetworkInterface",
-                 Json{{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
-                      {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
-                      // Launch templates cannot turn the check off; the interface carries it.
-                      {"SourceDestCheck", false},
-                      {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
-                      {"Tags", ctx.TagsWithName(name)}});
+// The one launch template of every AZ's NAT instance: the boot script finds its AZ's
+// static interface and group by subnet (kNatUserData).
+void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
+  std::string table;
+  for (int i = 0; i < args.az_count; ++i) {
+    std::string n = std::to_string(i + 1);
+    table += (i ? "\n" : "") + ("${" + ctx.Id("PublicSubnet" + n) + "} ${" + ctx.Id("NatNetworkInterface" + n) + "} ") +
+             ctx.Id("NatAutoScalingGroup" + n);
+  }
+  std::string script = kNatUserData;
+  script.replace(script.find("@NAT_TABLE@"), std::string("@NAT_TABLE@").size(), table);
   Json tag_specs = Json::array();
   for (const char* type : {"instance", "volume", "network-interface"})
-    tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(name)}});
+    tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(NatInstanceName(ctx))}});
   Json data{
       {"ImageId", Ref(ctx.Id("NatInstanceImageId"))},
       {"InstanceType", args.nat_instance_type},
@@ -273,13 +288,31 @@ void AddNatInstance(const ModuleContext& ctx, const NetworkConfig& args, const s
                                                {"DeleteOnTermination", true}}})},
       // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
       {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
-      {"UserData", cfn::Base64(cfn::Sub(kNatUserData, Json{{"Eni", Ref(eni)}, {"SignalResource", asg_id}}))},
+      {"UserData", cfn::Base64(cfn::Sub(script))},
       {"TagSpecifications", tag_specs}};
   // T4g launch in unlimited mode by default; standard caps the bill (aws-facts 1.1). EC2
   // refuses a credit specification for a type without CPU credits (aws-facts 15).
   const InstanceFamily* family = FindInstanceFamily(args.nat_instance_type);
   if (family && family->burstable) data["CreditSpecification"] = Json{{"CpuCredits", "standard"}};
-  t->AddResource(lt, "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
+  t->AddResource(ctx.Id("NatLaunchTemplate"), "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
+}
+
+// AZ `n`'s NAT instance: the static interface (the route target) and an Auto Scaling
+// group that keeps exactly one instance of the shared launch template alive.
+// Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
+void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::Json& notifications_topic,
+                    cfn::Template* t) {
+  std::string eni = ctx.Id("NatNetworkInterface" + n);
+  std::string lt = ctx.Id("NatLaunchTemplate");
+  std::string asg_id = ctx.Id("NatAutoScalingGroup" + n);
+  std::string name = NatName(ctx, n);
+  t->AddResource(eni, "AWS::EC2::NetworkInterface",
+                 Json{{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
+                      {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
+                      // Launch templates cannot turn the check off; the interface carries it.
+                      {"SourceDestCheck", false},
+                      {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
+                      {"Tags", ctx.TagsWithName(name)}});
   // The group's own tags; instances get theirs from the launch template.
   Json asg_tags = ctx.TagsWithName(name);
   for (auto& tag : asg_tags) tag["PropagateAtLaunch"] = false;
@@ -383,7 +416,10 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
   }
 
   // Private egress. Every private route table gets exactly one default route, or none.
-  if (args.nat == NatMode::kInstance) AddNatInstanceShared(ctx, args, t);
+  if (args.nat == NatMode::kInstance) {
+    AddNatInstanceShared(ctx, args, t);
+    AddNatLaunchTemplate(ctx, args, t);
+  }
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
     Json route{{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}};
@@ -401,7 +437,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
         route["NatGatewayId"] = Ref(ctx.Id("NatGateway" + n));
         break;
       case NatMode::kInstance:
-        AddNatInstance(ctx, args, n, nat_notifications_topic, t);
+        AddNatInstance(ctx, n, nat_notifications_topic, t);
         out.nat_instance_groups.push_back(Ref(ctx.Id("NatAutoScalingGroup" + n)));
         // The interface outlives instance replacement, so the route never goes stale.
         route["NetworkInterfaceId"] = Ref(ctx.Id("NatNetworkInterface" + n));
