@@ -1054,8 +1054,8 @@ TEST(RenderChangeSet, RiskLinesAreWordedAsInTheOfflinePreview) {
   cs.stack = "orders-api-dev";
   cs.name = "blueprint-1";
   cs.type = "UPDATE";
-  cs.changes = {{"Modify", "Database", "AWS::RDS::DBInstance", "True", {"DBInstanceIdentifier (replace)"}},
-                {"Add", "Topic", "AWS::SNS::Topic", "", {}}};
+  cs.changes = {{"Modify", "Database", "AWS::RDS::DBInstance", "True", {"DBInstanceIdentifier (replace)"}, ""},
+                {"Add", "Topic", "AWS::SNS::Topic", "", {}, ""}};
   std::string text = cli::RenderChangeSet(cs);
   analysis::ResourceChange offline;
   offline.kind = analysis::ResourceChange::Kind::kModify;

@@ -44,12 +44,25 @@ class FakeLogs:
         self.groups[logGroupName] = retentionInDays
 
 
+class Answers(list):
+    """What the handler sent CloudFormation, and (.configs) the SDK configs it asked for."""
+
+
 def load(path, fake):
     """The handler module with boto3 and cfnresponse (the module CloudFormation provides
     to inline code) replaced; returns it and the list of answers it sends."""
-    answers = []
+    answers = Answers()
     boto3 = types.ModuleType("boto3")
-    boto3.client = lambda service: fake if service == "logs" else None
+    configs = []
+
+    def client(service, config=None):
+        configs.append(config)
+        return fake if service == "logs" else None
+
+    boto3.client = client
+    botocore, botocore_config = types.ModuleType("botocore"), types.ModuleType("botocore.config")
+    botocore_config.Config = lambda **kw: kw
+    botocore.config = botocore_config
     cfnresponse = types.ModuleType("cfnresponse")
     cfnresponse.SUCCESS, cfnresponse.FAILED = "SUCCESS", "FAILED"
 
@@ -57,12 +70,24 @@ def load(path, fake):
         answers.append({"event": event, "status": status, "data": data, "physical": physical, "reason": reason})
 
     cfnresponse.send = send
-    sys.modules.update({"boto3": boto3, "cfnresponse": cfnresponse})
+    sys.modules.update({"boto3": boto3, "botocore": botocore, "botocore.config": botocore_config,
+                        "cfnresponse": cfnresponse})
     spec = importlib.util.spec_from_file_location("index", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.time.sleep = lambda seconds: None
+    answers.configs = configs
     return module, answers
+
+
+class Context:
+    """The Lambda context: only the time left matters to the handler."""
+
+    def __init__(self, remaining_ms=300000):
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self):
+        return self.remaining_ms
 
 
 def event(kind, names, days="14", physical=None):
@@ -87,25 +112,27 @@ def main(path):
     # The service already created one group (the usual case): no error, both get retention.
     fake = FakeLogs(existing=[pg])
     handler, answers = load(path, fake)
-    handler.handler(event("Create", [pg, upgrade]), None)
+    handler.handler(event("Create", [pg, upgrade]), Context())
     expect("existing", fake.groups == {pg: 14, upgrade: 14}, fake.groups)
     expect("existing", len(answers) == 1 and answers[0]["status"] == "SUCCESS", answers)
     expect("existing", answers[0]["physical"] == "DbLogRetention-01234567", answers[0])
     expect("existing", fake.calls[0] == ("CreateLogGroup", pg) and fake.calls[1] == ("PutRetentionPolicy", pg, 14), fake.calls)
+    # The SDK's own retries are bounded too (standard mode, 3 attempts).
+    expect("sdk retries", answers.configs == [{"retries": {"mode": "standard", "max_attempts": 3}}], answers.configs)
     print("ok existing group kept, retention set on both")
 
     # A conflicting operation (the service creating the group right now), then throttling: retried.
     fake = FakeLogs(failures={"CreateLogGroup": ["OperationAbortedException"],
                               "PutRetentionPolicy": ["ThrottlingException", "AccessDeniedException"]})
     handler, answers = load(path, fake)
-    handler.handler(event("Create", [pg], days="7"), None)
+    handler.handler(event("Create", [pg], days="7"), Context())
     expect("retried", fake.groups == {pg: 7} and answers[0]["status"] == "SUCCESS", (fake.groups, answers))
     print("ok transient errors retried")
 
     # Update: a new retention and a new name, same physical ID (no replacement).
     fake = FakeLogs(existing=[pg])
     handler, answers = load(path, fake)
-    handler.handler(event("Update", [pg, upgrade], days="90", physical="DbLogRetention-feedbeef"), None)
+    handler.handler(event("Update", [pg, upgrade], days="90", physical="DbLogRetention-feedbeef"), Context())
     expect("update", fake.groups == {pg: 90, upgrade: 90}, fake.groups)
     expect("update", answers[0]["physical"] == "DbLogRetention-feedbeef", answers[0])
     print("ok update keeps the physical ID")
@@ -113,23 +140,29 @@ def main(path):
     # Delete: nothing is called; the groups stay with their retention.
     fake = FakeLogs(existing=[pg])
     handler, answers = load(path, fake)
-    handler.handler(event("Delete", [pg], physical="DbLogRetention-feedbeef"), None)
+    handler.handler(event("Delete", [pg], physical="DbLogRetention-feedbeef"), Context())
     expect("delete", fake.calls == [] and answers[0]["status"] == "SUCCESS", (fake.calls, answers))
     print("ok delete touches nothing")
 
     # A lasting failure is answered FAILED with the reason, never left unanswered.
     fake = FakeLogs(failures={"PutRetentionPolicy": ["InvalidParameterException"]})
     handler, answers = load(path, fake)
-    handler.handler(event("Create", [pg], days="8"), None)
+    handler.handler(event("Create", [pg], days="8"), Context())
     a = answers[0]
     expect("failure", a["status"] == "FAILED" and "InvalidParameterException" in a["reason"], a)
     fake = FakeLogs(failures={"PutRetentionPolicy": ["AccessDeniedException"] * 8})
     handler, answers = load(path, fake)
-    handler.handler(event("Create", [pg]), None)
+    handler.handler(event("Create", [pg]), Context())
     expect("denied", answers[0]["status"] == "FAILED" and len(fake.calls) == 9, (fake.calls, answers))
     handler, answers = load(path, FakeLogs())
-    handler.handler(event("Create", [pg], days="not-a-number"), None)
+    handler.handler(event("Create", [pg], days="not-a-number"), Context())
     expect("bad input", answers[0]["status"] == "FAILED", answers)
+    # With under 30 seconds left, a throttled call is not retried: the answer, FAILED,
+    # still reaches CloudFormation before the function times out.
+    fake = FakeLogs(failures={"CreateLogGroup": ["ThrottlingException"]})
+    handler, answers = load(path, fake)
+    handler.handler(event("Create", [pg]), Context(remaining_ms=25000))
+    expect("deadline", answers[0]["status"] == "FAILED" and len(fake.calls) == 1, (fake.calls, answers))
     print("ok failures answered FAILED with the reason")
 
 

@@ -198,6 +198,10 @@ TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
     EXPECT_EQ(asg["VPCZoneIdentifier"], Json::array({Json{{"Ref", "PublicSubnet" + n}}}));
     // Every AZ's group launches the one launch template.
     EXPECT_EQ(asg["LaunchTemplate"]["LaunchTemplateId"], Json({{"Ref", "NatLaunchTemplate"}}));
+    // Removing an AZ deletes its group (and instance) before the interface the instance
+    // attached: nothing else orders them.
+    const Json& depends = t["Resources"]["NatAutoScalingGroup" + n]["DependsOn"];
+    EXPECT_NE(std::find(depends.begin(), depends.end(), Json("NatNetworkInterface" + n)), depends.end()) << depends;
     EXPECT_FALSE(t["Resources"].contains("NatLaunchTemplate" + n));
   }
   const Json& data = t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"];

@@ -17,30 +17,38 @@ namespace {
 // existing group is the expected case, not an error), then PutRetentionPolicy; any
 // other error is retried with back-off up to 8 tries when it is throttling, "a
 // conflicting operation is in progress" (the service creating the same group) or
-// AccessDenied (a new role's policy takes seconds to reach IAM everywhere). Delete does
-// nothing: the groups and their data belong to the services and expire on their own.
-// The answer always reaches CloudFormation (FAILED with the reason on any error), so a
-// stack never waits an hour for it; the physical ID stays the one given at Create, so a
+// AccessDenied (a new role's policy takes seconds to reach IAM everywhere), but never
+// into the function's last 30 seconds (context.get_remaining_time_in_millis), and the
+// SDK itself tries a call at most 3 times (standard retry mode,
+// https://docs.aws.amazon.com/boto3/latest/guide/retries.html). Delete does nothing:
+// the groups and their data belong to the services and expire on their own. The
+// answer reaches CloudFormation (FAILED with the reason on any error); should the
+// function die unanswered, the resource's ServiceTimeout (600 s) bounds the wait
+// instead of CloudFormation's default hour. The physical ID stays the one given at Create, so a
 // new service ID or retention is an in-place update. cfnresponse is the module
 // CloudFormation provides to inline Python code ("import cfnresponse" exactly):
 // DOC:AWSCloudFormation/latest/UserGuide/cfn-lambda-function-code-cfnresponsemodule.html.
 // Behaviour as CDK's LogRetention (CDK:packages/@aws-cdk/custom-resource-handlers/lib/
 // aws-logs/log-retention-handler/index.ts).
 constexpr const char* kHandler = R"PY(import time,boto3,cfnresponse
+from botocore.config import Config
 RETRIED=("OperationAbortedException","ThrottlingException","AccessDeniedException")
+END=0
 def call(fn,**kw):
  for i in range(8):
   try:return fn(**kw)
   except Exception as e:
    code=getattr(e,"response",{}).get("Error",{}).get("Code")
    if code=="ResourceAlreadyExistsException":return
-   if code not in RETRIED or i==7:raise
+   if code not in RETRIED or i==7 or time.time()+min(2**i,20)>END:raise
    time.sleep(min(2**i,20))
 def handler(event,context):
+ global END
+ END=time.time()+context.get_remaining_time_in_millis()/1000-30
  status,reason=cfnresponse.SUCCESS,"OK"
  try:
   if event["RequestType"]!="Delete":
-   logs,p=boto3.client("logs"),event["ResourceProperties"]
+   logs,p=boto3.client("logs",config=Config(retries={"mode":"standard","max_attempts":3})),event["ResourceProperties"]
    for name in p["LogGroupNames"]:
     call(logs.create_log_group,logGroupName=name)
     call(logs.put_retention_policy,logGroupName=name,retentionInDays=int(p["RetentionInDays"]))
@@ -115,7 +123,10 @@ void AddLogRetention(const ModuleContext& ctx, const LogRetentionArgs& args, cfn
     t->AddResource(ctx.Id(target.owner + "LogRetention"), "Custom::LogRetention",
                    Json{{"ServiceToken", GetAtt(function, "Arn")},
                         {"LogGroupNames", names},
-                        {"RetentionInDays", target.retention_days}});
+                        {"RetentionInDays", target.retention_days},
+                        // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+                        // (ServiceTimeout: 1-3600 s, default 3600); twice the function's timeout.
+                        {"ServiceTimeout", 600}});
   }
 }
 

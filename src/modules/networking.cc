@@ -64,16 +64,14 @@ retry() {
   return 1
 }
 
-# Signals this AZ's group; before the AZ is known (no metadata), every group: a failure
-# fails the stack's creation either way.
+# Before its AZ is known (no metadata) the instance cannot tell which group awaits it,
+# and a FAILURE sent to another AZ's group could fail a stack update: it signals none,
+# and its replacement (or the CreationPolicy's timeout) decides.
 signal() {
-  local group groups=$SIGNAL_RESOURCE
-  [ -n "$groups" ] || groups=$(printf '%s\n' "$NAT_TABLE" | awk '{ print $3 }')
-  for group in $groups; do
-    retry 5 3 aws cloudformation signal-resource --region "$REGION" --stack-name "$STACK" \
-      --logical-resource-id "$group" --unique-id "$INSTANCE_ID" --status "$1" ||
-      log "no CloudFormation signal sent to $group (none is awaited once the group exists)"
-  done
+  [ -n "$SIGNAL_RESOURCE" ] || { log "AZ unknown: no CloudFormation signal sent"; return; }
+  retry 5 3 aws cloudformation signal-resource --region "$REGION" --stack-name "$STACK" \
+    --logical-resource-id "$SIGNAL_RESOURCE" --unique-id "$INSTANCE_ID" --status "$1" ||
+    log "no CloudFormation signal sent (none is awaited once the group exists)"
 }
 
 fail() {
@@ -334,8 +332,10 @@ void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::J
               {"NotificationTypes", Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
                                                  "autoscaling:EC2_INSTANCE_TERMINATE",
                                                  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}}});
-  // The boot script calls EC2 through the internet gateway.
-  asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation"};
+  // The boot script calls EC2 through the internet gateway. The interface it attaches is
+  // deleted only after the group (and its instance) when an AZ is removed: nothing else
+  // orders the two now that the launch template is shared.
+  asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation", eni};
   // Created only once the instance reports its NAT working (or fails loudly).
   asg.creation_policy = Json{{"ResourceSignal", Json{{"Count", 1}, {"Timeout", kNatSignalTimeout}}}};
 }
