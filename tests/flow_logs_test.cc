@@ -15,19 +15,9 @@ using cfn::Json;
 
 const char* const kEmails = "alerts: {emails: [oncall@acme.example]}\n";
 
-std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
-  std::vector<std::pair<std::string, const cfn::Resource*>> out;
-  for (const auto& [id, r] : t.resources().entries())
-    if (r.type == type) out.emplace_back(id, &r);
-  return out;
-}
+using testing::OfType;
 
-const cfn::Template& Main(const App& app) {
-  for (const auto& s : app.stacks)
-    if (s.role == StackRole::kMain) return s.tmpl;
-  ADD_FAILURE() << "no main stack";
-  return app.stacks.front().tmpl;
-}
+const cfn::Template& Main(const App& app) { return testing::MainStack(app).tmpl; }
 
 // dev no longer logs every statement with its values: DDL only, like staging.
 TEST(Logs, DevLogsDdlStatementsOnly) {

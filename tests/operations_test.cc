@@ -26,12 +26,7 @@ std::string Config(const std::string& profile, const std::string& nat, const std
 
 const char* const kProdExtra = "alerts: {emails: [oncall@acme.example, second@acme.example]}\n";
 
-const Stack& Main(const App& app) {
-  for (const auto& s : app.stacks)
-    if (s.role == StackRole::kMain) return s;
-  ADD_FAILURE() << "no main stack";
-  return app.stacks.front();
-}
+const Stack& Main(const App& app) { return testing::MainStack(app); }
 
 std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
   std::vector<std::pair<std::string, const cfn::Resource*>> out;

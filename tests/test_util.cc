@@ -77,6 +77,20 @@ App SynthFromYaml(const std::string& yaml, const std::string& env) {
   return app;
 }
 
+const Stack& MainStack(const App& app) {
+  for (const auto& s : app.stacks)
+    if (s.role == StackRole::kMain) return s;
+  ADD_FAILURE() << "no main stack";
+  return app.stacks.front();
+}
+
+std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
+  std::vector<std::pair<std::string, const cfn::Resource*>> out;
+  for (const auto& [id, r] : t.resources().entries())
+    if (r.type == type) out.emplace_back(id, &r);
+  return out;
+}
+
 std::vector<std::string> ListFiles(const std::string& dir) {
   std::vector<std::string> out;
   if (!fs::exists(dir)) return out;

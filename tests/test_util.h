@@ -40,6 +40,12 @@ std::string SourceDir();  // the repository root
 // Parses `yaml` as environment `env` and assembles it; fails the test on error.
 App SynthFromYaml(const std::string& yaml, const std::string& env = "dev");
 
+// The main stack of `app` (a test failure, and the first stack, when there is none).
+const Stack& MainStack(const App& app);
+
+// The resources of `type` in `t`, in template order, with their logical IDs.
+std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type);
+
 // Every file (relative path) under `dir`, sorted.
 std::vector<std::string> ListFiles(const std::string& dir);
 
