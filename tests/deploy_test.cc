@@ -374,15 +374,41 @@ TEST_F(FakeAwsTest, UpRefusesAnAccountAppRunnerNoLongerAdmitsBeforeCreatingAnyth
   }
 }
 
+// The stand-in's answer to `apprunner list-services` for a caller IAM does not let list
+// App Runner services (the check learns nothing about the account).
+Json ListServicesNotAuthorized() {
+  return Json{{"apprunner list-services",
+               Json::array({{{"stderr",
+                              "\nAn error occurred (AccessDeniedException) when calling the ListServices operation: "
+                              "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+                              "apprunner:ListServices\n"},
+                             {"rc", 254}}})}};
+}
+
+// `preview --remote` asks too: its change set would show a plan `up` then refuses.
+TEST_F(FakeAwsTest, RemotePreviewRefusesAnAccountAppRunnerNoLongerAdmits) {
+  UseScenario("apprunner-refused");
+  ProcessResult r = Blueprint("preview", {"--stack", "dev", "--remote"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "error: orders-api-dev: App Runner does not admit this AWS account in eu-west-3 "
+                              "(apprunner list-services: AccessDeniedException: AWS App Runner is not available to "
+                              "this account)."))
+      << r.err;
+  EXPECT_TRUE(Contains(r.err, "set `compute.platform: ecs-express` in its stack.yaml")) << r.err;
+  EXPECT_EQ(Calls(), std::vector<std::string>{kAdmission});  // no change set
+
+  // A check that settles nothing: a warning, and the preview goes on.
+  UseScenario("replacement", ListServicesNotAuthorized());
+  r = Blueprint("preview", {"--stack", "dev", "--remote"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "apprunner:ListServices); previewing anyway")) << r.err;
+  EXPECT_EQ(Calls().back(), kDeleteCs);
+}
+
 // A caller IAM does not let list App Runner services learns nothing about the account:
 // a warning, and the deploy goes on (CloudFormation answers for the account then).
 TEST_F(FakeAwsTest, AnAdmissionCheckThatSettlesNothingWarnsAndDeploys) {
-  UseScenario("create", Json{{"apprunner list-services",
-                              Json::array({{{"stderr",
-                                             "\nAn error occurred (AccessDeniedException) when calling the ListServices "
-                                             "operation: User: arn:aws:iam::123456789012:user/ci is not authorized to "
-                                             "perform: apprunner:ListServices\n"},
-                                            {"rc", 254}}})}});
+  UseScenario("create", ListServicesNotAuthorized());
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(Contains(r.err, "warning: orders-api-dev: could not check whether App Runner admits this AWS account "
@@ -474,15 +500,17 @@ TEST_F(FakeAwsTest, RemotePreviewShowsReplacementsAndDeletesTheChangeSet) {
   UseScenario("replacement");
   ProcessResult r = Blueprint("preview", {"--stack", "dev", "--remote"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kDescribe, "cloudformation create-change-set --stack-name orders-api-dev "
-                                                  "--change-set-name blueprint-CS --change-set-type UPDATE "
-                                                  "--template-body file://<params-dir> --capabilities "
-                                                  "CAPABILITY_IAM CAPABILITY_NAMED_IAM",
+  // No deployment recorded here: App Runner is asked first, as `up` would.
+  std::vector<std::string> expected = {kAdmission, kDescribe,
+                                       "cloudformation create-change-set --stack-name orders-api-dev "
+                                       "--change-set-name blueprint-CS --change-set-type UPDATE "
+                                       "--template-body file://<params-dir> --capabilities "
+                                       "CAPABILITY_IAM CAPABILITY_NAMED_IAM",
                                        kDescribeCs, kDeleteCs};
   std::vector<std::string> calls = Calls();
-  ASSERT_EQ(calls.size(), 4u);
+  ASSERT_EQ(calls.size(), 5u);
   // The template goes from a private temporary directory.
-  calls[1] = std::regex_replace(calls[1], std::regex("file:///tmp/blueprint-preview-[A-Za-z0-9]{6}/orders-api-dev"
+  calls[2] = std::regex_replace(calls[2], std::regex("file:///tmp/blueprint-preview-[A-Za-z0-9]{6}/orders-api-dev"
                                                      "\\.template\\.json"),
                                 "file://<params-dir>");
   EXPECT_EQ(calls, expected);

@@ -206,6 +206,21 @@ bool CheckRegion(const AwsFlags& flags, const std::vector<const Stack*>& stacks)
   return true;
 }
 
+bool CheckAppRunnerAdmission(Driver& driver, const std::vector<const Stack*>& stacks, const Console& console,
+                             const std::string& going_on) {
+  Diagnostics admission;
+  bool admitted = driver.CheckAppRunnerAdmission(
+      stacks, &admission,
+      [&](const Stack& s) {
+        std::fprintf(console.out, "%s (%s): asking App Runner whether it admits this account (aws apprunner "
+                     "list-services)\n", s.name.c_str(), s.region.c_str());
+        std::fflush(console.out);
+      },
+      going_on);
+  std::fputs(admission.FormatAll().c_str(), console.err);
+  return admitted;
+}
+
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {
   // An account stack serves several environments: the one with production guards, if any.
   const StackConfig* first = nullptr;

@@ -44,18 +44,7 @@ int RunUp(const UpOptions& o) {
         std::fprintf(stderr, "note: %s depends on stack %s, which this selection leaves out; if it is not "
                      "deployed yet, deploy it first: blueprint up --stack %s\n",
                      s->name.c_str(), dep.c_str(), dep.c_str());
-  {
-    // Before any stack is touched: an account App Runner no longer admits is refused
-    // here, with the way out, rather than by CloudFormation halfway through (driver.h).
-    Diagnostics admission;
-    bool admitted = driver.CheckAppRunnerAdmission(stacks, &admission, [&](const Stack& s) {
-      std::fprintf(console.out, "%s (%s): asking App Runner whether it admits this account (aws apprunner "
-                   "list-services)\n", s.name.c_str(), s.region.c_str());
-      std::fflush(console.out);
-    });
-    std::fputs(admission.FormatAll().c_str(), console.err);
-    if (!admitted) return kUserError;
-  }
+  if (!CheckAppRunnerAdmission(driver, stacks, console, "deploying anyway")) return kUserError;
   std::map<std::string, cfn::Json> produced;  // outputs of the stacks deployed so far, by id
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",

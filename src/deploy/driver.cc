@@ -531,7 +531,7 @@ bool HasResourceOfType(const Json& tmpl, const char* type) {
 // docs or public issues, 2026-11-30), so the check keys on who answers, not on a code,
 // and quotes AWS's answer in the message.
 bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
-                                     const std::function<void(const Stack&)>& asking) {
+                                     const std::function<void(const Stack&)>& asking, const std::string& going_on) {
   std::set<std::string> asked;
   bool admitted = true;
   for (const Stack* stack : stacks) {
@@ -550,7 +550,7 @@ bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Di
     if (r.error_code.empty() || r.transient || r.timed_out || iam) {
       diags->Warn({}, stack->name,
                   "could not check whether App Runner admits this AWS account in " + stack->region +
-                      " (apprunner list-services: " + ErrorText(r) + "); deploying anyway");
+                      " (apprunner list-services: " + ErrorText(r) + "); " + going_on);
       continue;
     }
     diags->Error({}, stack->name,

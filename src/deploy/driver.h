@@ -190,10 +190,12 @@ class Driver {
   // its recorded deployment none). One read-only call per region, `apprunner
   // list-services`. False, with an error naming the setting that moves the environment to ECS
   // Express Mode, when App Runner refuses the account; an answer that settles nothing (the caller may not
-  // list services, throttling, no connection) is a warning and the deploy goes on.
-  // `asking` runs before each call (the caller says what it waits for).
+  // list services, throttling, no connection) is a warning and the command goes on
+  // (the warning ends with `going_on`: "deploying anyway"). `asking` runs before each
+  // call (the caller says what it waits for).
   bool CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
-                               const std::function<void(const Stack&)>& asking = {});
+                               const std::function<void(const Stack&)>& asking = {},
+                               const std::string& going_on = "deploying anyway");
 
   // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
   // under the state directory.
