@@ -284,6 +284,43 @@ TEST(CloudFront, EdgeDashboardReadsTheDistributionsMetricsInUsEast1) {
   EXPECT_TRUE(g["Outputs"].contains("EdgeDashboardUrl"));
 }
 
+// CloudFront's metrics are in us-east-1, and an alarm notifies a topic of its own
+// region: the global stack alarms on the distribution's 5xx rate and has its own
+// encrypted alert topic with the environment's addresses.
+TEST(CloudFront, FiveHundredsAtTheEdgeAlarmToAnAlertTopicInUsEast1) {
+  App app = testing::SynthFromYaml(EdgeYaml("prod", true, true), "prod");
+  Json g = GlobalTemplate(app);
+  const Json& alarm = OnlyOfType(g, "AWS::CloudWatch::Alarm")["Properties"];
+  EXPECT_EQ(alarm["AlarmName"], "orders-api-prod-edge-5xx-rate");
+  EXPECT_EQ(alarm["Namespace"], "AWS/CloudFront");
+  EXPECT_EQ(alarm["MetricName"], "5xxErrorRate");
+  EXPECT_EQ(alarm["Statistic"], "Average");
+  EXPECT_EQ(alarm["Dimensions"], Json::parse(R"([{"Name": "DistributionId", "Value": {"Ref": "Distribution"}},
+                                                 {"Name": "Region", "Value": "Global"}])"));
+  EXPECT_EQ(alarm["Threshold"], 2);  // prod's alerts.error_rate_percent
+  EXPECT_EQ(alarm["TreatMissingData"], "notBreaching");
+  EXPECT_EQ(alarm["AlarmActions"], Json::array({{{"Ref", "EdgeAlertsTopic"}}}));
+  EXPECT_EQ(alarm["OKActions"], alarm["AlarmActions"]);
+  // The topic: encrypted with a key CloudWatch may use, the prod addresses subscribed,
+  // prod's dead-letter queue, its ARN an output.
+  const Json& topic = OnlyOfType(g, "AWS::SNS::Topic")["Properties"];
+  EXPECT_EQ(topic["TopicName"], "orders-api-prod-edge-alerts");
+  EXPECT_EQ(topic["KmsMasterKeyId"], Json({{"Fn::GetAtt", {"EdgeAlertsKey", "Arn"}}}));
+  bool cloudwatch = false;
+  for (const auto& st : g["Resources"]["EdgeAlertsKey"]["Properties"]["KeyPolicy"]["Statement"])
+    cloudwatch |= st["Principal"].contains("Service") && st["Principal"]["Service"].dump().find("cloudwatch.amazonaws.com") != std::string::npos;
+  EXPECT_TRUE(cloudwatch);
+  auto subscriptions = ResourcesOfType(g, "AWS::SNS::Subscription");
+  ASSERT_EQ(subscriptions.size(), 1u);
+  EXPECT_EQ(g["Resources"][subscriptions[0]]["Properties"]["Endpoint"], "oncall@acme.example");
+  EXPECT_EQ(ResourcesOfType(g, "AWS::SQS::Queue").size(), 1u);
+  EXPECT_TRUE(g["Outputs"].contains("EdgeAlertTopicArn"));
+  // Without CloudFront the global stack has no topic of its own.
+  App off = testing::SynthFromYaml(EdgeYaml("prod", true, false), "prod");
+  for (const auto& s : off.stacks)
+    if (s.role == StackRole::kGlobal) EXPECT_TRUE(ResourcesOfType(s.tmpl.ToJson(), "AWS::SNS::Topic").empty());
+}
+
 TEST(CloudFront, OriginSecretValues) {
   EXPECT_EQ(CheckOriginSecretValue(std::string(64, 'a')), "");
   EXPECT_NE(CheckOriginSecretValue("short"), "");

@@ -28,12 +28,7 @@ const char* const kProdExtra = "alerts: {emails: [oncall@acme.example, second@ac
 
 const Stack& Main(const App& app) { return testing::MainStack(app); }
 
-std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
-  std::vector<std::pair<std::string, const cfn::Resource*>> out;
-  for (const auto& [id, r] : t.resources().entries())
-    if (r.type == type) out.emplace_back(id, &r);
-  return out;
-}
+using testing::OfType;
 
 // Every (config, NAT mode) combination the alarms must hold for.
 std::vector<App> Combinations() {
@@ -48,6 +43,9 @@ std::vector<App> Combinations() {
     out.push_back(testing::SynthFromYaml(Config("dev", nat, kEcs), "dev"));
     out.push_back(testing::SynthFromYaml(Config("prod", nat, std::string(kProdExtra) + kEcs), "prod"));
   }
+  // CloudFront: its alarm lives in the global stack (us-east-1), with its own topic.
+  out.push_back(testing::SynthFromYaml(Config("prod", "gateway", std::string(kProdExtra) + "features: {cloudfront: true}\n"),
+                                       "prod"));
   return out;
 }
 
@@ -70,12 +68,13 @@ std::vector<std::pair<MetricRef, Json>> AlarmMetrics(const Json& p) {
 }
 
 TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
+  bool edge_alarm = false;
   for (const App& app : Combinations()) {
-    const Stack& main = Main(app);
-    auto alarms = OfType(main.tmpl, "AWS::CloudWatch::Alarm");
-    ASSERT_GE(alarms.size(), 6u) << main.id;
-    for (const auto& [id, r] : alarms) {
-      SCOPED_TRACE(main.id + " " + id);
+    ASSERT_GE(OfType(Main(app).tmpl, "AWS::CloudWatch::Alarm").size(), 6u) << Main(app).id;
+    for (const Stack& stack : app.stacks)  // every stack's alarms (the global stack's CloudFront alarm)
+    for (const auto& [id, r] : OfType(stack.tmpl, "AWS::CloudWatch::Alarm")) {
+      SCOPED_TRACE(stack.id + " " + id);
+      edge_alarm |= stack.role == StackRole::kGlobal;
       auto metrics = AlarmMetrics(r->properties);
       ASSERT_FALSE(metrics.empty());
       for (const auto& [m, dims] : metrics) {
@@ -93,7 +92,12 @@ TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
               {"NatGatewayId", {"AWS::EC2::NatGateway", ""}},
               {"AutoScalingGroupName", {"AWS::AutoScaling::AutoScalingGroup", ""}},
               {"ClusterName", {"AWS::ECS::Cluster", ""}},
+              {"DistributionId", {"AWS::CloudFront::Distribution", ""}},
           };
+          if (name == "Region") {  // CloudFront's: always "Global"
+            EXPECT_EQ(v, "Global");
+            continue;
+          }
           // The shared load balancer's and the service's target group's ids, cut from the
           // ARNs the Express service reports (aws-facts 13.7).
           if (name == "LoadBalancer" || name == "TargetGroup") {
@@ -115,26 +119,35 @@ TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
           if (!target->second.second.empty()) {
             EXPECT_EQ(v.at("Fn::GetAtt")[1], target->second.second);
           }
-          const cfn::Resource* res = main.tmpl.resources().Find(ref);
+          const cfn::Resource* res = stack.tmpl.resources().Find(ref);
           ASSERT_NE(res, nullptr) << ref;
           EXPECT_EQ(res->type, target->second.first);
         }
       }
     }
   }
+  EXPECT_TRUE(edge_alarm);
 }
 
+// In every stack that has alarms, they notify that stack's one alert topic (an alarm
+// notifies a topic of its own region only): the main stack's AlertsTopic, the global
+// stack's EdgeAlertsTopic.
 TEST(Operations, EveryAlarmAndOkActionIsTheAlertTopic) {
   for (const App& app : Combinations()) {
-    const Stack& main = Main(app);
-    Json topic = cfn::Ref("AlertsTopic");
-    ASSERT_EQ(main.tmpl.resources().Find("AlertsTopic")->type, "AWS::SNS::Topic");
-    for (const auto& [id, r] : OfType(main.tmpl, "AWS::CloudWatch::Alarm")) {
-      SCOPED_TRACE(id);
-      EXPECT_EQ(r->properties.at("AlarmActions"), Json::array({topic}));
-      EXPECT_EQ(r->properties.at("OKActions"), Json::array({topic}));
-      EXPECT_TRUE(r->properties.contains("TreatMissingData"));
-      EXPECT_EQ(CheckName(NameKind::kCloudWatchAlarm, r->properties.at("AlarmName")), "");
+    for (const Stack& stack : app.stacks) {
+      auto alarms = OfType(stack.tmpl, "AWS::CloudWatch::Alarm");
+      if (alarms.empty()) continue;
+      auto topics = OfType(stack.tmpl, "AWS::SNS::Topic");
+      ASSERT_EQ(topics.size(), 1u) << stack.id;
+      EXPECT_EQ(topics[0].first, stack.role == StackRole::kMain ? "AlertsTopic" : "EdgeAlertsTopic");
+      Json topic = cfn::Ref(topics[0].first);
+      for (const auto& [id, r] : alarms) {
+        SCOPED_TRACE(stack.id + " " + id);
+        EXPECT_EQ(r->properties.at("AlarmActions"), Json::array({topic}));
+        EXPECT_EQ(r->properties.at("OKActions"), Json::array({topic}));
+        EXPECT_TRUE(r->properties.contains("TreatMissingData"));
+        EXPECT_EQ(CheckName(NameKind::kCloudWatchAlarm, r->properties.at("AlarmName")), "");
+      }
     }
   }
 }

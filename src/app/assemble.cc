@@ -198,6 +198,12 @@ void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, const Stack& ma
   }
   DistributionOutputs distribution = AddDistribution(ctx, cdn, global);
   AddEdgeDashboard(ctx, distribution.id, global);
+  // CloudFront's metrics, so the alarms on them, are in us-east-1, and an alarm notifies a
+  // topic of its own region only: the global stack has its own alert topic, encrypted
+  // and subscribed like the main one (docs/edge.md).
+  AlertsOutputs edge_alerts =
+      AddAlerts(ctx.Instance("edge"), AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, global);
+  AddEdgeAlarms(ctx, EdgeMonitoringArgs{distribution.id, c.alerts, edge_alerts.topic_arn}, global);
   if (!c.domain.name.empty())
     AddAliasRecords(ctx, c.domain.name, c.domain.hosted_zone_id, distribution.domain_name, global);
 }

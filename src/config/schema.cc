@@ -173,10 +173,10 @@ std::vector<FieldSpec> BuildSchema() {
       {"features.backup", F<&SC::features, &FeaturesConfig::backup>, T::kBool, "AWS Backup for the database: a vault, a daily plan keeping backup.retention_days, a selection of the DB instance.", {"false", "false", "true"}, {}},
       {"backup.retention_days", F<&SC::backup, &BackupConfig::retention_days>, T::kInt, "Days AWS Backup keeps each daily database backup (features.backup).", {"7", "14", "35"}, {}, 1, 36500},
 
-      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic (each must confirm the email SNS sends), and the recipients of budget and cost anomaly emails.", {}, {}, 0, 0, C::kEmail},
+      {"alerts.emails", F<&SC::alert_emails>, T::kStringList, "Addresses subscribed to the alert topic (each must confirm the email SNS sends; with features.cloudfront also to the edge alert topic in us-east-1), and the recipients of budget and cost anomaly emails.", {}, {}, 0, 0, C::kEmail},
       {"alerts.dead_letter_queue", F<&SC::alerts, &AlertsConfig::dead_letter_queue>, T::kBool, "Encrypted SQS dead-letter queue keeping alert messages SNS could not deliver to a subscription.", {"false", "false", "true"}, {}},
       {"alerts.http_5xx_count", F<&SC::alerts, &AlertsConfig::http_5xx_count>, T::kInt, "Alarm when the service answers this many 5xx or more in 5 minutes.", {"20", "10", "5"}, {}, 1, 1000000},
-      {"alerts.error_rate_percent", F<&SC::alerts, &AlertsConfig::error_rate_percent>, T::kNumber, "Alarm when 5xx answers exceed this share of requests (5-minute periods, 2 of 3).", {"10", "5", "2"}, {}, 0.1, 100},
+      {"alerts.error_rate_percent", F<&SC::alerts, &AlertsConfig::error_rate_percent>, T::kNumber, "Alarm when 5xx answers exceed this share of requests (5-minute periods, 2 of 3): the service's, and with features.cloudfront CloudFront's.", {"10", "5", "2"}, {}, 0.1, 100},
       {"alerts.latency_p95_ms", F<&SC::alerts, &AlertsConfig::latency_p95_ms>, T::kInt, "Alarm when the p95 request latency exceeds this (ms; 5-minute periods, 2 of 3).", {"3000", "2000", "1000"}, {}, 10, 120000},
       {"alerts.db_cpu_percent", F<&SC::alerts, &AlertsConfig::db_cpu_percent>, T::kInt, "Alarm when database CPU exceeds this (average over 5 minutes, 3 periods).", {"90", "85", "80"}, {}, 1, 100},
       {"alerts.db_free_storage_percent", F<&SC::alerts, &AlertsConfig::db_free_storage_percent>, T::kInt, "Alarm when free database storage falls below this share of database.allocated_storage.", {"10", "15", "20"}, {}, 1, 99},

@@ -139,7 +139,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
     if (!redrive.is_null()) sub["RedrivePolicy"] = redrive;
     t->AddResource(AlertSubscriptionId(ctx, email), "AWS::SNS::Subscription", sub);
   }
-  t->AddOutput(ctx.Id("AlertTopicArn"), {out.topic_arn, "SNS topic every alarm and budget alert goes to", "", ""});
+  t->AddOutput(ctx.Id("AlertTopicArn"), {out.topic_arn, "SNS alert topic of " + ctx.name_prefix, "", ""});
   return out;
 }
 

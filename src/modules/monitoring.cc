@@ -138,6 +138,25 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
   return out;
 }
 
+// The alarm resource of `a`, notifying `topic_arn` on ALARM and on OK; its logical ID.
+std::string AddAlarm(const ModuleContext& ctx, const AlarmSpec& a, const Json& topic_arn, cfn::Template* t) {
+  Json actions = Json::array({topic_arn});
+  Json p{{"AlarmName", FitName(NameKind::kCloudWatchAlarm, ctx.name_prefix + a.name_suffix)},
+         {"AlarmDescription", a.description},
+         {"ComparisonOperator", a.comparison},
+         {"Threshold", a.threshold},
+         {"EvaluationPeriods", a.evaluation_periods}};
+  if (a.datapoints_to_alarm > 0) p["DatapointsToAlarm"] = a.datapoints_to_alarm;
+  p["TreatMissingData"] = a.missing_data;
+  for (const auto& [k, v] : a.metric.items()) p[k] = v;
+  p["AlarmActions"] = actions;
+  p["OKActions"] = actions;
+  p["Tags"] = ctx.Tags();
+  std::string id = ctx.Id(a.local_id);
+  t->AddResource(id, "AWS::CloudWatch::Alarm", p);
+  return id;
+}
+
 // --- Dashboard ---
 
 // Dashboard bodies are a JSON string (aws-facts 7.5); values only known at deploy time
@@ -278,29 +297,17 @@ const std::vector<MetricRef>& KnownMetrics() {
       {"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {"LoadBalancer", "TargetGroup"}},
       {"AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer", "TargetGroup"}},
       {"AWS/ApplicationELB", "HealthyHostCount", {"LoadBalancer", "TargetGroup"}},
+      // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+      // (us-east-1 only; dimensions DistributionId and Region, whose value is "Global";
+      // the error rates are percentages of all viewer requests, statistic Average).
+      {"AWS/CloudFront", "5xxErrorRate", {"DistributionId", "Region"}},
   };
   return kMetrics;
 }
 
 MonitoringOutputs AddMonitoring(const ModuleContext& ctx, const MonitoringArgs& args, cfn::Template* t) {
   MonitoringOutputs out;
-  Json actions = Json::array({args.topic_arn});
-  for (const AlarmSpec& a : Alarms(args)) {
-    Json p{{"AlarmName", FitName(NameKind::kCloudWatchAlarm, ctx.name_prefix + a.name_suffix)},
-           {"AlarmDescription", a.description},
-           {"ComparisonOperator", a.comparison},
-           {"Threshold", a.threshold},
-           {"EvaluationPeriods", a.evaluation_periods}};
-    if (a.datapoints_to_alarm > 0) p["DatapointsToAlarm"] = a.datapoints_to_alarm;
-    p["TreatMissingData"] = a.missing_data;
-    for (const auto& [k, v] : a.metric.items()) p[k] = v;
-    p["AlarmActions"] = actions;
-    p["OKActions"] = actions;
-    p["Tags"] = ctx.Tags();
-    std::string id = ctx.Id(a.local_id);
-    t->AddResource(id, "AWS::CloudWatch::Alarm", p);
-    out.alarm_ids.push_back(id);
-  }
+  for (const AlarmSpec& a : Alarms(args)) out.alarm_ids.push_back(AddAlarm(ctx, a, args.topic_arn, t));
 
   BodyBuilder b;
   Json body = DashboardBody(args, out.alarm_ids, &b);
@@ -317,6 +324,20 @@ MonitoringOutputs AddMonitoring(const ModuleContext& ctx, const MonitoringArgs& 
                                "#dashboards/dashboard/${" + out.dashboard_id + "}");
   t->AddOutput(ctx.Id("DashboardUrl"), {out.dashboard_url, "CloudWatch dashboard of the environment", "", ""});
   return out;
+}
+
+std::vector<std::string> AddEdgeAlarms(const ModuleContext& ctx, const EdgeMonitoringArgs& args, cfn::Template* t) {
+  const AlertsConfig& th = args.thresholds;
+  // CloudFront reports its error rates only for periods with requests: no traffic, no
+  // errors (notBreaching), as for the service's own rate.
+  AlarmSpec rate{"Edge5xxRateAlarm", "-edge-5xx-rate",
+                 "More than " + Number(th.error_rate_percent) +
+                     "% of CloudFront's answers were 5xx (2 of 3 periods of 5 minutes)",
+                 "GreaterThanThreshold", th.error_rate_percent, 3, 2, "notBreaching",
+                 SingleMetric("AWS/CloudFront", "5xxErrorRate",
+                              {{"DistributionId", args.distribution_id}, {"Region", Json("Global")}}, "Average",
+                              kFiveMinutes)};
+  return {AddAlarm(ctx, rate, args.topic_arn, t)};
 }
 
 }  // namespace bp
