@@ -269,10 +269,14 @@ TEST(CloudFront, EdgeDashboardReadsTheDistributionsMetricsInUsEast1) {
   const Json& dashboard = OnlyOfType(g, "AWS::CloudWatch::Dashboard")["Properties"];
   EXPECT_EQ(dashboard["DashboardName"], "orders-api-dev-edge");
   const Json& sub = dashboard["DashboardBody"]["Fn::Sub"];
-  EXPECT_EQ(sub[1], Json({{"Id", {{"Ref", "Distribution"}}}}));
+  EXPECT_EQ(sub[1], Json({{"Id", {{"Ref", "Distribution"}}}, {"Alarm0", {{"Fn::GetAtt", {"Edge5xxRateAlarm", "Arn"}}}}}));
   std::set<std::string> metrics;
   const Json body = Json::parse(sub[0].get<std::string>());
+  // The alarm's state above the graphs, as on the main dashboard.
+  ASSERT_EQ(body["widgets"][0]["type"], "alarm");
+  EXPECT_EQ(body["widgets"][0]["properties"]["alarms"], Json::array({"${Alarm0}"}));
   for (const auto& w : body["widgets"]) {
+    if (w["type"] == "alarm") continue;
     EXPECT_EQ(w["properties"]["region"], "${AWS::Region}");
     for (const auto& m : w["properties"]["metrics"]) {
       EXPECT_EQ(m[0], "AWS/CloudFront");
@@ -310,6 +314,10 @@ TEST(CloudFront, FiveHundredsAtTheEdgeAlarmToAnAlertTopicInUsEast1) {
   for (const auto& st : g["Resources"]["EdgeAlertsKey"]["Properties"]["KeyPolicy"]["Statement"])
     cloudwatch |= st["Principal"].contains("Service") && st["Principal"]["Service"].dump().find("cloudwatch.amazonaws.com") != std::string::npos;
   EXPECT_TRUE(cloudwatch);
+  // Alarms only: the budget and anomaly alerts go to the main stack's topic.
+  std::string policies = g["Resources"]["EdgeAlertsKey"].dump() + g["Resources"]["EdgeAlertsTopicPolicy"].dump();
+  EXPECT_EQ(policies.find("budgets.amazonaws.com"), std::string::npos);
+  EXPECT_EQ(policies.find("costalerts.amazonaws.com"), std::string::npos);
   auto subscriptions = ResourcesOfType(g, "AWS::SNS::Subscription");
   ASSERT_EQ(subscriptions.size(), 1u);
   EXPECT_EQ(g["Resources"][subscriptions[0]]["Properties"]["Endpoint"], "oncall@acme.example");

@@ -267,6 +267,41 @@ TEST(Stacks, AssemblyIsDeterministic) {
   }
 }
 
+// Two environments can reach one physical name: prod's edge resources are named
+// orders-api-prod-edge-*, and so are the main resources of an environment called
+// prod-edge. AWS keeps one per name (dashboards: one per account), so the assembly
+// refuses it, unless the environments live in different accounts.
+TEST(Stacks, TwoEnvironmentsNamingOneResourceAreRefused) {
+  auto parse = [](const std::string& yaml, const std::string& env) {
+    StackConfig c;
+    Diagnostics d;
+    EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c, &d)) << d.FormatAll();
+    return c;
+  };
+  auto configs = [&](const std::string& prod_account, const std::string& edge_account) {
+    std::string prod = fixtures::StackYaml("prod", "gateway", "orders-api", "", "features:\n  cloudfront: true\n");
+    std::string edge = fixtures::StackYaml("dev", "gateway");
+    edge.replace(edge.find("region: eu-west-3"), 17, "region: us-east-1");
+    return std::vector<StackConfig>{parse(prod_account + prod, "prod"), parse(edge_account + edge, "prod-edge")};
+  };
+  App app;
+  Diagnostics d;
+  EXPECT_FALSE(Assemble(configs("", ""), &app, &d));
+  std::string errors = d.FormatAll();
+  EXPECT_NE(errors.find("error: orders-api-prod-edge: AWS::CloudWatch::Dashboard 'orders-api-prod-edge' (Dashboard) has "
+                        "the name of EdgeDashboard in stack orders-api-prod-global, in the same account: AWS keeps one "
+                        "per name. Rename one of the environments (or give them different `account:`)"),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("AWS::SNS::Topic 'orders-api-prod-edge-alerts' (AlertsTopic) has the name of EdgeAlertsTopic in "
+                        "stack orders-api-prod-global, in the same account and region"),
+            std::string::npos)
+      << errors;
+  Diagnostics apart;
+  EXPECT_TRUE(Assemble(configs("account: '111111111111'\n", "account: '222222222222'\n"), &app, &apart))
+      << apart.FormatAll();
+}
+
 TEST(StacksConfig, AccountMustBeTwelveDigits) {
   for (const char* bad : {"12345", "1234567890123", "12345678901a", "arn:aws:iam::123456789012:root"}) {
     std::string yaml = std::string("profile: dev\nregion: eu-west-3\naccount: '") + bad +

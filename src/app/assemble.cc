@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <tuple>
 
+#include "cfn/custom_names.h"
 #include "cfn/spec.h"
 #include "cfn/writer.h"
 #include "modules/alerts.h"
@@ -197,13 +199,14 @@ void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, const Stack& ma
     cdn.certificate_arn = AddCertificate(ctx, c.domain.name, c.domain.hosted_zone_id, global);
   }
   DistributionOutputs distribution = AddDistribution(ctx, cdn, global);
-  AddEdgeDashboard(ctx, distribution.id, global);
   // CloudFront's metrics, so the alarms on them, are in us-east-1, and an alarm notifies a
   // topic of its own region only: the global stack has its own alert topic, encrypted
-  // and subscribed like the main one (docs/edge.md).
+  // and subscribed like the main one, for alarms only (docs/edge.md).
   AlertsOutputs edge_alerts =
-      AddAlerts(ctx.Instance("edge"), AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, global);
-  AddEdgeAlarms(ctx, EdgeMonitoringArgs{distribution.id, c.alerts, edge_alerts.topic_arn}, global);
+      AddAlerts(ctx.Instance("edge"), AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue, false}, global);
+  std::vector<std::string> alarms =
+      AddEdgeAlarms(ctx, EdgeMonitoringArgs{distribution.id, c.alerts, edge_alerts.topic_arn}, global);
+  AddEdgeDashboard(ctx, distribution.id, alarms, global);
   if (!c.domain.name.empty())
     AddAliasRecords(ctx, c.domain.name, c.domain.hosted_zone_id, distribution.domain_name, global);
 }
@@ -266,7 +269,42 @@ bool Assemble(const StackConfig& config, App* app, Diagnostics* diags) {
   return Assemble(std::vector<StackConfig>{config}, app, diags);
 }
 
+namespace {
+
+// AWS keeps one resource per name in an account and region (IAM roles and CloudWatch
+// dashboards, whose ARNs hold no region, one per account): two stacks naming the same
+// one would fail to create it, or the second would take it over. Two environments can
+// reach the same name: prod's edge resources are named `<app>-prod-edge-...`, an
+// environment called `prod-edge` names its own so. Stack names count too (per region).
+// Src: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html;
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+// (dashboard ARN arn:${Partition}:cloudwatch::${Account}:dashboard/${DashboardName}).
+void CheckPhysicalNamesAreUnique(const App& app, Diagnostics* diags) {
+  struct Owner {
+    std::string stack, what;
+  };
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, Owner> owners;
+  auto claim = [&](const Stack& s, const std::string& type, const std::string& name, const std::string& what) {
+    bool account_wide = StartsWith(type, "AWS::IAM::") || type == "AWS::CloudWatch::Dashboard";
+    auto [it, fresh] = owners.emplace(std::make_tuple(s.account, account_wide ? "" : s.region, type, name), Owner{s.id, what});
+    if (fresh) return;
+    diags->Error({}, s.id,
+                 type + " '" + name + "' (" + what + ") has the name of " + it->second.what + " in stack " +
+                     it->second.stack + ", in the same account" + (account_wide ? "" : " and region") +
+                     ": AWS keeps one per name. Rename one of the environments (or give them different `account:`)");
+  };
+  for (const auto& s : app.stacks) {
+    claim(s, "AWS::CloudFormation::Stack", s.name, "the stack");
+    for (const auto& [id, r] : s.tmpl.resources().entries())
+      if (const cfn::Json* name = cfn::CustomName(r.type, r.properties); name && name->is_string())
+        claim(s, r.type, name->get<std::string>(), id);
+  }
+}
+
+}  // namespace
+
 void ValidateApp(const App& app, Diagnostics* diags) {
+  CheckPhysicalNamesAreUnique(app, diags);
   // CloudFormation quotas. Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
   constexpr size_t kMaxResources = 500, kMaxOutputs = 200, kMaxParameters = 200;
   for (const auto& s : app.stacks) {

@@ -58,21 +58,25 @@ std::string_view CustomNameProperty(std::string_view resource_type) {
   return "";
 }
 
-std::string_view SetCustomNameProperty(std::string_view resource_type, const Json& properties) {
+const Json* CustomName(std::string_view resource_type, const Json& properties) {
   std::string_view prop = CustomNameProperty(resource_type);
-  if (prop.empty() || !properties.is_object()) return "";
+  if (prop.empty() || !properties.is_object()) return nullptr;
   // A nested name ("Budget.BudgetName") is looked up level by level.
   const Json* at = &properties;
   size_t start = 0;
   for (;;) {
     size_t dot = prop.find('.', start);
     std::string key(prop.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
-    if (!at->is_object() || !at->contains(key)) return "";
+    if (!at->is_object() || !at->contains(key)) return nullptr;
     at = &(*at)[key];
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
-  return at->is_null() ? std::string_view() : prop;
+  return at->is_null() ? nullptr : at;
+}
+
+std::string_view SetCustomNameProperty(std::string_view resource_type, const Json& properties) {
+  return CustomName(resource_type, properties) ? CustomNameProperty(resource_type) : std::string_view();
 }
 
 }  // namespace bp::cfn

@@ -19,4 +19,7 @@ std::string_view CustomNameProperty(std::string_view resource_type);
 // The name property when `properties` (a resource's Properties object) sets it, else "".
 std::string_view SetCustomNameProperty(std::string_view resource_type, const Json& properties);
 
+// The value of that property (a string, or an intrinsic function), or null when unset.
+const Json* CustomName(std::string_view resource_type, const Json& properties);
+
 }  // namespace bp::cfn

@@ -18,8 +18,12 @@ Json AccountRoot() { return cfn::Sub("arn:${AWS::Partition}:iam::${AWS::AccountI
 // The key's policy. Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-key-management.html,
 // "Enable compatibility between event sources from AWS services and encrypted topics":
 // the publishing service principal needs kms:GenerateDataKey* and kms:Decrypt).
-Json KeyPolicy(bool dead_letter_queue) {
-  Json publishers = Json::array({kAlarmsPrincipal, kBudgetsPrincipal, kCostAnomalyPrincipal});
+Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
+  Json publishers = Json::array({kAlarmsPrincipal});
+  if (cost_alerts) {
+    publishers.push_back(kBudgetsPrincipal);
+    publishers.push_back(kCostAnomalyPrincipal);
+  }
   // SNS encrypts what it moves to an SSE-KMS dead-letter queue with the queue's key.
   // Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html).
   if (dead_letter_queue) publishers.push_back("sns.amazonaws.com");
@@ -51,14 +55,17 @@ Json KeyPolicy(bool dead_letter_queue) {
   return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
 }
 
-// Who may publish: the three alert sources on behalf of this account, over TLS.
+// Who may publish: the alert sources on behalf of this account, over TLS.
 // Src: aws-facts 7.6 (DOC:cost-management/latest/userguide/budgets-sns-policy.html and
 // ad-SNS.html show sns:Publish for budgets/costalerts with aws:SourceAccount).
-Json TopicPolicy(const Json& topic) {
+Json TopicPolicy(const Json& topic, bool cost_alerts) {
   Json statements = Json::array();
-  for (const auto& [sid, principal] : {std::pair{"AlarmsPublish", kAlarmsPrincipal},
-                                       std::pair{"BudgetsPublish", kBudgetsPrincipal},
-                                       std::pair{"CostAnomalyDetectionPublish", kCostAnomalyPrincipal}})
+  std::vector<std::pair<const char*, const char*>> publishers = {{"AlarmsPublish", kAlarmsPrincipal}};
+  if (cost_alerts) {
+    publishers.emplace_back("BudgetsPublish", kBudgetsPrincipal);
+    publishers.emplace_back("CostAnomalyDetectionPublish", kCostAnomalyPrincipal);
+  }
+  for (const auto& [sid, principal] : publishers)
     statements.push_back(Json{{"Sid", sid},
                               {"Effect", "Allow"},
                               {"Principal", Json{{"Service", principal}}},
@@ -91,7 +98,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
   t->AddResource(key, "AWS::KMS::Key",
                  Json{{"Description", "Encrypts the alert topic of " + ctx.name_prefix},
                       {"EnableKeyRotation", true},
-                      {"KeyPolicy", KeyPolicy(dead_letter_queue)},
+                      {"KeyPolicy", KeyPolicy(dead_letter_queue, args.cost_alerts)},
                       {"Tags", ctx.Tags()}});
   out.key_arn = GetAtt(key, "Arn");
 
@@ -105,7 +112,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
   out.topic_id = topic;
   out.topic_arn = Ref(topic);
   t->AddResource(ctx.Id("AlertsTopicPolicy"), "AWS::SNS::TopicPolicy",
-                 Json{{"Topics", Json::array({out.topic_arn})}, {"PolicyDocument", TopicPolicy(out.topic_arn)}});
+                 Json{{"Topics", Json::array({out.topic_arn})}, {"PolicyDocument", TopicPolicy(out.topic_arn, args.cost_alerts)}});
 
   Json redrive = nullptr;
   if (dead_letter_queue) {

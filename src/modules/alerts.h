@@ -17,6 +17,9 @@ namespace bp {
 struct AlertsArgs {
   std::vector<std::string> emails;  // each gets an email subscription
   bool dead_letter_queue = false;
+  // AWS Budgets and Cost Anomaly Detection may publish too (the main topic); otherwise
+  // CloudWatch alarms only (the edge topic in us-east-1).
+  bool cost_alerts = true;
 };
 
 struct AlertsOutputs {

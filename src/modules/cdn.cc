@@ -109,7 +109,8 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   return out;
 }
 
-Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, cfn::Template* t) {
+Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, const std::vector<std::string>& alarm_ids,
+                      cfn::Template* t) {
   // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
   // (AWS/CloudFront: Requests, BytesDownloaded (Sum), 4xxErrorRate, 5xxErrorRate,
   // TotalErrorRate (Average, percent); dimensions DistributionId and Region "Global").
@@ -121,7 +122,7 @@ Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, cfn
   auto widget = [](const std::string& title, Json metrics, int x) {
     return Json{{"type", "metric"},
                 {"x", x},
-                {"y", 0},
+                {"y", 3},
                 {"width", 8},
                 {"height", 6},
                 {"properties", Json{{"title", title},
@@ -130,7 +131,21 @@ Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, cfn
                                     {"period", 300},
                                     {"metrics", std::move(metrics)}}}};
   };
-  Json body = {{"widgets", Json::array({widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0),
+  // The alarms' state first, as on the main dashboard; their ARNs enter as Fn::Sub variables.
+  Json variables{{"Id", distribution_id}};
+  Json alarms = Json::array();
+  for (size_t i = 0; i < alarm_ids.size(); ++i) {
+    std::string name = "Alarm" + std::to_string(i);
+    variables[name] = GetAtt(alarm_ids[i], "Arn");
+    alarms.push_back("${" + name + "}");
+  }
+  Json alarm_widget{{"type", "alarm"},
+                    {"x", 0},
+                    {"y", 0},
+                    {"width", 24},
+                    {"height", 3},
+                    {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}};
+  Json body = {{"widgets", Json::array({alarm_widget, widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0),
                                         widget("CloudFront error rates (%)",
                                                Json::array({line("4xxErrorRate", "Average", "4xx"),
                                                             line("5xxErrorRate", "Average", "5xx"),
@@ -143,7 +158,7 @@ Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, cfn
                  Json{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, ctx.name_prefix + "-edge")},
                       // No Tags: cfn-lint 1.51's us-east-1 schema of the type has none (other
                       // regions' have), and a dashboard costs the same untagged.
-                      {"DashboardBody", cfn::Sub(cfn::WriteCompactJson(body), Json{{"Id", distribution_id}})}});
+                      {"DashboardBody", cfn::Sub(cfn::WriteCompactJson(body), variables)}});
   Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
                       "#dashboards/dashboard/${" + id + "}");
   t->AddOutput(ctx.Id("EdgeDashboardUrl"), {url, "CloudWatch dashboard of the CloudFront distribution", "", ""});

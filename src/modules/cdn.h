@@ -81,10 +81,12 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
 // (4xx, 5xx, total) and bytes served. CloudFront publishes its metrics in us-east-1 only
 // (dimensions DistributionId and Region=Global), so the dashboard lives there too, next to
 // the distribution; the environment's main dashboard cannot name the distribution (the
-// global stack already reads the main stack's outputs). Returns the dashboard's URL
-// (output EdgeDashboardUrl).
+// global stack already reads the main stack's outputs). Above them, the state of
+// `alarm_ids` (the distribution's alarms, modules/monitoring.h AddEdgeAlarms). Returns
+// the dashboard's URL (output EdgeDashboardUrl).
 // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html.
-cfn::Json AddEdgeDashboard(const ModuleContext& ctx, const cfn::Json& distribution_id, cfn::Template* t);
+cfn::Json AddEdgeDashboard(const ModuleContext& ctx, const cfn::Json& distribution_id,
+                           const std::vector<std::string>& alarm_ids, cfn::Template* t);
 
 // An ACM certificate for `domain`, validated by DNS records CloudFormation writes into
 // `hosted_zone_id`; returns its ARN. It must be created in us-east-1 for CloudFront.
