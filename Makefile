@@ -11,6 +11,10 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 ENVIRONMENTS ?= environments
 OUT ?= cdk.out
+# Ninja for a new build tree: it compiles a layer's sources while the layer below still
+# links, where Make's generator waits target by target (docs/build.md has the figures).
+# A tree configured before keeps its generator: CMake refuses to switch one in place.
+generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
 .PHONY: deps configure configure-asan build tool demo test bench docs spec clean
 
@@ -18,10 +22,10 @@ deps:
 	@./scripts/install-deps.sh
 
 configure: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD) $(call generator,$(BUILD)) -DCMAKE_BUILD_TYPE=Release >/dev/null
 
 configure-asan: deps
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) $(call generator,$(ASAN_BUILD)) -DCMAKE_BUILD_TYPE=Sanitize >/dev/null
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
