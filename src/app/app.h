@@ -10,6 +10,7 @@
 
 #include "cfn/template.h"
 #include "config/stack_config.h"
+#include "modules/common.h"
 #include "util/diag.h"
 
 namespace bp {
@@ -114,5 +115,9 @@ bool Assemble(const StackConfig& config, App* app, Diagnostics* diags);
 // Checks every stack of an assembled app: references, the resource specification
 // (cfn/spec.h) and CloudFormation limits.
 void ValidateApp(const App& app, Diagnostics* diags);
+
+// The module context of environment `c`: its name prefix `<app>-<env>`, which every
+// stack and physical name of the environment starts with, and its tags.
+ModuleContext ContextFor(const StackConfig& c);
 
 }  // namespace bp

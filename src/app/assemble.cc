@@ -26,8 +26,6 @@
 
 namespace bp {
 
-namespace {
-
 ModuleContext ContextFor(const StackConfig& c) {
   ModuleContext ctx;
   ctx.name_prefix = c.app.name + "-" + c.env;
@@ -37,6 +35,8 @@ ModuleContext ContextFor(const StackConfig& c) {
   for (const auto& kv : c.tags.extra) ctx.tags.push_back(kv);
   return ctx;
 }
+
+namespace {
 
 // The names the database gives the app may not also come from app.env or app.secrets.
 bool CheckRuntimeNames(const StackConfig& c, const DatabaseOutputs& db, Diagnostics* diags) {
@@ -111,16 +111,14 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   // answers CloudFront alone: its web ACL blocks every request without the origin secret
   // (current or, during a rotation, previous value), and the inspection (features.waf)
   // moves to the CLOUDFRONT-scoped web ACL of the global stack.
-  if (c.features.cloudfront) {
-    WebAclArgs guard{WafScope::kRegional, c.waf};
-    guard.inspect = false;
-    guard.origin_guard = OriginGuard{kOriginSecretHeader, AddOriginSecretParameters(ctx, true, t)};
-    guard.logging = c.features.waf;
-    WebAclOutputs acl = AddWebAcl(ctx, guard, t);
-    AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
-  } else if (c.features.waf) {
-    WebAclOutputs acl = AddWebAcl(ctx, WebAclArgs{WafScope::kRegional, c.waf}, t);
-    AssociateWebAcl(ctx, acl.arn, service.waf_target_arn, t);
+  if (c.features.cloudfront || c.features.waf) {
+    WebAclArgs acl{WafScope::kRegional, c.waf};
+    if (c.features.cloudfront) {
+      acl.inspect = false;
+      acl.origin_guard = OriginGuard{kOriginSecretHeader, AddOriginSecretParameters(ctx, true, t)};
+      acl.logging = c.features.waf;
+    }
+    AssociateWebAcl(ctx, AddWebAcl(ctx, acl, t).arn, service.waf_target_arn, t);
   }
   MonitoringArgs monitoring{service.metrics, database.instance_id, c.database.allocated_storage_gb,
                             c.database.max_connections, network.nat_gateway_ids, network.nat_instance_groups,
@@ -204,9 +202,7 @@ void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, const Stack& ma
   // and subscribed like the main one, for alarms only (docs/edge.md).
   AlertsOutputs edge_alerts =
       AddAlerts(ctx.Instance("edge"), AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue, false}, global);
-  std::vector<std::string> alarms =
-      AddEdgeAlarms(ctx, EdgeMonitoringArgs{distribution.id, c.alerts, edge_alerts.topic_arn}, global);
-  AddEdgeDashboard(ctx, distribution.id, alarms, global);
+  AddEdgeMonitoring(ctx, EdgeMonitoringArgs{distribution.id, c.alerts, edge_alerts.topic_arn}, global);
   if (!c.domain.name.empty())
     AddAliasRecords(ctx, c.domain.name, c.domain.hosted_zone_id, distribution.domain_name, global);
 }

@@ -250,7 +250,7 @@ App PlanStacks(const std::vector<StackConfig>& configs) {
     app.stacks.push_back(std::move(s));
   }
   for (const auto& c : configs) {
-    std::string prefix = c.app.name + "-" + c.env;
+    std::string prefix = ContextFor(c).name_prefix;
     Stack main;
     main.id = main.name = prefix;
     main.region = c.region;

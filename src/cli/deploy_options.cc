@@ -103,9 +103,7 @@ std::vector<std::pair<std::string, std::string>> SecretParameterBindings(const S
   std::vector<std::pair<std::string, std::string>> out;  // key path, parameter
   for (const auto& [name, param] : AppSecretParameters(c.app.secrets)) out.emplace_back("app.secrets." + name, param);
   if (c.features.cloudfront && !c.cloudfront.origin_secret.empty()) {
-    ModuleContext ctx;
-    ctx.name_prefix = c.app.name + "-" + c.env;  // as the assembly names the environment's stacks
-    OriginSecretParameters names = OriginSecretParameterNames(ctx);
+    OriginSecretParameters names = OriginSecretParameterNames(ContextFor(c));
     out.emplace_back("cloudfront.origin_secret", names.current);
     out.emplace_back(c.cloudfront.origin_secret_previous.empty() ? "cloudfront.origin_secret"
                                                                  : "cloudfront.origin_secret_previous",

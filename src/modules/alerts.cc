@@ -15,15 +15,28 @@ namespace {
 
 Json AccountRoot() { return cfn::Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"); }
 
+struct Publisher {
+  const char* sid;        // of its topic policy statement
+  const char* principal;  // the service that publishes
+};
+
+// The services that publish to the topic: CloudWatch alarms, and with `cost_alerts`
+// AWS Budgets and Cost Anomaly Detection.
+std::vector<Publisher> Publishers(bool cost_alerts) {
+  std::vector<Publisher> out = {{"AlarmsPublish", kAlarmsPrincipal}};
+  if (cost_alerts) {
+    out.push_back({"BudgetsPublish", kBudgetsPrincipal});
+    out.push_back({"CostAnomalyDetectionPublish", kCostAnomalyPrincipal});
+  }
+  return out;
+}
+
 // The key's policy. Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-key-management.html,
 // "Enable compatibility between event sources from AWS services and encrypted topics":
 // the publishing service principal needs kms:GenerateDataKey* and kms:Decrypt).
 Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
-  Json publishers = Json::array({kAlarmsPrincipal});
-  if (cost_alerts) {
-    publishers.push_back(kBudgetsPrincipal);
-    publishers.push_back(kCostAnomalyPrincipal);
-  }
+  Json publishers = Json::array();
+  for (const Publisher& p : Publishers(cost_alerts)) publishers.push_back(p.principal);
   // SNS encrypts what it moves to an SSE-KMS dead-letter queue with the queue's key.
   // Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html).
   if (dead_letter_queue) publishers.push_back("sns.amazonaws.com");
@@ -60,12 +73,7 @@ Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
 // ad-SNS.html show sns:Publish for budgets/costalerts with aws:SourceAccount).
 Json TopicPolicy(const Json& topic, bool cost_alerts) {
   Json statements = Json::array();
-  std::vector<std::pair<const char*, const char*>> publishers = {{"AlarmsPublish", kAlarmsPrincipal}};
-  if (cost_alerts) {
-    publishers.emplace_back("BudgetsPublish", kBudgetsPrincipal);
-    publishers.emplace_back("CostAnomalyDetectionPublish", kCostAnomalyPrincipal);
-  }
-  for (const auto& [sid, principal] : publishers)
+  for (const auto& [sid, principal] : Publishers(cost_alerts))
     statements.push_back(Json{{"Sid", sid},
                               {"Effect", "Allow"},
                               {"Principal", Json{{"Service", principal}}},

@@ -1,8 +1,5 @@
 #include "modules/cdn.h"
 
-#include "cfn/writer.h"
-#include "naming/names.h"
-
 namespace bp {
 
 using cfn::GetAtt;
@@ -107,62 +104,6 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   t->AddOutput(ctx.Id("DistributionDomainName"), {out.domain_name, "CloudFront distribution domain name", "", ""});
   t->AddOutput(ctx.Id("SiteUrl"), {out.site_url, "The site's address (through CloudFront)", "", ""});
   return out;
-}
-
-Json AddEdgeDashboard(const ModuleContext& ctx, const Json& distribution_id, const std::vector<std::string>& alarm_ids,
-                      cfn::Template* t) {
-  // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
-  // (AWS/CloudFront: Requests, BytesDownloaded (Sum), 4xxErrorRate, 5xxErrorRate,
-  // TotalErrorRate (Average, percent); dimensions DistributionId and Region "Global").
-  auto line = [](const std::string& metric, const std::string& stat, const std::string& label) {
-    return Json::array({"AWS/CloudFront", metric, "DistributionId", "${Id}", "Region", "Global",
-                        Json{{"stat", stat}, {"label", label}}});
-  };
-  // The dashboard body structure as the monitoring module writes it (aws-facts 7.5).
-  auto widget = [](const std::string& title, Json metrics, int x) {
-    return Json{{"type", "metric"},
-                {"x", x},
-                {"y", 3},
-                {"width", 8},
-                {"height", 6},
-                {"properties", Json{{"title", title},
-                                    {"region", "${AWS::Region}"},
-                                    {"view", "timeSeries"},
-                                    {"period", 300},
-                                    {"metrics", std::move(metrics)}}}};
-  };
-  // The alarms' state first, as on the main dashboard; their ARNs enter as Fn::Sub variables.
-  Json variables{{"Id", distribution_id}};
-  Json alarms = Json::array();
-  for (size_t i = 0; i < alarm_ids.size(); ++i) {
-    std::string name = "Alarm" + std::to_string(i);
-    variables[name] = GetAtt(alarm_ids[i], "Arn");
-    alarms.push_back("${" + name + "}");
-  }
-  Json alarm_widget{{"type", "alarm"},
-                    {"x", 0},
-                    {"y", 0},
-                    {"width", 24},
-                    {"height", 3},
-                    {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}};
-  Json body = {{"widgets", Json::array({alarm_widget, widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0),
-                                        widget("CloudFront error rates (%)",
-                                               Json::array({line("4xxErrorRate", "Average", "4xx"),
-                                                            line("5xxErrorRate", "Average", "5xx"),
-                                                            line("TotalErrorRate", "Average", "all errors")}),
-                                               8),
-                                        widget("CloudFront bytes served",
-                                               Json::array({line("BytesDownloaded", "Sum", "bytes")}), 16)})}};
-  const std::string id = ctx.Id("EdgeDashboard");
-  t->AddResource(id, "AWS::CloudWatch::Dashboard",
-                 Json{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, ctx.name_prefix + "-edge")},
-                      // No Tags: cfn-lint 1.51's us-east-1 schema of the type has none (other
-                      // regions' have), and a dashboard costs the same untagged.
-                      {"DashboardBody", cfn::Sub(cfn::WriteCompactJson(body), variables)}});
-  Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
-                      "#dashboards/dashboard/${" + id + "}");
-  t->AddOutput(ctx.Id("EdgeDashboardUrl"), {url, "CloudWatch dashboard of the CloudFront distribution", "", ""});
-  return url;
 }
 
 Json AddCertificate(const ModuleContext& ctx, const std::string& domain, const std::string& hosted_zone_id,

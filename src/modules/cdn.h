@@ -77,17 +77,6 @@ struct DistributionOutputs {
 // The distribution and its outputs (DistributionId, DistributionDomainName, SiteUrl).
 DistributionOutputs AddDistribution(const ModuleContext& ctx, const DistributionArgs& args, cfn::Template* t);
 
-// The distribution's CloudWatch dashboard "<app>-<env>-edge": requests, error rates
-// (4xx, 5xx, total) and bytes served. CloudFront publishes its metrics in us-east-1 only
-// (dimensions DistributionId and Region=Global), so the dashboard lives there too, next to
-// the distribution; the environment's main dashboard cannot name the distribution (the
-// global stack already reads the main stack's outputs). Above them, the state of
-// `alarm_ids` (the distribution's alarms, modules/monitoring.h AddEdgeAlarms). Returns
-// the dashboard's URL (output EdgeDashboardUrl).
-// Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html.
-cfn::Json AddEdgeDashboard(const ModuleContext& ctx, const cfn::Json& distribution_id,
-                           const std::vector<std::string>& alarm_ids, cfn::Template* t);
-
 // An ACM certificate for `domain`, validated by DNS records CloudFormation writes into
 // `hosted_zone_id`; returns its ARN. It must be created in us-east-1 for CloudFront.
 // Src: DOC:acm/latest/userguide/acm-regions.html; CFNREF:aws-resource-certificatemanager-certificate

@@ -200,6 +200,36 @@ Json Line(BodyBuilder* b, const std::string& ns, const std::string& name,
   return line;
 }
 
+// The state of `alarm_ids`, the dashboard's top row.
+Json AlarmWidget(BodyBuilder* b, const std::vector<std::string>& alarm_ids) {
+  Json alarms = Json::array();
+  for (const auto& id : alarm_ids) alarms.push_back(b->Value(cfn::GetAtt(id, "Arn")));
+  return Json{{"type", "alarm"},
+              {"x", 0},
+              {"y", 0},
+              {"width", 24},
+              {"height", 3},
+              {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}};
+}
+
+// The dashboard resource `local_id` named `name` with `body`, and its console URL as the
+// output `output_id`. Src: DOC:AmazonCloudWatch/latest/monitoring/create_dashboard.html
+// (console URL form #dashboards/dashboard/NAME).
+Json AddDashboard(const ModuleContext& ctx, const std::string& local_id, const std::string& name, const Json& body,
+                  const BodyBuilder& b, bool tags, const std::string& output_id, const std::string& description,
+                  cfn::Template* t) {
+  std::string id = ctx.Id(local_id);
+  Json props{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, name)},
+             {"DashboardBody", b.variables.empty() ? cfn::Sub(cfn::WriteCompactJson(body))
+                                                   : cfn::Sub(cfn::WriteCompactJson(body), b.variables)}};
+  if (tags) props["Tags"] = ctx.Tags();
+  t->AddResource(id, "AWS::CloudWatch::Dashboard", props);
+  Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
+                      "#dashboards/dashboard/${" + id + "}");
+  t->AddOutput(ctx.Id(output_id), {url, description, "", ""});
+  return url;
+}
+
 Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alarm_ids, BodyBuilder* b) {
   const ComputeMetrics& s = a.service;
   // CPU and memory from the service's namespace; requests, answers, latency and instances
@@ -218,15 +248,7 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
   auto rds = [&](const std::string& name, const std::string& stat) {
     return Line(b, "AWS/RDS", name, db, Json{{"stat", stat}, {"label", name}});
   };
-  Json widgets = Json::array();
-  Json alarms = Json::array();
-  for (const auto& id : alarm_ids) alarms.push_back(b->Value(cfn::GetAtt(id, "Arn")));
-  widgets.push_back(Json{{"type", "alarm"},
-                         {"x", 0},
-                         {"y", 0},
-                         {"width", 24},
-                         {"height", 3},
-                         {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}});
+  Json widgets = Json::array({AlarmWidget(b, alarm_ids)});
   widgets.push_back(Widget("Requests and responses", answers, 0, 3));
   widgets.push_back(Widget(s.latency_unit == "Seconds" ? "Latency (s)" : "Latency (ms)",
                            Json::array({traffic(s.latency, "p50", "p50"), traffic(s.latency, "p95", "p95")}), 8, 3));
@@ -312,32 +334,42 @@ MonitoringOutputs AddMonitoring(const ModuleContext& ctx, const MonitoringArgs& 
   BodyBuilder b;
   Json body = DashboardBody(args, out.alarm_ids, &b);
   out.dashboard_id = ctx.Id("Dashboard");
-  std::string name = FitName(NameKind::kCloudWatchDashboard, ctx.name_prefix);
-  t->AddResource(out.dashboard_id, "AWS::CloudWatch::Dashboard",
-                 Json{{"DashboardName", name},
-                      {"DashboardBody", b.variables.empty() ? cfn::Sub(cfn::WriteCompactJson(body))
-                                                            : cfn::Sub(cfn::WriteCompactJson(body), b.variables)},
-                      {"Tags", ctx.Tags()}});
-  // Src: DOC:AmazonCloudWatch/latest/monitoring/create_dashboard.html (console URL form
-  // #dashboards/dashboard/NAME).
-  out.dashboard_url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
-                               "#dashboards/dashboard/${" + out.dashboard_id + "}");
-  t->AddOutput(ctx.Id("DashboardUrl"), {out.dashboard_url, "CloudWatch dashboard of the environment", "", ""});
+  out.dashboard_url = AddDashboard(ctx, "Dashboard", ctx.name_prefix, body, b, true, "DashboardUrl",
+                                   "CloudWatch dashboard of the environment", t);
   return out;
 }
 
-std::vector<std::string> AddEdgeAlarms(const ModuleContext& ctx, const EdgeMonitoringArgs& args, cfn::Template* t) {
+void AddEdgeMonitoring(const ModuleContext& ctx, const EdgeMonitoringArgs& args, cfn::Template* t) {
   const AlertsConfig& th = args.thresholds;
+  std::vector<std::pair<std::string, Json>> dims{{"DistributionId", args.distribution_id}, {"Region", Json("Global")}};
   // CloudFront reports its error rates only for periods with requests: no traffic, no
   // errors (notBreaching), as for the service's own rate.
   AlarmSpec rate{"Edge5xxRateAlarm", "-edge-5xx-rate",
                  "More than " + Number(th.error_rate_percent) +
                      "% of CloudFront's answers were 5xx (2 of 3 periods of 5 minutes)",
                  "GreaterThanThreshold", th.error_rate_percent, 3, 2, "notBreaching",
-                 SingleMetric("AWS/CloudFront", "5xxErrorRate",
-                              {{"DistributionId", args.distribution_id}, {"Region", Json("Global")}}, "Average",
-                              kFiveMinutes)};
-  return {AddAlarm(ctx, rate, args.topic_arn, t)};
+                 SingleMetric("AWS/CloudFront", "5xxErrorRate", dims, "Average", kFiveMinutes)};
+  std::vector<std::string> alarm_ids = {AddAlarm(ctx, rate, args.topic_arn, t)};
+
+  // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+  // (Requests, BytesDownloaded: Sum; 4xxErrorRate, 5xxErrorRate, TotalErrorRate: Average, percent).
+  BodyBuilder b;
+  auto line = [&](const std::string& metric, const std::string& stat, const std::string& label) {
+    return Line(&b, "AWS/CloudFront", metric, dims, Json{{"stat", stat}, {"label", label}});
+  };
+  Json body{{"widgets", Json::array({AlarmWidget(&b, alarm_ids),
+                                     Widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0, 3),
+                                     Widget("CloudFront error rates (%)",
+                                            Json::array({line("4xxErrorRate", "Average", "4xx"),
+                                                         line("5xxErrorRate", "Average", "5xx"),
+                                                         line("TotalErrorRate", "Average", "all errors")}),
+                                            8, 3),
+                                     Widget("CloudFront bytes served", Json::array({line("BytesDownloaded", "Sum", "bytes")}),
+                                            16, 3)})}};
+  // No Tags: cfn-lint 1.51's us-east-1 schema of the type has none (other regions' have),
+  // and a dashboard costs the same untagged.
+  AddDashboard(ctx, "EdgeDashboard", ctx.name_prefix + "-edge", body, b, false, "EdgeDashboardUrl",
+               "CloudWatch dashboard of the CloudFront distribution", t);
 }
 
 }  // namespace bp

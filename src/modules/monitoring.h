@@ -41,17 +41,19 @@ struct MonitoringOutputs {
 
 MonitoringOutputs AddMonitoring(const ModuleContext& ctx, const MonitoringArgs& args, cfn::Template* t);
 
-// The CloudFront distribution's alarm: its 5xx error rate (the answers viewers got,
-// CloudFront's own 502/504 included) above alerts.error_rate_percent. CloudFront
-// publishes its metrics in us-east-1 only and an alarm reads metrics of its own region,
-// so the caller puts it in the stack that holds the distribution, with `topic_arn` a
-// topic of that region. Returns the alarms' logical IDs.
+// The CloudFront distribution's alarm and dashboard. The alarm: its 5xx error rate (the
+// answers viewers got, CloudFront's own 502/504 included) above
+// alerts.error_rate_percent. The dashboard "<app>-<env>-edge" (output EdgeDashboardUrl):
+// the alarm, requests, error rates (4xx, 5xx, total) and bytes served. CloudFront
+// publishes its metrics in us-east-1 only (dimensions DistributionId and Region=Global)
+// and an alarm reads metrics of its own region, so the caller puts both in the stack that
+// holds the distribution, with `topic_arn` a topic of that region.
 struct EdgeMonitoringArgs {
   cfn::Json distribution_id;  // Ref of the distribution
   AlertsConfig thresholds;
   cfn::Json topic_arn;  // alarm and OK actions
 };
-std::vector<std::string> AddEdgeAlarms(const ModuleContext& ctx, const EdgeMonitoringArgs& args, cfn::Template* t);
+void AddEdgeMonitoring(const ModuleContext& ctx, const EdgeMonitoringArgs& args, cfn::Template* t);
 
 // The metrics CloudWatch publishes that the alarms may read, per namespace, from AWS's
 // documentation (the test checks every alarm against it).
