@@ -16,7 +16,12 @@ void BM_CostAllEnvironments(benchmark::State& state) {
   bp::Diagnostics d;
   if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
   if (state.range(0) == 1)
-    for (auto& c : configs) c.app.platform = bp::ComputePlatform::kEcsExpress;
+    for (auto& c : configs) {  // what the loader gives `compute.platform: ecs-express` (its default layout)
+      c.app.platform = bp::ComputePlatform::kEcsExpress;
+      c.app.ingress = bp::Ingress::kEdge;
+      c.app.tracing = false;
+      c.features.cloudfront = true;
+    }
   bp::App app;
   if (!bp::Assemble(configs, &app, &d)) std::abort();
   size_t resources = 0;

@@ -23,7 +23,10 @@ const char* const kZone = "Z0123456789ABCDEFGHIJ";
 std::string EdgeYaml(const std::string& profile, bool waf, bool cloudfront, const std::string& more = "",
                      const std::string& platform = "apprunner") {
   return StackYaml(profile, "gateway", "orders-api", "",
-                   "compute:\n  platform: " + platform + "\nfeatures:\n  waf: " + (waf ? "true" : "false") +
+                   // ECS Express without CloudFront: the internet-facing layout (edge, its default, is CloudFront).
+                   "compute:\n  platform: " + platform +
+                       (platform == "ecs-express" && !cloudfront ? "\n  ingress: public" : "") +
+                       "\nfeatures:\n  waf: " + (waf ? "true" : "false") +
                        "\n  cloudfront: " + (cloudfront ? "true" : "false") + "\n" + more +
                        (profile == "prod" && !waf ? "guards:\n  allow_no_waf: behind a corporate proxy\n" : ""));
 }

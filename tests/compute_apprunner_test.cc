@@ -167,9 +167,9 @@ TEST(ComputeContract, RuntimeInputsGoInBeforeTheServiceIsBuilt) {
   app.health_check = {"HTTP", "/health", 10, 5, 1, 5};
   app.scaling = {1, 2, 10};
   ComputeInputs in;
-  in.vpc_id = Json{{"Ref", "Vpc"}};
-  in.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
-  in.security_group_id = AddAppSecurityGroup(ctx, in.vpc_id, &t).security_group_id;
+  in.network.vpc_id = Json{{"Ref", "Vpc"}};
+  in.network.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
+  in.security_group_id = AddAppSecurityGroup(ctx, in.network.vpc_id, &t).security_group_id;
   in.runtime.env = {{"LOG_LEVEL", "info"}};
   RuntimeInputs db;
   db.env = {{"DB_HOST", Json{{"Fn::GetAtt", Json::array({"Database", "Endpoint.Address"})}}}, {"APP_MODE", "web"}};

@@ -72,9 +72,11 @@ TEST(EcsExpress, BuildsTheServiceClusterRolesAndLogGroupInsteadOfAppRunner) {
 // (CloudFormation refuses such an update): no ID of one platform's template has another
 // type in the other's.
 TEST(EcsExpress, SwitchingPlatformsChangesNoResourceTypeUnderOneLogicalId) {
-  for (const auto& c : BundledEnvironments()) {
-    StackConfig ecs = c;
-    ecs.app.platform = ComputePlatform::kEcsExpress;
+  std::vector<StackConfig> ecs_configs = testing::BundledEnvironmentsWith("  platform: ecs-express\n");
+  std::vector<StackConfig> bundled = BundledEnvironments();
+  for (size_t i = 0; i < bundled.size(); ++i) {
+    const StackConfig &c = bundled[i], &ecs = ecs_configs[i];
+    ASSERT_EQ(c.env, ecs.env);
     Json a = MainTemplate(c), b = MainTemplate(ecs);
     for (const auto& [id, r] : a["Resources"].items())
       if (b["Resources"].contains(id)) {
@@ -142,16 +144,9 @@ TEST(EcsExpress, SizesScalingLogsAndNetwork) {
   EXPECT_EQ(svc["NetworkConfiguration"]["SecurityGroups"], Json::array({GetAtt("AppSecurityGroup", "GroupId")}));
 }
 
-TEST(EcsExpress, TracingLetsTheTaskRoleWriteTraces) {
-  Json off = Synth(EcsYaml("dev", "  tracing: false\n")), on = Synth(EcsYaml("dev", "  tracing: true\n"));
-  EXPECT_FALSE(Props(off, "TaskRole").contains("ManagedPolicyArns"));
-  EXPECT_EQ(Props(on, "TaskRole")["ManagedPolicyArns"][0]["Fn::Sub"], "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess");
-}
-
 TEST(EcsExpress, DatabaseAdmitsOnlyTheAppSecurityGroupOn5432) {
-  for (const auto& c : BundledEnvironments()) {
-    StackConfig ecs = c;
-    ecs.app.platform = ComputePlatform::kEcsExpress;
+  for (const auto& ecs : testing::BundledEnvironmentsWith("  platform: ecs-express\n")) {
+    const StackConfig& c = ecs;
     Json t = MainTemplate(ecs);
     SCOPED_TRACE(c.env);
     // No inline ingress on the DB group, and exactly one rule targeting it.
@@ -178,7 +173,12 @@ ComputeOutputs BuildDirect(cfn::Template* t, ComputePlatform platform = ComputeP
   app.health_check = {"HTTP", "/health", 10, 5, 1, 5};
   app.scaling = {1, 2, 10};
   app.log_retention_days = 7;
-  ComputeInputs in{Json{{"Ref", "Vpc"}}, {Json{{"Ref", "PrivateSubnet1"}}}, GetAtt("AppSecurityGroup", "GroupId"), {}};
+  app.ingress = Ingress::kEdge;  // the platform's default layout
+  ComputeInputs in;
+  in.network.vpc_id = Json{{"Ref", "Vpc"}};
+  in.network.private_subnet_ids = {Json{{"Ref", "PrivateSubnet1"}}};
+  in.network.private_egress = true;
+  in.security_group_id = GetAtt("AppSecurityGroup", "GroupId");
   return AddCompute(ModuleContext{"orders-api-dev", {}}, app, in, t);
 }
 
@@ -195,10 +195,22 @@ TEST(EcsExpress, ContractOutputsWafTargetIsTheLoadBalancer) {
   EXPECT_EQ(out.image_rollout.statements[0]["Resource"], out.service_arn);
 }
 
-// The regional web ACL (on in prod) attaches, in the main stack, to the load balancer
-// Express Mode put the service behind (aws-facts 13.6).
+// With an internet-facing load balancer (ingress public) the regional web ACL (on in
+// prod) attaches, in the main stack, to the load balancer Express Mode put the service
+// behind (aws-facts 13.6). Behind CloudFront (edge, the default) nothing outside the VPC
+// reaches that load balancer: the web ACL is CloudFront's, in the global stack.
 TEST(EcsExpress, RegionalWafAttachesToTheExpressLoadBalancer) {
-  Json t = Synth(EcsYaml("prod"), "prod");
+  App edge = testing::SynthFromYaml(EcsYaml("prod"), "prod");
+  EXPECT_TRUE(ResourcesOfType(MainTemplate(edge), "AWS::WAFv2::WebACL").empty());
+  for (const auto& s : edge.stacks)
+    if (s.role == StackRole::kGlobal) {
+      std::vector<std::string> acls = ResourcesOfType(s.tmpl.ToJson(), "AWS::WAFv2::WebACL");
+      ASSERT_EQ(acls.size(), 1u);
+      EXPECT_EQ(Props(s.tmpl.ToJson(), acls[0])["Scope"], "CLOUDFRONT");
+    }
+  std::string yaml = EcsYaml("prod");
+  yaml.replace(yaml.find("  platform: ecs-express\n"), 0, "  ingress: public\n");
+  Json t = Synth(yaml, "prod");
   std::vector<std::string> associations = ResourcesOfType(t, "AWS::WAFv2::WebACLAssociation");
   ASSERT_EQ(associations.size(), 1u);
   const Json& a = Props(t, associations[0]);
@@ -224,7 +236,12 @@ TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
                                    "--against", dir.path() + "/before/orders-api-prod.template.json"};
   auto text = testing::RunBlueprint(args);
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_EQ(text.out.find("DATA AT RISK"), std::string::npos) << text.out;
+  // The only data at risk: the regional web ACL's request logs, as the web ACL moves to
+  // CloudFront (compute.ingress edge, the platform's default).
+  size_t risk = text.out.find("DATA AT RISK");
+  ASSERT_NE(risk, std::string::npos) << text.out;
+  EXPECT_EQ(text.out.compare(risk, 30, "DATA AT RISK: WebAclLogGroup ("), 0) << text.out;
+  EXPECT_EQ(text.out.find("DATA AT RISK", risk + 1), std::string::npos) << text.out;
   args.push_back("--json");
   auto p = testing::RunBlueprint(args);
   ASSERT_EQ(p.exit_code, 0) << p.err;
@@ -319,9 +336,12 @@ TEST(EcsExpress, PlatformChecksNameTheKeyAtItsLine) {
   msg = Check(EcsYaml("dev", "  cpu: 3 vCPU\n"), &ok);
   EXPECT_FALSE(ok);
   EXPECT_NE(msg.find("app.cpu: Fargate (compute.platform: ecs-express) does not offer '3 vCPU'"), std::string::npos) << msg;
+  // Without a NAT the tasks start through VPC endpoints (say so).
   msg = Check(StackYaml("dev", "none", "orders-api", "", kEcs), &ok);
-  EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("network.nat: ECS Express Mode tasks in the private subnets"), std::string::npos) << msg;
+  EXPECT_TRUE(ok) << msg;
+  EXPECT_NE(msg.find("network.nat: none: the tasks reach ECR, CloudWatch Logs and Secrets Manager through VPC endpoints"),
+            std::string::npos)
+      << msg;
   std::string tcp = EcsYaml("dev");
   tcp.replace(tcp.find("  health_check:\n") + 16, 0, "    protocol: TCP\n");
   msg = Check(tcp, &ok);
@@ -342,13 +362,9 @@ TEST(EcsExpress, PlatformChecksNameTheKeyAtItsLine) {
 }
 
 TEST(EcsExpress, EveryBundledEnvironmentSynthesizesAndValidatesOnBothPlatforms) {
-  std::vector<StackConfig> envs = BundledEnvironments();
-  ASSERT_GE(envs.size(), 3u);
-  for (const auto& base : envs)
-    for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress}) {
-      SCOPED_TRACE(base.env + " on " + ComputePlatformName(p));
-      StackConfig c = base;
-      c.app.platform = p;
+  for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
+    for (const auto& c : testing::BundledEnvironmentsWith(std::string("  platform: ") + ComputePlatformName(p) + "\n")) {
+      SCOPED_TRACE(c.env + " on " + ComputePlatformName(p));
       App app;
       Diagnostics d;
       ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
@@ -376,6 +392,19 @@ TEST(EcsExpress, OnlyTheComputeModulesAskWhichPlatform) {
       offenders += rel + " ";
   }
   EXPECT_EQ(offenders, "") << "ask the compute modules (AddCompute, CheckComputeConfig), not the platform";
+}
+
+// Express Mode runs one container: no collector, so tracing is refused when written and
+// the prod profile's default (App Runner's) does not apply.
+TEST(EcsExpress, TracingIsRefusedAndNotDefaulted) {
+  bool ok = true;
+  std::string out = Check(EcsYaml("dev", "  tracing: true\n"), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(out.find("app.tracing: ECS Express Mode runs one container"), std::string::npos) << out;
+  for (const auto& c : testing::BundledEnvironmentsWith("  platform: ecs-express\n")) {
+    EXPECT_FALSE(c.app.tracing) << c.env;
+    EXPECT_FALSE(Props(MainTemplate(c), "TaskRole").contains("ManagedPolicyArns")) << c.env;
+  }
 }
 
 }  // namespace

@@ -59,7 +59,10 @@ TEST(Config, FileOverridesProfileAndRecordsWhere) {
   EXPECT_FALSE(c.IsSetInFile("app.port"));
   EXPECT_EQ(c.LocationOf("app.cpu").line, 4);
   EXPECT_EQ(c.LocationOf("app.port").line, 1) << "defaults point at the profile line";
-  // nat none is allowed but warned about: App Runner egress goes through the VPC.
+  // nat none is allowed; what it means for the app is the platform's to say, at assembly.
+  EXPECT_TRUE(d.items.empty()) << d.FormatAll();
+  App app;
+  ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
   ASSERT_EQ(d.items.size(), 1u);
   EXPECT_EQ(d.items[0].severity, Diagnostic::Severity::kWarning);
   EXPECT_NE(d.items[0].message.find("reaches nothing outside the VPC"), std::string::npos);

@@ -313,11 +313,13 @@ TEST(Cost, DevInApSoutheast1) {
 }
 
 const char* const kExpress = "AWS::ECS::ExpressGatewayService";
-const char* const kEcs = "compute:\n  platform: ecs-express\n";
+// The private layout: the service alone, without the CloudFront or endpoints of the
+// other layouts (priced by Cost.EcsExpressLayoutsPriceTheirOwnParts).
+const char* const kEcs = "compute:\n  platform: ecs-express\n  ingress: private\n";
 
 TEST(Cost, ProdOnEcsExpressInUsEast1) {
   // prod on ECS Express Mode: 0.5 vCPU / 1 GB Fargate tasks, 1 always on (max 5), the
-  // ALB Express Mode creates, X-Ray from the task role. Fargate Linux/x86 $0.04048 per
+  // ALB Express Mode creates, no tracing (refused on the platform). Fargate Linux/x86 $0.04048 per
   // vCPU-hour and $0.004445 per GB-hour; ALB $0.0225 per hour and $0.008 per LCU-hour
   // (aws-facts 13.8); egress $0.09, logs $0.50, X-Ray $5 per million (section 11).
   Costed c = CostOf(Yaml("prod", "us-east-1", "gateway", kEcs));
@@ -331,18 +333,51 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
   ExpectUsd(e, kExpress, "Load balancer capacity units", lcu_hours * 0.008);                                // 0.89
   EXPECT_NEAR(Line(e, kExpress, "Load balancer capacity units").quantity, 111.111, 0.001);
   ExpectUsd(e, kExpress, "Data transfer out", 50 * 0.09);                                                   // 4.50
-  ExpectUsd(e, kExpress, "X-Ray traces recorded", 10e6 * 0.05 / 1e6 * 5.00);                                // 2.50
+  for (const auto& l : Resource(e, kExpress).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);
   ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 5 * 0.50);                             // 2.50
   EXPECT_EQ(Resource(e, "AWS::ECS::Cluster").status, CostStatus::kFree);  // ECS has no charge of its own
   for (const auto& s : e.stacks)
     for (const auto& r : s.resources) EXPECT_NE(r.type, kService);
   // The rest is the App Runner prod estimate's (TEST ProdInUsEast1): NAT, address,
   // database, secret, repository, key, dashboard, WAF, 8 alarm metrics.
-  double compute = 0.5 * 730 * 0.04048 + 730 * 0.004445 + 730 * 0.0225 + lcu_hours * 0.008 + 4.50 + 2.50 + 2.50;
+  double compute = 0.5 * 730 * 0.04048 + 730 * 0.004445 + 730 * 0.0225 + lcu_hours * 0.008 + 4.50 + 2.50;
   double rest = 32.85 + 0.90 + 3.65 + 46.72 + 11.50 + 2.30 + 3.80 + 0.40 + 0.50 + 1.00 + 3.00 + 8 * 0.10 + 16.00;
-  EXPECT_NEAR(e.monthly_usd, compute + rest, 1e-6) << FormatCost({e});  // 47.60 + 123.42 = 171.02
+  EXPECT_NEAR(e.monthly_usd, compute + rest, 1e-6) << FormatCost({e});  // 45.10 + 123.42 = 168.52
   EXPECT_EQ(e.unknown, 5) << FormatCost({e});  // the WAF and flow log groups' ingestion and the flow log's, as on App Runner
   ExpectUnknown(e, "WebAclLogGroup", "Log ingestion");
+}
+
+// What each ECS Express layout adds to the service (us-east-1, dev, NAT gateway, 2 AZs):
+// public, the four interface endpoints in both AZs ($0.01 per endpoint per AZ-hour,
+// data processed unknown) and a free S3 gateway endpoint; edge, the CloudFront
+// distribution (requests and transfer) with a free VPC origin and no endpoints (the
+// tasks use the NAT); private, neither.
+TEST(Cost, EcsExpressLayoutsPriceTheirOwnParts) {
+  auto cost = [](const std::string& ingress, const std::string& nat = "gateway") {
+    return CostOf(Yaml("dev", "us-east-1", nat, "compute:\n  platform: ecs-express\n  ingress: " + ingress + "\n"), "dev")
+        .cost;
+  };
+  auto count = [](const EnvCost& e, const std::string& type) {
+    int n = 0;
+    for (const auto& s : e.stacks)
+      for (const auto& r : s.resources) n += r.type == type;
+    return n;
+  };
+  EnvCost pub = cost("public"), priv = cost("private"), edge = cost("edge"), priv_no_nat = cost("private", "none");
+  EXPECT_EQ(count(pub, "AWS::EC2::VPCEndpoint"), 5);
+  for (const char* id : {"EcrApiEndpoint", "EcrDkrEndpoint", "LogsEndpoint", "SecretsmanagerEndpoint"}) {
+    ExpectUsd(pub, id, "Endpoint hours (2 AZs)", 2 * 730 * 0.01);
+    ExpectUnknown(pub, id, "Data processed");
+  }
+  EXPECT_EQ(Resource(pub, "S3Endpoint").status, CostStatus::kFree);
+  EXPECT_EQ(count(priv, "AWS::EC2::VPCEndpoint"), 0);
+  EXPECT_EQ(count(edge, "AWS::EC2::VPCEndpoint"), 0);
+  EXPECT_EQ(count(priv_no_nat, "AWS::EC2::VPCEndpoint"), 5);  // no NAT: endpoints instead
+  EXPECT_EQ(Resource(edge, "VpcOrigin").status, CostStatus::kFree);
+  EXPECT_TRUE(Line(edge, "AWS::CloudFront::Distribution", "HTTPS requests").known);
+  EXPECT_EQ(count(priv, "AWS::CloudFront::Distribution"), 0);
+  // Same service, NAT and database: public differs from private by its endpoints alone.
+  EXPECT_NEAR(pub.monthly_usd - priv.monthly_usd, 4 * 2 * 730 * 0.01, 1e-6) << FormatCost({pub});
 }
 
 TEST(Cost, DevOnEcsExpressInEuWest2) {
@@ -471,8 +506,9 @@ TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
       }
     }
     // Every key moves some line on App Runner; on ECS Express, request duration and
-    // concurrency (App Runner's active time) price nothing.
-    if (platform.empty() || (key != "usage.request_duration_ms" && key != "usage.concurrent_requests")) {
+    // concurrency (App Runner's active time) and the trace sample rate (no tracing) price nothing.
+    if (platform.empty() || (key != "usage.request_duration_ms" && key != "usage.concurrent_requests" &&
+                             key != "usage.trace_sample_rate")) {
       EXPECT_GT(changed, 0);
     } else {
       EXPECT_EQ(changed, 0);

@@ -33,7 +33,7 @@ void AddAll(const ModuleContext& ctx, const StackConfig& c, cfn::Template* t) {
   DatabaseOutputs db = AddDatabase(ctx, c.database, {net.vpc_id, net.private_subnet_ids, sg.security_group_id}, t);
   AppSecretsOutputs secrets =
       AddAppSecrets(ctx, {{{"API_KEY", "v1:AAAA", ""}}}, t);
-  ComputeInputs in{net.vpc_id, net.private_subnet_ids, sg.security_group_id, {}};
+  ComputeInputs in{net, sg.security_group_id, {}};
   in.runtime.Add(db.runtime);
   in.runtime.Add(secrets.runtime);
   AddCompute(ctx, c.app, in, t);

@@ -81,11 +81,7 @@ std::vector<Combination> AllCombinations() {
   // ECS Express Mode (compute.platform: ecs-express): the bundled environments (NAT
   // instance and gateway, tracing in prod) and one NAT gateway per AZ without tracing; the
   // platform adds the same resources whatever else is set, so more would only slow cfn-lint.
-  Diagnostics none;
-  std::vector<StackConfig> bundled;
-  EXPECT_TRUE(LoadEnvironments(testing::SourceDir() + "/environments", {}, &bundled, &none)) << none.FormatAll();
-  for (auto& c : bundled) {
-    c.app.platform = ComputePlatform::kEcsExpress;
+  for (auto& c : testing::BundledEnvironmentsWith("  platform: ecs-express\n")) {
     c.env += "-ecs";
     std::string env = c.env;
     out.push_back({env, std::move(c)});
@@ -101,9 +97,10 @@ std::vector<Combination> AllCombinations() {
       for (int edge = 0; edge < 3; ++edge) {
         std::string env = std::string("edge-") + (platform[0] == 'a' ? "ar" : "ecs") + "-w" + (waf ? "1" : "0") +
                           "-c" + std::to_string(edge);
+        // ECS Express without CloudFront is its public layout (edge, its default, is CloudFront).
         std::string yaml = BaseConfigYaml("dev", "gateway", false) + "  waf: " + (waf ? "true" : "false") +
                            "\n  cloudfront: " + (edge > 0 ? "true" : "false") + "\ncompute:\n  platform: " + platform +
-                           "\n" +
+                           "\n" + (platform[0] == 'e' && edge == 0 ? "  ingress: public\n" : "") +
                            (edge == 2 ? "domain:\n  name: www.orders.example\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n"
                                       : "");
         Combination c{env, {}};
@@ -111,12 +108,23 @@ std::vector<Combination> AllCombinations() {
                                                                                           << diags.FormatAll();
         out.push_back(std::move(c));
       }
+  // The ingress layouts of ECS Express Mode (issue 21) with and without a NAT: VPC
+  // endpoints appear with public, or without a NAT.
+  for (const char* ingress : {"public", "private", "edge"})
+    for (const char* nat : {"gateway", "none"}) {
+      std::string env = std::string("in-") + ingress + "-" + (std::string(nat) == "gateway" ? "gw" : "none");
+      std::string yaml = BaseConfigYaml("staging", nat, false) + "compute:\n  platform: ecs-express\n  ingress: " + ingress + "\n";
+      Combination c{env, {}};
+      EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c.config, &diags)) << env << ":\n"
+                                                                                        << diags.FormatAll();
+      out.push_back(std::move(c));
+    }
   return out;
 }
 
 TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   auto combos = AllCombinations();
-  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u + 12u);
+  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u + 12u + 6u);
   size_t stacks = 0;
   for (const auto& c : combos) {
     App app;

@@ -77,6 +77,18 @@ App SynthFromYaml(const std::string& yaml, const std::string& env) {
   return app;
 }
 
+std::vector<StackConfig> BundledEnvironmentsWith(const std::string& compute_lines) {
+  std::vector<StackConfig> out;
+  for (const char* env : {"dev", "prod", "staging"}) {
+    const std::string file = SourceDir() + "/environments/" + env + "/stack.yaml";
+    StackConfig c;
+    Diagnostics d;
+    EXPECT_TRUE(ParseStackConfig(ReadFileOrDie(file) + "compute:\n" + compute_lines, file, env, &c, &d)) << d.FormatAll();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 const Stack& MainStack(const App& app) {
   for (const auto& s : app.stacks)
     if (s.role == StackRole::kMain) return s;

@@ -40,6 +40,11 @@ std::string SourceDir();  // the repository root
 // Parses `yaml` as environment `env` and assembles it; fails the test on error.
 App SynthFromYaml(const std::string& yaml, const std::string& env = "dev");
 
+// The bundled environments (environments/*/stack.yaml) with `compute:` lines appended
+// (e.g. "  platform: ecs-express\n"), parsed as the loader would: the platform's defaults
+// (compute.ingress, app.tracing) apply as for a user's file. Fails the test on error.
+std::vector<StackConfig> BundledEnvironmentsWith(const std::string& compute_lines);
+
 // The main stack of `app` (a test failure, and the first stack, when there is none).
 const Stack& MainStack(const App& app);
 

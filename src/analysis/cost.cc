@@ -371,6 +371,26 @@ void PriceLogGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   AddUnknown(rc, "Log ingestion", "no usage.* assumption covers what this group receives");
 }
 
+// An interface endpoint bills every hour in each AZ it has an interface in, plus each GB
+// it processes; a gateway endpoint (S3, DynamoDB) has no charge.
+// Src: https://aws.amazon.com/privatelink/pricing/; https://aws.amazon.com/vpc/pricing/.
+void PriceVpcEndpoint(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
+  const Json& props = *r.properties;
+  if (StringOf(Prop(props, "VpcEndpointType")) == "Gateway") {
+    rc->status = CostStatus::kFree;
+    rc->note = "https://aws.amazon.com/vpc/pricing/ (gateway endpoints have no additional charge)";
+    return;
+  }
+  const Json& subnets = Prop(props, "SubnetIds");
+  if (!subnets.is_array()) {
+    AddUnknown(rc, "Endpoint hours", "its subnets are set outside the template");
+    return;
+  }
+  AddLine(p, rc, "Endpoint hours (" + std::to_string(subnets.size()) + " AZs)", subnets.size() * p.hours, "hours",
+          "vpc.interface_endpoint_az_hour");
+  AddUnknown(rc, "Data processed", "image pulls, log lines and secret reads; no usage.* assumption covers them");
+}
+
 using Rule = void (*)(const Pricer&, const ResourceView&, ResourceCost*);
 
 const std::map<std::string, Rule>& Rules() {
@@ -411,6 +431,7 @@ const std::map<std::string, Rule>& Rules() {
        }},
       {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
       {"AWS::ECS::ExpressGatewayService", PriceEcsExpressService},
+      {"AWS::EC2::VPCEndpoint", PriceVpcEndpoint},
       {"AWS::Logs::LogGroup", PriceLogGroup},
       // The log retention function runs a few times per deploy. Src: https://aws.amazon.com/lambda/pricing/
       {"AWS::Lambda::Function",

@@ -68,7 +68,8 @@ struct AccountValues {
 // What the main stack gives the environment's other stacks.
 struct MainValues {
   AlertsOutputs alerts;
-  cfn::Json service_host;  // the compute contract's bare host: CloudFront's origin
+  cfn::Json service_host;    // the compute contract's bare host: CloudFront's origin
+  cfn::Json vpc_origin_arn;  // the compute contract's VPC origin target, or null
 };
 
 // The main stack's modules, in the order the compute contract fixes
@@ -93,12 +94,13 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   if (!CheckRuntimeNames(c, database, diags)) return false;
   AppSecretsOutputs secrets = AddAppSecrets(ctx, AppSecretsArgs{c.app.secrets}, t);
 
-  ComputeInputs compute{network.vpc_id, network.private_subnet_ids, app_sg.security_group_id, {}};
+  ComputeInputs compute{network, app_sg.security_group_id, {}};
   for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
   compute.runtime.Add(database.runtime);
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
   out->service_host = service.service_host;
+  out->vpc_origin_arn = service.vpc_origin_arn;
   // The log groups AWS services create themselves expire too (modules/log_retention.h).
   AddLogRetention(ctx,
                   LogRetentionArgs{{{"Service", service.created_log_groups, c.app.log_retention_days},
@@ -111,7 +113,10 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   // answers CloudFront alone: its web ACL blocks every request without the origin secret
   // (current or, during a rotation, previous value), and the inspection (features.waf)
   // moves to the CLOUDFRONT-scoped web ACL of the global stack.
-  if (c.features.cloudfront || c.features.waf) {
+  // Behind a CloudFront VPC origin (compute.ingress edge on an internal entry point)
+  // nothing outside the VPC reaches the service, so there is nothing for a guard to block.
+  const bool vpc_origin = !service.vpc_origin_arn.is_null();
+  if ((c.features.cloudfront && !vpc_origin) || (c.features.waf && !c.features.cloudfront)) {
     WebAclArgs acl{WafScope::kRegional, c.waf};
     if (c.features.cloudfront) {
       acl.inspect = false;
@@ -180,11 +185,16 @@ AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Sta
 // references, and the one value crossing regions is the service host from the main
 // stack (a parameter `up` fills). The origin secret reaches both stacks as NoEcho
 // parameters (modules/cdn.h).
-void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, const Stack& main, const cfn::Json& service_host,
+void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, Stack& main, const MainValues& service,
                  cfn::Template* global) {
   DistributionArgs cdn;
-  cdn.origin_host = Publish(main, "ServiceHost", service_host).ToJson();
-  cdn.origin_secret = AddOriginSecretParameters(ctx, false, global)[0];
+  cdn.origin_host = Publish(main, "ServiceHost", service.service_host).ToJson();
+  if (service.vpc_origin_arn.is_null())
+    cdn.origin_secret = AddOriginSecretParameters(ctx, false, global)[0];
+  else
+    // In the load balancer's region: its handler looks the load balancer up there
+    // (docs/facts/ingress.md, section 3); the distribution reads its ID.
+    cdn.vpc_origin_id = Publish(main, "VpcOriginId", AddVpcOrigin(ctx, service.vpc_origin_arn, &main.tmpl)).ToJson();
   if (c.features.waf) {
     // Its own instance: names and log group differ from the service's REGIONAL web ACL
     // even when the main stack is in us-east-1 too.
@@ -233,7 +243,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
     if (c.features.cost_budget) cost.topic_arn = Publish(main, "AlertTopicArn", alerts.topic_arn).ToJson();
     AddCostControls(ctx, cost, &stacks.global->tmpl);
   }
-  if (c.features.cloudfront) ComposeEdge(c, ctx, main, values.service_host, &stacks.global->tmpl);
+  if (c.features.cloudfront) ComposeEdge(c, ctx, main, values, &stacks.global->tmpl);
   return true;
 }
 

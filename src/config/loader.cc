@@ -40,6 +40,15 @@ const char* NatModeName(NatMode m) {
   return "";
 }
 
+const char* IngressName(Ingress i) {
+  switch (i) {
+    case Ingress::kPublic: return "public";
+    case Ingress::kPrivate: return "private";
+    case Ingress::kEdge: return "edge";
+  }
+  return "?";
+}
+
 const char* ComputePlatformName(ComputePlatform p) {
   switch (p) {
     case ComputePlatform::kAppRunner: return "apprunner";
@@ -427,6 +436,37 @@ void CheckAvailabilityZones(StackConfig& c, Diagnostics* d) {
   }
 }
 
+// Defaults that follow the compute platform rather than the profile column, and what
+// the ingress layout implies (docs/compute.md, Ingress layouts). Runs before the cross
+// checks, so they see the effective values.
+void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
+  const bool ecs = c.app.platform == ComputePlatform::kEcsExpress;
+  // ECS Express Mode's tasks have no public entry of their own worth defaulting to: the
+  // edge layout keeps them private and still serves the internet.
+  if (!c.IsSetInFile("compute.ingress")) c.app.ingress = ecs ? Ingress::kEdge : Ingress::kPublic;
+  // Express Mode runs one container, so no trace collector: the prod profile's tracing
+  // default is App Runner's (modules/compute_ecs_express.cc refuses it when written).
+  if (ecs && !c.IsSetInFile("app.tracing")) c.app.tracing = false;
+  if (c.app.ingress == Ingress::kEdge) {
+    if (c.IsSetInFile("features.cloudfront") && !c.features.cloudfront)
+      d->Error(c.LocationOf("features.cloudfront"), "features.cloudfront",
+               "compute.ingress edge makes CloudFront the service's one entry point; remove 'cloudfront: false' or "
+               "choose another compute.ingress (public" + std::string(ecs ? " or private" : "") + ")");
+    c.features.cloudfront = true;
+  } else if (c.app.ingress == Ingress::kPrivate && c.features.cloudfront) {
+    d->Error(c.LocationOf(c.IsSetInFile("features.cloudfront") ? "features.cloudfront" : "compute.ingress"),
+             "features.cloudfront",
+             "compute.ingress private answers only inside the VPC; for CloudFront in front of a private service "
+             "use compute.ingress: edge (a CloudFront VPC origin), and remove features.cloudfront");
+  }
+}
+
+// Whether CloudFront reaches the service through a VPC origin (ECS Express Mode behind
+// an internal load balancer) rather than over the internet with the secret origin header.
+bool CloudFrontUsesVpcOrigin(const StackConfig& c) {
+  return c.features.cloudfront && c.app.platform == ComputePlatform::kEcsExpress && c.app.ingress == Ingress::kEdge;
+}
+
 // CloudFront, its origin secret and the custom domain (docs/edge.md).
 void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
   if (!c.features.cloudfront)
@@ -444,7 +484,14 @@ void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("cloudfront.origin_secret_previous"), "cloudfront.origin_secret_previous",
              "a previous origin secret is only kept while a new one (cloudfront.origin_secret) replaces it; set "
              "cloudfront.origin_secret or remove this key");
-  if (c.features.cloudfront && c.cloudfront.origin_secret.empty())
+  if (CloudFrontUsesVpcOrigin(c)) {
+    // Nothing outside the VPC reaches the internal load balancer: no secret to check.
+    for (const char* key : {"cloudfront.origin_secret", "cloudfront.origin_secret_previous"})
+      if (c.IsSetInFile(key))
+        d->Warn(c.LocationOf(key), key,
+                "has no effect with compute.ingress edge on ecs-express: CloudFront reaches the internal load "
+                "balancer through a VPC origin, which nothing else can reach; remove it");
+  } else if (c.features.cloudfront && c.cloudfront.origin_secret.empty())
     d->Warn(c.LocationOf("features.cloudfront"), "cloudfront.origin_secret",
             "not set: `blueprint up` needs it (the service answers only requests carrying it); create one with "
             "`openssl rand -hex 32 | blueprint config set --stack " + c.env + " --secret cloudfront.origin_secret`");
@@ -533,11 +580,6 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
     d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
             "has no effect unless app.health_check.protocol is HTTP");
-  if (c.network.nat == NatMode::kNone)
-    d->Warn(c.LocationOf("network.nat"), "network.nat",
-            "nat is none: App Runner sends all of the app's outbound traffic through the VPC "
-            "connector, so the app reaches nothing outside the VPC (no third-party APIs, no AWS "
-            "APIs without VPC endpoints)");
 
   // Database.
   if (c.database.max_allocated_storage_gb < c.database.allocated_storage_gb)
@@ -800,6 +842,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   // Checks across keys run even after errors in single keys, so one pass reports
   // everything; only what may follow from a refused value is left out.
   Diagnostics cross;
+  ApplyIngressLayout(c, &cross);
   CrossChecks(c, &cross);
   for (auto& item : cross.items)
     if (!TouchesBadKey(item.path, facts.bad)) diags->items.push_back(std::move(item));

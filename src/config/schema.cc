@@ -55,6 +55,11 @@ void Read(const Json& v, ComputePlatform* out) {
   for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
     if (name == ComputePlatformName(p)) *out = p;
 }
+void Read(const Json& v, Ingress* out) {
+  const std::string name = v.get<std::string>();
+  for (Ingress i : {Ingress::kPublic, Ingress::kPrivate, Ingress::kEdge})
+    if (name == IngressName(i)) *out = i;
+}
 void Read(const Json& v, NatMode* out) {
   const std::string mode = v.get<std::string>();
   for (NatMode m : {NatMode::kGateway, NatMode::kGatewayPerAz, NatMode::kInstance, NatMode::kNone})
@@ -91,6 +96,9 @@ std::vector<FieldSpec> BuildSchema() {
       // App Runner stays the bundled environments' platform; ecs-express is for accounts App
       // Runner no longer admits (closed to new customers on 2026-04-30, aws-facts 13).
       {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), {"apprunner", "ecs-express"}},
+      // No profile default: the platform decides (public on apprunner, edge on ecs-express),
+      // applied by the loader when the file does not set the key (config/loader.cc).
+      {"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). Default: public on apprunner, edge on ecs-express. See docs/compute.md, Ingress layouts.", {}, {"public", "private", "edge"}},
       {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
       {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU; ecs-express (Fargate): also 8 vCPU and 16 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
       {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB. ecs-express (Fargate): 0.25 vCPU: 0.5, 1 or 2 GB; 0.5: 1-4 GB; 1: 2-8 GB; 2: 4-16 GB; 4: 8-30 GB, in 1 GB steps; 8: 16-60 GB in 4 GB steps; 16: 32-120 GB in 8 GB steps).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
@@ -98,7 +106,7 @@ std::vector<FieldSpec> BuildSchema() {
       {"app.env", F<&SC::app, &AppConfig::env>, T::kStringMap, "Plain environment variables (NAME: value). Never put secrets here; use app.secrets.", {}, {}, 0, 0, C::kEnvVarName},
       {"app.secrets", F<&SC::app, &AppConfig::secrets>, T::kSecretMap, "Secrets the app reads as environment variables: NAME: {secure: ...} (written by `blueprint config set --secret`) or NAME: {arn: <Secrets Manager or SSM ARN>}.", {}, {}, 0, 0, C::kEnvVarName},
       {"app.log_retention_days", F<&SC::app, &AppConfig::log_retention_days>, T::kEnum, "Days the app's logs are kept: ecs-express's log group; on App Runner the service and application log groups App Runner creates, whose retention a custom resource sets after the service exists (docs/operations.md). Also the retention of that custom resource's own log.", {"7", "30", "90"}, kLogRetentionDays},
-      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing: App Runner's observability configuration; on ecs-express the task role may write traces (the app sends them itself: Express Mode runs no X-Ray daemon).", {"false", "false", "true"}, {}},
+      {"app.tracing", F<&SC::app, &AppConfig::tracing>, T::kBool, "AWS X-Ray tracing: App Runner's observability configuration (X-Ray). Not available on ecs-express (Express Mode runs one container, so no trace collector beside the app): refused there, and the prod default applies to apprunner only.", {"false", "false", "true"}, {}},
       {"app.health_check.protocol", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::protocol>, T::kEnum, "Health check protocol (App Runner; ecs-express checks HTTP only).", All("HTTP"), {"HTTP", "TCP"}},
       {"app.health_check.path", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::path>, T::kString, "HTTP health check path.", All("/"), {}, 0, 0, C::kHttpPath},
       {"app.health_check.interval", F<&SC::app, &AppConfig::health_check, &HealthCheckConfig::interval_seconds>, T::kInt, "Seconds between health checks (App Runner; ecs-express fixes its load balancer's health check: every 30 s, 5 s timeout, 5 healthy, 2 unhealthy).", All("10"), {}, 1, 20},

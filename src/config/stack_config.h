@@ -16,10 +16,16 @@ enum class Profile { kDev, kStaging, kProd };
 enum class NatMode { kGateway, kGatewayPerAz, kInstance, kNone };
 // compute.platform: which compute module builds the app (modules/compute.h).
 enum class ComputePlatform { kAppRunner, kEcsExpress };
+// compute.ingress: where requests enter (docs/compute.md, "Ingress layouts"):
+//   public  the service's own entry point answers the internet;
+//   private reachable only inside the VPC (a VPN, peering);
+//   edge    CloudFront is the one entry point, the service answers it alone.
+enum class Ingress { kPublic, kPrivate, kEdge };
 
 const char* ProfileName(Profile p);
 const char* NatModeName(NatMode m);
 const char* ComputePlatformName(ComputePlatform p);  // "apprunner" | "ecs-express"
+const char* IngressName(Ingress i);                  // "public" | "private" | "edge"
 
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
@@ -62,6 +68,9 @@ struct AppConfig {
   bool tracing = false;
   // compute.platform (kept with the app's settings: AddCompute receives AppConfig).
   ComputePlatform platform = ComputePlatform::kAppRunner;
+  // compute.ingress; when the file does not set it, the platform's default (public on
+  // App Runner, edge on ECS Express Mode).
+  Ingress ingress = Ingress::kPublic;
   int log_retention_days = 0;  // app.log_retention_days (the platform's log groups)
 
   bool operator==(const AppConfig&) const = default;

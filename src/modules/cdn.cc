@@ -1,5 +1,7 @@
 #include "modules/cdn.h"
 
+#include "naming/names.h"
+
 namespace bp {
 
 using cfn::GetAtt;
@@ -58,13 +60,19 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   const std::string id = ctx.Id("Distribution");
   // App Runner and the ECS Express listener serve HTTPS only: https-only to the origin,
   // TLSv1.2 (CloudFormation's default list includes SSLv3 and TLSv1). Src: aws-facts 5.1, 13.6.
-  Json origin = {{"Id", kOriginId},
-                 {"DomainName", args.origin_host},
-                 {"CustomOriginConfig", Json{{"OriginProtocolPolicy", "https-only"},
-                                             {"HTTPSPort", 443},
-                                             {"OriginSSLProtocols", Json::array({"TLSv1.2"})}}},
-                 {"OriginCustomHeaders",
-                  Json::array({Json{{"HeaderName", kOriginSecretHeader}, {"HeaderValue", args.origin_secret}}})}};
+  // Through a VPC origin the domain name is still the service's own (the Host header and
+  // the certificate's name: AllViewerExceptHostHeader below), while the connection goes to
+  // the VPC origin's load balancer (docs/facts/ingress.md, section 2).
+  Json origin = {{"Id", kOriginId}, {"DomainName", args.origin_host}};
+  if (!args.vpc_origin_id.is_null()) {
+    origin["VpcOriginConfig"] = Json{{"VpcOriginId", args.vpc_origin_id}};
+  } else {
+    origin["CustomOriginConfig"] = Json{{"OriginProtocolPolicy", "https-only"},
+                                        {"HTTPSPort", 443},
+                                        {"OriginSSLProtocols", Json::array({"TLSv1.2"})}};
+    origin["OriginCustomHeaders"] =
+        Json::array({Json{{"HeaderName", kOriginSecretHeader}, {"HeaderValue", args.origin_secret}}});
+  }
   // Every method reaches the app (it is an application, not a static site); only GET and
   // HEAD answers may be cached, and only under caching-optimized. CachePolicyId replaces
   // the legacy ForwardedValues. Src: aws-facts 5.1 (SCHEMA DefaultCacheBehavior).
@@ -104,6 +112,22 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   t->AddOutput(ctx.Id("DistributionDomainName"), {out.domain_name, "CloudFront distribution domain name", "", ""});
   t->AddOutput(ctx.Id("SiteUrl"), {out.site_url, "The site's address (through CloudFront)", "", ""});
   return out;
+}
+
+Json AddVpcOrigin(const ModuleContext& ctx, const Json& load_balancer_arn, cfn::Template* t) {
+  const std::string id = ctx.Id("VpcOrigin");
+  // The Express listener serves HTTPS on 443 only: https-only, TLSv1.2 as for a custom
+  // origin. Src: data/cfn-spec.json AWS::CloudFront::VpcOrigin.VpcOriginEndpointConfig
+  // (Arn and Name required); docs/facts/ingress.md, sections 1-3.
+  t->AddResource(id, "AWS::CloudFront::VpcOrigin",
+                 Json{{"VpcOriginEndpointConfig", Json{{"Name", FitName(NameKind::kVpcOrigin, ctx.name_prefix)},
+                                                       {"Arn", load_balancer_arn},
+                                                       {"HTTPPort", 80},
+                                                       {"HTTPSPort", 443},
+                                                       {"OriginProtocolPolicy", "https-only"},
+                                                       {"OriginSSLProtocols", Json::array({"TLSv1.2"})}}},
+                      {"Tags", ctx.Tags()}});
+  return GetAtt(id, "Id");
 }
 
 Json AddCertificate(const ModuleContext& ctx, const std::string& domain, const std::string& hosted_zone_id,

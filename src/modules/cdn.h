@@ -60,7 +60,10 @@ inline constexpr const char* kCloudFrontHostedZoneId = "Z2FDTNDATAQYW2";
 
 struct DistributionArgs {
   cfn::Json origin_host;  // the service's bare host name (compute contract service_host)
-  cfn::Json origin_secret;  // the value CloudFront sends in kOriginSecretHeader (a Ref)
+  // How CloudFront reaches it: over the internet with the secret header the service's web
+  // ACL checks, or through a VPC origin (AddVpcOrigin) to an entry point only the VPC reaches.
+  cfn::Json origin_secret;  // the value CloudFront sends in kOriginSecretHeader (a Ref), or null
+  cfn::Json vpc_origin_id;  // the VPC origin's ID, or null
   cfn::Json web_acl_arn;    // a CLOUDFRONT-scoped web ACL's ARN, or null for none
   std::string price_class;  // PriceClass_100 | PriceClass_200 | PriceClass_All
   std::string cache_policy;  // cloudfront.cache_policy
@@ -76,6 +79,12 @@ struct DistributionOutputs {
 
 // The distribution and its outputs (DistributionId, DistributionDomainName, SiteUrl).
 DistributionOutputs AddDistribution(const ModuleContext& ctx, const DistributionArgs& args, cfn::Template* t);
+
+// A CloudFront VPC origin on `load_balancer_arn` (an internal Application Load Balancer):
+// CloudFront reaches it through interfaces it places in the VPC, HTTPS only. Returns its ID
+// for DistributionArgs::vpc_origin_id. Put it in the load balancer's region: its resource
+// handler looks the load balancer up there (docs/facts/ingress.md, section 3).
+cfn::Json AddVpcOrigin(const ModuleContext& ctx, const cfn::Json& load_balancer_arn, cfn::Template* t);
 
 // An ACM certificate for `domain`, validated by DNS records CloudFormation writes into
 // `hosted_zone_id`; returns its ARN. It must be created in us-east-1 for CloudFront.

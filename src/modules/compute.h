@@ -17,6 +17,7 @@
 #include "cfn/template.h"
 #include "config/stack_config.h"
 #include "modules/common.h"
+#include "modules/networking.h"
 #include "util/diag.h"
 
 namespace bp {
@@ -51,9 +52,8 @@ AppSecurityGroupOutputs AddAppSecurityGroup(const ModuleContext& ctx, const cfn:
 // Everything a platform is given besides the app's config (AppConfig: port, sizes,
 // health check, scaling, tracing; app.env and app.secrets arrive as `runtime`).
 struct ComputeInputs {
-  cfn::Json vpc_id;
-  std::vector<cfn::Json> private_subnet_ids;  // where the app's traffic enters the VPC
-  cfn::Json security_group_id;                // from AddAppSecurityGroup()
+  NetworkOutputs network;       // the VPC, its subnets, routes and whether private subnets reach the internet
+  cfn::Json security_group_id;  // from AddAppSecurityGroup()
   RuntimeInputs runtime;
 };
 
@@ -90,6 +90,11 @@ struct ComputeOutputs {
   // The resource a REGIONAL WAFv2 web ACL attaches to (WebACLAssociation.ResourceArn).
   cfn::Json waf_target_arn;
   cfn::Json app_role_arn;  // the role the app's code runs with
+  // compute.ingress edge with an entry point nothing outside the VPC reaches (ECS Express
+  // Mode's internal load balancer): its ARN, for a CloudFront VPC origin. Null when the
+  // entry point is public and CloudFront reaches it over the internet, with the secret
+  // origin header the service's web ACL checks (modules/cdn.h).
+  cfn::Json vpc_origin_arn;
   ComputeMetrics metrics;
   // Log groups the platform creates itself under names the stack learns only after
   // creation (App Runner's carry the service ID), as Fn::Sub templates of their names:

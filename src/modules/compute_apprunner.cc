@@ -83,7 +83,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // The app's outbound traffic enters the VPC here, with the app's security group
   // (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html).
   Json subnets = Json::array();
-  for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
+  for (const auto& s : in.network.private_subnet_ids) subnets.push_back(s);
   t->AddResource(connector, "AWS::AppRunner::VpcConnector",
                  Json{{"VpcConnectorName", FitName(NameKind::kAppRunnerVpcConnector, ctx.name_prefix)},
                       {"Subnets", subnets},
@@ -213,6 +213,18 @@ void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
       d->Error(c.LocationOf(l.key), l.key,
                std::to_string(l.value) + " is out of App Runner's range; allowed from " + std::to_string(l.min) +
                    " to " + std::to_string(l.max));
+  if (c.network.nat == NatMode::kNone)
+    d->Warn(c.LocationOf("network.nat"), "network.nat",
+            "nat is none: App Runner sends all of the app's outbound traffic through the VPC "
+            "connector, so the app reaches nothing outside the VPC (no third-party APIs, no AWS "
+            "APIs without VPC endpoints)");
+  // A private App Runner service needs a VPC interface endpoint and an
+  // AWS::AppRunner::VpcIngressConnection (DOC:apprunner/latest/dg/network-pl.html), which
+  // the blueprint does not build: refused rather than a public service called private.
+  if (c.app.ingress == Ingress::kPrivate)
+    d->Error(c.LocationOf("compute.ingress"), "compute.ingress",
+             "a private App Runner service (a VPC ingress connection) is not built by the blueprint; use public, "
+             "edge (CloudFront in front), or compute.platform: ecs-express for a service only the VPC reaches");
 }
 
 }  // namespace bp

@@ -1,5 +1,6 @@
 #include "modules/compute_ecs_express.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "modules/compute_image.h"
+#include "modules/vpc_endpoints.h"
 #include "naming/names.h"
 #include "util/strings.h"
 
@@ -80,6 +82,40 @@ std::string Vcpu(int units) {
   return std::to_string(units / 1024) + " vCPU";
 }
 
+// CloudFront VPC origins exist in most commercial Regions, and in four of them not in
+// every AZ. Src: docs/facts/ingress.md section 1 (the "Supported AWS Regions for VPC
+// origins" table of https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
+void CheckVpcOriginRegion(const StackConfig& c, Diagnostics* d) {
+  static const std::vector<std::string> kRegions = {
+      "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "af-south-1",     "ap-east-1",
+      "ap-east-2",      "ap-south-1",     "ap-south-2",     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+      "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+      "ca-central-1",   "ca-west-1",      "eu-central-1",   "eu-central-2",   "eu-west-1",      "eu-west-2",
+      "eu-west-3",      "eu-south-1",     "eu-south-2",     "eu-north-1",     "il-central-1",   "me-south-1",
+      "me-central-1",   "sa-east-1",      "mx-central-1"};
+  static const std::map<std::string, std::string> kExcludedAz = {
+      {"us-east-1", "use1-az3"}, {"us-west-1", "usw1-az2"}, {"ap-northeast-1", "apne1-az3"}, {"ca-central-1", "cac1-az3"}};
+  if (std::find(kRegions.begin(), kRegions.end(), c.region) == kRegions.end()) {
+    d->Error(c.LocationOf(c.IsSetInFile("compute.ingress") ? "compute.ingress" : "region"), "compute.ingress",
+             "edge needs a CloudFront VPC origin, which " + c.region +
+                 " does not offer; use compute.ingress public (or private), or a Region that offers VPC origins "
+                 "(docs/compute.md)");
+    return;
+  }
+  auto excluded = kExcludedAz.find(c.region);
+  if (excluded == kExcludedAz.end()) return;
+  const auto& ids = c.network.az_ids;
+  if (ids.empty())
+    d->Warn(c.LocationOf("region"), "network.az_ids",
+            "CloudFront VPC origins do not support AZ " + excluded->second + " of " + c.region +
+                ", and AZ names map to different AZs in each account; name the AZs with network.az_ids (without " +
+                excluded->second + ") so the load balancer never lands there");
+  else if (std::find(ids.begin(), ids.end(), excluded->second) != ids.end())
+    d->Error(c.LocationOf("network.az_ids"), "network.az_ids",
+             "CloudFront VPC origins do not support AZ " + excluded->second + " of " + c.region +
+                 " (compute.ingress edge); name other AZs");
+}
+
 }  // namespace
 
 bool FargateTaskSize(const std::string& cpu, const std::string& memory, std::string* cpu_units, std::string* memory_mib) {
@@ -143,10 +179,9 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   t->AddResource(execution_role, "AWS::IAM::Role", execution);
 
   // The role the app's code runs with: the runtime statements too (the contract's
-  // app role; the app can re-read a secret RDS rotated, aws-facts 13.3), X-Ray with tracing.
+  // app role; the app can re-read a secret RDS rotated, aws-facts 13.3).
   Json task{{"Description", "Run-time role of the " + ctx.name_prefix + " ECS tasks"},
             {"AssumeRolePolicyDocument", TaskTrustPolicy()}};
-  if (args.tracing) task["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
   if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) task["Policies"] = policies;
   task["Tags"] = ctx.Tags();
   t->AddResource(task_role, "AWS::IAM::Role", task);
@@ -164,11 +199,33 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   if (!in.runtime.secrets.empty()) container["Secrets"] = SortedNamed(in.runtime.secrets, "secret", "ValueFrom");
   container["AwsLogsConfiguration"] = Json{{"LogGroup", Ref(log_group)}, {"LogStreamPrefix", kLogStreamPrefix}};
 
+  // Where the tasks and Express's load balancer run (compute.ingress): Express Mode puts
+  // both in the subnets it is given and makes the load balancer internet-facing in public
+  // subnets, internal in private ones (docs/facts/ingress.md, section 4).
+  const bool public_entry = args.ingress == Ingress::kPublic;
+  const std::vector<Json>& task_subnets = public_entry ? in.network.public_subnet_ids : in.network.private_subnet_ids;
   Json subnets = Json::array();
-  for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
+  for (const auto& s : task_subnets) subnets.push_back(s);
+  std::vector<std::string> before_tasks;
+  // The tasks pull their image, write logs and read secrets at start. From private
+  // subnets they go through the NAT; in public subnets Express Mode may start them without
+  // a public address (reported by AWS's own .NET Aspire integration), and without a NAT
+  // private subnets have no way out: VPC endpoints then, created before the service.
+  if (public_entry || !in.network.private_egress) {
+    VpcEndpointsArgs endpoints{in.network.vpc_id, task_subnets,
+                               public_entry ? std::vector<std::string>{in.network.public_route_table}
+                                            : in.network.private_route_tables,
+                               in.security_group_id, FargateInterfaceEndpointServices()};
+    before_tasks = AddVpcEndpoints(ctx, endpoints, t).ids;
+  }
+  // Created before its subnets route to the internet gateway, the service fails ("mixed
+  // subnet type", docs/facts/ingress.md section 4).
+  if (public_entry)
+    before_tasks.insert(before_tasks.end(), in.network.public_routing.begin(), in.network.public_routing.end());
+
   // Src: aws-facts 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
   // the container port with this path.
-  t->AddResource(service_id, "AWS::ECS::ExpressGatewayService",
+  auto& service = t->AddResource(service_id, "AWS::ECS::ExpressGatewayService",
                      Json{{"ServiceName", out.service_name},
                           {"Cluster", Ref(cluster)},
                           {"InfrastructureRoleArn", GetAtt(infra_role, "Arn")},
@@ -186,12 +243,16 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                           // Tags are create-only and the name is fixed (aws-facts 13.1, tagUpdatable
                           // false): only the tags that change with the name, as on App Runner.
                           {"Tags", ctx.FixedTags()}});
+  service.depends_on = before_tasks;
   out.service_arn = Ref(service_id);  // Ref = ServiceArn (aws-facts 13.1)
   // The load balancer Express Mode put the service behind: what a REGIONAL web ACL
   // attaches to. Src: aws-facts 13.6 (SCHEMA:aws-wafv2-webaclassociation; the ALB is shared
   // by up to 25 Express services of the VPC, so the ACL guards all of them).
   const Json load_balancer_arn = GetAtt(service_id, "ECSManagedResourceArns.IngressPath.LoadBalancerArn");
   out.waf_target_arn = load_balancer_arn;
+  // Behind CloudFront (edge) the internal load balancer is a VPC origin: CloudFront
+  // reaches it from inside the VPC, nothing else outside does (docs/facts/ingress.md).
+  if (args.ingress == Ingress::kEdge) out.vpc_origin_arn = load_balancer_arn;
   out.service_host = GetAtt(service_id, "Endpoint");  // bare host; aws-facts 13.1 (unverified: no scheme)
   out.service_url = cfn::Sub("https://${" + service_id + ".Endpoint}");
 
@@ -243,7 +304,10 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   out.metrics.latency_unit = "Seconds";
   out.metrics.active_instances = "HealthyHostCount";
 
-  AddServiceOutputs(ctx, out, "ECS Express Mode", t);
+  AddServiceOutputs(ctx, out, "ECS Express Mode", t,
+                    args.ingress == Ingress::kPublic    ? ""
+                    : args.ingress == Ingress::kPrivate ? " (internal load balancer: answers only inside the VPC)"
+                                                        : " (internal load balancer: CloudFront's VPC origin; use SiteUrl)");
   t->AddOutput(ctx.Id("LoadBalancerArn"), {load_balancer_arn, "Load balancer Express Mode put the service behind (shared)", "", ""});
   return out;
 }
@@ -276,12 +340,28 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
   if (c.app.health_check.protocol != "HTTP")
     d->Error(c.LocationOf("app.health_check.protocol"), "app.health_check.protocol",
              "ECS Express Mode checks health over HTTP only (GET app.health_check.path on app.port); use HTTP");
-  // Tasks in private subnets pull the image, write logs and read secrets through the NAT;
-  // the VPC has no endpoints for ECR, CloudWatch Logs or Secrets Manager (aws-facts 13.2).
-  if (c.network.nat == NatMode::kNone)
-    d->Error(c.LocationOf("network.nat"), "network.nat",
-             "ECS Express Mode tasks in the private subnets pull their image, write logs and read secrets "
-             "through the NAT; with nat none they cannot start. Use instance, gateway or gateway-per-az");
+  // Express Mode runs one container (PrimaryContainer), so no trace collector beside the
+  // app, and nothing would send X-Ray a trace (docs/facts/ingress.md).
+  if (c.app.tracing)
+    d->Error(c.LocationOf("app.tracing"), "app.tracing",
+             "ECS Express Mode runs one container, so no X-Ray collector runs beside the app and tracing would "
+             "record nothing; remove app.tracing (an app can still export OpenTelemetry traces itself)");
+  if (c.app.ingress == Ingress::kEdge) CheckVpcOriginRegion(c, d);
+  // What each layout means for who reaches the app, and for the app's own way out.
+  if (c.app.ingress == Ingress::kPublic)
+    d->Warn(c.LocationOf("compute.ingress"), "compute.ingress",
+            "public: the tasks run in the public subnets beside an internet-facing load balancer and reach ECR, "
+            "CloudWatch Logs and Secrets Manager through VPC endpoints; Express Mode may give them no public "
+            "address, and then they have no other way to the internet (third-party APIs). Use edge (the default) "
+            "when the app calls the internet");
+  else if (c.app.ingress == Ingress::kPrivate)
+    d->Warn(c.LocationOf("compute.ingress"), "compute.ingress",
+            "private: the load balancer is internal, so the service answers only inside the VPC (a VPN, peering); "
+            "nothing on the internet reaches it");
+  if (c.network.nat == NatMode::kNone && c.app.ingress != Ingress::kPublic)
+    d->Warn(c.LocationOf("network.nat"), "network.nat",
+            "none: the tasks reach ECR, CloudWatch Logs and Secrets Manager through VPC endpoints (priced by "
+            "`blueprint cost`) and nothing else outside the VPC");
   // App Runner's knobs that Express Mode does not offer: honest when written.
   struct Unused {
     const char* key;

@@ -50,8 +50,9 @@ Json RuntimeAccessPolicies(const RuntimeInputs& runtime) {
                            {"PolicyDocument", Json{{"Version", "2012-10-17"}, {"Statement", statements}}}}});
 }
 
-void AddServiceOutputs(const ModuleContext& ctx, const ComputeOutputs& out, const std::string& platform, cfn::Template* t) {
-  t->AddOutput(ctx.Id("ServiceUrl"), {out.service_url, platform + " service URL", "", ""});
+void AddServiceOutputs(const ModuleContext& ctx, const ComputeOutputs& out, const std::string& platform, cfn::Template* t,
+                       const std::string& url_note) {
+  t->AddOutput(ctx.Id("ServiceUrl"), {out.service_url, platform + " service URL" + url_note, "", ""});
   t->AddOutput(ctx.Id("ServiceArn"), {out.service_arn, platform + " service ARN", "", ""});
   t->AddOutput(ctx.Id("ServiceName"), {out.service_name, platform + " service name", "", ""});
 }

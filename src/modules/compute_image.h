@@ -35,7 +35,9 @@ cfn::Json SortedNamed(const std::vector<std::pair<std::string, cfn::Json>>& item
 cfn::Json RuntimeAccessPolicies(const RuntimeInputs& runtime);
 
 // The stack outputs every platform gives: ServiceUrl, ServiceArn, ServiceName
-// (descriptions name `platform`, e.g. "App Runner").
-void AddServiceOutputs(const ModuleContext& ctx, const ComputeOutputs& out, const std::string& platform, cfn::Template* t);
+// (descriptions name `platform`, e.g. "App Runner"; `url_note` follows the URL's, e.g.
+// where it answers).
+void AddServiceOutputs(const ModuleContext& ctx, const ComputeOutputs& out, const std::string& platform, cfn::Template* t,
+                       const std::string& url_note = "");
 
 }  // namespace bp

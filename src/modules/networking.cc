@@ -383,6 +383,8 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
                                         {"GatewayId", Ref(ctx.Id("InternetGateway"))}});
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (IGW route race).
   igw_route.depends_on = {ctx.Id("InternetGatewayAttachment")};
+  out.public_route_table = ctx.Id("PublicRouteTable");
+  out.public_routing = {ctx.Id("PublicDefaultRoute")};
 
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
@@ -410,6 +412,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
                    Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
     t->AddResource(priv + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
                    Json{{"SubnetId", Ref(priv)}, {"RouteTableId", Ref(rt)}});
+    out.public_routing.push_back(pub + "RouteTableAssociation");
     out.public_subnet_ids.push_back(Ref(pub));
     out.private_subnet_ids.push_back(Ref(priv));
     out.private_route_tables.push_back(rt);
@@ -447,6 +450,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     t->AddResource(ctx.Id("PrivateDefaultRoute" + n), "AWS::EC2::Route", route);
   }
   out.nat_units = NatUnits(args.nat, args.az_count);
+  out.private_egress = out.nat_units > 0;
 
   t->AddOutput(ctx.Id("VpcId"), {Ref(ctx.Id("Vpc")), "VPC id", "", ""});
   Json pubs = Json::array(), privs = Json::array();

@@ -18,6 +18,12 @@ struct NetworkOutputs {
   std::vector<cfn::Json> public_subnet_ids;
   std::vector<cfn::Json> private_subnet_ids;
   std::vector<std::string> private_route_tables;  // logical IDs, one per AZ
+  std::string public_route_table;                 // logical ID, shared by the public subnets
+  // Logical IDs of what makes the public subnets public (the default route to the
+  // internet gateway and each subnet's association): a resource that must see them as
+  // public when it is created depends on these.
+  std::vector<std::string> public_routing;
+  bool private_egress = false;  // the private subnets reach the internet (a NAT)
   int nat_units = 0;  // NAT gateways or NAT instances
   std::vector<cfn::Json> nat_gateway_ids;      // Ref of each NAT gateway (alarms, dashboard)
   std::vector<cfn::Json> nat_instance_groups;  // Ref (name) of each NAT instance's Auto Scaling group

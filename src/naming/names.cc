@@ -63,6 +63,8 @@ const std::vector<Entry>& Entries() {
       {{NameKind::kBackupSelection, "AWS Backup selection name", 1, 50, "letters, digits, '-', '_', '.'", "BOTO:backup"}, Charset::kBackupSelection, false},
       {{NameKind::kStack, "CloudFormation stack name", 1, 128, "letter first; letters, digits, hyphens", "DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"}, Charset::kStack, false},
       {{NameKind::kSecurityGroup, "security group name", 1, 255, "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*", "SCHEMA:aws-ec2-securitygroup"}, Charset::kSecurityGroup, false},
+      // The API gives no length; 64 keeps well inside what the console shows and accepts.
+      {{NameKind::kVpcOrigin, "CloudFront VPC origin name", 1, 64, "letters, digits, '_', '-'", "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_VpcOriginEndpointConfig.html"}, Charset::kWordDash, false},
   };
   return kEntries;
 }

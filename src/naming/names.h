@@ -36,6 +36,7 @@ enum class NameKind {
   kBackupSelection,
   kStack,
   kSecurityGroup,
+  kVpcOrigin,
 };
 
 struct NameRule {

@@ -37,7 +37,7 @@ const TYPES = [
   'AWS::KMS::Key', 'AWS::KMS::Alias',
   // edge
   'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation', 'AWS::WAFv2::IPSet', 'AWS::WAFv2::LoggingConfiguration',
-  'AWS::CloudFront::Distribution', 'AWS::CloudFront::OriginRequestPolicy', 'AWS::CloudFront::CachePolicy',
+  'AWS::CloudFront::Distribution', 'AWS::CloudFront::VpcOrigin', 'AWS::CloudFront::OriginRequestPolicy', 'AWS::CloudFront::CachePolicy',
   'AWS::CloudFront::ResponseHeadersPolicy', 'AWS::CertificateManager::Certificate',
   'AWS::Route53::RecordSet',
   // monitoring, alerting, cost, backup
