@@ -2,6 +2,9 @@
 // CloudFormation's resource handler of every type the rollout may update calls what its
 // registry schema lists for update (a rollback of that update runs the update handler
 // again) and read, so the role grants each of those actions, on both platforms.
+// (B) On ECS Express Mode, alarms and the dashboard read the load balancer's traffic, never
+// one target group: a canary deployment moves the traffic to the service's other group,
+// and an alarm on the first one would go silently OK.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -122,6 +125,94 @@ TEST(Rollout, EcsDeploymentAndRevisionReadsCoverTheServiceAndItsChildren) {
     EXPECT_EQ(grants[0]["Resource"], Json({{"Ref", "ExpressService"}})) << action;
   }
   EXPECT_EQ(Granting(policy, "ecs:DescribeTaskDefinition")[0]["Resource"], "*");  // no resource type
+}
+
+// --- B: what alarms and dashboards read ---
+
+struct Reads {
+  std::vector<Json> alarm_metrics;  // {Namespace, MetricName, Dimensions}
+  std::vector<Json> lines;          // the dashboard's metric lines
+};
+
+Reads ReadsOf(const Json& t) {
+  Reads r;
+  for (const auto& id : ResourcesOfType(t, "AWS::CloudWatch::Alarm")) {
+    const Json& p = t["Resources"][id]["Properties"];
+    if (p.contains("Metrics")) {
+      for (const auto& q : p["Metrics"])
+        if (q.contains("MetricStat")) r.alarm_metrics.push_back(q["MetricStat"]["Metric"]);
+    } else {
+      r.alarm_metrics.push_back(p);
+    }
+  }
+  const Json& sub = OnlyOfType(t, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]["Fn::Sub"];
+  const Json body = Json::parse(sub[0].get<std::string>());
+  for (const auto& w : body["widgets"])
+    if (w["type"] == "metric")
+      for (const auto& line : w["properties"]["metrics"]) r.lines.push_back(line);
+  return r;
+}
+
+std::set<std::string> DimensionNames(const Json& metric) {
+  std::set<std::string> out;
+  for (const auto& d : metric["Dimensions"]) out.insert(d["Name"].get<std::string>());
+  return out;
+}
+
+TEST(Rollout, EcsExpressAlarmsAndDashboardReadTheLoadBalancerNotOneTargetGroup) {
+  for (const char* profile : {"dev", "prod"}) {
+    SCOPED_TRACE(profile);
+    Json t = Synth(StackYaml(profile, "gateway", "orders-api", "", "compute:\n  platform: ecs-express\n"), profile);
+    Reads r = ReadsOf(t);
+    int traffic_alarms = 0;
+    for (const auto& m : r.alarm_metrics) {
+      EXPECT_FALSE(DimensionNames(m).count("TargetGroup")) << m.dump();
+      if (m["Namespace"] != "AWS/ApplicationELB") continue;
+      ++traffic_alarms;
+      EXPECT_EQ(DimensionNames(m), std::set<std::string>{"LoadBalancer"}) << m.dump();
+    }
+    EXPECT_GE(traffic_alarms, 4);  // 5xx, the rate's two queries, latency
+    // Nothing in the template picks one target group out of the service's list.
+    EXPECT_EQ(t.dump().find("TargetGroupArns"), std::string::npos);
+
+    int searches = 0;
+    for (const auto& line : r.lines) {
+      if (line[0].is_object()) {  // an expression: the healthy hosts of every target group
+        const std::string e = line[0]["expression"];
+        EXPECT_EQ(e.rfind("SUM(SEARCH('{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName=\"HealthyHostCount\" "
+                          "LoadBalancer=\"${",
+                          0),
+                  0u)
+            << e;
+        EXPECT_NE(e.find("'Maximum', 300))"), std::string::npos) << e;
+        ++searches;
+        continue;
+      }
+      for (size_t i = 2; i + 1 < line.size(); i += 2) EXPECT_NE(line[i], "TargetGroup") << line.dump();
+    }
+    EXPECT_EQ(searches, 1);
+  }
+}
+
+// App Runner reads its service's own metrics, as before: ServiceName + ServiceID everywhere,
+// the active instances a plain line.
+TEST(Rollout, AppRunnerAlarmsAndDashboardReadTheService) {
+  Json t = Synth(StackYaml("dev", "gateway"));
+  Reads r = ReadsOf(t);
+  for (const auto& m : r.alarm_metrics) {
+    if (m["Namespace"] == "AWS/AppRunner") {
+      EXPECT_EQ(DimensionNames(m), (std::set<std::string>{"ServiceName", "ServiceID"})) << m.dump();
+    }
+  }
+  bool active = false;
+  for (const auto& line : r.lines) {
+    ASSERT_TRUE(line[0].is_string()) << line.dump();  // no expression
+    if (line[0] == "AWS/AppRunner") {
+      EXPECT_EQ(Json::array({line[2], line[4]}), Json::array({"ServiceName", "ServiceID"})) << line.dump();
+      active |= line[1] == "ActiveInstances";
+    }
+  }
+  EXPECT_TRUE(active);
 }
 
 }  // namespace

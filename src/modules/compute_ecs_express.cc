@@ -239,15 +239,18 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   out.metrics.dimensions = {{"ClusterName", Ref(cluster)}, {"ServiceName", out.service_name}};
   out.metrics.cpu_utilization = "CPUUtilization";
   out.metrics.memory_utilization = "MemoryUtilization";
-  // Traffic through the shared load balancer, scoped to this service's target group:
-  // LoadBalancer = app/<name>/<id>, TargetGroup = targetgroup/<name>/<id>. Express lists
-  // the service's target groups; the first one is read (a second one, if canary
-  // deployments swap groups, is an inference of aws-facts 13.7: check after the first deploy).
+  // Traffic through the load balancer Express put the service behind, read for the load
+  // balancer as a whole (LoadBalancer = app/<name>/<id>): RequestCount,
+  // HTTPCode_Target_4XX/5XX_Count and TargetResponseTime are published for LoadBalancer
+  // alone (DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
+  // so alarms keep reading the traffic whichever of the service's target groups a canary
+  // deployment leaves it on. That load balancer is shared by the Express services of one
+  // VPC (aws-facts 13.2); the blueprint's VPC holds this one service, so the load balancer's
+  // traffic is the service's. HealthyHostCount exists only per target group (same page):
+  // dashboards sum it over every target group of the load balancer; no alarm reads it.
   out.metrics.traffic_namespace = "AWS/ApplicationELB";
-  out.metrics.traffic_dimensions = {
-      {"LoadBalancer", cfn::Select(1, cfn::Split("loadbalancer/", load_balancer_arn))},
-      {"TargetGroup",
-       cfn::Select(5, cfn::Split(":", cfn::Select(0, GetAtt(service_id, "ECSManagedResourceArns.IngressPath.TargetGroupArns"))))}};
+  out.metrics.traffic_dimensions = {{"LoadBalancer", cfn::Select(1, cfn::Split("loadbalancer/", load_balancer_arn))}};
+  out.metrics.active_instances_per = "TargetGroup";
   out.metrics.requests = "RequestCount";
   out.metrics.http_4xx = "HTTPCode_Target_4XX_Count";
   out.metrics.http_5xx = "HTTPCode_Target_5XX_Count";
