@@ -260,7 +260,7 @@ TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
     EXPECT_EQ(action.count(kept), 0u) << kept << " is in the plan: " << action[kept];
 }
 
-TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheTargetGroupForTraffic) {
+TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheLoadBalancerForTraffic) {
   cfn::Template t;
   ComputeMetrics m = BuildDirect(&t).metrics;
   EXPECT_EQ(m.metric_namespace, "AWS/ECS");
@@ -270,17 +270,17 @@ TEST(EcsExpress, MetricsReadEcsForTheServiceAndTheTargetGroupForTraffic) {
   EXPECT_EQ(m.cpu_utilization, "CPUUtilization");
   EXPECT_EQ(m.memory_utilization, "MemoryUtilization");
   EXPECT_EQ(m.traffic_namespace, "AWS/ApplicationELB");
-  ASSERT_EQ(m.traffic_dimensions.size(), 2u);
+  ASSERT_EQ(m.traffic_dimensions.size(), 1u);  // the load balancer: traffic stays in view whichever target group serves it
   EXPECT_EQ(m.traffic_dimensions[0].first, "LoadBalancer");
   EXPECT_EQ(m.traffic_dimensions[0].second,
             Json({{"Fn::Select", Json::array({"1", Json{{"Fn::Split", Json::array({"loadbalancer/", GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn")})}}})}}));
-  EXPECT_EQ(m.traffic_dimensions[1].first, "TargetGroup");  // this service's group: the load balancer is shared
   EXPECT_EQ(m.requests, "RequestCount");
   EXPECT_EQ(m.http_5xx, "HTTPCode_Target_5XX_Count");
   EXPECT_EQ(m.http_4xx, "HTTPCode_Target_4XX_Count");
   EXPECT_EQ(m.latency, "TargetResponseTime");
   EXPECT_EQ(m.latency_unit, "Seconds");
   EXPECT_EQ(m.active_instances, "HealthyHostCount");
+  EXPECT_EQ(m.active_instances_per, "TargetGroup");  // summed over the service's target groups
 }
 
 TEST(EcsExpress, AppRunnerFillsTheTrafficMetricsWithItsOwn) {
@@ -288,6 +288,7 @@ TEST(EcsExpress, AppRunnerFillsTheTrafficMetricsWithItsOwn) {
   ComputeMetrics m = BuildDirect(&t, ComputePlatform::kAppRunner).metrics;
   EXPECT_EQ(m.traffic_namespace, m.metric_namespace);
   EXPECT_EQ(m.traffic_dimensions, m.dimensions);
+  EXPECT_EQ(m.active_instances_per, "");
   EXPECT_EQ(m.latency_unit, "Milliseconds");
 }
 

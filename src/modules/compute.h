@@ -64,7 +64,8 @@ struct ComputeInputs {
 //     traffic_namespace + traffic_dimensions.
 // App Runner fills both groups with the same (AWS/AppRunner, the service); ECS Express Mode
 // reads CPU and memory from AWS/ECS and traffic from its load balancer (AWS/ApplicationELB,
-// scoped to the service's target group: the load balancer is shared).
+// per load balancer: a canary deployment moves the traffic between the service's target
+// groups, and a reading of one of them would go quiet).
 struct ComputeMetrics {
   std::string metric_namespace;                             // "AWS/AppRunner"
   std::vector<std::pair<std::string, cfn::Json>> dimensions;  // Name -> value, service level
@@ -77,6 +78,11 @@ struct ComputeMetrics {
   std::string latency;                                      // in latency_unit (p50/p95/p99)
   std::string latency_unit = "Milliseconds";                // CloudWatch unit: Milliseconds | Seconds
   std::string active_instances;                             // count (Average/Minimum)
+  // "" when active_instances is published for traffic_dimensions. Else the dimension it is
+  // published per besides them ("TargetGroup" on ECS Express): dashboards sum it over every
+  // value of that dimension (a SEARCH expression); alarms cannot (CloudWatch alarms take no
+  // SEARCH), so no alarm may read active_instances then.
+  std::string active_instances_per;
   std::string cpu_utilization;                              // percent
   std::string memory_utilization;                           // percent
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "modules/handler_permissions.h"
 #include "naming/names.h"
 #include "util/strings.h"
 
@@ -124,21 +125,21 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // A regional web ACL attaches to the service ARN. Src: aws-facts 4.2
   // (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
   out.waf_target_arn = out.service_arn;
-  // A new ImageUri changes only this service. CloudFormation's update handler calls
-  // UpdateService and passes the service's roles; its read handler DescribeService.
-  // Src: SCHEMA:aws-apprunner-service handlers.update/read.permissions.
+  // A new ImageUri changes only this service: the deploy role gets what CloudFormation's
+  // handler of AWS::AppRunner::Service calls on update and read (UpdateService, PassRole;
+  // DescribeService: modules/handler_permissions.cc), on this service (both take the
+  // service resource type: DOC:service-authorization/latest/reference/list_awsapprunner.html)
+  // and passing its two roles to App Runner (condition as in AWSAppRunnerFullAccess.
+  // Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
   out.image_rollout.resource_types = {"AWS::AppRunner::Service"};
-  out.image_rollout.statements = {
-      Json{{"Sid", "RolloutAppRunnerService"},
-           {"Effect", "Allow"},
-           {"Action", Json::array({"apprunner:DescribeService", "apprunner:UpdateService"})},
-           {"Resource", out.service_arn}},
-      Json{{"Sid", "RolloutPassServiceRoles"},
-           {"Effect", "Allow"},
-           {"Action", "iam:PassRole"},
-           {"Resource", Json::array({GetAtt(access_role, "Arn"), out.app_role_arn})},
-           // As in AWSAppRunnerFullAccess. Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html.
-           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "apprunner.amazonaws.com"}}}}}}};
+  out.image_rollout.statements = RolloutStatements(
+      "AWS::AppRunner::Service",
+      {{"RolloutAppRunnerService", out.service_arn},
+       {"RolloutPassServiceRoles", Json::array({GetAtt(access_role, "Arn"), out.app_role_arn}),
+        Json{{"StringEquals", Json{{"iam:PassedToService", "apprunner.amazonaws.com"}}}}}},
+      {{"apprunner:UpdateService", {"RolloutAppRunnerService"}},
+       {"apprunner:DescribeService", {"RolloutAppRunnerService"}},
+       {"iam:PassRole", {"RolloutPassServiceRoles"}}});
   // ServiceUrl is the host name only. aws-facts 1.3.
   out.service_host = GetAtt(service_id, "ServiceUrl");
   out.service_url = cfn::Sub("https://${" + service_id + ".ServiceUrl}");

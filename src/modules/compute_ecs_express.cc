@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "modules/compute_image.h"
+#include "modules/handler_permissions.h"
 #include "modules/vpc_endpoints.h"
 #include "naming/names.h"
 #include "util/strings.h"
@@ -256,31 +257,42 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   out.service_host = GetAtt(service_id, "Endpoint");  // bare host; aws-facts 13.1 (unverified: no scheme)
   out.service_url = cfn::Sub("https://${" + service_id + ".Endpoint}");
 
-  // A new ImageUri changes only this service. Src: aws-facts 13.1 (what the deployer
-  // needs: ecs:*ExpressGatewayService, ecs:RegisterTaskDefinition, ecs:Describe*,
-  // ecs:TagResource, iam:PassRole of the roles). RegisterTaskDefinition and Describe* take
-  // no resource-level scoping (DOC:service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+  // A new ImageUri changes only this service: the deploy role gets what CloudFormation's
+  // handler of AWS::ECS::ExpressGatewayService calls on update and read
+  // (modules/handler_permissions.cc), each action scoped as far as the service
+  // authorization reference allows (DOC:service-authorization/latest/reference/list_amazonelasticcontainerservice.html):
+  // the Express and service actions take the service; DescribeServiceDeployments and
+  // DescribeServiceRevisions the service and its service-deployment / service-revision
+  // (both resource types required); RegisterTaskDefinition a task-definition (Express
+  // picks the family, so this account and region's); DescribeTaskDefinition no resource
+  // type (*); PassRole of the execution and task roles to ecs-tasks.amazonaws.com and of
+  // the infrastructure role to ecs.amazonaws.com (the values UpdateExpressGatewayService
+  // passes, same page). ecs:TagResource is not in the update handler; kept from aws-facts 13.1.
+  auto service_child = [&](const std::string& kind) {
+    return cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:" + kind + "/${" + cluster + "}/" +
+                    out.service_name + "/*");
+  };
   out.image_rollout.resource_types = {"AWS::ECS::ExpressGatewayService"};
-  out.image_rollout.statements = {
-      Json{{"Sid", "RolloutEcsExpressService"},
-           {"Effect", "Allow"},
-           {"Action", Json::array({"ecs:DescribeExpressGatewayService", "ecs:UpdateExpressGatewayService",
-                                   "ecs:TagResource"})},
-           {"Resource", out.service_arn}},
-      Json{{"Sid", "RolloutEcsTaskDefinitions"},
-           {"Effect", "Allow"},
-           {"Action", Json::array({"ecs:DescribeServices", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"})},
-           {"Resource", "*"}},
-      Json{{"Sid", "RolloutPassTaskRoles"},
-           {"Effect", "Allow"},
-           {"Action", "iam:PassRole"},
-           {"Resource", Json::array({GetAtt(execution_role, "Arn"), out.app_role_arn})},
-           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "ecs-tasks.amazonaws.com"}}}}}},
-      Json{{"Sid", "RolloutPassInfrastructureRole"},
-           {"Effect", "Allow"},
-           {"Action", "iam:PassRole"},
-           {"Resource", GetAtt(infra_role, "Arn")},
-           {"Condition", Json{{"StringEquals", Json{{"iam:PassedToService", "ecs.amazonaws.com"}}}}}}};
+  out.image_rollout.statements = RolloutStatements(
+      "AWS::ECS::ExpressGatewayService",
+      {{"RolloutEcsExpressService", out.service_arn, nullptr, {"ecs:TagResource"}},
+       {"RolloutEcsServiceDeployments",
+        Json::array({out.service_arn, service_child("service-deployment"), service_child("service-revision")})},
+       {"RolloutEcsTaskDefinitions", cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/*")},
+       {"RolloutEcsReadTaskDefinition", "*"},
+       {"RolloutPassTaskRoles", Json::array({GetAtt(execution_role, "Arn"), out.app_role_arn}),
+        Json{{"StringEquals", Json{{"iam:PassedToService", "ecs-tasks.amazonaws.com"}}}}},
+       {"RolloutPassInfrastructureRole", GetAtt(infra_role, "Arn"),
+        Json{{"StringEquals", Json{{"iam:PassedToService", "ecs.amazonaws.com"}}}}}},
+      {{"ecs:UpdateExpressGatewayService", {"RolloutEcsExpressService"}},
+       {"ecs:DescribeExpressGatewayService", {"RolloutEcsExpressService"}},
+       {"ecs:DescribeServices", {"RolloutEcsExpressService"}},
+       {"ecs:ListServiceDeployments", {"RolloutEcsExpressService"}},
+       {"ecs:DescribeServiceDeployments", {"RolloutEcsServiceDeployments"}},
+       {"ecs:DescribeServiceRevisions", {"RolloutEcsServiceDeployments"}},
+       {"ecs:RegisterTaskDefinition", {"RolloutEcsTaskDefinitions"}},
+       {"ecs:DescribeTaskDefinition", {"RolloutEcsReadTaskDefinition"}},
+       {"iam:PassRole", {"RolloutPassTaskRoles", "RolloutPassInfrastructureRole"}}});
 
   // Src: aws-facts 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
   // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
@@ -288,15 +300,18 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   out.metrics.dimensions = {{"ClusterName", Ref(cluster)}, {"ServiceName", out.service_name}};
   out.metrics.cpu_utilization = "CPUUtilization";
   out.metrics.memory_utilization = "MemoryUtilization";
-  // Traffic through the shared load balancer, scoped to this service's target group:
-  // LoadBalancer = app/<name>/<id>, TargetGroup = targetgroup/<name>/<id>. Express lists
-  // the service's target groups; the first one is read (a second one, if canary
-  // deployments swap groups, is an inference of aws-facts 13.7: check after the first deploy).
+  // Traffic through the load balancer Express put the service behind, read for the load
+  // balancer as a whole (LoadBalancer = app/<name>/<id>): RequestCount,
+  // HTTPCode_Target_4XX/5XX_Count and TargetResponseTime are published for LoadBalancer
+  // alone (DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
+  // so alarms keep reading the traffic whichever of the service's target groups a canary
+  // deployment leaves it on. That load balancer is shared by the Express services of one
+  // VPC (aws-facts 13.2); the blueprint's VPC holds this one service, so the load balancer's
+  // traffic is the service's. HealthyHostCount exists only per target group (same page):
+  // dashboards sum it over every target group of the load balancer; no alarm reads it.
   out.metrics.traffic_namespace = "AWS/ApplicationELB";
-  out.metrics.traffic_dimensions = {
-      {"LoadBalancer", cfn::Select(1, cfn::Split("loadbalancer/", load_balancer_arn))},
-      {"TargetGroup",
-       cfn::Select(5, cfn::Split(":", cfn::Select(0, GetAtt(service_id, "ECSManagedResourceArns.IngressPath.TargetGroupArns"))))}};
+  out.metrics.traffic_dimensions = {{"LoadBalancer", cfn::Select(1, cfn::Split("loadbalancer/", load_balancer_arn))}};
+  out.metrics.active_instances_per = "TargetGroup";
   out.metrics.requests = "RequestCount";
   out.metrics.http_4xx = "HTTPCode_Target_4XX_Count";
   out.metrics.http_5xx = "HTTPCode_Target_5XX_Count";

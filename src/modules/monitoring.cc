@@ -230,6 +230,30 @@ Json AddDashboard(const ModuleContext& ctx, const std::string& local_id, const s
   return url;
 }
 
+// The active instances line: the metric itself, or, when the platform publishes it per one
+// more dimension (ECS Express: per target group, modules/compute.h), its sum over every
+// value of that dimension, the Maximum of each: a SEARCH expression in a metric-math
+// SUM. Src: DOC:AmazonCloudWatch/latest/monitoring/search-expression-syntax.html (schema in
+// braces, exact-match terms, statistic, period; graphs only, no alarm);
+// DOC:AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
+// (an expression line is [{expression, label, id}]).
+Json ActiveInstancesLine(BodyBuilder* b, const ComputeMetrics& s) {
+  const std::string label = "active instances";
+  if (s.active_instances_per.empty())
+    return Line(b, s.traffic_namespace, s.active_instances, s.traffic_dimensions,
+                Json{{"stat", "Maximum"}, {"label", label}});
+  std::string schema = "{" + s.traffic_namespace, terms = "MetricName=\"" + s.active_instances + "\"";
+  for (const auto& [name, value] : s.traffic_dimensions) {
+    schema += "," + name;
+    terms += " " + name + "=\"" + b->Value(value) + "\"";
+  }
+  schema += "," + s.active_instances_per + "}";
+  return Json::array({Json{{"expression", "SUM(SEARCH('" + schema + " " + terms + "', 'Maximum', " +
+                                              std::to_string(kFiveMinutes) + "))"},
+                           {"label", label},
+                           {"id", "active"}}});
+}
+
 Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alarm_ids, BodyBuilder* b) {
   const ComputeMetrics& s = a.service;
   // CPU and memory from the service's namespace; requests, answers, latency and instances
@@ -253,7 +277,7 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
   widgets.push_back(Widget(s.latency_unit == "Seconds" ? "Latency (s)" : "Latency (ms)",
                            Json::array({traffic(s.latency, "p50", "p50"), traffic(s.latency, "p95", "p95")}), 8, 3));
   widgets.push_back(Widget("Instances, CPU and memory",
-                           Json::array({traffic(s.active_instances, "Maximum", "active instances"),
+                           Json::array({ActiveInstancesLine(b, s),
                                         svc(s.cpu_utilization, "Average", "CPU %"),
                                         svc(s.memory_utilization, "Average", "memory %")}),
                            16, 3));
@@ -308,16 +332,18 @@ const std::vector<MetricRef>& KnownMetrics() {
       // Src: DOC:AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html.
       {"AWS/EC2", "StatusCheckFailed", {"AutoScalingGroupName"}},
       {"AWS/EC2", "NetworkOut", {"AutoScalingGroupName"}},
-      // ECS Express Mode: the service's own metrics and its target group's on the shared
-      // load balancer. Src: aws-facts 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
-      // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html,
-      // "TargetGroup, LoadBalancer" dimensions).
+      // ECS Express Mode: the service's own metrics and its load balancer's traffic (the
+      // LoadBalancer dimension alone); HealthyHostCount only per target group, read on the
+      // dashboard by a SEARCH over every target group. Src: aws-facts 13.7
+      // (DOC:AmazonECS/latest/developerguide/available-metrics.html);
+      // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+      // (the dimension sets of each metric).
       {"AWS/ECS", "CPUUtilization", {"ClusterName", "ServiceName"}},
       {"AWS/ECS", "MemoryUtilization", {"ClusterName", "ServiceName"}},
-      {"AWS/ApplicationELB", "RequestCount", {"LoadBalancer", "TargetGroup"}},
-      {"AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", {"LoadBalancer", "TargetGroup"}},
-      {"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {"LoadBalancer", "TargetGroup"}},
-      {"AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer", "TargetGroup"}},
+      {"AWS/ApplicationELB", "RequestCount", {"LoadBalancer"}},
+      {"AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", {"LoadBalancer"}},
+      {"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", {"LoadBalancer"}},
+      {"AWS/ApplicationELB", "TargetResponseTime", {"LoadBalancer"}},
       {"AWS/ApplicationELB", "HealthyHostCount", {"LoadBalancer", "TargetGroup"}},
       // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
       // (us-east-1 only; dimensions DistributionId and Region, whose value is "Global";
