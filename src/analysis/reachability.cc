@@ -402,13 +402,11 @@ std::string BlockedByWebAcl(const Json& t, const std::string& target, const Json
 // --- The service --------------------------------------------------------------------
 
 struct Service {
-  std::string id;
+  std::string id;                   // also what a web ACL association names (its ResourceArn)
   std::string entry_problem;        // "" when its entry point faces the internet (before any web ACL)
-  std::string waf_target;           // the resource a web ACL association names
   std::vector<std::string> subnets; // where its outbound traffic enters the VPC (empty: none)
   Side side;                        // its outbound security groups and subnets' CIDRs
   std::string vpc_problem;          // why it has no VPC egress
-  bool express = false;
 };
 
 // App Runner: its own front door, public unless IsPubliclyAccessible is false; the
@@ -418,7 +416,6 @@ struct Service {
 Service AppRunnerService(const Json& t, const std::string& id, ReachabilityReport* r) {
   Service s;
   s.id = id;
-  s.waf_target = id;
   const Json& network = At(Props(t, id), "NetworkConfiguration");
   if (At(At(network, "IngressConfiguration"), "IsPubliclyAccessible") == false)
     s.entry_problem = "service " + id + " has IsPubliclyAccessible false (reachable from a VPC ingress connection only)";
@@ -456,8 +453,6 @@ Service AppRunnerService(const Json& t, const std::string& id, ReachabilityRepor
 Service ExpressService(const Json& t, const std::string& id, ReachabilityReport* r) {
   Service s;
   s.id = id;
-  s.express = true;
-  s.waf_target = id;  // GetAtt ECSManagedResourceArns.IngressPath.LoadBalancerArn
   const Json& network = At(Props(t, id), "NetworkConfiguration");
   s.subnets = NamedList(t, At(network, "Subnets"));
   s.side = {NamedList(t, At(network, "SecurityGroups")), SubnetCidrs(t, s.subnets)};
@@ -562,6 +557,7 @@ std::string CloudFrontProblem(const std::vector<StackTemplate>& stacks, const St
     auto [as, aexpr] = Resolve(stacks, vs, At(At(Props(vs->tmpl, vpc_origin), "VpcOriginEndpointConfig"), "Arn"));
     if (as != &main || Named(main.tmpl, aexpr, &attr) != s.id || attr != "ECSManagedResourceArns.IngressPath.LoadBalancerArn")
       return where + "VPC origin " + vpc_origin + " is not the load balancer of " + s.id;
+    if (s.subnets.empty()) return where + s.vpc_problem;
     const Json& vpc = At(Props(main.tmpl, s.subnets[0]), "VpcId");
     bool igw = false;
     for (const std::string& g : OfType(main.tmpl, "AWS::EC2::InternetGateway")) igw = igw || GatewayAttached(main.tmpl, g, vpc);
@@ -570,9 +566,9 @@ std::string CloudFrontProblem(const std::vector<StackTemplate>& stacks, const St
     auto [hs, hexpr] = Resolve(stacks, &edge, At(origin, "DomainName"));
     if (hs != &main || Named(main.tmpl, hexpr, &attr) != s.id || (attr != "ServiceUrl" && attr != "Endpoint"))
       return where + "DomainName " + hexpr.dump() + " is not the host of " + s.id;
-    if (!s.entry_problem.empty()) return where + s.entry_problem;
+    if (!s.entry_problem.empty()) return where + "host " + s.id + "." + attr + ": " + s.entry_problem;
   }
-  std::string blocked = BlockedByWebAcl(main.tmpl, s.waf_target, headers);
+  std::string blocked = BlockedByWebAcl(main.tmpl, s.id, headers);
   return blocked.empty() ? "" : where + blocked;
 }
 
@@ -591,14 +587,14 @@ ReachabilityReport Evaluate(const std::vector<StackTemplate>& stacks) {
   }
   Service s = apprunner.empty() ? ExpressService(t, express[0], &r) : AppRunnerService(t, apprunner[0], &r);
 
-  std::string entry = s.entry_problem.empty() ? BlockedByWebAcl(t, s.waf_target, Json::object()) : s.entry_problem;
+  std::string entry = s.entry_problem.empty() ? BlockedByWebAcl(t, s.id, Json::object()) : s.entry_problem;
   r.internet_to_entry = entry.empty();
   if (!entry.empty()) r.why.insert(r.why.begin(), "internet → entry: " + entry);
 
   for (const StackTemplate& edge : stacks)
     for (const std::string& dist : OfType(edge.tmpl, "AWS::CloudFront::Distribution")) {
       r.has_cloudfront = true;
-      std::string problem = s.subnets.empty() && s.express ? s.vpc_problem : CloudFrontProblem(stacks, edge, dist, *main, s);
+      std::string problem = CloudFrontProblem(stacks, edge, dist, *main, s);
       r.cloudfront_to_origin = problem.empty();
       if (!problem.empty()) r.why.push_back("cloudfront → origin: " + problem);
     }
