@@ -272,48 +272,68 @@ TEST(Reachability, ExpressInPublicSubnetsFacesTheInternetButNeedsEndpoints) {
 }
 
 // A CloudFront VPC origin in front of the internal load balancer (the layout the main
-// engineer is adding): the load balancer's ARN crosses from the main stack's output as a
-// parameter of the global stack.
-void UseVpcOrigin(std::vector<StackTemplate>& stacks) {
+// engineer is adding). `in_main`: the VpcOrigin in the main stack (the load balancer's
+// region) and its ID crossing to the global stack as a parameter; otherwise in the global
+// stack, with the load balancer's ARN crossing.
+void UseVpcOrigin(std::vector<StackTemplate>& stacks, bool in_main) {
   StackTemplate& global = GlobalOf(stacks);
   std::string main_id;
   for (const auto& s : stacks)
     if (s.role == StackRole::kMain) main_id = s.id;
-  ASSERT_TRUE(MainOf(stacks)["Outputs"].contains("LoadBalancerArn"));
-  global.tmpl["Parameters"]["MainLoadBalancerArn"] = Json{{"Type", "String"}};
-  global.inputs.push_back(StackInput{"MainLoadBalancerArn", main_id, main_id, "LoadBalancerArn", "eu-west-3", ""});
-  global.tmpl["Resources"]["VpcOrigin"] =
-      Json{{"Type", "AWS::CloudFront::VpcOrigin"},
-           {"Properties", Json{{"VpcOriginEndpointConfig", Json{{"Name", "orders-api"},
-                                                                {"Arn", cfn::Ref("MainLoadBalancerArn")},
-                                                                {"HTTPSPort", 443},
-                                                                {"OriginProtocolPolicy", "https-only"}}}}}};
+  Json& main = MainOf(stacks);
+  ASSERT_TRUE(main["Outputs"].contains("LoadBalancerArn"));
+  Json vpc_origin{{"Type", "AWS::CloudFront::VpcOrigin"},
+                  {"Properties", Json{{"VpcOriginEndpointConfig", Json{{"Name", "orders-api"},
+                                                                       {"HTTPSPort", 443},
+                                                                       {"OriginProtocolPolicy", "https-only"}}}}}};
+  Json& arn = vpc_origin["Properties"]["VpcOriginEndpointConfig"]["Arn"];
+  std::string parameter = in_main ? "MainVpcOriginId" : "MainLoadBalancerArn";
+  global.tmpl["Parameters"][parameter] = Json{{"Type", "String"}};
+  global.inputs.push_back(StackInput{parameter, main_id, main_id, in_main ? "VpcOriginId" : "LoadBalancerArn", "eu-west-3", ""});
+  if (in_main) {
+    arn = main["Outputs"]["LoadBalancerArn"]["Value"];
+    main["Resources"]["VpcOrigin"] = vpc_origin;
+    main["Outputs"]["VpcOriginId"] = Json{{"Value", cfn::GetAtt("VpcOrigin", "Id")}};
+  } else {
+    arn = cfn::Ref(parameter);
+    global.tmpl["Resources"]["VpcOrigin"] = vpc_origin;
+  }
   Json& origin = global.tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0];
   origin.erase("CustomOriginConfig");
-  origin["VpcOriginConfig"] = Json{{"VpcOriginId", cfn::GetAtt("VpcOrigin", "Id")}};
+  origin.erase("OriginCustomHeaders");
+  origin["VpcOriginConfig"] = Json{{"VpcOriginId", in_main ? cfn::Ref(parameter) : cfn::GetAtt("VpcOrigin", "Id")}};
 }
 
 TEST(Reachability, ACloudFrontVpcOriginReachesTheInternalLoadBalancer) {
-  auto stacks = Bundled("staging", ComputePlatform::kEcsExpress, true);
-  UseVpcOrigin(stacks);
-  ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.internet_to_entry);
-  EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
-  EXPECT_TRUE(r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
+  for (bool in_main : {true, false}) {
+    SCOPED_TRACE(in_main ? "VpcOrigin in the main stack" : "VpcOrigin in the global stack");
+    auto stacks = Bundled("staging", ComputePlatform::kEcsExpress, true);
+    UseVpcOrigin(stacks, in_main);
+    // The origin guard without the header CloudFront sent to a custom origin blocks it.
+    ReachabilityReport r = EvaluateReachability(stacks);
+    EXPECT_NE(WhyOf(r, "cloudfront → origin").find("rule origin-secret-required (Block)"), std::string::npos) << Why(r);
+    // Behind a VPC origin nothing outside the VPC reaches the load balancer: no guard.
+    Json& t = MainOf(stacks);
+    for (const char* type : {"AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::WebACL"})
+      for (const std::string& id : ResourcesOfType(t, type)) t["Resources"].erase(id);
+    r = EvaluateReachability(stacks);
+    EXPECT_FALSE(r.internet_to_entry);
+    EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
+    EXPECT_TRUE(r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
 
-  // AWS requires an internet gateway attached to the origin's VPC.
-  Json& t = MainOf(stacks);
-  for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCGatewayAttachment")) t["Resources"].erase(id);
-  r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.cloudfront_to_origin);
-  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("VPC origin VpcOrigin: the VPC has no internet gateway attached"),
-            std::string::npos)
-      << Why(r);
+    // AWS requires an internet gateway attached to the origin's VPC.
+    for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCGatewayAttachment")) t["Resources"].erase(id);
+    r = EvaluateReachability(stacks);
+    EXPECT_FALSE(r.cloudfront_to_origin);
+    EXPECT_NE(WhyOf(r, "cloudfront → origin").find("VPC origin VpcOrigin: the VPC has no internet gateway attached"),
+              std::string::npos)
+        << Why(r);
+  }
 }
 
 TEST(Reachability, AVpcOriginAtAnotherResourceIsNotTheService) {
   auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, true);
-  UseVpcOrigin(stacks);
+  UseVpcOrigin(stacks, false);
   GlobalOf(stacks).tmpl["Resources"]["VpcOrigin"]["Properties"]["VpcOriginEndpointConfig"]["Arn"] =
       "arn:aws:elasticloadbalancing:eu-west-3:111111111111:loadbalancer/app/other/0123";
   ReachabilityReport r = EvaluateReachability(stacks);
