@@ -135,12 +135,23 @@ TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
   ReachabilityReport r = EvaluateReachability(stacks);
   EXPECT_NE(WhyOf(r, "internet → entry").find("rule origin-secret-required (Block)"), std::string::npos) << Why(r);
   EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
+  // The same guard written the other way round: allow the header, block by default.
+  Json& acl = MainOf(stacks)["Resources"]["WebAcl"]["Properties"];
+  Json match = acl["Rules"][0]["Statement"]["NotStatement"]["Statement"];
+  acl["DefaultAction"] = Json{{"Block", Json::object()}};
+  acl["Rules"] = Json::array({Json{{"Name", "origin-secret"}, {"Priority", 0}, {"Action", Json{{"Allow", Json::object()}}},
+                                   {"Statement", match}}});
+  r = EvaluateReachability(stacks);
+  EXPECT_NE(WhyOf(r, "internet → entry").find("blocks it: default action Block"), std::string::npos) << Why(r);
+  EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
   // CloudFront sending another value is blocked too.
   Json& config = GlobalOf(stacks).tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
   config["Origins"][0]["OriginCustomHeaders"][0]["HeaderValue"] = "not-the-secret";
   r = EvaluateReachability(stacks);
   EXPECT_FALSE(r.cloudfront_to_origin);
-  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("web ACL WebAcl"), std::string::npos) << Why(r);
+  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("web ACL WebAcl (associated by WebAclAssociation) blocks it"),
+            std::string::npos)
+      << Why(r);
 }
 
 TEST(Reachability, ADatabaseGroupThatAdmitsNothingFromTheServiceCutsTheDatabase) {
