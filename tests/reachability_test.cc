@@ -40,6 +40,13 @@ std::string WhyOf(const ReachabilityReport& r, const std::string& path) {
   return "";
 }
 
+// Evaluates `stacks`, expecting the `why` line of `path` (so `path` is false) to hold `reason`.
+ReachabilityReport ExpectCut(const std::vector<StackTemplate>& stacks, const std::string& path, const std::string& reason) {
+  ReachabilityReport r = EvaluateReachability(stacks);
+  EXPECT_NE(WhyOf(r, path).find(reason), std::string::npos) << path << ": " << reason << Why(r);
+  return r;
+}
+
 // A bundled environment, on `platform`, with CloudFront or not, as JSON templates.
 std::vector<StackTemplate> Bundled(const std::string& env, ComputePlatform platform, bool cloudfront) {
   for (StackConfig c : fixtures::BundledEnvironments()) {
@@ -147,11 +154,7 @@ TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
   // CloudFront sending another value is blocked too.
   Json& config = GlobalOf(stacks).tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
   config["Origins"][0]["OriginCustomHeaders"][0]["HeaderValue"] = "not-the-secret";
-  r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.cloudfront_to_origin);
-  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("web ACL WebAcl (associated by WebAclAssociation) blocks it"),
-            std::string::npos)
-      << Why(r);
+  ExpectCut(stacks, "cloudfront → origin", "web ACL WebAcl (associated by WebAclAssociation) blocks it");
 }
 
 TEST(Reachability, ADatabaseGroupThatAdmitsNothingFromTheServiceCutsTheDatabase) {
@@ -159,13 +162,9 @@ TEST(Reachability, ADatabaseGroupThatAdmitsNothingFromTheServiceCutsTheDatabase)
     auto stacks = Bundled("staging", platform, false);
     Json& t = MainOf(stacks);
     for (const std::string& id : ResourcesOfType(t, "AWS::EC2::SecurityGroupIngress")) t["Resources"].erase(id);
-    ReachabilityReport r = EvaluateReachability(stacks);
-    EXPECT_FALSE(r.service_to_database);
+    ReachabilityReport r =
+        ExpectCut(stacks, "service → database", "security group(s) DbSecurityGroup admit nothing on TCP 5432 from AppSecurityGroup");
     EXPECT_TRUE(r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
-    EXPECT_NE(WhyOf(r, "service → database")
-                  .find("security group(s) DbSecurityGroup admit nothing on TCP 5432 from AppSecurityGroup"),
-              std::string::npos)
-        << Why(r);
   }
 }
 
@@ -173,9 +172,7 @@ TEST(Reachability, AnAppGroupWithoutEgressToTheDatabaseCutsIt) {
   auto stacks = Bundled("dev", ComputePlatform::kAppRunner, false);
   Json& sg = MainOf(stacks)["Resources"]["AppSecurityGroup"]["Properties"];
   sg["SecurityGroupEgress"] = Json::array({Json{{"IpProtocol", "tcp"}, {"FromPort", 443}, {"ToPort", 443}, {"CidrIp", "0.0.0.0/0"}}});
-  ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.service_to_database);
-  EXPECT_NE(WhyOf(r, "service → database").find("AppSecurityGroup allow no egress on TCP 5432"), std::string::npos) << Why(r);
+  ExpectCut(stacks, "service → database", "AppSecurityGroup allow no egress on TCP 5432");
 }
 
 // Removes the private subnets' default routes (network.nat: none, which the config
@@ -250,8 +247,7 @@ TEST(Reachability, VpcEndpointsServeTasksWithoutNat) {
   auto broken = [&](const std::function<void(Json&)>& edit, const std::string& path, const std::string& reason) {
     auto copy = stacks;
     edit(MainOf(copy));
-    ReachabilityReport b = EvaluateReachability(copy);
-    EXPECT_NE(WhyOf(b, path).find(reason), std::string::npos) << path << ": " << reason << Why(b);
+    ExpectCut(copy, path, reason);
   };
   broken([](Json& m) { m["Resources"]["EndpointS3"]["Properties"]["RouteTableIds"].erase(1); }, "service → registry",
          "gateway endpoint EndpointS3 is not in subnet PrivateSubnet2's route table PrivateRouteTable2");
@@ -321,24 +317,19 @@ TEST(Reachability, ACloudFrontVpcOriginReachesTheInternalLoadBalancer) {
     auto stacks = Bundled("staging", ComputePlatform::kEcsExpress, true);
     UseVpcOrigin(stacks, in_main);
     // The origin guard without the header CloudFront sent to a custom origin blocks it.
-    ReachabilityReport r = EvaluateReachability(stacks);
-    EXPECT_NE(WhyOf(r, "cloudfront → origin").find("rule origin-secret-required (Block)"), std::string::npos) << Why(r);
+    ExpectCut(stacks, "cloudfront → origin", "rule origin-secret-required (Block)");
     // Behind a VPC origin nothing outside the VPC reaches the load balancer: no guard.
     Json& t = MainOf(stacks);
     for (const char* type : {"AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::WebACL"})
       for (const std::string& id : ResourcesOfType(t, type)) t["Resources"].erase(id);
-    r = EvaluateReachability(stacks);
+    ReachabilityReport r = EvaluateReachability(stacks);
     EXPECT_FALSE(r.internet_to_entry);
     EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
     EXPECT_TRUE(r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
 
     // AWS requires an internet gateway attached to the origin's VPC.
     for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCGatewayAttachment")) t["Resources"].erase(id);
-    r = EvaluateReachability(stacks);
-    EXPECT_FALSE(r.cloudfront_to_origin);
-    EXPECT_NE(WhyOf(r, "cloudfront → origin").find("VPC origin VpcOrigin: the VPC has no internet gateway attached"),
-              std::string::npos)
-        << Why(r);
+    ExpectCut(stacks, "cloudfront → origin", "VPC origin VpcOrigin: the VPC has no internet gateway attached");
   }
 }
 
@@ -347,19 +338,15 @@ TEST(Reachability, AVpcOriginAtAnotherResourceIsNotTheService) {
   UseVpcOrigin(stacks, false);
   GlobalOf(stacks).tmpl["Resources"]["VpcOrigin"]["Properties"]["VpcOriginEndpointConfig"]["Arn"] =
       "arn:aws:elasticloadbalancing:eu-west-3:111111111111:loadbalancer/app/other/0123";
-  ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.cloudfront_to_origin);
-  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("is not the load balancer of ExpressService"), std::string::npos) << Why(r);
+  ExpectCut(stacks, "cloudfront → origin", "is not the load balancer of ExpressService");
 }
 
 TEST(Reachability, AnAppRunnerServiceWithoutVpcEgressReachesNoDatabase) {
   auto stacks = Bundled("dev", ComputePlatform::kAppRunner, false);
   MainOf(stacks)["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["EgressConfiguration"] =
       Json{{"EgressType", "DEFAULT"}};
-  ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_FALSE(r.service_to_database);
+  ReachabilityReport r = ExpectCut(stacks, "service → database", "service Service has no VPC egress");
   EXPECT_TRUE(r.internet_to_entry && r.service_to_registry) << Why(r);
-  EXPECT_NE(WhyOf(r, "service → database").find("service Service has no VPC egress"), std::string::npos) << Why(r);
 }
 
 }  // namespace
