@@ -236,6 +236,11 @@ TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
                                    "--against", dir.path() + "/before/orders-api-prod.template.json"};
   auto text = testing::RunBlueprint(args);
   ASSERT_EQ(text.exit_code, 0) << text.err;
+  // What the platform change means for the app's users, and the monthly cost before and after.
+  EXPECT_NE(text.out.find("Platform change: App Runner -> ECS Express Mode"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  loses: pausing the service"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  gains: canary deployments with automatic rollback"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("Monthly cost: $"), std::string::npos) << text.out;
   // The only data at risk: the regional web ACL's request logs, as the web ACL moves to
   // CloudFront (compute.ingress edge, the platform's default).
   size_t risk = text.out.find("DATA AT RISK");
@@ -247,6 +252,8 @@ TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
   ASSERT_EQ(p.exit_code, 0) << p.err;
   std::map<std::string, std::string> action;
   Json doc = Json::parse(p.out);
+  EXPECT_EQ(doc["stacks"][0]["platform_change"]["from"], "App Runner") << p.out;
+  EXPECT_EQ(doc["stacks"][0]["platform_change"]["to"], "ECS Express Mode") << p.out;
   for (const auto& r : doc["stacks"][0]["resources"])
     action[r["logical_id"].get<std::string>()] = r["action"].get<std::string>();
   ASSERT_FALSE(action.empty()) << p.out;

@@ -47,12 +47,11 @@ ReachabilityReport ExpectCut(const std::vector<StackTemplate>& stacks, const std
   return r;
 }
 
-// A bundled environment, on `platform`, with CloudFront or not, as JSON templates.
-std::vector<StackTemplate> Bundled(const std::string& env, ComputePlatform platform, bool cloudfront) {
-  for (StackConfig c : fixtures::BundledEnvironments()) {
+// A bundled environment on `platform` with `ingress`, as JSON templates.
+std::vector<StackTemplate> Bundled(const std::string& env, ComputePlatform platform, const std::string& ingress) {
+  for (const StackConfig& c : testing::BundledEnvironmentsWith(std::string("  platform: ") + ComputePlatformName(platform) +
+                                                               "\n  ingress: " + ingress + "\n")) {
     if (c.env != env) continue;
-    c.app.platform = platform;
-    c.features.cloudfront = cloudfront;
     App app;
     Diagnostics d;
     EXPECT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
@@ -60,6 +59,12 @@ std::vector<StackTemplate> Bundled(const std::string& env, ComputePlatform platf
   }
   ADD_FAILURE() << "no bundled environment " << env;
   return {};
+}
+
+// A fixtures::StackYaml config (dev, `nat`) with `lines` appended, as JSON templates.
+std::vector<StackTemplate> FromYaml(const std::string& nat, const std::string& lines) {
+  App app = testing::SynthFromYaml(fixtures::StackYaml("dev", nat, "orders-api", "", lines));
+  return analysis::TemplatesOf(app, "dev");
 }
 
 Json& MainOf(std::vector<StackTemplate>& stacks) {
@@ -79,45 +84,78 @@ StackTemplate& GlobalOf(std::vector<StackTemplate>& stacks) {
 
 const char* const kEnvironments[] = {"dev", "staging", "prod"};
 
-// What each bundled layout gives today. When the ingress layouts land (public subnets
-// for Express, or a CloudFront VPC origin in front of an internal load balancer), flip
-// the rows they fix: the rows say what is true, not what is wanted.
+// What each bundled layout gives (compute.ingress, docs/compute.md).
 struct Row {
   ComputePlatform platform;
-  bool cloudfront;
-  bool internet_to_entry, cloudfront_to_origin, database, registry, secrets, logs;
+  const char* ingress;
+  bool internet_to_entry, cloudfront, cloudfront_to_origin;
   const char* note;
 };
 const Row kRows[] = {
-    {ComputePlatform::kAppRunner, false, true, false, true, true, true, true, "App Runner's public front door"},
+    {ComputePlatform::kAppRunner, "public", true, false, false, "App Runner's public front door"},
     // The origin guard (a REGIONAL web ACL blocking requests without the secret header)
     // leaves the service to CloudFront alone.
-    {ComputePlatform::kAppRunner, true, false, true, true, true, true, true, "App Runner behind CloudFront"},
-    // Tasks in the private subnets: the load balancer is internal (not reachable), the
-    // tasks reach AWS through the NAT. BROKEN today: no viewer reaches the service.
-    {ComputePlatform::kEcsExpress, false, false, false, true, true, true, true, "Express in private subnets"},
-    // BROKEN today: CloudFront's custom origin is the internal load balancer's name.
-    {ComputePlatform::kEcsExpress, true, false, false, true, true, true, true, "Express in private subnets + CloudFront"},
+    {ComputePlatform::kAppRunner, "edge", false, true, true, "App Runner behind CloudFront"},
+    // Service and load balancer in the public subnets; the tasks reach AWS through the
+    // VPC endpoints (no public address assumed).
+    {ComputePlatform::kEcsExpress, "public", true, false, false, "Express in the public subnets"},
+    // Internal load balancer: only the VPC reaches it.
+    {ComputePlatform::kEcsExpress, "private", false, false, false, "Express behind an internal load balancer"},
+    // The default: CloudFront reaches the internal load balancer through a VPC origin.
+    {ComputePlatform::kEcsExpress, "edge", false, true, true, "Express behind CloudFront's VPC origin"},
 };
 
 TEST(Reachability, BundledEnvironmentsOnEachPlatformAndIngress) {
   for (const Row& row : kRows)
     for (const char* env : kEnvironments) {
       SCOPED_TRACE(std::string(env) + ": " + row.note);
-      ReachabilityReport r = EvaluateReachability(Bundled(env, row.platform, row.cloudfront));
+      ReachabilityReport r = EvaluateReachability(Bundled(env, row.platform, row.ingress));
       ReachabilityReport want;
       want.internet_to_entry = row.internet_to_entry;
       want.has_cloudfront = row.cloudfront;
       want.cloudfront_to_origin = row.cloudfront_to_origin;
-      want.service_to_database = row.database;
-      want.service_to_registry = row.registry;
-      want.service_to_secrets = row.secrets;
-      want.service_to_logs = row.logs;
+      // The service reaches its database, registry, secrets and logs in every layout.
+      want.service_to_database = want.service_to_registry = want.service_to_secrets = want.service_to_logs = true;
       EXPECT_EQ(Paths(r), Paths(want)) << Why(r);
       // A false path says why; a true one does not.
       EXPECT_EQ(WhyOf(r, "internet → entry").empty(), r.internet_to_entry) << Why(r);
       EXPECT_EQ(WhyOf(r, "cloudfront → origin").empty(), r.cloudfront_to_origin || !r.has_cloudfront) << Why(r);
     }
+}
+
+// Every combination that validates, on the templates: platform x ingress x NAT mode x
+// CloudFront (where the layout leaves it free). Public entry points face the internet,
+// the rest do not; CloudFront reaches its origin; the service reaches its database,
+// registry, secrets and logs.
+TEST(Reachability, EveryValidLayoutServesAndReachesWhatTheAppNeeds) {
+  int validated = 0;
+  for (const char* platform : {"apprunner", "ecs-express"})
+    for (const char* ingress : {"public", "private", "edge"})
+      for (const char* nat : fixtures::kNatModes)
+        for (bool cloudfront : {false, true}) {
+          std::string name = std::string(platform) + " " + ingress + " nat " + nat + (cloudfront ? " +cloudfront" : "");
+          SCOPED_TRACE(name);
+          std::string yaml = fixtures::StackYaml("dev", nat, "orders-api", "",
+                                                 std::string("compute:\n  platform: ") + platform + "\n  ingress: " +
+                                                     ingress + "\nfeatures:\n  cloudfront: " + (cloudfront ? "true" : "false") +
+                                                     "\n");
+          std::string out;
+          if (!fixtures::Check(yaml, &out)) continue;  // refused with a reason (e.g. private App Runner)
+          ++validated;
+          ReachabilityReport r = EvaluateReachability(FromYaml(nat, std::string("compute:\n  platform: ") + platform +
+                                                                        "\n  ingress: " + ingress + "\nfeatures:\n  cloudfront: " +
+                                                                        (cloudfront ? "true" : "false") + "\n"));
+          bool fronted = std::string(ingress) == "edge" || cloudfront;
+          EXPECT_EQ(r.has_cloudfront, fronted) << Why(r);
+          EXPECT_EQ(r.internet_to_entry, std::string(ingress) == "public" && !fronted) << Why(r);
+          EXPECT_EQ(r.cloudfront_to_origin, fronted) << Why(r);
+          EXPECT_TRUE(r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs)
+              << Paths(r) << Why(r);
+        }
+  // apprunner: public and edge, each NAT mode, CloudFront on/off for public (edge forces
+  // it on; edge with cloudfront false is refused): 4 x 3 = 12; ecs-express: public (x2),
+  // private (x1, CloudFront refused), edge (x1) per NAT mode: 4 x 4 = 16.
+  EXPECT_EQ(validated, 28);
 }
 
 TEST(Reachability, AnAssembledAppIsReadByEnvironment) {
@@ -128,17 +166,22 @@ TEST(Reachability, AnAssembledAppIsReadByEnvironment) {
   EXPECT_EQ(EvaluateReachability(app, "nope").why, std::vector<std::string>{"no main stack"});
 }
 
-TEST(Reachability, WhyNamesTheHopsOfTheBrokenExpressLayouts) {
-  ReachabilityReport r = EvaluateReachability(Bundled("dev", ComputePlatform::kEcsExpress, true));
+// The layout issue 21 found: CloudFront with a custom origin on the internal load
+// balancer's name (the VPC origin taken out of the edge layout) reaches nothing.
+TEST(Reachability, ACustomOriginOnTheInternalLoadBalancerIsCut) {
+  auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, "edge");
+  ReachabilityReport r = EvaluateReachability(stacks);
   EXPECT_NE(WhyOf(r, "internet → entry").find("load balancer of ExpressService is internal: subnet PrivateSubnet1 is private"),
             std::string::npos)
       << Why(r);
-  // The custom origin is the service's own host, which resolves to the internal load balancer.
-  EXPECT_NE(WhyOf(r, "cloudfront → origin").find("is internal"), std::string::npos) << Why(r);
+  Json& origin = GlobalOf(stacks).tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0];
+  origin.erase("VpcOriginConfig");
+  origin["CustomOriginConfig"] = Json{{"OriginProtocolPolicy", "https-only"}, {"HTTPSPort", 443}};
+  ExpectCut(stacks, "cloudfront → origin", "is internal");
 }
 
 TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
-  auto stacks = Bundled("prod", ComputePlatform::kAppRunner, true);
+  auto stacks = Bundled("prod", ComputePlatform::kAppRunner, "edge");
   ReachabilityReport r = EvaluateReachability(stacks);
   EXPECT_NE(WhyOf(r, "internet → entry").find("rule origin-secret-required (Block)"), std::string::npos) << Why(r);
   EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
@@ -159,7 +202,7 @@ TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
 
 TEST(Reachability, ADatabaseGroupThatAdmitsNothingFromTheServiceCutsTheDatabase) {
   for (ComputePlatform platform : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress}) {
-    auto stacks = Bundled("staging", platform, false);
+    auto stacks = Bundled("staging", platform, platform == ComputePlatform::kAppRunner ? "public" : "edge");
     Json& t = MainOf(stacks);
     for (const std::string& id : ResourcesOfType(t, "AWS::EC2::SecurityGroupIngress")) t["Resources"].erase(id);
     ReachabilityReport r =
@@ -169,14 +212,13 @@ TEST(Reachability, ADatabaseGroupThatAdmitsNothingFromTheServiceCutsTheDatabase)
 }
 
 TEST(Reachability, AnAppGroupWithoutEgressToTheDatabaseCutsIt) {
-  auto stacks = Bundled("dev", ComputePlatform::kAppRunner, false);
+  auto stacks = Bundled("dev", ComputePlatform::kAppRunner, "public");
   Json& sg = MainOf(stacks)["Resources"]["AppSecurityGroup"]["Properties"];
   sg["SecurityGroupEgress"] = Json::array({Json{{"IpProtocol", "tcp"}, {"FromPort", 443}, {"ToPort", 443}, {"CidrIp", "0.0.0.0/0"}}});
   ExpectCut(stacks, "service → database", "AppSecurityGroup allow no egress on TCP 5432");
 }
 
-// Removes the private subnets' default routes (network.nat: none, which the config
-// checks refuse for ecs-express today).
+// Removes the private subnets' default routes (what network.nat: none leaves out).
 void RemoveNatRoutes(Json& t) {
   for (const std::string& id : ResourcesOfType(t, "AWS::EC2::Route"))
     if (!t["Resources"][id]["Properties"].contains("GatewayId")) t["Resources"].erase(id);
@@ -185,7 +227,7 @@ void RemoveNatRoutes(Json& t) {
 TEST(Reachability, ExpressTasksInPrivateSubnetsWithoutNatOrEndpointsReachNoAwsService) {
   for (const char* env : kEnvironments) {
     SCOPED_TRACE(env);
-    auto stacks = Bundled(env, ComputePlatform::kEcsExpress, false);
+    auto stacks = Bundled(env, ComputePlatform::kEcsExpress, "private");
     RemoveNatRoutes(MainOf(stacks));
     ReachabilityReport r = EvaluateReachability(stacks);
     EXPECT_FALSE(r.service_to_registry || r.service_to_secrets || r.service_to_logs) << Paths(r);
@@ -200,46 +242,9 @@ TEST(Reachability, ExpressTasksInPrivateSubnetsWithoutNatOrEndpointsReachNoAwsSe
   }
 }
 
-// The endpoints a VPC without NAT needs for Express tasks in `subnets` (as the main
-// engineer is adding them): interface endpoints in those subnets behind a group that
-// admits 443 from the app's group, and the S3 gateway endpoint in their route tables.
-void AddEndpoints(Json& t, const std::vector<std::string>& subnets) {
-  Json refs = Json::array(), tables = Json::array();
-  for (const std::string& s : subnets) {
-    refs.push_back(cfn::Ref(s));
-    for (const std::string& a : ResourcesOfType(t, "AWS::EC2::SubnetRouteTableAssociation"))
-      if (t["Resources"][a]["Properties"]["SubnetId"] == cfn::Ref(s))
-        tables.push_back(t["Resources"][a]["Properties"]["RouteTableId"]);
-  }
-  t["Resources"]["EndpointSecurityGroup"] = Json{
-      {"Type", "AWS::EC2::SecurityGroup"},
-      {"Properties", Json{{"GroupDescription", "endpoints"},
-                          {"VpcId", cfn::Ref("Vpc")},
-                          {"SecurityGroupIngress", Json::array({Json{{"IpProtocol", "tcp"},
-                                                                     {"FromPort", 443},
-                                                                     {"ToPort", 443},
-                                                                     {"SourceSecurityGroupId", cfn::GetAtt("AppSecurityGroup", "GroupId")}}})}}}};
-  for (const char* service : {"ecr.api", "ecr.dkr", "logs", "secretsmanager"})
-    t["Resources"][std::string("Endpoint") + service] = Json{
-        {"Type", "AWS::EC2::VPCEndpoint"},
-        {"Properties", Json{{"ServiceName", cfn::Sub(std::string("com.amazonaws.${AWS::Region}.") + service)},
-                            {"VpcEndpointType", "Interface"},
-                            {"PrivateDnsEnabled", true},
-                            {"VpcId", cfn::Ref("Vpc")},
-                            {"SubnetIds", refs},
-                            {"SecurityGroupIds", Json::array({cfn::GetAtt("EndpointSecurityGroup", "GroupId")})}}}};
-  t["Resources"]["EndpointS3"] = Json{{"Type", "AWS::EC2::VPCEndpoint"},
-                                      {"Properties", Json{{"ServiceName", cfn::Sub("com.amazonaws.${AWS::Region}.s3")},
-                                                          {"VpcEndpointType", "Gateway"},
-                                                          {"VpcId", cfn::Ref("Vpc")},
-                                                          {"RouteTableIds", tables}}}};
-}
-
+// network.nat: none on ecs-express: the module's VPC endpoints carry the tasks' AWS traffic.
 TEST(Reachability, VpcEndpointsServeTasksWithoutNat) {
-  auto stacks = Bundled("prod", ComputePlatform::kEcsExpress, false);
-  Json& t = MainOf(stacks);
-  RemoveNatRoutes(t);
-  AddEndpoints(t, {"PrivateSubnet1", "PrivateSubnet2"});
+  auto stacks = FromYaml("none", "compute:\n  platform: ecs-express\n  ingress: private\n");
   ReachabilityReport r = EvaluateReachability(stacks);
   EXPECT_TRUE(r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
 
@@ -249,100 +254,58 @@ TEST(Reachability, VpcEndpointsServeTasksWithoutNat) {
     edit(MainOf(copy));
     ExpectCut(copy, path, reason);
   };
-  broken([](Json& m) { m["Resources"]["EndpointS3"]["Properties"]["RouteTableIds"].erase(1); }, "service → registry",
-         "gateway endpoint EndpointS3 is not in subnet PrivateSubnet2's route table PrivateRouteTable2");
-  broken([](Json& m) { m["Resources"]["Endpointlogs"]["Properties"]["SubnetIds"].erase(0); }, "service → logs",
-         "interface endpoint Endpointlogs has no subnet in subnet PrivateSubnet1's AZ");
-  broken([](Json& m) { m["Resources"]["Endpointsecretsmanager"]["Properties"]["PrivateDnsEnabled"] = false; },
-         "service → secrets", "interface endpoint Endpointsecretsmanager has PrivateDnsEnabled off");
+  broken([](Json& m) { m["Resources"]["S3Endpoint"]["Properties"]["RouteTableIds"].erase(1); }, "service → registry",
+         "gateway endpoint S3Endpoint is not in subnet PrivateSubnet2's route table PrivateRouteTable2");
+  broken([](Json& m) { m["Resources"]["LogsEndpoint"]["Properties"]["SubnetIds"].erase(0); }, "service → logs",
+         "interface endpoint LogsEndpoint has no subnet in subnet PrivateSubnet1's AZ");
+  broken([](Json& m) { m["Resources"]["SecretsmanagerEndpoint"]["Properties"]["PrivateDnsEnabled"] = false; },
+         "service → secrets", "interface endpoint SecretsmanagerEndpoint has PrivateDnsEnabled off");
   broken([](Json& m) { m["Resources"]["EndpointSecurityGroup"]["Properties"].erase("SecurityGroupIngress"); },
          "service → registry", "EndpointSecurityGroup admit nothing on TCP 443 from AppSecurityGroup");
 }
 
 // Express in the public subnets: an internet-facing load balancer, but (no public IP
-// assumed) the tasks reach AWS only through endpoints.
+// assumed) the tasks reach AWS only through the endpoints the layout builds.
 TEST(Reachability, ExpressInPublicSubnetsFacesTheInternetButNeedsEndpoints) {
-  auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, false);
-  Json& t = MainOf(stacks);
-  t["Resources"]["ExpressService"]["Properties"]["NetworkConfiguration"]["Subnets"] =
-      Json::array({cfn::Ref("PublicSubnet1"), cfn::Ref("PublicSubnet2")});
+  auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, "public");
   ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_TRUE(r.internet_to_entry) << Why(r);
-  EXPECT_TRUE(r.service_to_database) << Why(r);
+  EXPECT_TRUE(r.internet_to_entry && r.service_to_database && r.service_to_registry && r.service_to_secrets &&
+              r.service_to_logs)
+      << Why(r);
+  Json& t = MainOf(stacks);
+  for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCEndpoint")) t["Resources"].erase(id);
+  r = EvaluateReachability(stacks);
+  EXPECT_TRUE(r.internet_to_entry && r.service_to_database) << Why(r);
   EXPECT_FALSE(r.service_to_registry || r.service_to_secrets || r.service_to_logs) << Paths(r);
   EXPECT_NE(WhyOf(r, "service → registry").find("subnet PublicSubnet1 is public, but the tasks get no public IP (assumed)"),
             std::string::npos)
       << Why(r);
-  AddEndpoints(t, {"PublicSubnet1", "PublicSubnet2"});
-  r = EvaluateReachability(stacks);
-  EXPECT_TRUE(r.internet_to_entry && r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
 }
 
-// A CloudFront VPC origin in front of the internal load balancer (the layout the main
-// engineer is adding). `in_main`: the VpcOrigin in the main stack (the load balancer's
-// region) and its ID crossing to the global stack as a parameter; otherwise in the global
-// stack, with the load balancer's ARN crossing.
-void UseVpcOrigin(std::vector<StackTemplate>& stacks, bool in_main) {
-  StackTemplate& global = GlobalOf(stacks);
-  std::string main_id;
-  for (const auto& s : stacks)
-    if (s.role == StackRole::kMain) main_id = s.id;
-  Json& main = MainOf(stacks);
-  ASSERT_TRUE(main["Outputs"].contains("LoadBalancerArn"));
-  Json vpc_origin{{"Type", "AWS::CloudFront::VpcOrigin"},
-                  {"Properties", Json{{"VpcOriginEndpointConfig", Json{{"Name", "orders-api"},
-                                                                       {"HTTPSPort", 443},
-                                                                       {"OriginProtocolPolicy", "https-only"}}}}}};
-  Json& arn = vpc_origin["Properties"]["VpcOriginEndpointConfig"]["Arn"];
-  std::string parameter = in_main ? "MainVpcOriginId" : "MainLoadBalancerArn";
-  global.tmpl["Parameters"][parameter] = Json{{"Type", "String"}};
-  global.inputs.push_back(StackInput{parameter, main_id, main_id, in_main ? "VpcOriginId" : "LoadBalancerArn", "eu-west-3", ""});
-  if (in_main) {
-    arn = main["Outputs"]["LoadBalancerArn"]["Value"];
-    main["Resources"]["VpcOrigin"] = vpc_origin;
-    main["Outputs"]["VpcOriginId"] = Json{{"Value", cfn::GetAtt("VpcOrigin", "Id")}};
-  } else {
-    arn = cfn::Ref(parameter);
-    global.tmpl["Resources"]["VpcOrigin"] = vpc_origin;
-  }
-  Json& origin = global.tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0];
-  origin.erase("CustomOriginConfig");
-  origin.erase("OriginCustomHeaders");
-  origin["VpcOriginConfig"] = Json{{"VpcOriginId", in_main ? cfn::Ref(parameter) : cfn::GetAtt("VpcOrigin", "Id")}};
-}
-
+// The edge layout: CloudFront's VPC origin (in the main stack, its ID crossing to the
+// distribution) reaches the internal load balancer, and nothing else does.
 TEST(Reachability, ACloudFrontVpcOriginReachesTheInternalLoadBalancer) {
-  for (bool in_main : {true, false}) {
-    SCOPED_TRACE(in_main ? "VpcOrigin in the main stack" : "VpcOrigin in the global stack");
-    auto stacks = Bundled("staging", ComputePlatform::kEcsExpress, true);
-    UseVpcOrigin(stacks, in_main);
-    // The origin guard without the header CloudFront sent to a custom origin blocks it.
-    ExpectCut(stacks, "cloudfront → origin", "rule origin-secret-required (Block)");
-    // Behind a VPC origin nothing outside the VPC reaches the load balancer: no guard.
-    Json& t = MainOf(stacks);
-    for (const char* type : {"AWS::WAFv2::WebACLAssociation", "AWS::WAFv2::WebACL"})
-      for (const std::string& id : ResourcesOfType(t, type)) t["Resources"].erase(id);
-    ReachabilityReport r = EvaluateReachability(stacks);
-    EXPECT_FALSE(r.internet_to_entry);
-    EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
-    EXPECT_TRUE(r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs) << Why(r);
-
-    // AWS requires an internet gateway attached to the origin's VPC.
-    for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCGatewayAttachment")) t["Resources"].erase(id);
-    ExpectCut(stacks, "cloudfront → origin", "VPC origin VpcOrigin: the VPC has no internet gateway attached");
-  }
+  auto stacks = Bundled("staging", ComputePlatform::kEcsExpress, "edge");
+  ReachabilityReport r = EvaluateReachability(stacks);
+  EXPECT_FALSE(r.internet_to_entry);
+  EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
+  // A guard left behind a VPC origin would block CloudFront, which sends no secret there.
+  EXPECT_TRUE(ResourcesOfType(MainOf(stacks), "AWS::WAFv2::WebACLAssociation").empty());
+  // AWS requires an internet gateway attached to the origin's VPC.
+  Json& t = MainOf(stacks);
+  for (const std::string& id : ResourcesOfType(t, "AWS::EC2::VPCGatewayAttachment")) t["Resources"].erase(id);
+  ExpectCut(stacks, "cloudfront → origin", "VPC origin VpcOrigin: the VPC has no internet gateway attached");
 }
 
 TEST(Reachability, AVpcOriginAtAnotherResourceIsNotTheService) {
-  auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, true);
-  UseVpcOrigin(stacks, false);
-  GlobalOf(stacks).tmpl["Resources"]["VpcOrigin"]["Properties"]["VpcOriginEndpointConfig"]["Arn"] =
+  auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, "edge");
+  MainOf(stacks)["Resources"]["VpcOrigin"]["Properties"]["VpcOriginEndpointConfig"]["Arn"] =
       "arn:aws:elasticloadbalancing:eu-west-3:111111111111:loadbalancer/app/other/0123";
   ExpectCut(stacks, "cloudfront → origin", "is not the load balancer of ExpressService");
 }
 
 TEST(Reachability, AnAppRunnerServiceWithoutVpcEgressReachesNoDatabase) {
-  auto stacks = Bundled("dev", ComputePlatform::kAppRunner, false);
+  auto stacks = Bundled("dev", ComputePlatform::kAppRunner, "public");
   MainOf(stacks)["Resources"]["Service"]["Properties"]["NetworkConfiguration"]["EgressConfiguration"] =
       Json{{"EgressType", "DEFAULT"}};
   ReachabilityReport r = ExpectCut(stacks, "service → database", "service Service has no VPC egress");

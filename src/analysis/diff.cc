@@ -320,6 +320,10 @@ TemplateDiff DiffTemplates(const Json& before, const Json& after) {
     }
   DiffSection("Parameters", before, after, &d.sections);
   DiffSection("Outputs", before, after, &d.sections);
+  std::vector<std::string> types_removed, types_added;
+  for (const auto& r : d.resources)
+    (r.kind == ResourceChange::Kind::kRemove ? types_removed : types_added).push_back(r.type);
+  d.compute_moved = FindPlatformChange(types_removed, types_added, &d.compute_move);
   return d;
 }
 
@@ -371,6 +375,12 @@ std::string FormatDiff(const std::string& stack_name, const TemplateDiff& d, boo
     }
   }
   for (const auto& r : risks) out += r + "\n";
+  if (d.compute_moved) {
+    const PlatformChange& p = d.compute_move;
+    out += fmt::format("Platform change: {} -> {} (docs/migration.md)\n", p.from, p.to);
+    for (const auto& l : p.loses) out += "  loses: " + l + "\n";
+    for (const auto& g : p.gains) out += "  gains: " + g + "\n";
+  }
   if (d.replacement_unknown)
     out += fmt::format("note: {} modified resource(s) with replacement unknown (property not in the resource "
                        "specification); `preview --remote` asks CloudFormation\n",
@@ -416,6 +426,11 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
   for (const auto& s : d.sections)
     sections.push_back({{"section", s.section}, {"name", s.name}, {"action", KindName(s.kind)}});
   j["sections"] = std::move(sections);
+  if (d.compute_moved)
+    j["platform_change"] = {{"from", d.compute_move.from},
+                            {"to", d.compute_move.to},
+                            {"loses", d.compute_move.loses},
+                            {"gains", d.compute_move.gains}};
   j["summary"] = {{"add", d.added},         {"modify", d.modified},
                   {"remove", d.removed},    {"replace", d.replaced},
                   {"may_replace", d.may_replace}, {"stateful_at_risk", d.stateful_at_risk},

@@ -10,6 +10,7 @@
 
 #include "cfn/intrinsics.h"
 #include "cfn/spec.h"
+#include "modules/compute.h"
 
 namespace bp::analysis {
 
@@ -50,6 +51,10 @@ struct TemplateDiff {
   size_t stateful_at_risk = 0;     // stateful resources replaced (or maybe), or removed without Retain
   size_t replacement_unknown = 0;  // modified resources whose replacement the spec does not know
   size_t named_replaced = 0;       // replaced (not "may replace") while the template fixes their name
+  // The service moves to another compute platform (one service type removed, another
+  // added): what its users lose and gain (modules/compute.h).
+  bool compute_moved = false;
+  PlatformChange compute_move;
   bool empty() const { return resources.empty() && sections.empty(); }
 };
 

@@ -41,6 +41,52 @@ ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const 
   std::abort();
 }
 
+namespace {
+
+// What each platform offers that the other does not. Sources: docs/compute.md (App
+// Runner: AutoDeploymentsEnabled, pause-service, MaxConcurrency; Express: canary with
+// automatic rollback, Fargate sizes) and docs/facts/ingress.md (VPC origins carry no
+// WebSockets).
+struct PlatformOffer {
+  const char* service_type;
+  const char* name;
+  std::vector<std::string> offers;
+};
+const std::vector<PlatformOffer>& PlatformOffers() {
+  static const std::vector<PlatformOffer> kOffers = {
+      {"AWS::AppRunner::Service",
+       "App Runner",
+       {"automatic deployments when an image is pushed (App Runner's own; the blueprint deploys by stack update)",
+        "pausing the service (apprunner pause-service: no instance billed while paused)",
+        "scaling on concurrent requests per instance (app.scaling.max_concurrency)",
+        "X-Ray tracing through the observability configuration (app.tracing)"}},
+      {"AWS::ECS::ExpressGatewayService",
+       "ECS Express Mode",
+       {"canary deployments with automatic rollback (5% for 3 minutes; rolled back when 4xx+5xx exceed 1%)",
+        "WebSockets and long-lived connections (compute.ingress public or private: CloudFront's VPC origins carry "
+        "none)",
+        "task sizes up to 16 vCPU and 120 GB"}},
+  };
+  return kOffers;
+}
+
+const PlatformOffer* PlatformOf(const std::vector<std::string>& types) {
+  for (const auto& p : PlatformOffers())
+    for (const auto& t : types)
+      if (t == p.service_type) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
+bool FindPlatformChange(const std::vector<std::string>& types_before, const std::vector<std::string>& types_after,
+                        PlatformChange* out) {
+  const PlatformOffer *from = PlatformOf(types_before), *to = PlatformOf(types_after);
+  if (!from || !to || from == to) return false;
+  *out = PlatformChange{from->name, to->name, from->offers, to->offers};
+  return true;
+}
+
 std::string AppRunnerAlternativeSetting() {
   return std::string("compute.platform: ") + ComputePlatformName(ComputePlatform::kEcsExpress);
 }

@@ -123,4 +123,15 @@ void CheckComputeConfig(const StackConfig& c, Diagnostics* diags);
 // it; for the deploy-time refusal of an account App Runner no longer admits.
 std::string AppRunnerAlternativeSetting();
 
+// What moving a service from one platform to another changes for its users, for
+// `preview`: found from the service resource types a deployed template has and the new
+// one has (a platform's service type is one of them).
+struct PlatformChange {
+  std::string from, to;                     // "App Runner", "ECS Express Mode"
+  std::vector<std::string> loses, gains;    // what only the old, or only the new, platform offers
+};
+// False when both templates run the same platform (or either runs none).
+bool FindPlatformChange(const std::vector<std::string>& types_before, const std::vector<std::string>& types_after,
+                        PlatformChange* out);
+
 }  // namespace bp
