@@ -4,6 +4,8 @@
 // environment on both platforms through our validator.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -413,6 +415,61 @@ TEST(EcsExpress, TracingIsRefusedAndNotDefaulted) {
     EXPECT_FALSE(c.app.tracing) << c.env;
     EXPECT_FALSE(Props(MainTemplate(c), "TaskRole").contains("ManagedPolicyArns")) << c.env;
   }
+}
+
+// The layouts' defaults: edge when compute.ingress is not written (CloudFront on, a VPC
+// origin, no origin secret, no regional web ACL); public drops the profile's NAT (no
+// path uses it) unless the file names one, and builds the VPC endpoints instead.
+TEST(EcsExpress, IngressDefaultsFollowTheLayout) {
+  StackConfig c;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackConfig(EcsYaml("dev"), "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
+  EXPECT_EQ(c.app.ingress, Ingress::kEdge);
+  EXPECT_TRUE(c.features.cloudfront);
+  std::string pub = StackYaml("dev", "instance", "orders-api", "", "compute:\n  platform: ecs-express\n  ingress: public\n");
+  std::string no_nat = pub;
+  no_nat.erase(no_nat.find("  nat: instance\n"), std::string("  nat: instance\n").size());
+  Json t = Synth(no_nat);
+  EXPECT_TRUE(ResourcesOfType(t, "AWS::EC2::NatGateway").empty());
+  EXPECT_TRUE(ResourcesOfType(t, "AWS::AutoScaling::AutoScalingGroup").empty());
+  EXPECT_EQ(ResourcesOfType(t, "AWS::EC2::VPCEndpoint").size(), 5u);
+  EXPECT_EQ(Props(t, "ExpressService")["NetworkConfiguration"]["Subnets"],
+            Json::array({Json{{"Ref", "PublicSubnet1"}}, Json{{"Ref", "PublicSubnet2"}}}));
+  // Created after the subnets route to the internet gateway, and after the endpoints.
+  Json depends = t["Resources"]["ExpressService"]["DependsOn"];
+  for (const char* id : {"PublicDefaultRoute", "PublicSubnet1RouteTableAssociation", "S3Endpoint", "EcrDkrEndpoint"})
+    EXPECT_NE(std::find(depends.begin(), depends.end(), id), depends.end()) << id << " " << depends;
+  // A NAT the file names stays.
+  EXPECT_EQ(ResourcesOfType(Synth(pub), "AWS::AutoScaling::AutoScalingGroup").size(), 2u);
+  // Refusals with the reason: CloudFront off under edge, CloudFront on a private service.
+  bool ok = true;
+  std::string msg = Check(WithApp(StackYaml("dev", "gateway", "orders-api", "", kEcs + "features:\n  cloudfront: false\n"), ""), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("features.cloudfront: compute.ingress edge makes CloudFront the service's one entry point"),
+            std::string::npos)
+      << msg;
+  msg = Check(StackYaml("dev", "gateway", "orders-api", "",
+                        "compute:\n  platform: ecs-express\n  ingress: private\nfeatures:\n  cloudfront: true\n"),
+              &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("use compute.ingress: edge"), std::string::npos) << msg;
+  msg = Check(StackYaml("dev", "gateway", "orders-api", "", "compute:\n  ingress: private\n"), &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("compute.ingress: a private App Runner service (a VPC ingress connection) is not built"),
+            std::string::npos)
+      << msg;
+  // us-east-1 has an AZ without VPC origins: named AZs must leave it out.
+  std::string east = EcsYaml("dev");
+  east.replace(east.find("eu-west-3"), 9, "us-east-1");
+  msg = Check(east, &ok);
+  EXPECT_TRUE(ok) << msg;
+  EXPECT_NE(msg.find("warning: network.az_ids: CloudFront VPC origins do not support AZ use1-az3 of us-east-1"),
+            std::string::npos)
+      << msg;
+  east.replace(east.find("  nat: gateway\n"), 0, "  az_ids: [use1-az1, use1-az3]\n");
+  msg = Check(east, &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(msg.find("error: network.az_ids: CloudFront VPC origins do not support AZ use1-az3"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -447,6 +447,10 @@ void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
   // Express Mode runs one container, so no trace collector: the prod profile's tracing
   // default is App Runner's (modules/compute_ecs_express.cc refuses it when written).
   if (ecs && !c.IsSetInFile("app.tracing")) c.app.tracing = false;
+  // ECS Express in the public subnets sends nothing through a NAT (its tasks use VPC
+  // endpoints, and nothing else of the blueprint in the private subnets calls out), so
+  // the profile's NAT would be paid for nothing.
+  if (ecs && c.app.ingress == Ingress::kPublic && !c.IsSetInFile("network.nat")) c.network.nat = NatMode::kNone;
   if (c.app.ingress == Ingress::kEdge) {
     if (c.IsSetInFile("features.cloudfront") && !c.features.cloudfront)
       d->Error(c.LocationOf("features.cloudfront"), "features.cloudfront",

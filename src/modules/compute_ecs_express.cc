@@ -83,26 +83,13 @@ std::string Vcpu(int units) {
   return std::to_string(units / 1024) + " vCPU";
 }
 
-// CloudFront VPC origins exist in most commercial Regions, and in four of them not in
-// every AZ. Src: docs/facts/ingress.md section 1 (the "Supported AWS Regions for VPC
-// origins" table of https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
-void CheckVpcOriginRegion(const StackConfig& c, Diagnostics* d) {
-  static const std::vector<std::string> kRegions = {
-      "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "af-south-1",     "ap-east-1",
-      "ap-east-2",      "ap-south-1",     "ap-south-2",     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-      "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-      "ca-central-1",   "ca-west-1",      "eu-central-1",   "eu-central-2",   "eu-west-1",      "eu-west-2",
-      "eu-west-3",      "eu-south-1",     "eu-south-2",     "eu-north-1",     "il-central-1",   "me-south-1",
-      "me-central-1",   "sa-east-1",      "mx-central-1"};
+// CloudFront VPC origins are offered in every Region the tool accepts (App Runner's,
+// naming/aws_tables.cc), but in four of them not in one AZ each. Src: docs/facts/ingress.md
+// section 1 (the "Supported AWS Regions for VPC origins" table of
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
+void CheckVpcOriginZones(const StackConfig& c, Diagnostics* d) {
   static const std::map<std::string, std::string> kExcludedAz = {
       {"us-east-1", "use1-az3"}, {"us-west-1", "usw1-az2"}, {"ap-northeast-1", "apne1-az3"}, {"ca-central-1", "cac1-az3"}};
-  if (std::find(kRegions.begin(), kRegions.end(), c.region) == kRegions.end()) {
-    d->Error(c.LocationOf(c.IsSetInFile("compute.ingress") ? "compute.ingress" : "region"), "compute.ingress",
-             "edge needs a CloudFront VPC origin, which " + c.region +
-                 " does not offer; use compute.ingress public (or private), or a Region that offers VPC origins "
-                 "(docs/compute.md)");
-    return;
-  }
   auto excluded = kExcludedAz.find(c.region);
   if (excluded == kExcludedAz.end()) return;
   const auto& ids = c.network.az_ids;
@@ -361,7 +348,7 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("app.tracing"), "app.tracing",
              "ECS Express Mode runs one container, so no X-Ray collector runs beside the app and tracing would "
              "record nothing; remove app.tracing (an app can still export OpenTelemetry traces itself)");
-  if (c.app.ingress == Ingress::kEdge) CheckVpcOriginRegion(c, d);
+  if (c.app.ingress == Ingress::kEdge) CheckVpcOriginZones(c, d);
   // What each layout means for who reaches the app, and for the app's own way out.
   if (c.app.ingress == Ingress::kPublic)
     d->Warn(c.LocationOf("compute.ingress"), "compute.ingress",
