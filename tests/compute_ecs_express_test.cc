@@ -472,5 +472,33 @@ TEST(EcsExpress, IngressDefaultsFollowTheLayout) {
   EXPECT_NE(msg.find("error: network.az_ids: CloudFront VPC origins do not support AZ use1-az3"), std::string::npos) << msg;
 }
 
+// edge: the VPC origin stays in the main stack (the load balancer's region) and its ID
+// and the service's host cross to the distribution as parameters `up` fills; no origin
+// secret anywhere (nothing outside the VPC reaches the internal load balancer).
+TEST(EcsExpress, EdgeCrossesTheVpcOriginIdToTheDistribution) {
+  App app = testing::SynthFromYaml(EcsYaml("dev"));
+  const Stack* main = nullptr;
+  const Stack* global = nullptr;
+  for (const auto& s : app.stacks) {
+    if (s.role == StackRole::kMain) main = &s;
+    if (s.role == StackRole::kGlobal) global = &s;
+  }
+  ASSERT_TRUE(main && global);
+  Json m = main->tmpl.ToJson(), g = global->tmpl.ToJson();
+  EXPECT_EQ(Props(m, "VpcOrigin")["VpcOriginEndpointConfig"]["Arn"],
+            GetAtt("ExpressService", "ECSManagedResourceArns.IngressPath.LoadBalancerArn"));
+  EXPECT_EQ(Props(m, "VpcOrigin")["VpcOriginEndpointConfig"]["OriginProtocolPolicy"], "https-only");
+  std::vector<std::string> outputs;
+  for (const auto& in : global->inputs) outputs.push_back(in.output);
+  std::sort(outputs.begin(), outputs.end());
+  EXPECT_EQ(outputs, (std::vector<std::string>{"ServiceHost", "VpcOriginId"}));
+  const Json& origin = Props(g, "Distribution")["DistributionConfig"]["Origins"][0];
+  EXPECT_TRUE(origin.contains("VpcOriginConfig")) << origin;
+  EXPECT_FALSE(origin.contains("CustomOriginConfig") || origin.contains("OriginCustomHeaders")) << origin;
+  for (const Json* t : {&m, &g})
+    for (const auto& [name, p] : (*t)["Parameters"].items()) EXPECT_EQ(name.find("OriginSecret"), std::string::npos) << name;
+  EXPECT_TRUE(ResourcesOfType(m, "AWS::WAFv2::WebACLAssociation").empty());
+}
+
 }  // namespace
 }  // namespace bp

@@ -465,7 +465,11 @@ Service ExpressService(const Json& t, const std::string& id, ReachabilityReport*
       s.entry_problem = "the load balancer of " + id + " is internal: " + problem;
   if (!s.vpc_problem.empty()) return s;
 
-  // Image pull, logs and secrets: the execution role, through a NAT or endpoints.
+  // Image pull, logs and secrets: the execution role, through a NAT or endpoints. The
+  // image is the app's own, in this account's ECR (the ImageUri branch); the first
+  // deploy's placeholder on ECR Public needs the internet, which VPC endpoints do not
+  // serve (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html), and
+  // is not evaluated here (docs/compute.md, Ingress layouts).
   bool role = !At(Props(t, id), "ExecutionRoleArn").is_null();
   const Json& vpc = At(Props(t, s.subnets[0]), "VpcId");
   struct Need {

@@ -70,6 +70,7 @@ struct MainValues {
   AlertsOutputs alerts;
   cfn::Json service_host;    // the compute contract's bare host: CloudFront's origin
   cfn::Json vpc_origin_arn;  // the compute contract's VPC origin target, or null
+  std::string internet_gateway_attachment;  // what a VPC origin requires (logical ID)
 };
 
 // The main stack's modules, in the order the compute contract fixes
@@ -101,6 +102,7 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
   out->service_host = service.service_host;
   out->vpc_origin_arn = service.vpc_origin_arn;
+  out->internet_gateway_attachment = network.internet_gateway_attachment;
   // The log groups AWS services create themselves expire too (modules/log_retention.h).
   AddLogRetention(ctx,
                   LogRetentionArgs{{{"Service", service.created_log_groups, c.app.log_retention_days},
@@ -194,7 +196,10 @@ void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, Stack& main, co
   else
     // In the load balancer's region: its handler looks the load balancer up there
     // (docs/facts/ingress.md, section 3); the distribution reads its ID.
-    cdn.vpc_origin_id = Publish(main, "VpcOriginId", AddVpcOrigin(ctx, service.vpc_origin_arn, &main.tmpl)).ToJson();
+    cdn.vpc_origin_id =
+        Publish(main, "VpcOriginId",
+                AddVpcOrigin(ctx, service.vpc_origin_arn, service.internet_gateway_attachment, &main.tmpl))
+            .ToJson();
   if (c.features.waf) {
     // Its own instance: names and log group differ from the service's REGIONAL web ACL
     // even when the main stack is in us-east-1 too.

@@ -114,19 +114,20 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   return out;
 }
 
-Json AddVpcOrigin(const ModuleContext& ctx, const Json& load_balancer_arn, cfn::Template* t) {
+Json AddVpcOrigin(const ModuleContext& ctx, const Json& load_balancer_arn, const std::string& internet_gateway_attachment,
+                  cfn::Template* t) {
   const std::string id = ctx.Id("VpcOrigin");
   // The Express listener serves HTTPS on 443 only: https-only, TLSv1.2 as for a custom
   // origin. Src: data/cfn-spec.json AWS::CloudFront::VpcOrigin.VpcOriginEndpointConfig
   // (Arn and Name required); docs/facts/ingress.md, sections 1-3.
-  t->AddResource(id, "AWS::CloudFront::VpcOrigin",
+  auto& origin = t->AddResource(id, "AWS::CloudFront::VpcOrigin",
                  Json{{"VpcOriginEndpointConfig", Json{{"Name", FitName(NameKind::kVpcOrigin, ctx.name_prefix)},
                                                        {"Arn", load_balancer_arn},
-                                                       {"HTTPPort", 80},
                                                        {"HTTPSPort", 443},
                                                        {"OriginProtocolPolicy", "https-only"},
                                                        {"OriginSSLProtocols", Json::array({"TLSv1.2"})}}},
                       {"Tags", ctx.Tags()}});
+  origin.depends_on = {internet_gateway_attachment};
   return GetAtt(id, "Id");
 }
 

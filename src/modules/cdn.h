@@ -84,7 +84,10 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
 // CloudFront reaches it through interfaces it places in the VPC, HTTPS only. Returns its ID
 // for DistributionArgs::vpc_origin_id. Put it in the load balancer's region: its resource
 // handler looks the load balancer up there (docs/facts/ingress.md, section 3).
-cfn::Json AddVpcOrigin(const ModuleContext& ctx, const cfn::Json& load_balancer_arn, cfn::Template* t);
+// `internet_gateway_attachment` (a logical ID): AWS requires the VPC's internet gateway
+// while the VPC origin exists, so it is created after and deleted before it.
+cfn::Json AddVpcOrigin(const ModuleContext& ctx, const cfn::Json& load_balancer_arn,
+                       const std::string& internet_gateway_attachment, cfn::Template* t);
 
 // An ACM certificate for `domain`, validated by DNS records CloudFormation writes into
 // `hosted_zone_id`; returns its ARN. It must be created in us-east-1 for CloudFront.

@@ -207,9 +207,10 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
     before_tasks = AddVpcEndpoints(ctx, endpoints, t).ids;
   }
   // Created before its subnets route to the internet gateway, the service fails ("mixed
-  // subnet type", docs/facts/ingress.md section 4).
-  if (public_entry)
-    before_tasks.insert(before_tasks.end(), in.network.public_routing.begin(), in.network.public_routing.end());
+  // subnet type", docs/facts/ingress.md section 4); in private subnets its first tasks
+  // need the route to the NAT.
+  const std::vector<std::string>& routing = public_entry ? in.network.public_routing : in.network.private_routing;
+  before_tasks.insert(before_tasks.end(), routing.begin(), routing.end());
 
   // Src: aws-facts 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
   // the container port with this path.
@@ -354,8 +355,9 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
     d->Warn(c.LocationOf("compute.ingress"), "compute.ingress",
             "public: the tasks run in the public subnets beside an internet-facing load balancer and reach ECR, "
             "CloudWatch Logs and Secrets Manager through VPC endpoints; Express Mode may give them no public "
-            "address, and then they have no other way to the internet (third-party APIs). Use edge (the default) "
-            "when the app calls the internet");
+            "address, and then they have no other way to the internet (third-party APIs, and the first deploy's "
+            "placeholder image on ECR Public, which endpoints do not serve). Use edge (the default) when the app "
+            "calls the internet");
   else if (c.app.ingress == Ingress::kPrivate)
     d->Warn(c.LocationOf("compute.ingress"), "compute.ingress",
             "private: the load balancer is internal, so the service answers only inside the VPC (a VPN, peering); "

@@ -384,6 +384,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (IGW route race).
   igw_route.depends_on = {ctx.Id("InternetGatewayAttachment")};
   out.public_route_table = ctx.Id("PublicRouteTable");
+  out.internet_gateway_attachment = ctx.Id("InternetGatewayAttachment");
   out.public_routing = {ctx.Id("PublicDefaultRoute")};
 
   for (int i = 0; i < args.az_count; ++i) {
@@ -414,6 +415,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
                    Json{{"SubnetId", Ref(priv)}, {"RouteTableId", Ref(rt)}});
     out.public_routing.push_back(pub + "RouteTableAssociation");
     out.public_subnet_ids.push_back(Ref(pub));
+    out.private_routing.push_back(priv + "RouteTableAssociation");
     out.private_subnet_ids.push_back(Ref(priv));
     out.private_route_tables.push_back(rt);
   }
@@ -448,6 +450,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
       case NatMode::kNone: continue;  // no internet from private subnets (the config warns)
     }
     t->AddResource(ctx.Id("PrivateDefaultRoute" + n), "AWS::EC2::Route", route);
+    out.private_routing.push_back(ctx.Id("PrivateDefaultRoute" + n));
   }
   out.nat_units = NatUnits(args.nat, args.az_count);
   out.private_egress = out.nat_units > 0;

@@ -23,7 +23,11 @@ struct NetworkOutputs {
   // internet gateway and each subnet's association): a resource that must see them as
   // public when it is created depends on these.
   std::vector<std::string> public_routing;
+  // The same for the private subnets: their associations and default routes (to the NAT).
+  std::vector<std::string> private_routing;
   bool private_egress = false;  // the private subnets reach the internet (a NAT)
+  // The internet gateway's attachment to the VPC, which CloudFront VPC origins require.
+  std::string internet_gateway_attachment;
   int nat_units = 0;  // NAT gateways or NAT instances
   std::vector<cfn::Json> nat_gateway_ids;      // Ref of each NAT gateway (alarms, dashboard)
   std::vector<cfn::Json> nat_instance_groups;  // Ref (name) of each NAT instance's Auto Scaling group
