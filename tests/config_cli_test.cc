@@ -68,6 +68,27 @@ TEST_F(ConfigCli, ListShowsSources) {
   EXPECT_NE(r.out.find("stack.yaml:4"), std::string::npos);  // region
 }
 
+// Values the platform or the layout decides (compute.ingress, features.cloudfront,
+// app.tracing) show their effective value and what decided it, not the profile's.
+TEST_F(ConfigCli, DerivedValuesSayWhatDecidedThem) {
+  ASSERT_EQ(Config({"set", "--stack", "prod", "compute.platform", "ecs-express"}).exit_code, 0);
+  CommandResult r = Config({"get", "--stack", "prod", "compute.ingress", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"value\": \"edge\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"source\": \"compute.platform ecs-express\""), std::string::npos) << r.out;
+  r = Config({"list", "--stack", "prod", "--defaults"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* row : {"features.cloudfront", "app.tracing"}) {
+    size_t at = r.out.find(std::string(row) + " ");
+    ASSERT_NE(at, std::string::npos) << row << r.out;
+    std::string line = r.out.substr(at, r.out.find('\n', at) - at);
+    EXPECT_NE(line.find(std::string(row) == "app.tracing" ? "false" : "true"), std::string::npos) << line;
+    EXPECT_NE(line.find(std::string(row) == "app.tracing" ? "compute.platform ecs-express" : "compute.ingress edge"),
+              std::string::npos)
+        << line;
+  }
+}
+
 TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   const std::string value = "postgres://sentry:hunter2@example/42";
   CommandResult r = Config({"set", "--stack", "dev", "--secret", "SENTRY_DSN"}, value + "\n");

@@ -217,8 +217,9 @@ int RunGet(const ConfigOptions& o) {
       j["environment"] = f.env;
       j["key"] = o.key;
       j["value"] = std::move(value);
-      j["source"] = v.from_profile ? std::string("profile ") + ProfileName(view.config.profile)
-                                   : f.path + ":" + std::to_string(v.where.line);
+      j["source"] = !v.derived_from.empty() ? v.derived_from
+                    : v.from_profile      ? std::string("profile ") + ProfileName(view.config.profile)
+                                          : f.path + ":" + std::to_string(v.where.line);
       PrintJson(j);
       return kOk;
     }
@@ -259,8 +260,9 @@ int RunList(const ConfigOptions& o) {
   };
   std::vector<Row> rows;
   auto source = [&](const ConfigValue& v) {
-    return v.from_profile ? std::string("profile ") + ProfileName(c.profile)
-                          : f.path + ":" + std::to_string(v.where.line);
+    return !v.derived_from.empty() ? v.derived_from
+           : v.from_profile        ? std::string("profile ") + ProfileName(c.profile)
+                                   : f.path + ":" + std::to_string(v.where.line);
   };
   for (const auto& spec : ConfigSchema()) {
     const ConfigValue* v = nullptr;

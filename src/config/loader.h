@@ -24,6 +24,7 @@ struct ConfigValue {
   nlohmann::ordered_json value;
   bool from_profile = false;  // not written in the file
   Location where;             // the file's line when written there
+  std::string derived_from;   // not written, and decided by another key (StackConfig::derived)
 };
 
 // Parses and checks like ParseStackConfig, then returns every key that has a value,

@@ -254,6 +254,10 @@ struct StackConfig {
   // after parsing can still point at a line.
   std::map<std::string, Location> locations;
   std::set<std::string> set_in_file;  // keys stack.yaml writes; the rest came from the profile
+  // Keys whose value follows from another key rather than from the profile column
+  // (compute.ingress from compute.platform, features.cloudfront from compute.ingress, ...):
+  // key -> what decided it, for `config get/list` ("compute.platform ecs-express").
+  std::map<std::string, std::string> derived;
   Location LocationOf(const std::string& key) const;
   bool IsSetInFile(const std::string& key) const { return set_in_file.count(key) != 0; }
 
