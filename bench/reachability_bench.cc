@@ -1,0 +1,45 @@
+// Reachability (analysis/reachability.h) over every bundled environment: the paths
+// `blueprint check` will evaluate on each run, on both platforms' default layouts.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "analysis/reachability.h"
+#include "app/app.h"
+#include "config/loader.h"
+
+namespace {
+
+// Argument 0: the bundled environments as they are (App Runner, public); 1: all of them
+// on ECS Express Mode in its default layout (edge: CloudFront and a VPC origin).
+void BM_ReachabilityAllEnvironments(benchmark::State& state) {
+  std::vector<bp::StackConfig> configs;
+  bp::Diagnostics d;
+  if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
+  if (state.range(0) == 1)
+    for (auto& c : configs) {  // what the loader gives `compute.platform: ecs-express`
+      c.app.platform = bp::ComputePlatform::kEcsExpress;
+      c.app.ingress = bp::Ingress::kEdge;
+      c.app.tracing = false;
+      c.features.cloudfront = true;
+    }
+  bp::App app;
+  if (!bp::Assemble(configs, &app, &d)) std::abort();
+  size_t broken = 0;
+  for (auto _ : state) {
+    for (const auto& c : configs) {
+      bp::analysis::ReachabilityReport r = bp::analysis::EvaluateReachability(app, c.env);
+      // The bundled environments serve: from the internet directly or through CloudFront,
+      // and the service reaches what it needs.
+      bool serves = r.has_cloudfront ? r.cloudfront_to_origin : r.internet_to_entry;
+      broken += !(serves && r.service_to_database && r.service_to_registry && r.service_to_secrets && r.service_to_logs);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  if (broken != 0) state.SkipWithError("a bundled environment has a broken path");
+}
+BENCHMARK(BM_ReachabilityAllEnvironments)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
