@@ -5,6 +5,7 @@
 
 #include "analysis/cost.h"
 #include "app/app.h"
+#include "bundled.h"
 #include "config/loader.h"
 
 namespace {
@@ -12,16 +13,8 @@ namespace {
 // Argument 0: the bundled environments as they are (App Runner); 1: all of them on
 // ECS Express Mode (compute.platform: ecs-express).
 void BM_CostAllEnvironments(benchmark::State& state) {
-  std::vector<bp::StackConfig> configs;
+  std::vector<bp::StackConfig> configs = bench::BundledEnvironments(state.range(0) == 1);
   bp::Diagnostics d;
-  if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
-  if (state.range(0) == 1)
-    for (auto& c : configs) {  // what the loader gives `compute.platform: ecs-express` (its default layout)
-      c.app.platform = bp::ComputePlatform::kEcsExpress;
-      c.app.ingress = bp::Ingress::kEdge;
-      c.app.tracing = false;
-      c.features.cloudfront = true;
-    }
   bp::App app;
   if (!bp::Assemble(configs, &app, &d)) std::abort();
   size_t resources = 0;

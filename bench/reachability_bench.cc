@@ -8,6 +8,7 @@
 
 #include "analysis/reachability.h"
 #include "app/app.h"
+#include "bundled.h"
 #include "config/loader.h"
 
 namespace {
@@ -15,16 +16,8 @@ namespace {
 // Argument 0: the bundled environments as they are (App Runner, public); 1: all of them
 // on ECS Express Mode in its default layout (edge: CloudFront and a VPC origin).
 void BM_ReachabilityAllEnvironments(benchmark::State& state) {
-  std::vector<bp::StackConfig> configs;
+  std::vector<bp::StackConfig> configs = bench::BundledEnvironments(state.range(0) == 1);
   bp::Diagnostics d;
-  if (!bp::LoadEnvironments(std::string(BLUEPRINT_SOURCE_DIR) + "/environments", {}, &configs, &d)) std::abort();
-  if (state.range(0) == 1)
-    for (auto& c : configs) {  // what the loader gives `compute.platform: ecs-express`
-      c.app.platform = bp::ComputePlatform::kEcsExpress;
-      c.app.ingress = bp::Ingress::kEdge;
-      c.app.tracing = false;
-      c.features.cloudfront = true;
-    }
   bp::App app;
   if (!bp::Assemble(configs, &app, &d)) std::abort();
   size_t broken = 0;
