@@ -446,20 +446,20 @@ void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
   // edge layout keeps them private and still serves the internet.
   if (!c.IsSetInFile("compute.ingress")) {
     c.app.ingress = ecs ? Ingress::kEdge : Ingress::kPublic;
-    c.derived["compute.ingress"] = platform;
+    c.derived["compute.ingress"] = {IngressName(c.app.ingress), platform};
   }
   // Express Mode runs one container, so no trace collector: the prod profile's tracing
   // default is App Runner's (modules/compute_ecs_express.cc refuses it when written).
   if (ecs && !c.IsSetInFile("app.tracing")) {
     c.app.tracing = false;
-    c.derived["app.tracing"] = platform;
+    c.derived["app.tracing"] = {"false", platform};
   }
   // ECS Express in the public subnets sends nothing through a NAT (its tasks use VPC
   // endpoints, and nothing else of the blueprint in the private subnets calls out), so
   // the profile's NAT would be paid for nothing.
   if (ecs && c.app.ingress == Ingress::kPublic && !c.IsSetInFile("network.nat")) {
     c.network.nat = NatMode::kNone;
-    c.derived["network.nat"] = platform + ", compute.ingress public";
+    c.derived["network.nat"] = {NatModeName(c.network.nat), platform + ", compute.ingress public"};
   }
   if (c.app.ingress == Ingress::kEdge) {
     if (c.IsSetInFile("features.cloudfront") && !c.features.cloudfront)
@@ -467,7 +467,7 @@ void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
                "compute.ingress edge makes CloudFront the service's one entry point; remove 'cloudfront: false' or "
                "choose another compute.ingress (public" + std::string(ecs ? " or private" : "") + ")");
     c.features.cloudfront = true;
-    if (!c.IsSetInFile("features.cloudfront")) c.derived["features.cloudfront"] = "compute.ingress edge";
+    if (!c.IsSetInFile("features.cloudfront")) c.derived["features.cloudfront"] = {"true", "compute.ingress edge"};
   } else if (c.app.ingress == Ingress::kPrivate && c.features.cloudfront) {
     d->Error(c.LocationOf(c.IsSetInFile("features.cloudfront") ? "features.cloudfront" : "compute.ingress"),
              "features.cloudfront",
@@ -881,13 +881,10 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
     auto derived = checked.derived.find(f.key);
     if (derived != checked.derived.end()) {
       // The value the config really has, and what decided it (ApplyIngressLayout).
-      nlohmann::ordered_json v;
-      if (f.key == "compute.ingress") v = IngressName(checked.app.ingress);
-      else if (f.key == "app.tracing") v = checked.app.tracing;
-      else if (f.key == "network.nat") v = NatModeName(checked.network.nat);
-      else if (f.key == "features.cloudfront") v = checked.features.cloudfront;
-      else std::abort();  // a derived key without its reader here
-      out->push_back({f.key, v, true, values.count(f.key) ? values[f.key].where : Location{}, derived->second});
+      const StackConfig::Derived& d = derived->second;
+      nlohmann::ordered_json v = f.type == FieldType::kBool ? nlohmann::ordered_json(d.value == "true")
+                                                             : nlohmann::ordered_json(d.value);
+      out->push_back({f.key, v, true, values.count(f.key) ? values[f.key].where : Location{}, d.from});
     } else if (it != values.end()) {
       out->push_back({f.key, it->second.value, it->second.from_profile, it->second.where});
     }

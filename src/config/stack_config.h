@@ -255,9 +255,15 @@ struct StackConfig {
   std::map<std::string, Location> locations;
   std::set<std::string> set_in_file;  // keys stack.yaml writes; the rest came from the profile
   // Keys whose value follows from another key rather than from the profile column
-  // (compute.ingress from compute.platform, features.cloudfront from compute.ingress, ...):
-  // key -> what decided it, for `config get/list` ("compute.platform ecs-express").
-  std::map<std::string, std::string> derived;
+  // (compute.ingress from compute.platform, features.cloudfront from compute.ingress, ...),
+  // for `config get/list`: the value as the file would write it ("edge", "true") and what
+  // decided it ("compute.platform ecs-express").
+  struct Derived {
+    std::string value;
+    std::string from;
+    bool operator==(const Derived&) const = default;
+  };
+  std::map<std::string, Derived> derived;
   Location LocationOf(const std::string& key) const;
   bool IsSetInFile(const std::string& key) const { return set_in_file.count(key) != 0; }
 
