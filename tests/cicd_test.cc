@@ -68,8 +68,39 @@ TEST(Cicd, JobInAGithubEnvironmentPresentsTheEnvironmentSubject) {
             (std::vector<std::string>{"repo:acme/orders-api:environment:production"}));
 }
 
-TEST(Cicd, BranchesAndEnvironmentsTogether) {
+// Issue 22: a job in a GitHub environment waits for the environment's reviewers; the
+// profile's default branch (staging: main) must not open a second way in that skips them.
+TEST(Cicd, AGithubEnvironmentReplacesTheProfileDefaultBranch) {
   Json t = Synth(WithGithub("staging", "  org: acme\n  repo: orders-api\n  environments: [staging]\n"), "staging");
+  const Json& trust = Role(t)["Properties"]["AssumeRolePolicyDocument"];
+  ASSERT_EQ(trust["Statement"].size(), 1u);
+  EXPECT_EQ(SubjectsIn(trust["Statement"][0], "StringEquals"),
+            (std::vector<std::string>{"repo:acme/orders-api:environment:staging"}));
+  // `config get` says why the profile's [main] is not there.
+  std::vector<ConfigValue> values;
+  Diagnostics d;
+  ASSERT_TRUE(ParseStackValues(WithGithub("staging", "  org: acme\n  repo: orders-api\n  environments: [staging]\n"),
+                               "staging/stack.yaml", "staging", &values, &d))
+      << d.FormatAll();
+  bool seen = false;
+  for (const auto& v : values)
+    if (v.key == "github.branches") {
+      seen = true;
+      EXPECT_EQ(v.value, nlohmann::ordered_json::array());
+      EXPECT_EQ(v.derived_from, "github.environments");
+    }
+  EXPECT_TRUE(seen);
+  // Every bundled environment that names a GitHub environment trusts nothing else.
+  for (const auto& c : testing::BundledEnvironmentsWith("  platform: apprunner\n")) {
+    if (!c.github.environments.empty()) {
+      EXPECT_TRUE(c.github.branches.empty()) << c.env;
+    }
+  }
+}
+
+TEST(Cicd, BranchesWrittenBesideEnvironmentsAreBothTrusted) {
+  Json t = Synth(WithGithub("staging", "  org: acme\n  repo: orders-api\n  branches: [main]\n  environments: [staging]\n"),
+                 "staging");
   EXPECT_EQ(SubjectsIn(Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"][0], "StringEquals"),
             (std::vector<std::string>{"repo:acme/orders-api:ref:refs/heads/main",
                                       "repo:acme/orders-api:environment:staging"}));
@@ -77,7 +108,7 @@ TEST(Cicd, BranchesAndEnvironmentsTogether) {
 
 TEST(Cicd, ImmutableSubjectsPinTheNumericIds) {
   Json t = Synth(WithGithub("dev", "  org: acme\n  repo: orders-api\n  owner_id: '123456'\n  repo_id: '456789'\n"
-                                   "  environments: [dev]\n"));
+                                   "  branches: [main]\n  environments: [dev]\n"));
   EXPECT_EQ(SubjectsIn(Role(t)["Properties"]["AssumeRolePolicyDocument"]["Statement"][0], "StringEquals"),
             (std::vector<std::string>{"repo:acme@123456/orders-api@456789:ref:refs/heads/main",
                                       "repo:acme@123456/orders-api@456789:environment:dev"}));
@@ -122,7 +153,7 @@ TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
     const Json& a = by_sid[sid]["Action"];
     return a.is_string() ? std::set<std::string>{a.get<std::string>()} : a.get<std::set<std::string>>();
   };
-  EXPECT_EQ(by_sid.size(), 6u);
+  EXPECT_EQ(by_sid.size(), 7u);
 
   EXPECT_EQ(actions("EcrLogin"), std::set<std::string>{"ecr:GetAuthorizationToken"});
   EXPECT_EQ(by_sid["EcrLogin"]["Resource"], "*");  // the only action on *: not resource-scopable
@@ -143,11 +174,17 @@ TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
   EXPECT_EQ(cond["ForAllValues:StringEquals"]["cloudformation:ResourceTypes"], Json::array({"AWS::AppRunner::Service"}));
   EXPECT_EQ(cond["StringLike"]["cloudformation:ChangeSetName"], "image-*");
 
-  EXPECT_EQ(actions("RolloutRunAndWatch"),
+  // Execute and delete only the workflow's own change sets (image-...), never the one an
+  // operator is reviewing (`up` names its change sets blueprint-...).
+  EXPECT_EQ(actions("RolloutRunOwnChangeSets"),
             (std::set<std::string>{"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet",
-                                   "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks",
                                    "cloudformation:ExecuteChangeSet"}));
-  EXPECT_EQ(by_sid["RolloutRunAndWatch"]["Resource"], this_stack);
+  EXPECT_EQ(by_sid["RolloutRunOwnChangeSets"]["Resource"], this_stack);
+  EXPECT_EQ(by_sid["RolloutRunOwnChangeSets"]["Condition"],
+            Json({{"StringLike", {{"cloudformation:ChangeSetName", "image-*"}}}}));
+  EXPECT_EQ(actions("RolloutWatch"),
+            (std::set<std::string>{"cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks"}));
+  EXPECT_EQ(by_sid["RolloutWatch"]["Resource"], this_stack);
 
   EXPECT_EQ(actions("RolloutAppRunnerService"),
             (std::set<std::string>{"apprunner:DescribeService", "apprunner:UpdateService"}));
@@ -270,41 +307,89 @@ TEST(Cicd, ConfigErrors) {
 
 // ---- the workflow ----
 
-WorkflowSpec Spec(const std::string& environment) {
+WorkflowStage Stage(const std::string& env, const std::string& environment) {
+  WorkflowStage st;
+  st.env = env;
+  st.stack_name = "orders-api-" + env;
+  st.region = "eu-west-3";
+  st.repository_name = "orders-api-" + env;
+  st.role_arn = "arn:aws:iam::123456789012:role/orders-api-" + env + "-GithubDeployRole-ABC";
+  st.github_environment = environment;
+  st.rollout_resource_types = {"AWS::AppRunner::Service"};
+  return st;
+}
+
+WorkflowSpec Spec() {
   WorkflowSpec s;
-  s.command = "blueprint workflow --stack prod";
-  s.stack_name = "orders-api-prod";
-  s.region = "eu-west-3";
-  s.repository_name = "orders-api-prod";
-  s.role_arn = "arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-ABC";
+  s.command = "blueprint workflow";
+  s.name = "Deploy orders-api";
   s.trigger_branch = "main";
-  s.github_environment = environment;
-  s.rollout_resource_types = {"AWS::AppRunner::Service"};
+  s.stages = {Stage("dev", ""), Stage("prod", "production")};
   return s;
 }
 
-TEST(CicdWorkflow, ValidYamlWithOidcPermissions) {
-  std::string text = DeployWorkflowYaml(Spec("production"));
-  EXPECT_EQ(text.rfind(kWorkflowMarker, 0), 0u);
-  YAML::Node w = YAML::Load(text);
-  EXPECT_EQ(w["permissions"]["id-token"].as<std::string>(), "write");
-  EXPECT_EQ(w["permissions"]["contents"].as<std::string>(), "read");
-  EXPECT_EQ(w["permissions"].size(), 2u);
-  EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "main");
-  YAML::Node job = w["jobs"]["deploy"];
-  EXPECT_EQ(job["environment"].as<std::string>(), "production");
-  EXPECT_EQ(job["env"]["STACK_NAME"].as<std::string>(), "orders-api-prod");
-  EXPECT_EQ(job["env"]["ROLLOUT_RESOURCE_TYPES"].as<std::string>(), "AWS::AppRunner::Service");
+std::vector<std::string> Uses(const YAML::Node& job) {
   std::vector<std::string> uses;
   for (const auto& step : job["steps"])
     if (step["uses"]) uses.push_back(step["uses"].as<std::string>());
-  EXPECT_EQ(uses, (std::vector<std::string>{"actions/checkout@v7", "aws-actions/configure-aws-credentials@v6",
-                                            "aws-actions/amazon-ecr-login@v2"}));
-  EXPECT_EQ(job["steps"][1]["with"]["role-to-assume"].as<std::string>(), Spec("").role_arn);
-  // One immutable tag per build, and a change set that keeps the deployed template.
-  std::string build = job["steps"][3]["run"].as<std::string>();
-  EXPECT_NE(build.find("$ECR_REPOSITORY:$GITHUB_SHA"), std::string::npos);
-  std::string deploy = job["steps"][4]["run"].as<std::string>();
+  return uses;
+}
+
+std::string RunOf(const YAML::Node& job, const std::string& id) {
+  for (const auto& step : job["steps"])
+    if (step["id"] && step["id"].as<std::string>() == id) return step["run"].as<std::string>();
+  return "";
+}
+
+// Issue 22: one build per commit, and that image promoted through the environments.
+TEST(CicdWorkflow, BuildsOnceAndPromotesOneDigestInOrder) {
+  std::string text = DeployWorkflowYaml(Spec());
+  EXPECT_EQ(text.rfind(kWorkflowMarker, 0), 0u);
+  YAML::Node w = YAML::Load(text);
+  EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "main");
+  // The workflow itself reads the repository only; the OIDC token is the deploy jobs'.
+  EXPECT_EQ(w["permissions"].size(), 1u);
+  EXPECT_EQ(w["permissions"]["contents"].as<std::string>(), "read");
+  std::vector<std::string> jobs;
+  for (const auto& j : w["jobs"]) jobs.push_back(j.first.as<std::string>());
+  EXPECT_EQ(jobs, (std::vector<std::string>{"build", "deploy-dev", "deploy-prod"}));
+
+  YAML::Node build = w["jobs"]["build"];
+  EXPECT_FALSE(build["permissions"]);  // no id-token: the build never touches AWS
+  EXPECT_FALSE(build["environment"]);
+  EXPECT_EQ(Uses(build), (std::vector<std::string>{"actions/checkout@v7", "actions/upload-artifact@v7"}));
+  EXPECT_EQ(build["outputs"]["digest"].as<std::string>(), "${{ steps.image.outputs.digest }}");
+  std::string b = RunOf(build, "image");
+  EXPECT_NE(b.find("--provenance=false"), std::string::npos);  // one manifest, no attestation index
+  EXPECT_NE(b.find("type=oci,dest=image.tar"), std::string::npos);
+  EXPECT_NE(b.find("skopeo manifest-digest"), std::string::npos);
+  EXPECT_EQ(b.find("aws "), std::string::npos);
+
+  // Each environment after the previous one, the image fetched, never rebuilt.
+  EXPECT_EQ(w["jobs"]["deploy-dev"]["needs"].as<std::vector<std::string>>(), (std::vector<std::string>{"build"}));
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["needs"].as<std::vector<std::string>>(),
+            (std::vector<std::string>{"build", "deploy-dev"}));
+  EXPECT_FALSE(w["jobs"]["deploy-dev"]["environment"]);
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["environment"].as<std::string>(), "production");
+  for (const char* id : {"deploy-dev", "deploy-prod"}) {
+    YAML::Node job = w["jobs"][id];
+    EXPECT_EQ(job["permissions"]["id-token"].as<std::string>(), "write") << id;
+    EXPECT_EQ(job["permissions"].size(), 2u) << id;
+    EXPECT_EQ(Uses(job), (std::vector<std::string>{"actions/download-artifact@v7",
+                                                   "aws-actions/configure-aws-credentials@v6",
+                                                   "aws-actions/amazon-ecr-login@v2"}))
+        << id;
+    EXPECT_EQ(job["env"]["IMAGE_DIGEST"].as<std::string>(), "${{ needs.build.outputs.digest }}");
+    EXPECT_EQ(job["concurrency"]["group"].as<std::string>(), std::string("deploy-orders-api-") + (id + 7));
+    std::string push = RunOf(job, "image");
+    EXPECT_EQ(push.find("docker build"), std::string::npos) << id;
+    EXPECT_NE(push.find("skopeo copy --preserve-digests oci-archive:image.tar"), std::string::npos) << id;
+    EXPECT_NE(push.find("\"$digest\" != \"$IMAGE_DIGEST\""), std::string::npos) << id;
+    EXPECT_NE(push.find("uri=$REGISTRY/$ECR_REPOSITORY@$IMAGE_DIGEST"), std::string::npos) << id;  // by digest
+  }
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
+            Stage("prod", "").role_arn);
+  std::string deploy = w["jobs"]["deploy-prod"]["steps"][4]["run"].as<std::string>();
   EXPECT_NE(deploy.find("--use-previous-template"), std::string::npos);
   EXPECT_NE(deploy.find("--resource-types $ROLLOUT_RESOURCE_TYPES"), std::string::npos);
   EXPECT_NE(deploy.find("UsePreviousValue=true"), std::string::npos);
@@ -315,20 +400,16 @@ TEST(CicdWorkflow, ValidYamlWithOidcPermissions) {
 
 // The run steps are bash (GitHub's default shell on ubuntu runners): they must parse.
 TEST(CicdWorkflow, RunStepsAreValidBash) {
-  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("production")));
+  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec()));
   testing::TempDir dir;
   int scripts = 0;
-  for (const auto& step : w["jobs"]["deploy"]["steps"]) {
-    if (!step["run"]) continue;
-    std::string file = dir.Write("step" + std::to_string(scripts++) + ".sh", step["run"].as<std::string>());
-    EXPECT_EQ(std::system(("bash -n '" + file + "'").c_str()), 0) << step["run"].as<std::string>();
-  }
-  EXPECT_EQ(scripts, 2);
-}
-
-TEST(CicdWorkflow, WithoutGithubEnvironmentTheJobHasNone) {
-  YAML::Node w = YAML::Load(DeployWorkflowYaml(Spec("")));
-  EXPECT_FALSE(w["jobs"]["deploy"]["environment"]);
+  for (const auto& job : w["jobs"])
+    for (const auto& step : job.second["steps"]) {
+      if (!step["run"]) continue;
+      std::string file = dir.Write("step" + std::to_string(scripts++) + ".sh", step["run"].as<std::string>());
+      EXPECT_EQ(std::system(("bash -n '" + file + "'").c_str()), 0) << step["run"].as<std::string>();
+    }
+  EXPECT_EQ(scripts, 5);  // build; push and roll out in each of two environments
 }
 
 // The command end to end: bundled-like environments, a recorded DeployRoleArn.
@@ -357,11 +438,14 @@ TEST_F(WorkflowCommand, WritesTheWorkflowFromTheRecordedRole) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string text = testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-prod.yml");
   YAML::Node w = YAML::Load(text);
-  EXPECT_EQ(w["jobs"]["deploy"]["environment"].as<std::string>(), "production");
-  EXPECT_EQ(w["jobs"]["deploy"]["env"]["ECR_REPOSITORY"].as<std::string>(), "orders-api-prod");
-  EXPECT_EQ(w["jobs"]["deploy"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["environment"].as<std::string>(), "production");
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["env"]["ECR_REPOSITORY"].as<std::string>(), "orders-api-prod");
+  EXPECT_EQ(w["jobs"]["deploy-prod"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
             "arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1");
-  EXPECT_NE(r.out.find("required reviewers"), std::string::npos);
+  EXPECT_FALSE(w["jobs"]["deploy-dev"]);  // --stack prod: prod alone
+  // The GitHub settings the trust relies on.
+  EXPECT_NE(r.out.find("Required reviewers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Deployment branches and tags: Selected branches, 'main' only"), std::string::npos) << r.out;
   // Same input, same bytes; its own file is overwritten.
   ASSERT_EQ(Run({"--stack", "prod"}).exit_code, 0);
   EXPECT_EQ(testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-prod.yml"), text);
@@ -388,8 +472,6 @@ TEST_F(WorkflowCommand, UserErrors) {
   // Not a role ARN.
   r = Run({"--stack", "dev", "--role-arn", "arn:aws:s3:::bucket"});
   EXPECT_EQ(r.exit_code, 2);
-  // No --stack.
-  EXPECT_EQ(Run({}).exit_code, 2);
   EXPECT_TRUE(testing::ListFiles(dir_.path() + "/.github").empty());
 }
 
@@ -398,7 +480,42 @@ TEST_F(WorkflowCommand, DefaultsToTheFirstTrustedBranch) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   YAML::Node w = YAML::LoadFile(dir_.path() + "/.github/workflows/deploy-orders-api-dev.yml");
   EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "develop");
-  EXPECT_FALSE(w["jobs"]["deploy"]["environment"]);
+  EXPECT_FALSE(w["jobs"]["deploy-dev"]["environment"]);
+  EXPECT_NE(r.out.find("dev: no GitHub environment; the role trusts any workflow run on branch develop"),
+            std::string::npos)
+      << r.out;
+}
+
+// Without --stack: one workflow for the app, dev then prod, from the recorded roles; an
+// earlier per-environment workflow is named (it would deploy dev a second time).
+TEST_F(WorkflowCommand, OneWorkflowPromotesThroughEveryEnvironment) {
+  dir_.Write(".blueprint/unknown-account/eu-west-3/orders-api-prod/outputs.json",
+             "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1\"}\n");
+  auto r = Run({});
+  EXPECT_EQ(r.exit_code, 2);  // dev is not deployed yet
+  EXPECT_NE(r.err.find("no DeployRoleArn recorded for dev"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("`blueprint up --stack dev`"), std::string::npos) << r.err;
+  EXPECT_TRUE(testing::ListFiles(dir_.path() + "/.github").empty());
+
+  dir_.Write(".blueprint/unknown-account/eu-west-3/orders-api-dev/outputs.json",
+             "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-dev-GithubDeployRole-X2\"}\n");
+  ASSERT_EQ(Run({"--stack", "dev"}).exit_code, 0);  // the older, per-environment workflow
+  r = Run({"--branch", "develop"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  YAML::Node w = YAML::LoadFile(dir_.path() + "/.github/workflows/deploy-orders-api.yml");
+  std::vector<std::string> jobs;
+  for (const auto& j : w["jobs"]) jobs.push_back(j.first.as<std::string>());
+  EXPECT_EQ(jobs, (std::vector<std::string>{"build", "deploy-dev", "deploy-prod"}));
+  EXPECT_EQ(w["jobs"]["deploy-dev"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
+            "arn:aws:iam::123456789012:role/orders-api-dev-GithubDeployRole-X2");
+  EXPECT_NE(r.out.find("deploys dev -> prod"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("deploy-orders-api-dev.yml (written earlier by `blueprint workflow --stack dev`) also deploys dev"),
+            std::string::npos)
+      << r.out;
+  // One role ARN cannot serve two environments.
+  r = Run({"--role-arn", "arn:aws:iam::123456789012:role/deploy"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--stack ENV"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // the stack's image parameter (src/modules/cicd.h). It never overwrites a file it did
 // not write: an existing file must start with the generated marker line.
 #include <cctype>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fnmatch.h>
@@ -70,76 +71,140 @@ bool BranchTrusted(const std::string& branch, const std::vector<std::string>& pa
   return false;
 }
 
+// The main stack of environment `env`.
+const Stack* MainStackOf(const Loaded& loaded, const std::string& env) {
+  for (const auto& s : loaded.app.stacks)
+    if (s.role == StackRole::kMain && s.envs.at(0) == env) return &s;
+  return nullptr;
+}
+
+// The job's subject for one environment: the environment form when the job runs in a
+// GitHub environment, else the branch form of the trigger branch. Either must be one
+// the role trusts; "" when it is, else why not.
+std::string TrustProblem(const StackConfig& c, const std::string& environment, const std::string& branch) {
+  if (environment.find('*') != std::string::npos)
+    return c.file + ": the first github.environments entry '" + environment +
+           "' is a pattern; list the environment the deploy job runs in first";
+  if (environment.empty() && !BranchTrusted(branch, c.github.branches))
+    return c.env + "'s deploy role trusts branches " + Join(c.github.branches, ", ") + " but the workflow would run on '" +
+           branch + "'; pass --branch with one of them or add it to github.branches in " + c.file;
+  return "";
+}
+
+// What the trust relies on in GitHub: printed after writing the workflow.
+void PrintGithubSettings(const std::vector<const StackConfig*>& envs, const std::vector<WorkflowStage>& stages,
+                         const std::string& branch) {
+  const StackConfig& first = *envs.front();
+  std::printf("\nGitHub settings the deploy roles rely on (repository %s/%s, Settings > Environments):\n",
+              first.github.org.c_str(), first.github.repo.c_str());
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const StackConfig& c = *envs[i];
+    const WorkflowStage& st = stages[i];
+    if (st.github_environment.empty()) {
+      std::printf("  %s: no GitHub environment; the role trusts any workflow run on branch %s, with no approval\n",
+                  c.env.c_str(), branch.c_str());
+      continue;
+    }
+    std::printf("  %s: environment '%s' (create it if it does not exist):\n", c.env.c_str(), st.github_environment.c_str());
+    std::printf("    - Required reviewers: the people who approve a deploy to %s; the role trusts every job that\n"
+                "      runs in '%s', so without reviewers there is no approval\n",
+                c.env.c_str(), st.github_environment.c_str());
+    std::printf("    - Prevent self-review: on, so the author of a change cannot approve its deploy\n");
+    std::printf("    - Deployment branches and tags: Selected branches, '%s' only, so a job on another branch\n"
+                "      cannot run in '%s'\n",
+                branch.c_str(), st.github_environment.c_str());
+    if (!c.github.branches.empty())
+      std::printf("    - note: %s also trusts branch subjects (%s, written in %s): a job on those branches that\n"
+                  "      names no environment deploys without the reviewers; remove github.branches there to\n"
+                  "      make the environment the only way in\n",
+                  c.env.c_str(), Join(c.github.branches, ", ").c_str(), c.file.c_str());
+  }
+}
+
 int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
-  if (o.sel.stack.empty()) return Fail("--stack is required: the workflow deploys one environment");
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
-  const Stack* main = nullptr;
-  for (const auto& s : loaded.app.stacks)
-    if (s.role == StackRole::kMain) main = &s;
-  if (!main || loaded.configs.empty())
+  if (!o.sel.stack.empty() && (loaded.configs.size() != 1 || !MainStackOf(loaded, loaded.configs[0].env)))
     return Fail("'" + o.sel.stack + "' is not an environment or its main stack; give the environment name");
-  const StackConfig* config = nullptr;
-  for (const auto& candidate : loaded.configs)
-    if (candidate.env == main->envs.at(0)) config = &candidate;
-  if (!config) return Fail("internal: no config for " + main->id);  // LCOV_EXCL_LINE
-  const StackConfig& c = *config;
-  if (c.github.org.empty())
-    return Fail(c.file + ": github.org and github.repo are not set, so the stack has no deploy role; set them "
-                "(and github.branches or github.environments), run `blueprint up`, then this command");
 
-  // The job's subject: the environment form when it runs in a GitHub environment, else the
-  // branch form of the branch that triggers it. Either must be one the role trusts.
-  std::string environment = c.github.environments.empty() ? "" : c.github.environments.front();
-  std::string branch = o.branch;
-  if (branch.empty()) {
-    for (const auto& b : c.github.branches)
-      if (b.find('*') == std::string::npos) {
-        branch = b;
-        break;
-      }
-    if (branch.empty()) branch = "main";
+  // The environments that deploy from GitHub, in promotion order: the profiles' order
+  // (dev, staging, prod), then by name.
+  std::vector<const StackConfig*> envs;
+  for (const auto& c : loaded.configs)
+    if (!c.github.org.empty()) envs.push_back(&c);
+  if (envs.empty()) {
+    const std::string where = loaded.configs.size() == 1 ? loaded.configs[0].file : "any environment's stack.yaml";
+    return Fail(where + ": github.org and github.repo are not set, so there is no deploy role; set them "
+                "(and github.branches or github.environments), run `blueprint up`, then this command");
   }
+  std::stable_sort(envs.begin(), envs.end(), [](const StackConfig* a, const StackConfig* b) {
+    return std::make_pair(static_cast<int>(a->profile), a->env) < std::make_pair(static_cast<int>(b->profile), b->env);
+  });
+  for (const StackConfig* c : envs)
+    if (c->github.org != envs[0]->github.org || c->github.repo != envs[0]->github.repo)
+      return Fail("one workflow runs in one repository, but " + envs[0]->env + " deploys from " + envs[0]->github.org +
+                  "/" + envs[0]->github.repo + " and " + c->env + " from " + c->github.org + "/" + c->github.repo +
+                  "; run `blueprint workflow --stack ENV` in each repository");
+  if (!o.role_arn.empty() && envs.size() != 1)
+    return Fail("--role-arn names one environment's deploy role; use it with --stack ENV");
+
+  // The trigger branch: --branch, else the first branch without a wildcard that an
+  // environment trusts, else main.
+  std::string branch = o.branch;
+  for (const StackConfig* c : envs)
+    for (const auto& b : c->github.branches)
+      if (branch.empty() && b.find('*') == std::string::npos) branch = b;
+  if (branch.empty()) branch = "main";
   if (branch.size() > 255 || !OnlyChars(branch, "._/-") || branch[0] == '-' || branch.find("..") != std::string::npos)
     return Fail("--branch '" + branch + "' is not a branch name");
-  if (environment.find('*') != std::string::npos)
-    return Fail(c.file + ": the first github.environments entry '" + environment +
-                "' is a pattern; list the environment the deploy job runs in first");
-  if (environment.empty() && !BranchTrusted(branch, c.github.branches))
-    return Fail("the deploy role trusts branches " + Join(c.github.branches, ", ") + " but the workflow would run on '" +
-                branch + "'; pass --branch with one of them or add it to github.branches in " + c.file);
 
-  std::string role_arn = o.role_arn;
-  if (role_arn.empty()) {
-    cfn::Json outputs;
-    bool found = false;
-    Diagnostics read;
-    std::string state_dir = o.state_dir.empty() ? DefaultStateDir(o.sel.environments_dir) : o.state_dir;
-    if (!LoadJsonRecord(OutputsPath(state_dir, KeyOf(*main)), &outputs, &found, &read)) return Fail(read);
-    if (found && outputs.contains("DeployRoleArn") && outputs["DeployRoleArn"].is_string())
-      role_arn = outputs["DeployRoleArn"].get<std::string>();
-    if (role_arn.empty())
-      return Fail("no DeployRoleArn recorded for " + main->name + " under " + state_dir +
-                  "; deploy it first (`blueprint up --stack " + c.env + "`) or pass --role-arn ARN "
-                  "(the stack's DeployRoleArn output)");
-  }
-  if (!IsRoleArn(role_arn))
-    return Fail("'" + role_arn + "' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
-
+  const std::string state_dir = o.state_dir.empty() ? DefaultStateDir(o.sel.environments_dir) : o.state_dir;
   WorkflowSpec spec;
   spec.command = command;
-  spec.stack_name = main->name;
-  spec.region = main->region;
-  spec.repository_name = RepositoryName(main->tmpl);
-  spec.role_arn = role_arn;
   spec.trigger_branch = branch;
-  spec.github_environment = environment;
-  spec.rollout_resource_types = RolloutTypes(main->tmpl);
-  if (spec.repository_name.empty() || spec.rollout_resource_types.empty())
-    return Fail("internal: the main stack of " + c.env + " has no ECR repository or deploy role");  // LCOV_EXCL_LINE
+  std::vector<std::string> undeployed;
+  for (const StackConfig* c : envs) {
+    const Stack* main = MainStackOf(loaded, c->env);
+    if (!main) return Fail("internal: no main stack for " + c->env);  // LCOV_EXCL_LINE
+    WorkflowStage st;
+    st.env = c->env;
+    st.stack_name = main->name;
+    st.region = main->region;
+    st.repository_name = RepositoryName(main->tmpl);
+    st.github_environment = c->github.environments.empty() ? "" : c->github.environments.front();
+    st.rollout_resource_types = RolloutTypes(main->tmpl);
+    if (st.repository_name.empty() || st.rollout_resource_types.empty())
+      return Fail("internal: the main stack of " + c->env + " has no ECR repository or deploy role");  // LCOV_EXCL_LINE
+    if (std::string problem = TrustProblem(*c, st.github_environment, branch); !problem.empty()) return Fail(problem);
+    st.role_arn = o.role_arn;
+    if (st.role_arn.empty()) {
+      cfn::Json outputs;
+      bool found = false;
+      Diagnostics read;
+      if (!LoadJsonRecord(OutputsPath(state_dir, KeyOf(*main)), &outputs, &found, &read)) return Fail(read);
+      if (found && outputs.contains("DeployRoleArn") && outputs["DeployRoleArn"].is_string())
+        st.role_arn = outputs["DeployRoleArn"].get<std::string>();
+    }
+    if (st.role_arn.empty()) {
+      undeployed.push_back(c->env);
+      continue;
+    }
+    if (!IsRoleArn(st.role_arn))
+      return Fail("'" + st.role_arn + "' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+    spec.stages.push_back(std::move(st));
+  }
+  if (!undeployed.empty()) {
+    std::string how;
+    for (const auto& env : undeployed) how += (how.empty() ? "" : ", ") + ("`blueprint up --stack " + env + "`");
+    return Fail("no DeployRoleArn recorded for " + Join(undeployed, ", ") + " under " + state_dir + "; deploy first (" +
+                how + ")" + (envs.size() == 1 ? " or pass --role-arn ARN (the stack's DeployRoleArn output)" : ""));
+  }
+  // One environment keeps the file it always had; several share the app's.
+  const std::string subject = o.sel.stack.empty() ? envs.front()->app.name : spec.stages.front().stack_name;
+  spec.name = "Deploy " + subject;
   std::string text = DeployWorkflowYaml(spec);
 
-  std::string path = o.out.empty() ? ".github/workflows/deploy-" + main->name + ".yml" : o.out;
+  std::string path = o.out.empty() ? ".github/workflows/deploy-" + subject + ".yml" : o.out;
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
     std::string existing;
@@ -156,11 +221,21 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   }
   Diagnostics written;
   if (!WriteFileAtomic(path, text, &written)) return Fail(written);
-  std::printf("wrote %s (deploys %s on pushes to %s%s)\n", path.c_str(), main->name.c_str(), branch.c_str(),
-              environment.empty() ? "" : (", in GitHub environment " + environment).c_str());
-  if (!environment.empty())
-    std::printf("approval: add required reviewers to the '%s' environment (repository Settings > Environments)\n",
-                environment.c_str());
+  std::string order;
+  for (const auto& st : spec.stages) order += (order.empty() ? "" : " -> ") + st.env;
+  std::printf("wrote %s (on pushes to %s: builds the image once, then deploys %s)\n", path.c_str(), branch.c_str(),
+              order.c_str());
+  // A workflow written earlier for one environment deploys it a second time, from its own build.
+  for (const auto& st : spec.stages) {
+    std::filesystem::path older = parent / ("deploy-" + st.stack_name + ".yml");
+    std::string existing;
+    Diagnostics ignored;
+    if (older != std::filesystem::path(path) && std::filesystem::is_regular_file(older, ec) &&
+        ReadFile(older.string(), &existing, &ignored) && StartsWith(existing, std::string(kWorkflowMarker) + "\n"))
+      std::printf("note: %s (written earlier by `blueprint workflow --stack %s`) also deploys %s; delete it\n",
+                  older.string().c_str(), st.env.c_str(), st.env.c_str());
+  }
+  PrintGithubSettings(envs, spec.stages, branch);
   return kOk;
 }
 
@@ -168,14 +243,14 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
 
 void RegisterWorkflow(CLI::App* app, int* rc) {
   auto o = std::make_shared<WorkflowOptions>();
-  auto* cmd = app->add_subcommand("workflow", "Write the GitHub Actions workflow that deploys an environment's image");
+  auto* cmd = app->add_subcommand("workflow", "Write the GitHub Actions workflow that builds the image once and deploys it to every environment in turn");
   AddSelectionOptions(cmd, &o->sel);
   cmd->add_option("--out", o->out, "Workflow file (default .github/workflows/deploy-<stack>.yml)");
   cmd->add_option("--branch", o->branch, "Branch whose pushes deploy (default: the first of github.branches, else main)");
-  cmd->add_option("--role-arn", o->role_arn, "Deploy role ARN (default: the DeployRoleArn output recorded by up)");
+  cmd->add_option("--role-arn", o->role_arn, "Deploy role ARN, with --stack (default: the DeployRoleArn output recorded by up)");
   cmd->add_option("--state-dir", o->state_dir, "Where up recorded the outputs (default: .blueprint beside the environments directory)");
   cmd->callback([o, rc] {
-    *rc = RunWorkflow(*o, "blueprint workflow --stack " + o->sel.stack);
+    *rc = RunWorkflow(*o, o->sel.stack.empty() ? "blueprint workflow" : "blueprint workflow --stack " + o->sel.stack);
   });
 }
 

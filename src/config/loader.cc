@@ -476,6 +476,17 @@ void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
   }
 }
 
+// A job in a GitHub environment presents the environment subject, and GitHub holds it
+// until the environment's protection rules (required reviewers, deployment branches)
+// pass. Trusting the profile's default branch as well would let any workflow on that
+// branch assume the role without them, so the default gives way to the environments;
+// branches written in the file stay (the user chose both).
+void ApplyGithubTrust(StackConfig& c) {
+  if (c.github.environments.empty() || c.github.branches.empty() || c.IsSetInFile("github.branches")) return;
+  c.github.branches.clear();
+  c.derived["github.branches"] = {"[]", "github.environments"};
+}
+
 // Whether CloudFront reaches the service through a VPC origin (ECS Express Mode behind
 // an internal load balancer) rather than over the internet with the secret origin header.
 bool CloudFrontUsesVpcOrigin(const StackConfig& c) {
@@ -858,6 +869,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   // everything; only what may follow from a refused value is left out.
   Diagnostics cross;
   ApplyIngressLayout(c, &cross);
+  ApplyGithubTrust(c);
   CrossChecks(c, &cross);
   for (auto& item : cross.items)
     if (!TouchesBadKey(item.path, facts.bad)) diags->items.push_back(std::move(item));
@@ -882,11 +894,12 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
     if (derived != checked.derived.end()) {
       // The value the config really has, and what decided it (ApplyIngressLayout).
       const StackConfig::Derived& d = derived->second;
-      nlohmann::ordered_json v = f.type == FieldType::kBool ? nlohmann::ordered_json(d.value == "true")
-                                                             : nlohmann::ordered_json(d.value);
+      nlohmann::ordered_json v = f.type == FieldType::kBool       ? nlohmann::ordered_json(d.value == "true")
+                                 : f.type == FieldType::kStringList ? nlohmann::ordered_json::parse(d.value)
+                                                                    : nlohmann::ordered_json(d.value);
       out->push_back({f.key, v, true, values.count(f.key) ? values[f.key].where : Location{}, d.from});
     } else if (it != values.end()) {
-      out->push_back({f.key, it->second.value, it->second.from_profile, it->second.where});
+      out->push_back({f.key, it->second.value, it->second.from_profile, it->second.where, ""});
     }
   }
   return true;

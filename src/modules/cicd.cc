@@ -16,6 +16,11 @@ namespace {
 constexpr const char* kCheckoutAction = "actions/checkout@v7";
 constexpr const char* kCredentialsAction = "aws-actions/configure-aws-credentials@v6";
 constexpr const char* kEcrLoginAction = "aws-actions/amazon-ecr-login@v2";
+// The image's hand-over from the build job to the deploy jobs; both v7 (Node.js 24, the
+// same artifact backend). Src: github.com/actions/upload-artifact/releases (v7.0.1);
+// github.com/actions/download-artifact (README, v7).
+constexpr const char* kUploadArtifactAction = "actions/upload-artifact@v7";
+constexpr const char* kDownloadArtifactAction = "actions/download-artifact@v7";
 
 Json Strings(const std::vector<std::string>& v) {
   Json a = Json::array();
@@ -130,10 +135,20 @@ Json DeployRolePolicy(const DeployRoleArgs& args) {
       {"ForAllValues:StringEquals", Json{{"cloudformation:ResourceTypes", Strings(args.rollout.resource_types)}}},
       {"StringLike", Json{{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}}}};
   statements.push_back(create);
-  statements.push_back(Statement("RolloutRunAndWatch",
-                                 {"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet",
-                                  "cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks",
-                                  "cloudformation:ExecuteChangeSet"},
+  // Execute, delete and read only the change sets this role creates: an operator's change
+  // set under review (`up`, `preview --remote` name theirs blueprint-...) is never the
+  // workflow's to run or throw away. The three actions take cloudformation:ChangeSetName;
+  // Src: DOC:service-authorization/latest/reference/list_awscloudformation.html (DeleteChangeSet,
+  // DescribeChangeSet, ExecuteChangeSet: condition key cloudformation:ChangeSetName, "use to
+  // control which change sets IAM users can execute or delete").
+  Json run = Statement("RolloutRunOwnChangeSets",
+                       {"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet",
+                        "cloudformation:ExecuteChangeSet"},
+                       cfn::Ref("AWS::StackId"));
+  run["Condition"] = Json{{"StringLike", Json{{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}}}};
+  statements.push_back(run);
+  // Watching the stack has no change set to name.
+  statements.push_back(Statement("RolloutWatch", {"cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks"},
                                  cfn::Ref("AWS::StackId")));
   // What CloudFormation then does with this role's credentials: the compute platform's
   // image update and nothing else.
@@ -156,68 +171,105 @@ DeployRoleOutputs AddDeployRole(const ModuleContext& ctx, const DeployRoleArgs& 
   return out;
 }
 
-std::string DeployWorkflowYaml(const WorkflowSpec& s) {
-  std::string resource_types;
-  for (const auto& r : s.rollout_resource_types) resource_types += (resource_types.empty() ? "" : " ") + r;
-  std::string y;
-  y += std::string(kWorkflowMarker) + "\n";
-  y += "# Regenerate with `" + s.command + "` rather than editing: the command overwrites\n";
-  y += "# only files that start with the line above.\n";
-  y += "#\n";
-  y += "# Builds the image, pushes it to ECR tagged with the commit SHA (one immutable tag per\n";
-  y += "# build: App Runner does not redeploy an unchanged tag) and rolls it out by changing\n";
-  y += "# only the stack's " + s.image_parameter + " parameter. AWS access is the OIDC deploy role; no keys.\n";
-  y += "name: " + Quote("Deploy " + s.stack_name) + "\n";
-  y += "on:\n";
-  y += "  push:\n";
-  y += "    branches: [" + Quote(s.trigger_branch) + "]\n";
-  y += "  workflow_dispatch: {}\n";
-  y += "permissions:\n";
-  y += "  id-token: write  # the OIDC token the deploy role trusts\n";
-  y += "  contents: read\n";
-  y += "concurrency:\n";
-  y += "  group: " + Quote("deploy-" + s.stack_name) + "\n";
-  y += "  cancel-in-progress: false\n";
-  y += "jobs:\n";
-  y += "  deploy:\n";
+namespace {
+
+// The image travels from the build job to the deploy jobs as an OCI archive, and skopeo
+// pushes its blobs and manifest unchanged (--preserve-digests fails rather than
+// re-encode), so every environment's repository holds the same digest. skopeo is on
+// GitHub's Ubuntu runners; the line installs it where it is not (Ubuntu's package).
+// Src: github.com/containers/skopeo (docs/skopeo-copy.1.md: --preserve-digests;
+// docs/skopeo-manifest-digest.1.md); packages.ubuntu.com/noble/skopeo.
+constexpr const char* kEnsureSkopeo =
+    "command -v skopeo >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq skopeo; }";
+
+void BuildJob(std::string& y) {
+  y += "  build:\n";
+  y += "    name: Build the image once\n";
   y += "    runs-on: ubuntu-latest\n";
-  if (!s.github_environment.empty()) {
-    y += "    # Set required reviewers on this environment (Settings > Environments) for an approval.\n";
-    y += "    environment: " + Quote(s.github_environment) + "\n";
-  }
-  y += "    env:\n";
-  y += "      AWS_REGION: " + Quote(s.region) + "\n";
-  y += "      STACK_NAME: " + Quote(s.stack_name) + "\n";
-  y += "      ECR_REPOSITORY: " + Quote(s.repository_name) + "\n";
-  y += "      IMAGE_PARAMETER: " + Quote(s.image_parameter) + "\n";
-  y += "      ROLLOUT_RESOURCE_TYPES: " + Quote(resource_types) + "\n";
+  y += "    outputs:\n";
+  y += "      digest: ${{ steps.image.outputs.digest }}\n";
   y += "    steps:\n";
   y += "      - uses: " + std::string(kCheckoutAction) + "\n";
   y += "        with:\n";
   y += "          persist-credentials: false\n";
+  y += "      - name: Build the image (an OCI archive with one manifest)\n";
+  y += "        id: image\n";
+  y += "        run: |\n";
+  y += "          set -euo pipefail\n";
+  y += "          " + std::string(kEnsureSkopeo) + "\n";
+  y += "          # One manifest, no attestation index: what App Runner and ECS pull by digest.\n";
+  y += "          docker buildx create --use --driver docker-container >/dev/null\n";
+  y += "          docker buildx build --provenance=false --sbom=false --output \"type=oci,dest=image.tar\" .\n";
+  y += "          skopeo inspect --raw oci-archive:image.tar > manifest.json\n";
+  y += "          echo \"digest=$(skopeo manifest-digest manifest.json)\" >> \"$GITHUB_OUTPUT\"\n";
+  y += "      - uses: " + std::string(kUploadArtifactAction) + "\n";
+  y += "        with:\n";
+  y += "          name: image\n";
+  y += "          path: image.tar\n";
+  y += "          retention-days: 7\n";
+  y += "          if-no-files-found: error\n";
+}
+
+void DeployJob(const WorkflowStage& st, const std::string& previous_job, std::string& y) {
+  std::string resource_types;
+  for (const auto& r : st.rollout_resource_types) resource_types += (resource_types.empty() ? "" : " ") + r;
+  y += "  deploy-" + st.env + ":\n";
+  y += "    name: " + Quote("Deploy to " + st.env + " (" + st.stack_name + ")") + "\n";
+  y += "    needs: [build" + (previous_job.empty() ? "" : ", " + previous_job) + "]\n";
+  y += "    runs-on: ubuntu-latest\n";
+  if (!st.github_environment.empty()) {
+    y += "    # The deploy role trusts jobs in this GitHub environment: its required reviewers and\n";
+    y += "    # deployment branches (Settings > Environments) are the approval.\n";
+    y += "    environment: " + Quote(st.github_environment) + "\n";
+  }
+  y += "    permissions:\n";
+  y += "      id-token: write  # the OIDC token the deploy role trusts\n";
+  y += "      contents: read\n";
+  y += "    concurrency:  # one rollout of this stack at a time; a newer run waits\n";
+  y += "      group: " + Quote("deploy-" + st.stack_name) + "\n";
+  y += "      cancel-in-progress: false\n";
+  y += "    env:\n";
+  y += "      AWS_REGION: " + Quote(st.region) + "\n";
+  y += "      STACK_NAME: " + Quote(st.stack_name) + "\n";
+  y += "      ECR_REPOSITORY: " + Quote(st.repository_name) + "\n";
+  y += "      IMAGE_PARAMETER: " + Quote(st.image_parameter) + "\n";
+  y += "      ROLLOUT_RESOURCE_TYPES: " + Quote(resource_types) + "\n";
+  y += "      IMAGE_DIGEST: ${{ needs.build.outputs.digest }}\n";
+  y += "    steps:\n";
+  y += "      - name: Fetch the image built once\n";
+  y += "        uses: " + std::string(kDownloadArtifactAction) + "\n";
+  y += "        with:\n";
+  y += "          name: image\n";
   y += "      - name: Assume the deploy role (OIDC)\n";
   y += "        uses: " + std::string(kCredentialsAction) + "\n";
   y += "        with:\n";
-  y += "          role-to-assume: " + Quote(s.role_arn) + "\n";
+  y += "          role-to-assume: " + Quote(st.role_arn) + "\n";
   y += "          aws-region: ${{ env.AWS_REGION }}\n";
   y += "      - name: Log in to Amazon ECR\n";
   y += "        id: ecr\n";
   y += "        uses: " + std::string(kEcrLoginAction) + "\n";
-  y += "      - name: Build and push the image\n";
+  y += "      - name: Push the image (the same digest as every other environment)\n";
   y += "        id: image\n";
   y += "        env:\n";
   y += "          REGISTRY: ${{ steps.ecr.outputs.registry }}\n";
   y += "        run: |\n";
   y += "          set -euo pipefail\n";
-  y += "          image=\"$REGISTRY/$ECR_REPOSITORY:$GITHUB_SHA\"\n";
-  y += "          if aws ecr describe-images --repository-name \"$ECR_REPOSITORY\" --image-ids \"imageTag=$GITHUB_SHA\" >/dev/null 2>&1; then\n";
-  y += "            echo \"$image is already in ECR\"\n";
-  y += "          else\n";
-  y += "            docker build --tag \"$image\" .\n";
-  y += "            docker push \"$image\"\n";
+  y += "          " + std::string(kEnsureSkopeo) + "\n";
+  y += "          pushed() {\n";
+  y += "            aws ecr describe-images --repository-name \"$ECR_REPOSITORY\" --image-ids \"imageTag=$GITHUB_SHA\" \\\n";
+  y += "              --query 'imageDetails[0].imageDigest' --output text 2>/dev/null || true\n";
+  y += "          }\n";
+  y += "          digest=$(pushed)\n";
+  y += "          if [ -z \"$digest\" ]; then\n";
+  y += "            skopeo copy --preserve-digests oci-archive:image.tar \"docker://$REGISTRY/$ECR_REPOSITORY:$GITHUB_SHA\"\n";
+  y += "            digest=$(pushed)\n";
   y += "          fi\n";
-  y += "          echo \"uri=$image\" >> \"$GITHUB_OUTPUT\"\n";
-  y += "      - name: Roll out the image (change set on " + s.image_parameter + " only)\n";
+  y += "          if [ \"$digest\" != \"$IMAGE_DIGEST\" ]; then\n";
+  y += "            echo \"::error::$ECR_REPOSITORY:$GITHUB_SHA is ${digest:-missing}, not the image built once ($IMAGE_DIGEST)\"\n";
+  y += "            exit 1\n";
+  y += "          fi\n";
+  y += "          echo \"uri=$REGISTRY/$ECR_REPOSITORY@$IMAGE_DIGEST\" >> \"$GITHUB_OUTPUT\"\n";
+  y += "      - name: Roll out the image (change set on " + st.image_parameter + " only)\n";
   y += "        env:\n";
   y += "          IMAGE_URI: ${{ steps.image.outputs.uri }}\n";
   y += "        run: |\n";
@@ -252,6 +304,37 @@ std::string DeployWorkflowYaml(const WorkflowSpec& s) {
   y += "          aws cloudformation execute-change-set --stack-name \"$STACK_NAME\" --change-set-name \"$change_set\"\n";
   y += "          aws cloudformation wait stack-update-complete --stack-name \"$STACK_NAME\"\n";
   y += "          echo \"deployed $IMAGE_URI to $STACK_NAME\"\n";
+}
+
+}  // namespace
+
+std::string DeployWorkflowYaml(const WorkflowSpec& s) {
+  std::string y;
+  y += std::string(kWorkflowMarker) + "\n";
+  y += "# Regenerate with `" + s.command + "` rather than editing: the command overwrites\n";
+  y += "# only files that start with the line above.\n";
+  y += "#\n";
+  y += "# Builds the image once per commit and promotes that one image (one digest) through\n";
+  y += "# the environments in order";
+  for (size_t i = 0; i < s.stages.size(); ++i) y += (i ? " -> " : ": ") + s.stages[i].env;
+  y += ".\n";
+  y += "# Each environment's job pushes it to the environment's ECR repository, tagged with the\n";
+  y += "# commit SHA, and rolls it out by digest, changing only the stack's image parameter.\n";
+  y += "# AWS access is each environment's OIDC deploy role; no keys.\n";
+  y += "name: " + Quote(s.name) + "\n";
+  y += "on:\n";
+  y += "  push:\n";
+  y += "    branches: [" + Quote(s.trigger_branch) + "]\n";
+  y += "  workflow_dispatch: {}\n";
+  y += "permissions:\n";
+  y += "  contents: read\n";
+  y += "jobs:\n";
+  BuildJob(y);
+  std::string previous;
+  for (const auto& st : s.stages) {
+    DeployJob(st, previous, y);
+    previous = "deploy-" + st.env;
+  }
   return y;
 }
 

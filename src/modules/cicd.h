@@ -77,17 +77,26 @@ inline constexpr const char* kRolloutChangeSetPrefix = "image-";
 // Adds the deploy role and the DeployRoleArn output.
 DeployRoleOutputs AddDeployRole(const ModuleContext& ctx, const DeployRoleArgs& args, cfn::Template* t);
 
-// The GitHub Actions workflow of one environment.
-struct WorkflowSpec {
-  std::string command;           // how it was generated, for the header line
-  std::string stack_name;        // the main stack
+// One environment's deploy job in the generated workflow.
+struct WorkflowStage {
+  std::string env;               // the environment (job id deploy-<env>)
+  std::string stack_name;        // its main stack
   std::string region;
-  std::string repository_name;   // ECR repository
-  std::string role_arn;          // the deploy role
-  std::string trigger_branch;    // pushes to it run the workflow
-  std::string github_environment;  // "" = none; else the job runs in it (approval)
+  std::string repository_name;   // its ECR repository
+  std::string role_arn;          // its deploy role
+  std::string github_environment;  // "" = none; else the job runs in it (reviewers, branch rules)
   std::vector<std::string> rollout_resource_types;
   std::string image_parameter = "ImageUri";
+};
+
+// The GitHub Actions workflow of an app: build the image once per commit, then promote
+// that one image (one digest) through the stages in order, each job after the previous
+// one succeeded.
+struct WorkflowSpec {
+  std::string command;           // how it was generated, for the header line
+  std::string name;              // the workflow's name ("Deploy orders-api")
+  std::string trigger_branch;    // pushes to it run the workflow
+  std::vector<WorkflowStage> stages;  // promotion order (dev, staging, prod)
 };
 
 // The first line of every generated workflow: `blueprint workflow` overwrites a file
