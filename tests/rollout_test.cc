@@ -11,6 +11,7 @@
 #include <cctype>
 #include <set>
 
+#include "iam_policy.h"
 #include "modules/handler_permissions.h"
 #include "platform_fixtures.h"
 
@@ -26,24 +27,7 @@ std::string Yaml(const std::string& platform) {
   return StackYaml("dev", "gateway", "orders-api", "", "compute:\n  platform: " + platform + "\n" + kGithub);
 }
 
-// IAM action matching: case-insensitive, '*' any run of characters, '?' one character.
-bool ActionMatches(const std::string& pattern, const std::string& action) {
-  size_t p = 0, a = 0, star = std::string::npos, mark = 0;
-  auto same = [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y)); };
-  while (a < action.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], action[a]))) {
-      ++p, ++a;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++, mark = a;
-    } else if (star != std::string::npos) {
-      p = star + 1, a = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
+using testing::ActionMatches;
 
 std::vector<std::string> Strings(const Json& v) {
   return v.is_string() ? std::vector<std::string>{v.get<std::string>()} : v.get<std::vector<std::string>>();
