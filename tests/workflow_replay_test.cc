@@ -13,6 +13,8 @@
 #include <set>
 #include <unistd.h>
 
+#include "app/app.h"
+#include "cfn/writer.h"
 #include "deploy/process.h"
 #include "iam_policy.h"
 #include "test_util.h"
@@ -408,6 +410,43 @@ TEST_P(WorkflowReplay, EveryCallOfTheImageRolloutIsAllowedByTheDeployRole) {
       ++kept;
     }
   EXPECT_EQ(kept + 1, parameters.size());
+}
+
+// What the role must refuse, on the same evaluator: an operator's change set (`up` names
+// its change sets blueprint-...), a change set with a service role, without resource
+// types, or with one more type than the rollout updates.
+TEST(DeployRolePolicy, RefusesWhatIsNotTheWorkflowsOwnRollout) {
+  App app = testing::SynthFromYaml(testing::ReadFileOrDie(testing::SourceDir() + "/environments/dev/stack.yaml"));
+  const Json tmpl = cfn::Json::parse(cfn::WriteJson(testing::MainStack(app).tmpl.ToJson()));
+  const Json policy = Resolve(tmpl["Resources"]["GithubDeployRole"]["Properties"]["Policies"][0]["PolicyDocument"], tmpl);
+  auto allowed = [&](const testing::IamRequest& r) {
+    std::string why;
+    return testing::PolicyAllows(policy, r, &why);
+  };
+  for (const char* action : {"ExecuteChangeSet", "DeleteChangeSet", "DescribeChangeSet"}) {
+    const std::string a = std::string("cloudformation:") + action;
+    EXPECT_TRUE(allowed({a, kStackArn, {{"cloudformation:ChangeSetName", {"image-0123456789ab-42-1"}}}, ""})) << a;
+    EXPECT_FALSE(allowed({a, kStackArn, {{"cloudformation:ChangeSetName", {"blueprint-20261207040000"}}}, ""})) << a;
+    EXPECT_FALSE(allowed({a, StackArnOf("orders-api-prod"), {{"cloudformation:ChangeSetName", {"image-1"}}}, ""})) << a;
+  }
+  const std::vector<std::string> types = {"AWS::AppRunner::Service"};
+  const testing::IamRequest create{"cloudformation:CreateChangeSet",
+                                   kStackArn,
+                                   {{"cloudformation:ChangeSetName", {"image-1"}}, {"cloudformation:ResourceTypes", types}},
+                                   ""};
+  EXPECT_TRUE(allowed(create));
+  testing::IamRequest with_role = create;
+  with_role.context["cloudformation:RoleArn"] = {kRoleArn};
+  EXPECT_FALSE(allowed(with_role));
+  testing::IamRequest any_type = create;
+  any_type.context.erase("cloudformation:ResourceTypes");
+  EXPECT_FALSE(allowed(any_type));
+  testing::IamRequest more_types = create;
+  more_types.context["cloudformation:ResourceTypes"].push_back("AWS::EC2::LaunchTemplate");
+  EXPECT_FALSE(allowed(more_types));
+  testing::IamRequest operators = create;
+  operators.context["cloudformation:ChangeSetName"] = {"blueprint-20261207040000"};
+  EXPECT_FALSE(allowed(operators));
 }
 
 INSTANTIATE_TEST_SUITE_P(BothNatModesBothPlatforms, WorkflowReplay,
