@@ -474,6 +474,61 @@ TEST_F(FakeAwsTest, UpReplacesANamedResourceThatTheChangeRenames) {
   EXPECT_FALSE(Contains(r.out + r.err, "REPLACEMENT WILL FAIL")) << r.out << r.err;
 }
 
+// The dev stack as recorded by an earlier `up`: the golden template (what the bundled
+// environments synthesize), with each `from` replaced by `to`.
+void RecordDeployed(const std::string& record_dir, const std::vector<std::pair<std::string, std::string>>& edits) {
+  std::string text = ReadFileOrEmpty(kTests + "/golden/orders-api-dev.template.json");
+  ASSERT_FALSE(text.empty());
+  for (const auto& [from, to] : edits) {
+    ASSERT_NE(text.find(from), std::string::npos) << from;
+    for (size_t p; (p = text.find(from)) != std::string::npos;) text.replace(p, from.size(), to);
+  }
+  fs::create_directories(record_dir);
+  std::ofstream(record_dir + "/template.json") << text;
+}
+
+TEST_F(FakeAwsTest, UpRefusesACascadeThatReachesTheDatabaseBeforeAnyChangeSet) {
+  // Deployed with network.cidr 10.8.0.0/24; the environment now says 10.0.0.0/24.
+  RecordDeployed(record(), {{"\"10.0.0.", "\"10.8.0."}});
+  for (const char* extra : {"", "--allow-replace-named"}) {
+    UseScenario("update");
+    std::vector<std::string> args = {"--stack", "orders-api-dev", "--yes"};
+    if (*extra) args.push_back(extra);
+    ProcessResult r = Blueprint("up", args);
+    EXPECT_EQ(r.exit_code, 2) << extra << r.out << r.err;
+    EXPECT_TRUE(Contains(r.err, "!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance) would be replaced by a new, "
+                                "empty one: Vpc's CidrBlock changes (network.cidr)"))
+        << r.err;
+    EXPECT_TRUE(Contains(r.err, "(Vpc -> PrivateSubnet1 -> DbSubnetGroup -> Db)")) << r.err;
+    EXPECT_TRUE(Contains(r.err, "create a new environment with the new value, move the data there (a database: "
+                                "restore a snapshot of it)"))
+        << r.err;
+    // Nothing created: no change set, no pending template; the record is untouched.
+    for (const auto& call : Calls()) EXPECT_FALSE(Contains(call, "create-change-set")) << call;
+    EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
+    EXPECT_TRUE(Contains(ReadFileOrEmpty(record() + "/template.json"), "10.8.0.0/24"));
+  }
+  // Offline preview shows the same line, and counts the database at risk.
+  ProcessResult p = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(Contains(p.out, "!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance)")) << p.out;
+  EXPECT_TRUE(Contains(p.out, "  ~ Db ")) << p.out;
+  ProcessResult j = Blueprint("preview", {"--stack", "dev", "--json"});
+  Json doc = Json::parse(j.out);
+  EXPECT_GE(doc["stacks"][0]["summary"]["stateful_at_risk"].get<int>(), 1) << j.out;
+}
+
+TEST_F(FakeAwsTest, UpGoesOnWhenNoReplacementReachesData) {
+  // Deployed with another log level: the service changes in place, nothing cascades.
+  RecordDeployed(record(), {{"\"Value\": \"debug\"", "\"Value\": \"info\""}});
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Contains(r.err, "REACHES DATA")) << r.err;
+  std::vector<std::string> calls = Calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), kExecute), calls.end());
+}
+
 TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev"});  // RunProcess gives /dev/null as stdin

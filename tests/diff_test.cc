@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "cfn/custom_names.h"
+#include "test_util.h"
 
 namespace bp::analysis {
 namespace {
@@ -263,6 +264,151 @@ TEST(Diff, NamePropertiesComeFromOneTable) {
   Json budget = {{"Budget", {{"BudgetName", "b"}}}};
   EXPECT_EQ(cfn::SetCustomNameProperty("AWS::Budgets::Budget", budget), "Budget.BudgetName");
   EXPECT_EQ(cfn::SetCustomNameProperty("AWS::Budgets::Budget", Json{{"Budget", Json::object()}}), "");
+}
+
+// --- cascades: a replaced resource changes the value of every reference to it ---
+
+Json Res(const char* type, Json props) { return Json{{"Type", type}, {"Properties", std::move(props)}}; }
+
+// A VPC whose CIDR `cidr` is, and what references it: a subnet and a security group
+// (VpcId, create-only), an ingress rule on that group (GroupId, create-only), a database
+// that uses the group (VPCSecurityGroups, updatable in place) and a dashboard that names
+// the subnet inside Fn::Sub text.
+Json Network(const char* cidr) {
+  return Template({{"Vpc", Res("AWS::EC2::VPC", {{"CidrBlock", cidr}})},
+                   {"Subnet", Res("AWS::EC2::Subnet", {{"VpcId", {{"Ref", "Vpc"}}}, {"CidrBlock", "10.0.0.0/26"}})},
+                   {"Sg", Res("AWS::EC2::SecurityGroup", {{"GroupDescription", "db"}, {"VpcId", {{"Ref", "Vpc"}}}})},
+                   {"Ingress", Res("AWS::EC2::SecurityGroupIngress",
+                                   {{"IpProtocol", "tcp"}, {"GroupId", {{"Fn::GetAtt", {"Sg", "GroupId"}}}}})},
+                   {"Db", Res("AWS::RDS::DBInstance", {{"VPCSecurityGroups", {{{"Fn::GetAtt", {"Sg", "GroupId"}}}}}})},
+                   {"Dashboard", Res("AWS::CloudWatch::Dashboard", {{"DashboardBody", {{"Fn::Sub", "{\"s\": \"${Subnet}\"}"}}}})},
+                   {"Topic", Res("AWS::SNS::Topic", {{"DisplayName", "alerts"}})}});
+}
+
+const ResourceChange* Find(const TemplateDiff& d, const std::string& id) {
+  for (const auto& r : d.resources)
+    if (r.logical_id == id) return &r;
+  return nullptr;
+}
+
+TEST(Cascade, AReplacementReplacesWhatReferencesItThroughCreateOnlyProperties) {
+  ASSERT_EQ(cfn::ReplacementOf("AWS::EC2::Subnet", "VpcId"), Replacement::kAlways);
+  ASSERT_EQ(cfn::ReplacementOf("AWS::EC2::SecurityGroupIngress", "GroupId"), Replacement::kAlways);
+  ASSERT_EQ(cfn::ReplacementOf("AWS::RDS::DBInstance", "VPCSecurityGroups"), Replacement::kNever);
+  TemplateDiff d = DiffTemplates(Network("10.0.0.0/24"), Network("10.1.0.0/24"));
+  // The VPC by its own change; subnet, group and rule through references, transitively.
+  for (const char* id : {"Vpc", "Subnet", "Sg", "Ingress"}) {
+    const ResourceChange* r = Find(d, id);
+    ASSERT_NE(r, nullptr) << id;
+    EXPECT_EQ(r->replacement, Replacement::kAlways) << id;
+  }
+  EXPECT_EQ(Find(d, "Ingress")->cascade, (std::vector<std::string>{"Vpc", "Sg"}));
+  const PropertyChange& through = Find(d, "Subnet")->changes.back();
+  EXPECT_EQ(through.path, "Properties.VpcId");
+  EXPECT_EQ(through.via, std::vector<std::string>{"Vpc"});
+  EXPECT_EQ(through.before, through.after);  // the text is the same, the value is not
+  // Through a property updatable in place, or Fn::Sub text: modified, not replaced.
+  ASSERT_NE(Find(d, "Db"), nullptr);
+  EXPECT_EQ(Find(d, "Db")->replacement, Replacement::kNever);
+  EXPECT_TRUE(Find(d, "Db")->cascade.empty());
+  ASSERT_NE(Find(d, "Dashboard"), nullptr);
+  EXPECT_EQ(Find(d, "Dashboard")->changes[0].via, std::vector<std::string>{"Subnet"});
+  EXPECT_EQ(Find(d, "Topic"), nullptr);  // references nothing replaced
+  EXPECT_EQ(d.modified, 6u);
+  EXPECT_EQ(d.replaced, 4u);
+  EXPECT_EQ(d.cascaded, 3u);
+  EXPECT_EQ(d.stateful_at_risk, 0u);  // the database is updated in place here
+  std::string text = FormatDiff("s", d, false);
+  EXPECT_NE(text.find("  ~ Ingress    AWS::EC2::SecurityGroupIngress  [replace: Vpc -> Sg -> Ingress]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("      Properties.VpcId: {\"Ref\":\"Vpc\"}, a new value: Vpc is replaced  (replace)\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("(4 replace, 0 may replace, 3 through references)"), std::string::npos) << text;
+  Json j = DiffToJson("s", d, false);
+  EXPECT_EQ(j["summary"]["cascaded"], 3);
+  for (const auto& e : j["resources"])
+    if (e["logical_id"] == "Sg") {
+      EXPECT_EQ(e["cascade"], Json::array({"Vpc"}));
+      EXPECT_EQ(e["changes"][0]["via"], Json::array({"Vpc"}));
+    }
+}
+
+TEST(Cascade, AResourceThatMayBeReplacedMakesItsDependentsMayBeReplaced) {
+  // Engine replaces the instance only on some changes; CidrIp is create-only.
+  ASSERT_EQ(cfn::ReplacementOf("AWS::RDS::DBInstance", "Engine"), Replacement::kConditional);
+  auto t = [](const char* engine) {
+    return Template({{"Db", Res("AWS::RDS::DBInstance", {{"Engine", engine}})},
+                     {"Rule", Res("AWS::EC2::SecurityGroupIngress",
+                                  {{"IpProtocol", "tcp"},
+                                   {"CidrIp", {{"Fn::Sub", {"${Db.Endpoint.Address}/${Bits}", {{"Bits", "32"}}}}}}})}});
+  };
+  TemplateDiff d = DiffTemplates(t("postgres"), t("mysql"));
+  ASSERT_NE(Find(d, "Rule"), nullptr);
+  EXPECT_EQ(Find(d, "Rule")->replacement, Replacement::kConditional);
+  EXPECT_EQ(Find(d, "Rule")->cascade, std::vector<std::string>{"Db"});
+  EXPECT_EQ(d.may_replace, 2u);
+}
+
+TEST(Cascade, AnUnchangedTemplateAndAFirstDeployCascadeNothing) {
+  EXPECT_TRUE(DiffTemplates(Network("10.0.0.0/24"), Network("10.0.0.0/24")).empty());
+  TemplateDiff first = DiffTemplates(Json(), Network("10.0.0.0/24"));
+  EXPECT_EQ(first.added, 7u);
+  EXPECT_EQ(first.cascaded, 0u);
+}
+
+// The bundled dev environment (environments/dev/stack.yaml) with one line changed.
+Json DevTemplate(const std::string& from, const std::string& to) {
+  std::string yaml = testing::ReadFileOrDie(testing::SourceDir() + "/environments/dev/stack.yaml");
+  if (!from.empty()) {
+    size_t at = yaml.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) yaml.replace(at, from.size(), to);
+  }
+  return testing::MainStack(testing::SynthFromYaml(yaml, "dev")).tmpl.ToJson();
+}
+
+TEST(Cascade, ChangingTheNetworkCidrOfTheDevEnvironmentReachesTheDatabase) {
+  TemplateDiff d = DiffTemplates(DevTemplate("", ""), DevTemplate("cidr: 10.0.0.0/24", "cidr: 10.4.0.0/24"));
+  const ResourceChange* group = Find(d, "DbSubnetGroup");
+  ASSERT_NE(group, nullptr);
+  // The specification updates SubnetIds in place, but not into another VPC.
+  EXPECT_EQ(cfn::ReplacementOf("AWS::RDS::DBSubnetGroup", "SubnetIds"), Replacement::kNever);
+  EXPECT_EQ(group->replacement, Replacement::kAlways);
+  EXPECT_NE(group->changes.back().note.find("moves to another VPC"), std::string::npos);
+  for (const char* id : {"DbSecurityGroup", "Db"}) {
+    ASSERT_NE(Find(d, id), nullptr) << id;
+    EXPECT_EQ(Find(d, id)->replacement, Replacement::kAlways) << id;
+  }
+  const ResourceChange& db = *Find(d, "Db");
+  EXPECT_EQ(db.cascade, (std::vector<std::string>{"Vpc", "PrivateSubnet1", "DbSubnetGroup"}));
+  EXPECT_TRUE(IsCascadeDataLoss(db));
+  EXPECT_GE(d.stateful_at_risk, 1u);
+  std::string text = FormatDiff("orders-api-dev", d, false);
+  EXPECT_NE(text.find("!! DATA AT RISK: Db (AWS::RDS::DBInstance) would be REPLACED"), std::string::npos) << text;
+  EXPECT_NE(text.find("!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance) would be replaced by a new, empty "
+                      "one: Vpc's CidrBlock changes (network.cidr), and the replacement carries through references "
+                      "(Vpc -> PrivateSubnet1 -> DbSubnetGroup -> Db)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("0 STATEFUL"), std::string::npos) << text;
+  Json j = DiffToJson("orders-api-dev", d, false);
+  for (const auto& e : j["resources"])
+    if (e["logical_id"] == "Db") {
+      EXPECT_EQ(e["data_at_risk"], true);
+      EXPECT_EQ(e["cascade_data_loss"], true);
+    }
+}
+
+TEST(Cascade, AChangeOfAStatelessLeafCascadesNothing) {
+  TemplateDiff d = DiffTemplates(DevTemplate("", ""), DevTemplate("LOG_LEVEL: debug", "LOG_LEVEL: info"));
+  ASSERT_EQ(d.resources.size(), 1u) << FormatDiff("orders-api-dev", d, false);
+  EXPECT_EQ(d.resources[0].logical_id, "Service");
+  EXPECT_EQ(d.resources[0].replacement, Replacement::kNever);
+  EXPECT_EQ(d.cascaded, 0u);
+  EXPECT_EQ(d.stateful_at_risk, 0u);
+  EXPECT_EQ(FormatDiff("orders-api-dev", d, false).find("REACHES DATA"), std::string::npos);
 }
 
 }  // namespace

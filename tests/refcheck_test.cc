@@ -63,5 +63,15 @@ TEST(RefCheck, ConditionsSectionIsChecked) {
   EXPECT_NE(Check(t).find("Conditions/Both/Fn::And/1: condition 'Missing' is not declared"), std::string::npos);
 }
 
+TEST(ReferencedNames, RefGetAttAndSubAtAnyDepthLessPseudoParametersAndSubVariables) {
+  Json v = Json::parse(R"({"A": [{"Ref": "Vpc"}, {"Ref": "AWS::Region"}],
+    "B": {"Deep": {"Fn::GetAtt": ["Db", "Endpoint.Address"]}, "Short": {"Fn::GetAtt": "Sg.GroupId"}},
+    "C": {"Fn::Sub": "arn:${AWS::Partition}:x:::${Topic}/${Queue.Arn}/${!Literal}"},
+    "D": {"Fn::Sub": ["${Local}-${Role}", {"Local": {"Ref": "Key"}}]},
+    "E": {"Fn::Join": ["", [{"Ref": "Vpc"}, "x"]]}})");
+  EXPECT_EQ(ReferencedNames(v), (std::vector<std::string>{"Db", "Key", "Queue", "Role", "Sg", "Topic", "Vpc"}));
+  EXPECT_TRUE(ReferencedNames(Json("${NotSub}")).empty());
+}
+
 }  // namespace
 }  // namespace bp::cfn

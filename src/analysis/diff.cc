@@ -1,6 +1,8 @@
 #include "analysis/diff.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -95,7 +97,7 @@ void DiffValues(const std::string& path, const Json& a, const Json& b, Replaceme
       Json ae = find(a, k), be = find(b, k);
       std::string p = path + "[" + field + "=" + k + "]";
       if (ae.is_null() || be.is_null()) {
-        if (ae != be) out->push_back({p, ae, be, repl, ""});
+        if (ae != be) out->push_back({p, ae, be, repl, "", {}});
       } else {
         DiffValues(p, ae, be, repl, out);
       }
@@ -111,7 +113,7 @@ void DiffValues(const std::string& path, const Json& a, const Json& b, Replaceme
     }
     return;
   }
-  out->push_back({path, a, b, repl, ""});
+  out->push_back({path, a, b, repl, "", {}});
 }
 
 const Json& Section(const Json& doc, const char* name) {
@@ -133,7 +135,7 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   rc.deletion_policy = EffectiveDeletionPolicy(StringField(old_r, "Type"), StringField(old_r, "DeletionPolicy"));
   std::string old_type = StringField(old_r, "Type");
   if (old_type != rc.type) {
-    rc.changes.push_back({"Type", old_type, rc.type, Replacement::kAlways, ""});
+    rc.changes.push_back({"Type", old_type, rc.type, Replacement::kAlways, "", {}});
   } else {
     const Json& op = Section(old_r, "Properties");
     const Json& np = Section(new_r, "Properties");
@@ -164,6 +166,157 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
                                       StartsWith(c.path, name_path + "[")))
       rc.name_property.clear();  // renamed: the replacement gets its new name
   return rc;
+}
+
+// Properties the specification updates in place but whose values must stay in the
+// resource's VPC: when what they reference moves to another VPC (a replaced VPC, or a
+// resource replaced because its VPC is), the resource cannot follow in place.
+// RDS refuses to modify a DB subnet group to subnets of another VPC ("The new Subnets are
+// not in the same Vpc as the existing subnet group"; Src:
+// https://github.com/hashicorp/terraform-provider-aws/issues/27459, /issues/16419); a DB
+// instance moves to another VPC only by taking another DB subnet group (Src:
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html,
+// DBSubnetGroupName), which CloudFormation does by replacing the instance (create-only in
+// the specification).
+struct VpcBound {
+  const char* type;
+  const char* property;
+};
+constexpr VpcBound kVpcBound[] = {{"AWS::RDS::DBSubnetGroup", "SubnetIds"}};
+
+bool IsVpcBound(const std::string& type, const std::string& property) {
+  for (const auto& v : kVpcBound)
+    if (type == v.type && property == v.property) return true;
+  return false;
+}
+
+// The top-level property of a change path ("Properties.Tags[Key=Name].Value" -> "Tags"),
+// or "" for a change outside Properties.
+std::string TopProperty(const std::string& path) {
+  const std::string prefix = "Properties.";
+  if (!StartsWith(path, prefix)) return "";
+  std::string rest = path.substr(prefix.size());
+  return rest.substr(0, rest.find_first_of(".["));
+}
+
+// What a reference to a replaced resource does through a property whose own update
+// behaviour is `property`: a create-only property passes the upstream replacement on
+// (Always or Conditional), a conditional one makes it "may", the others keep theirs
+// (Never: an in-place update; Unknown: not in the specification).
+Replacement Through(Replacement upstream, Replacement property) {
+  if (property == Replacement::kAlways) return upstream;
+  return property;
+}
+
+bool Replaces(Replacement r) { return r == Replacement::kAlways || r == Replacement::kConditional; }
+
+// The cascade (see diff.h): adds to `modified` (sorted by id afterwards by the caller)
+// the property changes that a referenced resource's replacement causes, until nothing
+// more changes; resources only reached this way are added as modified.
+void Cascade(const Json& old_res, const Json& new_res, std::vector<ResourceChange>* modified) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < modified->size(); ++i) index[(*modified)[i].logical_id] = i;
+  // Worst direct (text) change per resource and top-level property.
+  std::map<std::string, std::map<std::string, Replacement>> direct;
+  for (const auto& rc : *modified)
+    for (const auto& c : rc.changes)
+      if (std::string p = TopProperty(c.path); !p.empty()) {
+        auto [it, fresh] = direct[rc.logical_id].emplace(p, c.replacement);
+        if (!fresh) it->second = Worse(it->second, c.replacement);
+      }
+  std::map<std::string, std::map<std::string, PropertyChange>> cascades;  // id -> property -> change
+  std::set<std::string> moves_vpc;  // replaced into another VPC
+  auto level = [&](const std::string& id) {
+    Replacement r = Replacement::kNever;
+    if (auto it = index.find(id); it != index.end()) r = (*modified)[it->second].replacement;
+    if (auto it = cascades.find(id); it != cascades.end())
+      for (const auto& [p, c] : it->second) r = Worse(r, c.replacement);
+    return r;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = new_res.begin(); it != new_res.end(); ++it) {
+      const std::string& id = it.key();
+      if (!old_res.contains(id)) continue;  // added: created new, nothing to replace
+      const std::string type = StringField(it.value(), "Type");
+      if (type != StringField(old_res[id], "Type")) continue;  // replaced by its type change already
+      bool moves = type == "AWS::EC2::VPC" && Replaces(level(id));
+      const Json& props = Section(it.value(), "Properties");
+      for (auto p = props.begin(); p != props.end(); ++p) {
+        std::vector<std::string> via;
+        Replacement upstream = Replacement::kNever;
+        bool into_other_vpc = false;
+        for (const auto& name : cfn::ReferencedNames(p.value())) {
+          if (name == id || !new_res.contains(name) || !old_res.contains(name)) continue;
+          Replacement l = level(name);
+          if (!Replaces(l)) continue;
+          via.push_back(name);
+          upstream = Worse(upstream, l);
+          if (moves_vpc.count(name)) into_other_vpc = true;
+        }
+        if (via.empty()) continue;
+        Replacement property = cfn::ReplacementOf(type, p.key());
+        std::string note;
+        if (into_other_vpc && !Replaces(property) && IsVpcBound(type, p.key())) {
+          property = Replacement::kAlways;
+          note = "moves to another VPC, which " + type + " cannot do in place: the update would fail";
+        }
+        Replacement result = Through(upstream, property);
+        if (into_other_vpc && Replaces(result)) moves = true;
+        auto d = direct.find(id);
+        if (d != direct.end() && d->second.count(p.key()) && Rank(result) <= Rank(d->second[p.key()]))
+          continue;  // its text change already says as much
+        PropertyChange& slot = cascades[id][p.key()];
+        if (slot.path.empty() || slot.replacement != result) changed = true;
+        const Json& old_props = Section(old_res[id], "Properties");
+        slot = {"Properties." + p.key(), Member(old_props, p.key()), p.value(), result, note, via};
+      }
+      if (moves && moves_vpc.insert(id).second) changed = true;
+    }
+  }
+  // In template order, each resource's cascaded changes in property order after its own.
+  for (auto it = new_res.begin(); it != new_res.end(); ++it) {
+    auto found = cascades.find(it.key());
+    if (found == cascades.end()) continue;
+    if (!index.count(it.key())) {
+      index[it.key()] = modified->size();
+      modified->push_back(ModifyChange(it.key(), old_res[it.key()], it.value()));
+    }
+    ResourceChange& rc = (*modified)[index[it.key()]];
+    const Json& props = Section(it.value(), "Properties");
+    for (auto p = props.begin(); p != props.end(); ++p)
+      if (auto c = found->second.find(p.key()); c != found->second.end()) {
+        rc.replacement = Worse(rc.replacement, c->second.replacement);
+        rc.changes.push_back(std::move(c->second));
+      }
+  }
+  // The chain behind each cascaded replacement: through its first cascaded change at the
+  // resource's own level, to the first resource it references at the level that change
+  // needs, back to a resource no reference replaces.
+  std::map<std::string, std::vector<std::string>> chains;
+  std::function<const std::vector<std::string>&(const std::string&, size_t)> chain =
+      [&](const std::string& id, size_t depth) -> const std::vector<std::string>& {
+    static const std::vector<std::string> kNone;
+    if (auto c = chains.find(id); c != chains.end()) return c->second;
+    auto i = index.find(id);
+    if (i == index.end() || depth > index.size()) return kNone;  // a cycle only a hand-written file has
+    const ResourceChange& rc = (*modified)[i->second];
+    std::vector<std::string> out;
+    for (const auto& c : rc.changes) {
+      if (c.via.empty() || c.replacement != rc.replacement || !Replaces(c.replacement)) continue;
+      std::string from = c.via.front();
+      for (const auto& v : c.via)
+        if (level(v) == Replacement::kAlways || c.replacement != Replacement::kAlways) {
+          from = v;
+          break;
+        }
+      out = chain(from, depth + 1);
+      out.push_back(from);
+      break;
+    }
+    return chains[id] = out;
+  };
+  for (auto& rc : *modified) rc.cascade = chain(rc.logical_id, 0);
 }
 
 void DiffSection(const char* name, const Json& before, const Json& after, std::vector<SectionChange>* out) {
@@ -250,6 +403,53 @@ std::string NamedReplacementLine(const ResourceChange& r) {
   return "";
 }
 
+bool IsCascadeDataLoss(const ResourceChange& r) {
+  return r.kind == ResourceChange::Kind::kModify && r.stateful && r.replacement == Replacement::kAlways &&
+         !r.cascade.empty();
+}
+
+namespace {
+
+// The config key that sets a property a cascade starts from, when one key does.
+struct RootKey {
+  const char* type;
+  const char* property;
+  const char* key;
+};
+constexpr RootKey kRootKeys[] = {{"AWS::EC2::VPC", "CidrBlock", "network.cidr"}};
+
+// "Vpc's CidrBlock changes (network.cidr)": why the first resource of a chain is replaced.
+std::string RootCause(const TemplateDiff& d, const std::string& id) {
+  for (const auto& r : d.resources) {
+    if (r.logical_id != id) continue;
+    for (const auto& c : r.changes) {
+      if (!c.via.empty() || c.replacement != r.replacement) continue;
+      if (c.path == "Type") return id + "'s type changes";
+      std::string property = TopProperty(c.path);
+      std::string text = id + "'s " + (property.empty() ? c.path : property) + " changes";
+      for (const auto& k : kRootKeys)
+        if (r.type == k.type && property == k.property) text += std::string(" (") + k.key + ")";
+      return text;
+    }
+  }
+  return id + " is replaced";
+}
+
+}  // namespace
+
+std::string CascadeLine(const TemplateDiff& d, const ResourceChange& r) {
+  if (!IsCascadeDataLoss(r)) return "";
+  std::string chain;
+  for (const auto& id : r.cascade) chain += id + " -> ";
+  chain += r.logical_id;
+  return fmt::format("!! REPLACEMENT REACHES DATA: {} ({}) would be replaced by a new, empty one: {}, and the "
+                     "replacement carries through references ({}). A deployed environment cannot take this "
+                     "change: undo it, or, to make it, create a new environment with the new value, move the data "
+                     "there (a database: restore a snapshot of it) and then destroy this one. `up` refuses it on "
+                     "a deployed stack",
+                     r.logical_id, r.type, RootCause(d, r.cascade.front()), chain);
+}
+
 std::string EffectiveDeletionPolicy(const std::string& type, const std::string& written) {
   if (!written.empty()) return written;
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html (aws-facts.md 3.2):
@@ -302,6 +502,7 @@ TemplateDiff DiffTemplates(const Json& before, const Json& after) {
     rc.stateful = IsStatefulType(rc.type);
     removed.push_back(std::move(rc));
   }
+  Cascade(old_res, new_res, &modified);
   auto by_id = [](const ResourceChange& a, const ResourceChange& b) { return a.logical_id < b.logical_id; };
   std::sort(added.begin(), added.end(), by_id);
   std::sort(modified.begin(), modified.end(), by_id);
@@ -316,6 +517,7 @@ TemplateDiff DiffTemplates(const Json& before, const Json& after) {
       if (r.kind == ResourceChange::Kind::kModify && r.replacement == Replacement::kUnknown) ++d.replacement_unknown;
       if (!RiskLine(r).empty() && RiskLine(r).rfind("!!", 0) == 0) ++d.stateful_at_risk;
       if (IsNamedReplacement(r)) ++d.named_replaced;
+      if (!r.cascade.empty()) ++d.cascaded;
       d.resources.push_back(std::move(r));
     }
   DiffSection("Parameters", before, after, &d.sections);
@@ -329,7 +531,9 @@ TemplateDiff DiffTemplates(const Json& before, const Json& after) {
 
 std::string SummaryLine(const TemplateDiff& d) {
   std::string s = fmt::format("{} to add, {} to modify", d.added, d.modified);
-  if (d.replaced || d.may_replace) s += fmt::format(" ({} replace, {} may replace)", d.replaced, d.may_replace);
+  if (d.replaced || d.may_replace)
+    s += fmt::format(" ({} replace, {} may replace{})", d.replaced, d.may_replace,
+                     d.cascaded ? fmt::format(", {} through references", d.cascaded) : "");
   s += fmt::format(", {} to remove", d.removed);
   if (d.stateful_at_risk) s += fmt::format("; {} STATEFUL RESOURCE(S) AT RISK", d.stateful_at_risk);
   if (d.named_replaced) s += fmt::format("; {} NAMED RESOURCE(S) CANNOT BE REPLACED", d.named_replaced);
@@ -349,19 +553,31 @@ std::string FormatDiff(const std::string& stack_name, const TemplateDiff& d, boo
   std::vector<std::string> risks;
   for (const auto& r : d.resources) {
     std::string tag;
-    if (r.kind == ResourceChange::Kind::kModify && r.replacement != Replacement::kNever)
-      tag = fmt::format("  [{}]", r.replacement == Replacement::kUnknown ? "replacement unknown"
-                                                                            : ReplacementWord(r.replacement));
+    if (r.kind == ResourceChange::Kind::kModify && r.replacement != Replacement::kNever) {
+      std::string chain;
+      for (const auto& id : r.cascade) chain += id + " -> ";
+      tag = fmt::format("  [{}{}]",
+                        r.replacement == Replacement::kUnknown ? "replacement unknown" : ReplacementWord(r.replacement),
+                        chain.empty() ? "" : ": " + chain + r.logical_id);
+    }
     out += fmt::format("  {} {:<{}}  {}{}\n", KindMark(r.kind), r.logical_id, width, r.type, tag);
     for (const auto& c : r.changes) {
       std::string word = c.replacement == Replacement::kAlways || c.replacement == Replacement::kConditional
                              ? fmt::format("  ({})", ReplacementWord(c.replacement))
                              : "";
       if (!c.note.empty()) word += "  [" + c.note + "]";
-      out += fmt::format("      {}: {} -> {}{}\n", c.path, Show(c.before), Show(c.after), word);
+      if (c.via.empty()) {
+        out += fmt::format("      {}: {} -> {}{}\n", c.path, Show(c.before), Show(c.after), word);
+      } else {
+        std::string via;
+        for (const auto& v : c.via) via += (via.empty() ? "" : ", ") + v;
+        out += fmt::format("      {}: {}, a new value: {} {} replaced{}\n", c.path, Show(c.after), via,
+                           c.via.size() == 1 ? "is" : "are", word);
+      }
     }
     std::string risk = RiskLine(r);
     if (!risk.empty()) risks.push_back(risk);
+    if (std::string cascade = CascadeLine(d, r); !cascade.empty()) risks.push_back(cascade);
     if (std::string named = NamedReplacementLine(r); !named.empty()) risks.push_back(named);
   }
   for (const char* section : {"Parameters", "Outputs"}) {
@@ -408,6 +624,7 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
                        {"after", c.after},
                        {"replacement", c.replacement == Replacement::kNever ? "never" : ReplacementWord(c.replacement)}};
         if (!c.note.empty()) change["note"] = c.note;
+        if (!c.via.empty()) change["via"] = c.via;
         changes.push_back(std::move(change));
       }
       e["changes"] = std::move(changes);
@@ -415,6 +632,10 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
     e["stateful"] = r.stateful;
     std::string risk = RiskLine(r);
     e["data_at_risk"] = !risk.empty() && risk.rfind("!!", 0) == 0;
+    if (!r.cascade.empty()) {
+      e["cascade"] = r.cascade;
+      e["cascade_data_loss"] = IsCascadeDataLoss(r);
+    }
     if (!r.name_property.empty()) {
       e["name_property"] = r.name_property;
       e["named_replacement"] = IsNamedReplacement(r);
@@ -434,7 +655,8 @@ Json DiffToJson(const std::string& stack_name, const TemplateDiff& d, bool first
   j["summary"] = {{"add", d.added},         {"modify", d.modified},
                   {"remove", d.removed},    {"replace", d.replaced},
                   {"may_replace", d.may_replace}, {"stateful_at_risk", d.stateful_at_risk},
-                  {"replacement_unknown", d.replacement_unknown}, {"named_replaced", d.named_replaced}};
+                  {"replacement_unknown", d.replacement_unknown}, {"named_replaced", d.named_replaced},
+                  {"cascaded", d.cascaded}};
   return j;
 }
 

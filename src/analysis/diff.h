@@ -4,6 +4,15 @@
 // (`preview --remote`) is the authoritative answer, this is the fast one.
 // Replacement comes from the resource specification (cfn::ReplacementOf); a type
 // change always replaces.
+//
+// Replacements cascade. A replaced resource gets a new physical ID, and CloudFormation
+// points every resource that references it at the new one (Src:
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html),
+// so a property that references it (Ref, Fn::GetAtt, Fn::Sub, at any depth) changes
+// value although its text does not. DiffTemplates follows that to a fixed point: through
+// a create-only property the dependent is replaced too ("may" when either step is only
+// conditional), through a property updatable in place it is modified. A VPC replacement
+// also replaces what RDS cannot move to another VPC in place (see kVpcBound in diff.cc).
 #pragma once
 #include <string>
 #include <vector>
@@ -21,6 +30,9 @@ struct PropertyChange {
   cfn::Json after;         // null when removed
   cfn::Replacement replacement = cfn::Replacement::kNever;  // of the top-level property
   std::string note;        // e.g. a static database parameter that waits for a reboot
+  // A change of value, not of text: the resources this property references that are
+  // replaced (or may be), sorted. Empty for a change of the text itself.
+  std::vector<std::string> via;
 };
 
 struct ResourceChange {
@@ -35,6 +47,11 @@ struct ResourceChange {
   // The custom-name property ("ServiceName") the new template sets and this change leaves
   // as it is, or "": a new name lets CloudFormation replace the resource.
   std::string name_property;
+  // Replaced (or maybe) because a resource it references is: the chain of references
+  // from the resource replaced by its own change to the one this resource references
+  // ({"Vpc", "PrivateSubnet1", "DbSubnetGroup"} for the database when network.cidr
+  // changes). Empty when no reference replaces it.
+  std::vector<std::string> cascade;
 };
 
 // Additions, removals and changes of Parameters or Outputs (no property detail).
@@ -51,6 +68,7 @@ struct TemplateDiff {
   size_t stateful_at_risk = 0;     // stateful resources replaced (or maybe), or removed without Retain
   size_t replacement_unknown = 0;  // modified resources whose replacement the spec does not know
   size_t named_replaced = 0;       // replaced (not "may replace") while the template fixes their name
+  size_t cascaded = 0;             // replaced (or maybe) through a reference: ResourceChange::cascade
   // The service moves to another compute platform (one service type removed, another
   // added): what its users lose and gain (modules/compute.h).
   bool compute_moved = false;
@@ -85,6 +103,18 @@ std::string NamedReplacementLine(const ResourceChange& change);
 // Whether `up` refuses the change (without --allow-replace-named): a certain
 // replacement (True/kAlways) of a custom-named resource.
 bool IsNamedReplacement(const ResourceChange& change);
+
+// Whether `up` refuses the change on a deployed stack: a stateful resource that would
+// certainly be replaced (kAlways) because a resource it references is (a cascade). The
+// user changed something else and would lose the data without having touched it. No flag
+// overrides this: the data would be gone, and a VPC move cannot even complete.
+bool IsCascadeDataLoss(const ResourceChange& change);
+
+// The loud line for such a change ("!! REPLACEMENT REACHES DATA: ..."), naming the chain,
+// the change that starts it (and the config key that sets it, when known) and what to do
+// instead; "" when !IsCascadeDataLoss. The one wording for offline preview and `up`'s
+// refusal. `diff` holds the rest of the chain.
+std::string CascadeLine(const TemplateDiff& diff, const ResourceChange& change);
 
 // Human-readable report of one stack's diff, ending with the summary line.
 std::string FormatDiff(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);

@@ -586,6 +586,35 @@ void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagno
 
 }  // namespace
 
+namespace {
+
+// Whether going from the template recorded by the last `up` to `stack`'s would replace
+// data because a resource it references is replaced (analysis::IsCascadeDataLoss); each
+// such resource is an error in diags, worded as `preview` shows it. The same offline diff
+// as `preview`, before any change set: nothing is created for a change that must not run.
+// Without a record there is nothing to compare here; the change set's rows still show
+// what is replaced, and the user is asked.
+bool CascadesIntoData(const std::string& state_dir, const Stack& stack, Diagnostics* diags) {
+  Json deployed;
+  bool found = false;
+  Diagnostics unread;
+  if (!LoadJsonRecord(DeployedTemplatePath(state_dir, KeyOf(stack)), &deployed, &found, &unread)) {
+    diags->Warn({}, stack.name, "cannot compare with the recorded deployment: " + unread.FirstError());
+    return false;
+  }
+  if (!found) return false;
+  analysis::TemplateDiff diff = analysis::DiffTemplates(deployed, stack.tmpl.ToJson());
+  bool refuse = false;
+  for (const auto& r : diff.resources)
+    if (analysis::IsCascadeDataLoss(r)) {
+      diags->Error({}, stack.name, analysis::CascadeLine(diff, r));
+      refuse = true;
+    }
+  return refuse;
+}
+
+}  // namespace
+
 bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                         DeployResult* result, Diagnostics* diags) {
   bool call_failed = false;
@@ -609,6 +638,11 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     diags->Error({}, stack.name,
                  "it is " + info.status + " and cannot be updated; remove it with `blueprint destroy --stack " +
                      stack.name + "`, then run up again");
+    return result;
+  }
+  // No flag overrides this (--allow-replace-named is about names, not data).
+  if (info.exists && IsDeployed(info.status) && CascadesIntoData(options_.state_dir, stack, diags)) {
+    result.status = Status::kRefused;
     return result;
   }
 
