@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "config/loader.h"
 #include "deploy/driver.h"
+#include "deploy/leftovers.h"
 #include "deploy/process.h"
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
@@ -1323,6 +1324,319 @@ TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {
   c.cloudfront.origin_secret = EncryptSecret(k, "cloudfront.origin_secret", "too short");
   cli::StackParameterValues values;
   EXPECT_FALSE(cli::AddSecretParameterValues(loaded, &values));
+}
+
+// --- Stacks that left the assembly (deploy/leftovers.h) ---
+
+// The bundled dev environment produces no global stack (no CloudFront, no cost
+// features): a recorded orders-api-dev-global is what turning them off leaves behind.
+const std::string kGlobalId =
+    "arn:aws:cloudformation:us-east-1:123456789012:stack/orders-api-dev-global/0f1e2d3c-4b5a-11ef-9c8d-0a1b2c3d4e5f";
+const std::string kGlobalDescription =
+    "apprunner-blueprint: orders-api (dev, profile dev), resources AWS offers only in us-east-1";
+
+class LeftoverTest : public DriverTest {
+ protected:
+  // A record as `up` writes it: template, outputs and, unless `meta` is null, stack.json.
+  void Plant(const std::string& account, const std::string& region, const std::string& stack, const Json& meta,
+             const std::string& description = kGlobalDescription) {
+    std::string dir = state() + "/" + account + "/" + region + "/" + stack;
+    fs::create_directories(dir);
+    Json tmpl = {{"Description", description},
+                 {"Resources", {{"Budget", {{"Type", "AWS::Budgets::Budget"}, {"Properties", Json::object()}}}}}};
+    std::ofstream(dir + "/template.json") << tmpl.dump();
+    std::ofstream(dir + "/outputs.json") << "{}";
+    if (!meta.is_null()) std::ofstream(dir + "/stack.json") << meta.dump();
+  }
+  std::string GlobalRecord() const { return state() + "/unknown-account/us-east-1/orders-api-dev-global"; }
+  void PlantGlobal(const std::string& stack_id = kGlobalId) {
+    Plant("unknown-account", "us-east-1", "orders-api-dev-global",
+          Json{{"artifact", "orders-api-dev-global"}, {"role", "global"}, {"environments", {"dev"}},
+               {"stackId", stack_id}, {"recordedAt", "2026-11-20T09:30:00Z"}});
+  }
+  // What the stand-in answers about the leftover: it exists (`id`, `description`), then
+  // once deleted it is gone.
+  static Json GlobalAnswers(const std::string& id = kGlobalId, const std::string& description = kGlobalDescription) {
+    Json stack = {{"StackId", id}, {"StackName", "orders-api-dev-global"}, {"Description", description},
+                  {"StackStatus", "UPDATE_COMPLETE"}};
+    Json gone = {{"stderr", "\nAn error occurred (ValidationError) when calling the DescribeStacks operation: Stack "
+                            "with id orders-api-dev-global does not exist\n"},
+                 {"rc", 254}};
+    return Json{
+        {"cloudformation describe-stacks orders-api-dev-global",
+         Json::array({{{"stdout", {{"Stacks", Json::array({stack})}}}}, gone})},
+        {"cloudformation describe-stack-events orders-api-dev-global",
+         Json::array({{{"stdout", {{"StackEvents", Json::array()}}}}, gone})},
+        {"cloudformation get-template orders-api-dev-global",
+         Json::array({{{"stdout", {{"TemplateBody", {{"Resources", {{"Budget", {{"Type", "AWS::Budgets::Budget"}}}}}}}}}}})},
+        {"cloudformation list-stack-resources orders-api-dev-global",
+         Json::array({{{"stdout",
+                        {{"StackResourceSummaries",
+                          Json::array({{{"LogicalResourceId", "Budget"}, {"PhysicalResourceId", "orders-api-dev"},
+                                        {"ResourceType", "AWS::Budgets::Budget"},
+                                        {"ResourceStatus", "CREATE_COMPLETE"}}})}}}}})},
+        {"cloudformation delete-stack", Json::array({{{"stdout", ""}}})}};
+  }
+  // The calls that delete a stack, by the --stack-name they name.
+  std::vector<std::string> Deletes() const {
+    std::vector<std::string> out;
+    for (const auto& r : Records()) {
+      auto argv = r["argv"].get<std::vector<std::string>>();
+      if (argv.size() > 3 && argv[1] == "delete-stack") out.push_back(argv[3] + " " + argv.back());
+    }
+    return out;
+  }
+};
+
+TEST(FindLeftovers, RecordsOfTheSelectedEnvironmentsThatTheAssemblyNoLongerProduces) {
+  auto rec = [](std::string account, std::string region, std::string stack, std::vector<std::string> envs,
+                std::string role) {
+    RecordedStack r;
+    r.key = {account, region, stack};
+    r.has_meta = !envs.empty();
+    r.environments = envs;
+    r.role = role;
+    return r;
+  };
+  std::vector<RecordedStack> records = {
+      rec("", "us-east-1", "orders-api-dev-global", {"dev"}, "global"),
+      rec("", "eu-west-3", "orders-api-dev", {"dev"}, "main"),            // still produced
+      rec("", "eu-west-3", "shop-dev", {"dev"}, "main"),                  // the app renamed
+      rec("", "us-east-1", "orders-api-prod-global", {"prod"}, "global"),  // another environment's
+      rec("", "us-east-1", "orders-api-qa-global", {}, ""),               // older record, not dev's name
+      rec("111111111111", "us-east-1", kAccountStackName, {"dev"}, "account"),
+  };
+  RecordedStack old = rec("", "us-east-1", "orders-api-dev-global", {}, "");  // before stack.json
+  std::vector<StackKey> assembled = {{"", "eu-west-3", "orders-api-dev"}, {"", "us-east-1", kAccountStackName}};
+  App planned;
+  Stack main, global;
+  main.name = "orders-api-dev";
+  main.region = "eu-west-3";
+  main.envs = {"dev"};
+  global = main;
+  global.name = "orders-api-dev-global";
+  global.region = "us-east-1";
+  global.role = StackRole::kGlobal;
+  planned.stacks = {main, global};
+
+  std::vector<Leftover> dev = FindLeftovers(records, assembled, planned, LeftoverScope{false, {"dev"}});
+  std::vector<std::string> names;
+  for (const auto& l : dev) names.push_back(l.record.key.stack + (l.shared ? " (shared)" : "") + " " + l.environment);
+  // Consumers first (main before global); the shared account stack last, reported only.
+  EXPECT_EQ(names, (std::vector<std::string>{"shop-dev dev", "orders-api-dev-global dev",
+                                             "apprunner-blueprint-account (shared) dev"}));
+
+  // A record older than stack.json is known by the name the environment gives its stacks.
+  std::vector<Leftover> from_old = FindLeftovers({old}, assembled, planned, LeftoverScope{false, {"dev"}});
+  ASSERT_EQ(from_old.size(), 1u);
+  EXPECT_EQ(from_old[0].record.role, "global");
+  EXPECT_EQ(from_old[0].environment, "dev");
+
+  // --all: every record not produced, whoever it served.
+  EXPECT_EQ(FindLeftovers(records, assembled, planned, LeftoverScope{true, {}}).size(), 5u);
+}
+
+TEST_F(LeftoverTest, PreviewListsARecordedStackNoLongerProduced) {
+  PlantGlobal();
+  Plant("unknown-account", "us-east-1", "orders-api-staging-global",
+        Json{{"role", "global"}, {"environments", {"staging"}}, {"recordedAt", "2026-11-21T10:00:00Z"}});
+  ProcessResult r = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "no longer produced: orders-api-dev-global (us-east-1), recorded by up on 2026-11-20 "
+                              "09:30 UTC, still running and billing; `up` offers to delete it\n"))
+      << r.out;
+  EXPECT_FALSE(Contains(r.out, "orders-api-staging-global")) << r.out;  // staging's, not dev's
+  EXPECT_TRUE(Records().empty());                                          // offline
+
+  ProcessResult j = Blueprint("preview", {"--stack", "dev", "--json"});
+  EXPECT_EQ(j.exit_code, 0) << j.err;
+  Json listed = Json::parse(j.out)["noLongerProduced"];
+  ASSERT_EQ(listed.size(), 1u) << j.out;
+  EXPECT_EQ(listed[0]["stack"], "orders-api-dev-global");
+  EXPECT_EQ(listed[0]["deletedBy"], "up");
+
+  // --remote lists them too, after the change sets.
+  UseScenario("nochange");
+  ProcessResult remote = Blueprint("preview", {"--stack", "dev", "--remote"});
+  EXPECT_EQ(remote.exit_code, 0) << remote.out << remote.err;
+  EXPECT_TRUE(Contains(remote.out, "no longer produced: orders-api-dev-global (us-east-1)")) << remote.out;
+
+  // Production guards: only destroy --force-prod deletes prod's leftovers.
+  Plant("unknown-account", "us-east-1", "orders-api-prod-old",
+        Json{{"role", "main"}, {"environments", {"prod"}}, {"recordedAt", "2026-11-21T10:00:00Z"}});
+  ProcessResult prod = Blueprint("preview", {"--stack", "prod"});
+  EXPECT_TRUE(Contains(prod.out, "orders-api-prod-old (us-east-1), recorded by up on 2026-11-21 10:00 UTC, still "
+                                 "running and billing; `up` does not delete it (environment 'prod' (profile prod) has "
+                                 "production guards): `blueprint destroy --stack orders-api-prod-old --force-prod`\n"))
+      << prod.out;
+}
+
+// `up` deploys first, then asks; without a terminal and without --delete-leftovers it
+// deletes nothing and says how; --yes alone confirms the deploy, not the deletion.
+TEST_F(LeftoverTest, UpDeletesALeftoverOnlyWhenConfirmedAndAfterTheDeploy) {
+  PlantGlobal();
+  UseScenario("nochange", GlobalAnswers());
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "no longer produced: orders-api-dev-global (us-east-1)")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev-global (us-east-1, UPDATE_COMPLETE): 1 resource(s) will be deleted\n"))
+      << r.out;
+  EXPECT_TRUE(Contains(r.err, "orders-api-dev-global: not deleted: stdin is not a terminal and --delete-leftovers is "
+                              "not given; delete it with `blueprint up --stack dev --delete-leftovers` or `blueprint "
+                              "destroy --stack orders-api-dev-global`\n"))
+      << r.err;
+  EXPECT_TRUE(Deletes().empty());
+  EXPECT_TRUE(fs::exists(GlobalRecord() + "/template.json"));
+
+  UseScenario("nochange", GlobalAnswers());
+  r = Blueprint("up", {"--stack", "dev", "--yes", "--delete-leftovers"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  // The stack checked is the stack deleted: by its ID, in its region; after dev's deploy.
+  EXPECT_EQ(Deletes(), std::vector<std::string>{kGlobalId + " us-east-1"});
+  std::vector<Json> calls = Records();
+  size_t dev_done = 0, delete_at = 0;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    std::string line = Join(calls[i]["argv"].get<std::vector<std::string>>(), " ");
+    if (Contains(line, "delete-change-set --stack-name orders-api-dev ")) dev_done = i;
+    if (Contains(line, "delete-stack")) delete_at = i;
+  }
+  EXPECT_GT(delete_at, dev_done);
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev-global: deleted; its record is removed\n")) << r.out;
+  EXPECT_FALSE(fs::exists(GlobalRecord()));
+  // Nothing left to list.
+  ProcessResult p = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_FALSE(Contains(p.out, "no longer produced")) << p.out;
+}
+
+// On a terminal `up` asks, once per leftover, even with --yes: a no keeps the stack and
+// says how to delete it later; a yes deletes it.
+TEST_F(LeftoverTest, UpAsksOnATerminalAndDeletesOnlyOnYes) {
+  cli::Selection sel;
+  sel.environments_dir = kEnvironments;
+  sel.stack = "dev";
+  cli::Loaded loaded;
+  Diagnostics load;
+  ASSERT_TRUE(cli::LoadAndAssemble(sel, &loaded, &load)) << load.FormatAll();
+  cli::AwsFlags flags;
+  flags.state_dir = state();
+  for (bool answer : {false, true}) {
+    SCOPED_TRACE(answer ? "yes" : "no");
+    PlantGlobal();
+    UseScenario("nochange", GlobalAnswers());
+    std::vector<Leftover> leftovers;
+    ASSERT_TRUE(cli::SelectedLeftovers(sel, flags, loaded, &leftovers));
+    ASSERT_EQ(leftovers.size(), 1u);
+    std::vector<std::string> asked;
+    cli::Console console;
+    console.out = std::tmpfile();
+    console.err = std::tmpfile();
+    console.interactive = true;
+    console.assume_yes = true;  // --yes
+    console.ask = [&](const std::string& q) {
+      asked.push_back(q);
+      return answer;
+    };
+    cli::LeftoverDeletion how;
+    how.by_up = true;
+    how.up_command = "blueprint up --stack dev";
+    Driver driver = MakeDriver();
+    EXPECT_EQ(cli::DeleteLeftovers(driver, loaded, leftovers, console, how), cli::kOk);
+    std::rewind(console.out);
+    std::string out;
+    for (int c; (c = std::fgetc(console.out)) != EOF;) out += static_cast<char>(c);
+    std::fclose(console.out);
+    std::fclose(console.err);
+    EXPECT_EQ(asked, std::vector<std::string>{"Delete stack orders-api-dev-global, which the assembly no longer "
+                                              "produces, and its resources?"});
+    if (answer) {
+      EXPECT_EQ(Deletes(), std::vector<std::string>{kGlobalId + " us-east-1"});
+      EXPECT_FALSE(fs::exists(GlobalRecord()));
+    } else {
+      EXPECT_TRUE(Deletes().empty());
+      EXPECT_TRUE(Contains(out, "orders-api-dev-global: not deleted; delete it later with `blueprint destroy --stack "
+                                "orders-api-dev-global`\n"))
+          << out;
+      EXPECT_TRUE(fs::exists(GlobalRecord()));
+    }
+  }
+}
+
+// Never a stack the tool did not create: another stack ID under the recorded name (deleted
+// and created again by someone else), or, for a record without a stack ID, another
+// description. Nothing is deleted, even when told to; the record stays.
+TEST_F(LeftoverTest, AStackThatIsNotTheRecordedOneIsNeverDeleted) {
+  const std::string other =
+      "arn:aws:cloudformation:us-east-1:123456789012:stack/orders-api-dev-global/99999999-0000-11ef-0000-000000000000";
+  struct Case {
+    const char* name;
+    bool old_record;
+    std::string answered_id, answered_description;
+  };
+  for (const Case& c : {Case{"other stack id", false, other, kGlobalDescription},
+                        Case{"older record, other description", true, other, "Someone else's budgets"}}) {
+    SCOPED_TRACE(c.name);
+    fs::remove_all(state());
+    if (c.old_record)
+      Plant("unknown-account", "us-east-1", "orders-api-dev-global", nullptr);
+    else
+      PlantGlobal();
+    UseScenario("nochange", GlobalAnswers(c.answered_id, c.answered_description));
+    ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--delete-leftovers"});
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_TRUE(Contains(r.err, "error: orders-api-dev-global: the stack of this name in us-east-1 is not the one "
+                                "`up` recorded (")) << r.err;
+    EXPECT_TRUE(Deletes().empty());
+    EXPECT_TRUE(fs::exists(GlobalRecord() + "/template.json"));
+
+    // Without --delete-leftovers the refusal does not fail the deploy.
+    UseScenario("nochange", GlobalAnswers(c.answered_id, c.answered_description));
+    r = Blueprint("up", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(Deletes().empty());
+  }
+  // An older record whose description matches is the tool's stack: deleted by its ID.
+  fs::remove_all(state());
+  Plant("unknown-account", "us-east-1", "orders-api-dev-global", nullptr);
+  UseScenario("nochange", GlobalAnswers());
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--delete-leftovers"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Deletes(), std::vector<std::string>{kGlobalId + " us-east-1"});
+}
+
+// The shared account stack is reported, never deleted: other apps of the tool may use it.
+TEST_F(LeftoverTest, TheSharedAccountStackIsReportedNeverDeleted) {
+  Plant("111111111111", "us-east-1", kAccountStackName,
+        Json{{"role", "account"}, {"environments", {"dev"}}, {"recordedAt", "2026-11-20T09:30:00Z"}},
+        "apprunner-blueprint: account-wide resources shared by every app and environment of this tool in the account");
+  UseScenario("nochange");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--delete-leftovers"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "no longer produced: apprunner-blueprint-account (us-east-1, account 111111111111), "
+                              "recorded by up on 2026-11-20 09:30 UTC, still running and billing; it is shared by "
+                              "every app of this tool in the account, so no command of this one deletes it"))
+      << r.out;
+  for (const auto& call : Records()) {
+    std::string line = Join(call["argv"].get<std::vector<std::string>>(), " ");
+    EXPECT_FALSE(Contains(line, kAccountStackName)) << line;  // not even described
+  }
+}
+
+// `destroy --stack NAME` addresses a leftover by its stack name, with destroy's checks.
+TEST_F(LeftoverTest, DestroyAddressesALeftoverByItsName) {
+  PlantGlobal();
+  UseScenario("destroy", GlobalAnswers());
+  ProcessResult r = Blueprint("destroy", {"--stack", "orders-api-dev-global", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev-global (us-east-1, UPDATE_COMPLETE): 1 resource(s) will be deleted\n"))
+      << r.out;
+  EXPECT_EQ(Deletes(), std::vector<std::string>{kGlobalId + " us-east-1"});
+  EXPECT_FALSE(fs::exists(GlobalRecord()));
+
+  // A name neither assembled nor recorded is still the usual error.
+  ProcessResult none = Blueprint("destroy", {"--stack", "orders-api-dev-global", "--yes"});
+  EXPECT_EQ(none.exit_code, 2) << none.out << none.err;
+  EXPECT_TRUE(Contains(none.err, "no environment or stack named 'orders-api-dev-global'")) << none.err;
 }
 
 }  // namespace

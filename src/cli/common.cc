@@ -88,6 +88,8 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) 
   // all of them.
   bool ok = LoadEnvironments(sel.environments_dir, {}, &out->configs, &diags) &&
             Assemble(out->configs, &out->app, &diags);
+  if (ok)
+    for (const auto& s : out->app.stacks) out->assembled.push_back({s.account, s.region, s.name});
   if (ok && !sel.stack.empty()) {
     // An environment selects the stacks that serve it alone (its main and global stacks,
     // and an account stack no other environment shares); a stack id selects that stack.
@@ -105,6 +107,7 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) 
       diags.Error({}, "--stack", "no environment or stack named '" + sel.stack + "'" +
                                      DidYouMean(sel.stack, candidates) + "; environments: " + Join(envs, ", ") +
                                      "; stacks: " + Join(names, ", "));
+      out->stack_not_found = true;
       ok = false;
     } else {
       // Keep the configs of the environments the kept stacks serve.

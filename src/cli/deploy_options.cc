@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/secrets.h"
+#include "deploy/leftovers.h"
 #include "modules/app_secrets.h"
 #include "modules/cdn.h"
 #include "util/files.h"
@@ -228,6 +229,104 @@ const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {
     if (!first) first = &c;
   }
   return first;
+}
+
+bool SelectedLeftovers(const Selection& sel, const AwsFlags& flags, const Loaded& loaded, std::vector<Leftover>* out) {
+  out->clear();
+  LeftoverScope scope;
+  scope.all = sel.all;
+  for (const auto& c : loaded.configs)
+    if (sel.all || c.env == sel.stack) scope.environments.push_back(c.env);
+  if (!scope.all && scope.environments.empty()) return true;  // one stack selected
+  std::vector<RecordedStack> records;
+  Diagnostics diags;
+  if (!ListRecordedStacks(StateDirFor(flags, sel), &records, &diags)) {
+    PrintDiagnostics(diags);
+    return false;
+  }
+  std::vector<StackKey> assembled;
+  for (const auto& s : loaded.assembled) assembled.push_back({s.account, s.region, s.name});
+  std::vector<StackConfig> selected;
+  for (const auto& c : loaded.configs)
+    if (std::find(scope.environments.begin(), scope.environments.end(), c.env) != scope.environments.end())
+      selected.push_back(c);
+  *out = FindLeftovers(records, assembled, PlanStacks(selected), scope);
+  return true;
+}
+
+std::string LeftoverGuard(const Loaded& loaded, const Leftover& l) {
+  if (l.environment.empty()) return "whose environment it served is not known, so neither are its production guards";
+  for (const auto& c : loaded.configs)
+    if (c.env == l.environment)
+      return c.production_guards ? "environment '" + c.env + "' (profile " + ProfileName(c.profile) +
+                                       ") has production guards"
+                                 : "";
+  return "environment '" + l.environment + "' is gone, so whether it had production guards is not known";
+}
+
+int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Leftover>& leftovers,
+                    const Console& console, const LeftoverDeletion& how) {
+  int rc = kOk;
+  for (const Leftover& l : leftovers) {
+    const StackKey& k = l.record.key;
+    std::string guard = LeftoverGuard(loaded, l);
+    std::fputs(RenderLeftover(l, how.force_prod ? "" : guard).c_str(), console.out);
+    std::fflush(console.out);
+    if (l.shared || (!guard.empty() && !how.force_prod)) continue;
+    std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
+                 k.stack.c_str(), k.region.c_str());
+    std::fflush(console.out);
+    ConsoleObserver watch(
+        console,
+        [](const std::string& n) { return "Delete stack " + n + ", which the assembly no longer produces, and its resources?"; },
+        "delete");
+    DriverObserver observer = watch.observer();
+    bool refused_here = false;
+    if (how.by_up)  // --yes confirms the deploy, not a deletion: --delete-leftovers or a yes here
+      observer.decide = [&](const std::string& name) {
+        if (how.confirmed) return Decision::kYes;
+        if (!console.interactive || !console.ask) {
+          std::fprintf(console.err,
+                       "%s: not deleted: stdin is not a terminal and --delete-leftovers is not given; delete it with "
+                       "`%s --delete-leftovers` or `blueprint destroy --stack %s`\n",
+                       name.c_str(), how.up_command.c_str(), name.c_str());
+          refused_here = true;
+          return Decision::kRefused;
+        }
+        return console.ask("Delete stack " + name + ", which the assembly no longer produces, and its resources?")
+                   ? Decision::kYes
+                   : Decision::kNo;
+      };
+    else if (how.confirmed)
+      observer.decide = [](const std::string&) { return Decision::kYes; };
+    auto show_plan = [&console](const DestroyPlan& plan) {
+      std::fputs(RenderDestroyPlan(plan).c_str(), console.out);
+      std::fflush(console.out);
+    };
+    Diagnostics diags;
+    DestroyResult r = driver.DestroyLeftover(l.record, show_plan, observer, &diags);
+    watch.EndLine();
+    Stack named;  // what the report needs: name and region
+    named.name = k.stack;
+    named.region = k.region;
+    named.account = k.account;
+    int code;
+    if (how.by_up && (r.status == DestroyResult::Status::kDeclined || refused_here)) {
+      std::fputs(diags.FormatAll().c_str(), console.err);
+      if (r.status == DestroyResult::Status::kDeclined)
+        std::fprintf(console.out, "%s: not deleted; delete it later with `blueprint destroy --stack %s`\n",
+                     k.stack.c_str(), k.stack.c_str());
+      code = kOk;  // the deploy succeeded; keeping the stack is the user's choice
+    } else {
+      code = ReportDestroy(named, r, diags, console);
+      if (r.status == DestroyResult::Status::kDestroyed)
+        std::fprintf(console.out, "%s: deleted; its record is removed\n", k.stack.c_str());
+      // Not the recorded stack: never deleted; it fails `up` only when asked to delete it.
+      if (how.by_up && !how.confirmed && r.status == DestroyResult::Status::kNotRecorded) code = kOk;
+    }
+    if (code != kOk && rc != kInternalError) rc = code;
+  }
+  return rc;
 }
 
 }  // namespace bp::cli

@@ -85,4 +85,29 @@ bool CheckAppRunnerAdmission(Driver& driver, const std::vector<const Stack*>& st
 // The environment config a stack came from.
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);
 
+// The recorded stacks the selection no longer produces (deploy/leftovers.h): every one
+// with --all, the selected environment's with --stack ENV, none when --stack names one
+// stack. Prints the error and returns false when a record cannot be read.
+bool SelectedLeftovers(const Selection& sel, const AwsFlags& flags, const Loaded& loaded, std::vector<Leftover>* out);
+
+// Why only `destroy --force-prod` may delete a leftover, or "": its environment has
+// production guards, or is gone, so whether it had them is unknown.
+std::string LeftoverGuard(const Loaded& loaded, const Leftover& leftover);
+
+// How `up` and `destroy` delete leftovers, after the stacks they deploy or destroy.
+struct LeftoverDeletion {
+  bool confirmed = false;   // delete without asking: `up --delete-leftovers`, `destroy --yes`
+  bool force_prod = false;  // `destroy --force-prod`
+  bool by_up = false;       // `up`: asks even with --yes; declining is not a failure
+  std::string up_command;   // the `up` command line to suggest with --delete-leftovers
+};
+
+// Reports each leftover (RenderLeftover); deletes those neither shared nor guarded
+// (unless force_prod) through Driver::DestroyLeftover, showing the destroy plan and
+// asking unless confirmed. Returns the exit status: a refusal (deletion protection) is
+// a user error, a failed delete an internal one; a stack that is not the recorded one
+// is never deleted.
+int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Leftover>& leftovers,
+                    const Console& console, const LeftoverDeletion& how);
+
 }  // namespace bp::cli

@@ -122,6 +122,25 @@ std::string RenderDestroyBlockers(const DestroyPlan& plan) {
   return out;
 }
 
+std::string RenderLeftover(const Leftover& l, const std::string& guard) {
+  const StackKey& k = l.record.key;
+  std::string where = k.account.empty() ? k.region : k.region + ", account " + k.account;
+  // "2026-11-25T18:00:01Z" -> "2026-11-25 18:00 UTC"
+  const std::string& at = l.record.recorded_at;
+  std::string when = at.size() >= 16 ? at.substr(0, 10) + " " + at.substr(11, 5) + " UTC" : at;
+  std::string out = fmt::format("no longer produced: {} ({}), recorded by up on {}, still running and billing; ",
+                                k.stack, where, when);
+  if (l.shared)
+    return out + fmt::format(
+                     "it is shared by every app of this tool in the account, so no command of this one deletes it: "
+                     "if no other app uses it, `aws cloudformation delete-stack --stack-name {} --region {}`\n",
+                     k.stack, k.region);
+  if (!guard.empty())
+    return out + fmt::format("`up` does not delete it ({}): `blueprint destroy --stack {} --force-prod`\n", guard,
+                             k.stack);
+  return out + "`up` offers to delete it\n";
+}
+
 std::string FormatOutputs(const cfn::Json& outputs) {
   size_t width = 0;
   for (auto it = outputs.begin(); it != outputs.end(); ++it) width = std::max(width, it.key().size());
@@ -240,6 +259,11 @@ int ReportDestroy(const Stack& stack, const DestroyResult& r, const Diagnostics&
       return kInternalError;
     case Status::kRefused:
       Print(c.err, RenderDestroyBlockers(r.plan));
+      return kUserError;
+    case Status::kNotRecorded:
+      Print(c.err, fmt::format("  {} stays recorded in the state directory; if that stack is meant to be there, "
+                               "remove the record\n",
+                               stack.name));
       return kUserError;
     case Status::kFailed:
       if (r.follow.lost_contact || r.follow.timed_out) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "deploy/driver.h"
+#include "deploy/leftovers.h"
 
 namespace bp::cli {
 
@@ -28,6 +29,12 @@ std::string RenderDeployFailure(const std::string& stack, const std::string& reg
 std::string RenderDestroyPlan(const DestroyPlan& plan);
 std::string RenderDestroyBlockers(const DestroyPlan& plan);  // "error: ..." lines
 std::string RenderRemaining(const DestroyPlan& plan);        // after the delete
+
+// "no longer produced: NAME (REGION), recorded by up on DATE, still running and
+// billing; " and what deletes it: `up` (an offer), `destroy --force-prod` when `guard`
+// says why `up` does not (LeftoverGuard), or, for the shared account stack, only a
+// person who knows no other app uses it.
+std::string RenderLeftover(const Leftover& leftover, const std::string& guard);
 
 // "  Name   value\n" lines, names aligned.
 std::string FormatOutputs(const cfn::Json& outputs);

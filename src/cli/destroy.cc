@@ -1,6 +1,8 @@
 // blueprint destroy: deletes the stacks of an environment (dependents first), after
 // saying what remains (DeletionPolicy Retain/Snapshot). Stacks of a profile with
-// production guards are refused unless --force-prod.
+// production guards are refused unless --force-prod. The recorded stacks an environment
+// no longer produces (deploy/leftovers.h) go with it, first; `--stack NAME` also
+// addresses one of them by its stack name.
 #include <algorithm>
 #include <cstdio>
 
@@ -19,10 +21,53 @@ struct DestroyOptions {
   bool force_prod = false;
 };
 
+// Production guards hold for leftovers as for stacks: refused unless --force-prod.
+bool GuardsAllow(const DestroyOptions& o, const Loaded& loaded, const std::vector<Leftover>& leftovers) {
+  if (o.force_prod) return true;
+  for (const auto& l : leftovers)
+    if (std::string guard = LeftoverGuard(loaded, l); !l.shared && !guard.empty()) {
+      std::fprintf(stderr, "error: %s, which the assembly no longer produces: %s; destroy refuses it without --force-prod\n",
+                   l.record.key.stack.c_str(), guard.c_str());
+      return false;
+    }
+  return true;
+}
+
+// The leftovers named `name` (deploy/leftovers.h), among every record.
+bool FindNamedLeftovers(const DestroyOptions& o, const Loaded& loaded, std::vector<Leftover>* named) {
+  Selection every = o.sel;
+  every.stack.clear();
+  every.all = true;
+  std::vector<Leftover> all;
+  if (!SelectedLeftovers(every, o.aws, loaded, &all)) return false;
+  for (const auto& l : all)
+    if (l.record.key.stack == o.sel.stack) named->push_back(l);
+  return !named->empty();
+}
+
 int RunDestroy(const DestroyOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
-  if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  std::vector<Leftover> leftovers;
+  Diagnostics load;
+  if (!LoadAndAssemble(o.sel, &loaded, &load)) {
+    // `--stack NAME` naming no assembled stack may name one `up` recorded before it left
+    // the assembly.
+    if (!loaded.stack_not_found || !FindNamedLeftovers(o, loaded, &leftovers)) {
+      PrintDiagnostics(load);
+      return kUserError;
+    }
+  } else {
+    PrintDiagnostics(load);  // warnings
+    std::vector<const Stack*> all;
+    for (const auto& s : loaded.app.stacks) all.push_back(&s);
+    Diagnostics order;
+    if (!DeployOrder(all, &stacks, &order)) return Fail(order);
+    if (!CheckRegion(o.aws, stacks)) return kUserError;
+    // An environment's stacks include those it no longer produces.
+    if (!SelectedLeftovers(o.sel, o.aws, loaded, &leftovers)) return kUserError;
+  }
+  if (!GuardsAllow(o, loaded, leftovers)) return kUserError;
   std::reverse(stacks.begin(), stacks.end());  // dependents go first
   for (const Stack* s : stacks) {
     const StackConfig* c = ConfigOf(loaded, *s);
@@ -38,6 +83,11 @@ int RunDestroy(const DestroyOptions& o) {
   AwsCli aws(o.aws.aws);
   Driver driver(aws, DriverOptionsFor(o.aws, o.sel));
   Console console = TerminalConsole(o.yes);
+  // Leftovers first: nothing assembled reads them any more.
+  LeftoverDeletion how;
+  how.confirmed = o.yes;
+  how.force_prod = o.force_prod;
+  if (int rc = DeleteLeftovers(driver, loaded, leftovers, console, how); rc != kOk) return rc;
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
                  s->name.c_str(), s->region.c_str());

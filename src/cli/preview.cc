@@ -25,7 +25,32 @@ struct PreviewOptions {
   bool remote = false;
 };
 
-int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks) {
+// The stacks `up` recorded that the selection no longer produces, one line each; `up`
+// deploys, then offers to delete them.
+std::string LeftoverLines(const Loaded& loaded, const std::vector<Leftover>& leftovers) {
+  std::string out;
+  for (const auto& l : leftovers) out += RenderLeftover(l, LeftoverGuard(loaded, l));
+  return out;
+}
+
+cfn::Json LeftoversJson(const Loaded& loaded, const std::vector<Leftover>& leftovers) {
+  cfn::Json out = cfn::Json::array();
+  for (const auto& l : leftovers) {
+    std::string guard = LeftoverGuard(loaded, l);
+    out.push_back({{"stack", l.record.key.stack},
+                   {"region", l.record.key.region},
+                   {"account", l.record.key.account.empty() ? cfn::Json() : cfn::Json(l.record.key.account)},
+                   {"recordedAt", l.record.recorded_at},
+                   {"shared", l.shared},
+                   {"deletedBy", l.shared          ? cfn::Json()
+                                 : guard.empty()   ? cfn::Json("up")
+                                                   : cfn::Json("destroy --force-prod")}});
+  }
+  return out;
+}
+
+int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks,
+              const std::vector<Leftover>& leftovers) {
   StackParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
@@ -45,6 +70,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
     DeployResult r = driver.PreviewChangeSet(*s, values.For(*s), &diags);
     if (int code = ReportPreview(*s, r, diags, console); code != kOk) rc = code;
   }
+  std::fputs(LeftoverLines(loaded, leftovers).c_str(), console.out);
   return rc;
 }
 
@@ -52,12 +78,14 @@ int RunPreview(const PreviewOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  std::vector<Leftover> leftovers;
+  if (!SelectedLeftovers(o.sel, o.aws, loaded, &leftovers)) return kUserError;
   if (o.remote) {
     if (!o.against.empty()) {
       std::fprintf(stderr, "error: --against compares with a file offline; it does not go with --remote\n");
       return kUserError;
     }
-    return RunRemote(o, loaded, stacks);
+    return RunRemote(o, loaded, stacks, leftovers);
   }
   if (!o.against.empty() && stacks.size() != 1) {
     std::fprintf(stderr, "error: --against FILE needs exactly one stack; --stack selects %zu\n", stacks.size());
@@ -91,7 +119,10 @@ int RunPreview(const PreviewOptions& o) {
       text += analysis::FormatDiff(s->name, diff, !found) + analysis::FormatCostChange(cost_before, cost_after);
     }
   }
-  if (o.json) text = cfn::WriteJson(cfn::Json{{"stacks", report}});
+  if (o.json)
+    text = cfn::WriteJson(cfn::Json{{"stacks", report}, {"noLongerProduced", LeftoversJson(loaded, leftovers)}});
+  else
+    text += LeftoverLines(loaded, leftovers);
   std::fputs(text.c_str(), stdout);
   return kOk;
 }

@@ -19,12 +19,15 @@ struct UpOptions {
   std::string s3_bucket;
   bool yes = false;
   bool allow_replace_named = false;
+  bool delete_leftovers = false;
 };
 
 int RunUp(const UpOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  std::vector<Leftover> leftovers;
+  if (!SelectedLeftovers(o.sel, o.aws, loaded, &leftovers)) return kUserError;
   StackParameterValues values;
   if (!CollectParameterValues(o.params, loaded, &values)) return kUserError;
   InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
@@ -59,7 +62,13 @@ int RunUp(const UpOptions& o) {
     if (rc != kOk) return rc;
     produced[s->id] = r.outputs;
   }
-  return kOk;
+  // Stacks the assembly no longer produces go after the deploy: until its consumer is
+  // updated, a leftover may still feed it (main reads global's outputs as parameters).
+  LeftoverDeletion how;
+  how.confirmed = o.delete_leftovers;
+  how.by_up = true;
+  how.up_command = "blueprint up " + (o.sel.all ? std::string("--all") : "--stack " + o.sel.stack);
+  return DeleteLeftovers(driver, loaded, leftovers, console, how);
 }
 
 }  // namespace
@@ -72,7 +81,12 @@ void RegisterUp(CLI::App* app, int* rc) {
   AddAwsOptions(cmd, &o->aws);
   AddParameterOptions(cmd, &o->params);
   cmd->add_option("--s3-bucket", o->s3_bucket, "Bucket for templates over 51,200 bytes");
-  cmd->add_flag("--yes,-y", o->yes, "Deploy without asking (required when stdin is not a terminal)");
+  cmd->add_flag("--yes,-y", o->yes,
+                "Deploy without asking (required when stdin is not a terminal); does not delete stacks the "
+                "assembly no longer produces");
+  cmd->add_flag("--delete-leftovers", o->delete_leftovers,
+                "Delete, without asking, the recorded stacks of the selection that the assembly no longer produces "
+                "(never a shared account stack, nor one of an environment with production guards)");
   cmd->add_flag("--allow-replace-named", o->allow_replace_named,
                 "Execute a change set even when it replaces a resource whose name the template fixes "
                 "(refused by default: CloudFormation cannot replace it and the update rolls back)");

@@ -118,14 +118,22 @@ bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::str
   return true;
 }
 
-std::string ChangeSetName() {
+namespace {
+
+std::string UtcNowFormatted(const char* format) {
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &tm);
-  return std::string("blueprint-") + buf;
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
 }
+
+std::string UtcNow() { return UtcNowFormatted("%Y-%m-%dT%H:%M:%SZ"); }
+
+}  // namespace
+
+std::string ChangeSetName() { return "blueprint-" + UtcNowFormatted("%Y%m%d%H%M%S"); }
 
 bool IsInProgress(const std::string& status) {
   return status.size() > 12 && status.compare(status.size() - 12, 12, "_IN_PROGRESS") == 0 &&
@@ -213,6 +221,7 @@ bool Driver::Describe(const std::string& stack_name, const std::string& region, 
   info->id = Str(st, "StackId");
   info->status = Str(st, "StackStatus");
   info->reason = Str(st, "StackStatusReason");
+  info->description = Str(st, "Description");
   if (st.contains("Parameters") && st["Parameters"].is_array())
     for (const auto& p : st["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
   if (st.contains("Outputs") && st["Outputs"].is_array())
@@ -658,11 +667,16 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   }
   std::error_code ec;
   auto drop_pending = [&] { fs::remove(pending, ec); };
-  auto record = [&](const Json& outputs) {
+  auto record = [&](const StackInfo& deployed) {
     fs::rename(pending, DeployedTemplatePath(options_.state_dir, KeyOf(stack)), ec);
     if (ec) diags->Warn({}, stack.name, "cannot record the deployed template: " + ec.message());
     Diagnostics saved;
-    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(outputs), &saved))
+    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(deployed.outputs), &saved))
+      diags->Warn({}, stack.name, saved.FirstError());
+    // Whose stack it is and which one: how a later `up` finds it once the assembly no
+    // longer produces it, and knows it for the one it created (DestroyLeftover).
+    RecordedStack meta{KeyOf(stack), true, stack.id, RoleName(stack.role), stack.envs, deployed.id, UtcNow()};
+    if (!SaveRecord(StackMetaPath(options_.state_dir, KeyOf(stack)), StackMetaJson(meta), &saved))
       diags->Warn({}, stack.name, saved.FirstError());
   };
 
@@ -670,7 +684,7 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   result.status = CreateChangeSet(stack, values, info, pending, &result.change_set, diags);
   if (result.status == Status::kNoChanges) {
     DiscardChangeSet(result.change_set, diags);
-    record(info.outputs);  // what is deployed is what we have: refresh the record
+    record(info);  // what is deployed is what we have: refresh the record
     result.outputs = info.outputs;
     return result;
   }
@@ -729,7 +743,7 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     result.status = Status::kFailed;
     return result;
   }
-  record(after.outputs);
+  record(after);
   result.outputs = after.outputs;
   result.status = Status::kDeployed;
   return result;
@@ -797,16 +811,72 @@ DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, con
 
 DestroyResult Driver::Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
                               const DriverObserver& observer, Diagnostics* diags) {
+  return DestroyStack(KeyOf(stack), nullptr, plan_ready, observer, diags);
+}
+
+DestroyResult Driver::DestroyLeftover(const RecordedStack& record,
+                                      const std::function<void(const DestroyPlan&)>& plan_ready,
+                                      const DriverObserver& observer, Diagnostics* diags) {
+  return DestroyStack(record.key, &record, plan_ready, observer, diags);
+}
+
+namespace {
+
+// Every template this tool writes starts its Description so (app/stacks.cc).
+constexpr const char* kDescriptionPrefix = "apprunner-blueprint: ";
+
+// Why the deployed stack `info` is not the one `record` holds, or "" when it is.
+// A stack ID names one stack for its whole life: a stack deleted and created again
+// under the same name has another.
+// Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeStacks.html (StackName:
+// "Running stacks: You can specify either the stack's name or its unique stack ID").
+std::string NotTheRecordedStack(const RecordedStack& record, const StackInfo& info, const std::string& state_dir) {
+  if (!record.stack_id.empty()) {
+    if (info.id == record.stack_id) return "";
+    return "its stack ID is " + (info.id.empty() ? std::string("not given") : info.id) + ", the recorded one " +
+           record.stack_id;
+  }
+  // A record older than stack IDs: the description of the template `up` recorded.
+  Json recorded;
+  bool found = false;
+  Diagnostics ignored;
+  LoadJsonRecord(DeployedTemplatePath(state_dir, record.key), &recorded, &found, &ignored);
+  std::string expected = found ? Str(recorded, "Description") : "";
+  if (!StartsWith(expected, kDescriptionPrefix))
+    return "the record holds neither its stack ID nor a description of this tool";
+  if (info.description != expected)
+    return "its description is \"" + info.description + "\", the recorded template's \"" + expected + "\"";
+  return "";
+}
+
+}  // namespace
+
+DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* record,
+                                   const std::function<void(const DestroyPlan&)>& plan_ready,
+                                   const DriverObserver& observer, Diagnostics* diags) {
   using Status = DestroyResult::Status;
-  const std::string& stack_name = stack.name;
-  const std::string& region = stack.region;
+  const std::string& stack_name = key.stack;
+  const std::string& region = key.region;
   DestroyResult result;
   StackInfo info;
   if (!DescribeSettled(stack_name, region, &info, diags)) return result;
   if (!info.exists) {
-    ForgetStack(options_.state_dir, KeyOf(stack));
+    ForgetStack(options_.state_dir, key);
     result.status = Status::kAbsent;
     return result;
+  }
+  // The name a leftover's delete goes to: the stack checked here, not whatever holds
+  // the name by then.
+  std::string target = stack_name;
+  if (record) {
+    if (std::string why = NotTheRecordedStack(*record, info, options_.state_dir); !why.empty()) {
+      diags->Error({}, stack_name,
+                   "the stack of this name in " + region + " is not the one `up` recorded (" + why +
+                       "): not deleting it");
+      result.status = Status::kNotRecorded;
+      return result;
+    }
+    if (!info.id.empty()) target = info.id;
   }
   // What the deployed template says about deletion, and the physical names.
   AwsResult t = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
@@ -832,14 +902,14 @@ DestroyResult Driver::Destroy(const Stack& stack, const std::function<void(const
   }
   std::vector<std::string> before = EventIds(stack_name, region);
   // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
-  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", stack_name}, region);
+  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", target}, region);
   if (!d.ok) {
     diags->Error({}, stack_name, "delete-stack: " + ErrorText(d));
     return result;
   }
   result.follow = Follow(stack_name, region, result.plan.resources, before, info.status, observer, diags);
   if (result.follow.status != "DELETE_COMPLETE") return result;
-  ForgetStack(options_.state_dir, KeyOf(stack));
+  ForgetStack(options_.state_dir, key);
   result.status = Status::kDestroyed;
   return result;
 }

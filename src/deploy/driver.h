@@ -47,6 +47,7 @@ struct StackInfo {
   std::string id;
   std::string status;  // CREATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE, REVIEW_IN_PROGRESS, ...
   std::string reason;
+  std::string description;  // the deployed template's Description
   std::vector<std::string> parameters;  // keys the deployed stack has
   cfn::Json outputs = cfn::Json::object();  // {OutputKey: OutputValue} in CloudFormation's order
 };
@@ -153,7 +154,9 @@ DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, con
                         const cfn::Json& deployed_template, const cfn::Json& resource_summaries);
 
 struct DestroyResult {
-  enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kFailed };
+  // kNotRecorded: a leftover whose name now belongs to a stack other than the one `up`
+  // recorded (DestroyLeftover); nothing was deleted.
+  enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kNotRecorded, kFailed };
   Status status = Status::kFailed;
   DestroyPlan plan;
   FollowResult follow;
@@ -184,6 +187,16 @@ class Driver {
   // delete, follow, forget the record. Production guards are the caller's.
   DestroyResult Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
                         const DriverObserver& observer, Diagnostics* diags);
+
+  // `destroy` for a recorded stack the assembly no longer produces (deploy/leftovers.h),
+  // which only a stack `up` created may go through: the stack of that name must be the
+  // recorded one, by the recorded stack ID, or for a record older than stack IDs by its
+  // description (the recorded template's, which every template of this tool starts with
+  // "apprunner-blueprint: "). Anything else is kNotRecorded and nothing is deleted.
+  // Then as Destroy: the same plan, deletion-protection refusal and decision; the
+  // delete names the stack by its ID, so it reaches the stack that was checked.
+  DestroyResult DestroyLeftover(const RecordedStack& record, const std::function<void(const DestroyPlan&)>& plan_ready,
+                                const DriverObserver& observer, Diagnostics* diags);
 
   // Before `up` creates anything: whether App Runner admits the AWS account in the
   // region of each stack that would create an App Runner service (its template has one,
@@ -225,6 +238,10 @@ class Driver {
   std::vector<std::string> EventIds(const std::string& stack_name, const std::string& region);
   // Describe, also refusing a stack with an operation in progress.
   bool DescribeSettled(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
+  // Destroy and DestroyLeftover: `record` null for a stack of the assembly.
+  DestroyResult DestroyStack(const StackKey& key, const RecordedStack* record,
+                             const std::function<void(const DestroyPlan&)>& plan_ready,
+                             const DriverObserver& observer, Diagnostics* diags);
   void Sleep(int ms) const;
 
   const AwsCli& aws_;

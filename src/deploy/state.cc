@@ -1,7 +1,12 @@
 #include "deploy/state.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <ctime>
 #include <filesystem>
 
+#include "cfn/writer.h"
 #include "util/files.h"
 
 namespace bp {
@@ -25,6 +30,79 @@ std::string DeployedTemplatePath(const std::string& state_dir, const StackKey& k
 
 std::string OutputsPath(const std::string& state_dir, const StackKey& key) {
   return (fs::path(StackRecordDir(state_dir, key)) / "outputs.json").string();
+}
+
+std::string StackMetaPath(const std::string& state_dir, const StackKey& key) {
+  return (fs::path(StackRecordDir(state_dir, key)) / "stack.json").string();
+}
+
+std::string StackMetaJson(const RecordedStack& meta) {
+  cfn::Json doc = cfn::Json::object();
+  doc["artifact"] = meta.artifact;
+  doc["role"] = meta.role;
+  doc["environments"] = meta.environments;
+  doc["stackId"] = meta.stack_id;
+  doc["recordedAt"] = meta.recorded_at;
+  return cfn::WriteJson(doc);
+}
+
+namespace {
+
+std::string UtcTime(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string JsonString(const cfn::Json& doc, const char* key) {
+  return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : "";
+}
+
+// Sub-folders of `dir`, sorted (directory order is the file system's, not stable).
+std::vector<std::string> SubDirs(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_directory(ec)) out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool ListRecordedStacks(const std::string& state_dir, std::vector<RecordedStack>* out, Diagnostics* diags) {
+  out->clear();
+  bool ok = true;
+  for (const auto& account : SubDirs(state_dir))
+    for (const auto& region : SubDirs(fs::path(state_dir) / account))
+      for (const auto& stack : SubDirs(fs::path(state_dir) / account / region)) {
+        RecordedStack r;
+        r.key = {account == "unknown-account" ? "" : account, region, stack};
+        std::string tmpl = DeployedTemplatePath(state_dir, r.key);
+        struct stat st{};
+        if (stat(tmpl.c_str(), &st) != 0) continue;  // no deployment recorded (a pending template only)
+        cfn::Json meta;
+        bool found = false;
+        if (!LoadJsonRecord(StackMetaPath(state_dir, r.key), &meta, &found, diags)) {
+          ok = false;
+          continue;
+        }
+        r.has_meta = found && meta.is_object();
+        if (r.has_meta) {
+          r.artifact = JsonString(meta, "artifact");
+          r.role = JsonString(meta, "role");
+          if (meta.contains("environments") && meta["environments"].is_array())
+            for (const auto& e : meta["environments"])
+              if (e.is_string()) r.environments.push_back(e);
+          r.stack_id = JsonString(meta, "stackId");
+          r.recorded_at = JsonString(meta, "recordedAt");
+        }
+        if (r.recorded_at.empty()) r.recorded_at = UtcTime(st.st_mtime);
+        out->push_back(std::move(r));
+      }
+  return ok;
 }
 
 bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagnostics* diags) {

@@ -4,9 +4,12 @@
 // environments directory (<project>/.blueprint for <project>/environments), so every
 // command finds the same record from wherever it runs. CloudFormation stays the
 // source of truth; this record only lets `preview` diff offline and scripts read
-// outputs without AWS credentials.
+// outputs without AWS credentials. A third file, stack.json, says whose stack it is
+// (RecordedStack below), so a stack the assembly no longer produces is still found and
+// known for the one `up` created.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "cfn/intrinsics.h"
 #include "util/diag.h"
@@ -28,6 +31,32 @@ std::string DefaultStateDir(const std::string& environments_dir);
 std::string StackRecordDir(const std::string& state_dir, const StackKey& key);
 std::string DeployedTemplatePath(const std::string& state_dir, const StackKey& key);
 std::string OutputsPath(const std::string& state_dir, const StackKey& key);
+
+// STATE/<account>/<region>/<stack>/stack.json
+std::string StackMetaPath(const std::string& state_dir, const StackKey& key);
+
+// What `up` records about whom a stack serves and which stack it is, in stack.json.
+// Records written before stack.json existed have only the key (has_meta false).
+struct RecordedStack {
+  StackKey key;
+  bool has_meta = false;
+  std::string artifact;                   // Stack::id in the assembly that deployed it
+  std::string role;                       // main | global | account (RoleName)
+  std::vector<std::string> environments;  // the environments it served
+  // CloudFormation's unique stack ID (an ARN): a stack deleted and created again under
+  // the same name has another, so it tells the stack `up` recorded from any other.
+  std::string stack_id;
+  std::string recorded_at;  // UTC, "2026-11-25T18:00:01Z": the last successful `up`
+};
+
+// The stack.json text of `meta` (key fields are the record's path, not repeated).
+std::string StackMetaJson(const RecordedStack& meta);
+
+// Every stack recorded under `state_dir` (a folder with a template.json), ordered by
+// account, region and name. A stack.json that is not valid JSON is an error; a missing
+// one leaves has_meta false and recorded_at the template's modification time. An absent
+// state directory holds no record.
+bool ListRecordedStacks(const std::string& state_dir, std::vector<RecordedStack>* out, Diagnostics* diags);
 
 // *found is false (and the call succeeds) when nothing was recorded for the stack.
 bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagnostics* diags);
