@@ -102,7 +102,9 @@ std::vector<Combination> AllCombinations() {
                            "\n  cloudfront: " + (edge > 0 ? "true" : "false") + "\ncompute:\n  platform: " + platform +
                            "\n" + (platform[0] == 'e' && edge == 0 ? "  ingress: public\n" : "") +
                            (edge == 2 ? "domain:\n  name: www.orders.example\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n"
-                                      : "");
+                                      : "") +
+                           // The body-size override (issue 22) on every web ACL that inspects.
+                           (waf ? "waf:\n  large_bodies: true\n" : "");
         Combination c{env, {}};
         EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c.config, &diags)) << env << ":\n"
                                                                                           << diags.FormatAll();
