@@ -6,6 +6,7 @@
 
 #include "modules/compute.h"
 #include "modules/compute_apprunner.h"
+#include "naming/names.h"
 #include "platform_fixtures.h"
 
 namespace bp {
@@ -153,6 +154,85 @@ TEST(VpcConnector, PrivateSubnetsAndAnEgressOnlySecurityGroup) {
   EXPECT_EQ(sg["SecurityGroupEgress"].size(), 1u);
   EXPECT_EQ(Service(t)["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"],
             Json({{"Fn::GetAtt", Json::array({"VpcConnector", "VpcConnectorArn"})}}));
+}
+
+// Issue 22: a scaling change replaces the auto scaling configuration and one more AZ the
+// VPC connector (their properties are all create-only). Under a fixed name CloudFormation
+// could not replace them; a hash of the create-only properties in the name makes the
+// replacement a rename, which deploys with no flag.
+std::string ScalingYaml(int max_size, int az_count, const std::string& app_name = "orders-api") {
+  return "profile: prod\nregion: eu-west-3\napp:\n  name: " + app_name + "\n  scaling:\n    max_size: " +
+         std::to_string(max_size) + "\nnetwork:\n  cidr: 10.0.0.0/22\n  az_count: " + std::to_string(az_count) +
+         "\n  max_az_count: 3\nalerts:\n  emails: [oncall@acme.example]\n";
+}
+
+struct AppRunnerNames {
+  std::string scaling, connector, observability;
+};
+
+AppRunnerNames NamesOf(const Json& t) {
+  const Json& r = t["Resources"];
+  return {r["ServiceAutoScaling"]["Properties"]["AutoScalingConfigurationName"].get<std::string>(),
+          r["VpcConnector"]["Properties"]["VpcConnectorName"].get<std::string>(),
+          r["ServiceObservability"]["Properties"]["ObservabilityConfigurationName"].get<std::string>()};
+}
+
+TEST(NamedConfigurations, AScalingChangeRenamesTheAutoScalingConfigurationAlone) {
+  AppRunnerNames base = NamesOf(Synth(ScalingYaml(5, 2), "prod"));
+  AppRunnerNames scaled = NamesOf(Synth(ScalingYaml(6, 2), "prod"));
+  EXPECT_NE(scaled.scaling, base.scaling);
+  EXPECT_EQ(scaled.connector, base.connector);
+  EXPECT_EQ(scaled.observability, base.observability);
+  // "<app>-<env>-" and 8 hex digits.
+  for (const std::string& name : {base.scaling, scaled.scaling, base.connector, base.observability})
+    EXPECT_TRUE(std::regex_match(name, std::regex("orders-api-prod-[0-9a-f]{8}"))) << name;
+  // Same config, same names.
+  AppRunnerNames again = NamesOf(Synth(ScalingYaml(5, 2), "prod"));
+  EXPECT_EQ(again.scaling, base.scaling);
+  EXPECT_EQ(again.connector, base.connector);
+  EXPECT_EQ(again.observability, base.observability);
+}
+
+TEST(NamedConfigurations, OneMoreAzRenamesTheVpcConnectorAlone) {
+  AppRunnerNames base = NamesOf(Synth(ScalingYaml(5, 2), "prod"));
+  AppRunnerNames grown = NamesOf(Synth(ScalingYaml(5, 3), "prod"));
+  EXPECT_NE(grown.connector, base.connector);
+  EXPECT_EQ(grown.scaling, base.scaling);
+  EXPECT_EQ(grown.observability, base.observability);
+}
+
+// The longest names the config allows: an app name of 50 characters, an environment of 20.
+TEST(NamedConfigurations, NamesFitAwsLimitsForTheLongestAppAndEnvironmentNames) {
+  const std::string app(50, 'a'), env = "abcdefghijklmnopqrst";
+  ASSERT_EQ(env.size(), 20u);
+  AppRunnerNames base = NamesOf(Synth(ScalingYaml(5, 2, app), env));
+  AppRunnerNames changed = NamesOf(Synth(ScalingYaml(6, 3, app), env));
+  EXPECT_EQ(CheckName(NameKind::kAppRunnerAutoScaling, base.scaling), "");
+  EXPECT_EQ(CheckName(NameKind::kAppRunnerVpcConnector, base.connector), "");
+  EXPECT_EQ(CheckName(NameKind::kAppRunnerObservability, base.observability), "");
+  EXPECT_EQ(CheckName(NameKind::kAppRunnerAutoScaling, changed.scaling), "");
+  EXPECT_EQ(CheckName(NameKind::kAppRunnerVpcConnector, changed.connector), "");
+  EXPECT_NE(changed.scaling, base.scaling);
+  EXPECT_NE(changed.connector, base.connector);
+}
+
+// What the user sees: the offline preview of a scaling change plus one more AZ on a
+// deployed prod replaces both, under new names, and warns of no failing replacement.
+TEST(NamedConfigurations, PreviewOfAScalingChangeAndOneMoreAzHasNoFailingReplacement) {
+  testing::TempDir dir;
+  dir.Write("envs/prod/stack.yaml", ScalingYaml(5, 2));
+  auto synth = testing::RunBlueprint(
+      {"synth", "--stack", "prod", "--environments", dir.path() + "/envs", "--out", dir.path() + "/before"});
+  ASSERT_EQ(synth.exit_code, 0) << synth.err;
+  dir.Write("envs/prod/stack.yaml", ScalingYaml(6, 3));
+  auto preview = testing::RunBlueprint({"preview", "--stack", "orders-api-prod", "--environments", dir.path() + "/envs",
+                                        "--against", dir.path() + "/before/orders-api-prod.template.json"});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  const std::string text = preview.out + preview.err;
+  EXPECT_NE(text.find("ServiceAutoScaling"), std::string::npos) << text;
+  EXPECT_NE(text.find("VpcConnector"), std::string::npos) << text;
+  EXPECT_EQ(text.find("REPLACEMENT WILL FAIL"), std::string::npos) << text;
+  EXPECT_EQ(text.find("NAMED RESOURCE"), std::string::npos) << text;
 }
 
 // The compute contract: runtime inputs are in the service from the start (nothing is

@@ -2,6 +2,7 @@
 // CloudFormation logical IDs.
 #include <gtest/gtest.h>
 
+#include "cfn/custom_names.h"
 #include "cfn/template.h"
 #include "naming/names.h"
 
@@ -36,6 +37,51 @@ TEST(Names, LongNamesGetAStableDistinctHashSuffix) {
   EXPECT_LE(a.size(), 32u);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.substr(0, 22), "orders-api-with-a-long");
+}
+
+TEST(Names, ASuffixIsKeptWholeAndTheNameStaysWithinTheRule) {
+  const std::string suffix = "0123abcd";
+  for (const auto& rule : AllNameRules()) {
+    SCOPED_TRACE(rule.what);
+    for (const std::string& wanted : {std::string("orders-api-prod"), std::string(300, 'a'), std::string("Orders_API.prod--v2-")}) {
+      std::string fitted = FitName(rule.kind, wanted, suffix);
+      EXPECT_EQ(CheckName(rule.kind, fitted), "") << wanted << " -> " << fitted;
+      EXPECT_EQ(fitted.substr(fitted.size() - suffix.size()), suffix) << fitted;
+      EXPECT_EQ(FitName(rule.kind, wanted, suffix), fitted) << "not stable";
+    }
+  }
+  EXPECT_EQ(FitName(NameKind::kAppRunnerAutoScaling, "orders-api-prod", "0123abcd"), "orders-api-prod-0123abcd");
+  // Too long with the suffix: the head is cut (with its own hash), never the suffix.
+  std::string a = FitName(NameKind::kAppRunnerAutoScaling, "orders-api-with-a-long-name-staging", "0123abcd");
+  std::string b = FitName(NameKind::kAppRunnerAutoScaling, "orders-api-with-a-long-name-staging2", "0123abcd");
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.substr(0, 14), "orders-api-wit");
+}
+
+// The hash in App Runner's configuration and connector names (modules/compute_apprunner.cc).
+// Pinned: a different hash for the same properties would rename, that is replace, every
+// deployed one.
+TEST(CreateOnlyHash, StableOverKeyOrderAndBlindToTheNameAndToUpdatableProperties) {
+  const char* type = "AWS::AppRunner::VpcConnector";
+  cfn::Json props{{"Subnets", cfn::Json::array({cfn::Json{{"Ref", "PrivateSubnet1"}}, cfn::Json{{"Ref", "PrivateSubnet2"}}})},
+                  {"SecurityGroups", cfn::Json::array({"sg-1"})}};
+  const std::string h = cfn::CreateOnlyHash(type, props);
+  EXPECT_EQ(h, "d14e7b1a");
+  EXPECT_EQ(h.size(), 8u);
+  cfn::Json reordered{{"SecurityGroups", props["SecurityGroups"]}, {"Subnets", props["Subnets"]}};
+  EXPECT_EQ(cfn::CreateOnlyHash(type, reordered), h);
+  cfn::Json named = props;
+  named["VpcConnectorName"] = "orders-api-prod-" + h;
+  EXPECT_EQ(cfn::CreateOnlyHash(type, named), h);
+  cfn::Json grown = props;
+  grown["Subnets"].push_back(cfn::Json{{"Ref", "PrivateSubnet3"}});
+  EXPECT_NE(cfn::CreateOnlyHash(type, grown), h);
+  // AWS::AppRunner::Service: HealthCheckConfiguration updates in place, Tags are create-only.
+  cfn::Json service{{"Tags", cfn::Json::array()}, {"HealthCheckConfiguration", cfn::Json{{"Protocol", "TCP"}}}};
+  cfn::Json service2 = service;
+  service2["HealthCheckConfiguration"]["Protocol"] = "HTTP";
+  EXPECT_EQ(cfn::CreateOnlyHash("AWS::AppRunner::Service", service), cfn::CreateOnlyHash("AWS::AppRunner::Service", service2));
 }
 
 TEST(Names, Limits) {

@@ -102,12 +102,26 @@ std::vector<Combination> AllCombinations() {
                            "\n  cloudfront: " + (edge > 0 ? "true" : "false") + "\ncompute:\n  platform: " + platform +
                            "\n" + (platform[0] == 'e' && edge == 0 ? "  ingress: public\n" : "") +
                            (edge == 2 ? "domain:\n  name: www.orders.example\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n"
-                                      : "");
+                                      : "") +
+                           // The body-size override (issue 22) on every web ACL that inspects.
+                           (waf ? "waf:\n  large_bodies: true\n" : "");
         Combination c{env, {}};
         EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c.config, &diags)) << env << ":\n"
                                                                                           << diags.FormatAll();
         out.push_back(std::move(c));
       }
+  // The main stack in us-east-1 (issue 22), beside its global stack: cfn-lint's schemas
+  // differ by region, and us-east-1's AWS::CloudWatch::Dashboard has no Tags.
+  for (const char* platform : {"apprunner", "ecs-express"}) {
+    std::string env = std::string("use1-") + (platform[0] == 'a' ? "ar" : "ecs");
+    // Tracing where the platform has it (ECS Express Mode refuses app.tracing).
+    std::string yaml = BaseConfigYaml("prod", "gateway", platform[0] == 'a') + "  waf: true\n  cloudfront: true\ncompute:\n  platform: " +
+                       platform + "\n";
+    yaml.replace(yaml.find("us-west-2"), 9, "us-east-1");
+    Combination c{env, {}};
+    EXPECT_TRUE(ParseStackConfig(yaml, env + "/stack.yaml", env, &c.config, &diags)) << env << ":\n" << diags.FormatAll();
+    out.push_back(std::move(c));
+  }
   // The ingress layouts of ECS Express Mode (issue 21) with and without a NAT: VPC
   // endpoints appear with public, or without a NAT.
   for (const char* ingress : {"public", "private", "edge"})
@@ -124,7 +138,7 @@ std::vector<Combination> AllCombinations() {
 
 TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   auto combos = AllCombinations();
-  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u + 12u + 6u);
+  EXPECT_EQ(combos.size(), 3u + 24u + 3u + 1u + 12u + 2u + 6u);
   size_t stacks = 0;
   for (const auto& c : combos) {
     App app;

@@ -39,5 +39,25 @@ TEST(Tags, EditingTagsChangesNoResourceWhoseTagsAreCreateOnly) {
   EXPECT_TRUE(cost_center);
 }
 
+// Issue 22: both dashboards alike, whatever the region: no Tags (modules/monitoring.cc,
+// AddDashboard, says why). The main one in us-east-1 too, where cfn-lint's schema of
+// AWS::CloudWatch::Dashboard has no Tags (spec_conformance_test.cc lints it there).
+TEST(Tags, NoDashboardCarriesTagsInAnyRegion) {
+  for (const char* region : {"eu-west-3", "us-east-1"}) {
+    SCOPED_TRACE(region);
+    std::string yaml = StackYaml("prod", "gateway", "orders-api", "", "features:\n  cloudfront: true\n");
+    yaml.replace(yaml.find("eu-west-3"), 9, region);
+    App app = testing::SynthFromYaml(yaml, "prod");
+    int dashboards = 0;
+    for (const auto& s : app.stacks)
+      for (const auto& [id, r] : s.tmpl.resources().entries())
+        if (r.type == "AWS::CloudWatch::Dashboard") {
+          ++dashboards;
+          EXPECT_FALSE(r.properties.contains("Tags")) << s.id << " " << id;
+        }
+    EXPECT_EQ(dashboards, 2);  // the environment's and the distribution's
+  }
+}
+
 }  // namespace
 }  // namespace bp

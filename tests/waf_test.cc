@@ -117,6 +117,61 @@ TEST(Waf, ProductionWithoutWafNeedsAWrittenReason) {
       << out;
 }
 
+// The override on the common rule set's statement in the web ACL of `t` named `acl`, and
+// that no other group carries one.
+Json BodySizeOverrides(const Json& t) {
+  Json overrides;
+  const Json& props = OnlyOfType(t, "AWS::WAFv2::WebACL")["Properties"];
+  for (const auto& rule : props["Rules"]) {
+    if (!rule["Statement"].contains("ManagedRuleGroupStatement")) continue;
+    const Json& group = rule["Statement"]["ManagedRuleGroupStatement"];
+    EXPECT_EQ(rule["OverrideAction"], Json({{"None", Json::object()}})) << rule["Name"];
+    if (group["Name"] == "AWSManagedRulesCommonRuleSet") overrides = group.value("RuleActionOverrides", Json());
+    else EXPECT_FALSE(group.contains("RuleActionOverrides")) << group["Name"];
+  }
+  return overrides;
+}
+
+const Json kCountBodySize = Json::array(
+    {Json{{"Name", "SizeRestrictions_BODY"}, {"ActionToUse", Json{{"Count", Json::object()}}}}});
+
+// Issue 22: an API that takes bodies over 8 KB sets waf.large_bodies; the common rule
+// set's body-size rule then counts, every other rule keeps its action.
+TEST(Waf, LargeBodiesCountTheCommonRuleSetsBodySizeRule) {
+  EXPECT_TRUE(BodySizeOverrides(Synth(WithWaf("dev", "  waf: true\n"))).is_null());
+  EXPECT_EQ(BodySizeOverrides(Synth(WithWaf("dev", "  waf: true\n", "  large_bodies: true\n"))), kCountBodySize);
+  // Behind a load balancer too (ECS Express Mode's public layout: the REGIONAL ACL on it).
+  Json ecs = Synth(WithWaf("dev", "  waf: true\n", "  large_bodies: true\n") +
+                   "compute:\n  platform: ecs-express\n  ingress: public\n");
+  EXPECT_EQ(BodySizeOverrides(ecs), kCountBodySize);
+}
+
+// With CloudFront the CLOUDFRONT-scoped web ACL (global stack) is the one that inspects.
+TEST(Waf, LargeBodiesReachTheCloudFrontScopedAcl) {
+  for (const char* platform : {"apprunner", "ecs-express"}) {
+    SCOPED_TRACE(platform);
+    App app = testing::SynthFromYaml(WithWaf("dev", "  waf: true\n  cloudfront: true\n", "  large_bodies: true\n") +
+                                     "compute:\n  platform: " + platform + "\n");
+    bool cloudfront_acl = false;
+    for (const auto& s : app.stacks) {
+      Json t = s.tmpl.ToJson();
+      for (const auto& id : ResourcesOfType(t, "AWS::WAFv2::WebACL")) {
+        const Json& props = t["Resources"][id]["Properties"];
+        if (props["Scope"] != "CLOUDFRONT") continue;  // the origin guard on App Runner inspects nothing
+        cloudfront_acl = true;
+        EXPECT_EQ(BodySizeOverrides(t), kCountBodySize) << s.id;
+      }
+    }
+    EXPECT_TRUE(cloudfront_acl);
+  }
+}
+
+TEST(Waf, LargeBodiesWithoutWafSayItHasNoEffect) {
+  std::string out;
+  ASSERT_TRUE(Check(WithWaf("dev", "  waf: false\n", "  large_bodies: true\n"), &out)) << out;
+  EXPECT_NE(out.find("waf.large_bodies: has no effect unless features.waf is true"), std::string::npos) << out;
+}
+
 TEST(Waf, RateLimitBelowTheAwsMinimumIsRefused) {
   std::string out;
   EXPECT_FALSE(Check(WithWaf("dev", "  waf: true\n", "  rate_limit: 9\n"), &out));

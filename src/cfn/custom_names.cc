@@ -2,6 +2,11 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "cfn/spec.h"
+#include "util/strings.h"
+
 namespace bp::cfn {
 
 namespace {
@@ -77,6 +82,17 @@ const Json* CustomName(std::string_view resource_type, const Json& properties) {
 
 std::string_view SetCustomNameProperty(std::string_view resource_type, const Json& properties) {
   return CustomName(resource_type, properties) ? CustomNameProperty(resource_type) : std::string_view();
+}
+
+std::string CreateOnlyHash(std::string_view resource_type, const Json& properties, size_t len) {
+  const std::string_view name = CustomNameProperty(resource_type);
+  // nlohmann::json keeps object keys sorted: the canonical form of the ordered Json,
+  // so the hash does not depend on the order a module wrote the properties in.
+  nlohmann::json create_only = nlohmann::json::object();
+  for (const auto& [key, value] : properties.items())
+    if (key != name && ReplacementOf(resource_type, key) == Replacement::kAlways)
+      create_only[key] = nlohmann::json::parse(value.dump());
+  return StableHashHex(create_only.dump(), len);
 }
 
 }  // namespace bp::cfn

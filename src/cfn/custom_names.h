@@ -6,6 +6,7 @@
 // ("You can't perform an update that causes a custom-named resource to be replaced.
 // If you must replace the resource, specify a new name.")
 #pragma once
+#include <string>
 #include <string_view>
 
 #include "cfn/intrinsics.h"
@@ -21,5 +22,13 @@ std::string_view SetCustomNameProperty(std::string_view resource_type, const Jso
 
 // The value of that property (a string, or an intrinsic function), or null when unset.
 const Json* CustomName(std::string_view resource_type, const Json& properties);
+
+// `len` hex digits of a stable hash of the create-only properties of `properties` (those
+// whose change always replaces the resource, data/cfn-spec.json), the name property left
+// out, written as canonical JSON (keys sorted, compact). References stay as the template
+// writes them (`{"Ref": "PrivateSubnet3"}`), so one more subnet changes the hash. A name
+// that carries it changes exactly when CloudFormation would replace the resource, and
+// the replacement is then a clean rename instead of a failed update.
+std::string CreateOnlyHash(std::string_view resource_type, const Json& properties, size_t len = 8);
 
 }  // namespace bp::cfn

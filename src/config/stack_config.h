@@ -147,6 +147,7 @@ struct FeaturesConfig {
 struct WafConfig {
   int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
   bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
+  bool large_bodies = false;    // the common rule set's body-size rule counts instead of blocking
   int log_retention_days = 30;  // the WAF log group's retention
 
   bool operator==(const WafConfig&) const = default;

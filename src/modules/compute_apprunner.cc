@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "cfn/custom_names.h"
 #include "modules/handler_permissions.h"
 #include "naming/names.h"
 #include "util/strings.h"
@@ -27,6 +28,22 @@ Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_con
   j["HealthyThreshold"] = hc.healthy_threshold;
   j["UnhealthyThreshold"] = hc.unhealthy_threshold;
   return j;
+}
+
+// `properties` with the type's name property first: `prefix` and a hash of the
+// create-only properties, so a change that replaces the resource renames it. App Runner's
+// auto scaling configuration, observability configuration and VPC connector are
+// create-only as a whole and take a fixed name; under an unchanged name CloudFormation
+// cannot replace them (docs/deploy.md, "Replacing a resource with a fixed name").
+// Under a new name it creates the new one, moves the service to it (an in-place update
+// of the service) and deletes the old one in its cleanup phase, when no service uses it
+// any more: App Runner refuses to delete a configuration a service uses.
+// Src: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html;
+// https://docs.aws.amazon.com/apprunner/latest/api/API_DeleteAutoScalingConfiguration.html.
+Json WithHashedName(const char* type, NameKind kind, const std::string& prefix, const Json& properties) {
+  Json named{{std::string(cfn::CustomNameProperty(type)), FitName(kind, prefix, cfn::CreateOnlyHash(type, properties))}};
+  named.update(properties);
+  return named;
 }
 
 }  // namespace
@@ -59,37 +76,39 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   out.app_role_arn = GetAtt(instance_role, "Arn");
 
   // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration); every property is
-  // create-only, and reusing the name makes a new revision.
+  // create-only: a scaling change is a new configuration under a new name (WithHashedName).
   // App Runner's four resource types take Tags as create-only (aws-facts 15, tagUpdatable
   // false; data/cfn-spec.json "replaces": "always") and carry fixed names: they get only
   // the tags that change with the name (ctx.FixedTags), so editing tags.cost_center or
   // tags.extra never replaces them.
   t->AddResource(autoscaling, "AWS::AppRunner::AutoScalingConfiguration",
-                 Json{{"AutoScalingConfigurationName", FitName(NameKind::kAppRunnerAutoScaling, ctx.name_prefix)},
-                      {"MinSize", args.scaling.min_size},
-                      {"MaxSize", args.scaling.max_size},
-                      {"MaxConcurrency", args.scaling.max_concurrency},
-                      {"Tags", ctx.FixedTags()}});
+                 WithHashedName("AWS::AppRunner::AutoScalingConfiguration", NameKind::kAppRunnerAutoScaling,
+                                ctx.name_prefix,
+                                Json{{"MinSize", args.scaling.min_size},
+                                     {"MaxSize", args.scaling.max_size},
+                                     {"MaxConcurrency", args.scaling.max_concurrency},
+                                     {"Tags", ctx.FixedTags()}}));
 
   Json observability{{"ObservabilityEnabled", args.tracing}};
   if (args.tracing) {
     // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-observabilityconfiguration).
     t->AddResource(observability_id, "AWS::AppRunner::ObservabilityConfiguration",
-                   Json{{"ObservabilityConfigurationName", FitName(NameKind::kAppRunnerObservability, ctx.name_prefix)},
-                        {"TraceConfiguration", Json{{"Vendor", "AWSXRAY"}}},
-                        {"Tags", ctx.FixedTags()}});
+                   WithHashedName("AWS::AppRunner::ObservabilityConfiguration", NameKind::kAppRunnerObservability,
+                                  ctx.name_prefix,
+                                  Json{{"TraceConfiguration", Json{{"Vendor", "AWSXRAY"}}}, {"Tags", ctx.FixedTags()}}));
     observability["ObservabilityConfigurationArn"] = GetAtt(observability_id, "ObservabilityConfigurationArn");
   }
 
   // The app's outbound traffic enters the VPC here, with the app's security group
-  // (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html).
+  // (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html). Subnets and SecurityGroups
+  // are create-only: one more AZ (one more subnet) is a new connector under a new name.
   Json subnets = Json::array();
   for (const auto& s : in.network.private_subnet_ids) subnets.push_back(s);
   t->AddResource(connector, "AWS::AppRunner::VpcConnector",
-                 Json{{"VpcConnectorName", FitName(NameKind::kAppRunnerVpcConnector, ctx.name_prefix)},
-                      {"Subnets", subnets},
-                      {"SecurityGroups", Json::array({in.security_group_id})},
-                      {"Tags", ctx.FixedTags()}});
+                 WithHashedName("AWS::AppRunner::VpcConnector", NameKind::kAppRunnerVpcConnector, ctx.name_prefix,
+                                Json{{"Subnets", subnets},
+                                     {"SecurityGroups", Json::array({in.security_group_id})},
+                                     {"Tags", ctx.FixedTags()}}));
 
   Json image_config{{"Port", WhilePlaceholder(placeholder, std::to_string(kPlaceholderPort), std::to_string(args.port))}};
   if (!in.runtime.env.empty()) image_config["RuntimeEnvironmentVariables"] = SortedNamed(in.runtime.env, "variable");

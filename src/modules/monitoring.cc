@@ -215,14 +215,21 @@ Json AlarmWidget(BodyBuilder* b, const std::vector<std::string>& alarm_ids) {
 // The dashboard resource `local_id` named `name` with `body`, and its console URL as the
 // output `output_id`. Src: DOC:AmazonCloudWatch/latest/monitoring/create_dashboard.html
 // (console URL form #dashboards/dashboard/NAME).
+// No Tags on any dashboard, in every region: CloudWatch took dashboard tags only on
+// 2026-06-24 (https://aws.amazon.com/about-aws/whats-new/2026/06/amazon-cloudwatch-tags-on-dashboards/,
+// linked from https://github.com/hashicorp/terraform-provider-aws/issues/48548),
+// the us-east-1 registry schema that cfn-lint 1.51 carries still has no Tags property
+// (E3002 there, and the edge dashboard always lives in us-east-1), and the Resource Groups
+// Tagging API does not take a dashboard's region-less ARN
+// (https://github.com/cloud-custodian/cloud-custodian/issues/11029), so tag-based views
+// would not find them anyway. A dashboard costs the same untagged; its name says whose it is.
 Json AddDashboard(const ModuleContext& ctx, const std::string& local_id, const std::string& name, const Json& body,
-                  const BodyBuilder& b, bool tags, const std::string& output_id, const std::string& description,
+                  const BodyBuilder& b, const std::string& output_id, const std::string& description,
                   cfn::Template* t) {
   std::string id = ctx.Id(local_id);
   Json props{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, name)},
              {"DashboardBody", b.variables.empty() ? cfn::Sub(cfn::WriteCompactJson(body))
                                                    : cfn::Sub(cfn::WriteCompactJson(body), b.variables)}};
-  if (tags) props["Tags"] = ctx.Tags();
   t->AddResource(id, "AWS::CloudWatch::Dashboard", props);
   Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
                       "#dashboards/dashboard/${" + id + "}");
@@ -360,7 +367,7 @@ MonitoringOutputs AddMonitoring(const ModuleContext& ctx, const MonitoringArgs& 
   BodyBuilder b;
   Json body = DashboardBody(args, out.alarm_ids, &b);
   out.dashboard_id = ctx.Id("Dashboard");
-  out.dashboard_url = AddDashboard(ctx, "Dashboard", ctx.name_prefix, body, b, true, "DashboardUrl",
+  out.dashboard_url = AddDashboard(ctx, "Dashboard", ctx.name_prefix, body, b, "DashboardUrl",
                                    "CloudWatch dashboard of the environment", t);
   return out;
 }
@@ -392,9 +399,7 @@ void AddEdgeMonitoring(const ModuleContext& ctx, const EdgeMonitoringArgs& args,
                                             8, 3),
                                      Widget("CloudFront bytes served", Json::array({line("BytesDownloaded", "Sum", "bytes")}),
                                             16, 3)})}};
-  // No Tags: cfn-lint 1.51's us-east-1 schema of the type has none (other regions' have),
-  // and a dashboard costs the same untagged.
-  AddDashboard(ctx, "EdgeDashboard", ctx.name_prefix + "-edge", body, b, false, "EdgeDashboardUrl",
+  AddDashboard(ctx, "EdgeDashboard", ctx.name_prefix + "-edge", body, b, "EdgeDashboardUrl",
                "CloudWatch dashboard of the CloudFront distribution", t);
 }
 

@@ -76,10 +76,19 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
     // Managed groups keep their own actions: OverrideAction None (a rule-group rule takes
     // OverrideAction, never Action). Src: aws-facts 4.1 (SCHEMA Rule, OverrideAction).
     for (const std::string& group : ManagedRuleGroups(args.waf)) {
+      Json statement{{"VendorName", "AWS"}, {"Name", group}};
+      // waf.large_bodies: the common rule set's SizeRestrictions_BODY (blocks bodies over
+      // 8 KB) counts instead, the group's other rules keep their actions.
+      // Src: https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html;
+      // data/cfn-spec.json AWS::WAFv2::WebACL.ManagedRuleGroupStatement RuleActionOverrides
+      // ({Name, ActionToUse: RuleAction}).
+      if (group == "AWSManagedRulesCommonRuleSet" && args.waf.large_bodies)
+        statement["RuleActionOverrides"] = Json::array(
+            {Json{{"Name", "SizeRestrictions_BODY"}, {"ActionToUse", Json{{"Count", Json::object()}}}}});
       rules.push_back(Json{{"Name", group},
                            {"Priority", priority++},
                            {"OverrideAction", Json{{"None", Json::object()}}},
-                           {"Statement", Json{{"ManagedRuleGroupStatement", Json{{"VendorName", "AWS"}, {"Name", group}}}}},
+                           {"Statement", Json{{"ManagedRuleGroupStatement", statement}}},
                            {"VisibilityConfig", Visibility(ctx.name_prefix + "-" + group)}});
     }
   }

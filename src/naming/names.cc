@@ -163,10 +163,18 @@ std::string CheckName(NameKind kind, const std::string& name) {
   return shape.empty() ? "" : what + " " + shape;
 }
 
-std::string FitName(NameKind kind, const std::string& wanted) {
-  const Entry& e = EntryFor(kind);
+namespace {
+
+// The separator FitName puts in place of disallowed characters and before suffixes,
+// or '\0' when the rule allows none.
+char SeparatorOf(const Entry& e) {
+  return CharAllowed(e.charset, '-') ? '-' : (CharAllowed(e.charset, '_') ? '_' : '\0');
+}
+
+// FitName within `max` characters and at least `min`.
+std::string Fit(const Entry& e, const std::string& wanted, size_t max, size_t min) {
   // Map every disallowed character to the charset's separator.
-  char sep = CharAllowed(e.charset, '-') ? '-' : (CharAllowed(e.charset, '_') ? '_' : '\0');
+  char sep = SeparatorOf(e);
   std::string s;
   for (unsigned char c : wanted) {
     unsigned char x = e.lowercase ? static_cast<unsigned char>(std::tolower(c)) : c;
@@ -190,7 +198,6 @@ std::string FitName(NameKind kind, const std::string& wanted) {
   if (!collapsed.empty() && std::isdigit(static_cast<unsigned char>(collapsed[0])) &&
       !CheckShape(e.charset, collapsed).empty())
     collapsed = "n" + collapsed;
-  size_t max = static_cast<size_t>(e.rule.max_length);
   if (collapsed.size() > max) {
     // 8 hex digits of the full wanted name keep truncated names distinct and stable.
     std::string suffix = StableHashHex(wanted, 8);
@@ -199,8 +206,25 @@ std::string FitName(NameKind kind, const std::string& wanted) {
     while (!head.empty() && IsSeparator(static_cast<unsigned char>(head.back()))) head.pop_back();
     collapsed = head + (sep ? std::string(1, sep) : "") + suffix;
   }
-  while (collapsed.size() < static_cast<size_t>(e.rule.min_length)) collapsed += "0";
+  while (collapsed.size() < min) collapsed += "0";
   return collapsed;
+}
+
+}  // namespace
+
+std::string FitName(NameKind kind, const std::string& wanted) {
+  const Entry& e = EntryFor(kind);
+  return Fit(e, wanted, static_cast<size_t>(e.rule.max_length), static_cast<size_t>(e.rule.min_length));
+}
+
+std::string FitName(NameKind kind, const std::string& wanted, const std::string& suffix) {
+  const Entry& e = EntryFor(kind);
+  char sep = SeparatorOf(e);
+  const std::string tail = (sep ? std::string(1, sep) : "") + suffix;
+  size_t max = static_cast<size_t>(e.rule.max_length), min = static_cast<size_t>(e.rule.min_length);
+  // The head keeps room for a truncation hash of its own (8) and a letter or two.
+  if (tail.size() + 10 > max) std::abort();
+  return Fit(e, wanted, max - tail.size(), min > tail.size() ? min - tail.size() : 1) + tail;
 }
 
 }  // namespace bp

@@ -58,4 +58,11 @@ std::string CheckName(NameKind kind, const std::string& name);
 // contain at least one letter or digit.
 std::string FitName(NameKind kind, const std::string& wanted);
 
+// FitName of `wanted` followed by the rule's separator and `suffix`, the whole within the
+// rule's limit: `wanted` is fitted into what the suffix leaves, so the suffix is never
+// cut. `suffix` must satisfy the rule's character set (hex digits do for every rule).
+// For names that must change when something else does (a hash of create-only
+// properties: a replacement then gets a new name, modules/compute_apprunner.cc).
+std::string FitName(NameKind kind, const std::string& wanted, const std::string& suffix);
+
 }  // namespace bp
