@@ -468,7 +468,7 @@ TEST(NatInstance, GroupsNotifyOneTopicAsAStringAndCollectTheMetricTheAlarmReads)
   for (std::string n : {"1", "2"}) {
     const Json& asg = t["Resources"]["NatAutoScalingGroup" + n]["Properties"];
     EXPECT_EQ(asg["NotificationConfigurations"][0]["TopicARN"], Json({{"Ref", "AlertsTopic"}}));
-    EXPECT_EQ(asg["MetricsCollection"],
+    EXPECT_EQ(asg.value("MetricsCollection", Json()),
               Json::parse(R"([{"Granularity": "1Minute", "Metrics": ["GroupInServiceInstances"]}])"));
   }
 }
