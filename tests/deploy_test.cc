@@ -42,6 +42,21 @@ const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environm
 // What every call ends with: JSON output and the dev stack's region.
 const std::string kSuffix = " --output json --region eu-west-3";
 
+// AWS's public SSM parameter of the NAT instances' image, and `aws ssm get-parameters`'s
+// answer for it (DOC:systems-manager/latest/APIReference/API_GetParameters.html).
+const std::string kNatImageParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
+const std::string kNatImage = "ami-0e3a1c6f5d2b4a789";
+Json NatImageAnswer() {
+  return Json{{"Parameters", Json::array({{{"Name", kNatImageParameter},
+                                           {"Type", "String"},
+                                           {"Value", kNatImage},
+                                           {"Version", 97},
+                                           {"LastModifiedDate", "2026-11-20T18:22:41.123000+00:00"},
+                                           {"ARN", "arn:aws:ssm:eu-west-3::parameter" + kNatImageParameter},
+                                           {"DataType", "aws:ec2:image"}}})},
+              {"InvalidParameters", Json::array()}};
+}
+
 class FakeAwsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -68,6 +83,9 @@ class FakeAwsTest : public ::testing::Test {
     // asks before creating a stack that has an App Runner service (a list, empty here).
     if (!scenario.contains("apprunner list-services"))
       scenario["apprunner list-services"] = Json::array({{{"stdout", {{"ServiceSummaryList", Json::array()}}}}});
+    // The NAT instances' image (dev's nat: instance), as `aws ssm get-parameters` answers.
+    if (!scenario.contains("ssm get-parameters"))
+      scenario["ssm get-parameters"] = Json::array({{{"stdout", NatImageAnswer()}}});
     for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
     std::ofstream(dir_ + "/scenario.json") << scenario.dump();
     fs::remove(dir_ + "/counters.json");
@@ -117,6 +135,7 @@ class FakeAwsTest : public ::testing::Test {
 };
 
 const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
+const std::string kNatImageRead = "ssm get-parameters --names " + kNatImageParameter;  // dev's NAT image, first
 const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
 const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
 const std::string kDescribeCs =
@@ -133,7 +152,8 @@ std::string CreateCs(const std::string& type) {
          "CAPABILITY_NAMED_IAM";
 }
 
-// The bundled environments have the ImageUri parameter; update.json's stack has it deployed.
+// The bundled environments have the ImageUri parameter (update.json's stack has it
+// deployed) and dev the NAT image, which `up` always passes.
 const std::string kKeepParams = " --parameters file://<params>";
 
 // A stored scenario with some responses of one operation replaced.
@@ -159,10 +179,10 @@ TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   ASSERT_TRUE(r.started) << r.error;
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kDescribe,  CreateCs("CREATE"), kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe,  CreateCs("CREATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,    kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
-  EXPECT_GT(Records()[2]["template_resources"].get<int>(), 0);
+  EXPECT_GT(Records()[3]["template_resources"].get<int>(), 0);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev (eu-west-3): creating change set (create)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "Change set blueprint-")) << r.out;
   EXPECT_TRUE(Contains(r.out, "(CREATE): 2 change(s)\n")) << r.out;
@@ -214,21 +234,21 @@ TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
   // The image stays what CI deployed last.
-  EXPECT_EQ(Records()[2]["parameters"], Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+  EXPECT_EQ(Records()[3]["parameters"], Json::parse(R"([{"ParameterKey": "NatInstanceImageId", "ParameterValue": ")" + kNatImage + R"("}, {"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
 }
 
 TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Records()[2]["parameters"],
-            Json::parse(R"([{"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
+  EXPECT_EQ(Records()[3]["parameters"],
+            Json::parse(R"([{"ParameterKey": "NatInstanceImageId", "ParameterValue": ")" + kNatImage + R"("}, {"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
 }
 
@@ -246,7 +266,7 @@ TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
                                        kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
                                        kDescribe};
   EXPECT_EQ(Calls(), expected);
@@ -257,7 +277,7 @@ TEST_F(FakeAwsTest, UpWithNoChangesDeletesTheChangeSetAndSucceeds) {
   UseScenario("nochange");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE"), kDescribeCs, kDeleteCs};
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
   EXPECT_TRUE(fs::exists(record() + "/template.json"));
@@ -453,7 +473,7 @@ TEST_F(FakeAwsTest, UpRefusesToReplaceANamedResource) {
       << r.err;
   EXPECT_TRUE(Contains(r.err, "--allow-replace-named")) << r.err;
   // The change set is deleted, nothing is executed, nothing recorded as deployed.
-  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
@@ -537,7 +557,7 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
                               "--yes to confirm\n"))
       << r.err;
-  std::vector<std::string> expected = {kAdmission, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
 }
@@ -557,16 +577,16 @@ TEST_F(FakeAwsTest, RemotePreviewShowsReplacementsAndDeletesTheChangeSet) {
   ProcessResult r = Blueprint("preview", {"--stack", "dev", "--remote"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   // No deployment recorded here: App Runner is asked first, as `up` would.
-  std::vector<std::string> expected = {kAdmission, kDescribe,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe,
                                        "cloudformation create-change-set --stack-name orders-api-dev "
                                        "--change-set-name blueprint-CS --change-set-type UPDATE "
                                        "--template-body file://<params-dir> --capabilities "
-                                       "CAPABILITY_IAM CAPABILITY_NAMED_IAM",
+                                       "CAPABILITY_IAM CAPABILITY_NAMED_IAM --parameters file://<params>",
                                        kDescribeCs, kDeleteCs};
   std::vector<std::string> calls = Calls();
-  ASSERT_EQ(calls.size(), 5u);
+  ASSERT_EQ(calls.size(), 6u);
   // The template goes from a private temporary directory.
-  calls[2] = std::regex_replace(calls[2], std::regex("file:///tmp/blueprint-preview-[A-Za-z0-9]{6}/orders-api-dev"
+  calls[3] = std::regex_replace(calls[3], std::regex("file:///tmp/blueprint-preview-[A-Za-z0-9]{6}/orders-api-dev"
                                                      "\\.template\\.json"),
                                 "file://<params-dir>");
   EXPECT_EQ(calls, expected);
@@ -840,7 +860,7 @@ TEST_F(FakeAwsTest, AHungCallIsStoppedAndNamed) {
                                 "describe-stacks)\n"))
       << r.out;
   EXPECT_TRUE(Contains(r.err, "aws cloudformation describe-stacks did not answer within 1 s")) << r.err;
-  EXPECT_EQ(Calls().size(), 3u);  // the admission, then read-only: tried once more, not again and again
+  EXPECT_EQ(Calls().size(), 4u);  // the admission, the NAT image, then read-only: tried once more, not again and again
 }
 
 TEST_F(FakeAwsTest, AChildHoldingThePipeDoesNotHangTheCommand) {
@@ -1637,6 +1657,92 @@ TEST_F(LeftoverTest, DestroyAddressesALeftoverByItsName) {
   ProcessResult none = Blueprint("destroy", {"--stack", "orders-api-dev-global", "--yes"});
   EXPECT_EQ(none.exit_code, 2) << none.out << none.err;
   EXPECT_TRUE(Contains(none.err, "no environment or stack named 'orders-api-dev-global'")) << none.err;
+}
+
+// The NAT image is read in the stack's region and passed as a value, on create as on
+// update, so the stack never resolves an SSM parameter itself; the workflow's rollout
+// keeps it with UsePreviousValue.
+TEST_F(FakeAwsTest, UpPassesTheNatImageItReadsFromAwsPublicParameterInTheStacksRegion) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> calls = Calls();
+  ASSERT_GE(calls.size(), 3u);
+  EXPECT_EQ(calls[1], kNatImageRead);  // before anything else about the stack
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), kNatImageRead), 1);
+  Json params;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) params = rec["parameters"];
+  ASSERT_TRUE(params.is_array()) << r.out << r.err;
+  EXPECT_EQ(params.size(), 2u) << params.dump();
+  for (const Json& p : {Json{{"ParameterKey", "ImageUri"}, {"UsePreviousValue", true}},
+                        Json{{"ParameterKey", "NatInstanceImageId"}, {"ParameterValue", kNatImage}}})
+    EXPECT_NE(std::find(params.begin(), params.end(), p), params.end()) << params.dump();
+}
+
+TEST_F(FakeAwsTest, PreviewRemoteCreatesTheSameChangeSetWithTheNatImage) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("preview", {"--stack", "dev", "--remote"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> calls = Calls();
+  EXPECT_EQ(std::count(calls.begin(), calls.end(), kNatImageRead), 1);
+  Json params;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) params = rec["parameters"];
+  ASSERT_TRUE(params.is_array()) << r.out << r.err;
+  EXPECT_NE(std::find(params.begin(), params.end(),
+                      Json{{"ParameterKey", "NatInstanceImageId"}, {"ParameterValue", kNatImage}}),
+            params.end())
+      << params.dump();
+
+  // Offline, the value is unknown: preview says where `up` takes it from.
+  ProcessResult offline = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_EQ(offline.exit_code, 0) << offline.err;
+  EXPECT_TRUE(Contains(offline.out, "  NatInstanceImageId: resolved at up from AWS's public SSM parameter " +
+                                        kNatImageParameter + " in eu-west-3"))
+      << offline.out;
+  ProcessResult json = Blueprint("preview", {"--stack", "dev", "--json"});
+  EXPECT_EQ(Json::parse(json.out)["stacks"][0]["resolved_at_up"],
+            Json::array({{{"parameter", "NatInstanceImageId"}, {"ssm_parameter", kNatImageParameter}, {"region", "eu-west-3"}}}))
+      << json.out;
+}
+
+TEST_F(FakeAwsTest, AGivenNatImageIsPassedWithoutReadingTheParameter) {
+  UseScenario("update");
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--parameter", "NatInstanceImageId=ami-0pinned"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const auto& c : Calls()) EXPECT_NE(c, kNatImageRead);
+  Json params;
+  for (const auto& rec : Records())
+    if (rec.contains("parameters")) params = rec["parameters"];
+  EXPECT_NE(std::find(params.begin(), params.end(),
+                      Json{{"ParameterKey", "NatInstanceImageId"}, {"ParameterValue", "ami-0pinned"}}),
+            params.end())
+      << params.dump();
+}
+
+TEST_F(FakeAwsTest, AnUnresolvableNatImageStopsUpBeforeAnyChange) {
+  // Not published in the region: InvalidParameters, not an error. A user error (exit 2).
+  UseScenario("update", Json{{"ssm get-parameters",
+                              Json::array({{{"stdout", {{"Parameters", Json::array()},
+                                                         {"InvalidParameters", Json::array({kNatImageParameter})}}}}})}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "AWS's public SSM parameter " + kNatImageParameter + " does not exist in eu-west-3")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--parameter NatInstanceImageId=VALUE")) << r.err;
+  for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "change-set")) << c;
+
+  // The caller may not read SSM: the call failed (exit 1), nothing was changed.
+  UseScenario("update", Json{{"ssm get-parameters",
+                              Json::array({{{"stderr", "\nAn error occurred (AccessDeniedException) when calling the "
+                                                       "GetParameters operation: User is not authorized to perform: "
+                                                       "ssm:GetParameters\n"},
+                                            {"rc", 254}}})}});
+  r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "ssm get-parameters")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "AccessDeniedException")) << r.err;
+  for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "change-set")) << c;
 }
 
 }  // namespace

@@ -157,9 +157,15 @@ TEST(LongValues, AwsErrorLineOf100kCharacters) {
   // `up` asks App Runner first (deploy/driver.h): an account it admits, so the long line
   // comes from CloudFormation.
   cfn::Json admitted = {{"stdout", {{"ServiceSummaryList", cfn::Json::array()}}}};
+  // And dev's NAT image (`up` and `preview --remote` read it first).
+  cfn::Json image = {{"stdout", {{"Parameters", cfn::Json::array({{{"Name", "/aws/service/ami-amazon-linux-latest/"
+                                                                           "al2023-ami-kernel-default-arm64"},
+                                                                  {"Value", "ami-0e3a1c6f5d2b4a789"}}})},
+                                 {"InvalidParameters", cfn::Json::array()}}}};
   cfn::Json scenario = {{"cloudformation describe-stacks", {error}},
                         {"cloudformation describe-stack-events", {error}},
-                        {"apprunner list-services", {admitted}}};
+                        {"apprunner list-services", {admitted}},
+                        {"ssm get-parameters", {image}}};
   dir.Write("aws/scenario.json", scenario.dump());
   std::string path = SourceDir() + "/tests/fake-aws:" + std::getenv("PATH");
   for (const auto& command : {"outputs", "destroy", "up", "preview"}) {

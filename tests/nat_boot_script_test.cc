@@ -1,8 +1,10 @@
 // The NAT instance's boot script, run for real: the user data of the synthesized
 // template, with CloudFormation's Fn::Sub applied, executed by bash with every command
 // that touches the instance or AWS replaced by a stub on PATH (curl for the instance
-// metadata, aws, ip, sysctl, nft, iptables, install, sleep, poweroff). Each stub logs its
-// command line; the test makes one step fail at a time and reads the log.
+// metadata, aws, ip, sysctl, nft, iptables, install, sleep, poweroff; dnf and the swap
+// file's dd, mkswap, swapon, swapoff, rm). Each stub logs its command line; the test
+// makes one step fail at a time and reads the log. The dnf stub "installs" nftables: it
+// puts an nft stub on PATH.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -81,6 +83,7 @@ case "$(basename "$0")" in
       */macs/0a:00:00:00:00:02/interface-id) echo eni-0static ;;
       *) exit 22 ;;
     esac ;;
+  dnf) cp "$0" "$(dirname "$0")/nft" ;;
   ip)
     echo "1: lo: <LOOPBACK,UP> mtu 65536 link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
     echo "2: ens5: <BROADCAST,MULTICAST,UP> mtu 9001 link/ether 0a:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff"
@@ -155,9 +158,83 @@ constexpr const char* kAttach =
     "aws ec2 attach-network-interface --region eu-west-3 --network-interface-id eni-0static --instance-id i-0abc "
     "--device-index 1";
 
-TEST_F(NatBootScript, InstallsNothingAndNeedsNoServiceCommand) {
-  for (const char* banned : {"dnf ", "yum ", "service ", "systemctl "})
+// An image with nft or iptables (the standard one, as far as anyone has seen): no dnf,
+// no swap file. Only an image with neither installs nftables.
+const std::vector<std::string> kWithoutFirewallTools = {"curl", "aws",    "ip",     "sysctl",  "install", "sleep",
+                                                        "poweroff", "dnf", "dd",   "mkswap", "swapon", "swapoff", "rm"};
+
+TEST_F(NatBootScript, NeedsNoServiceCommandAndInstallsOnlyWhatTheImageLacks) {
+  for (const char* banned : {"yum ", "service ", "systemctl "})
     EXPECT_EQ(script_.find(banned), std::string::npos) << banned;
+  std::vector<std::string> with_iptables = kWithoutFirewallTools;
+  with_iptables.push_back("iptables");
+  for (const auto& stubs : {std::vector<std::string>{"curl", "aws", "ip", "sysctl", "nft", "iptables", "install", "sleep",
+                                                     "poweroff", "dnf", "dd", "mkswap", "swapon", "swapoff", "rm"},
+                            with_iptables}) {
+    ScriptRun r = Execute({"iptables -t nat -C"}, "", stubs);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(Count(r, "dnf"), 0);
+    EXPECT_EQ(Count(r, "dd"), 0);
+    EXPECT_TRUE(Has(r, "--status SUCCESS"));
+  }
+}
+
+TEST_F(NatBootScript, AnImageWithNeitherToolInstallsNftablesWithATemporarySwapFile) {
+  ScriptRun r = Execute({}, "", kWithoutFirewallTools);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto at = [&](const std::string& prefix) {
+    for (size_t i = 0; i < r.log.size(); ++i)
+      if (r.log[i].rfind(prefix, 0) == 0) return static_cast<long>(i);
+    return -1L;
+  };
+  EXPECT_EQ(Count(r, "dnf install -y nftables"), 1);
+  // The swap file exists while dnf runs, and not after.
+  EXPECT_TRUE(Has(r, "dd if=/dev/zero of=/var/lib/apprunner-blueprint-nat.swap bs=1M count=512"));
+  EXPECT_LT(at("dd "), at("mkswap /var/lib/apprunner-blueprint-nat.swap"));
+  EXPECT_LT(at("mkswap "), at("swapon /var/lib/apprunner-blueprint-nat.swap"));
+  EXPECT_LT(at("swapon "), at("dnf "));
+  EXPECT_LT(at("dnf "), at("swapoff /var/lib/apprunner-blueprint-nat.swap"));
+  EXPECT_LT(at("swapoff "), at("rm -f /var/lib/apprunner-blueprint-nat.swap"));
+  // After the attach (the route's target comes first), before the masquerading, which
+  // the installed nft sets up.
+  EXPECT_LT(at("aws ec2 attach-network-interface"), at("dnf "));
+  EXPECT_LT(at("dnf "), at("nft -f -"));
+  EXPECT_TRUE(Has(r, "oifname \"ens5\" masquerade")) << r.log_text;
+  EXPECT_TRUE(Has(r, "--status SUCCESS"));
+  EXPECT_FALSE(Has(r, "set-instance-health"));
+
+  // dnf busy (another dnf holds the lock) twice: a third attempt after growing pauses.
+  r = Execute({}, "dnf install", kWithoutFirewallTools);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Count(r, "dnf install -y nftables"), 3);
+  EXPECT_EQ(Count(r, "sleep 15"), 1) << r.log_text;
+  EXPECT_EQ(Count(r, "sleep 30"), 1) << r.log_text;
+  EXPECT_EQ(Count(r, "swapon "), 1);  // one swap file for every attempt
+  EXPECT_TRUE(Has(r, "--status SUCCESS"));
+
+  // No swap file (a full disk, say): dnf tries without.
+  r = Execute({"mkswap"}, "", kWithoutFirewallTools);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(Count(r, "swapon "), 0);
+  EXPECT_EQ(Count(r, "dnf install -y nftables"), 1);
+  EXPECT_TRUE(Has(r, "rm -f /var/lib/apprunner-blueprint-nat.swap"));
+}
+
+TEST_F(NatBootScript, AnInstallThatKeepsFailingIsBoundedThenFailsTheBoot) {
+  ScriptRun r = Execute({"dnf install"}, "", kWithoutFirewallTools);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(Count(r, "dnf install -y nftables"), 4);
+  // Pauses grow between attempts, none after the last.
+  EXPECT_EQ(Count(r, "sleep 15"), 1);
+  EXPECT_EQ(Count(r, "sleep 30"), 1);
+  EXPECT_EQ(Count(r, "sleep 60"), 1);
+  EXPECT_EQ(Count(r, "sleep 120"), 0);
+  EXPECT_TRUE(Has(r, "rm -f /var/lib/apprunner-blueprint-nat.swap"));  // the swap file does not stay
+  EXPECT_TRUE(Has(r, kUnhealthy));
+  EXPECT_TRUE(Has(r, "--logical-resource-id NatAutoScalingGroup1 --unique-id i-0abc --status FAILURE"));
+  EXPECT_FALSE(Has(r, "nft -f -"));
+  EXPECT_FALSE(Has(r, "install -D"));
+  EXPECT_NE(r.output.find("install-nftables"), std::string::npos) << r.output;
 }
 
 TEST_F(NatBootScript, SuccessAttachesTheStaticInterfaceFirstThenSignals) {
@@ -223,18 +300,12 @@ TEST_F(NatBootScript, EachFailingStepMarksTheInstanceUnhealthyAndSignalsFailure)
   }
 }
 
-TEST_F(NatBootScript, AnImageWithoutNftFallsBackToIptablesAndWithoutEitherFails) {
+TEST_F(NatBootScript, AnImageWithoutNftFallsBackToIptables) {
   // The rule is not there yet (-C fails): it is added once.
   ScriptRun r = Execute({"iptables -t nat -C"}, "", {"curl", "aws", "ip", "sysctl", "iptables", "install", "sleep", "poweroff"});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(Has(r, "iptables -t nat -A POSTROUTING -o ens5 -j MASQUERADE"));
   EXPECT_TRUE(Has(r, "--status SUCCESS"));
-
-  r = Execute({}, "", {"curl", "aws", "ip", "sysctl", "install", "sleep", "poweroff"});
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_TRUE(Has(r, kUnhealthy));
-  EXPECT_TRUE(Has(r, "--status FAILURE"));
-  EXPECT_NE(r.output.find("neither nft nor iptables"), std::string::npos) << r.output;
 }
 
 TEST_F(NatBootScript, WithoutMetadataOrHealthApiItPowersOffForTheEc2HealthCheck) {

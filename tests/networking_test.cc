@@ -6,9 +6,12 @@
 #include <map>
 #include <set>
 
+#include "cfn/writer.h"
+#include "deploy/assembly.h"
 #include "modules/networking.h"
 #include "naming/cidr.h"
 #include "platform_fixtures.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
@@ -179,9 +182,6 @@ TEST(NatModes, GatewaysSitInPublicSubnetsWithAnElasticIp) {
 
 TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
   Json t = Synth(StackYaml("dev", "instance"));
-  EXPECT_EQ(t["Parameters"]["NatInstanceImageId"]["Type"], "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>");
-  EXPECT_NE(t["Parameters"]["NatInstanceImageId"]["Default"].get<std::string>().find("al2023-ami-kernel-default-arm64"),
-            std::string::npos);
   const Json& sg = t["Resources"]["NatSecurityGroup"]["Properties"];
   ASSERT_EQ(sg["SecurityGroupIngress"].size(), 1u);
   EXPECT_EQ(sg["SecurityGroupIngress"][0]["CidrIp"], "10.0.0.0/22");
@@ -316,6 +316,161 @@ TEST(NatOutputs, ModuleReturnsTheUnits) {
   cfn::Template t;
   NetworkOutputs out = AddNetworking(ModuleContext{"app-dev", {}}, net, &t);
   EXPECT_EQ(out.nat_units, 3);
+}
+
+// The image is a plain parameter `up` fills from AWS's public SSM parameter, recorded
+// as a deploy-time input of the stack (and in the manifest) like another stack's output.
+TEST(NatInstance, TheImageIsAPlainParameterThatUpFillsFromAwsPublicSsmParameter) {
+  App app = testing::SynthFromYaml(StackYaml("dev", "instance"));
+  const Stack& main = testing::MainStack(app);
+  Json t = main.tmpl.ToJson();
+  const Json& image = t["Parameters"]["NatInstanceImageId"];
+  EXPECT_EQ(image["Type"], "AWS::EC2::Image::Id");
+  EXPECT_FALSE(image.contains("Default"));  // nothing CloudFormation resolves itself
+  EXPECT_EQ(t["Resources"]["NatLaunchTemplate"]["Properties"]["LaunchTemplateData"]["ImageId"],
+            Json({{"Ref", "NatInstanceImageId"}}));
+  auto in = std::find_if(main.inputs.begin(), main.inputs.end(),
+                         [](const StackInput& i) { return i.parameter == "NatInstanceImageId"; });
+  ASSERT_NE(in, main.inputs.end());
+  EXPECT_EQ(in->ssm_parameter, "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+  EXPECT_EQ(in->producer, "");
+  Json manifest;
+  for (const auto& f : BuildAssembly(app, cfn::Format::kJson))
+    if (f.name == "manifest.json") manifest = Json::parse(f.contents);
+  Json expected = {{"type", kStackInputMetadataType},
+                   {"data", {{"parameter", "NatInstanceImageId"},
+                             {"ssmParameter", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"},
+                             {"region", "eu-west-3"}}}};
+  const Json& entries = manifest["artifacts"][main.id]["metadata"]["/" + main.id];
+  EXPECT_NE(std::find(entries.begin(), entries.end(), expected), entries.end()) << entries.dump(2);
+
+  // The other NAT modes have no image, and no such input.
+  for (const char* mode : {"gateway", "gateway-per-az", "none"}) {
+    App other = testing::SynthFromYaml(StackYaml("dev", mode));
+    for (const StackInput& i : testing::MainStack(other).inputs) EXPECT_EQ(i.ssm_parameter, "") << mode;
+  }
+}
+
+// CloudFormation resolves a parameter of an SSM type again on every change set, with the
+// caller's credentials, UsePreviousValue keeping the key and not the value
+// (DOC:AWSCloudFormation/latest/UserGuide/systems-manager-parameter-types.html): the
+// workflow's image rollout (deploy role without SSM access) would fail, and a newly
+// published image would change the NAT in it. No stack of any bundled environment, on
+// either platform, in any NAT mode, has one.
+TEST(NatInstance, NoStackHasAParameterOfAnSsmType) {
+  std::vector<App> apps;
+  for (const std::string compute : {"", "  platform: ecs-express\n"}) {
+    Diagnostics d;
+    ASSERT_TRUE(Assemble(testing::BundledEnvironmentsWith(compute), &apps.emplace_back(), &d)) << d.FormatAll();
+  }
+  for (const char* mode : kNatModes) apps.push_back(testing::SynthFromYaml(StackYaml("dev", mode)));
+  size_t nat_instances = 0;
+  for (const App& app : apps) {
+    for (const Stack& s : app.stacks) {
+      nat_instances += s.tmpl.parameters().Contains("NatInstanceImageId");
+      for (const auto& [name, p] : s.tmpl.parameters().entries())
+        EXPECT_EQ(p.type.rfind("AWS::SSM::Parameter::Value<", 0), std::string::npos) << s.id << " " << name << " " << p.type;
+    }
+  }
+  EXPECT_GE(nat_instances, 3u);  // the NAT instance is among them (dev on both platforms, and its own case)
+}
+
+// A property the schema allows as a scalar or as a list of that scalar is written as the
+// scalar when it holds one value: tools built on the older single-type specification
+// (AWS CDK's cloudformation-include, cfn-lint before v1, aws-cloudformation/cfn-lint#2929)
+// know the scalar only. Which properties those are comes from the bundled specification
+// (data/cfn-spec.json: a union of T and a list of T), walked through nested property types.
+class ScalarOrList {
+ public:
+  ScalarOrList() {
+    spec_ = Json::parse(testing::ReadFileOrDie(testing::SourceDir() + "/data/cfn-spec.json"));
+  }
+
+  // The "Type.Property" paths in `t` that hold a one-element list where a scalar is allowed.
+  void Check(const std::string& where, const Json& t, std::vector<std::string>* found, size_t* checked) const {
+    for (const auto& [id, r] : t["Resources"].items()) {
+      const std::string type = r.value("Type", "");
+      if (!spec_["resources"].contains(type) || !r.contains("Properties")) continue;
+      Walk(where + "/" + id, spec_["resources"][type]["properties"], type, r["Properties"], found, checked);
+    }
+  }
+
+  // Every (owner, property) of the specification that is such a union.
+  std::vector<std::string> Unions() const {
+    std::vector<std::string> out;
+    auto scan = [&](const std::string& owner, const Json& props) {
+      for (const auto& [name, p] : props.items())
+        if (IsScalarOrList(p.value("type", Json()))) out.push_back(owner + "." + name);
+    };
+    for (const auto& [t, d] : spec_["resources"].items()) scan(t, d.value("properties", Json::object()));
+    for (const auto& [t, d] : spec_["property_types"].items()) scan(t, d.value("properties", Json::object()));
+    return out;
+  }
+
+ private:
+  static bool IsScalarOrList(const Json& type) {
+    if (!type.is_object() || !type.contains("union")) return false;
+    for (const Json& a : type["union"])
+      for (const Json& b : type["union"])
+        if (a.is_string() && b.is_object() && b.value("list", Json()) == a) return true;
+    return false;
+  }
+
+  void Walk(const std::string& path, const Json& props, const std::string& owner, const Json& value,
+            std::vector<std::string>* found, size_t* checked) const {
+    if (!value.is_object()) return;
+    for (const auto& [name, v] : value.items()) {
+      if (!props.contains(name)) continue;
+      const Json& type = props[name].value("type", Json());
+      if (IsScalarOrList(type)) {
+        ++*checked;
+        if (v.is_array() && v.size() == 1) found->push_back(path + "/" + name + " (" + owner + "." + name + ")");
+        continue;
+      }
+      // A nested property type, alone or in a list.
+      std::string nested = type.is_string() ? type.get<std::string>()
+                           : type.is_object() && type.value("list", Json()).is_string() ? type["list"].get<std::string>()
+                                                                                        : "";
+      if (!spec_["property_types"].contains(nested)) continue;
+      const Json& nested_props = spec_["property_types"][nested]["properties"];
+      if (v.is_array()) {
+        for (size_t i = 0; i < v.size(); ++i)
+          Walk(path + "/" + name + "/" + std::to_string(i), nested_props, nested, v[i], found, checked);
+      } else {
+        Walk(path + "/" + name, nested_props, nested, v, found, checked);
+      }
+    }
+  }
+
+  Json spec_;
+};
+
+TEST(ScalarOrListProperties, EveryBundledTemplateWritesTheScalarForOneValue) {
+  ScalarOrList spec;
+  // The walk knows the union the issue names.
+  std::vector<std::string> unions = spec.Unions();
+  EXPECT_NE(std::find(unions.begin(), unions.end(), "AWS::AutoScaling::AutoScalingGroup.NotificationConfiguration.TopicARN"),
+            unions.end());
+  std::vector<std::string> found;
+  size_t checked = 0;
+  for (const std::string compute : {"", "  platform: ecs-express\n"}) {
+    App app;
+    Diagnostics d;
+    ASSERT_TRUE(Assemble(testing::BundledEnvironmentsWith(compute), &app, &d)) << d.FormatAll();
+    for (const Stack& s : app.stacks) spec.Check(s.id, s.tmpl.ToJson(), &found, &checked);
+  }
+  EXPECT_GT(checked, 0u);  // dev's NAT instance groups notify the alert topic
+  EXPECT_TRUE(found.empty()) << ::testing::PrintToString(found);
+}
+
+TEST(NatInstance, GroupsNotifyOneTopicAsAStringAndCollectTheMetricTheAlarmReads) {
+  Json t = Synth(StackYaml("dev", "instance"));
+  for (std::string n : {"1", "2"}) {
+    const Json& asg = t["Resources"]["NatAutoScalingGroup" + n]["Properties"];
+    EXPECT_EQ(asg["NotificationConfigurations"][0]["TopicARN"], Json({{"Ref", "AlertsTopic"}}));
+    EXPECT_EQ(asg.value("MetricsCollection", Json()),
+              Json::parse(R"([{"Granularity": "1Minute", "Metrics": ["GroupInServiceInstances"]}])"));
+  }
 }
 
 }  // namespace

@@ -159,17 +159,33 @@ TEST(Operations, NatHealthIsWatchedInEveryNatMode) {
   };
   EXPECT_EQ(count("gateway", "AWS/NATGateway"), 1);
   EXPECT_EQ(count("gateway-per-az", "AWS/NATGateway"), 2);
-  EXPECT_EQ(count("instance", "AWS/EC2"), 2);
-  EXPECT_EQ(count("none", "AWS/EC2") + count("none", "AWS/NATGateway"), 0);
-  // A failed NAT instance sends no data: that must alarm.
+  EXPECT_EQ(count("instance", "AWS/AutoScaling"), 2);
+  EXPECT_EQ(count("instance", "AWS/EC2"), 0);  // no status-check alarm: a dead instance sends none
+  EXPECT_EQ(count("none", "AWS/AutoScaling") + count("none", "AWS/NATGateway"), 0);
+  // What fails: the group has no instance in service, by the group's own metric, which
+  // it sends every minute once its collection is on (DOC:autoscaling/ec2/userguide/
+  // ec2-auto-scaling-metrics.html), so a gap in the data is CloudWatch's, not a dead NAT.
   App app = testing::SynthFromYaml(Config("dev", "instance"), "dev");
-  const auto* health = Main(app).tmpl.resources().Find("NatInstance1HealthAlarm");
-  ASSERT_NE(health, nullptr);
-  EXPECT_EQ(health->properties.at("TreatMissingData"), "breaching");
+  for (std::string n : {"1", "2"}) {
+    const auto* health = Main(app).tmpl.resources().Find("NatInstance" + n + "HealthAlarm");
+    ASSERT_NE(health, nullptr);
+    const Json& p = health->properties;
+    EXPECT_EQ(p.at("MetricName"), "GroupInServiceInstances");
+    EXPECT_EQ(p.at("Dimensions"), Json::array({{{"Name", "AutoScalingGroupName"},
+                                                {"Value", cfn::Ref("NatAutoScalingGroup" + n)}}}));
+    EXPECT_EQ(p.at("ComparisonOperator"), "LessThanThreshold");
+    EXPECT_EQ(p.at("Threshold"), 1.0);
+    EXPECT_EQ(p.at("Period"), 60);
+    EXPECT_EQ(p.at("TreatMissingData"), "ignore");
+    // The metric is collected by the group the alarm names.
+    const auto* group = Main(app).tmpl.resources().Find("NatAutoScalingGroup" + n);
+    ASSERT_NE(group, nullptr);
+    EXPECT_EQ(group->properties.at("MetricsCollection").at(0).at("Metrics"), Json::array({"GroupInServiceInstances"}));
+  }
   // The groups tell the topic when they replace an instance.
   for (const auto& [id, r] : OfType(Main(app).tmpl, "AWS::AutoScaling::AutoScalingGroup")) {
     const Json& n = r->properties.at("NotificationConfigurations").at(0);
-    EXPECT_EQ(n.at("TopicARN"), Json::array({cfn::Ref("AlertsTopic")})) << id;
+    EXPECT_EQ(n.at("TopicARN"), cfn::Ref("AlertsTopic")) << id;
     EXPECT_EQ(n.at("NotificationTypes").size(), 4u);
   }
 }

@@ -22,15 +22,19 @@ enum class StackRole {
 };
 const char* RoleName(StackRole role);  // "main" | "global" | "account"
 
-// A template parameter that another stack's output fills at deploy time (`up` reads the
-// producer's outputs in the producer's region and passes the value).
+// A template parameter that `up` fills at deploy time: from another stack's output (it
+// reads the producer's outputs in the producer's region), or from one of AWS's public
+// SSM parameters read in the stack's own region (the NAT instances' image,
+// modules/networking.h), whose value is then an ordinary parameter value that an update
+// may keep (UsePreviousValue).
 struct StackInput {
   std::string parameter;         // parameter name in the consuming stack
-  std::string producer;          // id of the producing stack (Stack::id)
+  std::string producer;          // id of the producing stack (Stack::id); "" for an SSM input
   std::string producer_stack;    // its CloudFormation stack name
   std::string output;            // the producer's output
   std::string producer_region;
   std::string producer_account;  // "" when not given
+  std::string ssm_parameter;     // the public SSM parameter's name; "" for another stack's output
 };
 
 struct Stack {

@@ -71,6 +71,7 @@ struct MainValues {
   cfn::Json service_host;    // the compute contract's bare host: CloudFront's origin
   cfn::Json vpc_origin_arn;  // the compute contract's VPC origin target, or null
   std::string internet_gateway_attachment;  // what a VPC origin requires (logical ID)
+  std::vector<SsmParameterInput> ssm_inputs;  // parameters `up` fills from public SSM parameters
 };
 
 // The main stack's modules, in the order the compute contract fixes
@@ -86,6 +87,7 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   AlertsOutputs alerts = AddAlerts(ctx, AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, t);
   out->alerts = alerts;
   NetworkOutputs network = AddNetworking(ctx, c.network, t, alerts.topic_arn);
+  out->ssm_inputs = network.deploy_inputs;
   if (c.network.flow_logs) AddFlowLogs(ctx, FlowLogsArgs{network.vpc_id, c.network.flow_logs_retention_days}, t);
   RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
   AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
@@ -233,6 +235,9 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
 
   MainValues values;
   if (!ComposeMainStack(c, account, ctx, &main.tmpl, &values, diags)) return false;
+  // Recorded beside the parameters other stacks' outputs fill (FinishApp adds those).
+  for (const SsmParameterInput& in : values.ssm_inputs)
+    main.inputs.push_back({in.parameter, "", "", "", "", "", in.ssm_parameter});
   const AlertsOutputs& alerts = values.alerts;
 
   // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, aws-facts 8.2; Budgets

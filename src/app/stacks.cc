@@ -117,7 +117,7 @@ class Resolver {
                       "); blueprint up fills it";
       consumer->tmpl.AddParameter(parameter, std::move(p));
       consumer->inputs.push_back(
-          {parameter, producer->id, producer->name, output, producer->region, producer->account});
+          {parameter, producer->id, producer->name, output, producer->region, producer->account, ""});
     }
     return cfn::Ref(parameter);
   }

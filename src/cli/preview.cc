@@ -49,6 +49,18 @@ cfn::Json LeftoversJson(const Loaded& loaded, const std::vector<Leftover>& lefto
   return out;
 }
 
+// Offline, the value of a parameter `up` reads from AWS's public SSM parameters is not
+// known: say where it comes from, and that a newer image than the deployed one updates
+// the launch template it feeds (`preview --remote` resolves it as `up` does).
+std::string ResolvedAtUpLines(const Stack& s) {
+  std::string out;
+  for (const StackInput& in : s.inputs)
+    if (!in.ssm_parameter.empty())
+      out += "  " + in.parameter + ": resolved at up from AWS's public SSM parameter " + in.ssm_parameter + " in " +
+             s.region + " (the newest image; one newer than the deployed image is a change; preview --remote shows it)\n";
+  return out;
+}
+
 int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<const Stack*>& stacks,
               const std::vector<Leftover>& leftovers) {
   StackParameterValues values;
@@ -115,8 +127,14 @@ int RunPreview(const PreviewOptions& o) {
     if (o.json) {
       report.push_back(analysis::DiffToJson(s->name, diff, !found));
       report.back()["cost"] = analysis::CostChangeToJson(cost_before, cost_after);
+      cfn::Json resolved = cfn::Json::array();
+      for (const StackInput& in : s->inputs)
+        if (!in.ssm_parameter.empty())
+          resolved.push_back({{"parameter", in.parameter}, {"ssm_parameter", in.ssm_parameter}, {"region", s->region}});
+      if (!resolved.empty()) report.back()["resolved_at_up"] = resolved;
     } else {
-      text += analysis::FormatDiff(s->name, diff, !found) + analysis::FormatCostChange(cost_before, cost_after);
+      text += analysis::FormatDiff(s->name, diff, !found) + ResolvedAtUpLines(*s) +
+              analysis::FormatCostChange(cost_before, cost_after);
     }
   }
   if (o.json)

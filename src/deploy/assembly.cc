@@ -22,6 +22,11 @@ std::string ManifestEnvironment(const Stack& s) {
 cfn::Json StackInputsMetadata(const Stack& s) {
   cfn::Json entries = cfn::Json::array();
   for (const auto& in : s.inputs) {
+    if (!in.ssm_parameter.empty()) {
+      cfn::Json data = {{"parameter", in.parameter}, {"ssmParameter", in.ssm_parameter}, {"region", s.region}};
+      entries.push_back({{"type", kStackInputMetadataType}, {"data", std::move(data)}});
+      continue;
+    }
     cfn::Json data = {{"parameter", in.parameter},       {"producer", in.producer},
                       {"producerStackName", in.producer_stack}, {"output", in.output},
                       {"producerRegion", in.producer_region}};

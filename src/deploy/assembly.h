@@ -3,9 +3,10 @@
 // environment aws://ACCOUNT/REGION, ACCOUNT "unknown-account" when the config names
 // none, and dependencies), so `cdk ls/synth --app DIR` and `aws cloudformation deploy`
 // work on synth's output. Each artifact's metadata also records the stack's role and
-// every parameter another stack's output fills (type kStackInputMetadataType, data
-// {parameter, producer, producerStackName, output, producerRegion[, producerAccount]}),
-// so other deployers can fill them.
+// every parameter filled at deploy time (type kStackInputMetadataType): from another
+// stack's output (data {parameter, producer, producerStackName, output, producerRegion[,
+// producerAccount]}) or from one of AWS's public SSM parameters read in the stack's
+// region (data {parameter, ssmParameter, region}), so other deployers can fill them.
 // Src: CDK:cloud-assembly-schema (schema/cloud-assembly.schema.json); aws-facts.md 14.
 #pragma once
 #include <string>

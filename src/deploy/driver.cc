@@ -89,6 +89,12 @@ bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::str
                      ParameterValues* values, Diagnostics* diags, bool* call_failed) {
   for (const StackInput& in : stack.inputs) {
     if (values->count(in.parameter)) continue;  // an explicit --parameter wins
+    if (!in.ssm_parameter.empty()) {
+      std::string value;
+      if (!driver.ReadSsmParameter(stack, in.ssm_parameter, in.parameter, &value, diags, call_failed)) return false;
+      (*values)[in.parameter] = value;
+      continue;
+    }
     Json outputs;
     auto done = produced.find(in.producer);
     if (done != produced.end()) {
@@ -227,6 +233,41 @@ bool Driver::Describe(const std::string& stack_name, const std::string& region, 
   if (st.contains("Outputs") && st["Outputs"].is_array())
     for (const auto& o : st["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
   return true;
+}
+
+// `aws ssm get-parameters --names NAME` answers {"Parameters": [{"Name", "Type", "Value",
+// ...}], "InvalidParameters": [names not found]}; a missing parameter is not a service
+// error. Src: DOC:systems-manager/latest/APIReference/API_GetParameters.html.
+bool Driver::ReadSsmParameter(const Stack& stack, const std::string& name, const std::string& parameter,
+                              std::string* value, Diagnostics* diags, bool* call_failed) {
+  AwsResult r = aws_.Run("ssm", "get-parameters", {"--names", name}, stack.region);
+  std::string retry = "; or give the value yourself: --parameter " + parameter + "=VALUE";
+  if (!r.ok) {
+    if (call_failed) *call_failed = true;
+    diags->Error({}, stack.name,
+                 "reading AWS's public SSM parameter " + name + " in " + stack.region + " (ssm get-parameters): " +
+                     ErrorText(r) + retry);
+    return false;
+  }
+  const Json& b = r.body;
+  if (b.is_object() && b.contains("Parameters") && b["Parameters"].is_array())
+    for (const Json& p : b["Parameters"])
+      if (Str(p, "Name") == name && !Str(p, "Value").empty()) {
+        *value = Str(p, "Value");
+        return true;
+      }
+  bool invalid = b.is_object() && b.contains("InvalidParameters") && b["InvalidParameters"].is_array() &&
+                 std::find(b["InvalidParameters"].begin(), b["InvalidParameters"].end(), Json(name)) !=
+                     b["InvalidParameters"].end();
+  std::string shown = b.dump();
+  if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
+  if (!invalid && call_failed) *call_failed = true;  // an answer not understood is not the user's to fix
+  diags->Error({}, stack.name,
+               invalid ? "AWS's public SSM parameter " + name + " does not exist in " + stack.region +
+                             " (is the region right, and does AWS publish this image there?)" + retry
+                       : "ssm get-parameters " + name + ": unexpected answer " + shown +
+                             " (expected {\"Parameters\": [{\"Name\", \"Value\"}]})" + retry);
+  return false;
 }
 
 std::vector<std::string> Driver::EventIds(const std::string& stack_name, const std::string& region) {

@@ -214,6 +214,13 @@ class Driver {
   // under the state directory.
   OutputsResult Outputs(const Stack& stack, Diagnostics* diags);
 
+  // The value of AWS's public SSM parameter `name` in `stack`'s region (ssm
+  // get-parameters), for the template parameter `parameter`. False, with the problem in
+  // diags (path: the stack name), when it does not exist there or the call fails (then
+  // *call_failed is set).
+  bool ReadSsmParameter(const Stack& stack, const std::string& name, const std::string& parameter, std::string* value,
+                        Diagnostics* diags, bool* call_failed = nullptr);
+
   // describe-stacks; false (with the problem in diags) on any failure other than
   // "does not exist", including an answer of the wrong shape.
   bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
@@ -248,12 +255,14 @@ class Driver {
   DriverOptions options_;
 };
 
-// Fills the parameters other stacks' outputs feed (Stack::inputs, see app.h) into
-// `values`: from `produced` (outputs of stacks deployed earlier in this run, by stack
-// id) or else from the producer's deployed outputs, read with describe-stacks in the
-// producer's own region. False, with the problem in diags, when a producer is not
-// deployed or lacks the output (deploy the producer first), or when reading it failed
-// (then *call_failed is set).
+// Fills the parameters filled at deploy time (Stack::inputs, see app.h) into `values`,
+// unless given: another stack's output from `produced` (outputs of stacks deployed
+// earlier in this run, by stack id) or else from the producer's deployed outputs, read
+// with describe-stacks in the producer's own region; a public SSM parameter's current
+// value, read in the stack's region (ReadSsmParameter), so every `up` and `preview
+// --remote` passes the newest NAT image. False, with the problem in diags, when a
+// producer is not deployed or lacks the output (deploy the producer first), when the SSM
+// parameter does not exist, or when reading failed (then *call_failed is set).
 bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
                      ParameterValues* values, Diagnostics* diags, bool* call_failed = nullptr);
 

@@ -35,6 +35,14 @@ struct ModuleContext {
   cfn::Json FixedTags() const;
 };
 
+// A template parameter a module adds whose value `up` reads at deploy time from one of
+// AWS's public SSM parameters, in the stack's region. The assembly records it with the
+// stack's other deploy-time inputs (app.h StackInput).
+struct SsmParameterInput {
+  std::string parameter;      // logical ID of the template parameter
+  std::string ssm_parameter;  // "/aws/service/ami-amazon-linux-latest/..."
+};
+
 // What a compute platform needs to roll out a new image through a stack update that
 // changes only the image parameter: the IAM statements CloudFormation's update of its
 // resource calls for, and those resources' types. The delivery module grants exactly

@@ -123,17 +123,21 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
                    SingleMetric("AWS/NATGateway", "ErrorPortAllocation", {{"NatGatewayId", a.nat_gateway_ids[i]}}, "Sum",
                                 kFiveMinutes)});
   }
-  // Src: DOC:AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html (AWS/EC2
-  // StatusCheckFailed; the AutoScalingGroupName dimension aggregates the group's
-  // instances, basic monitoring included). A group with no running instance reports
-  // nothing: missing data is breaching, so a dead or replaced NAT alarms.
+  // What fails is the group holding no instance in service (a dead, unhealthy or
+  // replaced NAT): AWS/AutoScaling GroupInServiceInstances, dimension AutoScalingGroupName,
+  // which the group sends every minute once its metrics collection is on
+  // (modules/networking.cc), with or without instances. So missing data is not a dead NAT
+  // but a gap in CloudWatch, which sends these on a best-effort basis and does not
+  // backfill: the alarm keeps its state through it (ignore).
+  // Src: DOC:autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html.
   for (size_t i = 0; i < a.nat_instance_groups.size(); ++i) {
     std::string n = std::to_string(i + 1);
     out.push_back({"NatInstance" + n + "HealthAlarm", "-nat-" + n + "-health",
-                   "NAT instance " + n + " failed its status checks or is not running (its private subnet has no internet)",
-                   "GreaterThanOrEqualToThreshold", 1, 3, 0, "breaching",
-                   SingleMetric("AWS/EC2", "StatusCheckFailed", {{"AutoScalingGroupName", a.nat_instance_groups[i]}},
-                                "Maximum", 60)});
+                   "NAT instance " + n + "'s Auto Scaling group has had no instance in service for 3 minutes (its "
+                   "private subnet has no internet)",
+                   "LessThanThreshold", 1, 3, 0, "ignore",
+                   SingleMetric("AWS/AutoScaling", "GroupInServiceInstances",
+                                {{"AutoScalingGroupName", a.nat_instance_groups[i]}}, "Minimum", 60)});
   }
   return out;
 }
@@ -306,7 +310,8 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
     std::vector<std::pair<std::string, Json>> d{{"AutoScalingGroupName", a.nat_instance_groups[i]}};
     std::string n = " " + std::to_string(i + 1);
     nat.push_back(Line(b, "AWS/EC2", "NetworkOut", d, Json{{"stat", "Sum"}, {"label", "bytes out" + n}}));
-    nat.push_back(Line(b, "AWS/EC2", "StatusCheckFailed", d, Json{{"stat", "Maximum"}, {"label", "status check failed" + n}}));
+    nat.push_back(Line(b, "AWS/AutoScaling", "GroupInServiceInstances", d,
+                       Json{{"stat", "Minimum"}, {"label", "instances in service" + n}}));
   }
   if (!nat.empty()) widgets.push_back(Widget("NAT", nat, 0, 15, 24));
   return Json{{"widgets", widgets}};
@@ -337,8 +342,10 @@ const std::vector<MetricRef>& KnownMetrics() {
       {"AWS/NATGateway", "BytesOutToDestination", {"NatGatewayId"}},
       {"AWS/NATGateway", "PacketsDropCount", {"NatGatewayId"}},
       // Src: DOC:AWSEC2/latest/UserGuide/viewing_metrics_with_cloudwatch.html.
-      {"AWS/EC2", "StatusCheckFailed", {"AutoScalingGroupName"}},
       {"AWS/EC2", "NetworkOut", {"AutoScalingGroupName"}},
+      // Src: DOC:autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html (sent once the
+      // group's metrics collection is enabled).
+      {"AWS/AutoScaling", "GroupInServiceInstances", {"AutoScalingGroupName"}},
       // ECS Express Mode: the service's own metrics and its load balancer's traffic (the
       // LoadBalancer dimension alone); HealthyHostCount only per target group, read on the
       // dashboard by a SEARCH over every target group. Src: aws-facts 13.7

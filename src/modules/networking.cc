@@ -13,19 +13,30 @@ using cfn::Ref;
 
 namespace {
 
-// Latest Amazon Linux 2023 (standard, arm64) from AWS's public SSM parameter: it ships
-// the AWS CLI the user data needs, and CloudFormation resolves it in every region with
-// no input. Src: aws-facts 10.3 (CDK:aws-cdk-lib/aws-ec2/lib/machine-image/amazon-linux-2023.ts,
-// DOC:linux/al2023/ug/ec2.html).
+// Latest Amazon Linux 2023 (standard, arm64), AWS's public SSM parameter: the image ships
+// the AWS CLI the user data needs. Src: aws-facts 10.3 (CDK:aws-cdk-lib/aws-ec2/lib/machine-image/amazon-linux-2023.ts,
+// DOC:linux/al2023/ug/ec2.html). The template takes the image ID as a plain parameter that
+// `up` resolves from it (a deploy-time input, NetworkOutputs::nat_image): CloudFormation
+// resolves a parameter of an SSM type again on every change set, UsePreviousValue keeping the
+// key, not the value, with the caller's credentials
+// (DOC:AWSCloudFormation/latest/UserGuide/systems-manager-parameter-types.html); the
+// workflow's image rollout would then need SSM access and, after AWS publishes an image,
+// change the NAT too.
 constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
 
 // NAT instance boot script (Fn::Sub text; shell variables are written without braces so
-// they are not Fn::Sub variables). It installs nothing: a boot-time dnf install races
-// other dnf runs and can OOM a 0.5 GiB instance (aws-facts 15: aws/aws-cdk#36717,
+// they are not Fn::Sub variables). It uses what the image ships: curl, ip, sysctl, nft (or
+// iptables where nft is absent, as cfn-cheapest-nat#14 and chime/terraform-aws-alternat#116
+// do on AL2023) and the AWS CLI of the standard AL2023 image (aws-facts 10.3,
+// DOC:linux/al2023/ug/ec2.html). Installing at boot is fragile: dnf races other dnf runs
+// and can be OOM-killed on a 0.5 GiB instance (aws-facts 15: aws/aws-cdk#36717,
 // jamesmoriarty/cfn-cheapest-nat#14), and AL2023 may lack `service` (aws/aws-cdk#32469).
-// It uses what the image ships: curl, ip, sysctl, nft (or iptables where nft is absent,
-// as cfn-cheapest-nat#14 and chime/terraform-aws-alternat#116 do on AL2023) and the AWS
-// CLI of the standard AL2023 image (aws-facts 10.3, DOC:linux/al2023/ug/ec2.html).
+// So only an image with neither nft nor iptables (AWS's package lists do not say the
+// standard image has one) installs nftables: with a temporary swap file for dnf, each
+// attempt bounded in time, a few attempts with a growing pause (another dnf may hold the
+// lock, aws/aws-cdk#36718). The repositories are S3 buckets of the region
+// (al2023-repos-<region>-..., amazonlinux/amazon-linux-2023#1145), which the instance
+// reaches through its public address and the internet gateway.
 // Order: the AZ's static interface, the private route's target, is attached first; then
 // source/destination checks and rp_filter off (fck-nat, aws-facts 10.1), forwarding and
 // masquerading (CDK NatInstanceProviderV2, aws-facts 10.3). AWS calls are retried. A step
@@ -36,7 +47,7 @@ constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/a
 // a reboot redoes the kernel settings, which do not persist; every step is idempotent.
 // One launch template serves every AZ: the script finds its AZ's static interface and
 // Auto Scaling group in NAT_TABLE by the subnet its primary interface is in (each group
-// launches in its own public subnet only), so the 5 KB script is in the template once.
+// launches in its own public subnet only), so the script is in the template once.
 constexpr const char* kNatUserData = R"SH(#!/bin/bash
 # apprunner-blueprint NAT instance: attach the static ENI, then forwarding + masquerading.
 set -o pipefail
@@ -135,6 +146,29 @@ for nic in $(ip -o link show | awk -F': ' '{ print $2 }'); do
   sysctl -q -w "net.ipv4.conf.$nic.rp_filter=0" || fail
 done
 
+# An image with neither nft nor iptables gets nftables. dnf gets a swap file first (a
+# t4g.nano has 0.5 GiB); each attempt may take 3 minutes, pauses grow 15, 30, 60 s.
+STEP=install-nftables
+SWAP_FILE=/var/lib/apprunner-blueprint-nat.swap
+swap_on() { (umask 077 && dd if=/dev/zero of="$SWAP_FILE" bs=1M count=512 status=none) && mkswap "$SWAP_FILE" && swapon "$SWAP_FILE"; }
+swap_off() { swapoff "$SWAP_FILE"; rm -f "$SWAP_FILE"; }
+install_nftables() {
+  local i delay=15
+  swap_on || log "no swap file; installing without"
+  for i in 1 2 3 4; do
+    timeout 180 dnf install -y nftables && command -v nft >/dev/null && { swap_off; return 0; }
+    log "$STEP: attempt $i of 4 failed"
+    [ "$i" -lt 4 ] && sleep "$delay"
+    delay=$((delay * 2))
+  done
+  swap_off
+  return 1
+}
+if ! command -v nft >/dev/null && ! command -v iptables >/dev/null; then
+  log "the image has neither nft nor iptables: installing nftables"
+  install_nftables || fail
+fi
+
 STEP=masquerade
 if command -v nft >/dev/null; then
   nft -f - <<EOF || fail
@@ -151,7 +185,6 @@ elif command -v iptables >/dev/null; then
   { iptables -t nat -C POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE ||
     iptables -t nat -A POSTROUTING -o "$PUBLIC_IF" -j MASQUERADE; } && iptables -P FORWARD ACCEPT || fail
 else
-  log "the image has neither nft nor iptables"
   fail
 fi
 
@@ -192,13 +225,18 @@ void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template
                       {"Tags", ctx.TagsWithName(NatName(ctx, n))}});
 }
 
-// The shared pieces of the NAT instances: security group, role, instance profile, AMI.
-void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t) {
+// The shared pieces of the NAT instances: security group, role, instance profile, and
+// the image parameter, which `up` fills from kNatAmiParameter (returned in `inputs`).
+void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, cfn::Template* t,
+                          std::vector<SsmParameterInput>* inputs) {
+  // AWS::EC2::Image::Id: CloudFormation checks that the image exists in the region.
+  // Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html.
   cfn::Parameter ami;
-  ami.type = "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>";
-  ami.description = "Image of the NAT instances (arm64 Amazon Linux 2023, resolved from AWS's public SSM parameter)";
-  ami.default_value = kNatAmiParameter;
+  ami.type = "AWS::EC2::Image::Id";
+  ami.description = std::string("Image of the NAT instances: blueprint up passes the value of AWS's public SSM parameter ") +
+                    kNatAmiParameter + " (arm64 Amazon Linux 2023)";
   t->AddParameter(ctx.Id("NatInstanceImageId"), ami);
+  inputs->push_back({ctx.Id("NatInstanceImageId"), kNatAmiParameter});
 
   // Ingress from the VPC only; the instances forward to anywhere. aws-facts 10.2 step 1.
   t->AddResource(ctx.Id("NatSecurityGroup"), "AWS::EC2::SecurityGroup",
@@ -322,13 +360,22 @@ void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::J
            {"HealthCheckType", "EC2"},
            {"VPCZoneIdentifier", Json::array({Ref(ctx.Id("PublicSubnet" + n))})},
            {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
+           // The NAT health alarm's metric (modules/monitoring.cc): group metrics are sent
+           // only once enabled, every minute (the one granularity), at no charge; only the
+           // one the alarm reads. Src: DOC:autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html;
+           // SCHEMA:aws-autoscaling-autoscalinggroup (MetricsCollection).
+           {"MetricsCollection",
+            Json::array({Json{{"Granularity", "1Minute"}, {"Metrics", Json::array({"GroupInServiceInstances"})}}})},
            {"Tags", asg_tags}});
   // A replaced NAT instance leaves its subnet without internet for minutes: say so.
-  // Src: SCHEMA:aws-autoscaling-autoscalinggroup (NotificationConfigurations);
-  // DOC:autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html (the four types).
+  // Src: SCHEMA:aws-autoscaling-autoscalinggroup (NotificationConfigurations; TopicARN is
+  // a string or a list of strings); DOC:autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html
+  // (the four types). One topic is written as the string: tools built on the older
+  // single-type resource specification (AWS CDK's cloudformation-include, cfn-lint before
+  // v1) know TopicARN as a string only (aws-cloudformation/cfn-lint#2929).
   if (!notifications_topic.is_null())
     asg.properties["NotificationConfigurations"] = Json::array(
-        {Json{{"TopicARN", Json::array({notifications_topic})},
+        {Json{{"TopicARN", notifications_topic},
               {"NotificationTypes", Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
                                                  "autoscaling:EC2_INSTANCE_TERMINATE",
                                                  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}}});
@@ -422,7 +469,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
 
   // Private egress. Every private route table gets exactly one default route, or none.
   if (args.nat == NatMode::kInstance) {
-    AddNatInstanceShared(ctx, args, t);
+    AddNatInstanceShared(ctx, args, t, &out.deploy_inputs);
     AddNatLaunchTemplate(ctx, args, t);
   }
   for (int i = 0; i < args.az_count; ++i) {

@@ -31,6 +31,8 @@ struct NetworkOutputs {
   int nat_units = 0;  // NAT gateways or NAT instances
   std::vector<cfn::Json> nat_gateway_ids;      // Ref of each NAT gateway (alarms, dashboard)
   std::vector<cfn::Json> nat_instance_groups;  // Ref (name) of each NAT instance's Auto Scaling group
+  // Parameters `up` fills from AWS's public SSM parameters: the NAT instances' image.
+  std::vector<SsmParameterInput> deploy_inputs;
 };
 
 // `network` comes from the config (network.*); the module takes no prices: what the
