@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cfn/writer.h"
 #include "deploy/assembly.h"
 #include "platform_fixtures.h"
 #include "stacks_fixtures.h"
@@ -319,6 +320,20 @@ TEST(StacksConfig, AccountMustBeTwelveDigits) {
                                "dev/stack.yaml", "dev", &c, &d))
       << d.FormatAll();
   EXPECT_EQ(c.account, "012345678901");  // leading zero kept
+}
+
+// Issue 22: the bundled environments deploy with a plain `up`, on both platforms: every
+// template fits CloudFormation's inline limit (over it, `up` needs --s3-bucket). The NAT
+// boot script ships without its comments and indentation for this.
+TEST(Stacks, BundledEnvironmentsFitTheInlineTemplateLimitOnBothPlatforms) {
+  for (const char* platform : {"apprunner", "ecs-express"}) {
+    App app;
+    Diagnostics d;
+    ASSERT_TRUE(Assemble(testing::BundledEnvironmentsWith(std::string("  platform: ") + platform + "\n"), &app, &d))
+        << d.FormatAll();
+    for (const auto& s : app.stacks)
+      EXPECT_LE(cfn::WriteCompactJson(s.tmpl.ToJson()).size(), cfn::kMaxInlineTemplateBytes) << platform << " " << s.name;
+  }
 }
 
 }  // namespace

@@ -133,8 +133,7 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
   for (size_t i = 0; i < a.nat_instance_groups.size(); ++i) {
     std::string n = std::to_string(i + 1);
     out.push_back({"NatInstance" + n + "HealthAlarm", "-nat-" + n + "-health",
-                   "NAT instance " + n + "'s Auto Scaling group has had no instance in service for 3 minutes (its "
-                   "private subnet has no internet)",
+                   "NAT instance " + n + " out of service for 3 minutes: its private subnet has no internet",
                    "LessThanThreshold", 1, 3, 0, "ignore",
                    SingleMetric("AWS/AutoScaling", "GroupInServiceInstances",
                                 {{"AutoScalingGroupName", a.nat_instance_groups[i]}}, "Minimum", 60)});

@@ -1,6 +1,7 @@
 #include "modules/networking.h"
 
 #include <cstdlib>
+#include <string_view>
 
 #include "naming/aws_tables.h"
 #include "naming/cidr.h"
@@ -213,6 +214,25 @@ Json Ec2Arn(const std::string& resource) {
   return cfn::Sub("arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:" + resource);
 }
 
+// The boot script as it ships: without comment lines (the shebang stays), indentation or
+// blank lines. They are for the reader of this file; bash and nft ignore indentation, and
+// every byte of user data counts against CloudFormation's 51,200-byte limit for a
+// template sent inline (docs/deploy.md).
+std::string CompactScript(std::string_view script) {
+  std::string out;
+  size_t start = 0;
+  while (start < script.size()) {
+    size_t end = script.find('\n', start);
+    if (end == std::string_view::npos) end = script.size();
+    std::string_view line = script.substr(start, end - start);
+    const size_t first = line.find_first_not_of(" \t");
+    const bool keep = first != std::string_view::npos && (line[first] != '#' || start == 0);
+    if (keep) out.append(line.substr(first)).append("\n");
+    start = end + 1;
+  }
+  return out;
+}
+
 // One NAT gateway (with its Elastic IP) in public subnet `n`.
 void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template* t) {
   auto& eip = t->AddResource(ctx.Id("NatEip" + n), "AWS::EC2::EIP",
@@ -233,8 +253,7 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
   // Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-supplied-parameter-types.html.
   cfn::Parameter ami;
   ami.type = "AWS::EC2::Image::Id";
-  ami.description = std::string("Image of the NAT instances: blueprint up passes the value of AWS's public SSM parameter ") +
-                    kNatAmiParameter + " (arm64 Amazon Linux 2023)";
+  ami.description = "NAT instance image: blueprint up passes the newest arm64 Amazon Linux 2023 (AWS's public SSM parameter)";
   t->AddParameter(ctx.Id("NatInstanceImageId"), ami);
   inputs->push_back({ctx.Id("NatInstanceImageId"), kNatAmiParameter});
 
@@ -309,7 +328,7 @@ void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, c
     table += (i ? "\n" : "") + ("${" + ctx.Id("PublicSubnet" + n) + "} ${" + ctx.Id("NatNetworkInterface" + n) + "} ") +
              ctx.Id("NatAutoScalingGroup" + n);
   }
-  std::string script = kNatUserData;
+  std::string script = CompactScript(kNatUserData);
   script.replace(script.find("@NAT_TABLE@"), std::string("@NAT_TABLE@").size(), table);
   Json tag_specs = Json::array();
   for (const char* type : {"instance", "volume", "network-interface"})
