@@ -83,6 +83,10 @@ class FakeAwsTest : public ::testing::Test {
     // asks before creating a stack that has an App Runner service (a list, empty here).
     if (!scenario.contains("apprunner list-services"))
       scenario["apprunner list-services"] = Json::array({{{"stdout", {{"ServiceSummaryList", Json::array()}}}}});
+    // Unless it says otherwise, a deployed stack's template (what `up` compares with when
+    // nothing is recorded here) is one without resources: nothing cascades.
+    if (!scenario.contains("cloudformation get-template"))
+      scenario["cloudformation get-template"] = Json::array({{{"stdout", {{"TemplateBody", Json::object()}}}}});
     // The NAT instances' image (dev's nat: instance), as `aws ssm get-parameters` answers.
     if (!scenario.contains("ssm get-parameters"))
       scenario["ssm get-parameters"] = Json::array({{{"stdout", NatImageAnswer()}}});
@@ -137,6 +141,8 @@ class FakeAwsTest : public ::testing::Test {
 const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
 const std::string kNatImageRead = "ssm get-parameters --names " + kNatImageParameter;  // dev's NAT image, first
 const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
+// Nothing recorded here: `up` compares with the template CloudFormation holds.
+const std::string kGetTemplate = "cloudformation get-template --stack-name orders-api-dev";
 const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
 const std::string kDescribeCs =
     "cloudformation describe-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
@@ -234,20 +240,20 @@ TEST_F(FakeAwsTest, UpUpdatesAnExistingStack) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, kGetTemplate, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents, kExecute,
                                        kEvents,   kDescribe,          kEvents,     kDescribe,   kDescribe};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "(UPDATE): 1 change(s)\n")) << r.out;
   EXPECT_TRUE(Contains(r.out, "~ Modify  PublicSubnet1  AWS::EC2::Subnet  Replacement: False  [Tags]")) << r.out;
   // The image stays what CI deployed last.
-  EXPECT_EQ(Records()[3]["parameters"], Json::parse(R"([{"ParameterKey": "NatInstanceImageId", "ParameterValue": ")" + kNatImage + R"("}, {"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
+  EXPECT_EQ(Records()[4]["parameters"], Json::parse(R"([{"ParameterKey": "NatInstanceImageId", "ParameterValue": ")" + kNatImage + R"("}, {"ParameterKey": "ImageUri", "UsePreviousValue": true}])"));
 }
 
 TEST_F(FakeAwsTest, UpWithAnImageUriSendsIt) {
   UseScenario("update");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes", "--image-uri", "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Records()[3]["parameters"],
+  EXPECT_EQ(Records()[4]["parameters"],
             Json::parse(R"([{"ParameterKey": "NatInstanceImageId", "ParameterValue": ")" + kNatImage + R"("}, {"ParameterKey": "ImageUri", "ParameterValue": "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2"}])"));
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
 }
@@ -266,7 +272,7 @@ TEST_F(FakeAwsTest, UpKeepsFollowingWhileTheStackStillShowsItsOldStatus) {
   UseScenario("update", Json{{"cloudformation describe-stacks", stacks}, {"cloudformation describe-stack-events", events}});
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, kGetTemplate, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs, kEvents,
                                        kExecute,  kEvents, kDescribe, kEvents, kDescribe, kEvents, kDescribe,
                                        kDescribe};
   EXPECT_EQ(Calls(), expected);
@@ -277,7 +283,7 @@ TEST_F(FakeAwsTest, UpWithNoChangesDeletesTheChangeSetAndSucceeds) {
   UseScenario("nochange");
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDeleteCs};
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, kGetTemplate, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_TRUE(Contains(r.out, "orders-api-dev: no changes to deploy\n")) << r.out;
   EXPECT_TRUE(fs::exists(record() + "/template.json"));
@@ -473,7 +479,7 @@ TEST_F(FakeAwsTest, UpRefusesToReplaceANamedResource) {
       << r.err;
   EXPECT_TRUE(Contains(r.err, "--allow-replace-named")) << r.err;
   // The change set is deleted, nothing is executed, nothing recorded as deployed.
-  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, kGetTemplate, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
   EXPECT_FALSE(fs::exists(record() + "/pending.template.json"));
@@ -539,6 +545,25 @@ TEST_F(FakeAwsTest, UpRefusesACascadeThatReachesTheDatabaseBeforeAnyChangeSet) {
   EXPECT_GE(doc["stacks"][0]["summary"]["stateful_at_risk"].get<int>(), 1) << j.out;
 }
 
+// On a machine with no record of the deployment (a teammate's clone, a CI runner), `up`
+// reads the deployed template from CloudFormation and refuses the same cascade.
+TEST_F(FakeAwsTest, WithoutARecordUpReadsTheDeployedTemplateAndRefusesTheSameCascade) {
+  std::string text = ReadFileOrEmpty(kTests + "/golden/orders-api-dev.template.json");
+  for (size_t p; (p = text.find("\"10.0.0.")) != std::string::npos;) text.replace(p, 8, "\"10.8.0.");
+  UseScenario("update", Json{{"cloudformation get-template", Json::array({{{"stdout", {{"TemplateBody", text}}}}})}});
+  ProcessResult r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance)")) << r.err;
+  std::vector<std::string> calls = Calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), "cloudformation get-template --stack-name orders-api-dev"), calls.end());
+  for (const auto& call : calls) EXPECT_FALSE(Contains(call, "create-change-set")) << call;
+  // An unreadable answer is a warning: the change set still marks each replacement.
+  UseScenario("update", Json{{"cloudformation get-template", Json::array({{{"stderr", "AccessDenied"}, {"rc", 254}}})}});
+  r = Blueprint("up", {"--stack", "orders-api-dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "cannot compare with the deployed template (get-template: ")) << r.err;
+}
+
 TEST_F(FakeAwsTest, UpGoesOnWhenNoReplacementReachesData) {
   // Deployed with another log level: the service changes in place, nothing cascades.
   RecordDeployed(record(), {{"\"Value\": \"debug\"", "\"Value\": \"info\""}});
@@ -557,7 +582,7 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
   EXPECT_TRUE(Contains(r.err, "error: refusing to deploy orders-api-dev: stdin is not a terminal; run again with "
                               "--yes to confirm\n"))
       << r.err;
-  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
+  std::vector<std::string> expected = {kAdmission, kNatImageRead, kDescribe, kGetTemplate, CreateCs("UPDATE") + kKeepParams, kDescribeCs, kDescribeCs,
                                        kDeleteCs};
   EXPECT_EQ(Calls(), expected);
 }
@@ -785,11 +810,11 @@ TEST_F(DriverTest, UpdateKeepsImageAndSecretsUnlessGiven) {
   UseScenario("update");
   Stack s = MakeStack();
   EXPECT_EQ(Deploy(s, {}).status, Deployed::kDeployed) << Errors();
-  Json params = Records()[1]["parameters"];
+  Json params = Records()[2]["parameters"];
   EXPECT_EQ(params, Json::parse(R"([{"ParameterKey": "ImageUri", "UsePreviousValue": true},
                                    {"ParameterKey": "SecretSentryDsn", "UsePreviousValue": true}])"));
-  EXPECT_EQ(Records()[1]["parameters_mode"], "0o600");
-  EXPECT_TRUE(Contains(Calls()[1], " --parameters file://<params>")) << Calls()[1];
+  EXPECT_EQ(Records()[2]["parameters_mode"], "0o600");
+  EXPECT_TRUE(Contains(Calls()[2], " --parameters file://<params>")) << Calls()[2];
 }
 
 TEST_F(DriverTest, GivenValuesAreSentButNeverOnTheCommandLine) {
@@ -799,7 +824,7 @@ TEST_F(DriverTest, GivenValuesAreSentButNeverOnTheCommandLine) {
                             {"SecretSentryDsn", "https://s3cr3t@sentry.example/1"}};
   DeployResult r = Deploy(s, values);
   EXPECT_EQ(r.status, Deployed::kDeployed) << Errors();
-  Json params = Records()[1]["parameters"];
+  Json params = Records()[2]["parameters"];
   EXPECT_EQ(params[0]["ParameterValue"], "123456789012.dkr.ecr.eu-west-3.amazonaws.com/orders-api:v2");
   EXPECT_EQ(params[1]["ParameterValue"], "https://s3cr3t@sentry.example/1");
   for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "s3cr3t")) << c;

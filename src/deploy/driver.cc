@@ -638,21 +638,22 @@ void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagno
 
 namespace {
 
-// Whether going from the template recorded by the last `up` to `stack`'s would replace
-// data because a resource it references is replaced (analysis::IsCascadeDataLoss); each
-// such resource is an error in diags, worded as `preview` shows it. The same offline diff
-// as `preview`, before any change set: nothing is created for a change that must not run.
-// Without a record there is nothing to compare here; the change set's rows still show
-// what is replaced, and the user is asked.
-bool CascadesIntoData(const std::string& state_dir, const Stack& stack, Diagnostics* diags) {
-  Json deployed;
-  bool found = false;
-  Diagnostics unread;
-  if (!LoadJsonRecord(DeployedTemplatePath(state_dir, KeyOf(stack)), &deployed, &found, &unread)) {
-    diags->Warn({}, stack.name, "cannot compare with the recorded deployment: " + unread.FirstError());
-    return false;
+// The template body of a get-template answer: JSON as an object or as a string; null
+// for anything else (a YAML body, an error).
+Json TemplateBodyOf(const AwsResult& r) {
+  Json tmpl = r.ok && r.body.is_object() && r.body.contains("TemplateBody") ? r.body["TemplateBody"] : Json();
+  if (tmpl.is_string()) {
+    Json parsed = Json::parse(tmpl.get<std::string>(), nullptr, false);
+    tmpl = parsed.is_discarded() ? Json() : parsed;
   }
-  if (!found) return false;
+  return tmpl.is_object() ? tmpl : Json();
+}
+
+// Whether going from the deployed template to `stack`'s would replace data because a
+// resource it references is replaced (analysis::IsCascadeDataLoss); each such resource
+// is an error in diags, worded as `preview` shows it. The same offline diff as
+// `preview`, before any change set: nothing is created for a change that must not run.
+bool CascadesIntoData(const Json& deployed, const Stack& stack, Diagnostics* diags) {
   analysis::TemplateDiff diff = analysis::DiffTemplates(deployed, stack.tmpl.ToJson());
   bool refuse = false;
   for (const auto& r : diff.resources)
@@ -664,6 +665,24 @@ bool CascadesIntoData(const std::string& state_dir, const Stack& stack, Diagnost
 }
 
 }  // namespace
+
+Json Driver::DeployedTemplate(const Stack& stack, Diagnostics* diags) {
+  Json deployed;
+  bool found = false;
+  Diagnostics unread;
+  if (LoadJsonRecord(DeployedTemplatePath(options_.state_dir, KeyOf(stack)), &deployed, &found, &unread) && found)
+    return deployed;
+  // No record here (another machine deployed it, a CI runner, a fresh clone): ask.
+  AwsResult r = aws_.Run("cloudformation", "get-template", {"--stack-name", stack.name}, stack.region);
+  deployed = TemplateBodyOf(r);
+  if (deployed.is_null())
+    diags->Warn({}, stack.name,
+                "cannot compare with the deployed template (get-template: " +
+                    (r.ok ? std::string("no JSON template in the answer") : ErrorText(r)) +
+                    (unread.HasErrors() ? "; " + unread.FirstError() : std::string()) +
+                    "); the change set below still marks each replacement");
+  return deployed;
+}
 
 bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                         DeployResult* result, Diagnostics* diags) {
@@ -691,9 +710,12 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     return result;
   }
   // No flag overrides this (--allow-replace-named is about names, not data).
-  if (info.exists && IsDeployed(info.status) && CascadesIntoData(options_.state_dir, stack, diags)) {
-    result.status = Status::kRefused;
-    return result;
+  if (info.exists && IsDeployed(info.status)) {
+    Json deployed = DeployedTemplate(stack, diags);
+    if (!deployed.is_null() && CascadesIntoData(deployed, stack, diags)) {
+      result.status = Status::kRefused;
+      return result;
+    }
   }
 
   // The template goes to a file beside the record of the last deployment; it becomes
@@ -920,12 +942,8 @@ DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* rec
     if (!info.id.empty()) target = info.id;
   }
   // What the deployed template says about deletion, and the physical names.
-  AwsResult t = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
-  Json tmpl = t.ok && t.body.is_object() && t.body.contains("TemplateBody") ? t.body["TemplateBody"] : Json();
-  if (tmpl.is_string()) {
-    Json parsed = Json::parse(tmpl.get<std::string>(), nullptr, false);
-    tmpl = parsed.is_discarded() ? Json() : parsed;  // a YAML body: no policy details
-  }
+  // A YAML body gives no policy details (null).
+  Json tmpl = TemplateBodyOf(aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region));
   AwsResult lr = aws_.Run("cloudformation", "list-stack-resources", {"--stack-name", stack_name}, region);
   Json summaries = lr.ok && lr.body.is_object() && lr.body.contains("StackResourceSummaries")
                        ? lr.body["StackResourceSummaries"]

@@ -231,6 +231,9 @@ class Driver {
   int NextInterval(int current) const;
 
  private:
+  // The template the stack runs: the one the last `up` here recorded, else
+  // CloudFormation's (get-template); null, with a warning, when neither can be read.
+  cfn::Json DeployedTemplate(const Stack& stack, Diagnostics* diags);
   // FillStackInputs, with a failure recorded as the result's status.
   bool FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                   DeployResult* result, Diagnostics* diags);
