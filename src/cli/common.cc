@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/loader.h"
+#include "deploy/driver.h"
 #include "util/strings.h"
 
 namespace bp::cli {
@@ -89,7 +90,7 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) 
   bool ok = LoadEnvironments(sel.environments_dir, {}, &out->configs, &diags) &&
             Assemble(out->configs, &out->app, &diags);
   if (ok)
-    for (const auto& s : out->app.stacks) out->assembled.push_back({s.account, s.region, s.name});
+    for (const auto& s : out->app.stacks) out->assembled.push_back(KeyOf(s));
   if (ok && !sel.stack.empty()) {
     // An environment selects the stacks that serve it alone (its main and global stacks,
     // and an account stack no other environment shares); a stack id selects that stack.

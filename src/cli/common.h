@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "config/stack_config.h"
+#include "deploy/state.h"
 #include "util/diag.h"
 
 // CLI11 stays in the command files (.cc) that declare options.
@@ -37,17 +38,12 @@ void AddSelectionOptions(CLI::App* cmd, Selection* sel, bool with_stack = true);
 // and the help says so.
 void RequireStackOrAll(CLI::App* cmd);
 
-// Where a stack of the whole assembly deploys: its account, region and name.
-struct AssembledStack {
-  std::string account, region, name;
-};
-
 struct Loaded {
   std::vector<StackConfig> configs;  // the environments the selected stacks serve
   App app;                           // the selected stacks
   // Every stack the assembly produces, selected or not: a recorded stack missing here
   // has left the assembly (deploy/leftovers.h).
-  std::vector<AssembledStack> assembled;
+  std::vector<StackKey> assembled;
   bool stack_not_found = false;  // --stack named no environment and no assembled stack
 };
 

@@ -244,13 +244,11 @@ bool SelectedLeftovers(const Selection& sel, const AwsFlags& flags, const Loaded
     PrintDiagnostics(diags);
     return false;
   }
-  std::vector<StackKey> assembled;
-  for (const auto& s : loaded.assembled) assembled.push_back({s.account, s.region, s.name});
   std::vector<StackConfig> selected;
   for (const auto& c : loaded.configs)
     if (std::find(scope.environments.begin(), scope.environments.end(), c.env) != scope.environments.end())
       selected.push_back(c);
-  *out = FindLeftovers(records, assembled, PlanStacks(selected), scope);
+  *out = FindLeftovers(records, loaded.assembled, PlanStacks(selected), scope);
   return true;
 }
 
@@ -276,10 +274,10 @@ int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Left
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",
                  k.stack.c_str(), k.region.c_str());
     std::fflush(console.out);
-    ConsoleObserver watch(
-        console,
-        [](const std::string& n) { return "Delete stack " + n + ", which the assembly no longer produces, and its resources?"; },
-        "delete");
+    auto question = [](const std::string& n) {
+      return "Delete stack " + n + ", which the assembly no longer produces, and its resources?";
+    };
+    ConsoleObserver watch(console, question, "delete");
     DriverObserver observer = watch.observer();
     bool refused_here = false;
     if (how.by_up)  // --yes confirms the deploy, not a deletion: --delete-leftovers or a yes here
@@ -293,9 +291,7 @@ int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Left
           refused_here = true;
           return Decision::kRefused;
         }
-        return console.ask("Delete stack " + name + ", which the assembly no longer produces, and its resources?")
-                   ? Decision::kYes
-                   : Decision::kNo;
+        return console.ask(question(name)) ? Decision::kYes : Decision::kNo;
       };
     else if (how.confirmed)
       observer.decide = [](const std::string&) { return Decision::kYes; };
