@@ -234,7 +234,7 @@ class WorkflowReplay : public ::testing::TestWithParam<Case> {
   }
   std::vector<std::pair<std::string, std::string>> Env() const {
     std::string path = dir_ + "/bin:" + kTests + "/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-    return {{"FAKE_AWS_DIR", dir_ + "/aws"}, {"PATH", path}, {"BLUEPRINT_POLL_INTERVAL_MS", "0"}};
+    return {{"FAKE_AWS_DIR", dir_ + "/aws"}, {"PATH", path}, {"BLUEPRINT_POLL_INTERVAL_MS", "1000"}};
   }
   ProcessResult Blueprint(std::vector<std::string> args) {
     args.insert(args.begin(), BLUEPRINT_BINARY);

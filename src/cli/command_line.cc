@@ -17,6 +17,12 @@ namespace bp::cli {
 
 namespace {
 
+// RefuseAtParse's error: its diagnostics are the whole message.
+class SettingError : public CLI::ParseError {
+ public:
+  explicit SettingError(const std::string& text) : CLI::ParseError("SettingError", text, kUserError) {}
+};
+
 // "blueprint config set": the command a parse error belongs to.
 std::string CommandPath(const CLI::App* cmd) {
   std::string path;
@@ -95,7 +101,13 @@ CLI::App* Reached(CLI::App* app, int argc, char** argv) {
 
 void AddVersionFlag(CLI::App* app) { app->set_version_flag("--version", std::string("blueprint ") + kVersion); }
 
+void RefuseAtParse(const Diagnostics& diags) { throw SettingError(diags.FormatAll()); }
+
 int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** argv) {
+  if (dynamic_cast<const SettingError*>(&e)) {
+    std::fputs(e.what(), stderr);
+    return kUserError;
+  }
   if (e.get_exit_code() == 0) return app->exit(e) == 0 ? kOk : kUserError;  // --help, --version
   std::string msg = Explain(app, argc, argv);
   if (msg.empty()) msg = std::string(e.what()) + "; see '" + CommandPath(Reached(app, argc, argv)) + " --help'";

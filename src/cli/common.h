@@ -87,6 +87,11 @@ void AddVersionFlag(CLI::App* app);
 // print their text. Returns the exit status: kOk for those two, else kUserError.
 int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** argv);
 
+// From a parse callback: ends the command with exit status kUserError, `diags` printed
+// as they are (ReportParseError adds no "see --help"). For what the arguments do not
+// hold: a setting read from an environment variable.
+[[noreturn]] void RefuseAtParse(const Diagnostics& diags);
+
 // Registration of each command (one file per command).
 void RegisterSynth(CLI::App* app, int* rc);
 void RegisterStacks(CLI::App* app, int* rc);

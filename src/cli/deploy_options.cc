@@ -26,6 +26,12 @@ void AddAwsOptions(CLI::App* cmd, AwsFlags* f) {
   cmd->add_option("--state-dir", f->state_dir,
                   "Where deployed templates and outputs are recorded (default: .blueprint beside the environments "
                   "directory)");
+  cmd->parse_complete_callback([f] {
+    Diagnostics diags;
+    ReadAwsEnvironment(&f->aws, &diags);
+    ReadDriverEnvironment(&f->driver, &diags);
+    if (diags.HasErrors()) RefuseAtParse(diags);
+  });
 }
 
 void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
@@ -186,7 +192,7 @@ std::string StateDirFor(const AwsFlags& flags, const Selection& sel) {
 }
 
 DriverOptions DriverOptionsFor(const AwsFlags& flags, const Selection& sel) {
-  DriverOptions d;
+  DriverOptions d = flags.driver;
   d.state_dir = StateDirFor(flags, sel);
   return d;
 }

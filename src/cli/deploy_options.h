@@ -15,10 +15,13 @@ namespace bp::cli {
 
 struct AwsFlags {
   AwsOptions aws;
+  DriverOptions driver;   // the settings read from the environment (ReadDriverEnvironment)
   std::string state_dir;  // "" = .blueprint beside the environments directory
 };
 
-// --profile, --region, --endpoint-url, --state-dir.
+// --profile, --region, --endpoint-url, --state-dir; and once the arguments are parsed,
+// the settings environment variables give (ReadAwsEnvironment, ReadDriverEnvironment):
+// a bad value ends the command with exit 2 before anything is read or asked.
 void AddAwsOptions(CLI::App* cmd, AwsFlags* flags);
 
 // Where deploy-time template parameter values come from.
@@ -67,7 +70,8 @@ bool LoadSelectedStacks(const Selection& sel, Loaded* loaded, std::vector<const 
 // The state directory: --state-dir, else .blueprint beside the environments directory.
 std::string StateDirFor(const AwsFlags& flags, const Selection& sel);
 
-// The driver settings every AWS command shares: the state directory.
+// The driver settings every AWS command shares: the state directory and those from the
+// environment.
 DriverOptions DriverOptionsFor(const AwsFlags& flags, const Selection& sel);
 
 // A --region that contradicts a selected stack's own region is refused (each stack

@@ -6,11 +6,14 @@
 #include <thread>
 
 #include "deploy/process.h"
+#include "util/env.h"
 #include "util/strings.h"
 
 namespace bp {
 
 namespace {
+
+constexpr int kMaxTimeoutSeconds = 3600;
 
 // Longest message kept from the CLI: an error line can be 40 kB (a whole template).
 constexpr size_t kMaxMessage = 300;
@@ -73,11 +76,14 @@ std::string BytesLiteralText(const std::string& literal) {
 
 }  // namespace
 
-AwsCli::AwsCli(AwsOptions options) : options_(std::move(options)) {
-  if (const char* p = std::getenv("BLUEPRINT_AWS_CLI"); p && *p) options_.program = p;
-  if (const char* p = std::getenv("BLUEPRINT_AWS_TIMEOUT_SECONDS"); p && *p)
-    options_.timeout_seconds = std::max(1, std::atoi(p));
+bool ReadAwsEnvironment(AwsOptions* options, Diagnostics* diags) {
+  if (const char* p = std::getenv("BLUEPRINT_AWS_CLI"); p && *p) options->program = p;
+  // An hour is far beyond any one call (a template upload, a describe); the bound
+  // exists so that a hung endpoint is noticed.
+  return ParseEnvInt("BLUEPRINT_AWS_TIMEOUT_SECONDS", 1, kMaxTimeoutSeconds, &options->timeout_seconds, diags);
 }
+
+AwsCli::AwsCli(AwsOptions options) : options_(std::move(options)) {}
 
 void ParseAwsError(const std::string& text, std::string* code, std::string* message) {
   code->clear();

@@ -13,19 +13,25 @@
 #include <vector>
 
 #include "cfn/intrinsics.h"
+#include "util/diag.h"
 
 namespace bp {
 
 struct AwsOptions {
-  std::string program = "aws";  // BLUEPRINT_AWS_CLI overrides; looked up on PATH
+  std::string program = "aws";  // BLUEPRINT_AWS_CLI (ReadAwsEnvironment); looked up on PATH
   std::string profile;          // --profile, passed through when set
   std::string region;           // --region: must agree with the stacks' own regions (checked by the
                                 // command line); used only for calls without a stack region
   std::string endpoint_url;     // --endpoint-url, passed through when set (moto, LocalStack)
-  int timeout_seconds = 120;    // per call; BLUEPRINT_AWS_TIMEOUT_SECONDS overrides
+  int timeout_seconds = 120;    // per call; BLUEPRINT_AWS_TIMEOUT_SECONDS (ReadAwsEnvironment)
   int attempts = 5;             // for transient failures (2 when the call timed out)
   int retry_base_ms = 1000;     // first backoff; doubles per attempt, at most 16 s
 };
+
+// The settings environment variables override: BLUEPRINT_AWS_CLI (the program) and
+// BLUEPRINT_AWS_TIMEOUT_SECONDS (1 to 3600). A bad value is an error in diags (exit 2),
+// never a silent other number.
+bool ReadAwsEnvironment(AwsOptions* options, Diagnostics* diags);
 
 // How one call may be retried and what it inherits.
 struct AwsCall {

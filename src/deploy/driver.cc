@@ -21,6 +21,7 @@
 #include "modules/compute.h"
 #include "cfn/custom_names.h"
 #include "cfn/writer.h"
+#include "util/env.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -32,8 +33,10 @@ using cfn::Json;
 namespace {
 
 // Polling CloudFormation: never more often than once a second (DescribeStacks and
-// DescribeStackEvents are throttled per account), slower while nothing happens.
+// DescribeStackEvents are throttled per account), slower while nothing happens, and at
+// least once a minute so progress shows.
 constexpr int kMinPollIntervalMs = 1000;
+constexpr int kMaxPollIntervalMs = 60000;
 constexpr int kMaxQuietPollIntervalMs = 10000;
 
 // The parameter whose value CI sets on each release; kept across updates unless given.
@@ -185,10 +188,12 @@ bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stac
   return true;
 }
 
-Driver::Driver(const AwsCli& aws, DriverOptions options) : aws_(aws), options_(std::move(options)) {
-  if (const char* p = std::getenv("BLUEPRINT_POLL_INTERVAL_MS"); p && *p)
-    options_.poll_interval_ms = std::max(kMinPollIntervalMs, std::atoi(p));
+bool ReadDriverEnvironment(DriverOptions* options, Diagnostics* diags) {
+  return ParseEnvInt("BLUEPRINT_POLL_INTERVAL_MS", kMinPollIntervalMs, kMaxPollIntervalMs,
+                     &options->poll_interval_ms, diags);
 }
+
+Driver::Driver(const AwsCli& aws, DriverOptions options) : aws_(aws), options_(std::move(options)) {}
 
 void Driver::Sleep(int ms) const {
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));

@@ -34,12 +34,16 @@ using ParameterValues = std::map<std::string, std::string>;
 struct DriverOptions {
   std::string state_dir;            // where deployments are recorded (deploy/state.h)
   std::string s3_bucket;           // for templates over 51,200 bytes
-  int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS overrides, at least 1000
+  int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS (ReadDriverEnvironment); 0: no wait (tests)
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
   // `up --allow-replace-named`: execute a change set that replaces a custom-named
   // resource (refused by default: CloudFormation cannot do it and rolls back).
   bool allow_replace_named = false;
 };
+
+// The settings environment variables override: BLUEPRINT_POLL_INTERVAL_MS (1000 to
+// 60000). A bad value is an error in diags (exit 2), never a silent other number.
+bool ReadDriverEnvironment(DriverOptions* options, Diagnostics* diags);
 
 // What `describe-stacks` says about one stack.
 struct StackInfo {
@@ -225,7 +229,7 @@ class Driver {
   // "does not exist", including an answer of the wrong shape.
   bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
 
-  // The wait between polls (BLUEPRINT_POLL_INTERVAL_MS, at least 1000), and the next
+  // The wait between polls (DriverOptions::poll_interval_ms), and the next
   // one after a poll where nothing happened: 1.5 times longer, at most 10 s.
   int poll_interval_ms() const { return options_.poll_interval_ms; }
   int NextInterval(int current) const;
