@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/checks.h"
 
 #include <algorithm>
 #include <map>
@@ -263,6 +264,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
 // composed, then references resolved and everything checked (stacks.cc).
 bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* diags) {
   App out = PlanStacks(configs);
+  if (!CheckStackLayout(configs, out, diags)) return false;
   bool ok = true;
   std::map<const Stack*, AccountValues> accounts;
   for (auto& s : out.stacks) {
