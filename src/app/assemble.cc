@@ -279,6 +279,9 @@ bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* di
     ok = ComposeEnvironment(c, accounts[stacks.account], stacks, diags) && ok;
   }
   if (!ok || !FinishApp(&out, diags)) return false;
+  size_t errors_before = diags->ErrorCount();
+  CheckAwsLimits(configs, out, diags);
+  if (diags->ErrorCount() > errors_before) return false;
   *app = std::move(out);
   return true;
 }

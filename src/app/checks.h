@@ -18,4 +18,8 @@ std::string PartitionOf(const std::string& region);
 // named `account:` with none (docs/architecture.md, Accounts). stacks.cc.
 bool CheckStackLayout(const std::vector<StackConfig>& configs, const App& planned, Diagnostics* diags);
 
+// Tags per resource (tags.extra), the deploy role's trust policy (github.branches,
+// github.environments) and a role's inline policies (app.secrets). limits.cc.
+void CheckAwsLimits(const std::vector<StackConfig>& configs, const App& app, Diagnostics* diags);
+
 }  // namespace bp
