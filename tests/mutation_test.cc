@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -247,6 +248,113 @@ TEST(Mutation, SampleThroughTheBinaryExitsZeroOrTwo) {
     r = RunBlueprint({"config", "list", "--stack", env, "--environments", "environments"}, dir.path());
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2)
         << "case " << n << " (" << env << "): config list exit " << r.exit_code << "\n" << r.err.substr(0, 2000);
+  }
+}
+
+// Issue 23: what crosses a limit must be refused, not pass validate and fail at deploy
+// or hang: deep nesting (the YAML parser's depth, not the stack, is the limit), AWS's
+// limits on tags, role policies and variable names, and a file of thousands of unknown
+// keys (a bounded number of errors, quickly). Every bundled config, each mutation alone.
+
+// `text` with `lines` inserted right below its top-level `section:` line, or with the
+// section appended when the file has none.
+std::string Under(const std::string& text, const std::string& section, const std::string& lines) {
+  size_t at = text.find("\n" + section + ":\n");
+  if (at == std::string::npos) return text + "\n" + section + ":\n" + lines;
+  at += section.size() + 3;
+  return text.substr(0, at) + lines + text.substr(at);
+}
+
+std::string Repeat(size_t n, const std::function<std::string(size_t)>& line) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += line(i);
+  return out;
+}
+
+struct LimitCase {
+  const char* name;
+  std::function<std::string(const std::string&)> mutate;
+  std::string key;  // the key the first error names; "" when any error will do
+};
+
+std::vector<LimitCase> LimitCases() {
+  return {
+      {"deep block nesting",
+       [](const std::string& t) {
+         std::string deep = "deep:\n";
+         for (size_t d = 1; d <= 2100; ++d) deep += std::string(d, ' ') + "k:\n";
+         return t + "\n" + deep + std::string(2101, ' ') + "1\n";
+       },
+       ""},
+      {"deep flow nesting",
+       [](const std::string& t) { return t + "\ndeep: " + std::string(100000, '[') + std::string(100000, ']') + "\n"; },
+       ""},
+      {"51 tags", [](const std::string& t) {
+         return Under(t, "tags", "  extra:\n" + Repeat(47, [](size_t i) { return "    Team" + std::to_string(i) + ": t\n"; }));
+       }, "tags.extra"},
+      {"tag value of 257 characters",
+       [](const std::string& t) { return Under(t, "tags", "  extra:\n    Owner: " + std::string(257, 'o') + "\n"); },
+       "tags.extra.Owner"},
+      {"trust policy over 4,096 characters", [](const std::string& t) {
+         return Under(t, "github", "  branches:\n" + Repeat(90, [](size_t i) {
+                        return "    - release/2026-" + std::to_string(1000 + i) + "-hotfix\n";
+                      }));
+       }, "github.branches"},
+      {"inline policies over 10,240 characters", [](const std::string& t) {
+         return Under(t, "app", "  secrets:\n" + Repeat(130, [](size_t i) {
+                        std::string name = "S" + std::to_string(1000 + i);
+                        return "    " + name + ": {arn: 'arn:aws:secretsmanager:eu-west-3:111111111111:secret:orders-api/" +
+                               name + "-AbCdEf'}\n";
+                      }));
+       }, "app.secrets"},
+      {"reserved App Runner variable",
+       [](const std::string& t) { return Under(t, "app", "  env:\n    AWSAPPRUNNER_X: 1\n"); }, ""},
+      {"19,500 unknown keys", [](const std::string& t) {
+         return t + "\n" + Repeat(19500, [](size_t i) { return "unknown_" + std::to_string(i) + ": 1\n"; });
+       }, ""},
+  };
+}
+
+TEST(Mutation, OverLimitConfigsAreRefusedQuickly) {
+  for (const Base& base : Bases()) {
+    std::string text = Join(base.lines, "\n") + "\n";
+    for (const LimitCase& lc : LimitCases()) {
+      std::string mutated = lc.mutate(text);
+      Diagnostics d;
+      StackConfig config;
+      App app;
+      bool ok = true;
+      try {
+        ok = ParseStackConfig(mutated, base.env + "/stack.yaml", base.env, &config, &d) && Assemble(config, &app, &d);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << lc.name << " (" << base.env << "): exception " << e.what();
+        continue;
+      }
+      EXPECT_FALSE(ok) << lc.name << " (" << base.env << ") passed validation";
+      ASSERT_TRUE(d.HasErrors()) << lc.name << " (" << base.env << ")";
+      EXPECT_LE(d.ErrorCount(), 51u) << lc.name << " (" << base.env << ")";
+      const Diagnostic* first = nullptr;
+      for (const auto& item : d.items) {
+        EXPECT_EQ(item.message.find("internal error"), std::string::npos) << lc.name << ": " << item.message;
+        if (!first && item.severity == Diagnostic::Severity::kError) first = &item;
+      }
+      if (!lc.key.empty()) {
+        EXPECT_EQ(first->path, lc.key) << lc.name << " (" << base.env << "): " << d.FormatAll().substr(0, 2000);
+      }
+    }
+  }
+}
+
+// The same through the binary: exit 2 (never 1, "internal error", nor a crash).
+TEST(Mutation, OverLimitConfigsExitTwoThroughTheBinary) {
+  std::vector<Base> bases = Bases();
+  std::string text = Join(bases.front().lines, "\n") + "\n";
+  for (const LimitCase& lc : LimitCases()) {
+    TempDir dir;
+    dir.Write("environments/" + bases.front().env + "/stack.yaml", lc.mutate(text));
+    CommandResult r = RunBlueprint({"validate", "--environments", "environments"}, dir.path());
+    EXPECT_EQ(r.exit_code, 2) << lc.name << "\n" << r.err.substr(0, 2000);
+    EXPECT_LT(r.err.size(), 64u * 1024) << lc.name;
   }
 }
 

@@ -1,4 +1,5 @@
 #include "app/app.h"
+#include "app/checks.h"
 
 #include <algorithm>
 #include <map>
@@ -263,6 +264,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
 // composed, then references resolved and everything checked (stacks.cc).
 bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* diags) {
   App out = PlanStacks(configs);
+  if (!CheckStackLayout(configs, out, diags)) return false;
   bool ok = true;
   std::map<const Stack*, AccountValues> accounts;
   for (auto& s : out.stacks) {
@@ -277,6 +279,9 @@ bool Assemble(const std::vector<StackConfig>& configs, App* app, Diagnostics* di
     ok = ComposeEnvironment(c, accounts[stacks.account], stacks, diags) && ok;
   }
   if (!ok || !FinishApp(&out, diags)) return false;
+  size_t errors_before = diags->ErrorCount();
+  CheckAwsLimits(configs, out, diags);
+  if (diags->ErrorCount() > errors_before) return false;
   *app = std::move(out);
   return true;
 }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/app.h"
+#include "app/checks.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -15,16 +16,6 @@ namespace bp {
 namespace {
 
 constexpr const char* kReferenceKey = "Bp::Reference";
-
-// The partition of a region name. Src: DOC:whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
-// (aws, aws-cn: cn-*, aws-us-gov: us-gov-*, aws-iso: us-iso-*, aws-iso-b: us-isob-*).
-std::string PartitionOf(const std::string& region) {
-  if (StartsWith(region, "cn-")) return "aws-cn";
-  if (StartsWith(region, "us-gov-")) return "aws-us-gov";
-  if (StartsWith(region, "us-isob-")) return "aws-iso-b";
-  if (StartsWith(region, "us-iso-")) return "aws-iso";
-  return "aws";
-}
 
 bool IsReferenceToken(const cfn::Json& v) {
   return v.is_object() && v.size() == 1 && v.contains(kReferenceKey);
@@ -216,6 +207,16 @@ Reference Publish(const Stack& producer, const std::string& output, cfn::Json va
   return Reference{producer.id, output, std::move(value), std::move(account_wide)};
 }
 
+// Src: DOC:whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+// (aws, aws-cn: cn-*, aws-us-gov: us-gov-*, aws-iso: us-iso-*, aws-iso-b: us-isob-*).
+std::string PartitionOf(const std::string& region) {
+  if (StartsWith(region, "cn-")) return "aws-cn";
+  if (StartsWith(region, "us-gov-")) return "aws-us-gov";
+  if (StartsWith(region, "us-isob-")) return "aws-iso-b";
+  if (StartsWith(region, "us-iso-")) return "aws-iso";
+  return "aws";
+}
+
 // Src: the us-east-1-only services are listed in aws-facts.md 12 ("Region placement");
 // IAM's control plane is in us-east-1 (DOC:IAM/latest/UserGuide/disaster-recovery-resiliency.html).
 std::string GlobalRegion(const std::string& region) {
@@ -280,6 +281,51 @@ EnvironmentStacks StacksOf(App* app, const std::string& env) {
     if (s.role == StackRole::kAccount) out.account = &s;
   }
   return out;
+}
+
+// Stack ids key the assembly: template files, manifest entries, dependencies and the
+// state directory. Environment names are directories, so they differ, but app "aa-bb"
+// in environment "cc" and app "aa" in environment "bb-cc" both give aa-bb-cc, and
+// environment bb's global stack aa-bb-global is the main stack of an environment called
+// bb-global.
+// Refused rather than renamed: the id is the CloudFormation stack name a deployed stack
+// keeps. Mixed accounts are refused too: environments without `account:` are taken as
+// one account, which may be one of the named ones, whose account stack would then be
+// planned twice under one name (docs/architecture.md, Accounts).
+bool CheckStackLayout(const std::vector<StackConfig>& configs, const App& planned, Diagnostics* diags) {
+  size_t before = diags->ErrorCount();
+  auto config_of = [&](const Stack& s) -> const StackConfig& {
+    for (const auto& c : configs)
+      if (c.env == s.envs.front()) return c;
+    return configs.front();  // every planned stack serves an environment of `configs`
+  };
+  std::vector<std::string> named;
+  for (const auto& c : configs)
+    if (!c.account.empty()) named.push_back(c.env);
+  if (!named.empty())
+    for (const auto& c : configs)
+      if (c.account.empty())
+        diags->Error(c.LocationOf("account"), "account",
+                     "environment '" + c.env + "' names no account, while " + Join(named, ", ") +
+                         (named.size() == 1 ? " names one" : " name one") +
+                         "; set `account:` in every environment or in none (environments without one are taken as "
+                         "one account, which could be a named one: its account stack would then exist twice under "
+                         "one name)");
+  std::map<std::string, const Stack*> owners;
+  for (const auto& s : planned.stacks) {
+    auto [it, fresh] = owners.emplace(s.id, &s);
+    if (fresh) continue;
+    const Stack& first = *it->second;
+    const StackConfig& mine = config_of(s);
+    const StackConfig& theirs = config_of(first);
+    diags->Error(mine.LocationOf("app.name"), "app.name",
+                 std::string("the ") + RoleName(s.role) + " stack of environment '" + mine.env + "' is named " + s.id +
+                     ", like the " + RoleName(first.role) + " stack of environment '" + theirs.env + "' (" +
+                     theirs.file + ", app " + theirs.app.name +
+                     "); a stack name keys the assembly's files, its manifest and the deploy order, so each must be "
+                     "unique: change app.name or rename one of the environments");
+  }
+  return diags->ErrorCount() == before;
 }
 
 bool FinishApp(App* app, Diagnostics* diags) {

@@ -1,5 +1,6 @@
 #include "cfn/writer.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "util/strings.h"
@@ -36,9 +37,35 @@ bool IsPlainSafe(const std::string& s) {
   return true;
 }
 
+// The code point of the UTF-8 sequence at s[i] that must not be written raw inside a
+// double-quoted scalar, and its length; 0 when the bytes may pass through. YAML 1.1
+// readers (PyYAML and the tools built on it) take U+0085, U+2028 and U+2029 for line
+// breaks and fold them, YAML 1.2 readers keep them; the other C1 controls, U+FEFF and
+// U+FFFE/U+FFFF are not printable in either. Escaped, every reader returns the string
+// the JSON template holds. Src: https://yaml.org/spec/1.2.2/#51-character-set and
+// #57-escaped-characters; https://yaml.org/spec/1.1/ (5.4 Line Break Characters).
+uint32_t UnprintableAt(const std::string& s, size_t i, size_t* len) {
+  auto byte = [&](size_t k) -> uint32_t { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  uint32_t cp = 0;
+  if (byte(i) == 0xC2) {
+    *len = 2;
+    cp = byte(i + 1);
+    return cp <= 0x9F ? cp : 0;  // C1 controls, U+0085 among them
+  }
+  if (byte(i) == 0xE2 || byte(i) == 0xEF) {
+    *len = 3;
+    cp = (byte(i) & 0x0F) << 12 | (byte(i + 1) & 0x3F) << 6 | (byte(i + 2) & 0x3F);
+    return cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF ? cp : 0;
+  }
+  return 0;
+}
+
 void AppendQuoted(std::string* out, const std::string& s) {
   out->push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = 0;
+    char buf[12];
     switch (c) {
       case '"': *out += "\\\""; break;
       case '\\': *out += "\\\\"; break;
@@ -47,11 +74,14 @@ void AppendQuoted(std::string* out, const std::string& s) {
       case '\r': *out += "\\r"; break;
       default:
         if (c < 0x20 || c == 0x7F) {
-          char buf[8];
           std::snprintf(buf, sizeof buf, "\\x%02X", c);
           *out += buf;
+        } else if (uint32_t cp = UnprintableAt(s, i, &len); cp != 0) {
+          std::snprintf(buf, sizeof buf, cp <= 0xFF ? "\\x%02X" : "\\u%04X", cp);
+          *out += buf;
+          i += len - 1;
         } else {
-          out->push_back(static_cast<char>(c));  // UTF-8 bytes pass through
+          out->push_back(static_cast<char>(c));  // other UTF-8 bytes pass through
         }
     }
   }

@@ -33,6 +33,12 @@ bool All(std::string_view s, Pred pred, size_t min = 1, size_t max = std::string
   return true;
 }
 
+// Unicode characters (code points) of UTF-8 text, what AWS's tag limits count.
+size_t CharacterCount(std::string_view s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 bool IsOneOf(char c, std::string_view set) { return set.find(c) != std::string_view::npos; }
 
 // [a-z][a-z0-9]*(-[a-z0-9]+)*
@@ -264,7 +270,9 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not an environment variable name: letters, digits and '_', not starting with a digit";
       return "";
     case FieldCheck::kTagKey:
-      if (v.empty() || v.size() > 128) return "tag key '" + v + "' must have 1 to 128 characters";
+      // Src: DOC:tag-editor/latest/userguide/reference.html (keys 1 to 128 Unicode
+      // characters; the aws: prefix is AWS's own).
+      if (v.empty() || CharacterCount(v) > 128) return "tag key '" + v + "' must have 1 to 128 characters";
       if (StartsWith(ToLower(v), "aws:")) return "tag key '" + v + "' uses the reserved prefix 'aws:'";
       return "";
     case FieldCheck::kReason: {
@@ -358,6 +366,15 @@ std::string CheckSecretReference(const std::string& reference) {
            "' lacks the '-' and 6 random characters Secrets Manager appends, and IAM authorizes reads "
            "against the complete ARN" + usage;
   return "";
+}
+
+std::string CheckTagValue(const std::string& value) {
+  // Src: DOC:tag-editor/latest/userguide/reference.html (values 0 to 256 Unicode characters).
+  constexpr size_t kMaxTagValueCharacters = 256;
+  size_t n = CharacterCount(value);
+  if (n <= kMaxTagValueCharacters) return "";
+  return "the tag value has " + std::to_string(n) + " characters; AWS allows at most " +
+         std::to_string(kMaxTagValueCharacters);
 }
 
 }  // namespace bp

@@ -14,4 +14,7 @@ std::string CheckValue(FieldCheck check, const std::string& value);
 // ":<json key>:<version stage>:<version id>"; otherwise what is wrong and what to write.
 std::string CheckSecretReference(const std::string& reference);
 
+// "" when `value` fits a tag value (at most 256 characters); otherwise what is wrong.
+std::string CheckTagValue(const std::string& value);
+
 }  // namespace bp

@@ -3,10 +3,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -84,6 +86,9 @@ std::string CheckEnvironmentName(const std::string& env) {
 
 namespace {
 
+// The errors one file reports while parsing; the rest are counted in one last line.
+constexpr size_t kMaxParseErrors = 50;
+
 struct Value {
   Json value;
   Location where;
@@ -100,9 +105,18 @@ class Parser {
     return {file_, m.line + 1, m.column + 1};
   }
 
+  // At most kMaxParseErrors errors are kept; the rest are counted (a file of 19,500
+  // unknown keys printed 8.6 MiB of errors, each listing the allowed keys).
   void Error(const Location& where, const std::string& key, const std::string& msg) {
+    if (Full()) {
+      ++suppressed_;
+      return;
+    }
+    ++errors_;
     diags_->Error(where, key, msg);
   }
+  bool Full() const { return errors_ >= kMaxParseErrors; }
+  size_t suppressed() const { return suppressed_; }
 
   // Walks a mapping at `prefix`, checking keys against the schema.
   void WalkMap(const YAML::Node& map, const std::string& prefix) {
@@ -149,9 +163,16 @@ class Parser {
 
   void UnknownKey(const Location& where, const std::string& prefix, const std::string& name,
                   const std::string& full) {
+    if (Full()) {  // not shown: no hint to compute
+      ++suppressed_;
+      return;
+    }
     std::vector<std::string> siblings = KeysUnder(prefix);
-    std::string hint = DidYouMean(name, siblings);
-    if (hint.empty()) {
+    // A key much longer than any of the schema's is no typo, and the edit distance costs
+    // its length times each candidate's.
+    const bool may_be_typo = name.size() <= LongestSchemaKey() + kTypoMargin;
+    std::string hint = may_be_typo ? DidYouMean(name, siblings) : "";
+    if (hint.empty() && may_be_typo) {
       // The key may belong to another section ("cidr" at the top level).
       std::vector<std::string> all;
       for (const auto& f : ConfigSchema()) {
@@ -379,8 +400,19 @@ class Parser {
   const std::map<std::string, Location>& entries() const { return entries_; }
 
  private:
+  static size_t LongestSchemaKey() {
+    static const size_t longest = [] {
+      size_t n = 0;
+      for (const auto& f : ConfigSchema()) n = std::max(n, f.key.size());
+      return n;
+    }();
+    return longest;
+  }
+  static constexpr size_t kTypoMargin = 16;
+
   std::string file_;
   Diagnostics* diags_;
+  size_t errors_ = 0, suppressed_ = 0;
   std::map<std::string, Value> values_;
   std::map<std::string, Location> sections_;
   std::set<std::string> bad_;
@@ -653,6 +685,13 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("github.org"), "github",
              "no branch and no environment may deploy; list github.branches or github.environments");
 
+  // Tag values (keys are checked with the map, FieldCheck::kTagKey).
+  if (std::string err = CheckTagValue(c.tags.cost_center); !err.empty())
+    d->Error(c.LocationOf("tags.cost_center"), "tags.cost_center", err);
+  for (const auto& [key, value] : c.tags.extra)
+    if (std::string err = CheckTagValue(value); !err.empty())
+      d->Error(c.LocationOf("tags.extra." + key), "tags.extra." + key, err);
+
   // Cost alerts need somebody to tell.
   if ((c.features.cost_budget || c.features.cost_anomaly) && c.alert_emails.empty()) {
     std::string key = c.features.cost_budget ? "features.cost_budget" : "features.cost_anomaly";
@@ -729,6 +768,64 @@ int SecondDocumentLine(const std::string& text) {
   return 0;
 }
 
+// The nesting a stack.yaml may have: its deepest key is four levels down (app.env.NAME
+// in a section), so 64 leaves room for any honest layout. A deeper file is refused
+// before yaml-cpp parses it, which recurses once per level (2,000 at most) and then
+// says only "bad file".
+constexpr size_t kMaxNesting = 64;
+
+// Where `text` first nests deeper than kMaxNesting, counting block levels (indentation)
+// and flow levels ([ and { outside quotes and comments); npos when it never does. Block
+// scalars (| and >) are skipped: their lines are text.
+size_t NestingOverLimitAt(const std::string& text) {
+  std::vector<size_t> indents;  // the block levels open at the current line
+  size_t flow = 0, scalar_parent = std::string::npos, pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    size_t indent = 0;
+    while (pos + indent < end && text[pos + indent] == ' ') ++indent;
+    size_t first = pos + indent;
+    bool blank = first >= end || text[first] == '#' || text[first] == '\r';
+    if (scalar_parent != std::string::npos && (blank || indent > scalar_parent)) {
+      pos = end + 1;  // a line of a block scalar
+      continue;
+    }
+    scalar_parent = std::string::npos;
+    if (!blank && flow == 0) {
+      while (!indents.empty() && indents.back() >= indent) indents.pop_back();
+      indents.push_back(indent);
+      if (indents.size() > kMaxNesting) return first;
+    }
+    char quote = 0, last = ' ';
+    for (size_t i = first; i < end; ++i) {
+      char c = text[i];
+      if (quote) {
+        if (c == '\\' && quote == '"') ++i;
+        else if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '#' && (i == first || text[i - 1] == ' ' || text[i - 1] == '\t')) break;
+      if ((c == '"' || c == '\'') && std::string_view(" :-[{,").find(last) != std::string_view::npos) quote = c;
+      if (c == '[' || c == '{') {
+        if (++flow > kMaxNesting) return i;
+      } else if ((c == ']' || c == '}') && flow > 0) {
+        --flow;
+      }
+      if (c != ' ' && c != '\t') last = c;
+    }
+    // "key: |" or "- >-": the lines below, indented further, are the scalar's text.
+    if (!quote && flow == 0) {
+      std::string_view line(text.data() + first, end - first);
+      size_t bar = line.find_last_of("|>");
+      if (bar != std::string_view::npos && line.find_first_not_of("+-0123456789 \t\r", bar + 1) == std::string_view::npos)
+        scalar_parent = indent;
+    }
+    pos = end + 1;
+  }
+  return std::string::npos;
+}
+
 // The first line that is neither blank nor a comment.
 Location FirstContent(const std::string& text, const std::string& file) {
   int line_no = 0;
@@ -764,6 +861,12 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
                                             "); save it as UTF-8");
     return false;
   }
+  if (size_t deep = NestingOverLimitAt(text); deep != std::string::npos) {
+    diags->Error(LocationAt(text, deep, file), "",
+                 "nested more than " + std::to_string(kMaxNesting) +
+                     " levels deep here; a stack.yaml needs four (section, key, map, entry): remove the nesting");
+    return false;
+  }
   YAML::Node root;
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(text);
@@ -794,6 +897,10 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
 
   Parser parser(file, diags);
   parser.WalkMap(root, "");
+  if (parser.suppressed() > 0)
+    diags->Error({file, 0, 0}, "",
+                 "… and " + std::to_string(parser.suppressed()) + " more errors in this file (the first " +
+                     std::to_string(kMaxParseErrors) + " are shown)");
   auto& values = parser.values();
 
   // Required keys: every one that is missing (a key whose value had an error is not

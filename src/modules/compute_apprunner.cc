@@ -233,6 +233,15 @@ void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
       d->Error(c.LocationOf(l.key), l.key,
                std::to_string(l.value) + " is out of App Runner's range; allowed from " + std::to_string(l.min) +
                    " to " + std::to_string(l.max));
+  // Src: DOC:apprunner/latest/api/API_ImageConfiguration.html (RuntimeEnvironmentVariables:
+  // keys with the prefix AWSAPPRUNNER are reserved for system use and aren't valid).
+  auto reserved = [&](const std::string& name, const std::string& key) {
+    if (StartsWith(name, "AWSAPPRUNNER"))
+      d->Error(c.LocationOf(key + "." + name), key + "." + name,
+               "App Runner reserves names starting with AWSAPPRUNNER; choose another name");
+  };
+  for (const auto& [name, value] : c.app.env) reserved(name, "app.env");
+  for (const auto& s : c.app.secrets) reserved(s.name, "app.secrets");
   if (c.network.nat == NatMode::kNone)
     d->Warn(c.LocationOf("network.nat"), "network.nat",
             "nat is none: App Runner sends all of the app's outbound traffic through the VPC "
