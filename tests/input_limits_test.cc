@@ -2,6 +2,7 @@
 // settings environment variables give, how deep external JSON may nest, how much a
 // child may print, what `preview --against` accepts as a template, and how text from
 // AWS reaches a terminal.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -10,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cfn/json_read.h"
+#include "deploy/aws_cli.h"
 #include "deploy/process.h"
 #include "util/env.h"
 #include "util/strings.h"
@@ -22,7 +25,15 @@ namespace fs = std::filesystem;
 const std::string kTests = BLUEPRINT_TESTS_DIR;
 const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
 
+using cfn::Json;
+
 bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// 100,000 levels of arrays: what once overflowed the stack.
+std::string DeepArrays(size_t levels = 100000) { return std::string(levels, '[') + std::string(levels, ']'); }
+
+// The exit status of a crash by signal (128 + N), which no case may end in.
+bool Crashed(const ProcessResult& r) { return !r.started || r.exit_code > 128; }
 
 // The built binary against the stand-in `aws` (tests/fake-aws/aws) answering from
 // scenario.json in a scratch directory; the environment variables under test go to
@@ -130,6 +141,108 @@ TEST_F(LimitsTest, AGoodSettingIsTaken) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_TRUE(AwsWasCalled());
   EXPECT_FALSE(Contains(r.err, "BLUEPRINT_")) << r.err;
+}
+
+// ---- 5. JSON from outside nests at most cfn::kMaxJsonDepth levels ----
+
+TEST(ParseJson, RefusesNestingDeeperThanTheBound) {
+  Json doc;
+  std::string why;
+  EXPECT_FALSE(cfn::ParseJson(DeepArrays(), &doc, &why));
+  EXPECT_EQ(why, "nested deeper than 200 levels (at byte 200)");
+  EXPECT_TRUE(doc.is_null());
+  EXPECT_TRUE(cfn::ParseJson(DeepArrays(200), &doc, &why)) << why;
+  // Brackets inside strings are text, not levels.
+  EXPECT_TRUE(cfn::ParseJson("{\"a\": \"" + std::string(1000, '[') + "\\\"{{\"}", &doc, &why)) << why;
+  EXPECT_FALSE(cfn::ParseJson("{\"a\": ", &doc, &why));
+  EXPECT_EQ(why, "not valid JSON");
+}
+
+TEST(JsonExcerpt, IsBoundedAndCutsOnACharacter) {
+  Json big = {{"Stacks", std::string(100000, 'x')}};
+  std::string shown = cfn::JsonExcerpt(big);
+  EXPECT_EQ(shown.size(), 303u);
+  EXPECT_TRUE(shown.ends_with("xxx...")) << shown;
+  EXPECT_EQ(cfn::JsonExcerpt(Json{{"a", "\u00e9\u00e9"}}, 9), "{\"a\":\"\u00e9...");  // not half of an é
+  EXPECT_EQ(cfn::JsonExcerpt(Json::array()), "[]");
+}
+
+TEST_F(LimitsTest, DeeplyNestedJsonIsRefusedWhereverItComesFrom) {
+  std::string deep = DeepArrays();
+  std::string record = dir_ + "/state/unknown-account/eu-west-3/orders-api-dev";
+  fs::create_directories(record);
+  // An answer of `aws` (raw text: the stand-in prints strings as they are).
+  Answer(Json{{"cloudformation describe-stacks", Json::array({{{"stdout", deep}}})}}.dump());
+  ProcessResult aws = Blueprint("outputs", {"--stack", "dev"});
+  EXPECT_FALSE(Crashed(aws)) << aws.exit_code;
+  EXPECT_EQ(aws.exit_code, 1) << aws.err;  // an answer not understood: a failed call, as for one that is not JSON
+  EXPECT_TRUE(Contains(aws.err, "error: orders-api-dev: describe-stacks: aws cloudformation describe-stacks: the "
+                                "output is nested deeper than 200 levels (at byte 200)\n"))
+      << aws.err;
+  // A file given to preview --against.
+  std::ofstream(dir_ + "/deep.json") << deep;
+  ProcessResult against = Blueprint("preview", {"--stack", "dev", "--against", dir_ + "/deep.json"});
+  EXPECT_FALSE(Crashed(against)) << against.exit_code;
+  EXPECT_EQ(against.exit_code, 2);
+  EXPECT_TRUE(Contains(against.err, dir_ + "/deep.json: nested deeper than 200 levels (at byte 200)")) << against.err;
+  // The template the last `up` recorded, which preview compares with.
+  std::ofstream(record + "/template.json") << "{\"Resources\": " + deep + "}";
+  ProcessResult recorded = Blueprint("preview", {"--stack", "dev"});
+  EXPECT_FALSE(Crashed(recorded)) << recorded.exit_code;
+  EXPECT_EQ(recorded.exit_code, 2);
+  EXPECT_TRUE(Contains(recorded.err, record + "/template.json: nested deeper than 200 levels (at byte 213)"))
+      << recorded.err;
+  fs::remove(record + "/template.json");
+  // The recorded outputs.
+  std::ofstream(record + "/outputs.json") << "{\"VpcId\": " + deep + "}";
+  ProcessResult outputs = Blueprint("outputs", {"--stack", "dev", "--cached"});
+  EXPECT_FALSE(Crashed(outputs)) << outputs.exit_code;
+  EXPECT_EQ(outputs.exit_code, 2);
+  EXPECT_TRUE(Contains(outputs.err, record + "/outputs.json: nested deeper than 200 levels (at byte 209)"))
+      << outputs.err;
+}
+
+// ---- 6. What a child prints is read up to a bound ----
+
+TEST(RunProcessBound, AChildThatPrintsWithoutEndIsStopped) {
+  ProcessOptions o;
+  o.timeout_ms = 60 * 1000;  // a guard only: the bound stops it long before
+  o.max_out_bytes = 1 << 20;
+  ProcessResult out = RunProcess({"yes"}, o);
+  EXPECT_TRUE(out.started) << out.error;
+  EXPECT_TRUE(out.too_large);
+  EXPECT_FALSE(out.timed_out);
+  EXPECT_EQ(out.out.size(), size_t{1} << 20);
+  o.max_out_bytes = 0;
+  o.max_err_bytes = 4096;
+  ProcessResult err = RunProcess({"sh", "-c", "yes >&2"}, o);
+  EXPECT_TRUE(err.too_large);
+  EXPECT_EQ(err.err.size(), 4096u);
+  // Under the bound nothing changes.
+  o.max_out_bytes = 3;
+  ProcessResult small = RunProcess({"echo", "hi"}, o);
+  EXPECT_FALSE(small.too_large);
+  EXPECT_EQ(small.out, "hi\n");
+  EXPECT_EQ(small.exit_code, 0);
+}
+
+TEST_F(LimitsTest, AnAwsThatPrintsWithoutEndFailsWithAnswerTooLarge) {
+  std::string endless = dir_ + "/endless-aws";
+  std::ofstream(endless) << "#!/bin/sh\nexec yes '{\"Stacks\": []}'\n";
+  chmod(endless.c_str(), 0755);
+  ProcessResult r = Blueprint("outputs", {"--stack", "dev"}, {{"BLUEPRINT_AWS_CLI", endless}});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(Contains(r.err, "error: orders-api-dev: describe-stacks: aws cloudformation describe-stacks: answer too "
+                              "large: it printed more than 64 MiB and was stopped"))
+      << r.err;
+  // In-process: the call fails at once, as one that may not pass by being tried again.
+  AwsOptions o;
+  o.program = endless;
+  AwsResult a = AwsCli(o).Run("cloudformation", "describe-stacks", {}, "eu-west-3");
+  EXPECT_FALSE(a.ok);
+  EXPECT_FALSE(a.transient);
+  EXPECT_EQ(a.attempts, 1);
+  EXPECT_TRUE(a.body.is_null());
 }
 
 }  // namespace
