@@ -245,5 +245,30 @@ TEST_F(LimitsTest, AnAwsThatPrintsWithoutEndFailsWithAnswerTooLarge) {
   EXPECT_TRUE(a.body.is_null());
 }
 
+// ---- 12. preview --against takes a template, nothing else ----
+
+TEST_F(LimitsTest, PreviewAgainstRefusesWhatIsNotATemplate) {
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"[]", "the file holds an array, not a template object"},
+      {R"({"version": "36.0.0", "artifacts": {"orders-api-dev": {}}})",
+       "it is a cloud assembly's manifest.json; give one of the <stack>.template.json files beside it"},
+      {R"({"Resources": 5})", "Resources is a number, not an object of resources"},
+      {R"({"Resources": {}})", "Resources is empty"},
+      {R"({"Resources": {"Vpc": "AWS::EC2::VPC"}})", "Resources.Vpc is a string, not a resource object"},
+      {R"({"Resources": {"Vpc": {"Properties": {}}}})", "Resources.Vpc has no Type string"},
+      {R"({"Parameters": {}, "Outputs": {}})", "it has no Resources section (its keys: Parameters, Outputs)"},
+      {"\"text\"", "the file holds a string, not a template object"},
+  };
+  for (const auto& [text, says] : cases) {
+    std::ofstream(dir_ + "/against.json") << text;
+    ProcessResult r = Blueprint("preview", {"--stack", "dev", "--against", dir_ + "/against.json"});
+    EXPECT_EQ(r.exit_code, 2) << text << "\n" << r.out << r.err;
+    EXPECT_EQ(r.out, "") << text;
+    EXPECT_TRUE(Contains(r.err, "error: --against " + dir_ + "/against.json: not a CloudFormation template: " + says +
+                                    ". Give a JSON template"))
+        << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace bp

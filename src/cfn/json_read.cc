@@ -43,6 +43,32 @@ bool ParseJson(std::string_view text, Json* doc, std::string* error) {
   return true;
 }
 
+std::string TemplateShapeProblem(const Json& doc) {
+  auto a = [](const Json& v) {
+    std::string type = v.type_name();
+    return (type == "array" || type == "object" ? "an " : "a ") + type;
+  };
+  if (!doc.is_object()) return "the file holds " + a(doc) + ", not a template object";
+  if (doc.contains("artifacts") && doc.contains("version"))
+    return "it is a cloud assembly's manifest.json; give one of the <stack>.template.json files beside it";
+  if (!doc.contains("Resources")) {
+    std::string keys;
+    int shown = 0;
+    for (auto it = doc.begin(); it != doc.end() && shown < 5; ++it, ++shown) keys += (keys.empty() ? "" : ", ") + it.key();
+    if (doc.size() > 5) keys += ", ...";
+    return "it has no Resources section" + (keys.empty() ? std::string(" (it is empty)") : " (its keys: " + keys + ")");
+  }
+  const Json& resources = doc["Resources"];
+  if (!resources.is_object()) return "Resources is " + a(resources) + ", not an object of resources";
+  if (resources.empty()) return "Resources is empty";
+  for (auto it = resources.begin(); it != resources.end(); ++it) {
+    if (!it.value().is_object()) return "Resources." + it.key() + " is " + a(it.value()) + ", not a resource object";
+    if (!it.value().contains("Type") || !it.value()["Type"].is_string())
+      return "Resources." + it.key() + " has no Type string";
+  }
+  return "";
+}
+
 std::string JsonExcerpt(const Json& doc, size_t max) {
   std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (text.size() <= max) return text;

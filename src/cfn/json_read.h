@@ -24,6 +24,14 @@ inline constexpr int kMaxJsonDepth = 200;
 // *doc is then null.
 bool ParseJson(std::string_view text, Json* doc, std::string* error);
 
+// "" when `doc` has the shape of a CloudFormation template: an object whose Resources
+// object maps each logical ID to an object with a string Type (Src:
+// DOC:AWSCloudFormation/latest/UserGuide/resources-section-structure.html), and at least
+// one resource (a stack holds some; an empty template would show every resource as new).
+// Otherwise what was found instead ("a JSON array", "Resources is a number"), for
+// the user who gave the file.
+std::string TemplateShapeProblem(const Json& doc);
+
 // `doc` as one line of JSON, cut to at most `max` bytes (on a character boundary) and
 // "..." when longer: how an unexpected answer is quoted in an error.
 std::string JsonExcerpt(const Json& doc, size_t max = 300);
