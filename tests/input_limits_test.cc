@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "cfn/json_read.h"
+#include "cli/deploy_render.h"
 #include "deploy/aws_cli.h"
 #include "deploy/process.h"
 #include "util/env.h"
@@ -268,6 +270,70 @@ TEST_F(LimitsTest, PreviewAgainstRefusesWhatIsNotATemplate) {
                                     ". Give a JSON template"))
         << r.err;
   }
+}
+
+// ---- 14. Controls in AWS's words are shown, not obeyed ----
+
+TEST(EscapeControls, WritesOutWhatATerminalWouldObey) {
+  EXPECT_EQ(EscapeControls("plain text, \u00e9t\u00e9 \u2713\n\tnext"), "plain text, \u00e9t\u00e9 \u2713\n\tnext");
+  EXPECT_EQ(EscapeControls("a\x1b[2Jb\rc\x07\x08\x7f"), "a\\x1b[2Jb\\x0dc\\x07\\x08\\x7f");
+  EXPECT_EQ(EscapeControls(std::string("nul\0!", 5)), "nul\\x00!");
+  EXPECT_EQ(EscapeControls("csi\xc2\x9b" "31m \xc2\x85 \xc2\xa0"), "csi\\u009b31m \\u0085 \xc2\xa0");  // C1, NBSP kept
+  EXPECT_EQ(EscapeControls("bad \xff\x9b \xe2\x82"), "bad \\xff\\x9b \\xe2\\x82");  // not UTF-8
+}
+
+TEST_F(LimitsTest, OutputValuesAndErrorsFromAwsAreEscaped) {
+  Json stack = {{"StackName", "orders-api-dev"},
+                {"StackStatus", "UPDATE_COMPLETE"},
+                {"Outputs", Json::array({{{"OutputKey", "ServiceUrl"},
+                                          {"OutputValue", "https://x.example\u001b]0;owned\u0007\u001b[2J\r"}}})}};
+  Answer(Json{{"cloudformation describe-stacks", Json::array({{{"stdout", {{"Stacks", {stack}}}}}})}}.dump());
+  ProcessResult text = Blueprint("outputs", {"--stack", "dev"});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(text.out, "orders-api-dev:\n  ServiceUrl  https://x.example\\x1b]0;owned\\x07\\x1b[2J\\x0d\n");
+  // JSON output keeps the value, in JSON's own escapes.
+  ProcessResult json = Blueprint("outputs", {"--stack", "dev", "--json"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(Json::parse(json.out)["orders-api-dev"]["ServiceUrl"], "https://x.example\u001b]0;owned\u0007\u001b[2J\r");
+  // An error message of AWS, through the diagnostics.
+  Answer(Json{{"cloudformation describe-stacks",
+               Json::array({{{"stderr", "\nAn error occurred (AccessDenied) when calling the DescribeStacks operation: "
+                                        "denied\u001b[8m hidden\n"},
+                             {"rc", 254}}})}}
+             .dump());
+  ProcessResult err = Blueprint("outputs", {"--stack", "dev"});
+  EXPECT_EQ(err.exit_code, 1) << err.err;
+  EXPECT_TRUE(Contains(err.err, "AccessDenied: denied\\x1b[8m hidden")) << err.err;
+  EXPECT_FALSE(Contains(err.err, "\x1b")) << err.err;
+}
+
+TEST(ConsoleObserver, EventReasonsAndProgressShowControlsEscaped) {
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* mem = open_memstream(&buf, &len);
+  ASSERT_NE(mem, nullptr);
+  cli::Console console;
+  console.out = mem;
+  cli::ConsoleObserver plain(console, [](const std::string&) { return ""; }, "deploy");
+  StackEvent e;
+  e.status = "CREATE_FAILED";
+  e.logical_id = "Db";
+  e.type = "AWS::RDS::DBInstance";
+  e.reason = "quota\u001b[1A\u001b[2K";
+  plain.observer().event(e);
+  console.live = true;
+  cli::ConsoleObserver live(console, [](const std::string&) { return ""; }, "deploy");
+  FollowProgress p;
+  p.stack = "orders-api-dev";
+  p.status = "UPDATE\u001b[2J";
+  live.observer().progress(p);
+  std::fclose(mem);
+  std::string shown(buf, len);
+  std::free(buf);
+  EXPECT_TRUE(Contains(shown, " AWS::RDS::DBInstance  quota\\x1b[1A\\x1b[2K\n"))
+      << shown;
+  // The progress line's own rewrite stays a control; the status from AWS does not.
+  EXPECT_TRUE(Contains(shown, "\r\x1b[K  orders-api-dev  0/0 resources  0:00  UPDATE\\x1b[2J")) << shown;
 }
 
 }  // namespace

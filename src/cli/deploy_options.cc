@@ -304,8 +304,7 @@ int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Left
     else if (how.confirmed)
       observer.decide = [](const std::string&) { return Decision::kYes; };
     auto show_plan = [&console](const DestroyPlan& plan) {
-      std::fputs(RenderDestroyPlan(plan).c_str(), console.out);
-      std::fflush(console.out);
+      Show(console.out, RenderDestroyPlan(plan));
     };
     Diagnostics diags;
     DestroyResult r = driver.DestroyLeftover(l.record, show_plan, observer, &diags);
