@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cfn/json_read.h"
 #include "config/secrets.h"
 #include "deploy/leftovers.h"
 #include "modules/app_secrets.h"
@@ -52,10 +53,11 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Stack
       PrintDiagnostics(d);
       return false;
     }
-    cfn::Json doc = cfn::Json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-      std::fprintf(stderr, "error: --parameters-file: %s: expected a JSON object {\"NAME\": \"VALUE\"}\n",
-                   f.file.c_str());
+    cfn::Json doc;
+    std::string why;
+    if (!cfn::ParseJson(text, &doc, &why) || !doc.is_object()) {
+      std::fprintf(stderr, "error: --parameters-file: %s: expected a JSON object {\"NAME\": \"VALUE\"}%s\n",
+                   f.file.c_str(), why.empty() ? "" : (" (" + why + ")").c_str());
       return false;
     }
     for (auto it = doc.begin(); it != doc.end(); ++it) {
@@ -302,8 +304,7 @@ int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Left
     else if (how.confirmed)
       observer.decide = [](const std::string&) { return Decision::kYes; };
     auto show_plan = [&console](const DestroyPlan& plan) {
-      std::fputs(RenderDestroyPlan(plan).c_str(), console.out);
-      std::fflush(console.out);
+      Show(console.out, RenderDestroyPlan(plan));
     };
     Diagnostics diags;
     DestroyResult r = driver.DestroyLeftover(l.record, show_plan, observer, &diags);

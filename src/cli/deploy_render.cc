@@ -56,8 +56,7 @@ std::string RenderEvent(const StackEvent& e) {
 }
 
 std::string RenderProgress(const FollowProgress& p) {
-  return fmt::format("\r\033[K  {}  {}/{} resources  {}  {}", p.stack, p.done, p.total, Elapsed(p.elapsed_seconds),
-                     p.status);
+  return fmt::format("  {}  {}/{} resources  {}  {}", p.stack, p.done, p.total, Elapsed(p.elapsed_seconds), p.status);
 }
 
 std::string RenderDeployFailure(const std::string& stack, const std::string& region, const FollowResult& f) {
@@ -168,10 +167,7 @@ DriverObserver ConsoleObserver::observer() {
                  ToLower(type).c_str());
     std::fflush(console_.out);
   };
-  o.change_set = [this](const ChangeSet& cs) {
-    std::fputs(RenderChangeSet(cs).c_str(), console_.out);
-    std::fflush(console_.out);
-  };
+  o.change_set = [this](const ChangeSet& cs) { Show(console_.out, RenderChangeSet(cs)); };
   o.decide = [this](const std::string& stack) {
     if (console_.assume_yes) return Decision::kYes;
     if (!console_.interactive || !console_.ask) {
@@ -182,25 +178,23 @@ DriverObserver ConsoleObserver::observer() {
     return console_.ask(question_(stack)) ? Decision::kYes : Decision::kNo;
   };
   o.event = [this](const StackEvent& e) {
-    if (console_.live) return;
-    std::fputs(RenderEvent(e).c_str(), console_.out);
+    if (!console_.live) Show(console_.out, RenderEvent(e));
   };
   o.progress = [this](const FollowProgress& p) {
-    if (console_.live) {
-      std::fputs(RenderProgress(p).c_str(), console_.out);
-      line_open_ = true;
-    }
-    std::fflush(console_.out);
+    if (!console_.live) return;
+    std::fputs("\r\033[K", console_.out);  // back to the line's start, and clear it
+    Show(console_.out, RenderProgress(p));
+    line_open_ = true;
   };
   return o;
 }
 
-namespace {
-
-void Print(FILE* f, const std::string& text) {
-  std::fputs(text.c_str(), f);
+void Show(FILE* f, const std::string& text) {
+  std::fputs(EscapeControls(text).c_str(), f);
   std::fflush(f);
 }
+
+namespace {
 
 std::string Settled(const std::string& stack, const FollowResult& f) {
   return f.status.empty() ? "" : fmt::format("{}: {} after {}\n", stack, f.status, Elapsed(f.elapsed_seconds));
@@ -210,25 +204,25 @@ std::string Settled(const std::string& stack, const FollowResult& f) {
 
 int ReportDeploy(const Stack& stack, const DeployResult& r, const Diagnostics& diags, const Console& c) {
   using Status = DeployResult::Status;
-  Print(c.out, Settled(stack.name, r.follow));
-  Print(c.err, diags.FormatAll());
+  Show(c.out, Settled(stack.name, r.follow));
+  Show(c.err, diags.FormatAll());
   switch (r.status) {
     case Status::kDeployed:
-      if (!r.outputs.empty()) Print(c.out, "Outputs:\n" + FormatOutputs(r.outputs));
+      if (!r.outputs.empty()) Show(c.out, "Outputs:\n" + FormatOutputs(r.outputs));
       return kOk;
     case Status::kNoChanges:
-      Print(c.out, stack.name + ": no changes to deploy\n");
+      Show(c.out, stack.name + ": no changes to deploy\n");
       return kOk;
     case Status::kPreviewed:  // not an outcome of up
       return kOk;
     case Status::kDeclined:
-      Print(c.out, stack.name + ": not deployed\n");
+      Show(c.out, stack.name + ": not deployed\n");
       return kInternalError;
     case Status::kRefused:
       return kUserError;
     case Status::kFailed:
       if (r.follow.lost_contact || r.follow.timed_out || !r.follow.status.empty())
-        Print(c.err, RenderDeployFailure(stack.name, stack.region, r.follow));
+        Show(c.err, RenderDeployFailure(stack.name, stack.region, r.follow));
       return kInternalError;
   }
   return kInternalError;
@@ -236,42 +230,42 @@ int ReportDeploy(const Stack& stack, const DeployResult& r, const Diagnostics& d
 
 int ReportPreview(const Stack& stack, const DeployResult& r, const Diagnostics& diags, const Console& c) {
   using Status = DeployResult::Status;
-  if (r.status == Status::kPreviewed) Print(c.out, RenderChangeSet(r.change_set));
-  if (r.status == Status::kNoChanges) Print(c.out, stack.name + ": no changes\n");
-  Print(c.err, diags.FormatAll());
+  if (r.status == Status::kPreviewed) Show(c.out, RenderChangeSet(r.change_set));
+  if (r.status == Status::kNoChanges) Show(c.out, stack.name + ": no changes\n");
+  Show(c.err, diags.FormatAll());
   if (r.status == Status::kPreviewed || r.status == Status::kNoChanges) return kOk;
   return r.status == Status::kRefused ? kUserError : kInternalError;
 }
 
 int ReportDestroy(const Stack& stack, const DestroyResult& r, const Diagnostics& diags, const Console& c) {
   using Status = DestroyResult::Status;
-  Print(c.out, Settled(stack.name, r.follow));
-  Print(c.err, diags.FormatAll());
+  Show(c.out, Settled(stack.name, r.follow));
+  Show(c.err, diags.FormatAll());
   switch (r.status) {
     case Status::kDestroyed:
-      if (!r.plan.kept.empty()) Print(c.out, "Remaining after destroy:\n" + RenderRemaining(r.plan));
+      if (!r.plan.kept.empty()) Show(c.out, "Remaining after destroy:\n" + RenderRemaining(r.plan));
       return kOk;
     case Status::kAbsent:
-      Print(c.out, fmt::format("{}: no such stack in {}; nothing to destroy\n", stack.name, stack.region));
+      Show(c.out, fmt::format("{}: no such stack in {}; nothing to destroy\n", stack.name, stack.region));
       return kOk;
     case Status::kDeclined:
-      Print(c.out, stack.name + ": not destroyed\n");
+      Show(c.out, stack.name + ": not destroyed\n");
       return kInternalError;
     case Status::kRefused:
-      Print(c.err, RenderDestroyBlockers(r.plan));
+      Show(c.err, RenderDestroyBlockers(r.plan));
       return kUserError;
     case Status::kNotRecorded:
-      Print(c.err, fmt::format("  {} stays recorded in the state directory; if that stack is meant to be there, "
+      Show(c.err, fmt::format("  {} stays recorded in the state directory; if that stack is meant to be there, "
                                "remove the record\n",
                                stack.name));
       return kUserError;
     case Status::kFailed:
       if (r.follow.lost_contact || r.follow.timed_out) {
-        Print(c.err, RenderDeployFailure(stack.name, stack.region, r.follow));
+        Show(c.err, RenderDeployFailure(stack.name, stack.region, r.follow));
       } else if (!r.follow.status.empty()) {
         std::string text = fmt::format("error: {}: delete failed ({})\n", stack.name, r.follow.status);
         if (!r.follow.first_failure.empty()) text += "  first failure: " + r.follow.first_failure + "\n";
-        Print(c.err, text);
+        Show(c.err, text);
       }
       return kInternalError;
   }
@@ -280,16 +274,16 @@ int ReportDestroy(const Stack& stack, const DestroyResult& r, const Diagnostics&
 
 int ReportOutputs(const Stack& stack, const OutputsResult& r, const Diagnostics& diags, const Console& c) {
   using Status = OutputsResult::Status;
-  Print(c.err, diags.FormatAll());
+  Show(c.err, diags.FormatAll());
   switch (r.status) {
     case Status::kOk:
       return kOk;
     case Status::kAbsent:
-      Print(c.err, fmt::format("error: stack {} does not exist in {} (deploy it with `blueprint up`)\n", stack.name,
+      Show(c.err, fmt::format("error: stack {} does not exist in {} (deploy it with `blueprint up`)\n", stack.name,
                                stack.region));
       return kUserError;
     case Status::kNotDeployed:
-      Print(c.err, fmt::format("error: stack {} in {} is {}: it is not deployed (a first `up` that did not finish). "
+      Show(c.err, fmt::format("error: stack {} in {} is {}: it is not deployed (a first `up` that did not finish). "
                                "Remove it with `blueprint destroy --stack {}`, then run `blueprint up`\n",
                                stack.name, stack.region, r.info.status, stack.name));
       return kUserError;

@@ -18,7 +18,8 @@ std::string RenderChangeSet(const ChangeSet& cs);
 
 // One plain line per stack event ("  0:12  CREATE_COMPLETE   Vpc   AWS::EC2::VPC").
 std::string RenderEvent(const StackEvent& e);
-// The line rewritten in place on a terminal ("  STACK  3/7 resources  0:42  STATUS").
+// The line rewritten in place on a terminal ("  STACK  3/7 resources  0:42  STATUS"),
+// without the control sequence that rewrites it.
 std::string RenderProgress(const FollowProgress& p);
 
 // After a failed deploy: the first failure and what the rollback left, or, when the
@@ -41,6 +42,14 @@ std::string FormatOutputs(const cfn::Json& outputs);
 
 // "m:ss".
 std::string Elapsed(int seconds);
+
+// Writes rendered text for a person on `f` and flushes it. What the functions above
+// render quotes AWS (output values, event reasons, physical IDs, error messages), so
+// every such text is printed through here, with its controls escaped (EscapeControls):
+// an answer cannot move the cursor or rewrite what the terminal shows. Always, not only
+// on a terminal: a log read later with `cat` is a terminal too, and the same input
+// prints the same bytes. --json output needs no more than JSON's own escapes.
+void Show(FILE* f, const std::string& text);
 
 // Where the commands talk to the user.
 struct Console {

@@ -95,8 +95,7 @@ int RunDestroy(const DestroyOptions& o) {
     ConsoleObserver watch(
         console, [](const std::string& n) { return "Delete stack " + n + " and its resources?"; }, "destroy");
     auto show_plan = [&console](const DestroyPlan& plan) {
-      std::fputs(RenderDestroyPlan(plan).c_str(), console.out);
-      std::fflush(console.out);
+      Show(console.out, RenderDestroyPlan(plan));
     };
     Diagnostics diags;
     DestroyResult r = driver.Destroy(*s, show_plan, watch.observer(), &diags);

@@ -61,7 +61,7 @@ int RunOutputs(const OutputsOptions& o) {
   for (auto it = all.begin(); it != all.end(); ++it) {
     text += it.key() + ":\n" + (it.value().empty() ? "  (no outputs)\n" : FormatOutputs(it.value()));
   }
-  std::fputs(text.c_str(), stdout);
+  Show(stdout, text);
   return kOk;
 }
 

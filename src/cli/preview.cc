@@ -7,6 +7,7 @@
 
 #include "analysis/cost.h"
 #include "analysis/diff.h"
+#include "cfn/json_read.h"
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
 #include "util/files.h"
@@ -116,6 +117,15 @@ int RunPreview(const PreviewOptions& o) {
     }
     if (!found && !o.against.empty()) {
       std::fprintf(stderr, "error: --against %s: no such file\n", path.c_str());
+      return kUserError;
+    }
+    // Anything else would compare as an empty deployment: every resource new, no risk shown.
+    if (std::string problem = o.against.empty() ? "" : cfn::TemplateShapeProblem(before); !problem.empty()) {
+      std::fprintf(stderr,
+                   "error: --against %s: not a CloudFormation template: %s. Give a JSON template: an object whose "
+                   "Resources map logical IDs to {\"Type\": ...}, such as cdk.out/<stack>.template.json from "
+                   "`blueprint synth`\n",
+                   path.c_str(), problem.c_str());
       return kUserError;
     }
     analysis::TemplateDiff diff = analysis::DiffTemplates(found ? before : cfn::Json(), s->tmpl.ToJson());

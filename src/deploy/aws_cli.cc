@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "cfn/json_read.h"
 #include "deploy/process.h"
 #include "util/env.h"
 #include "util/strings.h"
@@ -14,6 +15,15 @@ namespace bp {
 namespace {
 
 constexpr int kMaxTimeoutSeconds = 3600;
+
+// The most kept of one call's output: far above any answer the tool asks for, so only
+// a program that prints without end reaches it. The largest is get-template: a template
+// is at most 1 MB (cfn::kMaxS3TemplateBytes; Src:
+// DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html), returned as one
+// JSON string whose escapes at most sextuple it; the tool asks for stack events 100 at
+// a time (--max-items). An error on stderr quotes at most a template.
+constexpr size_t kMaxAnswerBytes = 64 << 20;
+constexpr size_t kMaxErrorBytes = 4 << 20;
 
 // Longest message kept from the CLI: an error line can be 40 kB (a whole template).
 constexpr size_t kMaxMessage = 300;
@@ -187,6 +197,8 @@ AwsResult AwsCli::RunOnce(std::string_view service, std::string_view operation, 
   }
   ProcessOptions po;
   po.timeout_ms = options_.timeout_seconds * 1000;
+  po.max_out_bytes = kMaxAnswerBytes;
+  po.max_err_bytes = kMaxErrorBytes;
   po.pass_fds = call.pass_fds;
   // The CLI needs no secret of ours: the config passphrase stays in this process.
   po.unset_env = {"BLUEPRINT_CONFIG_PASSPHRASE", "BLUEPRINT_CONFIG_NEW_PASSPHRASE"};
@@ -204,6 +216,12 @@ AwsResult AwsCli::RunOnce(std::string_view service, std::string_view operation, 
                      "sets the bound)";
     return result;
   }
+  if (p.too_large) {
+    result.message = name + ": answer too large: it printed more than " +
+                     std::to_string((p.out.size() >= kMaxAnswerBytes ? kMaxAnswerBytes : kMaxErrorBytes) >> 20) +
+                     " MiB and was stopped (is --endpoint-url an AWS endpoint, and BLUEPRINT_AWS_CLI the AWS CLI?)";
+    return result;
+  }
   if (p.exit_code != 0) {
     ParseAwsError(p.err, &result.error_code, &result.message);
     if (result.message.empty()) result.message = name + " exited with status " + std::to_string(p.exit_code);
@@ -213,10 +231,9 @@ AwsResult AwsCli::RunOnce(std::string_view service, std::string_view operation, 
   // `aws s3 ...` prints progress text, not JSON, whatever --output says.
   size_t first = p.out.find_first_not_of(" \t\r\n");
   if (service != "s3" && first != std::string::npos) {
-    result.body = cfn::Json::parse(p.out, nullptr, /*allow_exceptions=*/false);
-    if (result.body.is_discarded()) {
-      result.body = nullptr;
-      result.message = name + ": the output is not JSON";
+    std::string why;
+    if (!cfn::ParseJson(p.out, &result.body, &why)) {
+      result.message = name + ": the output is " + (why == "not valid JSON" ? "not JSON" : why);
       return result;
     }
   }

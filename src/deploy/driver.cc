@@ -20,6 +20,7 @@
 #include "deploy/process.h"
 #include "modules/compute.h"
 #include "cfn/custom_names.h"
+#include "cfn/json_read.h"
 #include "cfn/writer.h"
 #include "util/env.h"
 #include "util/files.h"
@@ -220,10 +221,8 @@ bool Driver::Describe(const std::string& stack_name, const std::string& region, 
   if (!(b.is_object() && b.contains("Stacks") && b["Stacks"].is_array() && b["Stacks"].size() == 1 &&
         b["Stacks"][0].is_object() && b["Stacks"][0].contains("StackStatus") &&
         b["Stacks"][0]["StackStatus"].is_string())) {
-    std::string shown = b.dump();
-    if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
     diags->Error({}, stack_name,
-                 "describe-stacks: unexpected answer " + shown +
+                 "describe-stacks: unexpected answer " + cfn::JsonExcerpt(b, 120) +
                      " (expected {\"Stacks\": [one stack]}); is --endpoint-url a CloudFormation endpoint?");
     return false;
   }
@@ -264,8 +263,7 @@ bool Driver::ReadSsmParameter(const Stack& stack, const std::string& name, const
   bool invalid = b.is_object() && b.contains("InvalidParameters") && b["InvalidParameters"].is_array() &&
                  std::find(b["InvalidParameters"].begin(), b["InvalidParameters"].end(), Json(name)) !=
                      b["InvalidParameters"].end();
-  std::string shown = b.dump();
-  if (shown.size() > 120) shown = shown.substr(0, 120) + "...";
+  std::string shown = cfn::JsonExcerpt(b, 120);
   if (!invalid && call_failed) *call_failed = true;  // an answer not understood is not the user's to fix
   diags->Error({}, stack.name,
                invalid ? "AWS's public SSM parameter " + name + " does not exist in " + stack.region +
@@ -594,7 +592,9 @@ bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Di
     std::string recorded;
     Diagnostics unread;  // no record (never deployed here): ask
     if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &unread)) {
-      Json deployed = Json::parse(recorded, nullptr, /*allow_exceptions=*/false);
+      Json deployed;
+      std::string unparsed;
+      cfn::ParseJson(recorded, &deployed, &unparsed);
       if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
     }
     if (!asked.insert(stack->account + "/" + stack->region).second) continue;
@@ -648,8 +648,10 @@ namespace {
 Json TemplateBodyOf(const AwsResult& r) {
   Json tmpl = r.ok && r.body.is_object() && r.body.contains("TemplateBody") ? r.body["TemplateBody"] : Json();
   if (tmpl.is_string()) {
-    Json parsed = Json::parse(tmpl.get<std::string>(), nullptr, false);
-    tmpl = parsed.is_discarded() ? Json() : parsed;
+    Json parsed;
+    std::string unparsed;
+    cfn::ParseJson(tmpl.get<std::string>(), &parsed, &unparsed);
+    tmpl = std::move(parsed);
   }
   return tmpl.is_object() ? tmpl : Json();
 }

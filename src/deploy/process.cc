@@ -167,6 +167,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   auto deadline = Clock::now() + std::chrono::milliseconds(options.timeout_ms);
   pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {in_pipe[1], POLLOUT, 0}};
   std::string* sinks[2] = {&r.out, &r.err};
+  const size_t bounds[2] = {options.max_out_bytes, options.max_err_bytes};
   size_t fed = 0;
   if (options.has_input && options.input.empty()) {
     close(in_pipe[1]);
@@ -180,7 +181,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   // (a credential helper, a pager): read what is left for a moment, then stop.
   constexpr auto kDrainAfterExit = std::chrono::milliseconds(500);
   auto drain_until = Clock::time_point::max();
-  while (open_fds > 0) {
+  while (open_fds > 0 && !r.too_large) {
     auto now = Clock::now();
     if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
       reaped = true;
@@ -205,7 +206,12 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t got = read(fds[i].fd, buf, sizeof buf);
       if (got > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(got));
+        size_t keep = static_cast<size_t>(got);
+        if (bounds[i] > 0 && sinks[i]->size() + keep > bounds[i]) {
+          keep = bounds[i] - sinks[i]->size();
+          r.too_large = true;
+        }
+        sinks[i]->append(buf, keep);
       } else if (got == 0 || errno != EINTR) {
         close(fds[i].fd);
         fds[i].fd = -1;
@@ -221,7 +227,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
       }
     }
   }
-  if (r.timed_out || reaped) kill(-pid, SIGKILL);  // whatever is left of the group: the program at a timeout, or its strays
+  // Whatever is left of the group: the program at a timeout or past its output bound, or its strays.
+  if (r.timed_out || r.too_large || reaped) kill(-pid, SIGKILL);
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
   while (!reaped && waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -4,8 +4,8 @@
 // process runner.
 //
 // A call is bounded: the child runs in its own session and process group (without a
-// controlling terminal, so nothing can prompt), and when the deadline
-// passes the whole group is killed and reading stops, so neither a hung program nor a
+// controlling terminal, so nothing can prompt), and when the deadline passes or its
+// output passes the caller's bound the whole group is killed and reading stops, so neither a hung program nor a
 // grandchild that keeps the pipe open can hang the caller. An interrupted caller
 // (SIGINT, SIGTERM, SIGHUP, once InstallInterruptHandlers ran) stops the running child
 // group and removes the files registered with RemoveOnInterrupt before it dies.
@@ -23,11 +23,17 @@ struct ProcessOptions {
   std::vector<std::pair<std::string, std::string>> set_env;  // added or replaced for the child
   std::vector<int> pass_fds;          // descriptors the child inherits at the same number
   int timeout_ms = 0;                 // 0: no bound
+  // The most of stdout and of stderr kept (0: no bound). A child that prints more is
+  // stopped like one past its deadline (too_large), so a program that prints without
+  // end cannot fill our memory.
+  size_t max_out_bytes = 0;
+  size_t max_err_bytes = 0;
 };
 
 struct ProcessResult {
   bool started = false;    // false: the program could not be run (see `error`)
   bool timed_out = false;  // killed at the deadline (exit_code is then meaningless)
+  bool too_large = false;  // killed when stdout or stderr passed its bound (out and err hold what came before)
   int exit_code = -1;      // 128+N when killed by signal N
   std::string out;
   std::string err;

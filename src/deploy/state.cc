@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "cfn/json_read.h"
 #include "cfn/writer.h"
 #include "util/files.h"
 
@@ -111,9 +112,9 @@ bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagno
   if (!*found) return true;
   std::string text;
   if (!ReadFile(path, &text, diags)) return false;
-  *doc = cfn::Json::parse(text, nullptr, false);
-  if (doc->is_discarded()) {
-    diags->Error({}, "", path + ": not valid JSON");
+  std::string why;
+  if (!cfn::ParseJson(text, doc, &why)) {
+    diags->Error({}, "", path + ": " + why);
     return false;
   }
   return true;

@@ -17,7 +17,7 @@ std::string Diagnostic::Format() const {
   out += severity == Severity::kError ? "error: " : "warning: ";
   if (!path.empty()) out += path + ": ";
   out += message;
-  return out;
+  return EscapeControls(out);  // messages quote AWS's answers: for a person, never a terminal's commands
 }
 
 void Diagnostics::Error(const Location& where, std::string path, std::string message) {

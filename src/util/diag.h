@@ -35,7 +35,7 @@ struct Diagnostic {
   std::string path;     // key path ("network.cidr") or resource path ("Stack/Vpc/CidrBlock")
   std::string message;  // what is wrong and what is allowed
 
-  // "file:line:col: error: path: message"
+  // "file:line:col: error: path: message", controls escaped (EscapeControls)
   std::string Format() const;
 };
 

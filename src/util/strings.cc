@@ -121,6 +121,33 @@ size_t InvalidUtf8At(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::string EscapeControls(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  auto hex = [](unsigned char c) { return std::string{kHex[c >> 4], kHex[c & 0xF]}; };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) out += "\\x" + hex(c);
+      else out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    if (len == 1 || i + len > text.size() || InvalidUtf8At(text.substr(i, len)) != std::string_view::npos) {
+      out += "\\x" + hex(c);  // not UTF-8: one byte at a time
+      ++i;
+      continue;
+    }
+    unsigned char next = static_cast<unsigned char>(text[i + 1]);
+    if (c == 0xC2 && next < 0xA0) out += "\\u00" + hex(next);  // U+0080-U+009F
+    else out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
 namespace {
 // `s` cut to at most `n` bytes, not inside a UTF-8 sequence.
 std::string_view Utf8Prefix(std::string_view s, size_t n) {

@@ -33,6 +33,13 @@ std::string ToLower(std::string_view s);
 // forms, surrogates and code points past U+10FFFF included), or npos.
 size_t InvalidUtf8At(std::string_view s);
 
+// `text` with the bytes a terminal would act on written out instead: C0 controls but
+// newline and tab (ESC, CR, BEL, backspace: "\x1b"), DEL ("\x7f"), C1 controls
+// U+0080-U+009F ("\u009b") and bytes that are not UTF-8 ("\xff"). For text from outside
+// (AWS answers) printed for a person: it cannot move the cursor, rewrite a line or
+// retitle the window.
+std::string EscapeControls(std::string_view text);
+
 // `msg` with every '...'-quoted part longer than `max` characters cut to its first 60
 // and its length ("'aaaa...' (3145728 characters)"), so a huge value never floods a
 // message; a message still longer than 8 * `max` characters is cut there. Quoted parts
