@@ -241,6 +241,10 @@ const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack) {
 
 bool SelectedLeftovers(const Selection& sel, const AwsFlags& flags, const Loaded& loaded, std::vector<Leftover>* out) {
   out->clear();
+  if (Diagnostics diags; !CheckStateDir(StateDirFor(flags, sel), &diags)) {
+    PrintDiagnostics(diags);
+    return false;
+  }
   LeftoverScope scope;
   scope.all = sel.all;
   for (const auto& c : loaded.configs)

@@ -91,7 +91,8 @@ const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);
 
 // The recorded stacks the selection no longer produces (deploy/leftovers.h): every one
 // with --all, the selected environment's with --stack ENV, none when --stack names one
-// stack. Prints the error and returns false when a record cannot be read.
+// stack. Prints the error and returns false when a record cannot be read, or when the
+// state directory is a symlink (CheckStateDir: refused whatever the selection).
 bool SelectedLeftovers(const Selection& sel, const AwsFlags& flags, const Loaded& loaded, std::vector<Leftover>* out);
 
 // Why only `destroy --force-prod` may delete a leftover, or "": its environment has

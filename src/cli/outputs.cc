@@ -23,6 +23,7 @@ int RunOutputs(const OutputsOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  if (Diagnostics diags; !CheckStateDir(StateDirFor(o.aws, o.sel), &diags)) return Fail(diags);
   InstallInterruptHandlers();  // an interrupted call leaves no child running and no temporary file
   AwsCli aws(o.aws.aws);
   DriverOptions d = DriverOptionsFor(o.aws, o.sel);

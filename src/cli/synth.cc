@@ -21,11 +21,12 @@ struct SynthOptions {
 };
 
 int RunSynth(const SynthOptions& o) {
+  Diagnostics diags;
+  if (!CheckAssemblyOut(o.out, &diags)) return Fail(diags);  // before the work, and before anything is written
   Loaded loaded;
   if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
   cfn::Format format = o.format == "yaml" ? cfn::Format::kYaml : cfn::Format::kJson;
   std::vector<AssemblyFile> files = BuildAssembly(loaded.app, format);
-  Diagnostics diags;
   if (!WriteAssembly(files, o.out, &diags)) {
     PrintDiagnostics(diags);
     return kUserError;
@@ -49,7 +50,7 @@ void RegisterSynth(CLI::App* app, int* rc) {
   auto o = std::make_shared<SynthOptions>();
   auto* cmd = app->add_subcommand("synth", "Write CloudFormation templates and manifest.json (a cloud assembly)");
   AddSelectionOptions(cmd, &o->sel);
-  cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole, but only when empty or written by an earlier synth");
+  cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole, but only when empty or written by an earlier synth (never a symlink)");
   cmd->add_option("--format", o->format, "Template format: json (default) or yaml")
       ->check(CLI::IsMember({"json", "yaml"}));
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");

@@ -1025,6 +1025,52 @@ bool LoadStackConfig(const std::string& file, const std::string& env, StackConfi
   return ParseStackConfig(text, file, env, out, diags);
 }
 
+namespace {
+
+bool IsYamlName(const std::string& name) {
+  std::string lower = ToLower(name);
+  size_t dot = lower.rfind('.');
+  return dot != std::string::npos && (lower.substr(dot) == ".yaml" || lower.substr(dot) == ".yml");
+}
+
+// A folder of `dir` without stack.yaml is skipped; one holding a near miss (stack.yml,
+// Stack.yaml) or nothing of the kind is named, with the file that would make it an
+// environment, in sorted order (directory order is the file system's).
+void WarnNotAnEnvironment(const std::string& dir, const std::string& env, Diagnostics* diags) {
+  namespace fs = std::filesystem;
+  const std::string folder = dir + "/" + env;
+  const std::string expected = folder + "/stack.yaml";
+  std::vector<std::string> near;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::string lower = ToLower(name);
+    if (lower == "stack.yaml" || lower == "stack.yml") near.push_back(name);
+  }
+  std::sort(near.begin(), near.end());
+  for (const auto& name : near)
+    diags->Warn({folder + "/" + name, 0, 0}, "",
+                "not read: an environment's file is " + expected + " (that exact name); rename it to " + expected +
+                    " (until then '" + env + "' is no environment)");
+  if (near.empty())
+    diags->Warn({folder, 0, 0}, "",
+                "not an environment: it has no stack.yaml; add " + expected + " to make it one, or move the folder "
+                "out of " + dir + " (folders whose name starts with '.' are skipped without a word)");
+}
+
+// A YAML file directly in `dir` (environments/dev.yaml) is not read: each environment
+// is a folder.
+void WarnIfStackFile(const std::string& dir, const std::string& name, Diagnostics* diags) {
+  if (name[0] == '.' || !IsYamlName(name)) return;
+  std::string env = name.substr(0, name.rfind('.'));
+  if (ToLower(env) == "stack") env = "<env>";
+  diags->Warn({dir + "/" + name, 0, 0}, "",
+              "not read: each environment is a folder holding a stack.yaml; move it to " + dir + "/" + env +
+                  "/stack.yaml to make it one");
+}
+
+}  // namespace
+
 bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Diagnostics* diags) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -1044,12 +1090,18 @@ bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Di
       return false;
     }
     std::error_code e2;
-    if (!it->is_directory(e2)) continue;
+    const std::string name = it->path().filename().string();
+    if (!it->is_directory(e2)) {
+      WarnIfStackFile(dir, name, diags);
+      continue;
+    }
     // Anything named stack.yaml counts, even one that cannot be read (a symlink loop,
     // a directory, no permission): loading it then says what is wrong with it.
     fs::file_status st = fs::symlink_status(it->path() / "stack.yaml", e2);
     if (fs::exists(st) || (e2 && e2 != std::errc::no_such_file_or_directory))
-      envs->push_back(it->path().filename().string());
+      envs->push_back(name);
+    else if (name[0] != '.')
+      WarnNotAnEnvironment(dir, name, diags);
   }
   std::sort(envs->begin(), envs->end());
   if (envs->empty()) {
@@ -1062,7 +1114,11 @@ bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Di
 bool LoadEnvironments(const std::string& dir, const std::vector<std::string>& only,
                       std::vector<StackConfig>* out, Diagnostics* diags) {
   std::vector<std::string> envs;
-  if (!ListEnvironments(dir, &envs, diags)) return false;
+  // Its callers list the environments first and have those warnings already.
+  if (Diagnostics listed; !ListEnvironments(dir, &envs, &listed)) {
+    diags->Append(listed);
+    return false;
+  }
   for (const auto& want : only)
     if (std::find(envs.begin(), envs.end(), want) == envs.end()) {
       diags->Error({}, "", "no environment '" + want + "' in " + dir + DidYouMean(want, envs) +

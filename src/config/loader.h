@@ -41,9 +41,13 @@ bool LoadStackConfig(const std::string& file, const std::string& env, StackConfi
                      Diagnostics* diags);
 
 // The environment names under `dir` (sub-directories holding a stack.yaml), sorted.
+// What looks meant as one but is not read gets a warning naming the file expected: a
+// folder without stack.yaml (one with stack.yml or Stack.yaml: rename it), a YAML file
+// directly in `dir`. Folders whose name starts with '.' are skipped without a word.
 bool ListEnvironments(const std::string& dir, std::vector<std::string>* envs, Diagnostics* diags);
 
-// Loads every environment under `dir`, or just `only` when not empty.
+// Loads every environment under `dir`, or just `only` when not empty. Its own listing
+// adds errors only: the warnings are ListEnvironments' (its callers list first).
 bool LoadEnvironments(const std::string& dir, const std::vector<std::string>& only,
                       std::vector<StackConfig>* out, Diagnostics* diags);
 

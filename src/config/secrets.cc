@@ -1,6 +1,7 @@
 #include "config/secrets.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -199,6 +201,53 @@ bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
   return true;
 }
 
+namespace {
+
+// What the prompt's interrupt handler needs to give the terminal its echo back, in
+// storage a signal handler may touch (set before the handler is installed).
+constexpr int kPromptSignals[] = {SIGINT, SIGTERM, SIGHUP};
+int g_prompt_tty = -1;
+termios g_prompt_saved{};
+struct sigaction g_prompt_previous[3];
+volatile sig_atomic_t g_prompt_interrupted = 0;
+
+// Ctrl-C (or SIGTERM, SIGHUP) at the prompt: echo back on, then the signal goes to what
+// handled it before (the default ends the process) once this handler returns.
+// tcsetattr, sigaction and raise are async-signal-safe.
+void RestoreEchoAndPassOn(int sig) {
+  if (g_prompt_tty >= 0) tcsetattr(g_prompt_tty, TCSAFLUSH, &g_prompt_saved);
+  g_prompt_interrupted = 1;
+  for (int i = 0; i < 3; ++i)
+    if (kPromptSignals[i] == sig) sigaction(sig, &g_prompt_previous[i], nullptr);
+  raise(sig);
+}
+
+// While the echo is off: the handlers above, in place of those the process had (a
+// signal it ignores stays ignored).
+class EchoRestoredOnSignal {
+ public:
+  EchoRestoredOnSignal(int tty, const termios& saved) {
+    g_prompt_tty = tty;
+    g_prompt_saved = saved;
+    g_prompt_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = RestoreEchoAndPassOn;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; ++i) {
+      sigaction(kPromptSignals[i], nullptr, &g_prompt_previous[i]);
+      if (g_prompt_previous[i].sa_handler != SIG_IGN) sigaction(kPromptSignals[i], &sa, nullptr);
+    }
+  }
+  ~EchoRestoredOnSignal() {
+    for (int i = 0; i < 3; ++i) sigaction(kPromptSignals[i], &g_prompt_previous[i], nullptr);
+    g_prompt_tty = -1;
+  }
+  EchoRestoredOnSignal(const EchoRestoredOnSignal&) = delete;
+  EchoRestoredOnSignal& operator=(const EchoRestoredOnSignal&) = delete;
+};
+
+}  // namespace
+
 bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* diags) {
   int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) {
@@ -207,22 +256,39 @@ bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* di
   }
   termios old{};
   bool restore = tcgetattr(fd, &old) == 0;
-  if (restore) {
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    quiet.c_lflag |= ECHONL;
-    tcsetattr(fd, TCSAFLUSH, &quiet);
-  }
-  ssize_t w = write(fd, prompt.data(), prompt.size());
-  (void)w;
   std::string line;
-  char c;
-  while (read(fd, &c, 1) == 1 && c != '\n') line += c;
-  if (restore) tcsetattr(fd, TCSAFLUSH, &old);
+  char c = 0;
+  bool interrupted = false;
+  {
+    std::unique_ptr<EchoRestoredOnSignal> guard;
+    if (restore) {
+      guard = std::make_unique<EchoRestoredOnSignal>(fd, old);
+      termios quiet = old;
+      quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+      quiet.c_lflag |= ECHONL;
+      tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    ssize_t w = write(fd, prompt.data(), prompt.size());
+    (void)w;
+    for (;;) {
+      ssize_t n = read(fd, &c, 1);
+      if (n < 0 && errno == EINTR && !g_prompt_interrupted) continue;
+      if (n != 1 || c == '\n') break;
+      line += c;
+    }
+    interrupted = g_prompt_interrupted != 0;
+    if (restore) tcsetattr(fd, TCSAFLUSH, &old);
+  }
   close(fd);
+  OPENSSL_cleanse(&c, sizeof c);
+  if (interrupted) {
+    // A handler that returned (rather than ended the process) had the signal.
+    WipeString(&line);
+    diags->Error({}, "", "interrupted at the prompt; nothing was changed");
+    return false;
+  }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   *value = std::move(line);
-  OPENSSL_cleanse(&c, sizeof c);
   return true;
 }
 

@@ -75,7 +75,9 @@ bool ReadPassphrase(bool confirm, std::string* passphrase, Diagnostics* diags);
 // The new passphrase of `config rekey`: BLUEPRINT_CONFIG_NEW_PASSPHRASE, else asked twice.
 bool ReadNewPassphrase(std::string* passphrase, Diagnostics* diags);
 
-// Reads one line from /dev/tty with echo off (for secret values typed by hand).
+// Reads one line from /dev/tty with echo off (for secret values typed by hand). An
+// interrupt (SIGINT, SIGTERM, SIGHUP) at the prompt turns the echo back on before the
+// signal goes on to the process's own handling (by default, the end of the process).
 bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* diags);
 
 // Derives the stack's key from `passphrase` and checks it against encryption.check.

@@ -1,8 +1,13 @@
 #include "deploy/assembly.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "util/files.h"
 
@@ -69,38 +74,79 @@ namespace {
 // empty one), so `--out` can never wipe a directory of the user's.
 constexpr const char* kAssemblyMarker = ".blueprint-assembly";
 
-bool IsReplaceable(const std::filesystem::path& out, Diagnostics* diags) {
-  namespace fs = std::filesystem;
+// `out_dir` as an absolute path without a trailing slash ("out/" -> "/cwd/out").
+std::filesystem::path AbsoluteOut(const std::string& out_dir) {
   std::error_code ec;
-  fs::file_status st = fs::symlink_status(out, ec);
-  if (ec || !fs::exists(st)) return true;  // nothing there yet
-  if (!fs::is_directory(fs::status(out, ec))) {
-    diags->Error({}, "", out.string() + " exists and is not a directory; nothing was written (choose another --out)");
-    return false;
-  }
-  if (fs::is_regular_file(out / kAssemblyMarker, ec)) return true;
-  if (fs::is_empty(out, ec) && !ec) return true;
-  diags->Error({}, "", out.string() + " exists and is not an assembly written by blueprint synth (it has no " + kAssemblyMarker +
-         " file); nothing was touched. Choose a new or empty directory for --out, or move that one away yourself");
-  return false;
+  std::filesystem::path out = std::filesystem::absolute(out_dir, ec).lexically_normal();
+  if (!out.has_filename() && out.has_relative_path()) out = out.parent_path();
+  return out;
 }
 
 }  // namespace
 
-bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, Diagnostics* diags) {
+bool CheckAssemblyOut(const std::string& out_dir, Diagnostics* diags) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::path out = fs::absolute(out_dir, ec).lexically_normal();
-  if (!out.has_filename()) out = out.parent_path();  // "out/" -> "out"
-  if (!IsReplaceable(out, diags)) return false;
-  fs::path parent = out.parent_path();
-  fs::create_directories(parent, ec);
-  fs::path tmp = parent / (out.filename().string() + ".tmp-" + std::to_string(getpid()));
-  fs::remove_all(tmp, ec);
-  if (!fs::create_directory(tmp, ec)) {
-    diags->Error({}, "", tmp.string() + ": cannot create: " + ec.message());
+  if (out_dir.empty()) {
+    diags->Error({}, "--out", "empty; name the directory to write the assembly to (default cdk.out)");
     return false;
   }
+  std::string last = fs::path(out_dir).lexically_normal().filename().string();
+  fs::path out = AbsoluteOut(out_dir);
+  if (last == "." || last == ".." || !out.has_relative_path()) {
+    diags->Error({}, "--out", out_dir + ": names no folder of its own; synth replaces --out as a whole, so name "
+                                        "a folder for the assembly alone (e.g. " +
+                                        (out_dir == "/" ? std::string("/tmp/cdk.out") : out_dir + "/cdk.out") + ")");
+    return false;
+  }
+  std::error_code ec;
+  fs::file_status st = fs::symlink_status(out, ec);
+  if (ec || !fs::exists(st)) return true;  // nothing there yet
+  if (fs::is_symlink(st)) {
+    fs::path to = fs::read_symlink(out, ec);
+    diags->Error({}, "--out", out.string() + ": is a symbolic link" + (ec ? "" : " (to " + to.string() + ")") +
+                                  "; synth replaces --out as a whole and would put a directory in the link's "
+                                  "place; nothing was touched. Pass the folder it points to, or another --out");
+    return false;
+  }
+  if (!fs::is_directory(st)) {
+    diags->Error({}, "--out", out.string() + " exists and is not a directory; nothing was written (choose another --out)");
+    return false;
+  }
+  fs::file_status marker = fs::symlink_status(out / kAssemblyMarker, ec);
+  if (fs::is_regular_file(marker)) return true;
+  if (fs::exists(marker)) {
+    diags->Error({}, "--out", (out / kAssemblyMarker).string() +
+                                  " is not the marker file synth writes (it is a link or a folder), so " + out.string() +
+                                  " is not known to be an assembly; nothing was touched. Choose a new or empty "
+                                  "directory for --out, or move that one away yourself");
+    return false;
+  }
+  if (fs::is_empty(out, ec) && !ec) return true;
+  diags->Error({}, "--out", out.string() + " exists and is not an assembly written by blueprint synth (it has no " +
+                                kAssemblyMarker + " file); nothing was touched. Choose a new or empty directory for "
+                                "--out, or move that one away yourself");
+  return false;
+}
+
+bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, Diagnostics* diags) {
+  namespace fs = std::filesystem;
+  if (!CheckAssemblyOut(out_dir, diags)) return false;
+  fs::path out = AbsoluteOut(out_dir);
+  fs::path parent = out.parent_path();
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  SignalsHeld held;  // an interrupt acts once the temporary folder is renamed or removed
+  std::string tmpl = (parent / (out.filename().string() + ".tmp-XXXXXX")).string();
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  if (!mkdtemp(name.data())) {
+    diags->Error({}, "", tmpl + ": cannot create: " + std::strerror(errno));
+    return false;
+  }
+  fs::path tmp = name.data();
+  mode_t mask = umask(0);  // mkdtemp makes it 0700; the assembly gets the usual mode
+  umask(mask);
+  fs::permissions(tmp, static_cast<fs::perms>(0777 & ~mask), ec);
   std::vector<AssemblyFile> all = files;
   all.push_back({kAssemblyMarker, "Written by blueprint synth. The next synth with this --out replaces this directory as a whole.\n"});
   for (const auto& f : all) {

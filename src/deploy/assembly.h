@@ -33,10 +33,17 @@ std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format);
 // "aws://ACCOUNT/REGION" of a stack, "aws://unknown-account/REGION" without an account.
 std::string ManifestEnvironment(const Stack& s);
 
+// Whether WriteAssembly may write `out_dir`: refused (false, with the way out) when it
+// is empty or names no folder of its own (".", "..", "/"), is a symlink (replacing it
+// would put a directory in the link's place), or exists and is neither empty nor an
+// assembly synth wrote (a regular file .blueprint-assembly, not a link to one). Looks
+// only: nothing is created or removed.
+bool CheckAssemblyOut(const std::string& out_dir, Diagnostics* diags);
+
 // Writes the files into a fresh temporary directory beside `out_dir` and renames it
-// over `out_dir`, so a reader never sees a half-written assembly. An existing `out_dir`
-// is replaced only when it is empty or an assembly synth wrote (it holds the marker
-// file .blueprint-assembly); anything else is an error and is left untouched.
+// over `out_dir`, so a reader never sees a half-written assembly; an interrupt waits
+// until the swap is done or undone (SignalsHeld). `out_dir` must pass
+// CheckAssemblyOut; anything else is an error and is left untouched.
 bool WriteAssembly(const std::vector<AssemblyFile>& files, const std::string& out_dir, Diagnostics* diags);
 
 std::string TemplateFileName(const std::string& stack_name, cfn::Format format);

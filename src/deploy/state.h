@@ -52,8 +52,17 @@ struct RecordedStack {
 // The stack.json text of `meta` (key fields are the record's path, not repeated).
 std::string StackMetaJson(const RecordedStack& meta);
 
+// The state directory is the tool's alone: its records are written only into real
+// folders, never where a symbolic link sends them (a committed or shared `.blueprint`
+// link would otherwise let `up` or `outputs` overwrite whatever it points to). False,
+// with a message saying how to mend it, when `state_dir` is a symlink or not a
+// directory; an absent one is fine (the first record creates it). The folders above it
+// are the user's choice (--state-dir, the project's own location) and may be links.
+bool CheckStateDir(const std::string& state_dir, Diagnostics* diags);
+
 // Every stack recorded under `state_dir` (a folder with a template.json), ordered by
-// account, region and name. A stack.json that is not valid JSON is an error; a missing
+// account, region and name. A symlinked state directory or record folder is refused
+// (CheckStateDir); a stack.json that is not valid JSON is an error; a missing
 // one leaves has_meta false and recorded_at the template's modification time. An absent
 // state directory holds no record.
 bool ListRecordedStacks(const std::string& state_dir, std::vector<RecordedStack>* out, Diagnostics* diags);
@@ -61,10 +70,14 @@ bool ListRecordedStacks(const std::string& state_dir, std::vector<RecordedStack>
 // *found is false (and the call succeeds) when nothing was recorded for the stack.
 bool LoadJsonRecord(const std::string& path, cfn::Json* doc, bool* found, Diagnostics* diags);
 
-// Writes the file atomically, creating its directory as needed.
+// Writes a record file (STATE/<account>/<region>/<stack>/<file>, from the functions
+// above) atomically, creating its folders as needed. Nothing is written through a link:
+// a symlinked state directory or record folder is refused (CheckStateDir), and a
+// symlink at the file itself is replaced by the record (what it pointed to is kept).
 bool SaveRecord(const std::string& path, const std::string& contents, Diagnostics* diags);
 
-// Removes the stack's record directory after the stack is destroyed.
+// Removes the stack's record directory after the stack is destroyed; nothing when a
+// folder on the way is a symlink (what it points to is not the tool's to remove).
 void ForgetStack(const std::string& state_dir, const StackKey& key);
 
 }  // namespace bp

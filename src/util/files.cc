@@ -107,11 +107,27 @@ bool ReadFile(const std::string& path, std::string* contents, Diagnostics* diags
   return true;
 }
 
-bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagnostics* diags) {
-  std::string target;
-  if (!ResolveTarget(path, &target, diags)) return false;
+SignalsHeld::SignalsHeld() {
+  sigset_t held;
+  sigemptyset(&held);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&held, sig);
+  pthread_sigmask(SIG_BLOCK, &held, &previous_);
+}
+
+SignalsHeld::~SignalsHeld() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+namespace {
+void (*g_write_hook)(const std::string&) = nullptr;
+}  // namespace
+
+void SetWriteHookForTesting(void (*hook)(const std::string& temporary_path)) { g_write_hook = hook; }
+
+bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagnostics* diags, AtLink at_link) {
+  std::string target = path;
+  if (at_link == AtLink::kFollow && !ResolveTarget(path, &target, diags)) return false;
+  // A link left at `target` (AtLink::kReplace) counts as absent: the rename replaces it.
   struct stat st;
-  bool existed = stat(target.c_str(), &st) == 0;
+  bool existed = lstat(target.c_str(), &st) == 0 && !S_ISLNK(st.st_mode);
   if (existed) {
     if (!S_ISREG(st.st_mode)) {
       diags->Error({}, "", target + ": is " + KindOf(st.st_mode) + ", not a file; nothing was written");
@@ -122,6 +138,7 @@ bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagn
       return false;
     }
   }
+  SignalsHeld held;  // from here until the temporary file is renamed or removed
   std::string tmpl = target + ".tmp-XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -131,6 +148,7 @@ bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagn
     return false;
   }
   std::string tmp = name.data();
+  if (g_write_hook) g_write_hook(tmp);
   auto fail = [&](const std::string& what) {
     diags->Error({}, "", what + ": " + Reason(errno));
     close(fd);

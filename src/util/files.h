@@ -1,6 +1,8 @@
 // File helpers that keep the "nothing half-written" rule: output goes to a
 // temporary sibling and is renamed into place only when complete.
 #pragma once
+#include <signal.h>
+
 #include <cstddef>
 #include <string>
 
@@ -18,11 +20,39 @@ inline constexpr size_t kDefaultReadLimit = 16u << 20;  // 16 MiB
 bool ReadFile(const std::string& path, std::string* contents, Diagnostics* diags,
               size_t max_bytes = kDefaultReadLimit);
 
+// What WriteFileAtomic does with a symlink at `path`.
+enum class AtLink {
+  kFollow,   // replace the file it points to; the link stays (a user's stack.yaml)
+  kReplace,  // replace the link itself with a regular file; what it points to is untouched
+             // (the tool's own records, which must never write where a link sends them)
+};
+
 // Replaces `path` in one step: writes a temporary sibling, then renames it over.
-// When `path` is a symlink, the file it points to is replaced (the link stays). An
-// existing file keeps its mode and, where allowed, its owner; a read-only file (no
-// owner write bit, or not writable by this user) is refused and left alone.
-bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagnostics* diags);
+// A symlink at `path` is followed or replaced, as `at_link` says. An existing file
+// keeps its mode and, where allowed, its owner; a read-only file (no owner write bit,
+// or not writable by this user) is refused and left alone. SIGINT, SIGTERM, SIGHUP and
+// SIGQUIT wait while the temporary file exists (SignalsHeld), so an interrupt never
+// leaves one behind: the write completes or is undone, then the signal acts.
+bool WriteFileAtomic(const std::string& path, const std::string& contents, Diagnostics* diags,
+                     AtLink at_link = AtLink::kFollow);
+
+// While one exists, SIGINT, SIGTERM, SIGHUP and SIGQUIT are held (blocked) in this
+// thread and act when it ends: for the short stretch in which a temporary file or
+// folder exists beside the user's files. Nests.
+class SignalsHeld {
+ public:
+  SignalsHeld();
+  ~SignalsHeld();
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t previous_;
+};
+
+// Tests only: called with the temporary file's path once WriteFileAtomic created it,
+// before it is written; how a test interrupts a write halfway. nullptr: none.
+void SetWriteHookForTesting(void (*hook)(const std::string& temporary_path));
 
 // An exclusive advisory lock (flock) on `<dir>/.<name>.lock` beside `path`, for
 // read-modify-write of `path`. Waits up to `wait_ms` for another holder.
