@@ -27,6 +27,7 @@
 #include "cli/deploy_render.h"
 #include "config/loader.h"
 #include "config/secrets.h"
+#include "fake_aws.h"
 #include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -36,149 +37,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cfn::Json;
-
-const std::string kTests = BLUEPRINT_TESTS_DIR;
-const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
-// What every call ends with: JSON output and the dev stack's region.
-const std::string kSuffix = " --output json --region eu-west-3";
-
-// AWS's public SSM parameter of the NAT instances' image, and `aws ssm get-parameters`'s
-// answer for it (DOC:systems-manager/latest/APIReference/API_GetParameters.html).
-const std::string kNatImageParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
-const std::string kNatImage = "ami-0e3a1c6f5d2b4a789";
-Json NatImageAnswer() {
-  return Json{{"Parameters", Json::array({{{"Name", kNatImageParameter},
-                                           {"Type", "String"},
-                                           {"Value", kNatImage},
-                                           {"Version", 97},
-                                           {"LastModifiedDate", "2026-11-20T18:22:41.123000+00:00"},
-                                           {"ARN", "arn:aws:ssm:eu-west-3::parameter" + kNatImageParameter},
-                                           {"DataType", "aws:ec2:image"}}})},
-              {"InvalidParameters", Json::array()}};
-}
-
-class FakeAwsTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = (fs::temp_directory_path() / ("bp-fake-aws-" + std::to_string(getpid()) + "-" + info->name())).string();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    setenv("FAKE_AWS_DIR", dir_.c_str(), 1);
-    std::string path = kTests + "/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-    setenv("PATH", path.c_str(), 1);
-    setenv("BLUEPRINT_POLL_INTERVAL_MS", "1000", 1);  // the least it takes (input_limits_test.cc)
-    unsetenv("BLUEPRINT_AWS_CLI");
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(dir_);
-  }
-
-  void UseScenario(const std::string& name, const Json& extra = Json::object()) {
-    std::string text;
-    Diagnostics diags;
-    ASSERT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
-    Json scenario = Json::parse(text);
-    // Unless the scenario says otherwise, the account is one App Runner admits: `up`
-    // asks before creating a stack that has an App Runner service (a list, empty here).
-    if (!scenario.contains("apprunner list-services"))
-      scenario["apprunner list-services"] = Json::array({{{"stdout", {{"ServiceSummaryList", Json::array()}}}}});
-    // Unless it says otherwise, a deployed stack's template (what `up` compares with when
-    // nothing is recorded here) is one without resources: nothing cascades.
-    if (!scenario.contains("cloudformation get-template"))
-      scenario["cloudformation get-template"] = Json::array({{{"stdout", {{"TemplateBody", Json::object()}}}}});
-    // The NAT instances' image (dev's nat: instance), as `aws ssm get-parameters` answers.
-    if (!scenario.contains("ssm get-parameters"))
-      scenario["ssm get-parameters"] = Json::array({{{"stdout", NatImageAnswer()}}});
-    for (auto it = extra.begin(); it != extra.end(); ++it) scenario[it.key()] = it.value();
-    std::ofstream(dir_ + "/scenario.json") << scenario.dump();
-    fs::remove(dir_ + "/counters.json");
-    fs::remove(dir_ + "/calls.jsonl");
-  }
-
-  ProcessResult Blueprint(const std::string& command, std::vector<std::string> args) {
-    std::vector<std::string> argv = {BLUEPRINT_BINARY, command, "--environments", kEnvironments,
-                                     "--state-dir", state()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessOptions guard;
-    guard.timeout_ms = 120 * 1000;  // a hang fails the test instead of stalling the suite
-    return RunProcess(argv, guard);
-  }
-
-  std::string state() const { return dir_ + "/state"; }
-  // Where the dev stack's deployment is recorded: STATE/<account>/<region>/<stack>.
-  std::string record() const { return state() + "/unknown-account/eu-west-3/orders-api-dev"; }
-
-  std::vector<Json> Records() const {
-    std::vector<Json> out;
-    std::ifstream in(dir_ + "/calls.jsonl");
-    for (std::string line; std::getline(in, line);) out.push_back(Json::parse(line));
-    return out;
-  }
-
-  // Each call as one line, with the varying parts replaced: the test directory by
-  // <dir>, the change-set name by blueprint-CS, and the common suffix dropped.
-  std::vector<std::string> Calls() const {
-    std::vector<std::string> out;
-    for (const auto& r : Records()) {
-      std::vector<std::string> argv = r["argv"].get<std::vector<std::string>>();
-      std::string line = Join(argv, " ");
-      line = std::regex_replace(line, std::regex("blueprint-[0-9]{14}"), "blueprint-CS");
-      line = std::regex_replace(line, std::regex("file:///dev/fd/[0-9]+"), "file://<params>");
-      for (size_t p; (p = line.find(dir_)) != std::string::npos;) line.replace(p, dir_.size(), "<dir>");
-      EXPECT_TRUE(line.size() >= kSuffix.size() && line.compare(line.size() - kSuffix.size(), kSuffix.size(),
-                                                                 kSuffix) == 0)
-          << line;
-      if (line.size() >= kSuffix.size()) line.resize(line.size() - kSuffix.size());
-      out.push_back(line);
-    }
-    return out;
-  }
-
-  std::string dir_;
-};
-
-const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
-const std::string kNatImageRead = "ssm get-parameters --names " + kNatImageParameter;  // dev's NAT image, first
-const std::string kDescribe = "cloudformation describe-stacks --stack-name orders-api-dev";
-// Nothing recorded here: `up` compares with the template CloudFormation holds.
-const std::string kGetTemplate = "cloudformation get-template --stack-name orders-api-dev";
-const std::string kEvents = "cloudformation describe-stack-events --stack-name orders-api-dev --max-items 100";
-const std::string kDescribeCs =
-    "cloudformation describe-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
-const std::string kExecute =
-    "cloudformation execute-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
-const std::string kDeleteCs =
-    "cloudformation delete-change-set --stack-name orders-api-dev --change-set-name blueprint-CS";
-std::string CreateCs(const std::string& type) {
-  return "cloudformation create-change-set --stack-name orders-api-dev --change-set-name blueprint-CS "
-         "--change-set-type " +
-         type +
-         " --template-body file://<dir>/state/unknown-account/eu-west-3/orders-api-dev/pending.template.json --capabilities CAPABILITY_IAM "
-         "CAPABILITY_NAMED_IAM";
-}
-
-// The bundled environments have the ImageUri parameter (update.json's stack has it
-// deployed) and dev the NAT image, which `up` always passes.
-const std::string kKeepParams = " --parameters file://<params>";
-
-// A stored scenario with some responses of one operation replaced.
-Json Scenario(const std::string& name) {
-  std::string text;
-  Diagnostics diags;
-  EXPECT_TRUE(ReadFile(kTests + "/fixtures/deploy/" + name + ".json", &text, &diags)) << diags.FormatAll();
-  return Json::parse(text);
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::string text;
-  Diagnostics diags;
-  return ReadFile(path, &text, &diags) ? text : "";
-}
 
 TEST_F(FakeAwsTest, FirstUpCreatesTheStackAndRecordsTemplateAndOutputs) {
   UseScenario("create");
@@ -940,7 +798,11 @@ TEST_F(FakeAwsTest, InterruptedCreateChangeSetLeavesNoParametersFile) {
     int status = 0;
     waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sig) << status;
-    Json create = Records().back();
+    // The create call was cut short, so the change set may exist: it is deleted.
+    EXPECT_EQ(Calls().back(), kDeleteCs);
+    Json create;
+    for (const Json& r : Records())
+      if (r["argv"][1] == "create-change-set") create = r;
     ASSERT_TRUE(create.contains("parameters_path"));
     // Read through a descriptor: there was never a file holding the values.
     EXPECT_TRUE(StartsWith(create["parameters_path"].get<std::string>(), "/dev/fd/")) << create;
@@ -1073,7 +935,9 @@ TEST_F(DriverTest, ProdTemplateOverTheInlineLimitDeploysThroughTheBucket) {
   EXPECT_EQ(Deploy(s, {}).status, Deployed::kRefused);
   EXPECT_TRUE(Contains(Errors(), "CloudFormation takes at most 51,200 bytes inline. Give --s3-bucket BUCKET")) << Errors();
 
-  UseScenario("create", Json{{"s3 cp", Json::array({{{"stdout", "upload: x to s3://y/z\n"}}})}});
+  Json prod = ScenarioOfStack("create", "orders-api-prod");
+  prod["s3 cp"] = Json::array({{{"stdout", "upload: x to s3://y/z\n"}}});
+  UseScenario("create", prod);
   DriverOptions o;
   o.s3_bucket = "acme-templates";
   diags_ = Diagnostics();
@@ -1347,7 +1211,7 @@ TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack
   ParameterValues values = given.For(*global);
   ASSERT_EQ(global->region, "us-east-1");
   ASSERT_EQ(global->inputs.size(), 1u);
-  UseScenario("create");
+  UseScenario("create", ScenarioOfStack("create", "orders-api-dev-global"));
   // The main stack was deployed earlier in the same run: its outputs are known.
   std::map<std::string, Json> produced = {{"orders-api-dev", Json{{"ServiceHost", "abcd1234.eu-west-3.awsapprunner.com"}}}};
   DeployResult r = MakeDriver().Deploy(*global, values, {}, &diags_, produced);

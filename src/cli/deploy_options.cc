@@ -331,6 +331,7 @@ int DeleteLeftovers(Driver& driver, const Loaded& loaded, const std::vector<Left
       // Not the recorded stack: never deleted; it fails `up` only when asked to delete it.
       if (how.by_up && !how.confirmed && r.status == DestroyResult::Status::kNotRecorded) code = kOk;
     }
+    EndIfInterrupted();  // after saying what the interrupt left
     if (code != kOk && rc != kInternalError) rc = code;
   }
   return rc;

@@ -82,6 +82,38 @@ std::string RenderDeployFailure(const std::string& stack, const std::string& reg
   return out;
 }
 
+std::string RenderStillWaiting(const ChangeSet& cs, int seconds) {
+  return fmt::format("  {}: change set {} is {}; still waiting ({} s)\n", cs.stack, cs.name, cs.status, seconds);
+}
+
+std::string RenderLeftBehind(const std::vector<std::string>& left_behind) {
+  if (left_behind.empty()) return "";
+  std::string out = "  left behind, and how to remove it:\n";
+  for (const auto& line : left_behind) out += "    " + line + "\n";
+  return out;
+}
+
+std::string RenderDeployInterrupted(const std::string& stack, const std::string& region, const DeployResult& r) {
+  if (r.follow.interrupted) {
+    bool update = r.change_set.type == "UPDATE";
+    return fmt::format(
+        "interrupted: CloudFormation goes on {0} {1}; an interrupt stops only this command. Follow it with "
+        "`aws cloudformation describe-stack-events --stack-name {1} --region {2}` or in the CloudFormation console, "
+        "and run `blueprint up` again once it settles (it records the deployment). {3}\n",
+        update ? "updating" : "creating", stack, region,
+        update ? fmt::format("To stop it: `aws cloudformation cancel-update-stack --stack-name {} --region {}` "
+                             "(it rolls back)",
+                             stack, region)
+               : fmt::format("To stop it: `blueprint destroy --stack {}` once it settles", stack));
+  }
+  std::string out = "interrupted: nothing was deployed to " + stack;
+  out += r.change_set.created && r.left_behind.empty()
+             ? "; change set " + r.change_set.name + " was deleted" +
+                   (r.change_set.created_stack ? " with the empty stack it made" : "") + "\n"
+             : "\n";
+  return out;
+}
+
 std::string RenderDestroyPlan(const DestroyPlan& plan) {
   std::string out =
       fmt::format("{} ({}, {}): {} resource(s) will be deleted\n", plan.stack, plan.region, plan.status, plan.resources);
@@ -180,6 +212,10 @@ DriverObserver ConsoleObserver::observer() {
   o.event = [this](const StackEvent& e) {
     if (!console_.live) Show(console_.out, RenderEvent(e));
   };
+  o.waiting = [this](const ChangeSet& cs, int seconds) {
+    EndLine();
+    Show(console_.out, RenderStillWaiting(cs, seconds));
+  };
   o.progress = [this](const FollowProgress& p) {
     if (!console_.live) return;
     std::fputs("\r\033[K", console_.out);  // back to the line's start, and clear it
@@ -205,8 +241,11 @@ std::string Settled(const std::string& stack, const FollowResult& f) {
 int ReportDeploy(const Stack& stack, const DeployResult& r, const Diagnostics& diags, const Console& c) {
   using Status = DeployResult::Status;
   Show(c.out, Settled(stack.name, r.follow));
-  Show(c.err, diags.FormatAll());
+  Show(c.err, diags.FormatAll() + RenderLeftBehind(r.left_behind));
   switch (r.status) {
+    case Status::kInterrupted:
+      Show(c.err, RenderDeployInterrupted(stack.name, stack.region, r));
+      return kInternalError;
     case Status::kDeployed:
       if (!r.outputs.empty()) Show(c.out, "Outputs:\n" + FormatOutputs(r.outputs));
       return kOk;
@@ -232,7 +271,12 @@ int ReportPreview(const Stack& stack, const DeployResult& r, const Diagnostics& 
   using Status = DeployResult::Status;
   if (r.status == Status::kPreviewed) Show(c.out, RenderChangeSet(r.change_set));
   if (r.status == Status::kNoChanges) Show(c.out, stack.name + ": no changes\n");
-  Show(c.err, diags.FormatAll());
+  Show(c.err, diags.FormatAll() + RenderLeftBehind(r.left_behind));
+  if (r.status == Status::kInterrupted)
+    Show(c.err, "interrupted: " +
+                    (r.change_set.created && r.left_behind.empty() ? "change set " + r.change_set.name +
+                                                                         " was deleted; nothing was changed\n"
+                                                                   : std::string("nothing was changed\n")));
   if (r.status == Status::kPreviewed || r.status == Status::kNoChanges) return kOk;
   return r.status == Status::kRefused ? kUserError : kInternalError;
 }
@@ -242,6 +286,15 @@ int ReportDestroy(const Stack& stack, const DestroyResult& r, const Diagnostics&
   Show(c.out, Settled(stack.name, r.follow));
   Show(c.err, diags.FormatAll());
   switch (r.status) {
+    case Status::kInterrupted:
+      Show(c.err, r.delete_requested
+                      ? fmt::format("interrupted: CloudFormation goes on deleting {0}; an interrupt stops only this "
+                                    "command. Follow it with `aws cloudformation describe-stacks --stack-name {0} "
+                                    "--region {1}`; run `blueprint destroy --stack {0}` again once it settles to "
+                                    "forget its record\n",
+                                    stack.name, stack.region)
+                      : fmt::format("interrupted: {} was not deleted; nothing was deleted\n", stack.name));
+      return kInternalError;
     case Status::kDestroyed:
       if (!r.plan.kept.empty()) Show(c.out, "Remaining after destroy:\n" + RenderRemaining(r.plan));
       return kOk;

@@ -26,6 +26,14 @@ std::string RenderProgress(const FollowProgress& p);
 // stack did not settle, that it may still be updating and how to look.
 std::string RenderDeployFailure(const std::string& stack, const std::string& region, const FollowResult& f);
 
+// "  STACK: change set NAME is CREATE_PENDING; still waiting (30 s)".
+std::string RenderStillWaiting(const ChangeSet& cs, int seconds);
+// What a deploy or a preview could not clean up, with the command that removes each.
+std::string RenderLeftBehind(const std::vector<std::string>& left_behind);
+// After an interrupted `up`: nothing deployed (and the change set deleted), or, once
+// executed, that CloudFormation goes on and how to follow or stop it.
+std::string RenderDeployInterrupted(const std::string& stack, const std::string& region, const DeployResult& r);
+
 // What destroying a stack deletes and what remains, and why it is refused when it is.
 std::string RenderDestroyPlan(const DestroyPlan& plan);
 std::string RenderDestroyBlockers(const DestroyPlan& plan);  // "error: ..." lines

@@ -100,7 +100,9 @@ int RunDestroy(const DestroyOptions& o) {
     Diagnostics diags;
     DestroyResult r = driver.Destroy(*s, show_plan, watch.observer(), &diags);
     watch.EndLine();
-    if (int rc = ReportDestroy(*s, r, diags, console); rc != kOk) return rc;
+    int rc = ReportDestroy(*s, r, diags, console);
+    EndIfInterrupted();  // after saying what the interrupt left
+    if (rc != kOk) return rc;
   }
   return kOk;
 }

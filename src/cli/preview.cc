@@ -80,8 +80,11 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
                  s->name.c_str(), s->region.c_str());
     std::fflush(console.out);
     Diagnostics diags;
-    DeployResult r = driver.PreviewChangeSet(*s, values.For(*s), &diags);
+    DriverObserver waiting;
+    waiting.waiting = [&console](const ChangeSet& cs, int seconds) { Show(console.out, RenderStillWaiting(cs, seconds)); };
+    DeployResult r = driver.PreviewChangeSet(*s, values.For(*s), &diags, waiting);
     if (int code = ReportPreview(*s, r, diags, console); code != kOk) rc = code;
+    EndIfInterrupted();  // after saying what the interrupt left
   }
   std::fputs(LeftoverLines(loaded, leftovers).c_str(), console.out);
   return rc;

@@ -59,6 +59,7 @@ int RunUp(const UpOptions& o) {
     DeployResult r = driver.Deploy(*s, values.For(*s), watch.observer(), &diags, produced);
     watch.EndLine();
     int rc = ReportDeploy(*s, r, diags, console);
+    EndIfInterrupted();  // after saying what the interrupt left
     if (rc != kOk) return rc;
     produced[s->id] = r.outputs;
   }

@@ -163,7 +163,7 @@ AwsResult AwsCli::Run(std::string_view service, std::string_view operation, cons
   for (int attempt = 1;; ++attempt) {
     r = RunOnce(service, operation, args, region, call);
     r.attempts = attempt;
-    if (r.ok || !r.transient || attempt >= std::max(1, options_.attempts)) return r;
+    if (r.ok || !r.transient || attempt >= std::max(1, options_.attempts) || InterruptRequested()) return r;
     // An endpoint that does not answer at all gets one more chance, not four: each
     // try costs the whole timeout.
     if (r.timed_out && attempt >= 2) return r;
@@ -202,9 +202,15 @@ AwsResult AwsCli::RunOnce(std::string_view service, std::string_view operation, 
   po.pass_fds = call.pass_fds;
   // The CLI needs no secret of ours: the config passphrase stays in this process.
   po.unset_env = {"BLUEPRINT_CONFIG_PASSPHRASE", "BLUEPRINT_CONFIG_NEW_PASSPHRASE"};
+  int interrupt_before = InterruptSignal();
   ProcessResult p = RunProcess(argv, po);
   AwsResult result;
   std::string name = "aws " + std::string(service) + " " + std::string(operation);
+  if (p.started && p.exit_code != 0 && InterruptSignal() != interrupt_before) {
+    result.interrupted = true;
+    result.message = name + " was stopped by the interrupt";
+    return result;
+  }
   if (!p.started) {
     result.message = p.error + " (is the AWS CLI installed and on PATH?)";
     return result;

@@ -6,7 +6,8 @@
 // Every call is bounded in time, runs without the config passphrase in its
 // environment, and is retried with backoff when the failure is transient (throttling,
 // a 5xx, a lost connection, no answer in time): reads always, calls that change
-// something only when AWS said it did not do them (throttling).
+// something only when AWS said it did not do them (throttling). Once the user
+// interrupted (deploy/process.h, DeferInterrupts), nothing is retried.
 #pragma once
 #include <string>
 #include <string_view>
@@ -46,6 +47,7 @@ struct AwsResult {
   std::string message;     // one line: the service message, or the CLI's last stderr line
   bool transient = false;  // failed in a way that may pass on its own (after the retries)
   bool timed_out = false;  // no answer within timeout_seconds
+  bool interrupted = false;  // stopped by an interrupt (DeferInterrupts): AWS may or may not have done it
   int attempts = 0;
 };
 

@@ -190,14 +190,29 @@ bool DeployOrder(const std::vector<const Stack*>& stacks, std::vector<const Stac
 }
 
 bool ReadDriverEnvironment(DriverOptions* options, Diagnostics* diags) {
-  return ParseEnvInt("BLUEPRINT_POLL_INTERVAL_MS", kMinPollIntervalMs, kMaxPollIntervalMs,
-                     &options->poll_interval_ms, diags);
+  bool poll = ParseEnvInt("BLUEPRINT_POLL_INTERVAL_MS", kMinPollIntervalMs, kMaxPollIntervalMs,
+                          &options->poll_interval_ms, diags);
+  bool change_set = ParseEnvInt("BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS", 1, 86400,
+                                &options->change_set_timeout_seconds, diags);
+  return poll && change_set;
 }
 
 Driver::Driver(const AwsCli& aws, DriverOptions options) : aws_(aws), options_(std::move(options)) {}
 
+// In steps of at most 100 ms, so an interrupt (DeferInterrupts) ends the wait.
 void Driver::Sleep(int ms) const {
-  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  if (options_.sleep) return options_.sleep(ms);
+  for (long long end = NowMs() + ms; !InterruptRequested();) {
+    long long left = end - NowMs();
+    if (left <= 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(left, 100LL)));
+  }
+}
+
+long long Driver::NowMs() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 int Driver::NextInterval(int current) const {
@@ -227,14 +242,44 @@ bool Driver::Describe(const std::string& stack_name, const std::string& region, 
     return false;
   }
   const Json& st = b["Stacks"][0];
+  // What a caller records and passes on (outputs feed other stacks and the outputs
+  // record) comes only from an answer about this stack whose lists are CloudFormation's.
+  // Src: DOC:AWSCloudFormation/latest/APIReference/API_Stack.html (StackName, StackId
+  // required; Outputs: array of Output; Parameters: array of Parameter),
+  // API_Output.html, API_Parameter.html.
+  std::string problem;
+  std::string answered = Str(st, "StackName");
+  if (answered != stack_name && Str(st, "StackId") != stack_name)
+    problem = "it is about stack \"" + answered + "\", not " + stack_name;
+  auto keyed = [&](const char* list, const char* key, const char* value) {
+    if (!problem.empty() || !st.contains(list)) return;
+    if (!st[list].is_array()) {
+      problem = std::string(list) + " is not a list";
+      return;
+    }
+    for (const Json& e : st[list])
+      if (!(e.is_object() && e.contains(key) && e[key].is_string() && !e[key].get<std::string>().empty() &&
+            (!e.contains(value) || e[value].is_string()))) {
+        problem = std::string(list) + " holds an entry without a text " + key + " and " + value + ": " +
+                  cfn::JsonExcerpt(e, 80);
+        return;
+      }
+  };
+  keyed("Parameters", "ParameterKey", "ParameterValue");
+  keyed("Outputs", "OutputKey", "OutputValue");
+  if (!problem.empty()) {
+    diags->Error({}, stack_name,
+                 "describe-stacks: unexpected answer (" + problem + "); nothing was recorded from it");
+    return false;
+  }
   info->exists = true;
   info->id = Str(st, "StackId");
   info->status = Str(st, "StackStatus");
   info->reason = Str(st, "StackStatusReason");
   info->description = Str(st, "Description");
-  if (st.contains("Parameters") && st["Parameters"].is_array())
+  if (st.contains("Parameters"))
     for (const auto& p : st["Parameters"]) info->parameters.push_back(Str(p, "ParameterKey"));
-  if (st.contains("Outputs") && st["Outputs"].is_array())
+  if (st.contains("Outputs"))
     for (const auto& o : st["Outputs"]) info->outputs[Str(o, "OutputKey")] = Str(o, "OutputValue");
   return true;
 }
@@ -335,7 +380,7 @@ bool HasRetainedResource(const cfn::Template& t) {
 
 DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const ParameterValues& values,
                                              const StackInfo& info, const std::string& template_path,
-                                             ChangeSet* cs, Diagnostics* diags) {
+                                             const DriverObserver& observer, ChangeSet* cs, Diagnostics* diags) {
   using Status = DeployResult::Status;
   const std::string& region = stack.region;
   cs->stack = stack.name;
@@ -426,19 +471,33 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   }
   AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region, create);
   if (params_fd >= 0) close(params_fd);
+  // From here the change set may exist: even a call cut short may have reached AWS.
+  cs->created = r.ok || r.interrupted || r.timed_out;
+  if (InterruptRequested()) return Status::kInterrupted;
   if (!r.ok) {
     diags->Error({}, stack.name, "create-change-set: " + ErrorText(r));
     return Status::kFailed;
   }
 
-  // Wait for CloudFormation to compute the changes.
-  auto start = std::chrono::steady_clock::now();
+  // Wait for CloudFormation to compute the changes, within change_set_timeout_seconds,
+  // saying so every still_waiting_every_seconds.
+  // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html (Status:
+  // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED).
+  long long start = NowMs();
+  long long next_word = start + 1000LL * options_.still_waiting_every_seconds;
   int interval = 0;
   for (;;) {
     AwsResult d = aws_.Run("cloudformation", "describe-change-set",
                            {"--stack-name", stack.name, "--change-set-name", cs->name}, region);
+    if (InterruptRequested()) return Status::kInterrupted;
     if (!d.ok) {
       diags->Error({}, stack.name, "describe-change-set: " + ErrorText(d));
+      return Status::kFailed;
+    }
+    if (!(d.body.is_object() && d.body.contains("Status") && d.body["Status"].is_string())) {
+      diags->Error({}, stack.name,
+                   "describe-change-set: unexpected answer " + cfn::JsonExcerpt(d.body, 120) +
+                       " (expected {\"Status\": ..., \"Changes\": [...]})");
       return Status::kFailed;
     }
     cs->status = Str(d.body, "Status");
@@ -446,9 +505,23 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
     if (d.body.contains("Changes")) cs->changes = ParseChanges(d.body["Changes"]);
     for (auto& row : cs->changes) row.name_property = NamePropertyOf(row, stack.tmpl);
     if (cs->status == "CREATE_COMPLETE" || cs->status == "FAILED") break;
-    if (std::chrono::steady_clock::now() - start > std::chrono::seconds(options_.timeout_seconds)) {
-      diags->Error({}, stack.name, "change set " + cs->name + " still " + cs->status + "; giving up");
+    if (cs->status != "CREATE_PENDING" && cs->status != "CREATE_IN_PROGRESS") {
+      diags->Error({}, stack.name, "change set " + cs->name + " is " + cs->status + " (" + cs->reason +
+                                       "): something else is deleting it");
       return Status::kFailed;
+    }
+    long long now = NowMs();
+    int waited = static_cast<int>((now - start) / 1000);
+    if (waited >= options_.change_set_timeout_seconds) {
+      diags->Error({}, stack.name,
+                   fmt::format("change set {} still {} after {} s; giving up (BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS "
+                               "sets the bound, {} s now)",
+                               cs->name, cs->status, waited, options_.change_set_timeout_seconds));
+      return Status::kFailed;
+    }
+    if (now >= next_word) {
+      if (observer.waiting) observer.waiting(*cs, waited);
+      next_word += 1000LL * options_.still_waiting_every_seconds;
     }
     interval = NextInterval(interval);
     Sleep(interval);
@@ -461,17 +534,39 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   return Status::kPreviewed;
 }
 
-void Driver::DiscardChangeSet(const ChangeSet& cs, Diagnostics* diags) {
-  if (cs.status.empty()) return;  // never created
+void Driver::DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags,
+                              bool may_have_executed) {
+  if (!cs.created) return;
+  std::string region = " --region " + cs.region;
   AwsResult r = aws_.Run("cloudformation", "delete-change-set",
                          {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
-  if (!r.ok) diags->Warn({}, cs.stack, "could not delete change set " + cs.name + ": " + r.message);
-  // A CREATE change set leaves an empty stack in REVIEW_IN_PROGRESS; remove it too.
-  if (cs.created_stack) {
-    AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", cs.stack}, cs.region);
-    if (!d.ok)
-      diags->Warn({}, cs.stack, "could not delete the empty stack (REVIEW_IN_PROGRESS): " + d.message +
-                                    "; remove it with `blueprint destroy --stack " + cs.stack + "`");
+  // Not there: a create cut short that never reached AWS. Src:
+  // DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html (ChangeSetNotFound).
+  bool absent = r.error_code == "ChangeSetNotFound" || r.message.find("does not exist") != std::string::npos;
+  if (!r.ok && !absent) {
+    std::string command = "aws cloudformation delete-change-set --stack-name " + cs.stack + " --change-set-name " +
+                          cs.name + region;
+    diags->Warn({}, cs.stack, "could not delete change set " + cs.name + " (" + ErrorText(r) + "); it is left behind");
+    left_behind->push_back("change set " + cs.name + " of stack " + cs.stack + ": " + command);
+  }
+  // A CREATE change set made an empty stack in REVIEW_IN_PROGRESS: remove it too, but
+  // only while it is that (a change set that did execute made a stack that is not empty).
+  if (!cs.created_stack) return;
+  std::string command = "aws cloudformation delete-stack --stack-name " + cs.stack + region;
+  if (may_have_executed) {
+    StackInfo info;
+    Diagnostics unread;
+    if (!Describe(cs.stack, cs.region, &info, &unread)) {
+      diags->Warn({}, cs.stack, "could not check the empty stack the change set made: " + unread.FirstError());
+      left_behind->push_back("stack " + cs.stack + " if it is REVIEW_IN_PROGRESS (empty): " + command);
+      return;
+    }
+    if (!info.exists || info.status != "REVIEW_IN_PROGRESS") return;
+  }
+  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", cs.stack}, cs.region);
+  if (!d.ok) {
+    diags->Warn({}, cs.stack, "could not delete the empty stack (REVIEW_IN_PROGRESS): " + ErrorText(d));
+    left_behind->push_back("stack " + cs.stack + " (REVIEW_IN_PROGRESS, empty): " + command);
   }
 }
 
@@ -481,11 +576,8 @@ FollowResult Driver::Follow(const std::string& stack_name, const std::string& re
   FollowResult result;
   std::set<std::string> seen(seen_events.begin(), seen_events.end());
   std::set<std::string> done;
-  auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return static_cast<int>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count());
-  };
+  long long start = NowMs();
+  auto elapsed = [&] { return static_cast<int>((NowMs() - start) / 1000); };
   bool stack_settled_event = false;
   int interval = options_.poll_interval_ms;
   auto lost = [&](const std::string& why) {
@@ -494,10 +586,18 @@ FollowResult Driver::Follow(const std::string& stack_name, const std::string& re
     diags->Error({}, stack_name, "lost contact with CloudFormation while following it: " + why);
     return result;
   };
+  // An interrupt stops the following, not CloudFormation.
+  auto interrupted = [&] {
+    result.interrupted = true;
+    result.elapsed_seconds = elapsed();
+    return result;
+  };
   for (;;) {
     Sleep(interval);
+    if (InterruptRequested()) return interrupted();
     AwsResult ev = aws_.Run("cloudformation", "describe-stack-events",
                             {"--stack-name", stack_name, "--max-items", "100"}, region);
+    if (InterruptRequested()) return interrupted();
     // A stack that is gone has no events to describe: that is the end of a delete.
     bool gone = !ev.ok && ev.error_code == "ValidationError" && ev.message.find("does not exist") != std::string::npos;
     if (!ev.ok && !gone) return lost("describe-stack-events: " + ErrorText(ev));
@@ -527,7 +627,9 @@ FollowResult Driver::Follow(const std::string& stack_name, const std::string& re
     interval = fresh.empty() ? NextInterval(interval) : options_.poll_interval_ms;
     StackInfo info;
     Diagnostics describe;
-    if (!Describe(stack_name, region, &info, &describe)) return lost(describe.items.back().message);
+    bool described = Describe(stack_name, region, &info, &describe);
+    if (InterruptRequested()) return interrupted();
+    if (!described) return lost(describe.items.back().message);
     std::string status = info.exists ? info.status : "DELETE_COMPLETE";
     if (observer.progress) observer.progress({stack_name, std::min(done.size(), total), total, elapsed(), status});
     // Settled: a terminal status that belongs to this operation. Right after the call
@@ -702,6 +804,16 @@ bool Driver::FillInputs(const Stack& stack, const std::map<std::string, cfn::Jso
 
 DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, const DriverObserver& observer,
                             Diagnostics* diags, const std::map<std::string, cfn::Json>& produced) {
+  DeferInterrupts defer;  // an interrupt is answered below: what it leaves is undone or said
+  DeployResult result = DeployStack(stack, given, observer, diags, produced);
+  using Status = DeployResult::Status;
+  if (InterruptRequested() && result.status != Status::kDeployed && result.status != Status::kNoChanges)
+    result.status = Status::kInterrupted;
+  return result;
+}
+
+DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& given, const DriverObserver& observer,
+                                 Diagnostics* diags, const std::map<std::string, cfn::Json>& produced) {
   using Status = DeployResult::Status;
   DeployResult result;
   ParameterValues values = given;
@@ -724,9 +836,10 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
       return result;
     }
   }
+  if (InterruptRequested()) return result;
 
   // The template goes to a file beside the record of the last deployment; it becomes
-  // that record when the deploy succeeds.
+  // that record when the deploy succeeds, and goes on every other way out.
   Diagnostics io;
   std::string pending = fs::absolute(fs::path(StackRecordDir(options_.state_dir, KeyOf(stack))) /
                                     "pending.template.json")
@@ -741,28 +854,32 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
     fs::rename(pending, DeployedTemplatePath(options_.state_dir, KeyOf(stack)), ec);
     if (ec) diags->Warn({}, stack.name, "cannot record the deployed template: " + ec.message());
     Diagnostics saved;
-    if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(deployed.outputs), &saved))
-      diags->Warn({}, stack.name, saved.FirstError());
+    // Outputs are recorded from a stack in a success status only (RecordOutputs).
+    RecordOutputs(KeyOf(stack), deployed, &saved);
     // Whose stack it is and which one: how a later `up` finds it once the assembly no
     // longer produces it, and knows it for the one it created (DestroyLeftover).
     RecordedStack meta{KeyOf(stack), true, stack.id, RoleName(stack.role), stack.envs, deployed.id, UtcNow()};
-    if (!SaveRecord(StackMetaPath(options_.state_dir, KeyOf(stack)), StackMetaJson(meta), &saved))
-      diags->Warn({}, stack.name, saved.FirstError());
+    SaveRecord(StackMetaPath(options_.state_dir, KeyOf(stack)), StackMetaJson(meta), &saved);
+    for (const auto& problem : saved.items) diags->Warn({}, stack.name, problem.message);
+  };
+  // Every way out before execution: the change set (and the empty stack a CREATE made)
+  // is deleted, or what is left is said.
+  auto discard = [&](Status status, bool may_have_executed = false) {
+    DiscardChangeSet(result.change_set, &result.left_behind, diags, may_have_executed);
+    drop_pending();
+    result.status = status;
+    return result;
   };
 
   if (observer.creating) observer.creating(stack, info.exists && info.status != "REVIEW_IN_PROGRESS" ? "UPDATE" : "CREATE");
-  result.status = CreateChangeSet(stack, values, info, pending, &result.change_set, diags);
+  result.status = CreateChangeSet(stack, values, info, pending, observer, &result.change_set, diags);
   if (result.status == Status::kNoChanges) {
-    DiscardChangeSet(result.change_set, diags);
+    DiscardChangeSet(result.change_set, &result.left_behind, diags);
     record(info);  // what is deployed is what we have: refresh the record
     result.outputs = info.outputs;
     return result;
   }
-  if (result.status != Status::kPreviewed) {
-    DiscardChangeSet(result.change_set, diags);
-    drop_pending();
-    return result;
-  }
+  if (result.status != Status::kPreviewed || InterruptRequested()) return discard(result.status);
   if (observer.change_set) observer.change_set(result.change_set);
   // CloudFormation cannot replace a custom-named resource: executing would fail halfway
   // and roll back. Refused before asking, unless --allow-replace-named.
@@ -774,33 +891,38 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
         diags->Error({}, stack.name, analysis::NamedReplacementLine(rc));
         refuse = true;
       }
-    if (refuse) {
-      DiscardChangeSet(result.change_set, diags);
-      drop_pending();
-      result.status = Status::kRefused;
-      return result;
-    }
+    if (refuse) return discard(Status::kRefused);
   }
   Decision decision = observer.decide ? observer.decide(stack.name) : Decision::kYes;
-  if (decision != Decision::kYes) {
-    DiscardChangeSet(result.change_set, diags);
-    drop_pending();
-    result.status = decision == Decision::kNo ? Status::kDeclined : Status::kRefused;
-    return result;
-  }
+  if (InterruptRequested()) return discard(Status::kInterrupted);
+  if (decision != Decision::kYes) return discard(decision == Decision::kNo ? Status::kDeclined : Status::kRefused);
 
   std::vector<std::string> before = EventIds(stack.name, region);
+  if (InterruptRequested()) return discard(Status::kInterrupted);
   AwsResult ex = aws_.Run("cloudformation", "execute-change-set",
                           {"--stack-name", stack.name, "--change-set-name", result.change_set.name}, region,
                           AwsCall{.changes_something = true, .pass_fds = {}});
   if (!ex.ok) {
-    diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
+    // A call cut short (an interrupt, no answer in time, a lost connection) may have
+    // started the execution: then the stack is changing and is followed, not discarded.
+    bool unsure = ex.interrupted || ex.timed_out || ex.transient;
+    StackInfo now;
+    Diagnostics unread;
+    bool running = unsure && Describe(stack.name, region, &now, &unread) && now.exists && IsInProgress(now.status);
+    if (!running) {
+      if (!ex.interrupted) diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
+      return discard(InterruptRequested() ? Status::kInterrupted : Status::kFailed, unsure);
+    }
+  }
+  if (!InterruptRequested())
+    result.follow = Follow(stack.name, region, result.change_set.changes.size(), before,
+                           info.exists ? info.status : "REVIEW_IN_PROGRESS", observer, diags);
+  if (InterruptRequested()) {
+    result.follow.interrupted = true;  // CloudFormation goes on
     drop_pending();
-    result.status = Status::kFailed;
+    result.status = Status::kInterrupted;
     return result;
   }
-  result.follow = Follow(stack.name, region, result.change_set.changes.size(), before,
-                         info.exists ? info.status : "REVIEW_IN_PROGRESS", observer, diags);
   if (!IsDeploySuccess(result.follow.status)) {
     NoteAppRunnerRefusal(stack, result.follow, diags);
     drop_pending();
@@ -819,12 +941,19 @@ DeployResult Driver::Deploy(const Stack& stack, const ParameterValues& given, co
   return result;
 }
 
-DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& given, Diagnostics* diags) {
+void Driver::RecordOutputs(const StackKey& key, const StackInfo& info, Diagnostics* diags) {
+  if (!IsDeploySuccess(info.status)) return;
+  SaveRecord(OutputsPath(options_.state_dir, key), cfn::WriteJson(info.outputs), diags);
+}
+
+DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& given, Diagnostics* diags,
+                                      const DriverObserver& observer) {
+  DeferInterrupts defer;  // the change set is deleted whatever happens
   DeployResult result;
   ParameterValues values = given;
   if (!FillInputs(stack, {}, &values, &result, diags)) return result;
   StackInfo info;
-  if (!DescribeSettled(stack.name, stack.region, &info, diags)) return result;
+  if (!DescribeSettled(stack.name, stack.region, &info, diags) || InterruptRequested()) return result;
   char dir_tmpl[] = "/tmp/blueprint-preview-XXXXXX";
   if (!mkdtemp(dir_tmpl)) {
     diags->Error({}, stack.name, std::string("cannot create a temporary directory: ") + std::strerror(errno));
@@ -836,14 +965,15 @@ DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues&
   std::error_code ec;
   Diagnostics io;
   if (WriteFileAtomic(path, cfn::WriteCompactJson(stack.tmpl.ToJson()), &io)) {
-    result.status = CreateChangeSet(stack, values, info, path, &result.change_set, diags);
+    result.status = CreateChangeSet(stack, values, info, path, observer, &result.change_set, diags);
   } else {
     diags->Append(io, stack.name);
   }
   fs::remove_all(dir_tmpl, ec);
   ForgetOnInterrupt(path);
   ForgetOnInterrupt(dir_tmpl);
-  DiscardChangeSet(result.change_set, diags);
+  DiscardChangeSet(result.change_set, &result.left_behind, diags);
+  if (InterruptRequested()) result.status = DeployResult::Status::kInterrupted;
   return result;
 }
 
@@ -890,6 +1020,58 @@ DestroyResult Driver::DestroyLeftover(const RecordedStack& record,
   return DestroyStack(record.key, &record, plan_ready, observer, diags);
 }
 
+bool Driver::ReadDestroyInputs(const std::string& stack_name, const std::string& region, const std::string& status,
+                               Json* tmpl, Json* summaries, Diagnostics* diags) {
+  const std::string nothing = "; nothing was deleted";
+  // A stack left in REVIEW_IN_PROGRESS by a create change set that never ran holds no
+  // resources and may have no template to read.
+  if (status == "REVIEW_IN_PROGRESS") {
+    *tmpl = Json::object();
+    *summaries = Json::array();
+    return true;
+  }
+  AwsResult gt = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
+  *tmpl = TemplateBodyOf(gt);
+  if (!(tmpl->is_object() && tmpl->contains("Resources") && (*tmpl)["Resources"].is_object())) {
+    diags->Error({}, stack_name,
+                 "cannot read the deployed template (get-template: " +
+                     (gt.ok ? "no JSON template with Resources in the answer " + cfn::JsonExcerpt(gt.body, 120)
+                            : ErrorText(gt)) +
+                     "), so the plan cannot say what is kept or protected" + nothing);
+    return false;
+  }
+  // Src: DOC:AWSCloudFormation/latest/APIReference/API_ListStackResources.html
+  // (StackResourceSummaries: LogicalResourceId, ResourceType, ResourceStatus required);
+  // the CLI follows NextToken itself, so the list is whole.
+  AwsResult lr = aws_.Run("cloudformation", "list-stack-resources", {"--stack-name", stack_name}, region);
+  std::string problem;
+  if (!lr.ok) {
+    problem = ErrorText(lr);
+  } else if (!(lr.body.is_object() && lr.body.contains("StackResourceSummaries") &&
+               lr.body["StackResourceSummaries"].is_array())) {
+    problem = "unexpected answer " + cfn::JsonExcerpt(lr.body, 120) + " (expected {\"StackResourceSummaries\": [...]})";
+  } else {
+    for (const Json& r : lr.body["StackResourceSummaries"])
+      if (Str(r, "LogicalResourceId").empty() || Str(r, "ResourceStatus").empty()) {
+        problem = "an entry without LogicalResourceId or ResourceStatus: " + cfn::JsonExcerpt(r, 80);
+        break;
+      }
+    // A deployed stack holds its template's resources: an empty list for it is an
+    // answer that cannot be right.
+    if (problem.empty() && lr.body["StackResourceSummaries"].empty() && IsDeployed(status) &&
+        !(*tmpl)["Resources"].empty())
+      problem = fmt::format("no resources, for a {} stack whose template has {}", status, (*tmpl)["Resources"].size());
+  }
+  if (!problem.empty()) {
+    diags->Error({}, stack_name,
+                 "cannot read the stack's resources (list-stack-resources: " + problem +
+                     "), so the plan cannot say what is deleted" + nothing);
+    return false;
+  }
+  *summaries = lr.body["StackResourceSummaries"];
+  return true;
+}
+
 namespace {
 
 // Every template this tool writes starts its Description so (app/stacks.cc).
@@ -924,6 +1106,17 @@ std::string NotTheRecordedStack(const RecordedStack& record, const StackInfo& in
 DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* record,
                                    const std::function<void(const DestroyPlan&)>& plan_ready,
                                    const DriverObserver& observer, Diagnostics* diags) {
+  DeferInterrupts defer;  // an interrupt before delete-stack deletes nothing; after it, says so
+  DestroyResult result = DestroyUnderDefer(key, record, plan_ready, observer, diags);
+  if (InterruptRequested() && result.status != DestroyResult::Status::kDestroyed &&
+      result.status != DestroyResult::Status::kAbsent)
+    result.status = DestroyResult::Status::kInterrupted;
+  return result;
+}
+
+DestroyResult Driver::DestroyUnderDefer(const StackKey& key, const RecordedStack* record,
+                                        const std::function<void(const DestroyPlan&)>& plan_ready,
+                                        const DriverObserver& observer, Diagnostics* diags) {
   using Status = DestroyResult::Status;
   const std::string& stack_name = key.stack;
   const std::string& region = key.region;
@@ -948,13 +1141,12 @@ DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* rec
     }
     if (!info.id.empty()) target = info.id;
   }
-  // What the deployed template says about deletion, and the physical names.
-  // A YAML body gives no policy details (null).
-  Json tmpl = TemplateBodyOf(aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region));
-  AwsResult lr = aws_.Run("cloudformation", "list-stack-resources", {"--stack-name", stack_name}, region);
-  Json summaries = lr.ok && lr.body.is_object() && lr.body.contains("StackResourceSummaries")
-                       ? lr.body["StackResourceSummaries"]
-                       : Json::array();
+  // The plan comes from the deployed template (deletion policies, deletion protection)
+  // and the resource list (what is deleted, physical names), both as read; without them
+  // nothing can be said about what the delete takes, so nothing is deleted.
+  Json tmpl, summaries;
+  if (!ReadDestroyInputs(stack_name, region, info.status, &tmpl, &summaries, diags)) return result;
+  if (InterruptRequested()) return result;
   result.plan = PlanDestroy(stack_name, region, info.status, tmpl, summaries);
   if (plan_ready) plan_ready(result.plan);
   if (!result.plan.blockers.empty()) {
@@ -962,18 +1154,26 @@ DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* rec
     return result;
   }
   Decision decision = observer.decide ? observer.decide(stack_name) : Decision::kYes;
+  if (InterruptRequested()) return result;
   if (decision != Decision::kYes) {
     result.status = decision == Decision::kNo ? Status::kDeclined : Status::kRefused;
     return result;
   }
   std::vector<std::string> before = EventIds(stack_name, region);
+  if (InterruptRequested()) return result;
   // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
+  result.delete_requested = true;
   AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", target}, region);
-  if (!d.ok) {
+  if (!d.ok && !d.interrupted) {
     diags->Error({}, stack_name, "delete-stack: " + ErrorText(d));
     return result;
   }
-  result.follow = Follow(stack_name, region, result.plan.resources, before, info.status, observer, diags);
+  if (!InterruptRequested())
+    result.follow = Follow(stack_name, region, result.plan.resources, before, info.status, observer, diags);
+  if (InterruptRequested()) {
+    result.follow.interrupted = true;
+    return result;
+  }
   if (result.follow.status != "DELETE_COMPLETE") return result;
   ForgetStack(options_.state_dir, key);
   result.status = Status::kDestroyed;
@@ -994,10 +1194,15 @@ OutputsResult Driver::Outputs(const Stack& stack, Diagnostics* diags) {
     result.status = Status::kNotDeployed;
     return result;
   }
-  // Recording the outputs is a convenience: failing to is a warning.
+  // Recording the outputs is a convenience: failing to is a warning. A stack whose
+  // last change rolled back shows its outputs, but the record keeps the last success's.
+  if (!IsDeploySuccess(result.info.status))
+    diags->Warn({}, stack_name,
+                "it is " + result.info.status + ": these outputs are not recorded; the record (outputs --cached) "
+                "keeps those of the last successful deployment");
   Diagnostics io;
-  if (!SaveRecord(OutputsPath(options_.state_dir, KeyOf(stack)), cfn::WriteJson(result.info.outputs), &io))
-    diags->Warn({}, stack_name, io.FirstError());
+  RecordOutputs(KeyOf(stack), result.info, &io);
+  for (const auto& problem : io.items) diags->Warn({}, stack_name, problem.message);
   result.status = Status::kOk;
   return result;
 }

@@ -36,13 +36,23 @@ struct DriverOptions {
   std::string s3_bucket;           // for templates over 51,200 bytes
   int poll_interval_ms = 2000;     // BLUEPRINT_POLL_INTERVAL_MS (ReadDriverEnvironment); 0: no wait (tests)
   int timeout_seconds = 3 * 3600;  // give up following a stack after this long
+  // Give up on a change set CloudFormation has not computed after this long
+  // (BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS); it is then deleted.
+  int change_set_timeout_seconds = 600;
+  // While waiting for a change set, DriverObserver::waiting is told this often.
+  int still_waiting_every_seconds = 30;
+  // The clock and the pause between polls; empty: the steady clock and a real sleep
+  // that an interrupt cuts short. Tests pass a clock that a sleep advances.
+  std::function<long long()> now_ms;
+  std::function<void(int ms)> sleep;
   // `up --allow-replace-named`: execute a change set that replaces a custom-named
   // resource (refused by default: CloudFormation cannot do it and rolls back).
   bool allow_replace_named = false;
 };
 
 // The settings environment variables override: BLUEPRINT_POLL_INTERVAL_MS (1000 to
-// 60000). A bad value is an error in diags (exit 2), never a silent other number.
+// 60000) and BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS (1 to 86400). A bad value is an error
+// in diags (exit 2), never a silent other number.
 bool ReadDriverEnvironment(DriverOptions* options, Diagnostics* diags);
 
 // What `describe-stacks` says about one stack.
@@ -77,8 +87,11 @@ struct ChangeSet {
   std::string region;
   std::string name;
   std::string type;            // CREATE | UPDATE
-  bool created_stack = false;  // the change set created a REVIEW_IN_PROGRESS stack
-  std::string status;          // CREATE_COMPLETE | FAILED | "" (never created)
+  bool created_stack = false;  // a CREATE: it makes an empty REVIEW_IN_PROGRESS stack
+  // create-change-set answered, or was cut short: the change set (and for a CREATE the
+  // empty stack) may exist from then on, and every way out deletes it (or says it could not).
+  bool created = false;
+  std::string status;          // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | FAILED | ""
   std::string reason;
   std::vector<ChangeRow> changes;
 };
@@ -106,6 +119,7 @@ struct FollowResult {
   bool lost_contact = false;  // the stack may still be changing
   bool timed_out = false;     // stopped following after timeout_seconds
   int elapsed_seconds = 0;
+  bool interrupted = false;   // the user interrupted; CloudFormation goes on
 };
 
 enum class Decision { kYes, kNo, kRefused };  // kRefused: cannot ask (no terminal, no --yes)
@@ -117,6 +131,9 @@ struct DriverObserver {
   std::function<Decision(const std::string& stack)> decide;  // execute it? (empty: yes)
   std::function<void(const StackEvent&)> event;          // each new stack event
   std::function<void(const FollowProgress&)> progress;  // after each poll
+  // While a change set is computed: every still_waiting_every_seconds (the change set,
+  // its status, the seconds waited so far).
+  std::function<void(const ChangeSet&, int seconds)> waiting;
 };
 
 // The result of `up` or `preview --remote` for one stack.
@@ -128,9 +145,14 @@ struct DeployResult {
     kDeclined,    // the user said no
     kRefused,     // refused before changing anything (a user error: exit 2)
     kFailed,      // CloudFormation or the CLI failed (exit 1)
+    // The user interrupted. Before execution the change set (and an empty new stack)
+    // is deleted; once executed, CloudFormation goes on (follow.interrupted).
+    kInterrupted,
   };
   Status status = Status::kFailed;
   ChangeSet change_set;
+  // What could not be cleaned up, one line each with the command that removes it.
+  std::vector<std::string> left_behind;
   FollowResult follow;  // when executed
   cfn::Json outputs = cfn::Json::object();
 };
@@ -160,8 +182,11 @@ DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, con
 struct DestroyResult {
   // kNotRecorded: a leftover whose name now belongs to a stack other than the one `up`
   // recorded (DestroyLeftover); nothing was deleted.
-  enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kNotRecorded, kFailed };
+  // kInterrupted: the user interrupted; before delete-stack nothing was deleted, after
+  // it CloudFormation goes on deleting (follow.interrupted or delete_requested).
+  enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kNotRecorded, kFailed, kInterrupted };
   Status status = Status::kFailed;
+  bool delete_requested = false;  // delete-stack was called (it may have reached AWS)
   DestroyPlan plan;
   FollowResult follow;
 };
@@ -185,7 +210,8 @@ class Driver {
 
   // `preview --remote`: the change set CloudFormation would execute, then deleted.
   // Its input parameters are filled like Deploy's, from the producers' deployed outputs.
-  DeployResult PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags);
+  DeployResult PreviewChangeSet(const Stack& stack, const ParameterValues& values, Diagnostics* diags,
+                                const DriverObserver& observer = {});
 
   // `destroy` for one stack: the plan (handed to plan_ready before deciding), decide,
   // delete, follow, forget the record. Production guards are the caller's.
@@ -215,7 +241,9 @@ class Driver {
                                const std::string& going_on = "deploying anyway");
 
   // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
-  // under the state directory.
+  // under the state directory when the stack is in a success status (CREATE_COMPLETE,
+  // UPDATE_COMPLETE, IMPORT_COMPLETE); in another (an update rolled back) they are
+  // returned with a warning and the record keeps those of the last success.
   OutputsResult Outputs(const Stack& stack, Diagnostics* diags);
 
   // The value of AWS's public SSM parameter `name` in `stack`'s region (ssm
@@ -226,7 +254,8 @@ class Driver {
                         Diagnostics* diags, bool* call_failed = nullptr);
 
   // describe-stacks; false (with the problem in diags) on any failure other than
-  // "does not exist", including an answer of the wrong shape.
+  // "does not exist", including an answer that is not about `stack_name` or not of
+  // CloudFormation's shape (Outputs and Parameters lists of keyed entries).
   bool Describe(const std::string& stack_name, const std::string& region, StackInfo* info, Diagnostics* diags);
 
   // The wait between polls (DriverOptions::poll_interval_ms), and the next
@@ -238,12 +267,26 @@ class Driver {
   // The template the stack runs: the one the last `up` here recorded, else
   // CloudFormation's (get-template); null, with a warning, when neither can be read.
   cfn::Json DeployedTemplate(const Stack& stack, Diagnostics* diags);
+  // Deploy, under its DeferInterrupts.
+  DeployResult DeployStack(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
+                           Diagnostics* diags, const std::map<std::string, cfn::Json>& produced);
+  // Records `info`'s outputs under the state directory when the stack is in a success
+  // status; a record is never replaced by outputs of a stack that rolled back.
+  void RecordOutputs(const StackKey& key, const StackInfo& info, Diagnostics* diags);
   // FillStackInputs, with a failure recorded as the result's status.
   bool FillInputs(const Stack& stack, const std::map<std::string, cfn::Json>& produced, ParameterValues* values,
                   DeployResult* result, Diagnostics* diags);
   DeployResult::Status CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
-                                       const std::string& template_path, ChangeSet* cs, Diagnostics* diags);
-  void DiscardChangeSet(const ChangeSet& cs, Diagnostics* diags);
+                                       const std::string& template_path, const DriverObserver& observer,
+                                       ChangeSet* cs, Diagnostics* diags);
+  // Deletes a change set that may exist (cs.created), and the empty stack a CREATE made
+  // (when the change set `may_have_executed`, only once describe-stacks shows it still
+  // REVIEW_IN_PROGRESS). What fails to go is a warning in diags and a line in
+  // *left_behind with the command that removes it.
+  void DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags,
+                        bool may_have_executed = false);
+  // Milliseconds on DriverOptions::now_ms, else the steady clock.
+  long long NowMs() const;
   // Follows the stack's events until the operation started from `initial_status`
   // settles (DELETE_COMPLETE once the stack is gone), contact is lost, or time is up.
   FollowResult Follow(const std::string& stack_name, const std::string& region, size_t total,
@@ -256,6 +299,13 @@ class Driver {
   DestroyResult DestroyStack(const StackKey& key, const RecordedStack* record,
                              const std::function<void(const DestroyPlan&)>& plan_ready,
                              const DriverObserver& observer, Diagnostics* diags);
+  DestroyResult DestroyUnderDefer(const StackKey& key, const RecordedStack* record,
+                                  const std::function<void(const DestroyPlan&)>& plan_ready,
+                                  const DriverObserver& observer, Diagnostics* diags);
+  // get-template and list-stack-resources for a destroy plan: false, with what failed
+  // and "nothing was deleted" in diags, unless both answers were read and are whole.
+  bool ReadDestroyInputs(const std::string& stack_name, const std::string& region, const std::string& status,
+                         cfn::Json* tmpl, cfn::Json* summaries, Diagnostics* diags);
   void Sleep(int ms) const;
 
   const AwsCli& aws_;

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 
 #include "util/strings.h"
@@ -36,13 +37,26 @@ constexpr size_t kMaxInterruptPath = 4096;
 char g_interrupt_paths[kMaxInterruptPaths][kMaxInterruptPath];
 std::atomic<bool> g_interrupt_used[kMaxInterruptPaths];
 
-void OnInterrupt(int sig) {
-  int group = g_child_group.load();
-  if (group > 0) kill(-group, SIGTERM);
+std::atomic<int> g_defer_depth{0};     // DeferInterrupts in scope
+std::atomic<int> g_pending_signal{0};  // the interrupt remembered meanwhile
+
+// Removes the registered files, then ends the process with `sig`'s default action.
+// Async-signal-safe.
+void EndWithSignal(int sig) {
   for (int i = 0; i < kMaxInterruptPaths; ++i)
     if (g_interrupt_used[i].load() && unlink(g_interrupt_paths[i]) != 0) rmdir(g_interrupt_paths[i]);
   signal(sig, SIG_DFL);
   raise(sig);
+}
+
+void OnInterrupt(int sig) {
+  int group = g_child_group.load();
+  if (group > 0) kill(-group, SIGTERM);
+  if (g_defer_depth.load() > 0 && g_pending_signal.load() == 0) {
+    g_pending_signal.store(sig);
+    return;
+  }
+  EndWithSignal(sig);
 }
 
 // The child's environment: ours, minus `unset`, plus `set`.
@@ -296,6 +310,21 @@ void ForgetOnInterrupt(const std::string& path) {
   for (int i = 0; i < kMaxInterruptPaths; ++i)
     if (g_interrupt_used[i].load() && path == g_interrupt_paths[i]) g_interrupt_used[i].store(false);
 }
+
+DeferInterrupts::DeferInterrupts() { g_defer_depth.fetch_add(1); }
+DeferInterrupts::~DeferInterrupts() { g_defer_depth.fetch_sub(1); }
+
+int InterruptSignal() { return g_pending_signal.load(); }
+
+void EndIfInterrupted() {
+  int sig = g_pending_signal.load();
+  if (sig == 0) return;
+  std::fflush(nullptr);
+  EndWithSignal(sig);
+  _exit(128 + sig);  // the default action of these signals ends the process; never reached
+}
+
+void ClearInterruptForTesting() { g_pending_signal.store(0); }
 
 int MemoryFile(const std::string& name, const std::string& contents) {
   int fd = memfd_create(name.c_str(), MFD_CLOEXEC);

@@ -60,6 +60,30 @@ void InstallInterruptHandlers();
 void RemoveOnInterrupt(const std::string& path);
 void ForgetOnInterrupt(const std::string& path);
 
+// While one exists, an interrupt (SIGINT, SIGTERM or SIGHUP, once InstallInterruptHandlers
+// ran) still stops the running child's process group but no longer ends the process: it
+// is remembered, so the caller can undo what it started in AWS (a change set) and say
+// what is left, then end with EndIfInterrupted. A second interrupt ends the process at
+// once. Nests. A sleep or a read of the terminal returns early (no SA_RESTART).
+class DeferInterrupts {
+ public:
+  DeferInterrupts();
+  ~DeferInterrupts();
+  DeferInterrupts(const DeferInterrupts&) = delete;
+  DeferInterrupts& operator=(const DeferInterrupts&) = delete;
+};
+
+// The interrupt remembered under DeferInterrupts (its signal number), or 0.
+int InterruptSignal();
+inline bool InterruptRequested() { return InterruptSignal() != 0; }
+
+// When an interrupt was remembered: removes the registered files and ends the process
+// with that signal's default action, as if it had acted at once. Otherwise nothing.
+void EndIfInterrupted();
+
+// Tests only: forgets a remembered interrupt.
+void ClearInterruptForTesting();
+
 // An anonymous in-memory file holding `contents` (mode 0600, never on disk, gone when
 // the last descriptor closes): how values too secret for a file reach the child, as
 // file:///dev/fd/N. Returns the descriptor (close-on-exec; list it in pass_fds), or -1.
