@@ -543,28 +543,33 @@ void Driver::DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* lef
   // Not there: a create cut short that never reached AWS. Src:
   // DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html (ChangeSetNotFound).
   bool absent = r.error_code == "ChangeSetNotFound" || r.message.find("does not exist") != std::string::npos;
-  if (!r.ok && !absent) {
-    std::string command = "aws cloudformation delete-change-set --stack-name " + cs.stack + " --change-set-name " +
-                          cs.name + region;
+  bool change_set_left = !r.ok && !absent;
+  auto say_change_set_left = [&] {
+    if (!change_set_left) return;
     diags->Warn({}, cs.stack, "could not delete change set " + cs.name + " (" + ErrorText(r) + "); it is left behind");
-    left_behind->push_back("change set " + cs.name + " of stack " + cs.stack + ": " + command);
-  }
-  // A CREATE change set made an empty stack in REVIEW_IN_PROGRESS: remove it too, but
-  // only while it is that (a change set that did execute made a stack that is not empty).
-  if (!cs.created_stack) return;
+    left_behind->push_back("change set " + cs.name + " of stack " + cs.stack +
+                           ": aws cloudformation delete-change-set --stack-name " + cs.stack + " --change-set-name " +
+                           cs.name + region);
+  };
+  // A CREATE change set made an empty stack in REVIEW_IN_PROGRESS: remove it too (its
+  // change sets go with it), but only while it is that: a change set that did execute
+  // made a stack that is not empty.
+  if (!cs.created_stack) return say_change_set_left();
   std::string command = "aws cloudformation delete-stack --stack-name " + cs.stack + region;
   if (may_have_executed) {
     StackInfo info;
     Diagnostics unread;
     if (!Describe(cs.stack, cs.region, &info, &unread)) {
+      say_change_set_left();
       diags->Warn({}, cs.stack, "could not check the empty stack the change set made: " + unread.FirstError());
       left_behind->push_back("stack " + cs.stack + " if it is REVIEW_IN_PROGRESS (empty): " + command);
       return;
     }
-    if (!info.exists || info.status != "REVIEW_IN_PROGRESS") return;
+    if (!info.exists || info.status != "REVIEW_IN_PROGRESS") return say_change_set_left();
   }
   AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", cs.stack}, cs.region);
   if (!d.ok) {
+    say_change_set_left();
     diags->Warn({}, cs.stack, "could not delete the empty stack (REVIEW_IN_PROGRESS): " + ErrorText(d));
     left_behind->push_back("stack " + cs.stack + " (REVIEW_IN_PROGRESS, empty): " + command);
   }
