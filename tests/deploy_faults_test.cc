@@ -295,24 +295,37 @@ TEST_F(DeployFaults, TheChangeSetBoundIsSetByAnEnvironmentVariableAndChecked) {
 TEST_F(DeployFaults, AFailedDescribeOrExecuteDeletesTheChangeSetAndTheEmptyStack) {
   for (const char* op : {"describe-change-set", "execute-change-set"}) {
     std::string operation = op == std::string("describe-change-set") ? "DescribeChangeSet" : "ExecuteChangeSet";
-    UseScenario("create", {{"cloudformation " + std::string(op),
-                            Failure("AccessDenied", operation, "User is not authorized to perform: " + operation)}});
+    Json scenario = CreateLeftInReview();
+    scenario["cloudformation " + std::string(op)] =
+        Failure("AccessDenied", operation, "User is not authorized to perform: " + operation);
+    UseScenario("create", scenario);
     ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
     EXPECT_EQ(r.exit_code, 1) << op << r.out << r.err;
     EXPECT_TRUE(Contains(r.err, std::string(op) + ": AccessDenied")) << r.err;
     std::vector<std::string> calls = Calls();
     ASSERT_GE(calls.size(), 2u);
-    EXPECT_EQ(calls[calls.size() - 2], kDeleteCs) << op;
-    EXPECT_EQ(calls.back(), kDeleteStack) << op;
+    EXPECT_EQ(calls[calls.size() - 2], kDescribe) << op;  // still the empty stack the change set made
+    EXPECT_EQ(calls.back(), kDeleteCreatedStack) << op;   // it goes with its change set
+    EXPECT_FALSE(fs::exists(Pending())) << op;
+  }
+  // An update's change set is deleted itself.
+  for (const char* op : {"describe-change-set", "execute-change-set"}) {
+    std::string operation = op == std::string("describe-change-set") ? "DescribeChangeSet" : "ExecuteChangeSet";
+    UseScenario("update", {{"cloudformation " + std::string(op),
+                            Failure("AccessDenied", operation, "User is not authorized to perform: " + operation)},
+                           {"cloudformation delete-change-set", Answer("")}});
+    ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+    EXPECT_EQ(r.exit_code, 1) << op << r.out << r.err;
+    EXPECT_EQ(Calls().back(), kDeleteCs) << op;
     EXPECT_FALSE(fs::exists(Pending())) << op;
   }
 }
 
 TEST_F(DeployFaults, WhatCannotBeCleanedUpIsSaidWithTheCommandThatRemovesIt) {
-  UseScenario("create",
+  // An update's change set that cannot be deleted.
+  UseScenario("update",
               {{"cloudformation describe-change-set", Failure("AccessDenied", "DescribeChangeSet", "not allowed")},
-               {"cloudformation delete-change-set", Failure("AccessDenied", "DeleteChangeSet", "not allowed")},
-               {"cloudformation delete-stack", Failure("AccessDenied", "DeleteStack", "not allowed")}});
+               {"cloudformation delete-change-set", Failure("AccessDenied", "DeleteChangeSet", "not allowed")}});
   ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(Contains(r.err, "left behind, and how to remove it:\n")) << r.err;
@@ -320,24 +333,62 @@ TEST_F(DeployFaults, WhatCannotBeCleanedUpIsSaidWithTheCommandThatRemovesIt) {
                                                   "cloudformation delete-change-set --stack-name orders-api-dev "
                                                   "--change-set-name blueprint-[0-9]{14} --region eu-west-3\n")))
       << r.err;
+  // A first deploy's empty stack that cannot be deleted.
+  Json scenario = CreateLeftInReview();
+  scenario["cloudformation describe-change-set"] = Failure("AccessDenied", "DescribeChangeSet", "not allowed");
+  scenario["cloudformation delete-stack"] = Failure("AccessDenied", "DeleteStack", "not allowed");
+  UseScenario("create", scenario);
+  r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(Contains(r.err, "    stack orders-api-dev (REVIEW_IN_PROGRESS, empty): aws cloudformation delete-stack "
-                              "--stack-name orders-api-dev --region eu-west-3\n"))
+                              "--stack-name " + kCreatedStackId + " --region eu-west-3\n"))
       << r.err;
 }
 
+TEST_F(DeployFaults, AnExecuteCutShortIsCheckedBeforeAnythingIsDeleted) {
+  // execute-change-set got no answer (a broken connection), but the change set says it
+  // runs: the stack is followed to the end, nothing is deleted.
+  Json lost = Failure("RequestTimeout", "ExecuteChangeSet", "Connection was closed before we received a valid response");
+  Json described = Scenario("update")["cloudformation describe-change-set"];
+  Json executing = described.back();
+  executing["stdout"]["ExecutionStatus"] = "EXECUTE_IN_PROGRESS";
+  UseScenario("update", {{"cloudformation execute-change-set", lost},
+                         {"cloudformation describe-change-set", Json::array({described[0], described[1], executing})}});
+  ProcessResult r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Called(kDeleteCs));
+  EXPECT_TRUE(Contains(r.out, "orders-api-dev: UPDATE_COMPLETE after ")) << r.out;
+  // And when the change set cannot say, nothing is deleted and the user is told to look.
+  UseScenario("update", {{"cloudformation execute-change-set", lost},
+                         {"cloudformation describe-change-set",
+                          Json::array({described[0], described[1], Failure("AccessDenied", "DescribeChangeSet", "no")[0]})}});
+  r = Blueprint("up", {"--stack", "dev", "--yes"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_FALSE(Called(kDeleteCs));
+  EXPECT_TRUE(Contains(r.err, "the stack may still be updating")) << r.err;
+  EXPECT_FALSE(fs::exists(Pending()));
+}
+
 TEST_F(DeployFaults, InterruptedWhileTheChangeSetIsComputedUpDeletesItAndEndsByTheSignal) {
-  UseScenario("create", {{"cloudformation describe-change-set", Hang()}});
+  Json scenario = CreateLeftInReview();
+  scenario["cloudformation describe-change-set"] = Hang();
+  UseScenario("create", scenario);
   Run run = InterruptDuring({"up", "--stack", "dev", "--yes"}, "cloudformation describe-change-set");
   EXPECT_TRUE(EndedBy(run, SIGINT)) << run.status << run.log;
   std::vector<std::string> calls = Calls();
   ASSERT_GE(calls.size(), 2u);
-  EXPECT_EQ(calls[calls.size() - 2], kDeleteCs);
-  EXPECT_EQ(calls.back(), kDeleteStack);
+  EXPECT_EQ(calls[calls.size() - 2], kDescribe);
+  EXPECT_EQ(calls.back(), kDeleteCreatedStack);
   EXPECT_FALSE(Called(kExecute));
   EXPECT_FALSE(fs::exists(Pending()));
-  EXPECT_TRUE(Contains(run.log, "interrupted: nothing was deployed to orders-api-dev; change set blueprint-"))
+  EXPECT_TRUE(Contains(run.log, "interrupted: nothing was deployed to orders-api-dev; nothing is left behind\n"))
       << run.log;
-  EXPECT_TRUE(Contains(run.log, "was deleted with the empty stack it made")) << run.log;
+  // An update's change set is deleted itself.
+  UseScenario("update", {{"cloudformation describe-change-set", Hang()}, {"cloudformation delete-change-set", Answer("")}});
+  run = InterruptDuring({"up", "--stack", "dev", "--yes"}, "cloudformation describe-change-set", SIGTERM);
+  EXPECT_TRUE(EndedBy(run, SIGTERM)) << run.status << run.log;
+  EXPECT_EQ(Calls().back(), kDeleteCs);
+  EXPECT_FALSE(fs::exists(Pending()));
 }
 
 TEST_F(DeployFaults, InterruptedWhileExecutingUpSaysCloudFormationGoesOn) {
@@ -372,8 +423,7 @@ TEST_F(DeployFaults, InterruptedRemotePreviewDeletesItsChangeSet) {
                             SIGTERM);
   EXPECT_TRUE(EndedBy(run, SIGTERM)) << run.status << run.log;
   EXPECT_EQ(Calls().back(), kDeleteCs);
-  EXPECT_TRUE(Contains(run.log, "interrupted: change set blueprint-")) << run.log;
-  EXPECT_TRUE(Contains(run.log, "was deleted; nothing was changed")) << run.log;
+  EXPECT_TRUE(Contains(run.log, "interrupted: nothing was changed; nothing is left behind\n")) << run.log;
   EXPECT_EQ(preview_dirs(), before);  // its template's temporary folder went too
 }
 
@@ -400,7 +450,7 @@ TEST_F(DeployFaults, InterruptedDestroyAfterTheDeleteSaysCloudFormationGoesOn) {
 // middle of following: the driver remembers it (DeferInterrupts) and answers it.
 TEST_F(ChangeSetWait, AnInterruptAtTheQuestionDeletesTheChangeSet) {
   InstallInterruptHandlers();
-  UseScenario("create", {{"cloudformation delete-change-set", Answer("")}, {"cloudformation delete-stack", Answer("")}});
+  UseScenario("create", CreateLeftInReview());
   DriverObserver observer;
   observer.decide = [](const std::string&) {
     raise(SIGINT);  // Ctrl-C at "Deploy these changes?": the read ends without an answer
@@ -414,12 +464,11 @@ TEST_F(ChangeSetWait, AnInterruptAtTheQuestionDeletesTheChangeSet) {
   EXPECT_EQ(r.status, DeployResult::Status::kInterrupted);
   std::vector<std::string> calls = Calls();
   ASSERT_GE(calls.size(), 2u);
-  EXPECT_EQ(calls[calls.size() - 2], kDeleteCs);
-  EXPECT_EQ(calls.back(), kDeleteStack);
+  EXPECT_EQ(calls[calls.size() - 2], kDescribe);
+  EXPECT_EQ(calls.back(), kDeleteCreatedStack);
   EXPECT_FALSE(fs::exists(Pending()));
   EXPECT_EQ(cli::RenderDeployInterrupted("orders-api-dev", "eu-west-3", r),
-            "interrupted: nothing was deployed to orders-api-dev; change set " + r.change_set.name +
-                " was deleted with the empty stack it made\n");
+            "interrupted: nothing was deployed to orders-api-dev; nothing is left behind\n");
 }
 
 TEST_F(ChangeSetWait, AnInterruptWhileFollowingLeavesTheStackToCloudFormation) {

@@ -446,13 +446,25 @@ TEST_F(FakeAwsTest, UpRefusesWithoutYesWhenStdinIsNotATerminal) {
 }
 
 TEST_F(FakeAwsTest, DeclinedCreateRemovesTheEmptyReviewStack) {
-  UseScenario("create");
+  UseScenario("create", CreateLeftInReview());
   ProcessResult r = Blueprint("up", {"--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
   std::vector<std::string> calls = Calls();
   ASSERT_GE(calls.size(), 2u);
-  EXPECT_EQ(calls[calls.size() - 2], kDeleteCs);
-  EXPECT_EQ(calls.back(), "cloudformation delete-stack --stack-name orders-api-dev");
+  // The stack is deleted with its change set, once it is seen to be the one the change
+  // set made and still empty.
+  EXPECT_EQ(calls[calls.size() - 2], kDescribe);
+  EXPECT_EQ(calls.back(), kDeleteCreatedStack);
+}
+
+TEST_F(FakeAwsTest, AStackAnotherChangeSetStartedIsNeverDeletedByTheCleanup) {
+  // Another `up` executed its own change set of the new stack meanwhile: the stack is
+  // CREATE_IN_PROGRESS, not ours to delete.
+  UseScenario("create");
+  ProcessResult r = Blueprint("up", {"--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Calls().back(), kDescribe);
+  for (const auto& c : Calls()) EXPECT_FALSE(Contains(c, "delete-stack")) << c;
 }
 
 TEST_F(FakeAwsTest, RemotePreviewShowsReplacementsAndDeletesTheChangeSet) {

@@ -171,6 +171,21 @@ Json ScenarioOfStack(const std::string& name, const std::string& stack) {
   return Json::parse(text);
 }
 
+// A first deploy whose change set is not executed: describe-stacks says the stack does
+// not exist, then (once the change set made it) that it is REVIEW_IN_PROGRESS. Its
+// StackId is the one create-change-set answers with.
+const std::string kCreatedStackId =
+    "arn:aws:cloudformation:eu-west-3:123456789012:stack/orders-api-dev/1a2b3c4d-5e6f-11ef-8a1b-0a1b2c3d4e5f";
+Json CreateLeftInReview() {
+  Json scenario = Scenario("create");
+  Json review = Scenario("review-in-progress")["cloudformation describe-stacks"][0];
+  scenario["cloudformation describe-stacks"] =
+      Json::array({scenario["cloudformation describe-stacks"][0], review});
+  return scenario;
+}
+// How the empty stack of a CREATE change set goes: checked, then deleted by its ID.
+const std::string kDeleteCreatedStack = "cloudformation delete-stack --stack-name " + kCreatedStackId;
+
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

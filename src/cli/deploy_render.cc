@@ -106,12 +106,14 @@ std::string RenderDeployInterrupted(const std::string& stack, const std::string&
                              stack, region)
                : fmt::format("To stop it: `blueprint destroy --stack {}` once it settles", stack));
   }
-  std::string out = "interrupted: nothing was deployed to " + stack;
-  out += r.change_set.created && r.left_behind.empty()
-             ? "; change set " + r.change_set.name + " was deleted" +
-                   (r.change_set.created_stack ? " with the empty stack it made" : "") + "\n"
-             : "\n";
-  return out;
+  if (r.follow.lost_contact)
+    return fmt::format(
+        "interrupted while asking CloudFormation to execute the change set: whether {0} is changing is not known. "
+        "Look with `aws cloudformation describe-stacks --stack-name {0} --region {1}`, and run `blueprint up` "
+        "again once it settles\n",
+        stack, region);
+  return "interrupted: nothing was deployed to " + stack +
+         (r.left_behind.empty() ? "; nothing is left behind\n" : "; see what is left behind above\n");
 }
 
 std::string RenderDestroyPlan(const DestroyPlan& plan) {
@@ -273,10 +275,8 @@ int ReportPreview(const Stack& stack, const DeployResult& r, const Diagnostics& 
   if (r.status == Status::kNoChanges) Show(c.out, stack.name + ": no changes\n");
   Show(c.err, diags.FormatAll() + RenderLeftBehind(r.left_behind));
   if (r.status == Status::kInterrupted)
-    Show(c.err, "interrupted: " +
-                    (r.change_set.created && r.left_behind.empty() ? "change set " + r.change_set.name +
-                                                                         " was deleted; nothing was changed\n"
-                                                                   : std::string("nothing was changed\n")));
+    Show(c.err, std::string("interrupted: nothing was changed; ") +
+                    (r.left_behind.empty() ? "nothing is left behind\n" : "see what is left behind above\n"));
   if (r.status == Status::kPreviewed || r.status == Status::kNoChanges) return kOk;
   return r.status == Status::kRefused ? kUserError : kInternalError;
 }
@@ -287,7 +287,13 @@ int ReportDestroy(const Stack& stack, const DestroyResult& r, const Diagnostics&
   Show(c.err, diags.FormatAll());
   switch (r.status) {
     case Status::kInterrupted:
-      Show(c.err, r.delete_requested
+      Show(c.err, r.delete_cut_short
+                      ? fmt::format("interrupted while asking CloudFormation to delete {0}: whether the request "
+                                    "reached it is not known. Look with `aws cloudformation describe-stacks "
+                                    "--stack-name {0} --region {1}`; run `blueprint destroy --stack {0}` again once "
+                                    "it settles\n",
+                                    stack.name, stack.region)
+                  : r.delete_requested
                       ? fmt::format("interrupted: CloudFormation goes on deleting {0}; an interrupt stops only this "
                                     "command. Follow it with `aws cloudformation describe-stacks --stack-name {0} "
                                     "--region {1}`; run `blueprint destroy --stack {0}` again once it settles to "

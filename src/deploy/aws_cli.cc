@@ -169,7 +169,10 @@ AwsResult AwsCli::Run(std::string_view service, std::string_view operation, cons
     if (r.timed_out && attempt >= 2) return r;
     // A call that changes something is repeated only when AWS said it did not run it.
     if (call.changes_something && !IsThrottling(r.error_code)) return r;
-    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    // In slices, so an interrupt ends the wait and no new attempt starts after it.
+    for (int slept = 0; slept < delay_ms && !InterruptRequested(); slept += 100)
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100, delay_ms - slept)));
+    if (InterruptRequested()) return r;
     delay_ms = std::min(delay_ms * 2, 16000);
   }
 }

@@ -471,8 +471,10 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   }
   AwsResult r = aws_.Run("cloudformation", "create-change-set", args, region, create);
   if (params_fd >= 0) close(params_fd);
-  // From here the change set may exist: even a call cut short may have reached AWS.
-  cs->created = r.ok || r.interrupted || r.timed_out;
+  // From here the change set may exist: even a call cut short, or one whose answer was
+  // lost (a 5xx, a broken connection), may have reached AWS.
+  cs->created = r.ok || r.interrupted || r.timed_out || r.transient;
+  cs->stack_id = Str(r.body, "StackId");
   if (InterruptRequested()) return Status::kInterrupted;
   if (!r.ok) {
     diags->Error({}, stack.name, "create-change-set: " + ErrorText(r));
@@ -484,7 +486,8 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html (Status:
   // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED).
   long long start = NowMs();
-  long long next_word = start + 1000LL * options_.still_waiting_every_seconds;
+  const long long every_ms = 1000LL * options_.still_waiting_every_seconds;
+  long long next_word = start + every_ms;
   int interval = 0;
   for (;;) {
     AwsResult d = aws_.Run("cloudformation", "describe-change-set",
@@ -521,7 +524,7 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
     }
     if (now >= next_word) {
       if (observer.waiting) observer.waiting(*cs, waited);
-      next_word += 1000LL * options_.still_waiting_every_seconds;
+      next_word = now + every_ms;
     }
     interval = NextInterval(interval);
     Sleep(interval);
@@ -534,42 +537,50 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   return Status::kPreviewed;
 }
 
-void Driver::DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags,
-                              bool may_have_executed) {
+std::string Driver::ExecutionStatus(const ChangeSet& cs) {
+  // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
+  // (ExecutionStatus: UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE |
+  // EXECUTE_FAILED | OBSOLETE).
+  AwsResult d = aws_.Run("cloudformation", "describe-change-set",
+                         {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
+  return d.ok ? Str(d.body, "ExecutionStatus") : "";
+}
+
+void Driver::DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags) {
   if (!cs.created) return;
   std::string region = " --region " + cs.region;
-  AwsResult r = aws_.Run("cloudformation", "delete-change-set",
-                         {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
-  // Not there: a create cut short that never reached AWS. Src:
-  // DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html (ChangeSetNotFound).
-  bool absent = r.error_code == "ChangeSetNotFound" || r.message.find("does not exist") != std::string::npos;
-  bool change_set_left = !r.ok && !absent;
-  auto say_change_set_left = [&] {
-    if (!change_set_left) return;
+  if (!cs.created_stack) {
+    AwsResult r = aws_.Run("cloudformation", "delete-change-set",
+                           {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
+    // Not there: a create cut short that never reached AWS.
+    // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
+    // (ChangeSetNotFound: "The specified change set name or ID doesn't exit").
+    if (r.ok || r.error_code == "ChangeSetNotFound" || r.message.find("does not exist") != std::string::npos) return;
+    // One still being computed cannot be deleted yet (InvalidChangeSetStatus).
+    // Src: DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html.
     diags->Warn({}, cs.stack, "could not delete change set " + cs.name + " (" + ErrorText(r) + "); it is left behind");
     left_behind->push_back("change set " + cs.name + " of stack " + cs.stack +
+                           (r.error_code == "InvalidChangeSetStatus" ? ", once CloudFormation has computed it" : "") +
                            ": aws cloudformation delete-change-set --stack-name " + cs.stack + " --change-set-name " +
                            cs.name + region);
-  };
-  // A CREATE change set made an empty stack in REVIEW_IN_PROGRESS: remove it too (its
-  // change sets go with it), but only while it is that: a change set that did execute
-  // made a stack that is not empty.
-  if (!cs.created_stack) return say_change_set_left();
-  std::string command = "aws cloudformation delete-stack --stack-name " + cs.stack + region;
-  if (may_have_executed) {
-    StackInfo info;
-    Diagnostics unread;
-    if (!Describe(cs.stack, cs.region, &info, &unread)) {
-      say_change_set_left();
-      diags->Warn({}, cs.stack, "could not check the empty stack the change set made: " + unread.FirstError());
-      left_behind->push_back("stack " + cs.stack + " if it is REVIEW_IN_PROGRESS (empty): " + command);
-      return;
-    }
-    if (!info.exists || info.status != "REVIEW_IN_PROGRESS") return say_change_set_left();
+    return;
   }
-  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", cs.stack}, cs.region);
+  // A CREATE change set made an empty stack in REVIEW_IN_PROGRESS: deleting the stack
+  // takes its change sets with it. Only while it is that stack and still empty: another
+  // change set of it that was executed meanwhile (a second `up` at the same time) made a
+  // stack that is not ours to delete.
+  std::string target = cs.stack_id.empty() ? cs.stack : cs.stack_id;
+  std::string command = "aws cloudformation delete-stack --stack-name " + target + region;
+  StackInfo info;
+  Diagnostics unread;
+  if (!Describe(cs.stack, cs.region, &info, &unread)) {
+    diags->Warn({}, cs.stack, "could not check the empty stack the change set made: " + unread.FirstError());
+    left_behind->push_back("stack " + cs.stack + ", if it is REVIEW_IN_PROGRESS (empty): " + command);
+    return;
+  }
+  if (!info.exists || info.status != "REVIEW_IN_PROGRESS" || (!cs.stack_id.empty() && info.id != cs.stack_id)) return;
+  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", target}, cs.region);
   if (!d.ok) {
-    say_change_set_left();
     diags->Warn({}, cs.stack, "could not delete the empty stack (REVIEW_IN_PROGRESS): " + ErrorText(d));
     left_behind->push_back("stack " + cs.stack + " (REVIEW_IN_PROGRESS, empty): " + command);
   }
@@ -853,6 +864,12 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
     diags->Append(io, stack.name);
     return result;
   }
+  // A second interrupt ends the process before the cleanup below: it removes the file.
+  RemoveOnInterrupt(pending);
+  struct Forget {
+    const std::string& path;
+    ~Forget() { ForgetOnInterrupt(path); }
+  } forget{pending};
   std::error_code ec;
   auto drop_pending = [&] { fs::remove(pending, ec); };
   auto record = [&](const StackInfo& deployed) {
@@ -869,8 +886,8 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
   };
   // Every way out before execution: the change set (and the empty stack a CREATE made)
   // is deleted, or what is left is said.
-  auto discard = [&](Status status, bool may_have_executed = false) {
-    DiscardChangeSet(result.change_set, &result.left_behind, diags, may_have_executed);
+  auto discard = [&](Status status) {
+    DiscardChangeSet(result.change_set, &result.left_behind, diags);
     drop_pending();
     result.status = status;
     return result;
@@ -908,15 +925,22 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
                           {"--stack-name", stack.name, "--change-set-name", result.change_set.name}, region,
                           AwsCall{.changes_something = true, .pass_fds = {}});
   if (!ex.ok) {
+    Status failed = InterruptRequested() ? Status::kInterrupted : Status::kFailed;
     // A call cut short (an interrupt, no answer in time, a lost connection) may have
-    // started the execution: then the stack is changing and is followed, not discarded.
+    // started the execution, before the stack's status shows it: the change set says.
     bool unsure = ex.interrupted || ex.timed_out || ex.transient;
-    StackInfo now;
-    Diagnostics unread;
-    bool running = unsure && Describe(stack.name, region, &now, &unread) && now.exists && IsInProgress(now.status);
-    if (!running) {
-      if (!ex.interrupted) diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
-      return discard(InterruptRequested() ? Status::kInterrupted : Status::kFailed, unsure);
+    std::string execution = unsure ? ExecutionStatus(result.change_set) : "AVAILABLE";
+    bool started = StartsWith(execution, "EXECUTE_");  // IN_PROGRESS, COMPLETE, FAILED
+    if (started)
+      diags->Warn({}, stack.name, "execute-change-set: " + ErrorText(ex) + "; the change set runs all the same: following it");
+    else if (!ex.interrupted)
+      diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
+    if (execution == "AVAILABLE" || execution == "UNAVAILABLE") return discard(failed);
+    if (!started) {  // not known: nothing is deleted, and the user is told to look
+      drop_pending();
+      result.follow.lost_contact = true;
+      result.status = failed;
+      return result;
     }
   }
   if (!InterruptRequested())
@@ -954,6 +978,15 @@ void Driver::RecordOutputs(const StackKey& key, const StackInfo& info, Diagnosti
 DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues& given, Diagnostics* diags,
                                       const DriverObserver& observer) {
   DeferInterrupts defer;  // the change set is deleted whatever happens
+  DeployResult result = PreviewUnderDefer(stack, given, diags, observer);
+  if (InterruptRequested() && result.status != DeployResult::Status::kPreviewed &&
+      result.status != DeployResult::Status::kNoChanges)
+    result.status = DeployResult::Status::kInterrupted;
+  return result;
+}
+
+DeployResult Driver::PreviewUnderDefer(const Stack& stack, const ParameterValues& given, Diagnostics* diags,
+                                       const DriverObserver& observer) {
   DeployResult result;
   ParameterValues values = given;
   if (!FillInputs(stack, {}, &values, &result, diags)) return result;
@@ -978,7 +1011,6 @@ DeployResult Driver::PreviewChangeSet(const Stack& stack, const ParameterValues&
   ForgetOnInterrupt(path);
   ForgetOnInterrupt(dir_tmpl);
   DiscardChangeSet(result.change_set, &result.left_behind, diags);
-  if (InterruptRequested()) result.status = DeployResult::Status::kInterrupted;
   return result;
 }
 
@@ -1169,6 +1201,7 @@ DestroyResult Driver::DestroyUnderDefer(const StackKey& key, const RecordedStack
   // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
   result.delete_requested = true;
   AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", target}, region);
+  result.delete_cut_short = d.interrupted;
   if (!d.ok && !d.interrupted) {
     diags->Error({}, stack_name, "delete-stack: " + ErrorText(d));
     return result;

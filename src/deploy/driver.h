@@ -91,6 +91,7 @@ struct ChangeSet {
   // create-change-set answered, or was cut short: the change set (and for a CREATE the
   // empty stack) may exist from then on, and every way out deletes it (or says it could not).
   bool created = false;
+  std::string stack_id;  // the stack create-change-set named (its StackId), when it answered
   std::string status;          // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | FAILED | ""
   std::string reason;
   std::vector<ChangeRow> changes;
@@ -186,7 +187,8 @@ struct DestroyResult {
   // it CloudFormation goes on deleting (follow.interrupted or delete_requested).
   enum class Status { kDestroyed, kAbsent, kDeclined, kRefused, kNotRecorded, kFailed, kInterrupted };
   Status status = Status::kFailed;
-  bool delete_requested = false;  // delete-stack was called (it may have reached AWS)
+  bool delete_requested = false;  // delete-stack was called
+  bool delete_cut_short = false;  // ... and interrupted: whether it reached AWS is not known
   DestroyPlan plan;
   FollowResult follow;
 };
@@ -267,6 +269,9 @@ class Driver {
   // The template the stack runs: the one the last `up` here recorded, else
   // CloudFormation's (get-template); null, with a warning, when neither can be read.
   cfn::Json DeployedTemplate(const Stack& stack, Diagnostics* diags);
+  // PreviewChangeSet, under its DeferInterrupts.
+  DeployResult PreviewUnderDefer(const Stack& stack, const ParameterValues& values, Diagnostics* diags,
+                                 const DriverObserver& observer);
   // Deploy, under its DeferInterrupts.
   DeployResult DeployStack(const Stack& stack, const ParameterValues& values, const DriverObserver& observer,
                            Diagnostics* diags, const std::map<std::string, cfn::Json>& produced);
@@ -279,12 +284,15 @@ class Driver {
   DeployResult::Status CreateChangeSet(const Stack& stack, const ParameterValues& values, const StackInfo& info,
                                        const std::string& template_path, const DriverObserver& observer,
                                        ChangeSet* cs, Diagnostics* diags);
-  // Deletes a change set that may exist (cs.created), and the empty stack a CREATE made
-  // (when the change set `may_have_executed`, only once describe-stacks shows it still
-  // REVIEW_IN_PROGRESS). What fails to go is a warning in diags and a line in
-  // *left_behind with the command that removes it.
-  void DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags,
-                        bool may_have_executed = false);
+  // Deletes a change set that may exist (cs.created) and was not executed: an UPDATE's
+  // change set, or for a CREATE the empty stack it made, with its change sets, while
+  // describe-stacks shows that very stack (cs.stack_id) still REVIEW_IN_PROGRESS. What
+  // fails to go is a warning in diags and a line in *left_behind with the command that
+  // removes it.
+  void DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* left_behind, Diagnostics* diags);
+  // describe-change-set's ExecutionStatus (AVAILABLE: not executed; EXECUTE_*: it was),
+  // or "" when it cannot be read.
+  std::string ExecutionStatus(const ChangeSet& cs);
   // Milliseconds on DriverOptions::now_ms, else the steady clock.
   long long NowMs() const;
   // Follows the stack's events until the operation started from `initial_status`

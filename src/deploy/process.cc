@@ -50,10 +50,12 @@ void EndWithSignal(int sig) {
 }
 
 void OnInterrupt(int sig) {
+  int saved_errno = errno;  // the code it interrupted goes on when the interrupt is deferred
   int group = g_child_group.load();
   if (group > 0) kill(-group, SIGTERM);
-  if (g_defer_depth.load() > 0 && g_pending_signal.load() == 0) {
-    g_pending_signal.store(sig);
+  int none = 0;
+  if (g_defer_depth.load() > 0 && g_pending_signal.compare_exchange_strong(none, sig)) {
+    errno = saved_errno;
     return;
   }
   EndWithSignal(sig);
@@ -129,16 +131,26 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   std::string program = argv[0];
   if (program.find('/') == std::string::npos) FindExecutable(argv[0], &program);
 
+  // An interrupt between fork and g_child_group.store would miss the child: the
+  // interrupt signals wait (blocked) until the parent knows the child's group.
+  sigset_t interrupts, previous_mask;
+  sigemptyset(&interrupts);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&interrupts, sig);
+  sigprocmask(SIG_BLOCK, &interrupts, &previous_mask);
   pid_t pid = fork();
   if (pid < 0) {
+    sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
     r.error = std::string("fork: ") + std::strerror(errno);
     close_all();
     return r;
   }
   if (pid == 0) {
     // Its own session and process group: a timeout or an interrupt stops it and its
-    // children together, and it has no controlling terminal to prompt on.
+    // children together, and it has no controlling terminal to prompt on. Our
+    // interrupt handler is not its: default actions, then the mask it had.
     setsid();
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
     signal(SIGPIPE, SIG_DFL);
     if (options.has_input) {
       dup2(in_pipe[0], 0);
@@ -160,6 +172,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
     _exit(127);
   }
   g_child_group.store(pid);
+  sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
   close(out_pipe[1]);
   close(err_pipe[1]);
   close(exec_pipe[1]);
