@@ -552,12 +552,12 @@ void Driver::DiscardChangeSet(const ChangeSet& cs, std::vector<std::string>* lef
   if (!cs.created_stack) {
     AwsResult r = aws_.Run("cloudformation", "delete-change-set",
                            {"--stack-name", cs.stack, "--change-set-name", cs.name}, cs.region);
-    // Not there: a create cut short that never reached AWS.
-    // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html
-    // (ChangeSetNotFound: "The specified change set name or ID doesn't exit").
+    // Not there: a create cut short that never reached AWS (ChangeSetNotFound, the code
+    // of DescribeChangeSet and ExecuteChangeSet; the message says "does not exist").
     if (r.ok || r.error_code == "ChangeSetNotFound" || r.message.find("does not exist") != std::string::npos) return;
-    // One still being computed cannot be deleted yet (InvalidChangeSetStatus).
-    // Src: DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html.
+    // One still being computed cannot be deleted yet: InvalidChangeSetStatus ("the
+    // change set status might be CREATE_IN_PROGRESS").
+    // Src: DOC:AWSCloudFormation/latest/APIReference/API_DeleteChangeSet.html (Errors).
     diags->Warn({}, cs.stack, "could not delete change set " + cs.name + " (" + ErrorText(r) + "); it is left behind");
     left_behind->push_back("change set " + cs.name + " of stack " + cs.stack +
                            (r.error_code == "InvalidChangeSetStatus" ? ", once CloudFormation has computed it" : "") +
