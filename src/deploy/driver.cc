@@ -931,7 +931,7 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
     bool unsure = ex.interrupted || ex.timed_out || ex.transient;
     std::string execution = unsure ? ExecutionStatus(result.change_set) : "AVAILABLE";
     bool started = StartsWith(execution, "EXECUTE_");  // IN_PROGRESS, COMPLETE, FAILED
-    if (started)
+    if (started && !ex.interrupted)
       diags->Warn({}, stack.name, "execute-change-set: " + ErrorText(ex) + "; the change set runs all the same: following it");
     else if (!ex.interrupted)
       diags->Error({}, stack.name, "execute-change-set: " + ErrorText(ex));
