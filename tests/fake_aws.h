@@ -58,9 +58,11 @@ class FakeAwsTest : public ::testing::Test {
     std::string path = kTests + "/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
     setenv("PATH", path.c_str(), 1);
     setenv("BLUEPRINT_POLL_INTERVAL_MS", "1000", 1);  // the least it takes (input_limits_test.cc)
+    setenv("BLUEPRINT_TEST_VIRTUAL_CLOCK", "1", 1);    // ... and no real second of it
     unsetenv("BLUEPRINT_AWS_CLI");
   }
   void TearDown() override {
+    unsetenv("BLUEPRINT_TEST_VIRTUAL_CLOCK");  // other suites' binaries wait for real
     if (!HasFailure()) fake_aws_fs::remove_all(dir_);
   }
 

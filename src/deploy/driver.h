@@ -51,8 +51,9 @@ struct DriverOptions {
 };
 
 // The settings environment variables override: BLUEPRINT_POLL_INTERVAL_MS (1000 to
-// 60000) and BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS (1 to 86400). A bad value is an error
-// in diags (exit 2), never a silent other number.
+// 60000) and BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS (1 to 86400); for tests,
+// BLUEPRINT_TEST_VIRTUAL_CLOCK=1 (waits take no time on a clock of the driver's own). A
+// bad value is an error in diags (exit 2), never a silent other number.
 bool ReadDriverEnvironment(DriverOptions* options, Diagnostics* diags);
 
 // What `describe-stacks` says about one stack.
