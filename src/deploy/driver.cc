@@ -40,6 +40,8 @@ namespace {
 constexpr int kMinPollIntervalMs = 1000;
 constexpr int kMaxPollIntervalMs = 60000;
 constexpr int kMaxQuietPollIntervalMs = 10000;
+// How often a wait for a change set is said ("still waiting (N s)").
+constexpr int kStillWaitingEverySeconds = 30;
 
 // The parameter whose value CI sets on each release; kept across updates unless given.
 constexpr const char* kImageUriParameter = "ImageUri";
@@ -494,11 +496,11 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   }
 
   // Wait for CloudFormation to compute the changes, within change_set_timeout_seconds,
-  // saying so every still_waiting_every_seconds.
+  // saying so every kStillWaitingEverySeconds.
   // Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeChangeSet.html (Status:
   // CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED).
   long long start = NowMs();
-  const long long every_ms = 1000LL * options_.still_waiting_every_seconds;
+  const long long every_ms = 1000LL * kStillWaitingEverySeconds;
   long long next_word = start + every_ms;
   int interval = 0;
   for (;;) {

@@ -39,8 +39,6 @@ struct DriverOptions {
   // Give up on a change set CloudFormation has not computed after this long
   // (BLUEPRINT_CHANGE_SET_TIMEOUT_SECONDS); it is then deleted.
   int change_set_timeout_seconds = 600;
-  // While waiting for a change set, DriverObserver::waiting is told this often.
-  int still_waiting_every_seconds = 30;
   // The clock and the pause between polls; empty: the steady clock and a real sleep
   // that an interrupt cuts short. Tests pass a clock that a sleep advances.
   std::function<long long()> now_ms;
@@ -133,8 +131,8 @@ struct DriverObserver {
   std::function<Decision(const std::string& stack)> decide;  // execute it? (empty: yes)
   std::function<void(const StackEvent&)> event;          // each new stack event
   std::function<void(const FollowProgress&)> progress;  // after each poll
-  // While a change set is computed: every still_waiting_every_seconds (the change set,
-  // its status, the seconds waited so far).
+  // While a change set is computed: every 30 s (the change set, its status, the
+  // seconds waited so far).
   std::function<void(const ChangeSet&, int seconds)> waiting;
 };
 

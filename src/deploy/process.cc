@@ -147,9 +147,13 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const ProcessOpti
   if (pid == 0) {
     // Its own session and process group: a timeout or an interrupt stops it and its
     // children together, and it has no controlling terminal to prompt on. Our
-    // interrupt handler is not its: default actions, then the mask it had.
+    // interrupt handler is not its (exec would reset it, but a signal may come first):
+    // the default action where the handler is ours, then the mask it had.
     setsid();
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction current {};
+      if (sigaction(sig, nullptr, &current) == 0 && current.sa_handler == OnInterrupt) signal(sig, SIG_DFL);
+    }
     sigprocmask(SIG_SETMASK, &previous_mask, nullptr);
     signal(SIGPIPE, SIG_DFL);
     if (options.has_input) {
