@@ -57,10 +57,7 @@ class DeployFaults : public FakeAwsTest {
   Run InterruptDuring(std::vector<std::string> args, const std::string& call, int sig = SIGINT) {
     std::vector<std::string> argv = {BLUEPRINT_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    for (const char* a : {"--environments"}) argv.push_back(a);
-    argv.push_back(kEnvironments);
-    argv.push_back("--state-dir");
-    argv.push_back(state());
+    argv.insert(argv.end(), {"--environments", kEnvironments, "--state-dir", state()});
     Run run;
     int pid = StartBackground(argv, dir_ + "/run.log");
     EXPECT_GT(pid, 0);
