@@ -55,13 +55,19 @@ class FakeAwsTest : public ::testing::Test {
     fake_aws_fs::remove_all(dir_);
     fake_aws_fs::create_directories(dir_);
     setenv("FAKE_AWS_DIR", dir_.c_str(), 1);
-    std::string path = kTests + "/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-    setenv("PATH", path.c_str(), 1);
+    const char* path = std::getenv("PATH");
+    saved_path_ = path ? path : "/usr/bin:/bin";
+    setenv("PATH", (kTests + "/fake-aws:" + saved_path_).c_str(), 1);
     setenv("BLUEPRINT_POLL_INTERVAL_MS", "1000", 1);  // the least it takes (input_limits_test.cc)
     setenv("BLUEPRINT_TEST_VIRTUAL_CLOCK", "1", 1);    // ... and no real second of it
     unsetenv("BLUEPRINT_AWS_CLI");
   }
   void TearDown() override {
+    // What later suites see is what they would see alone: the stand-in `aws` leaves PATH
+    // (else a later test looking for the real AWS CLI finds the stand-in first).
+    setenv("PATH", saved_path_.c_str(), 1);
+    unsetenv("FAKE_AWS_DIR");
+    unsetenv("BLUEPRINT_POLL_INTERVAL_MS");
     unsetenv("BLUEPRINT_TEST_VIRTUAL_CLOCK");  // other suites' binaries wait for real
     if (!HasFailure()) fake_aws_fs::remove_all(dir_);
   }
@@ -128,6 +134,7 @@ class FakeAwsTest : public ::testing::Test {
   }
 
   std::string dir_;
+  std::string saved_path_;  // PATH before SetUp, restored by TearDown
 };
 
 const std::string kAdmission = "apprunner list-services";  // before the first stack with an App Runner service
