@@ -4,6 +4,7 @@
 #   make test   builds everything (tool, tests, benchmarks) with AddressSanitizer and
 #               UndefinedBehaviorSanitizer in build-asan/ and runs the whole suite there:
 #               what CI runs (.ci/run). Every sanitizer finding fails the test it happens in.
+#               Then it names every check that was skipped, and why (scripts/report-skips.sh).
 #   make build  builds everything (Release) in build/ without running it.
 #   make bench  builds Release and runs the benchmarks.
 BUILD ?= build
@@ -42,7 +43,8 @@ demo: tool
 test: configure-asan
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_init_order=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS); \
+	  rc=$$?; $(CURDIR)/scripts/report-skips.sh $(abspath $(ASAN_BUILD)); exit $$rc
 
 bench: build
 	@./$(BUILD)/bench/blueprint_bench --benchmark_min_time=0.2

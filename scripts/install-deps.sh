@@ -9,6 +9,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli
 )
+# Node.js and npm run the pinned CDK toolkit over the assembly (tests/cdk_test.cc). A
+# machine that has Node.js from elsewhere (NodeSource, whose nodejs carries npm) keeps it.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# cfn-lint and moto are Python packages that neither apt nor npm offers; the machine image
+# carries them. Without them their tests are skipped, and `make test` names them.
 
 missing=()
 for p in "${packages[@]}"; do
