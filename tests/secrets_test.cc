@@ -89,7 +89,7 @@ TEST(Secrets, BadSaltAndEmptyPassphraseRefused) {
 }
 
 // What deploy uses: every {secure} value of a stack in clear, or nothing at all.
-TEST(Secrets, DecryptAppSecretsAllOrNothing) {
+TEST(Secrets, DecryptSecureValuesAllOrNothing) {
   StackConfig c;
   c.file = "prod/stack.yaml";
   c.encryption.salt = NewSalt();
@@ -101,17 +101,17 @@ TEST(Secrets, DecryptAppSecretsAllOrNothing) {
                    {"C", EncryptSecret(k, "app.secrets.C", "gamma"), ""}};
   std::vector<std::pair<std::string, std::string>> out;
   Diagnostics diags;
-  ASSERT_TRUE(DecryptAppSecrets(c, "right", &out, &diags)) << diags.FormatAll();
-  EXPECT_EQ(out, (std::vector<std::pair<std::string, std::string>>{{"A", "alpha"}, {"C", "gamma"}}));
+  ASSERT_TRUE(DecryptSecureValues(c, "right", &out, &diags)) << diags.FormatAll();
+  EXPECT_EQ(out, (std::vector<std::pair<std::string, std::string>>{{"app.secrets.A", "alpha"}, {"app.secrets.C", "gamma"}}));
 
   diags = {};
-  EXPECT_FALSE(DecryptAppSecrets(c, "wrong", &out, &diags));
+  EXPECT_FALSE(DecryptSecureValues(c, "wrong", &out, &diags));
   EXPECT_NE(diags.FormatAll().find("wrong passphrase"), std::string::npos) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 
   std::swap(c.app.secrets[0].secure_value, c.app.secrets[2].secure_value);  // values swapped between names
   diags = {};
-  EXPECT_FALSE(DecryptAppSecrets(c, "right", &out, &diags));
+  EXPECT_FALSE(DecryptSecureValues(c, "right", &out, &diags));
   EXPECT_NE(diags.FormatAll().find("cannot decrypt"), std::string::npos) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 }

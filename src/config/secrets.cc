@@ -189,18 +189,6 @@ bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
   return true;
 }
 
-bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
-                       std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags) {
-  StackConfig apps_only;  // the app secrets and what unlocks them
-  apps_only.file = c.file;
-  apps_only.encryption = c.encryption;
-  apps_only.app.secrets = c.app.secrets;
-  if (!DecryptSecureValues(apps_only, passphrase, out, diags)) return false;
-  const std::string prefix = "app.secrets.";
-  for (auto& [path, value] : *out) path.erase(0, prefix.size());
-  return true;
-}
-
 namespace {
 
 // What the prompt's interrupt handler needs to give the terminal its echo back, in

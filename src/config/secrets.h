@@ -84,19 +84,15 @@ bool PromptHidden(const std::string& prompt, std::string* value, Diagnostics* di
 // Errors: no encryption section, or a wrong passphrase (said in those words).
 bool UnlockStack(const StackConfig& c, const std::string& passphrase, SecretKey* key, Diagnostics* diags);
 
-// Every app.secrets {secure} value of `c` in clear text, sorted by name (for `config
-// get --show-secrets` and for deploy, which passes them as NoEcho parameters). Fails
-// on a wrong passphrase or an altered value; nothing is returned then.
-bool DecryptAppSecrets(const StackConfig& c, const std::string& passphrase,
-                       std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags);
-
 // Every encrypted value of `c` with its key path (the additional data it is bound to):
 // app.secrets.NAME {secure} values, then cloudfront.origin_secret and
 // cloudfront.origin_secret_previous when set.
 std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig& c);
 
 // Those values in clear text, key path -> value, in SecureValues' order (`config rekey`,
-// `--show-secrets`, deploy). Fails like DecryptAppSecrets; nothing is returned then.
+// `--show-secrets`, deploy). Fails on a wrong passphrase (said in those words) or a value
+// that does not decrypt under its key path (altered, or moved to another key); nothing is
+// returned then.
 bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
                          std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags);
 
