@@ -1,7 +1,10 @@
 // Every file under tests/bad_configs/ is a stack.yaml a user could write by
 // mistake. Each must make `synth` exit 2 with the file and line in the message,
 // say what is wrong (the `# expect:` header), and write nothing.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 #include <filesystem>
 
@@ -44,25 +47,32 @@ std::vector<BadConfig> Cases() {
 
 TEST(BadConfigs, AtLeastTwentyFive) { EXPECT_GE(Cases().size(), 25u); }
 
-TEST(BadConfigs, EachExitsTwoWithFileLineAndReasonAndWritesNothing) {
-  for (const auto& c : Cases()) {
-    SCOPED_TRACE(c.name);
-    ASSERT_FALSE(c.expect.empty()) << "missing '# expect:' header";
-    ASSERT_GT(c.line, 0) << "missing '# expect-line:' header";
-    TempDir dir;
-    std::string file = dir.Write("envs/bad/stack.yaml",
-                                 ReadFileOrDie(SourceDir() + "/tests/bad_configs/" + c.name));
-    std::string out = dir.path() + "/out";
-    CommandResult r = RunBlueprint({"synth", "--environments", dir.path() + "/envs", "--out", out});
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find(file + ":" + std::to_string(c.line) + ":"), std::string::npos)
-        << "expected " << file << ":" << c.line << " in:\n" << r.err;
-    EXPECT_NE(r.err.find(c.expect), std::string::npos) << "expected '" << c.expect << "' in:\n" << r.err;
-    EXPECT_FALSE(fs::exists(out)) << "synth wrote output despite the error";
-    // No temporary leftovers beside the output either.
-    EXPECT_EQ(ListFiles(dir.path()), std::vector<std::string>{"envs/bad/stack.yaml"});
-  }
+// One test per file, named after it (BadConfigFiles/Each.ExitsTwo.../05_typo_key).
+class Each : public ::testing::TestWithParam<BadConfig> {};
+
+TEST_P(Each, ExitsTwoWithFileLineAndReasonAndWritesNothing) {
+  const BadConfig& c = GetParam();
+  ASSERT_FALSE(c.expect.empty()) << "missing '# expect:' header";
+  ASSERT_GT(c.line, 0) << "missing '# expect-line:' header";
+  TempDir dir;
+  std::string file = dir.Write("envs/bad/stack.yaml", ReadFileOrDie(SourceDir() + "/tests/bad_configs/" + c.name));
+  std::string out = dir.path() + "/out";
+  CommandResult r = RunBlueprint({"synth", "--environments", dir.path() + "/envs", "--out", out});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr(file + ":" + std::to_string(c.line) + ":"));
+  EXPECT_THAT(r.err, ::testing::HasSubstr(c.expect));
+  EXPECT_FALSE(fs::exists(out)) << "synth wrote output despite the error";
+  // No temporary leftovers beside the output either.
+  EXPECT_EQ(ListFiles(dir.path()), std::vector<std::string>{"envs/bad/stack.yaml"});
 }
+
+INSTANTIATE_TEST_SUITE_P(BadConfigFiles, Each, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<BadConfig>& info) {
+                           std::string name = info.param.name.substr(0, info.param.name.rfind('.'));
+                           for (char& ch : name)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return name;
+                         });
 
 TEST(BadConfigs, ValidateAlsoExitsTwo) {
   TempDir dir;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "deploy/process.h"
+
 #include "test_util.h"
 
 namespace bp::testing {
@@ -16,6 +18,30 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string GoldenDir() { return SourceDir() + "/tests/golden"; }
+
+// `text` equals the file `golden`; on failure the unified diff (golden first, at most
+// 60 lines) and how to accept an intended change. With UPDATE_GOLDEN set, writes `text`
+// to `golden` instead.
+::testing::AssertionResult MatchesGolden(const std::string& text, const std::string& golden) {
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::create_directories(fs::path(golden).parent_path());
+    std::ofstream(golden, std::ios::binary | std::ios::trunc) << text;
+    return ::testing::AssertionSuccess();
+  }
+  if (fs::exists(golden) && text == ReadFileOrDie(golden)) return ::testing::AssertionSuccess();
+  ProcessOptions o;
+  o.input = text;
+  o.has_input = true;
+  ProcessResult d = RunProcess({"diff", "-u", "--label", golden, "--label", "synthesized", golden, "-"}, o);
+  std::string diff = d.out;
+  size_t at = 0;
+  for (int lines = 0; lines < 60 && at != std::string::npos; ++lines) at = diff.find('\n', at + 1);
+  if (at != std::string::npos) diff = diff.substr(0, at + 1) + "...\n";
+  return ::testing::AssertionFailure()
+         << fs::path(golden).filename().string() << " differs from " << golden << ":\n"
+         << diff << "if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests "
+         << "--gtest_filter='Golden.*' and review `git diff tests/`";
+}
 
 TEST(Golden, BundledEnvironmentsMatch) {
   TempDir dir;
@@ -32,13 +58,8 @@ TEST(Golden, BundledEnvironmentsMatch) {
   }
   EXPECT_EQ(files, ListFiles(GoldenDir())) << "the set of synthesized files changed";
   for (const auto& f : files) {
-    SCOPED_TRACE(f);
     std::string golden = GoldenDir() + "/" + f;
-    if (!fs::exists(golden)) continue;
-    EXPECT_TRUE(ReadFileOrDie(dir.path() + "/out/" + f) == ReadFileOrDie(golden))
-        << f << " differs from tests/golden/" << f
-        << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests "
-           "--gtest_filter='Golden.*' and review the diff";
+    if (fs::exists(golden)) EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + f), golden));
   }
 }
 
@@ -58,17 +79,8 @@ TEST(Golden, ProdOnEcsExpressMatches) {
   // Its default layout (compute.ingress edge): the main stack and the global one with
   // CloudFront on a VPC origin.
   for (const std::string file : {"orders-api-prod.template.json", "orders-api-prod-global.template.json"}) {
-    const std::string golden = SourceDir() + "/tests/golden-ecs-express/" + file;
-    std::string text = ReadFileOrDie(dir.path() + "/out/" + file);
-    if (std::getenv("UPDATE_GOLDEN")) {
-      fs::create_directories(SourceDir() + "/tests/golden-ecs-express");
-      std::ofstream(golden, std::ios::binary | std::ios::trunc) << text;
-      continue;
-    }
-    EXPECT_TRUE(text == ReadFileOrDie(golden))
-        << file << " differs from tests/golden-ecs-express/" << file
-        << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*' "
-           "and review the diff";
+    EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + file),
+                              SourceDir() + "/tests/golden-ecs-express/" + file));
   }
   ASSERT_NE(ReadFileOrDie(dir.path() + "/out/orders-api-prod.template.json").find("AWS::ECS::ExpressGatewayService"),
             std::string::npos);
@@ -92,19 +104,8 @@ TEST(Golden, ProdBehindCloudFrontMatches) {
                                   dir.path() + "/out", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string golden_dir = SourceDir() + "/tests/golden-edge";
-  for (const std::string file : {"orders-api-prod.template.json", "orders-api-prod-global.template.json"}) {
-    SCOPED_TRACE(file);
-    std::string text = ReadFileOrDie(dir.path() + "/out/" + file);
-    if (std::getenv("UPDATE_GOLDEN")) {
-      fs::create_directories(golden_dir);
-      std::ofstream(golden_dir + "/" + file, std::ios::binary | std::ios::trunc) << text;
-      continue;
-    }
-    EXPECT_TRUE(text == ReadFileOrDie(golden_dir + "/" + file))
-        << file << " differs from tests/golden-edge/" << file
-        << "; if the change is intended, run UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*' "
-           "and review the diff";
-  }
+  for (const std::string file : {"orders-api-prod.template.json", "orders-api-prod-global.template.json"})
+    EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + file), golden_dir + "/" + file));
   if (std::getenv("UPDATE_GOLDEN")) GTEST_SKIP() << "golden files rewritten in " << golden_dir;
 }
 

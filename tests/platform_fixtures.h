@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "config/loader.h"
+#include "template_match.h"
 #include "test_util.h"
 
 namespace bp::fixtures {
@@ -53,21 +54,9 @@ inline std::vector<StackConfig> BundledEnvironments() {
 
 inline const char* const kNatModes[] = {"gateway", "gateway-per-az", "instance", "none"};
 
-// Names of the resources of `type`, in template order.
-inline std::vector<std::string> ResourcesOfType(const Json& t, const std::string& type) {
-  std::vector<std::string> out;
-  for (const auto& [id, r] : t["Resources"].items())
-    if (r["Type"] == type) out.push_back(id);
-  return out;
-}
-
-// The one resource of `type` in `t` (a test failure when there are none or several).
-inline const Json& OnlyOfType(const Json& t, const std::string& type) {
-  std::vector<std::string> ids = ResourcesOfType(t, type);
-  EXPECT_EQ(ids.size(), 1u) << type;
-  static const Json kNone;
-  return ids.empty() ? kNone : t["Resources"][ids[0]];
-}
+// Finding resources: tests/template_match.h.
+using testing::OnlyOfType;
+using testing::ResourcesOfType;
 
 // Parses `yaml` as environment `env` and assembles it; the diagnostics' text in `out`.
 inline bool Check(const std::string& yaml, std::string* out, const std::string& env = "dev") {

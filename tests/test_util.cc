@@ -96,13 +96,6 @@ const Stack& MainStack(const App& app) {
   return app.stacks.front();
 }
 
-std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type) {
-  std::vector<std::pair<std::string, const cfn::Resource*>> out;
-  for (const auto& [id, r] : t.resources().entries())
-    if (r.type == type) out.emplace_back(id, &r);
-  return out;
-}
-
 std::vector<std::string> ListFiles(const std::string& dir) {
   std::vector<std::string> out;
   if (!fs::exists(dir)) return out;

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "config/stack_config.h"
+#include "template_match.h"
 
 namespace bp::testing {
 
@@ -47,9 +48,6 @@ std::vector<StackConfig> BundledEnvironmentsWith(const std::string& compute_line
 
 // The main stack of `app` (a test failure, and the first stack, when there is none).
 const Stack& MainStack(const App& app);
-
-// The resources of `type` in `t`, in template order, with their logical IDs.
-std::vector<std::pair<std::string, const cfn::Resource*>> OfType(const cfn::Template& t, const std::string& type);
 
 // Every file (relative path) under `dir`, sorted.
 std::vector<std::string> ListFiles(const std::string& dir);
