@@ -65,22 +65,22 @@ TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
   std::string dir = (fs::temp_directory_path() / ("bp-cdk-" + std::to_string(getpid()))).string();
   fs::remove_all(dir);
   fs::create_directories(dir);
-  ASSERT_EQ(chdir(dir.c_str()), 0);  // whatever cdk writes lands here
+  ProcessOptions in_dir;
+  in_dir.cwd = dir;  // whatever cdk writes lands here
   std::string out = dir + "/cdk.out";
   ProcessResult synth = RunProcess({BLUEPRINT_BINARY, "synth", "--all", "--environments", kSource + "/environments",
-                                    "--out", out, "--quiet"});
+                                    "--out", out, "--quiet"}, in_dir);
   ASSERT_EQ(synth.exit_code, 0) << synth.err;
 
-  ProcessResult ls = RunProcess({cdk, "ls", "--app", out, "--no-notices"});
+  ProcessResult ls = RunProcess({cdk, "ls", "--app", out, "--no-notices"}, in_dir);
   ASSERT_EQ(ls.exit_code, 0) << ls.err;
   for (const char* stack : {"orders-api-dev\n", "orders-api-staging\n", "orders-api-prod\n"})
     EXPECT_NE(ls.out.find(stack), std::string::npos) << ls.out;
 
-  ProcessResult tmpl = RunProcess({cdk, "synth", "--app", out, "--no-notices", "orders-api-dev"});
+  ProcessResult tmpl = RunProcess({cdk, "synth", "--app", out, "--no-notices", "orders-api-dev"}, in_dir);
   ASSERT_EQ(tmpl.exit_code, 0) << tmpl.err;
   EXPECT_NE(tmpl.out.find("Description: \"apprunner-blueprint: orders-api (dev"), std::string::npos) << tmpl.out;
   EXPECT_NE(tmpl.out.find("Type: AWS::EC2::VPC"), std::string::npos) << tmpl.out;
-  ASSERT_EQ(chdir(kSource.c_str()), 0);
   if (!HasFailure()) fs::remove_all(dir);
 }
 
@@ -96,9 +96,10 @@ TEST(CdkToolkit, ListsEveryStackWithItsDependencies) {
   fs::remove_all(dir);
   Diagnostics diags;
   ASSERT_TRUE(WriteAssembly(BuildAssembly(app, cfn::Format::kJson), dir + "/cdk.out", &diags)) << diags.FormatAll();
-  ASSERT_EQ(chdir(dir.c_str()), 0);
-  ProcessResult ls = RunProcess({cdk, "ls", "--app", dir + "/cdk.out", "--no-notices", "--show-dependencies"});
-  ASSERT_EQ(chdir(kSource.c_str()), 0);
+  ProcessOptions in_dir;
+  in_dir.cwd = dir;
+  ProcessResult ls =
+      RunProcess({cdk, "ls", "--app", dir + "/cdk.out", "--no-notices", "--show-dependencies"}, in_dir);
   ASSERT_EQ(ls.exit_code, 0) << ls.err;
   // Every stack, each with its dependencies (the account stacks also show their shared
   // CloudFormation name).

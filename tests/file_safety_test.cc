@@ -98,16 +98,17 @@ class StateLink : public ScratchEnvironments {
     fs::create_directories(fake_);
     std::ofstream(fake_ + "/scenario.json") << ReadFileOrDie(SourceDir() + "/tests/fixtures/deploy/outputs.json");
     setenv("FAKE_AWS_DIR", fake_.c_str(), 1);
-    std::string path = SourceDir() + "/tests/fake-aws:" + (std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin");
-    setenv("PATH", path.c_str(), 1);
+    saved_path_ = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    setenv("PATH", (SourceDir() + "/tests/fake-aws:" + saved_path_).c_str(), 1);
     unsetenv("BLUEPRINT_AWS_CLI");
     fs::create_directories(dir_.path() + "/shared");
     fs::create_symlink(dir_.path() + "/shared", dir_.path() + "/.blueprint");
   }
   void TearDown() override {
+    setenv("PATH", saved_path_.c_str(), 1);  // later tests find the real AWS CLI again
     unsetenv("FAKE_AWS_DIR");
   }
-  std::string fake_;
+  std::string fake_, saved_path_;
 };
 
 TEST_F(StateLink, OutputsAndUpRefuseASymlinkedStateDirectory) {

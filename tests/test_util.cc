@@ -16,6 +16,35 @@ namespace bp::testing {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Every test leaves PATH and the working directory as it found them: a test that puts
+// the stand-in `aws` first on PATH and keeps it there makes a later test that looks for
+// the real AWS CLI skip, or run against the stand-in, depending on the order. A test
+// that does not restore them fails here, and they are put back for the next one.
+class ProcessStateGuard : public ::testing::EmptyTestEventListener {
+  void OnTestStart(const ::testing::TestInfo&) override {
+    const char* path = std::getenv("PATH");
+    path_ = path ? path : "";
+    cwd_ = fs::current_path().string();
+  }
+  void OnTestEnd(const ::testing::TestInfo&) override {
+    const char* path = std::getenv("PATH");
+    EXPECT_EQ(path ? path : "", path_) << "the test changed PATH and did not restore it";
+    EXPECT_EQ(fs::current_path().string(), cwd_) << "the test changed the working directory and did not restore it";
+    setenv("PATH", path_.c_str(), 1);
+    fs::current_path(cwd_);
+  }
+  std::string path_, cwd_;
+};
+
+const bool kGuardRegistered = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new ProcessStateGuard);
+  return true;
+}();
+
+}  // namespace
+
 TempDir::TempDir() {
   std::string tmpl = (fs::temp_directory_path() / "blueprint-test-XXXXXX").string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
