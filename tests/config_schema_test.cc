@@ -1,6 +1,5 @@
-// An honest config: every schema row binds exactly one StackConfig field, every key
-// changes the synthesized output (or says why it does not), and keys of features not
-// built yet are refused.
+// An honest config: every schema row binds exactly one StackConfig field, and every key
+// changes the synthesized output (or says why it does not).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,50 +76,8 @@ TEST(SchemaBinding, ValuesReachTheirFields) {
   EXPECT_EQ(c.profile, Profile::kDev);
 }
 
-// --- keys of features not built yet ---------------------------------------------
-
-TEST(NotAvailableYet, TheIssueListsAreRefused) {
-  // Issues 12 and 13 are built: nothing is refused any more.
-  const std::set<std::string> expected = {};
-  std::set<std::string> off;
-  for (const auto& f : ConfigSchema())
-    if (!f.not_available.empty()) off.insert(f.key);
-  for (const auto& key : expected) EXPECT_TRUE(off.count(key)) << key << " must be refused until it is built";
-  for (const auto& key : off)
-    EXPECT_TRUE(expected.count(key)) << key << " is refused but not listed here";
-}
-
-TEST(NotAvailableYet, RefusedAtTheKeysLineWithExitTwo) {
-  for (const auto& f : ConfigSchema()) {
-    if (f.not_available.empty()) continue;
-    SCOPED_TRACE(f.key);
-    std::string section = f.key.substr(0, f.key.find('.')), name = f.key.substr(f.key.find('.') + 1);
-    Json value = Sample(f);
-    std::string yaml = "profile: prod\napp:\n  name: orders-api\n" + section + ":\n  " + name + ": " + value.dump() + "\n";
-    testing::TempDir dir;
-    std::string file = dir.Write("envs/prod/stack.yaml", yaml);
-    testing::CommandResult r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find(file + ":5:"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(f.key + ": not available yet (" + f.not_available + ")"), std::string::npos) << r.err;
-  }
-}
-
-TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
-  for (const auto& p : Profiles()) {
-    StackConfig c;
-    Diagnostics d;
-    ASSERT_TRUE(ParseStackConfig(std::string("profile: ") + p.name +
-                                     "\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
-                                 "x/stack.yaml", "x", &c, &d))
-        << d.FormatAll();
-    EXPECT_FALSE(c.features.cloudfront) << p.name;
-  }
-}
-
-// Prod's guards ask reasons only for protections that exist: no WAF passes; alerts and
-// AWS Backup are built, so they are guarded.
-TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
+// The prod profile's own defaults satisfy every guard; a protection turned off does not.
+TEST(HonestConfig, ProdDefaultsPassTheGuards) {
   StackConfig c;
   Diagnostics d;
   ASSERT_TRUE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
@@ -128,7 +85,7 @@ TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
       << d.FormatAll();
   EXPECT_TRUE(c.production_guards);
   EXPECT_EQ(d.items.size(), 0u) << d.FormatAll();
-  // ... while the ones that exist still hold.
+  // ... while a weakened protection is refused.
   Diagnostics weak;
   EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n"
                                 "database: {backup_retention_days: 3}\n",
@@ -279,7 +236,7 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
     Diagnostics d;
     ASSERT_TRUE(ParseStackValues(text, file, env, &values, &d)) << d.FormatAll();
     for (const auto& f : ConfigSchema()) {
-      if (!f.not_available.empty() || !f.no_template_effect.empty()) continue;
+      if (!f.no_template_effect.empty()) continue;
       SCOPED_TRACE(env + ": " + f.key);
       Json current;
       for (const auto& v : values)
@@ -321,13 +278,13 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
       if (valid) {
         flipped_somewhere.insert(f.key);
         EXPECT_TRUE(changed) << "the key changes nothing in the synthesized output; make it do what the "
-                                "reference says, refuse it (not_available) or declare why (no_template_effect)";
+                                "reference says, remove it or declare why (no_template_effect)";
       }
     }
   }
   // A key no bundled environment could flip to a valid value was not tested at all.
   for (const auto& f : ConfigSchema()) {
-    if (f.not_available.empty() && f.no_template_effect.empty()) {
+    if (f.no_template_effect.empty()) {
       EXPECT_TRUE(flipped_somewhere.count(f.key)) << f.key << ": no valid other value in any bundled environment";
     }
   }

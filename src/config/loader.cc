@@ -153,10 +153,6 @@ class Parser {
         UnknownKey(At(k), prefix, name, full);
         continue;
       }
-      if (!spec->not_available.empty()) {
-        Error(At(k), full, "not available yet (" + spec->not_available + "); remove the key");
-        continue;
-      }
       ParseField(*spec, v, At(k));
     }
   }
@@ -717,20 +713,15 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
                std::string("the ") + ProfileName(c.profile) + " profile guards " + what +
                    "; turning it off needs a written reason: guards: {" + name + ": \"<why>\"}");
     };
-    // Only protections that exist are guarded: a guard whose key is not available yet
-    // (WAF, alerts, AWS Backup) demands no reason for something never built.
-    if (IsAvailable("guards.allow_no_waf")) guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
+    guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
     guard(!c.database.multi_az, "allow_single_az", "database.multi_az", "a Multi-AZ database");
     guard(!c.database.deletion_protection, "allow_no_deletion_protection", "database.deletion_protection",
           "database deletion protection");
-    bool backup_plans = IsAvailable("features.backup");
     bool weak_retention = c.database.backup_retention_days < 7;
-    guard(weak_retention || (backup_plans && !c.features.backup), "allow_no_backups",
+    guard(weak_retention || !c.features.backup, "allow_no_backups",
           weak_retention ? "database.backup_retention_days" : "features.backup",
-          backup_plans ? "database backups (7 days or more and an AWS Backup plan)"
-                       : "database backups (7 days or more)");
-    if (IsAvailable("guards.allow_no_alerts"))
-      guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
+          "database backups (7 days or more and an AWS Backup plan)");
+    guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
   }
 }
 
@@ -923,8 +914,7 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   // location is the `profile:` line: that is where the value comes from.
   const Location profile_at = values["profile"].where;
   for (const auto& f : ConfigSchema()) {
-    // A feature not built yet gets no default either: nothing may claim it is on.
-    if (values.count(f.key) || f.defaults[column].empty() || !f.not_available.empty()) continue;
+    if (values.count(f.key) || f.defaults[column].empty()) continue;
     Json v;
     Location where = profile_at;
     YAML::Node node = YAML::Load(f.defaults[column]);

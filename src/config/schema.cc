@@ -167,8 +167,8 @@ std::vector<FieldSpec> BuildSchema() {
       // Src: aws-facts 5.1 (SCHEMA:aws-cloudfront-distribution PriceClass).
       {"cloudfront.price_class", F<&SC::cloudfront, &CloudFrontConfig::price_class>, T::kEnum, "Which edge locations serve viewers: PriceClass_100 (North America, Europe, Israel), PriceClass_200 (adds Asia, Middle East, Africa), PriceClass_All (every location, highest price).", {"PriceClass_100", "PriceClass_100", "PriceClass_All"}, {"PriceClass_100", "PriceClass_200", "PriceClass_All"}},
       {"cloudfront.cache_policy", F<&SC::cloudfront, &CloudFrontConfig::cache_policy>, T::kEnum, "The managed cache policy of the default behaviour: caching-disabled (every request reaches the app: dynamic apps) or caching-optimized (CloudFront caches per the app's Cache-Control, ignoring cookies and query strings in the cache key: static content only).", All("caching-disabled"), {"caching-disabled", "caching-optimized"}},
-      {"cloudfront.origin_secret", F<&SC::cloudfront, &CloudFrontConfig::origin_secret>, T::kString, "The secret origin header's value, encrypted (`openssl rand -hex 32 | blueprint config set --stack ENV --secret cloudfront.origin_secret`): CloudFront sends it, the service's web ACL blocks requests without it. `up` passes it to both stacks as a NoEcho parameter.", {}, {}, 0, 0, C::kSecureValue, false, "", kOriginSecretDeployTime},
-      {"cloudfront.origin_secret_previous", F<&SC::cloudfront, &CloudFrontConfig::origin_secret_previous>, T::kString, "During a rotation, the value cloudfront.origin_secret replaces (encrypted, set with --secret): the service accepts both until it is removed (docs/edge.md, rotation).", {}, {}, 0, 0, C::kSecureValue, false, "", kOriginSecretDeployTime},
+      {"cloudfront.origin_secret", F<&SC::cloudfront, &CloudFrontConfig::origin_secret>, T::kString, "The secret origin header's value, encrypted (`openssl rand -hex 32 | blueprint config set --stack ENV --secret cloudfront.origin_secret`): CloudFront sends it, the service's web ACL blocks requests without it. `up` passes it to both stacks as a NoEcho parameter.", {}, {}, 0, 0, C::kSecureValue, false, kOriginSecretDeployTime},
+      {"cloudfront.origin_secret_previous", F<&SC::cloudfront, &CloudFrontConfig::origin_secret_previous>, T::kString, "During a rotation, the value cloudfront.origin_secret replaces (encrypted, set with --secret): the service accepts both until it is removed (docs/edge.md, rotation).", {}, {}, 0, 0, C::kSecureValue, false, kOriginSecretDeployTime},
       {"domain.name", F<&SC::domain, &DomainConfig::name>, T::kString, "Custom domain of the distribution (www.example.com): an ACM certificate in us-east-1 validated by DNS in domain.hosted_zone_id, the distribution's alias and viewer certificate, Route 53 A and AAAA alias records. Needs features.cloudfront.", {}, {}, 0, 0, C::kDomainName},
       {"domain.hosted_zone_id", F<&SC::domain, &DomainConfig::hosted_zone_id>, T::kString, "The public Route 53 hosted zone that holds domain.name (Z...): where the certificate is validated and the alias records go.", {}, {}, 0, 0, C::kHostedZoneId},
       {"features.waf", F<&SC::features, &FeaturesConfig::waf>, T::kBool, "WAFv2 web ACL in front of the app: AWS managed rule groups (IP reputation, common rule set, known bad inputs, optionally SQL injection) and a per-IP rate limit, logged to CloudWatch Logs (docs/edge.md).", {"false", "false", "true"}, {}},
@@ -195,30 +195,30 @@ std::vector<FieldSpec> BuildSchema() {
       {"budget.monthly_usd", F<&SC::budget_monthly_usd>, T::kNumber, "Monthly budget in USD: the AWS Budget's limit with features.cost_budget, the base of the anomaly threshold with features.cost_anomaly; `validate` also warns when the `blueprint cost` estimate exceeds it.", {"50", "100", "500"}, {}, 1, 1000000},
       // Usage assumptions for `blueprint cost` (src/analysis/cost.h): every usage-based
       // cost line names the key it used.
-      {"usage.requests_per_month", F<&SC::usage, &UsageConfig::requests_per_month>, T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12, C::kNone, false, "", kCostOnly},
-      {"usage.request_duration_ms", F<&SC::usage, &UsageConfig::request_duration_ms>, T::kNumber, "Average request duration in milliseconds (App Runner active time).", All("100"), {}, 0, 3600000, C::kNone, false, "", kCostOnly},
-      {"usage.concurrent_requests", F<&SC::usage, &UsageConfig::concurrent_requests>, T::kNumber, "Requests an active instance serves at the same time, on average (App Runner active time).", {"1", "1", "2"}, {}, 1, 200, C::kNone, false, "", kCostOnly},
-      {"usage.egress_gb_per_month", F<&SC::usage, &UsageConfig::egress_gb_per_month>, T::kNumber, "GB the app sends to the internet per month (data transfer out).", {"1", "5", "50"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
-      {"usage.nat_gb_per_month", F<&SC::usage, &UsageConfig::nat_gb_per_month>, T::kNumber, "GB through the NAT gateways per month (data processed).", {"1", "5", "20"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
-      {"usage.log_gb_per_month", F<&SC::usage, &UsageConfig::log_gb_per_month>, T::kNumber, "GB of application logs ingested into CloudWatch Logs per month.", {"0.5", "1", "5"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
-      {"usage.db_storage_growth_gb", F<&SC::usage, &UsageConfig::db_storage_growth_gb>, T::kNumber, "GB the database storage autoscaling adds above database.allocated_storage (capped at max_allocated_storage).", {"0", "0", "10"}, {}, 0, 65536, C::kNone, false, "", kCostOnly},
-      {"usage.backup_storage_gb", F<&SC::usage, &UsageConfig::backup_storage_gb>, T::kNumber, "GB of database backup storage (automated backups and snapshots); billed beyond the free allowance equal to the provisioned storage.", {"20", "40", "100"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
-      {"usage.image_storage_gb", F<&SC::usage, &UsageConfig::image_storage_gb>, T::kNumber, "GB of container images kept in the ECR repository.", {"1", "2", "5"}, {}, 0, 1e9, C::kNone, false, "", kCostOnly},
-      {"usage.trace_sample_rate", F<&SC::usage, &UsageConfig::trace_sample_rate>, T::kNumber, "Fraction of requests X-Ray records when app.tracing is on (the default sampling rule keeps about 5%).", All("0.05"), {}, 0, 1, C::kNone, false, "", kCostOnly},
+      {"usage.requests_per_month", F<&SC::usage, &UsageConfig::requests_per_month>, T::kNumber, "Requests the app serves per month (App Runner active time, WAF and CloudFront requests, X-Ray traces).", {"100000", "1000000", "10000000"}, {}, 0, 1e12, C::kNone, false, kCostOnly},
+      {"usage.request_duration_ms", F<&SC::usage, &UsageConfig::request_duration_ms>, T::kNumber, "Average request duration in milliseconds (App Runner active time).", All("100"), {}, 0, 3600000, C::kNone, false, kCostOnly},
+      {"usage.concurrent_requests", F<&SC::usage, &UsageConfig::concurrent_requests>, T::kNumber, "Requests an active instance serves at the same time, on average (App Runner active time).", {"1", "1", "2"}, {}, 1, 200, C::kNone, false, kCostOnly},
+      {"usage.egress_gb_per_month", F<&SC::usage, &UsageConfig::egress_gb_per_month>, T::kNumber, "GB the app sends to the internet per month (data transfer out).", {"1", "5", "50"}, {}, 0, 1e9, C::kNone, false, kCostOnly},
+      {"usage.nat_gb_per_month", F<&SC::usage, &UsageConfig::nat_gb_per_month>, T::kNumber, "GB through the NAT gateways per month (data processed).", {"1", "5", "20"}, {}, 0, 1e9, C::kNone, false, kCostOnly},
+      {"usage.log_gb_per_month", F<&SC::usage, &UsageConfig::log_gb_per_month>, T::kNumber, "GB of application logs ingested into CloudWatch Logs per month.", {"0.5", "1", "5"}, {}, 0, 1e9, C::kNone, false, kCostOnly},
+      {"usage.db_storage_growth_gb", F<&SC::usage, &UsageConfig::db_storage_growth_gb>, T::kNumber, "GB the database storage autoscaling adds above database.allocated_storage (capped at max_allocated_storage).", {"0", "0", "10"}, {}, 0, 65536, C::kNone, false, kCostOnly},
+      {"usage.backup_storage_gb", F<&SC::usage, &UsageConfig::backup_storage_gb>, T::kNumber, "GB of database backup storage (automated backups and snapshots); billed beyond the free allowance equal to the provisioned storage.", {"20", "40", "100"}, {}, 0, 1e9, C::kNone, false, kCostOnly},
+      {"usage.image_storage_gb", F<&SC::usage, &UsageConfig::image_storage_gb>, T::kNumber, "GB of container images kept in the ECR repository.", {"1", "2", "5"}, {}, 0, 1e9, C::kNone, false, kCostOnly},
+      {"usage.trace_sample_rate", F<&SC::usage, &UsageConfig::trace_sample_rate>, T::kNumber, "Fraction of requests X-Ray records when app.tracing is on (the default sampling rule keeps about 5%).", All("0.05"), {}, 0, 1, C::kNone, false, kCostOnly},
       {"tags.cost_center", F<&SC::tags, &TagsConfig::cost_center>, T::kString, "CostCenter tag on every resource.", {}, {}},
       {"tags.extra", F<&SC::tags, &TagsConfig::extra>, T::kStringMap, "More tags on every resource (Key: value).", {}, {}, 0, 0, C::kTagKey},
 
       // Secrets at rest in this file (src/config/secrets.h). Written by the first
       // `blueprint config set --secret`; never edit them by hand.
-      {"encryption.salt", F<&SC::encryption, &EncryptionConfig::salt>, T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt, false, "", kDeployTimeOnly},
-      {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, "", kDeployTimeOnly},
-      {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, "", kDeployTimeOnly},
+      {"encryption.salt", F<&SC::encryption, &EncryptionConfig::salt>, T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt, false, kDeployTimeOnly},
+      {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, kDeployTimeOnly},
+      {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, kDeployTimeOnly},
 
-      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups or without an AWS Backup plan (features.backup).", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
-      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, "", kValidationOnly},
+      {"guards.allow_no_waf", BindGuard, T::kString, "Reason for running a production-guarded stack without WAF.", {}, {}, 0, 0, C::kReason, false, kValidationOnly},
+      {"guards.allow_single_az", BindGuard, T::kString, "Reason for a single-AZ database in a production-guarded stack.", {}, {}, 0, 0, C::kReason, false, kValidationOnly},
+      {"guards.allow_no_deletion_protection", BindGuard, T::kString, "Reason for a production-guarded database without deletion protection.", {}, {}, 0, 0, C::kReason, false, kValidationOnly},
+      {"guards.allow_no_backups", BindGuard, T::kString, "Reason for a production-guarded database with less than 7 days of automated backups or without an AWS Backup plan (features.backup).", {}, {}, 0, 0, C::kReason, false, kValidationOnly},
+      {"guards.allow_no_alerts", BindGuard, T::kString, "Reason for a production-guarded stack without an alert email.", {}, {}, 0, 0, C::kReason, false, kValidationOnly},
   };
 }
 
@@ -233,11 +233,6 @@ const FieldSpec* FindField(const std::string& key) {
   for (const auto& f : ConfigSchema())
     if (f.key == key) return &f;
   return nullptr;
-}
-
-bool IsAvailable(const std::string& key) {
-  const FieldSpec* f = FindField(key);
-  return f && f->not_available.empty();
 }
 
 std::vector<std::string> KeysUnder(const std::string& prefix) {
@@ -273,21 +268,13 @@ const ProfileTraits* FindProfile(const std::string& name) {
 }
 
 const std::vector<GuardSpec>& Guards() {
-  static const std::vector<GuardSpec> kGuards = [] {
-    bool backup_plans = IsAvailable("features.backup");
-    std::vector<GuardSpec> all = {
-        {"allow_no_waf", "WAF (features.waf)"},
-        {"allow_single_az", "a Multi-AZ database (database.multi_az)"},
-        {"allow_no_deletion_protection", "database deletion protection (database.deletion_protection)"},
-        {"allow_no_backups", backup_plans ? "database backups (database.backup_retention_days >= 7 and features.backup)"
-                                          : "database backups (database.backup_retention_days >= 7)"},
-        {"allow_no_alerts", "an alert email (alerts.emails)"},
-    };
-    std::vector<GuardSpec> available;
-    for (auto& g : all)
-      if (IsAvailable("guards." + g.guard)) available.push_back(std::move(g));
-    return available;
-  }();
+  static const std::vector<GuardSpec> kGuards = {
+      {"allow_no_waf", "WAF (features.waf)"},
+      {"allow_single_az", "a Multi-AZ database (database.multi_az)"},
+      {"allow_no_deletion_protection", "database deletion protection (database.deletion_protection)"},
+      {"allow_no_backups", "database backups (database.backup_retention_days >= 7 and features.backup)"},
+      {"allow_no_alerts", "an alert email (alerts.emails)"},
+  };
   return kGuards;
 }
 
@@ -322,9 +309,7 @@ std::string ConfigReferenceMarkdown() {
       "Generated by `blueprint docs config` from the table the parser uses "
       "(src/config/schema.cc); `make docs` rewrites this file and a test fails when it drifts.\n\n"
       "Every key is optional unless marked required; a key not written in `stack.yaml` takes the "
-      "value of the stack's profile column. A key marked **not available yet** configures a feature "
-      "that is not built: it is refused (exit status 2), and its profile defaults are not applied, "
-      "so nothing claims a protection that does not exist.\n\n"
+      "value of the stack's profile column.\n\n"
       "| key | type | dev | staging | prod | description |\n"
       "|---|---|---|---|---|---|\n";
   for (const auto& f : ConfigSchema()) {
@@ -334,12 +319,11 @@ std::string ConfigReferenceMarkdown() {
       type += " (" + std::to_string(static_cast<long long>(f.min)) + " to " +
               std::to_string(static_cast<long long>(f.max)) + ")";
     }
-    bool off = !f.not_available.empty();
-    std::string doc = off ? "**not available yet** (" + f.not_available + "). " + f.doc : f.doc;
+    std::string doc = f.doc;
     if (!f.no_template_effect.empty()) doc += " No template change: " + f.no_template_effect + ".";
     out += "| `" + f.key + "`" + (f.required ? " (required)" : "") + " | " + type + " | " +
-           Cell(off ? "" : f.defaults[0]) + " | " + Cell(off ? "" : f.defaults[1]) + " | " +
-           Cell(off ? "" : f.defaults[2]) + " | " + doc + " |\n";
+           Cell(f.defaults[0]) + " | " + Cell(f.defaults[1]) + " | " +
+           Cell(f.defaults[2]) + " | " + doc + " |\n";
   }
   out += "\n## Production guards\n\n"
          "A profile with production guards (prod) refuses a config that turns one of these off, "

@@ -75,10 +75,6 @@ struct FieldSpec {
   double max = 0;
   FieldCheck check = FieldCheck::kNone;
   bool required = false;
-  // Set while the feature the key configures is not built: the key is refused with
-  // "<key>: not available yet (<this>)" and its profile defaults are not applied.
-  // Re-enabling the key is deleting this from its row.
-  std::string not_available = {};
   // Set when the key changes no template on purpose, saying why (e.g. used only at
   // deploy time); every other key must change the synthesized output (a test flips
   // each one).
@@ -87,9 +83,6 @@ struct FieldSpec {
 
 const std::vector<FieldSpec>& ConfigSchema();
 const FieldSpec* FindField(const std::string& key);
-
-// True for a schema key whose feature is built (not_available is empty).
-bool IsAvailable(const std::string& key);
 
 // The keys a mapping at `prefix` may hold ("" = top level): field names and
 // section names, for "did you mean ...?".
@@ -111,7 +104,7 @@ struct GuardSpec {
   std::string guard;  // "allow_single_az"
   std::string what;   // "Multi-AZ database"
 };
-// The guards of protections that exist (a guard key that is not available yet is left out).
+// The production guards.
 const std::vector<GuardSpec>& Guards();
 
 // docs/config-reference.md, generated from the table above.
