@@ -24,38 +24,8 @@ namespace bp {
 using Json = nlohmann::ordered_json;
 
 const char* ProfileName(Profile p) {
-  switch (p) {
-    case Profile::kDev: return "dev";
-    case Profile::kStaging: return "staging";
-    case Profile::kProd: return "prod";
-  }
-  return "";
-}
-
-const char* NatModeName(NatMode m) {
-  switch (m) {
-    case NatMode::kGateway: return "gateway";
-    case NatMode::kGatewayPerAz: return "gateway-per-az";
-    case NatMode::kInstance: return "instance";
-    case NatMode::kNone: return "none";
-  }
-  return "";
-}
-
-const char* IngressName(Ingress i) {
-  switch (i) {
-    case Ingress::kPublic: return "public";
-    case Ingress::kPrivate: return "private";
-    case Ingress::kEdge: return "edge";
-  }
-  return "?";
-}
-
-const char* ComputePlatformName(ComputePlatform p) {
-  switch (p) {
-    case ComputePlatform::kAppRunner: return "apprunner";
-    case ComputePlatform::kEcsExpress: return "ecs-express";
-  }
+  for (const auto& row : Profiles())
+    if (row.profile == p) return row.name;
   return "";
 }
 

@@ -50,20 +50,21 @@ void Read(const Json& v, std::vector<AppSecret>* out) {
   out->clear();
   for (const auto& [name, s] : v.items()) out->push_back({name, s.value("secure", ""), s.value("arn", "")});
 }
-void Read(const Json& v, ComputePlatform* out) {
+// An enum's value by the name stack.yaml writes (the parser admitted only its names).
+template <typename E, size_t N>
+void ReadEnum(const Json& v, const EnumName<E> (&table)[N], E* out) {
   const std::string name = v.get<std::string>();
-  for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
-    if (name == ComputePlatformName(p)) *out = p;
+  for (const auto& row : table)
+    if (name == row.name) *out = row.value;
 }
-void Read(const Json& v, Ingress* out) {
-  const std::string name = v.get<std::string>();
-  for (Ingress i : {Ingress::kPublic, Ingress::kPrivate, Ingress::kEdge})
-    if (name == IngressName(i)) *out = i;
-}
-void Read(const Json& v, NatMode* out) {
-  const std::string mode = v.get<std::string>();
-  for (NatMode m : {NatMode::kGateway, NatMode::kGatewayPerAz, NatMode::kInstance, NatMode::kNone})
-    if (mode == NatModeName(m)) *out = m;
+void Read(const Json& v, ComputePlatform* out) { ReadEnum(v, kComputePlatformNames, out); }
+void Read(const Json& v, Ingress* out) { ReadEnum(v, kIngressNames, out); }
+void Read(const Json& v, NatMode* out) { ReadEnum(v, kNatModeNames, out); }
+
+std::vector<std::string> ProfileNames() {
+  std::vector<std::string> names;
+  for (const auto& p : Profiles()) names.push_back(p.name);
+  return names;
 }
 
 // The binding of a row: the member path from StackConfig to the field
@@ -88,17 +89,17 @@ std::vector<FieldSpec> BuildSchema() {
   // Defaults: {dev, staging, prod}. They mirror the original blueprint's per-stage
   // constants: small and cheap in dev, prod sized for steady traffic and protected.
   return {
-      {"profile", BindProfile, T::kEnum, "Which column of the profile table supplies the defaults.", {}, {"dev", "staging", "prod"}, 0, 0, C::kNone, true},
+      {"profile", BindProfile, T::kEnum, "Which column of the profile table supplies the defaults.", {}, ProfileNames(), 0, 0, C::kNone, true},
       {"region", F<&SC::region>, T::kString, "AWS region of the main stack (global resources go to us-east-1).", All("us-east-1"), {}, 0, 0, C::kRegion},
       {"account", F<&SC::account>, T::kString, "AWS account ID (12 digits) the environment deploys into. Environments naming the same account (or all, when none names one) share one account stack; the manifest's environment becomes aws://ACCOUNT/REGION. Empty: aws://unknown-account/REGION.", {}, {}, 0, 0, C::kAwsAccountId},
 
       {"app.name", F<&SC::app, &AppConfig::name>, T::kString, "Application name: lowercase letters, digits and single hyphens, letter first, 2 to 50 characters. Resource names derive from it.", {}, {}, 0, 0, C::kAppName, true},
       // App Runner stays the bundled environments' platform; ecs-express is for accounts App
       // Runner no longer admits (closed to new customers on 2026-04-30, aws-facts 13).
-      {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), {"apprunner", "ecs-express"}},
+      {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), NamesIn(kComputePlatformNames)},
       // No profile default: the platform decides (public on apprunner, edge on ecs-express),
       // applied by the loader when the file does not set the key (config/loader.cc).
-      {"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). Default: public on apprunner, edge on ecs-express. See docs/compute.md, Ingress layouts.", {}, {"public", "private", "edge"}},
+      {"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). Default: public on apprunner, edge on ecs-express. See docs/compute.md, Ingress layouts.", {}, NamesIn(kIngressNames)},
       {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
       {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU; ecs-express (Fargate): also 8 vCPU and 16 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
       {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB. ecs-express (Fargate): 0.25 vCPU: 0.5, 1 or 2 GB; 0.5: 1-4 GB; 1: 2-8 GB; 2: 4-16 GB; 4: 8-30 GB, in 1 GB steps; 8: 16-60 GB in 4 GB steps; 16: 32-120 GB in 8 GB steps).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
@@ -131,7 +132,7 @@ std::vector<FieldSpec> BuildSchema() {
       // 2 keeps the layout of stacks deployed before the slots existed (naming/cidr.h).
       {"network.max_az_count", F<&SC::network, &NetworkConfig::max_az_count>, T::kInt, "AZs the subnet layout reserves room for: az_count can grow up to it without moving any subnet's CIDR (the VPC is split into 2 x max_az_count slots, rounded up to a power of two). Equal to az_count, the layout is the one of a stack without reserved slots; any other change moves every subnet, which EC2 refuses on a deployed stack: choose it before the first deploy.", All("2"), {}, 2, 6},
       {"network.az_ids", F<&SC::network, &NetworkConfig::az_ids>, T::kStringList, "Availability Zone IDs to use, in order (e.g. [euw3-az1, euw3-az2]); empty: the first az_count AZs of the region in the account's order. IDs name the same physical AZ in every account; use them to avoid AZs that cannot host App Runner VPC connector subnets. Choose before the first deploy: changing them replaces the subnets.", {}, {}, 0, 0, C::kAzId},
-      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the private subnets). Default none with compute.platform ecs-express and compute.ingress public, where no NAT is on any path.", {"instance", "instance", "gateway-per-az"}, {"gateway", "gateway-per-az", "instance", "none"}},
+      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the private subnets). Default none with compute.platform ecs-express and compute.ingress public, where no NAT is on any path.", {"instance", "instance", "gateway-per-az"}, NamesIn(kNatModeNames)},
       {"network.nat_instance_type", F<&SC::network, &NetworkConfig::nat_instance_type>, T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType},
       // Src: DOC:vpc/latest/userguide/flow-logs-cwl.html (flow logs to CloudWatch Logs).
       {"network.flow_logs", F<&SC::network, &NetworkConfig::flow_logs>, T::kBool, "VPC flow logs: every accepted and rejected flow of the VPC's network interfaces, to a CloudWatch Logs group (output FlowLogGroupName) kept network.flow_logs_retention_days. Billed per GB ingested (vended logs).", {"false", "false", "true"}, {}},
