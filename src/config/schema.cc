@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "naming/aws_tables.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -381,6 +382,11 @@ std::string ConfigReferenceMarkdown() {
   for (const auto& f : ConfigSchema()) {
     std::string type = TypeName(f);
     if (f.type == T::kEnum) type += " " + Join(f.allowed, ", ");
+    if (f.check == C::kRegion) {
+      std::vector<std::string> regions;
+      for (const auto& r : SupportedRegions()) regions.push_back(r.name);
+      type += ", a region where App Runner runs: " + Join(regions, ", ");
+    }
     if (f.min < f.max) {
       type += " (" + std::to_string(static_cast<long long>(f.min)) + " to " +
               std::to_string(static_cast<long long>(f.max)) + ")";
