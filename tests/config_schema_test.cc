@@ -398,6 +398,35 @@ const Diagnostic* Find(const Checked& r, const std::string& key, const std::stri
   return nullptr;
 }
 
+// A facet names keys and values by their text: each must be a key of the schema and one
+// of the values it takes, or the condition could never hold (or never fail).
+TEST(Facets, EveryConditionNamesAKeyAndOneOfItsValues) {
+  for (const auto& f : ConfigSchema()) {
+    SCOPED_TRACE(f.key);
+    for (const Needs& n : f.needs) {
+      EXPECT_FALSE(n.any.empty());
+      for (const KeyIs& k : n.any) {
+        const FieldSpec* other = FindField(k.key);
+        ASSERT_NE(other, nullptr) << k.key << " is no key";
+        EXPECT_NE(other, &f) << "a key cannot need itself";
+        for (const auto& v : k.values) {
+          if (other->type == FieldType::kBool) EXPECT_TRUE(v == "true" || v == "false") << k.key << ": " << v;
+          else if (other->type == FieldType::kEnum)
+            EXPECT_NE(std::find(other->allowed.begin(), other->allowed.end(), v), other->allowed.end()) << k.key << ": " << v;
+          else ADD_FAILURE() << k.key << ": values only for bool and enum keys; empty means 'is set'";
+        }
+      }
+    }
+    if (f.platform) {
+      EXPECT_FALSE(f.platform->elsewhere.empty());
+    }
+    if (f.guard) {
+      EXPECT_TRUE(f.type == FieldType::kBool || f.type == FieldType::kStringList || f.type == FieldType::kInt);
+      EXPECT_EQ(f.guard->at_least > 0, f.type == FieldType::kInt) << "at_least is for integer keys, and they need one";
+    }
+  }
+}
+
 // Needs: written while a need does not hold, the key is warned about (or refused, as the
 // facet says) in the facet's words; while every need holds it says nothing and changes
 // the template (unless its row says why it changes none).
