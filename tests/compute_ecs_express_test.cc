@@ -410,7 +410,7 @@ TEST(EcsExpress, TracingIsRefusedAndNotDefaulted) {
   bool ok = true;
   std::string out = Check(EcsYaml("dev", "  tracing: true\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(out.find("app.tracing: ECS Express Mode runs one container"), std::string::npos) << out;
+  EXPECT_NE(out.find("app.tracing: not offered on compute.platform ecs-express: Express Mode runs one container"), std::string::npos) << out;
   for (const auto& c : testing::BundledEnvironmentsWith("  platform: ecs-express\n")) {
     EXPECT_FALSE(c.app.tracing) << c.env;
     EXPECT_FALSE(Props(MainTemplate(c), "TaskRole").contains("ManagedPolicyArns")) << c.env;

@@ -1,6 +1,5 @@
-// An honest config: every schema row binds exactly one StackConfig field, every key
-// changes the synthesized output (or says why it does not), and keys of features not
-// built yet are refused.
+// An honest config: every schema row binds exactly one StackConfig field, and every key
+// changes the synthesized output (or says why it does not).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -77,50 +76,8 @@ TEST(SchemaBinding, ValuesReachTheirFields) {
   EXPECT_EQ(c.profile, Profile::kDev);
 }
 
-// --- keys of features not built yet ---------------------------------------------
-
-TEST(NotAvailableYet, TheIssueListsAreRefused) {
-  // Issues 12 and 13 are built: nothing is refused any more.
-  const std::set<std::string> expected = {};
-  std::set<std::string> off;
-  for (const auto& f : ConfigSchema())
-    if (!f.not_available.empty()) off.insert(f.key);
-  for (const auto& key : expected) EXPECT_TRUE(off.count(key)) << key << " must be refused until it is built";
-  for (const auto& key : off)
-    EXPECT_TRUE(expected.count(key)) << key << " is refused but not listed here";
-}
-
-TEST(NotAvailableYet, RefusedAtTheKeysLineWithExitTwo) {
-  for (const auto& f : ConfigSchema()) {
-    if (f.not_available.empty()) continue;
-    SCOPED_TRACE(f.key);
-    std::string section = f.key.substr(0, f.key.find('.')), name = f.key.substr(f.key.find('.') + 1);
-    Json value = Sample(f);
-    std::string yaml = "profile: prod\napp:\n  name: orders-api\n" + section + ":\n  " + name + ": " + value.dump() + "\n";
-    testing::TempDir dir;
-    std::string file = dir.Write("envs/prod/stack.yaml", yaml);
-    testing::CommandResult r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
-    EXPECT_EQ(r.exit_code, 2) << r.err;
-    EXPECT_NE(r.err.find(file + ":5:"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(f.key + ": not available yet (" + f.not_available + ")"), std::string::npos) << r.err;
-  }
-}
-
-TEST(NotAvailableYet, NoProfileTurnsOnWhatIsNotBuilt) {
-  for (const auto& p : Profiles()) {
-    StackConfig c;
-    Diagnostics d;
-    ASSERT_TRUE(ParseStackConfig(std::string("profile: ") + p.name +
-                                     "\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
-                                 "x/stack.yaml", "x", &c, &d))
-        << d.FormatAll();
-    EXPECT_FALSE(c.features.cloudfront) << p.name;
-  }
-}
-
-// Prod's guards ask reasons only for protections that exist: no WAF passes; alerts and
-// AWS Backup are built, so they are guarded.
-TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
+// The prod profile's own defaults satisfy every guard; a protection turned off does not.
+TEST(HonestConfig, ProdDefaultsPassTheGuards) {
   StackConfig c;
   Diagnostics d;
   ASSERT_TRUE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n",
@@ -128,7 +85,7 @@ TEST(NotAvailableYet, ProdGuardsDemandNoReasonForWhatIsNotBuilt) {
       << d.FormatAll();
   EXPECT_TRUE(c.production_guards);
   EXPECT_EQ(d.items.size(), 0u) << d.FormatAll();
-  // ... while the ones that exist still hold.
+  // ... while a weakened protection is refused.
   Diagnostics weak;
   EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n"
                                 "database: {backup_retention_days: 3}\n",
@@ -279,7 +236,7 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
     Diagnostics d;
     ASSERT_TRUE(ParseStackValues(text, file, env, &values, &d)) << d.FormatAll();
     for (const auto& f : ConfigSchema()) {
-      if (!f.not_available.empty() || !f.no_template_effect.empty()) continue;
+      if (!f.no_template_effect.empty()) continue;
       SCOPED_TRACE(env + ": " + f.key);
       Json current;
       for (const auto& v : values)
@@ -312,8 +269,15 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
         if (!Synthesize(edit.text, env, &output, &warnings)) continue;  // not valid with the rest of this config
         valid = true;
         // Changed, or the user is told the key does nothing here (nat_instance_type
-        // without a NAT instance).
-        if (output != base_output || warnings.find(f.key + ": has no effect") != std::string::npos) {
+        // without a NAT instance): then a facet of the row says so, and it is true.
+        if (warnings.find(f.key + ": has no effect") != std::string::npos) {
+          EXPECT_TRUE(!f.needs.empty() || f.platform.has_value())
+              << "warned about with no Needs or OnePlatform facet on its row: " << warnings;
+          EXPECT_EQ(output, base_output) << "warned that it has no effect, yet the template changed";
+          changed = true;
+          break;
+        }
+        if (output != base_output) {
           changed = true;
           break;
         }
@@ -321,38 +285,297 @@ TEST(HonestConfig, FlippingEveryKeyChangesTheOutputOfEveryBundledEnvironment) {
       if (valid) {
         flipped_somewhere.insert(f.key);
         EXPECT_TRUE(changed) << "the key changes nothing in the synthesized output; make it do what the "
-                                "reference says, refuse it (not_available) or declare why (no_template_effect)";
+                                "reference says, remove it or declare why (no_template_effect)";
       }
     }
   }
   // A key no bundled environment could flip to a valid value was not tested at all.
   for (const auto& f : ConfigSchema()) {
-    if (f.not_available.empty() && f.no_template_effect.empty()) {
+    if (f.no_template_effect.empty()) {
       EXPECT_TRUE(flipped_somewhere.count(f.key)) << f.key << ": no valid other value in any bundled environment";
     }
   }
 }
 
-// Guards change no template; they change what validation accepts.
-TEST(HonestConfig, GuardsDecideWhatProdAccepts) {
-  struct Case {
-    std::string guard, off;
-  };
-  for (const Case& c : {Case{"allow_single_az", "database: {multi_az: false}\n"},
-                        Case{"allow_no_deletion_protection", "database: {deletion_protection: false}\n"},
-                        Case{"allow_no_backups", "database: {backup_retention_days: 1}\n"},
-                        Case{"allow_no_backups", "features: {backup: false}\n"},
-                        Case{"allow_no_alerts", "alerts: {emails: []}\n"}}) {
-    SCOPED_TRACE(c.guard);
-    std::string yaml = "profile: prod\napp: {name: orders-api}\n" + c.off +
-                       (c.guard == "allow_no_alerts" ? "" : "alerts: {emails: [oncall@acme.example]}\n");
-    StackConfig config;
-    Diagnostics without, with;
-    EXPECT_FALSE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &config, &without));
-    EXPECT_NE(without.FormatAll().find(c.guard), std::string::npos) << without.FormatAll();
-    EXPECT_TRUE(ParseStackConfig(yaml + "guards: {" + c.guard + ": \"a written reason for this\"}\n", "prod/stack.yaml",
-                                 "prod", &config, &with))
-        << with.FormatAll();
+// --- the facets of the rows (config/schema.h) ----------------------------------------
+
+// A small dev stack; keys are set on it with YamlSetKey.
+const std::string kBase = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n";
+
+std::string Set(const std::string& text, const std::string& key, const std::string& yaml) {
+  YamlEditResult edit;
+  Diagnostics d;
+  EXPECT_TRUE(YamlSetKey(text, SplitString(key, '.'), yaml, &edit, &d)) << key << ": " << d.FormatAll();
+  return edit.text;
+}
+
+// The key's value in the config `text` (null when it has none).
+Json CurrentValue(const std::string& text, const std::string& key) {
+  std::vector<ConfigValue> values;
+  Diagnostics d;
+  if (!ParseStackValues(text, "dev/stack.yaml", "dev", &values, &d)) return nullptr;
+  for (const auto& v : values)
+    if (v.key == key) return v.value;
+  return nullptr;
+}
+
+// What else a key needs written to be valid at all (a pair, the key that decrypts it).
+std::string WithCompanions(std::string text, const std::string& key) {
+  static const std::map<std::string, std::vector<std::pair<std::string, std::string>>> kNeeded = {
+      {"github.owner_id", {{"github.repo_id", "\"2002\""}}},
+      {"github.repo_id", {{"github.owner_id", "\"2002\""}}},
+      {"cloudfront.origin_secret", {{"encryption.salt", "AAAAAAAAAAAAAAAAAAAAAA=="}, {"encryption.check", "\"v1:AAAA\""}}},
+      {"cloudfront.origin_secret_previous",
+       {{"encryption.salt", "AAAAAAAAAAAAAAAAAAAAAA=="}, {"encryption.check", "\"v1:AAAA\""},
+        {"cloudfront.origin_secret", "\"v1:BBBB\""}}}};
+  if (auto it = kNeeded.find(key); it != kNeeded.end())
+    for (const auto& [k, yaml] : it->second) text = Set(text, k, yaml);
+  return text;
+}
+
+// A value to write for `f` in `text` other than the one it has.
+std::string WrittenValue(const FieldSpec& f, const std::string& text) {
+  if (f.check == FieldCheck::kSecureValue) return "\"v1:CCCC\"";
+  std::vector<Json> alternatives = Alternatives(f, CurrentValue(text, f.key));
+  EXPECT_FALSE(alternatives.empty()) << f.key;
+  return alternatives.empty() ? "" : alternatives.front().dump();
+}
+
+// Settings under which `k` holds, and a value of its key under which it does not ("":
+// leave the key unwritten, for a KeyIs that asks for any value: the base stack has none).
+std::vector<std::pair<std::string, std::string>> Holding(const KeyIs& k) {
+  // Cost alerts need somebody to tell.
+  if (k.key == "features.cost_budget" || k.key == "features.cost_anomaly")
+    return {{k.key, k.values.front()}, {"alerts.emails", "[oncall@acme.example]"}};
+  if (!k.values.empty()) return {{k.key, k.values.front()}};
+  if (k.key == "github.org") return {{"github.org", "acme"}, {"github.repo", "orders-api"}};
+  if (k.key == "alerts.emails") return {{"alerts.emails", "[oncall@acme.example]"}};
+  ADD_FAILURE() << k.key << ": no value that makes it set; add one to this test";
+  return {};
+}
+std::string Failing(const KeyIs& k) {
+  if (k.values.empty()) return "";
+  const FieldSpec* f = FindField(k.key);
+  if (f->type == FieldType::kBool) return k.values == std::vector<std::string>{"true"} ? "false" : "true";
+  for (const auto& a : f->allowed)
+    if (std::find(k.values.begin(), k.values.end(), a) == k.values.end()) return a;
+  ADD_FAILURE() << k.key << ": every value satisfies the facet";
+  return "";
+}
+
+// The stack with every Needs of `f` holding except `failing` (-1: all hold).
+std::string NeedsStack(const FieldSpec& f, int failing) {
+  std::string text = kBase;
+  for (size_t i = 0; i < f.needs.size(); ++i) {
+    if (static_cast<int>(i) == failing) {
+      for (const KeyIs& k : f.needs[i].any)
+        if (std::string v = Failing(k); !v.empty()) text = Set(text, k.key, v);
+    } else {
+      for (const auto& [key, yaml] : Holding(f.needs[i].any.front())) text = Set(text, key, yaml);
+    }
+  }
+  return text;
+}
+
+struct Checked {
+  bool ok = false;
+  std::string messages;
+  std::vector<Diagnostic> items;
+};
+Checked Parse(const std::string& text, const std::string& env = "dev") {
+  Checked r;
+  StackConfig c;
+  Diagnostics d;
+  r.ok = ParseStackConfig(text, env + "/stack.yaml", env, &c, &d);
+  r.messages = d.FormatAll();
+  r.items = d.items;
+  return r;
+}
+// The message about `key` that contains `text`, or nullptr.
+const Diagnostic* Find(const Checked& r, const std::string& key, const std::string& text) {
+  for (const auto& item : r.items)
+    if (item.path == key && item.message.find(text) != std::string::npos) return &item;
+  return nullptr;
+}
+
+// A facet names keys and values by their text: each must be a key of the schema and one
+// of the values it takes, or the condition could never hold (or never fail).
+TEST(Facets, EveryConditionNamesAKeyAndOneOfItsValues) {
+  for (const auto& f : ConfigSchema()) {
+    SCOPED_TRACE(f.key);
+    for (const Needs& n : f.needs) {
+      EXPECT_FALSE(n.any.empty());
+      for (const KeyIs& k : n.any) {
+        const FieldSpec* other = FindField(k.key);
+        ASSERT_NE(other, nullptr) << k.key << " is no key";
+        EXPECT_NE(other, &f) << "a key cannot need itself";
+        for (const auto& v : k.values) {
+          if (other->type == FieldType::kBool) EXPECT_TRUE(v == "true" || v == "false") << k.key << ": " << v;
+          else if (other->type == FieldType::kEnum)
+            EXPECT_NE(std::find(other->allowed.begin(), other->allowed.end(), v), other->allowed.end()) << k.key << ": " << v;
+          else ADD_FAILURE() << k.key << ": values only for bool and enum keys; empty means 'is set'";
+        }
+      }
+    }
+    if (f.platform) {
+      EXPECT_FALSE(f.platform->elsewhere.empty());
+    }
+    if (f.guard) {
+      EXPECT_TRUE(f.type == FieldType::kBool || f.type == FieldType::kStringList || f.type == FieldType::kInt);
+      EXPECT_EQ(f.guard->at_least > 0, f.type == FieldType::kInt) << "at_least is for integer keys, and they need one";
+    }
+  }
+}
+
+// Needs: written while a need does not hold, the key is warned about (or refused, as the
+// facet says) in the facet's words; while every need holds it says nothing and changes
+// the template (unless its row says why it changes none).
+TEST(Facets, NeedsAreWarnedOrRefusedAndHoldingTheyTakeEffect) {
+  int rows = 0;
+  for (const auto& f : ConfigSchema()) {
+    if (f.needs.empty()) continue;
+    ++rows;
+    SCOPED_TRACE(f.key);
+    for (size_t i = 0; i < f.needs.size(); ++i) {
+      const Needs& n = f.needs[i];
+      std::string text = NeedsStack(f, static_cast<int>(i));
+      text = Set(WithCompanions(text, f.key), f.key, WrittenValue(f, text));
+      Checked r = Parse(text);
+      const Diagnostic* m = Find(r, f.key, "has no effect unless " + DescribeNeeds(n));
+      ASSERT_NE(m, nullptr) << text << "\n" << r.messages;
+      EXPECT_EQ(m->severity, n.refuse ? Diagnostic::Severity::kError : Diagnostic::Severity::kWarning) << r.messages;
+      EXPECT_NE(m->where.line, 0) << "points at the key's line: " << r.messages;
+      if (!n.refuse) {
+        EXPECT_TRUE(r.ok) << r.messages;
+      }
+      EXPECT_NE(m->message.find(n.note), std::string::npos) << m->message;  // "" is found too
+    }
+    std::string holding = WithCompanions(NeedsStack(f, -1), f.key), without;
+    // A key valid only with its pair (github.owner_id) is written in the baseline too,
+    // with another value.
+    if (!Parse(holding).ok && f.type == FieldType::kString) {
+      std::vector<Json> values = Alternatives(f, nullptr);
+      ASSERT_GE(values.size(), 2u);
+      holding = Set(holding, f.key, values[1].dump());
+    }
+    std::string written = Set(holding, f.key, WrittenValue(f, holding)), with;
+    Checked r = Parse(written);
+    EXPECT_TRUE(r.ok) << written << "\n" << r.messages;
+    EXPECT_EQ(Find(r, f.key, "has no effect"), nullptr) << r.messages;
+    if (f.no_template_effect.empty()) {
+      ASSERT_TRUE(Synthesize(holding, "dev", &without)) << holding;
+      ASSERT_TRUE(Synthesize(written, "dev", &with)) << written;
+      EXPECT_NE(with, without) << "every need holds, yet writing the key changed no template";
+    }
+  }
+  EXPECT_GT(rows, 10);  // the waf.*, cloudfront.*, github.* ... rows
+}
+
+// OnePlatform: on its platform the key changes the template; written on the other it is
+// warned about, or refused as the facet says (a refused bool written false is a warning),
+// and a refused bool's profile default does not apply there.
+TEST(Facets, AKeyOfOnePlatformIsWarnedOrRefusedOnTheOther) {
+  int rows = 0;
+  for (const auto& f : ConfigSchema()) {
+    if (!f.platform) continue;
+    ++rows;
+    SCOPED_TRACE(f.key);
+    for (const auto& p : kComputePlatformNames) {
+      std::string text = Set(kBase, "compute.platform", p.name);
+      const std::string value = WrittenValue(f, text);
+      std::string written = Set(text, f.key, value);
+      Checked r = Parse(written);
+      if (p.value == f.platform->platform) {
+        EXPECT_TRUE(r.ok) << r.messages;
+        EXPECT_EQ(Find(r, f.key, "compute.platform"), nullptr) << r.messages;
+        std::string before, after;
+        ASSERT_TRUE(Synthesize(text, "dev", &before));
+        ASSERT_TRUE(Synthesize(written, "dev", &after)) << written;
+        EXPECT_NE(before, after) << "on " << p.name << " the key changes no template";
+        continue;
+      }
+      const bool refused = f.platform->refuse && (f.type != FieldType::kBool || value == "true");
+      const Diagnostic* m =
+          refused ? Find(r, f.key, std::string("not offered on compute.platform ") + p.name + ": " + f.platform->elsewhere)
+                  : Find(r, f.key, std::string("has no effect on compute.platform ") + p.name + " (" + f.platform->elsewhere + ")");
+      ASSERT_NE(m, nullptr) << written << "\n" << r.messages;
+      EXPECT_EQ(r.ok, !refused) << r.messages;
+      if (f.platform->refuse && f.type == FieldType::kBool) {
+        Checked off = Parse(Set(text, f.key, "false"));
+        EXPECT_TRUE(off.ok) << off.messages;
+        EXPECT_NE(Find(off, f.key, "has no effect on compute.platform"), nullptr) << off.messages;
+        // Not written: the profile's default (prod's, when true) gives way.
+        for (const auto& profile : Profiles())
+          EXPECT_EQ(CurrentValue(Set(Set(text, "profile", profile.name), "alerts.emails", "[oncall@acme.example]"), f.key),
+                    false)
+              << profile.name;
+      }
+    }
+  }
+  EXPECT_GE(rows, 6);  // app.tracing, the four health check timings, max_concurrency
+}
+
+// Guard: a production-guarded stack refuses the key's "off" value, at its line, unless
+// guards.<name> gives a reason; the reason is warned about where the protection is on
+// or the profile has no guards. The guards.<name> rows are the facets' names, no more.
+TEST(Facets, GuardsDecideWhatProdAccepts) {
+  const std::string prod = "profile: prod\nregion: eu-west-3\napp:\n  name: orders-api\nalerts:\n  emails: [oncall@acme.example]\n";
+  ASSERT_TRUE(Parse(prod, "prod").ok) << Parse(prod, "prod").messages;
+  std::set<std::string> named;
+  for (const auto& f : ConfigSchema()) {
+    if (!f.guard) continue;
+    SCOPED_TRACE(f.key);
+    named.insert("guards." + f.guard->name);
+    std::string off = f.type == FieldType::kBool         ? "false"
+                      : f.type == FieldType::kStringList ? "[]"
+                                                         : std::to_string(f.guard->at_least - 1);
+    std::string text = Set(prod, f.key, off);
+    Checked r = Parse(text, "prod");
+    EXPECT_FALSE(r.ok);
+    const Diagnostic* m = Find(r, f.key,
+                               "the prod profile guards " + f.guard->what + "; turning it off needs a written reason: guards: {" +
+                                   f.guard->name + ": \"<why>\"}");
+    ASSERT_NE(m, nullptr) << r.messages;
+    EXPECT_NE(m->where.line, 0) << r.messages;
+    const std::string reason = Set(text, "guards." + f.guard->name, "\"a written reason for this\"");
+    Checked allowed = Parse(reason, "prod");
+    EXPECT_TRUE(allowed.ok) << allowed.messages;
+    // The same reason on a stack whose protection is on, or on a profile without guards.
+    Checked unneeded = Parse(Set(prod, "guards." + f.guard->name, "\"a written reason for this\""), "prod");
+    EXPECT_NE(Find(unneeded, "guards." + f.guard->name, "this guard is not needed"), nullptr) << unneeded.messages;
+    Checked dev = Parse(Set(kBase, "guards." + f.guard->name, "\"a written reason for this\""));
+    EXPECT_NE(Find(dev, "guards." + f.guard->name, "profile has no production guards"), nullptr) << dev.messages;
+  }
+  std::set<std::string> rows;
+  for (const auto& f : ConfigSchema())
+    if (StartsWith(f.key, "guards.")) rows.insert(f.key);
+  EXPECT_EQ(rows, named);
+  EXPECT_EQ(named.size(), 5u);
+}
+
+// The reference's facet columns are the rows' facets (the drift test in config_test.cc
+// then holds the committed docs/config-reference.md to them).
+TEST(Facets, TheReferenceShowsEveryFacet) {
+  const std::string doc = ConfigReferenceMarkdown();
+  for (const auto& f : ConfigSchema()) {
+    SCOPED_TRACE(f.key);
+    size_t at = doc.find("| `" + f.key + "`");
+    ASSERT_NE(at, std::string::npos);
+    const std::string line = doc.substr(at, doc.find('\n', at) - at);
+    for (const Needs& n : f.needs) {
+      EXPECT_NE(line.find(DescribeNeeds(n)), std::string::npos) << line;
+    }
+    if (f.platform) {
+      EXPECT_NE(line.find(std::string("| ") + ComputePlatformName(f.platform->platform) + " ("), std::string::npos) << line;
+      EXPECT_NE(line.find((f.platform->refuse ? "refuses it: " : "warns: ") + f.platform->elsewhere), std::string::npos)
+          << line;
+    }
+    if (f.guard) {
+      EXPECT_NE(line.find("`" + f.guard->name + "` when " + DescribeGuardOff(f)), std::string::npos) << line;
+    }
+    if (!f.guard && f.needs.empty() && !f.platform) {
+      EXPECT_NE(line.find(" | - | - | - | "), std::string::npos) << line;
+    }
   }
 }
 

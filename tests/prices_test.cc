@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "naming/aws_tables.h"
 #include "pricing/prices.h"
 #include "test_util.h"
 
@@ -36,14 +37,11 @@ TEST(Prices, EveryPriceHasASourcePageAndEveryRegionADate) {
   }
 }
 
-// Every App Runner region (Src: DOC:general/latest/gr/apprunner.html, service endpoints),
-// which includes the list and eu-west-3, the bundled environments' region.
-const char* const kAppRunnerRegions[] = {"us-east-1",    "us-east-2",      "us-west-2",      "eu-west-1",
-                                         "eu-west-2",    "eu-west-3",      "eu-central-1",   "ap-south-1",
-                                         "ap-southeast-1", "ap-southeast-2", "ap-northeast-1"};
-
 TEST(Prices, TheTableCoversTheSupportedRegions) {
-  for (const char* r : kAppRunnerRegions) {
+  // The regions the config accepts (naming/aws_tables.cc: App Runner's, which include
+  // eu-west-3, the bundled environments' region).
+  for (const auto& region : SupportedRegions()) {
+    const char* r = region.name.c_str();
     SCOPED_TRACE(r);
     EXPECT_NE(std::find(Prices().regions.begin(), Prices().regions.end(), r), Prices().regions.end());
     // Region-wide prices the sources state for every region.
@@ -60,7 +58,7 @@ TEST(Prices, TheTableCoversTheSupportedRegions) {
       EXPECT_NE(p->via.find(r), std::string::npos) << "the source names the region's own file: " << p->via;
     }
   }
-  EXPECT_EQ(Prices().regions.size(), std::size(kAppRunnerRegions));
+  EXPECT_EQ(Prices().regions.size(), SupportedRegions().size());
 }
 
 // Every value read from somewhere else than the AWS page itself says where (`via`),

@@ -24,38 +24,8 @@ namespace bp {
 using Json = nlohmann::ordered_json;
 
 const char* ProfileName(Profile p) {
-  switch (p) {
-    case Profile::kDev: return "dev";
-    case Profile::kStaging: return "staging";
-    case Profile::kProd: return "prod";
-  }
-  return "";
-}
-
-const char* NatModeName(NatMode m) {
-  switch (m) {
-    case NatMode::kGateway: return "gateway";
-    case NatMode::kGatewayPerAz: return "gateway-per-az";
-    case NatMode::kInstance: return "instance";
-    case NatMode::kNone: return "none";
-  }
-  return "";
-}
-
-const char* IngressName(Ingress i) {
-  switch (i) {
-    case Ingress::kPublic: return "public";
-    case Ingress::kPrivate: return "private";
-    case Ingress::kEdge: return "edge";
-  }
-  return "?";
-}
-
-const char* ComputePlatformName(ComputePlatform p) {
-  switch (p) {
-    case ComputePlatform::kAppRunner: return "apprunner";
-    case ComputePlatform::kEcsExpress: return "ecs-express";
-  }
+  for (const auto& row : Profiles())
+    if (row.profile == p) return row.name;
   return "";
 }
 
@@ -151,10 +121,6 @@ class Parser {
       const FieldSpec* spec = FindField(full);
       if (!spec) {
         UnknownKey(At(k), prefix, name, full);
-        continue;
-      }
-      if (!spec->not_available.empty()) {
-        Error(At(k), full, "not available yet (" + spec->not_available + "); remove the key");
         continue;
       }
       ParseField(*spec, v, At(k));
@@ -480,12 +446,6 @@ void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
     c.app.ingress = ecs ? Ingress::kEdge : Ingress::kPublic;
     c.derived["compute.ingress"] = {IngressName(c.app.ingress), platform};
   }
-  // Express Mode runs one container, so no trace collector: the prod profile's tracing
-  // default is App Runner's (modules/compute_ecs_express.cc refuses it when written).
-  if (ecs && !c.IsSetInFile("app.tracing")) {
-    c.app.tracing = false;
-    c.derived["app.tracing"] = {"false", platform};
-  }
   // ECS Express in the public subnets sends nothing through a NAT (its tasks use VPC
   // endpoints, and nothing else of the blueprint in the private subnets calls out), so
   // the profile's NAT would be paid for nothing.
@@ -527,10 +487,6 @@ bool CloudFrontUsesVpcOrigin(const StackConfig& c) {
 
 // CloudFront, its origin secret and the custom domain (docs/edge.md).
 void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
-  if (!c.features.cloudfront)
-    for (const std::string& name : KeysUnder("cloudfront"))  // every cloudfront.* key of the schema
-      if (const std::string key = "cloudfront." + name; c.IsSetInFile(key))
-        d->Warn(c.LocationOf(key), key, "has no effect unless features.cloudfront is true");
   for (const char* key : {"cloudfront.origin_secret", "cloudfront.origin_secret_previous"})
     if (c.IsSetInFile(key) && (c.encryption.salt.empty() || c.encryption.check.empty())) {
       d->Error(c.LocationOf(key), key,
@@ -542,14 +498,9 @@ void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("cloudfront.origin_secret_previous"), "cloudfront.origin_secret_previous",
              "a previous origin secret is only kept while a new one (cloudfront.origin_secret) replaces it; set "
              "cloudfront.origin_secret or remove this key");
-  if (CloudFrontUsesVpcOrigin(c)) {
-    // Nothing outside the VPC reaches the internal load balancer: no secret to check.
-    for (const char* key : {"cloudfront.origin_secret", "cloudfront.origin_secret_previous"})
-      if (c.IsSetInFile(key))
-        d->Warn(c.LocationOf(key), key,
-                "has no effect with compute.ingress edge on ecs-express: CloudFront reaches the internal load "
-                "balancer through a VPC origin, which nothing else can reach; remove it");
-  } else if (c.features.cloudfront && c.cloudfront.origin_secret.empty())
+  // With a VPC origin nothing outside the VPC reaches the internal load balancer: no
+  // secret to check (the keys' Needs facet warns when they are written).
+  if (!CloudFrontUsesVpcOrigin(c) && c.features.cloudfront && c.cloudfront.origin_secret.empty())
     d->Warn(c.LocationOf("features.cloudfront"), "cloudfront.origin_secret",
             "not set: `blueprint up` needs it (the service answers only requests carrying it); create one with "
             "`openssl rand -hex 32 | blueprint config set --stack " + c.env + " --secret cloudfront.origin_secret`");
@@ -622,22 +573,9 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
               "addresses in it will shadow public internet addresses");
     }
   }
-  // Keys that only matter with another setting say so when written (an honest config:
-  // a key that changes nothing is never silently accepted).
-  if (c.network.nat != NatMode::kInstance && c.IsSetInFile("network.nat_instance_type"))
-    d->Warn(c.LocationOf("network.nat_instance_type"), "network.nat_instance_type",
-            std::string("has no effect unless network.nat is instance (it is ") + NatModeName(c.network.nat) + ")");
-  if (!c.network.flow_logs && c.IsSetInFile("network.flow_logs_retention_days"))
-    d->Warn(c.LocationOf("network.flow_logs_retention_days"), "network.flow_logs_retention_days",
-            "has no effect unless network.flow_logs is true");
-  if (!c.features.waf)
-    for (const std::string& name : KeysUnder("waf"))  // every waf.* key of the schema
-      if (const std::string key = "waf." + name; c.IsSetInFile(key))
-        d->Warn(c.LocationOf(key), key, "has no effect unless features.waf is true");
+  // Keys that only matter with another setting say so when written: their rows' facets
+  // (CheckFacets).
   CheckEdgeConfig(c, d);
-  if (c.app.health_check.protocol != "HTTP" && c.IsSetInFile("app.health_check.path"))
-    d->Warn(c.LocationOf("app.health_check.path"), "app.health_check.path",
-            "has no effect unless app.health_check.protocol is HTTP");
 
   // Database.
   if (c.database.max_allocated_storage_gb < c.database.allocated_storage_gb)
@@ -677,10 +615,6 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf(key), key,
              "github.owner_id and github.repo_id go together (immutable subjects carry both); set both or neither");
   }
-  if (c.github.org.empty())
-    for (const char* key : {"github.owner_id", "github.repo_id", "github.oidc_provider_arn"})
-      if (c.IsSetInFile(key))
-        d->Error(c.LocationOf(key), key, "has no effect without github.org and github.repo; set those or remove it");
   if (!c.github.org.empty() && c.github.branches.empty() && c.github.environments.empty())
     d->Error(c.LocationOf("github.org"), "github",
              "no branch and no environment may deploy; list github.branches or github.environments");
@@ -696,41 +630,6 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
   if ((c.features.cost_budget || c.features.cost_anomaly) && c.alert_emails.empty()) {
     std::string key = c.features.cost_budget ? "features.cost_budget" : "features.cost_anomaly";
     d->Error(c.LocationOf(key), key, "cost alerts need at least one address in alerts.emails");
-  }
-
-  // Production guards.
-  for (const auto& [guard, reason] : c.guards) {
-    if (!c.production_guards)
-      d->Warn(c.LocationOf("guards." + guard), "guards." + guard,
-              std::string("the ") + ProfileName(c.profile) + " profile has no production guards; this reason has no effect");
-  }
-  if (c.production_guards) {
-    auto guard = [&](bool off, const std::string& name, const std::string& key, const std::string& what) {
-      if (!off) {
-        if (c.guards.count(name))
-          d->Warn(c.LocationOf("guards." + name), "guards." + name,
-                  "the protection is on, so this guard is not needed; remove it");
-        return;
-      }
-      if (c.guards.count(name)) return;
-      d->Error(c.LocationOf(key), key,
-               std::string("the ") + ProfileName(c.profile) + " profile guards " + what +
-                   "; turning it off needs a written reason: guards: {" + name + ": \"<why>\"}");
-    };
-    // Only protections that exist are guarded: a guard whose key is not available yet
-    // (WAF, alerts, AWS Backup) demands no reason for something never built.
-    if (IsAvailable("guards.allow_no_waf")) guard(!c.features.waf, "allow_no_waf", "features.waf", "WAF");
-    guard(!c.database.multi_az, "allow_single_az", "database.multi_az", "a Multi-AZ database");
-    guard(!c.database.deletion_protection, "allow_no_deletion_protection", "database.deletion_protection",
-          "database deletion protection");
-    bool backup_plans = IsAvailable("features.backup");
-    bool weak_retention = c.database.backup_retention_days < 7;
-    guard(weak_retention || (backup_plans && !c.features.backup), "allow_no_backups",
-          weak_retention ? "database.backup_retention_days" : "features.backup",
-          backup_plans ? "database backups (7 days or more and an AWS Backup plan)"
-                       : "database backups (7 days or more)");
-    if (IsAvailable("guards.allow_no_alerts"))
-      guard(c.alert_emails.empty(), "allow_no_alerts", "alerts.emails", "an alert email");
   }
 }
 
@@ -923,8 +822,7 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
   // location is the `profile:` line: that is where the value comes from.
   const Location profile_at = values["profile"].where;
   for (const auto& f : ConfigSchema()) {
-    // A feature not built yet gets no default either: nothing may claim it is on.
-    if (values.count(f.key) || f.defaults[column].empty() || !f.not_available.empty()) continue;
+    if (values.count(f.key) || f.defaults[column].empty()) continue;
     Json v;
     Location where = profile_at;
     YAML::Node node = YAML::Load(f.defaults[column]);
@@ -943,6 +841,98 @@ bool TouchesBadKey(const std::string& path, const std::set<std::string>& bad) {
   for (const auto& b : bad)
     if (b == path || StartsWith(b, path + ".") || StartsWith(path, b + ".") || parent(b) == parent(path)) return true;
   return false;
+}
+
+
+// --- what the schema rows' facets (config/schema.h) decide ------------------------
+
+// The value a key has once the profile and the other keys have spoken, as stack.yaml
+// writes it ("true", "instance", "14"); "" when it has none (an empty list included).
+std::string EffectiveText(const StackConfig& c, const std::map<std::string, Value>& values, const std::string& key) {
+  if (auto d = c.derived.find(key); d != c.derived.end()) return d->second.value == "[]" ? "" : d->second.value;
+  auto it = values.find(key);
+  if (it == values.end()) return "";
+  const Json& v = it->second.value;
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null() || ((v.is_array() || v.is_object()) && v.empty())) return "";
+  return v.dump();
+}
+
+bool Holds(const KeyIs& k, const std::string& text) {
+  return k.values.empty() ? !text.empty() : std::find(k.values.begin(), k.values.end(), text) != k.values.end();
+}
+
+// A key refused on another platform is off there when the file does not write it (the
+// prod profile's app.tracing is App Runner's): false, and `config list` says why.
+void ApplyPlatformFacets(StackConfig& c) {
+  for (const auto& f : ConfigSchema()) {
+    if (!f.platform || !f.platform->refuse || f.type != FieldType::kBool) continue;
+    if (c.app.platform == f.platform->platform || c.IsSetInFile(f.key)) continue;
+    f.bind(f, false, &c);
+    c.derived[f.key] = {"false", std::string("compute.platform ") + ComputePlatformName(c.app.platform)};
+  }
+}
+
+// Whether the value of a guarded key turns its protection off (Guard).
+bool GuardOff(const FieldSpec& f, const std::string& text) {
+  switch (f.type) {
+    case FieldType::kBool: return text != "true";
+    case FieldType::kInt: return text.empty() || std::stoll(text) < f.guard->at_least;
+    default: return text.empty();
+  }
+}
+
+// The warnings and errors the facets of the rows declare: a key written where it has no
+// effect (Needs, OnePlatform), and a protection turned off without its guard's reason.
+void CheckFacets(const StackConfig& c, const std::map<std::string, Value>& values, Diagnostics* d) {
+  const std::string platform = ComputePlatformName(c.app.platform);
+  for (const auto& f : ConfigSchema()) {
+    if (!c.IsSetInFile(f.key)) continue;
+    if (f.platform && f.platform->platform != c.app.platform) {
+      if (f.platform->refuse && EffectiveText(c, values, f.key) != "false")
+        d->Error(c.LocationOf(f.key), f.key,
+                 "not offered on compute.platform " + platform + ": " + f.platform->elsewhere + "; remove it, or use compute.platform " +
+                     ComputePlatformName(f.platform->platform));
+      else
+        d->Warn(c.LocationOf(f.key), f.key, "has no effect on compute.platform " + platform + " (" + f.platform->elsewhere + ")");
+      continue;
+    }
+    for (const Needs& n : f.needs) {
+      if (std::any_of(n.any.begin(), n.any.end(), [&](const KeyIs& k) { return Holds(k, EffectiveText(c, values, k.key)); }))
+        continue;
+      std::string msg = "has no effect unless " + DescribeNeeds(n);
+      // What the one key it names is instead, when that says more than "false".
+      if (n.any.size() == 1 && !n.any[0].values.empty()) {
+        const FieldSpec* other = FindField(n.any[0].key);
+        if (other && other->type == FieldType::kEnum) msg += " (it is " + EffectiveText(c, values, n.any[0].key) + ")";
+      }
+      if (!n.note.empty()) msg += "; " + n.note;
+      if (n.refuse) d->Error(c.LocationOf(f.key), f.key, msg);
+      else d->Warn(c.LocationOf(f.key), f.key, msg);
+      break;  // one message per key
+    }
+  }
+
+  for (const auto& [guard, reason] : c.guards)
+    if (!c.production_guards)
+      d->Warn(c.LocationOf("guards." + guard), "guards." + guard,
+              std::string("the ") + ProfileName(c.profile) + " profile has no production guards; this reason has no effect");
+  if (!c.production_guards) return;
+  for (const GuardSpec& g : Guards()) {
+    const FieldSpec* off = nullptr;
+    for (const FieldSpec* f : g.keys)
+      if (!off && GuardOff(*f, EffectiveText(c, values, f->key))) off = f;
+    if (!off) {
+      if (c.guards.count(g.guard))
+        d->Warn(c.LocationOf("guards." + g.guard), "guards." + g.guard,
+                "the protection is on, so this guard is not needed; remove it");
+      continue;
+    }
+    if (c.guards.count(g.guard)) continue;
+    d->Error(c.LocationOf(off->key), off->key,
+             std::string("the ") + ProfileName(c.profile) + " profile guards " + g.what +
+                 "; turning it off needs a written reason: guards: {" + g.guard + ": \"<why>\"}");
+  }
 }
 
 }  // namespace
@@ -976,8 +966,10 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   // everything; only what may follow from a refused value is left out.
   Diagnostics cross;
   ApplyIngressLayout(c, &cross);
+  ApplyPlatformFacets(c);
   ApplyGithubTrust(c);
   CrossChecks(c, &cross);
+  CheckFacets(c, values, &cross);
   for (auto& item : cross.items)
     if (!TouchesBadKey(item.path, facts.bad)) diags->items.push_back(std::move(item));
   if (failed()) return false;

@@ -4,6 +4,7 @@
 // file drifts.
 #pragma once
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,45 @@ enum class FieldCheck {
 
 struct FieldSpec;
 
+// Facets of a row: facts about a key that the loader's warnings and errors, the
+// reference's columns and the flip test (tests/config_schema_test.cc) all read from
+// the row, so each is written once.
+
+// A condition on a key's effective value: what the file or the profile gives it, or what
+// another key makes of it (features.cloudfront is on with compute.ingress edge).
+struct KeyIs {
+  std::string key;
+  // One of these, as stack.yaml writes them ("true", "instance"); empty: any value but an
+  // empty one (text or a list with something in it).
+  std::vector<std::string> values = {};
+};
+
+// The key has an effect only while one of `any` holds. Written in the file while none
+// holds, it is warned about ("has no effect unless ..."), or refused when `refuse`.
+struct Needs {
+  std::vector<KeyIs> any;
+  std::string note = {};  // what the message adds after the condition: why, or what to do
+  bool refuse = false;
+};
+
+// The key configures one compute platform only. Written in the file of a stack on another
+// platform, it is warned about, or refused when `refuse` (a bool written false is only
+// warned about), and a refused bool's profile default does not apply there: it is false.
+struct OnePlatform {
+  ComputePlatform platform;
+  std::string elsewhere;  // what the other platform does instead, for the message
+  bool refuse = false;
+};
+
+// The key turns a protection off: a profile with production guards refuses that unless
+// guards.<name> gives a written reason. Off is false (kBool), empty (kStringList), or
+// below `at_least` (kInt).
+struct Guard {
+  std::string name;  // "allow_single_az"; the guards.<name> rows come from these
+  std::string what;  // "a Multi-AZ database", for messages and the reference
+  int at_least = 0;
+};
+
 // Writes a key's parsed value (JSON: string, number, bool, list or map, as the
 // field's type parses it) into the StackConfig field the key configures.
 using FieldBinding = void (*)(const FieldSpec& spec, const nlohmann::ordered_json& value, StackConfig* config);
@@ -75,21 +115,18 @@ struct FieldSpec {
   double max = 0;
   FieldCheck check = FieldCheck::kNone;
   bool required = false;
-  // Set while the feature the key configures is not built: the key is refused with
-  // "<key>: not available yet (<this>)" and its profile defaults are not applied.
-  // Re-enabling the key is deleting this from its row.
-  std::string not_available = {};
   // Set when the key changes no template on purpose, saying why (e.g. used only at
   // deploy time); every other key must change the synthesized output (a test flips
   // each one).
   std::string no_template_effect = {};
+  // Facets (above); every one holds for a key without them.
+  std::vector<Needs> needs = {};          // all must hold for the key to have an effect
+  std::optional<OnePlatform> platform = {};
+  std::optional<Guard> guard = {};
 };
 
 const std::vector<FieldSpec>& ConfigSchema();
 const FieldSpec* FindField(const std::string& key);
-
-// True for a schema key whose feature is built (not_available is empty).
-bool IsAvailable(const std::string& key);
 
 // The keys a mapping at `prefix` may hold ("" = top level): field names and
 // section names, for "did you mean ...?".
@@ -105,14 +142,20 @@ struct ProfileTraits {
 const std::vector<ProfileTraits>& Profiles();
 const ProfileTraits* FindProfile(const std::string& name);
 
-// A production guard: the protection, the key that turns it off, and the guard
-// key that allows that with a reason.
+// A production guard as the rows' Guard facets declare it: its name, the protection,
+// and the rows whose keys turn it off (in schema order).
 struct GuardSpec {
   std::string guard;  // "allow_single_az"
-  std::string what;   // "Multi-AZ database"
+  std::string what;   // "a Multi-AZ database"
+  std::vector<const FieldSpec*> keys;
 };
-// The guards of protections that exist (a guard key that is not available yet is left out).
 const std::vector<GuardSpec>& Guards();
+
+// What a facet says in words, for messages and the reference: "features.waf is true",
+// "network.nat is instance", "github.org is set", joined with " or ".
+std::string DescribeNeeds(const Needs& needs);
+// "false", "empty" or "below 7": the values of a guarded key that turn its protection off.
+std::string DescribeGuardOff(const FieldSpec& f);
 
 // docs/config-reference.md, generated from the table above.
 std::string ConfigReferenceMarkdown();

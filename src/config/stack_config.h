@@ -22,10 +22,38 @@ enum class ComputePlatform { kAppRunner, kEcsExpress };
 //   edge    CloudFront is the one entry point, the service answers it alone.
 enum class Ingress { kPublic, kPrivate, kEdge };
 
-const char* ProfileName(Profile p);
-const char* NatModeName(NatMode m);
-const char* ComputePlatformName(ComputePlatform p);  // "apprunner" | "ecs-express"
-const char* IngressName(Ingress i);                  // "public" | "private" | "edge"
+// The name stack.yaml writes for each value of an enum: the one table the parser, the
+// schema's allowed values (the reference) and the messages read.
+template <typename E>
+struct EnumName {
+  E value;
+  const char* name;
+};
+inline constexpr EnumName<NatMode> kNatModeNames[] = {
+    {NatMode::kGateway, "gateway"}, {NatMode::kGatewayPerAz, "gateway-per-az"},
+    {NatMode::kInstance, "instance"}, {NatMode::kNone, "none"}};
+inline constexpr EnumName<ComputePlatform> kComputePlatformNames[] = {
+    {ComputePlatform::kAppRunner, "apprunner"}, {ComputePlatform::kEcsExpress, "ecs-express"}};
+inline constexpr EnumName<Ingress> kIngressNames[] = {
+    {Ingress::kPublic, "public"}, {Ingress::kPrivate, "private"}, {Ingress::kEdge, "edge"}};
+
+template <typename E, size_t N>
+const char* NameIn(const EnumName<E> (&table)[N], E value) {
+  for (const auto& row : table)
+    if (row.value == value) return row.name;
+  return "";
+}
+template <typename E, size_t N>
+std::vector<std::string> NamesIn(const EnumName<E> (&table)[N]) {
+  std::vector<std::string> names;
+  for (const auto& row : table) names.push_back(row.name);
+  return names;
+}
+
+const char* ProfileName(Profile p);  // the profile table's name (config/schema.h Profiles())
+inline const char* NatModeName(NatMode m) { return NameIn(kNatModeNames, m); }
+inline const char* ComputePlatformName(ComputePlatform p) { return NameIn(kComputePlatformNames, p); }
+inline const char* IngressName(Ingress i) { return NameIn(kIngressNames, i); }
 
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
@@ -144,19 +172,21 @@ struct FeaturesConfig {
 };
 
 // The web ACL when features.waf is on (waf.*; modules/waf.h).
+// No member defaults: the profile table (config/schema.cc) gives every value.
 struct WafConfig {
-  int rate_limit = 2000;        // requests per IP per 5 minutes before blocking
-  bool sql_injection = false;   // add AWSManagedRulesSQLiRuleSet
-  bool large_bodies = false;    // the common rule set's body-size rule counts instead of blocking
-  int log_retention_days = 30;  // the WAF log group's retention
+  int rate_limit = 0;          // requests per IP per 5 minutes before blocking
+  bool sql_injection = false;  // add AWSManagedRulesSQLiRuleSet
+  bool large_bodies = false;   // the common rule set's body-size rule counts instead of blocking
+  int log_retention_days = 0;  // the WAF log group's retention
 
   bool operator==(const WafConfig&) const = default;
 };
 
 // The CloudFront distribution when features.cloudfront is on (cloudfront.*; modules/cdn.h).
+// No member defaults: the profile table (config/schema.cc) gives every value.
 struct CloudFrontConfig {
-  std::string price_class = "PriceClass_100";      // PriceClass_100 | PriceClass_200 | PriceClass_All
-  std::string cache_policy = "caching-disabled";   // caching-disabled | caching-optimized
+  std::string price_class;   // PriceClass_100 | PriceClass_200 | PriceClass_All
+  std::string cache_policy;  // caching-disabled | caching-optimized
   // The origin header's value, encrypted like app.secrets ("v1:..."; key path
   // "cloudfront.origin_secret"): deploy time only, a NoEcho parameter of both stacks.
   std::string origin_secret;

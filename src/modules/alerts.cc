@@ -168,15 +168,8 @@ void CheckOperationsConfig(const StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("alerts.emails"), "alerts.emails",
              std::to_string(c.alert_emails.size()) +
                  " addresses; budget and cost anomaly emails go to at most 10. Subscribe a list address instead");
-  if (!c.features.cost_budget && !c.features.cost_anomaly && c.IsSetInFile("budget.monthly_usd"))
-    d->Warn(c.LocationOf("budget.monthly_usd"), "budget.monthly_usd",
-            "has no effect on the templates without features.cost_budget or features.cost_anomaly; only "
-            "`validate` compares the cost estimate with it");
-  if (!c.features.backup && c.IsSetInFile("backup.retention_days"))
-    d->Warn(c.LocationOf("backup.retention_days"), "backup.retention_days", "has no effect without features.backup");
-  if (c.alert_emails.empty() && c.alerts.dead_letter_queue && c.IsSetInFile("alerts.dead_letter_queue"))
-    d->Warn(c.LocationOf("alerts.dead_letter_queue"), "alerts.dead_letter_queue",
-            "has no effect without alerts.emails (the queue keeps what subscriptions could not receive)");
+  // budget.monthly_usd, backup.retention_days and alerts.dead_letter_queue written where
+  // they change nothing: their schema rows' Needs facets (config/loader.cc CheckFacets).
 }
 
 }  // namespace bp

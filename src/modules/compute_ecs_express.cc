@@ -343,12 +343,9 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
   if (c.app.health_check.protocol != "HTTP")
     d->Error(c.LocationOf("app.health_check.protocol"), "app.health_check.protocol",
              "ECS Express Mode checks health over HTTP only (GET app.health_check.path on app.port); use HTTP");
-  // Express Mode runs one container (PrimaryContainer), so no trace collector beside the
-  // app, and nothing would send X-Ray a trace (docs/facts/ingress.md).
-  if (c.app.tracing)
-    d->Error(c.LocationOf("app.tracing"), "app.tracing",
-             "ECS Express Mode runs one container, so no X-Ray collector runs beside the app and tracing would "
-             "record nothing; remove app.tracing (an app can still export OpenTelemetry traces itself)");
+  // App Runner's keys written here (app.tracing: Express Mode runs one container, so no
+  // trace collector beside the app) are warned about or refused by their schema rows'
+  // OnePlatform facets (config/schema.cc, config/loader.cc CheckFacets).
   if (c.app.ingress == Ingress::kEdge) CheckVpcOriginZones(c, d);
   // What each layout means for who reaches the app, and for the app's own way out.
   if (c.app.ingress == Ingress::kPublic)
@@ -366,20 +363,6 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
     d->Warn(c.LocationOf("network.nat"), "network.nat",
             "none: the tasks reach ECR, CloudWatch Logs and Secrets Manager through VPC endpoints (priced by "
             "`blueprint cost`) and nothing else outside the VPC");
-  // App Runner's knobs that Express Mode does not offer: honest when written.
-  struct Unused {
-    const char* key;
-    const char* why;
-  };
-  for (const Unused& u :
-       {Unused{"app.health_check.interval", "the load balancer checks every 30 s"},
-        Unused{"app.health_check.timeout", "the load balancer waits 5 s"},
-        Unused{"app.health_check.healthy_threshold", "the load balancer needs 5 successes"},
-        Unused{"app.health_check.unhealthy_threshold", "the load balancer needs 2 failures"},
-        Unused{"app.scaling.max_concurrency", "it scales on average CPU at 60%"}})
-    if (c.IsSetInFile(u.key))
-      d->Warn(c.LocationOf(u.key), u.key,
-              std::string("has no effect on compute.platform ecs-express (") + u.why + ")");
 }
 
 }  // namespace bp
