@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cfn/references.h"
 #include "pricing/prices.h"
 
 namespace bp::analysis {
@@ -70,15 +71,8 @@ bool BoolOf(const Json& v, bool fallback) {
 
 std::string StringOf(const Json& v) { return v.is_string() ? v.get<std::string>() : ""; }
 
-// The logical ID a {"Ref": X} or {"Fn::GetAtt": [X, ...]} points at.
-std::string TargetOf(const Json& v) {
-  if (!v.is_object() || v.size() != 1) return "";
-  if (v.contains("Ref") && v["Ref"].is_string()) return v["Ref"].get<std::string>();
-  if (v.contains("Fn::GetAtt") && v["Fn::GetAtt"].is_array() && !v["Fn::GetAtt"].empty() &&
-      v["Fn::GetAtt"][0].is_string())
-    return v["Fn::GetAtt"][0].get<std::string>();
-  return "";
-}
+// The logical ID a {"Ref": X} or {"Fn::GetAtt": [X, ...]} points at (cfn/references.h).
+std::string TargetOf(const Json& v) { return std::string(cfn::TargetOf(v)); }
 
 using Assumptions = std::vector<std::pair<std::string, double>>;
 

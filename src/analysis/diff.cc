@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cfn/custom_names.h"
+#include "cfn/references.h"
 #include "modules/database.h"
 #include "util/strings.h"
 
