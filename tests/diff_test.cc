@@ -1,5 +1,5 @@
 // The offline template diff behind `preview`.
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analysis/cost.h"
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 #include "cfn/json_read.h"
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"
