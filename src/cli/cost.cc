@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "analysis/cost.h"
+#include "analysis/cost_render.h"
 #include "cfn/writer.h"
 #include "cli/common.h"
 

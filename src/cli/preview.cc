@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "analysis/cost.h"
+#include "analysis/cost_render.h"
 #include "analysis/diff_render.h"
 #include "cfn/json_read.h"
 #include "cfn/writer.h"
