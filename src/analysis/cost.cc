@@ -298,15 +298,6 @@ void AddAlbLines(const Pricer& p, ResourceCost* rc, std::string hours_name) {
           {{"usage.requests_per_month", u.requests_per_month}, {"usage.egress_gb_per_month", u.egress_gb_per_month}});
 }
 
-void PriceLoadBalancer(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
-  std::string type = StringOf(Prop(*r.properties, "Type"));
-  if (!type.empty() && type != "application") {
-    AddUnknown(rc, "Load balancer hours", "only Application Load Balancers are in the price table");
-    return;
-  }
-  AddAlbLines(p, rc, "Load balancer hours");
-}
-
 // True when the IAM role `role` (a Ref or GetAtt in this template) carries the X-Ray
 // write policy, i.e. the tasks may record traces.
 bool RoleWritesTraces(const Pricer& p, const Json& role) {
@@ -423,7 +414,6 @@ const std::map<std::string, Rule>& Rules() {
          AddLine(p, rc, "HTTPS requests", p.usage.requests_per_month / 1e4, "10k requests",
                  "cloudfront.https_requests_10k", {{"usage.requests_per_month", p.usage.requests_per_month}});
        }},
-      {"AWS::ElasticLoadBalancingV2::LoadBalancer", PriceLoadBalancer},
       {"AWS::ECS::ExpressGatewayService", PriceEcsExpressService},
       {"AWS::EC2::VPCEndpoint", PriceVpcEndpoint},
       {"AWS::Logs::LogGroup", PriceLogGroup},

@@ -31,13 +31,6 @@ int RunCost(const CostOptions& o) {
 
 }  // namespace
 
-const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env) {
-  static const UsageConfig kNone;
-  for (const auto& c : loaded.configs)
-    if (c.env == env) return c.usage;
-  return kNone;
-}
-
 void WarnOverBudget(const Loaded& loaded, Diagnostics* diags) {
   for (const auto& c : loaded.configs) {
     if (c.budget_monthly_usd <= 0) continue;
