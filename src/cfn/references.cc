@@ -18,17 +18,6 @@ struct Walker {
   const MalformedCallback& malformed;
   std::string path;
 
-  // Appends "/part" to the path while it lives.
-  struct Step {
-    Step(std::string& p, std::string_view part) : path(p), size(p.size()) {
-      path += '/';
-      path += part;
-    }
-    ~Step() { path.resize(size); }
-    std::string& path;
-    size_t size;
-  };
-
   void Report(std::string_view function, const Json& argument, std::string_view problem) {
     if (malformed) malformed(MalformedIntrinsic{function, argument, problem, path});
   }
@@ -90,19 +79,22 @@ struct Walker {
 
   void Walk(const Json& v) {
     if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) {
-        Step step(path, std::to_string(i));
-        Walk(v[i]);
-      }
+      for (size_t i = 0; i < v.size(); ++i) Below(std::to_string(i), v[i]);
       return;
     }
     if (!v.is_object()) return;
     // Through the iterator, whose key() and value() point into `v`.
     if (v.size() == 1 && Call(v.begin().key(), v.begin().value())) return;
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      Step step(path, it.key());
-      Walk(it.value());
-    }
+    for (auto it = v.begin(); it != v.end(); ++it) Below(it.key(), it.value());
+  }
+
+  // Walks `v` with "/part" appended to the path (one buffer, no string per step).
+  void Below(std::string_view part, const Json& v) {
+    size_t size = path.size();
+    path += '/';
+    path += part;
+    Walk(v);
+    path.resize(size);
   }
 };
 
