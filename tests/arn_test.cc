@@ -1,6 +1,9 @@
 // The one ARN parser (naming/arn.h) and the checks built on it.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <string>
+
 #include "config/checks.h"
 #include "modules/app_secrets.h"
 #include "naming/arn.h"
@@ -8,30 +11,22 @@
 namespace bp {
 namespace {
 
+// "partition|service|region|account|resource", or "not an ARN".
+std::string Fields(std::string_view text) {
+  std::optional<Arn> a = ParseArn(text);
+  if (!a) return "not an ARN";
+  return a->partition + "|" + a->service + "|" + a->region + "|" + a->account + "|" + a->resource;
+}
+
 TEST(Arn, SplitsTheFiveFieldsAndKeepsColonsInTheResource) {
-  std::optional<Arn> a = ParseArn("arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password::");
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->partition, "aws");
-  EXPECT_EQ(a->service, "secretsmanager");
-  EXPECT_EQ(a->region, "eu-west-3");
-  EXPECT_EQ(a->account, "123456789012");
-  EXPECT_EQ(a->resource, "secret:db-AbCdEf:password::");
+  EXPECT_EQ(Fields("arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password::"),
+            "aws|secretsmanager|eu-west-3|123456789012|secret:db-AbCdEf:password::");
 }
 
 TEST(Arn, GlobalAndAwsOwnedResourcesHaveEmptyRegionOrAccount) {
-  std::optional<Arn> role = ParseArn("arn:aws-cn:iam::123456789012:role/path/deploy");
-  ASSERT_TRUE(role);
-  EXPECT_EQ(role->partition, "aws-cn");
-  EXPECT_EQ(role->region, "");
-  EXPECT_EQ(role->resource, "role/path/deploy");
-  std::optional<Arn> policy = ParseArn("arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess");
-  ASSERT_TRUE(policy);
-  EXPECT_EQ(policy->account, "aws");
-  std::optional<Arn> bucket = ParseArn("arn:aws:s3:::my-bucket/key");
-  ASSERT_TRUE(bucket);
-  EXPECT_EQ(bucket->region, "");
-  EXPECT_EQ(bucket->account, "");
-  EXPECT_EQ(bucket->resource, "my-bucket/key");
+  EXPECT_EQ(Fields("arn:aws-cn:iam::123456789012:role/path/deploy"), "aws-cn|iam||123456789012|role/path/deploy");
+  EXPECT_EQ(Fields("arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"), "aws|iam||aws|policy/AWSXRayDaemonWriteAccess");
+  EXPECT_EQ(Fields("arn:aws:s3:::my-bucket/key"), "aws|s3|||my-bucket/key");
 }
 
 TEST(Arn, RefusesTextThatIsNotAnArn) {
@@ -62,20 +57,28 @@ TEST(Arn, PartitionsAndAccountIds) {
 // The callers that take ARNs apart answer through it: a secret reference's resource part,
 // a GitHub OIDC provider's fields, the secret's own ARN for IAM.
 TEST(Arn, CallersCheckTheFieldsTheyNeed) {
-  EXPECT_EQ(CheckSecretReference("arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf"), "");
-  EXPECT_EQ(CheckSecretReference("arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password::"), "");
-  EXPECT_NE(CheckSecretReference("arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password"), "");
-  EXPECT_NE(CheckSecretReference("arn:aws:ssm:eu-west-3:123456789012:secret:db-AbCdEf"), "");
-  EXPECT_NE(CheckSecretReference("arn:aws:secretsmanager:eu-west-3:123456789012:parameter:db-AbCdEf"), "");
-  EXPECT_NE(CheckSecretReference("xyz:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf"), "");
+  struct Case {
+    const char* reference;
+    bool accepted;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf", true},
+           {"arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password::", true},
+           {"arn:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf:password", false},  // 3 of 4 suffix fields
+           {"arn:aws:ssm:eu-west-3:123456789012:secret:db-AbCdEf", false},
+           {"arn:aws:secretsmanager:eu-west-3:123456789012:parameter:db-AbCdEf", false},
+           {"xyz:aws:secretsmanager:eu-west-3:123456789012:secret:db-AbCdEf", false}})
+    EXPECT_EQ(CheckSecretReference(c.reference).empty(), c.accepted) << c.reference;
 
-  const std::string provider = "oidc-provider/token.actions.githubusercontent.com";
-  EXPECT_EQ(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam::123456789012:" + provider), "");
-  EXPECT_EQ(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws-iso-b:iam::123456789012:" + provider), "");
-  EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam:eu-west-3:123456789012:" + provider), "");
-  EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:sts::123456789012:" + provider), "");
-  EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam::12345678901:" + provider), "");
-  EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam::123456789012:" + provider + "x"), "");
+  const std::string provider = ":oidc-provider/token.actions.githubusercontent.com";
+  for (const Case& c : std::initializer_list<Case>{{"arn:aws:iam::123456789012", true},
+                                                   {"arn:aws-iso-b:iam::123456789012", true},
+                                                   {"arn:aws:iam:eu-west-3:123456789012", false},
+                                                   {"arn:aws:sts::123456789012", false},
+                                                   {"arn:aws:iam::12345678901", false},
+                                                   {"arn:aws-eu:iam::123456789012", false}})
+    EXPECT_EQ(CheckValue(FieldCheck::kOidcProviderArn, c.reference + provider).empty(), c.accepted) << c.reference;
+  EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam::123456789012" + provider + "x"), "");
 
   EXPECT_EQ(SecretArnOf("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf:password:AWSCURRENT:"),
             "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf");
