@@ -7,7 +7,7 @@
 #include <functional>
 #include <set>
 
-#include "analysis/cost.h"
+#include "analysis/cost_render.h"
 #include "cfn/writer.h"
 #include "config/loader.h"
 #include "test_util.h"

@@ -16,7 +16,7 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 #include "app/app.h"
 #include "config/loader.h"
 #include "deploy/driver.h"
@@ -1071,6 +1071,8 @@ TEST(RenderChangeSet, RiskLinesAreWordedAsInTheOfflinePreview) {
   offline.type = "AWS::RDS::DBInstance";
   offline.replacement = cfn::Replacement::kAlways;
   offline.stateful = true;
+  offline.risk = analysis::DataRiskOf(offline);
+  EXPECT_EQ(offline.risk, analysis::DataRisk::kReplaced);
   EXPECT_EQ(text, "Change set blueprint-1 for orders-api-dev (UPDATE): 2 change(s)\n"
                   "  ~ Modify  Database  AWS::RDS::DBInstance  Replacement: True  [DBInstanceIdentifier (replace)]\n"
                   "  + Add     Topic     AWS::SNS::Topic\n" +

@@ -1,7 +1,10 @@
 // The offline template diff behind `preview`.
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
 
 #include "cfn/custom_names.h"
 #include "test_util.h"
@@ -61,6 +64,49 @@ TEST(Diff, TypeChangeAlwaysReplacesAndStatefulReplacementIsLoud) {
   EXPECT_NE(text.find("!! DATA AT RISK: Store (AWS::RDS::DBInstance) would be REPLACED"), std::string::npos);
   EXPECT_NE(text.find("1 to modify (1 replace, 0 may replace)"), std::string::npos) << text;
   EXPECT_NE(text.find("1 STATEFUL RESOURCE(S) AT RISK"), std::string::npos);
+}
+
+// The risk to data is a typed field set by the diff; the words and the counts follow it.
+TEST(Diff, DataRiskIsATypedFieldOfEachChange) {
+  Json before = Template({{"Db", {{"Type", "AWS::RDS::DBInstance"}}},
+                          {"Logs", {{"Type", "AWS::Logs::LogGroup"}}},
+                          {"Repo", {{"Type", "AWS::ECR::Repository"}, {"DeletionPolicy", "Retain"}}},
+                          {"Topic", {{"Type", "AWS::SNS::Topic"}}},
+                          {"Store", {{"Type", "AWS::RDS::DBInstance"}, {"Properties", {{"Engine", "postgres"}}}}},
+                          {"Vault", {{"Type", "AWS::S3::Bucket"}}}});
+  // Engine: Conditional in the specification; a type change always replaces.
+  Json after = Template({{"Store", {{"Type", "AWS::RDS::DBInstance"}, {"Properties", {{"Engine", "mysql"}}}}},
+                         {"Vault", {{"Type", "AWS::DynamoDB::Table"}}},
+                         {"Queue", {{"Type", "AWS::SQS::Queue"}}}});
+  TemplateDiff d = DiffTemplates(before, after);
+  std::map<std::string, DataRisk> risk;
+  for (const auto& r : d.resources) risk[r.logical_id] = r.risk;
+  EXPECT_EQ(risk, (std::map<std::string, DataRisk>{{"Db", DataRisk::kDeletedAfterSnapshot},
+                                                   {"Logs", DataRisk::kDeleted},
+                                                   {"Queue", DataRisk::kNone},  // added: nothing to lose
+                                                   {"Repo", DataRisk::kRetained},
+                                                   {"Store", DataRisk::kMayBeReplaced},
+                                                   {"Topic", DataRisk::kNone},
+                                                   {"Vault", DataRisk::kReplaced}}));
+  EXPECT_EQ(d.stateful_at_risk, 4u);  // Db, Logs, Store, Vault; Repo is retained
+  Json j = DiffToJson("s", d, false);
+  for (const auto& e : j["resources"])
+    EXPECT_EQ(e["data_at_risk"], IsDataAtRisk(risk[e["logical_id"].get<std::string>()])) << e.dump();
+
+  // The words come from the field alone: a change of the same resource with another risk
+  // is worded as that risk.
+  auto store = std::find_if(d.resources.begin(), d.resources.end(),
+                            [](const ResourceChange& r) { return r.logical_id == "Store"; });
+  ASSERT_NE(store, d.resources.end());
+  EXPECT_EQ(RiskLine(*store), "!! DATA AT RISK: Store (AWS::RDS::DBInstance) MAY BE REPLACED: check the change set "
+                              "(preview --remote)");
+  store->risk = DataRisk::kReplaced;
+  EXPECT_EQ(RiskLine(*store), "!! DATA AT RISK: Store (AWS::RDS::DBInstance) would be REPLACED: a new, empty one is "
+                              "created and the old one deleted");
+  store->risk = DataRisk::kNone;
+  EXPECT_EQ(RiskLine(*store), "");
+  EXPECT_FALSE(IsDataAtRisk(DataRisk::kRetained));
+  EXPECT_TRUE(IsDataAtRisk(DataRisk::kMayBeReplaced));
 }
 
 TEST(Diff, RemovalOfStatefulResourcesFollowsTheDeletionPolicy) {

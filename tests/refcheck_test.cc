@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "cfn/references.h"
 #include "cfn/template.h"
 
 namespace bp::cfn {

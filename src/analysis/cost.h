@@ -66,15 +66,13 @@ StackCost CostTemplate(const std::string& name, const std::string& region, const
 StackCost CostStack(const Stack& stack, const UsageConfig& usage);
 EnvCost CostApp(const App& app, const std::string& env, const UsageConfig& usage);
 
-// Infracost-style breakdown: per environment and stack, resources with their lines
-// (name, quantity, unit, monthly cost), then totals.
-std::string FormatCost(const std::vector<EnvCost>& envs);
-// One stable shape: every key always present, unknown amounts are null.
-cfn::Json CostToJson(const std::vector<EnvCost>& envs);
-
-// For `preview`: the monthly change between the deployed template and the new one,
-// in total and per resource.
-std::string FormatCostChange(const StackCost& before, const StackCost& after);
-cfn::Json CostChangeToJson(const StackCost& before, const StackCost& after);
+// What changes the bill between the deployed template's cost and the new one's: priced
+// resources added, removed, or whose amount or completeness moved. By logical ID.
+struct ResourceDelta {
+  std::string id, type;
+  const ResourceCost* before = nullptr;  // null: added
+  const ResourceCost* after = nullptr;   // null: removed
+};
+std::vector<ResourceDelta> CostDeltas(const StackCost& before, const StackCost& after);
 
 }  // namespace bp::analysis

@@ -35,6 +35,17 @@ struct PropertyChange {
   std::vector<std::string> via;
 };
 
+// What a change does to the data a resource holds; the one source of "data at risk" for
+// the text, the JSON, the summary counts and the change-set view (diff_render.h words it).
+enum class DataRisk {
+  kNone,                  // holds no data, or keeps it (added, updated in place)
+  kRetained,              // leaves the stack but is kept (DeletionPolicy Retain, RetainExceptOnCreate)
+  kDeleted,               // deleted with its data
+  kDeletedAfterSnapshot,  // deleted; a final snapshot is taken (DeletionPolicy Snapshot)
+  kReplaced,              // replaced: a new, empty one is created and the old one deleted
+  kMayBeReplaced,         // may be replaced (Conditional): the change set tells
+};
+
 struct ResourceChange {
   enum class Kind { kAdd, kRemove, kModify };
   Kind kind = Kind::kModify;
@@ -52,6 +63,8 @@ struct ResourceChange {
   // ({"Vpc", "PrivateSubnet1", "DbSubnetGroup"} for the database when network.cidr
   // changes). Empty when no reference replaces it.
   std::vector<std::string> cascade;
+  // DataRiskOf(*this), set by DiffTemplates (and AsResourceChange for a change-set row).
+  DataRisk risk = DataRisk::kNone;
 };
 
 // Additions, removals and changes of Parameters or Outputs (no property detail).
@@ -87,18 +100,13 @@ bool IsStatefulType(const std::string& resource_type);
 // (Snapshot for RDS instances and clusters, Delete for everything else).
 std::string EffectiveDeletionPolicy(const std::string& resource_type, const std::string& written);
 
-// The loud line for a stateful resource at risk ("!! DATA AT RISK: ... would be
-// REPLACED ..."), a note when a removed one is retained, or "" when its data is safe:
-// the one wording for offline preview, change sets (up, preview --remote) and destroy.
-std::string RiskLine(const ResourceChange& change);
+// The risk to a change's data, from its kind, `stateful`, `deletion_policy` and
+// `replacement`.
+DataRisk DataRiskOf(const ResourceChange& change);
 
-// The loud line for a resource that would be replaced while its template gives it a
-// custom name (cfn::CustomNameProperty): CloudFormation creates the new one first,
-// under the same name, so the update fails halfway and rolls back. "!! REPLACEMENT
-// WILL FAIL: ..." for Replacement True, "!! REPLACEMENT MAY FAIL: ..." for
-// Conditional, "" otherwise. The one wording for offline preview, change sets and `up`'s
-// refusal.
-std::string NamedReplacementLine(const ResourceChange& change);
+// Deleted or replaced (or maybe): what the "!! DATA AT RISK" lines and
+// TemplateDiff::stateful_at_risk count. kRetained is not.
+bool IsDataAtRisk(DataRisk risk);
 
 // Whether `up` refuses the change (without --allow-replace-named): a certain
 // replacement (True/kAlways) of a custom-named resource.
@@ -110,21 +118,8 @@ bool IsNamedReplacement(const ResourceChange& change);
 // overrides this: the data would be gone, and a VPC move cannot even complete.
 bool IsCascadeDataLoss(const ResourceChange& change);
 
-// The loud line for such a change ("!! REPLACEMENT REACHES DATA: ..."), naming the chain,
-// the change that starts it (and the config key that sets it, when known) and what to do
-// instead; "" when !IsCascadeDataLoss. The one wording for offline preview and `up`'s
-// refusal. `diff` holds the rest of the chain.
-std::string CascadeLine(const TemplateDiff& diff, const ResourceChange& change);
-
-// Human-readable report of one stack's diff, ending with the summary line.
-std::string FormatDiff(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);
-
-// "N to add, N to modify (N replace, N may replace), N to remove"
-std::string SummaryLine(const TemplateDiff& diff);
-
-// The machine form used by `preview --json`.
-cfn::Json DiffToJson(const std::string& stack_name, const TemplateDiff& diff, bool first_deploy);
-
-const char* ReplacementWord(cfn::Replacement r);  // "replace", "may replace", "", "unknown"
+// The top-level property of a change path ("Properties.Tags[Key=Name].Value" -> "Tags"),
+// or "" for a change outside Properties.
+std::string TopProperty(const std::string& path);
 
 }  // namespace bp::analysis

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 
+#include "cfn/references.h"
 #include "naming/cidr.h"
 
 namespace bp::analysis {
@@ -52,18 +53,10 @@ std::vector<std::string> OfType(const Json& t, const std::string& type) {
 
 // The resource a Ref or Fn::GetAtt names ("" for anything else), and the attribute.
 std::string Named(const Json& t, const Json& expr, std::string* attribute = nullptr) {
-  std::string id, attr;
-  if (expr.is_object() && expr.contains("Ref") && expr["Ref"].is_string()) {
-    id = expr["Ref"];
-  } else if (expr.is_object() && expr.contains("Fn::GetAtt")) {
-    const Json& g = expr["Fn::GetAtt"];
-    if (g.is_array() && g.size() == 2 && g[0].is_string() && g[1].is_string()) {
-      id = g[0], attr = g[1];
-    } else if (g.is_string()) {
-      std::string s = g;
-      id = s.substr(0, s.find('.'));
-      attr = s.find('.') == std::string::npos ? "" : s.substr(s.find('.') + 1);
-    }
+  std::string id(cfn::TargetOf(expr)), attr;  // cfn/references.h
+  if (!id.empty() && expr.contains("Fn::GetAtt")) {
+    attr = std::string(cfn::ParseGetAtt(expr["Fn::GetAtt"])->attribute);
+    if (attr.empty()) return "";  // an attribute given by an expression
   }
   if (id.empty() || TypeOf(t, id).empty()) return "";
   if (attribute) *attribute = attr;

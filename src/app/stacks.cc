@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/checks.h"
+#include "cfn/references.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -36,14 +37,12 @@ bool IsAccountWide(const cfn::Json& v) {
   if (key == "Fn::Join") return IsAccountWide(arg);
   if (key == "Fn::Sub") {
     if (!arg.is_string()) return false;  // variables would need the same check; none is needed yet
-    std::string text = arg.get<std::string>();
-    for (size_t p = text.find("${"); p != std::string::npos; p = text.find("${", p + 2)) {
-      size_t end = text.find('}', p);
-      if (end == std::string::npos) return false;
-      std::string name = text.substr(p + 2, end - p - 2);
-      if (name != "AWS::Partition" && name != "AWS::AccountId" && name != "AWS::URLSuffix") return false;
-    }
-    return true;
+    bool wide = true;
+    bool closed = cfn::ForEachSubVariable(arg.get_ref<const std::string&>(), nullptr, [&wide](const cfn::Reference& r) {
+      wide = wide && r.kind == cfn::ReferenceKind::kSubRef &&
+             (r.logical_id == "AWS::Partition" || r.logical_id == "AWS::AccountId" || r.logical_id == "AWS::URLSuffix");
+    });
+    return closed && wide;
   }
   return false;
 }

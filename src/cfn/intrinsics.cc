@@ -1,7 +1,6 @@
 #include "cfn/intrinsics.h"
 
 #include <array>
-#include <set>
 
 namespace bp::cfn {
 
@@ -68,71 +67,6 @@ bool IsPseudoParameter(std::string_view name) {
   for (auto n : kNames)
     if (n == name) return true;
   return false;
-}
-
-namespace {
-
-// ${Name} and ${Name.Attr} of an Fn::Sub text, less `locals` (its own variables).
-// Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-sub.html
-// ("${!Literal}" is written as-is; "${Name.Attr}" is a GetAtt).
-void SubNames(const std::string& text, const std::set<std::string>& locals, std::set<std::string>* out) {
-  for (size_t pos = text.find("${"); pos != std::string::npos; pos = text.find("${", pos)) {
-    size_t end = text.find('}', pos);
-    if (end == std::string::npos) return;
-    std::string var = text.substr(pos + 2, end - pos - 2);
-    pos = end + 1;
-    if (var.empty() || var[0] == '!' || locals.count(var) || IsPseudoParameter(var)) continue;
-    out->insert(var.substr(0, var.find('.')));
-  }
-}
-
-void CollectNames(const Json& v, std::set<std::string>* out) {
-  if (v.is_array()) {
-    for (const auto& e : v) CollectNames(e, out);
-    return;
-  }
-  if (!v.is_object()) return;
-  if (v.size() == 1) {
-    // Through the iterator: *v.items().begin() would point into a destroyed temporary.
-    const auto first = v.begin();
-    const std::string& key = first.key();
-    const Json& arg = first.value();
-    if (key == "Ref" && arg.is_string()) {
-      if (!IsPseudoParameter(arg.get<std::string>())) out->insert(arg.get<std::string>());
-      return;
-    }
-    if (key == "Fn::GetAtt") {
-      if (arg.is_array() && !arg.empty() && arg[0].is_string()) {
-        out->insert(arg[0].get<std::string>());
-        for (size_t i = 1; i < arg.size(); ++i) CollectNames(arg[i], out);  // an attribute may be a Ref
-      } else if (arg.is_string()) {
-        out->insert(arg.get<std::string>().substr(0, arg.get<std::string>().find('.')));
-      }
-      return;
-    }
-    if (key == "Fn::Sub") {
-      if (arg.is_string()) {
-        SubNames(arg.get<std::string>(), {}, out);
-      } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_object()) {
-        std::set<std::string> locals;
-        for (auto it = arg[1].begin(); it != arg[1].end(); ++it) {
-          locals.insert(it.key());
-          CollectNames(it.value(), out);
-        }
-        SubNames(arg[0].get<std::string>(), locals, out);
-      }
-      return;
-    }
-  }
-  for (const auto& e : v) CollectNames(e, out);
-}
-
-}  // namespace
-
-std::vector<std::string> ReferencedNames(const Json& value) {
-  std::set<std::string> names;
-  CollectNames(value, &names);
-  return {names.begin(), names.end()};
 }
 
 Json Tags(const std::vector<std::pair<std::string, std::string>>& tags) {

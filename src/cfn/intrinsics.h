@@ -45,13 +45,6 @@ Json NoValue();
 // True for the names Ref accepts without a declaration ("AWS::Region", ...).
 bool IsPseudoParameter(std::string_view name);
 
-// The names `value` refers to, at any depth: {"Ref": N}, {"Fn::GetAtt": [N, Attr]} (or
-// "N.Attr"), and ${N} / ${N.Attr} inside Fn::Sub text, less Fn::Sub's own variables,
-// ${!literals} and pseudo parameters. Sorted, each once. Resources and parameters alike:
-// the caller knows which names are resources. Preview uses it to follow a replacement to
-// the resources whose property values it changes.
-std::vector<std::string> ReferencedNames(const Json& value);
-
 // Tags in the CloudFormation list form [{Key, Value}], in the given order.
 Json Tags(const std::vector<std::pair<std::string, std::string>>& tags);
 

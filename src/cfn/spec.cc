@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "cfn/references.h"
 #include "util/strings.h"
 
 namespace bp::cfn {
@@ -285,19 +286,12 @@ struct Checker {
     return YieldOfShape(*a->second);
   }
 
-  // ${Resource.Attribute} inside an Fn::Sub string.
+  // ${Resource.Attribute} inside an Fn::Sub string (an unclosed "${" is reported by
+  // CheckReferences).
   void CheckSubText(const std::string& text, const Json* locals) {
-    size_t pos = 0;
-    while ((pos = text.find("${", pos)) != std::string::npos) {
-      size_t end = text.find('}', pos);
-      if (end == std::string::npos) return;  // reported by CheckReferences
-      std::string var = text.substr(pos + 2, end - pos - 2);
-      pos = end + 1;
-      if (var.empty() || var[0] == '!' || (locals && locals->contains(var))) continue;
-      size_t dot = var.find('.');
-      if (dot != std::string::npos && !StartsWith(var, "AWS::"))
-        CheckGetAtt(var.substr(0, dot), var.substr(dot + 1));
-    }
+    ForEachSubVariable(text, locals, [this](const Reference& r) {
+      if (r.kind == ReferenceKind::kSubGetAtt) CheckGetAtt(std::string(r.logical_id), std::string(r.attribute));
+    });
   }
 
   // Finds the intrinsic functions anywhere inside `v` and checks them.
@@ -331,20 +325,13 @@ struct Checker {
       return t.resources().Contains(name) || IsPseudoParameter(name) ? Yields::kScalar : Yields::kAny;
     }
     if (fn == "Fn::GetAtt") {
-      if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
-        if (!arg[1].is_string()) {
-          Scan(arg[1]);
-          return Yields::kAny;
-        }
-        return CheckGetAtt(arg[0].get<std::string>(), arg[1].get<std::string>());
+      std::optional<GetAttTarget> target = ParseGetAtt(arg);
+      if (!target) return Yields::kAny;  // malformed: reported by CheckReferences
+      if (target->attribute.empty()) {  // an attribute given by an expression
+        Scan(arg[1]);
+        return Yields::kAny;
       }
-      if (arg.is_string()) {
-        const std::string& s = arg.get_ref<const std::string&>();
-        size_t dot = s.find('.');
-        if (dot == std::string::npos) return Yields::kAny;
-        return CheckGetAtt(s.substr(0, dot), s.substr(dot + 1));
-      }
-      return Yields::kAny;  // malformed: reported by CheckReferences
+      return CheckGetAtt(std::string(target->logical_id), std::string(target->attribute));
     }
     if (fn == "Fn::Sub") {
       if (arg.is_string()) CheckSubText(arg.get<std::string>(), nullptr);

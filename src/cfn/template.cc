@@ -2,8 +2,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 
+#include "cfn/references.h"
 #include "util/strings.h"
 
 namespace bp::cfn {
@@ -157,91 +157,40 @@ struct RefChecker {
     if (!t.conditions().Contains(name)) Report(where, "condition '" + name + "' is not declared");
   }
 
-  // ${Name}, ${Name.Attr}; ${!Literal} is an escape; `locals` are Fn::Sub's own variables.
-  void CheckSub(const std::string& text, const std::set<std::string>& locals,
-                const std::string& where) {
-    size_t pos = 0;
-    while ((pos = text.find("${", pos)) != std::string::npos) {
-      size_t end = text.find('}', pos);
-      if (end == std::string::npos) {
-        Report(where, "Fn::Sub string has an unclosed '${'");
-        return;
-      }
-      std::string var = text.substr(pos + 2, end - pos - 2);
-      pos = end + 1;
-      if (var.empty() || var[0] == '!') continue;
-      if (locals.count(var)) continue;
-      size_t dot = var.find('.');
-      if (dot != std::string::npos && !StartsWith(var, "AWS::")) {
-        CheckGetAtt(var.substr(0, dot), where);
-      } else if (!IsRefTarget(var)) {
-        Report(where, "Fn::Sub variable '${" + var + "}' is not a parameter, resource or pseudo parameter");
-      }
-    }
-  }
-
+  // Every reference in `v` (cfn/references.h), and every malformed intrinsic.
   void Walk(const Json& v, const std::string& where) {
-    if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) Walk(v[i], where + "/" + std::to_string(i));
-      return;
-    }
-    if (!v.is_object()) return;
-    if (v.size() == 1) {
-      // Through the object iterator, whose key() and value() point into `v`
-      // (a binding to *v.items().begin() would point into a destroyed temporary).
-      const auto first = v.begin();
-      const std::string& key = first.key();
-      const Json& arg = first.value();
-      if (key == "Ref") {
-        if (!arg.is_string() || !IsRefTarget(arg.get<std::string>()))
-          Report(where, "Ref to '" + (arg.is_string() ? arg.get<std::string>() : arg.dump()) +
-                            "', which is not a parameter or resource of this stack" +
-                            (arg.is_string() ? DidYouMean(arg.get<std::string>(), ResourceNames()) : ""));
-        return;
-      }
-      if (key == "Fn::GetAtt") {
-        if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
-          CheckGetAtt(arg[0].get<std::string>(), where);
-          Walk(arg[1], where);
-        } else if (arg.is_string()) {
-          std::string s = arg.get<std::string>();
-          CheckGetAtt(s.substr(0, s.find('.')), where);
-        } else {
-          Report(where, "Fn::GetAtt takes [LogicalId, Attribute]");
-        }
-        return;
-      }
-      if (key == "Fn::Sub") {
-        if (arg.is_string()) {
-          CheckSub(arg.get<std::string>(), {}, where);
-        } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_object()) {
-          std::set<std::string> locals;
-          for (const auto& [k, val] : arg[1].items()) {
-            locals.insert(k);
-            Walk(val, where);
+    ForEachReference(
+        v,
+        [this](const Reference& r) {
+          const std::string where(r.path);
+          const std::string name(r.logical_id);
+          switch (r.kind) {
+            case ReferenceKind::kRef:
+              if (!IsRefTarget(name))
+                Report(where, "Ref to '" + name + "', which is not a parameter or resource of this stack" +
+                                  DidYouMean(name, ResourceNames()));
+              break;
+            case ReferenceKind::kGetAtt:
+            case ReferenceKind::kSubGetAtt:
+              CheckGetAtt(name, where);
+              break;
+            case ReferenceKind::kSubRef:
+              if (!IsRefTarget(name))
+                Report(where, "Fn::Sub variable '${" + name + "}' is not a parameter, resource or pseudo parameter");
+              break;
+            case ReferenceKind::kCondition:
+              CheckCondition(name, where);
+              break;
           }
-          CheckSub(arg[0].get<std::string>(), locals, where);
-        } else {
-          Report(where, "Fn::Sub takes a string or [string, {variables}]");
-        }
-        return;
-      }
-      if (key == "Fn::If") {
-        if (arg.is_array() && arg.size() == 3 && arg[0].is_string()) {
-          CheckCondition(arg[0].get<std::string>(), where);
-          Walk(arg[1], where);
-          Walk(arg[2], where);
-        } else {
-          Report(where, "Fn::If takes [Condition, IfTrue, IfFalse]");
-        }
-        return;
-      }
-      if (key == "Condition" && arg.is_string()) {
-        CheckCondition(arg.get<std::string>(), where);
-        return;
-      }
-    }
-    for (const auto& [k, val] : v.items()) Walk(val, where + "/" + k);
+        },
+        [this](const MalformedIntrinsic& m) {
+          if (m.function == "Ref")
+            Report(std::string(m.path),
+                   "Ref to '" + m.argument.dump() + "', which is not a parameter or resource of this stack");
+          else
+            Report(std::string(m.path), std::string(m.problem));
+        },
+        where);
   }
 };
 

@@ -71,8 +71,6 @@ void PrintDiagnostics(const Diagnostics& d);
 int Fail(const std::string& message);
 int Fail(const Diagnostics& diags);
 
-// The usage.* assumptions of a loaded environment (src/cli/cost.cc).
-const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env);
 // A warning in `diags` for each environment whose cost estimate exceeds budget.monthly_usd.
 void WarnOverBudget(const Loaded& loaded, Diagnostics* diags);
 

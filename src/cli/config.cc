@@ -21,6 +21,7 @@
 #include "config/secrets.h"
 #include "config/yaml_edit.h"
 #include "modules/cdn.h"
+#include "naming/arn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -537,7 +538,7 @@ int RunSet(const ConfigOptions& o) {
   if (spec.type == FieldType::kSecretMap) {
     if (ref.entry.empty()) return Fail("set one secret at a time: app.secrets.NAME");
     if (o.secret) return RunSetSecret(o, f, ref);
-    if (!StartsWith(o.value, "arn:"))
+    if (!ParseArn(o.value))
       return Fail("a secret value is set with --secret (it is stored encrypted); without --secret the value "
                   "must be the ARN of an existing Secrets Manager secret or SSM parameter");
   }

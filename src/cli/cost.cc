@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "analysis/cost.h"
+#include "analysis/cost_render.h"
 #include "cfn/writer.h"
 #include "cli/common.h"
 
@@ -30,13 +30,6 @@ int RunCost(const CostOptions& o) {
 }
 
 }  // namespace
-
-const UsageConfig& UsageOf(const Loaded& loaded, const std::string& env) {
-  static const UsageConfig kNone;
-  for (const auto& c : loaded.configs)
-    if (c.env == env) return c.usage;
-  return kNone;
-}
 
 void WarnOverBudget(const Loaded& loaded, Diagnostics* diags) {
   for (const auto& c : loaded.configs) {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 #include "cli/common.h"
 #include "util/strings.h"
 

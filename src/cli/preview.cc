@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "analysis/cost.h"
-#include "analysis/diff.h"
+#include "analysis/cost_render.h"
+#include "analysis/diff_render.h"
 #include "cfn/json_read.h"
 #include "cfn/writer.h"
 #include "cli/deploy_options.h"

@@ -14,6 +14,7 @@
 #include "deploy/driver.h"
 #include "deploy/state.h"
 #include "modules/cicd.h"
+#include "naming/arn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -56,13 +57,12 @@ bool OnlyChars(const std::string& s, std::string_view extra) {
 }
 
 // arn:<partition>:iam::<12 digits>:role/<path and name>
-bool IsRoleArn(const std::string& arn) {
-  std::vector<std::string> f = SplitString(arn, ':');
-  if (f.size() != 6 || f[0] != "arn" || !StartsWith(f[1], "aws") || f[2] != "iam" || !f[3].empty()) return false;
-  if (f[4].size() != 12 || !OnlyChars(f[4], "") || !StartsWith(f[5], "role/") || f[5].size() == 5) return false;
-  for (char ch : f[4])
-    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-  return OnlyChars(f[5], "+=,.@_/-");
+bool IsRoleArn(const std::string& text) {
+  std::optional<Arn> arn = ParseArn(text);
+  if (!arn || !IsAwsPartition(arn->partition) || arn->service != "iam" || !arn->region.empty() ||
+      !IsAccountId(arn->account) || !StartsWith(arn->resource, "role/") || arn->resource.size() == 5)
+    return false;
+  return OnlyChars(arn->resource, "+=,.@_/-");
 }
 
 bool BranchTrusted(const std::string& branch, const std::vector<std::string>& patterns) {

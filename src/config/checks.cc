@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "naming/arn.h"
 #include "naming/aws_tables.h"
 #include "naming/cidr.h"
 #include "naming/names.h"
@@ -145,21 +147,11 @@ bool IsMaintenanceWindowShape(std::string_view s) {
   return s.size() == 19 && s[9] == '-' && day_clock(s.substr(0, 9)) && day_clock(s.substr(10));
 }
 
-// arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::[0-9]{12}:oidc-provider/token.actions.githubusercontent.com
+// arn:<partition>:iam::<12 digits>:oidc-provider/token.actions.githubusercontent.com
 bool IsGithubOidcProviderArn(std::string_view s) {
-  const std::string_view head = "arn:aws", tail = ":oidc-provider/token.actions.githubusercontent.com";
-  if (!StartsWith(s, head) || s.size() < head.size() + tail.size() ||
-      s.substr(s.size() - tail.size()) != tail)
-    return false;
-  std::string_view middle = s.substr(head.size(), s.size() - head.size() - tail.size());  // partition:iam::account
-  size_t iam = middle.find(":iam::");
-  if (iam == std::string_view::npos) return false;
-  std::string_view partition = middle.substr(0, iam), account = middle.substr(iam + 6);
-  bool partition_ok = partition.empty() || partition == "-cn" || partition == "-us-gov" ||
-                      (StartsWith(partition, "-iso") && All(partition.substr(4), [](char c) {
-                         return IsLower(c) || c == '-';
-                       }, 0));
-  return partition_ok && All(account, IsDigit, 12, 12);
+  std::optional<Arn> arn = ParseArn(s);
+  return arn && IsAwsPartition(arn->partition) && arn->service == "iam" && arn->region.empty() &&
+         IsAccountId(arn->account) && arn->resource == "oidc-provider/token.actions.githubusercontent.com";
 }
 
 // [A-Za-z0-9+/]+={0,2}
@@ -350,14 +342,16 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
 // Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html,
 // DOC:apprunner/latest/dg/env-variable.html, aws-facts 15.
 std::string CheckSecretReference(const std::string& reference) {
-  std::vector<std::string> parts = SplitString(reference, ':');
+  // The resource part: secret:<name>[:<json key>:<version stage>:<version id>].
+  std::optional<Arn> arn = ParseArn(reference);
+  std::vector<std::string> parts = arn ? SplitString(arn->resource, ':') : std::vector<std::string>{};
   const std::string usage =
       "; use the complete ARN (`aws secretsmanager describe-secret --secret-id NAME --query ARN`), "
       "optionally followed by :<json key>:<version stage>:<version id> (e.g. ...:password::)";
-  if ((parts.size() != 7 && parts.size() != 10) || parts[2] != "secretsmanager" || parts[5] != "secret" ||
-      parts[6].empty())
+  if (!arn || arn->service != "secretsmanager" || (parts.size() != 2 && parts.size() != 5) || parts[0] != "secret" ||
+      parts[1].empty())
     return "'" + reference + "' is not a Secrets Manager secret ARN" + usage;
-  const std::string& name = parts[6];
+  const std::string& name = parts[1];
   bool suffix = name.size() > 7 && name[name.size() - 7] == '-';
   for (size_t i = name.size() - std::min<size_t>(6, name.size()); suffix && i < name.size(); ++i)
     suffix = IsAlnum(name[i]);

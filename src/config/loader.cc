@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -14,6 +15,7 @@
 
 #include "config/checks.h"
 #include "config/schema.h"
+#include "naming/arn.h"
 #include "naming/aws_tables.h"
 #include "naming/cidr.h"
 #include "util/files.h"
@@ -316,12 +318,13 @@ class Parser {
       Error(kw, key, "secure values start with 'v1:'; write them with `blueprint config set --secret`");
       return false;
     }
-    if (kind == "arn" && !(StartsWith(val, "arn:aws") && (val.find(":secretsmanager:") != std::string::npos ||
-                                                           val.find(":ssm:") != std::string::npos))) {
+    std::optional<Arn> arn = kind == "arn" ? ParseArn(val) : std::nullopt;
+    if (kind == "arn" && !(arn && IsAwsPartition(arn->partition) &&
+                           (arn->service == "secretsmanager" || arn->service == "ssm"))) {
       Error(kw, key, "'" + val + "' is not a Secrets Manager secret or SSM parameter ARN");
       return false;
     }
-    if (kind == "arn" && val.find(":secretsmanager:") != std::string::npos) {
+    if (arn && arn->service == "secretsmanager") {
       std::string err = CheckSecretReference(val);
       if (!err.empty()) {
         Error(kw, key, err);

@@ -16,7 +16,7 @@
 
 #include <fmt/format.h>
 
-#include "analysis/diff.h"
+#include "analysis/diff_render.h"
 #include "config/secrets.h"
 #include "deploy/process.h"
 #include "modules/compute.h"
@@ -78,6 +78,7 @@ analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
   // The change set does not carry the deployed DeletionPolicy: the type's default.
   rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
   rc.name_property = row.name_property;
+  rc.risk = analysis::DataRiskOf(rc);
   return rc;
 }
 

@@ -1,8 +1,10 @@
 #include "modules/app_secrets.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
+#include "naming/arn.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -36,13 +38,12 @@ std::string SecretArnOf(const std::string& reference) {
   // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>[:<json key>:<stage>:<version id>]
   // Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html (the secret's ARN),
   // DOC:apprunner/latest/dg/env-variable.html (the reference's suffix), aws-facts 15.
-  if (reference.find(":secretsmanager:") == std::string::npos) return reference;
-  size_t colon = 0;
-  for (int i = 0; i < 7; ++i) {
-    colon = reference.find(':', colon + (i ? 1 : 0));
-    if (colon == std::string::npos) return reference;
-  }
-  return reference.substr(0, colon);
+  std::optional<Arn> arn = ParseArn(reference);
+  if (!arn || arn->service != "secretsmanager") return reference;
+  std::vector<std::string> resource = SplitString(arn->resource, ':');  // secret, name[, key, stage, version]
+  if (resource.size() < 2) return reference;
+  arn->resource = resource[0] + ":" + resource[1];
+  return FormatArn(*arn);
 }
 
 std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
@@ -63,7 +64,7 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
       // App Runner gets the reference as written (a JSON key and version may follow the
       // secret's ARN); IAM authorizes GetSecretValue against the secret's own ARN.
       out.runtime.secrets.emplace_back(s.name, s.arn);
-      if (s.arn.find(":ssm:") != std::string::npos)
+      if (std::optional<Arn> arn = ParseArn(s.arn); arn && arn->service == "ssm")
         parameter_arns.push_back(s.arn);
       else if (std::find(secret_arns.begin(), secret_arns.end(), Json(SecretArnOf(s.arn))) == secret_arns.end())
         secret_arns.push_back(SecretArnOf(s.arn));
