@@ -43,9 +43,6 @@ constexpr int kMaxQuietPollIntervalMs = 10000;
 // How often a wait for a change set is said ("still waiting (N s)").
 constexpr int kStillWaitingEverySeconds = 30;
 
-// The parameter whose value CI sets on each release; kept across updates unless given.
-constexpr const char* kImageUriParameter = "ImageUri";
-
 std::string Str(const Json& obj, const char* key) {
   if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key];
   return "";
@@ -96,7 +93,10 @@ bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::str
                      ParameterValues* values, Diagnostics* diags, bool* call_failed) {
   for (const StackInput& in : stack.inputs) {
     if (values->count(in.parameter)) continue;  // an explicit --parameter wins
-    if (!in.ssm_parameter.empty()) {
+    // The command line gives the image and the decrypted config secrets (or an update
+    // keeps the deployed values).
+    if (in.source == InputSource::kImage || in.source == InputSource::kConfigSecret) continue;
+    if (in.source == InputSource::kSsmParameter) {
       std::string value;
       if (!driver.ReadSsmParameter(stack, in.ssm_parameter, in.parameter, &value, diags, call_failed)) return false;
       (*values)[in.parameter] = value;
@@ -452,12 +452,14 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   // disk, whatever way this process ends.
   Json params = Json::array();
   std::vector<std::string> missing;
+  // The image (CI sets it on each release) and the secrets are kept across updates unless given.
+  const StackInput* image = stack.ImageInput();
   for (const auto& [name, p] : stack.tmpl.parameters().entries()) {
     auto it = values.find(name);
     bool deployed = std::find(info.parameters.begin(), info.parameters.end(), name) != info.parameters.end();
     if (it != values.end()) {
       params.push_back({{"ParameterKey", name}, {"ParameterValue", it->second}});
-    } else if (cs->type == "UPDATE" && deployed && (name == kImageUriParameter || p.no_echo)) {
+    } else if (cs->type == "UPDATE" && deployed && ((image && name == image->parameter) || p.no_echo)) {
       params.push_back({{"ParameterKey", name}, {"UsePreviousValue", true}});
     } else if (p.default_value.is_null()) {
       missing.push_back(name);
