@@ -439,7 +439,6 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   args.push_back("--capabilities");
   args.push_back("CAPABILITY_IAM");
   args.push_back("CAPABILITY_NAMED_IAM");
-  if (stack.tmpl.ToJson().contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
   // A retained resource with a fixed name (prod's ECR repository) outlives a deleted
   // stack, and creating the stack again would fail on its name. CloudFormation adopts
   // such a resource instead when asked to import existing resources: it must have a
