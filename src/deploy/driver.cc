@@ -32,6 +32,9 @@ namespace bp {
 
 using cfn_answers::Str;
 using cfn_answers::TemplateBodyOf;
+using cfn_answers::IsNoChangeReason;
+using cfn_answers::ParseChanges;
+using cfn_answers::NamePropertyOf;
 
 namespace fs = std::filesystem;
 using cfn::Json;
@@ -47,35 +50,12 @@ constexpr int kMaxQuietPollIntervalMs = 10000;
 // How often a wait for a change set is said ("still waiting (N s)").
 constexpr int kStillWaitingEverySeconds = 30;
 
-bool IsNoChangeReason(const std::string& reason) {
-  // The two phrasings CloudFormation uses for an empty change set.
-  return reason.find("didn't contain changes") != std::string::npos ||
-         reason.find("No updates are to be performed") != std::string::npos;
-}
-
 bool EndsWith(const std::string& s, const char* suffix) {
   size_t n = std::strlen(suffix);
   return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
 }  // namespace
-
-analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
-  analysis::ResourceChange rc;
-  rc.logical_id = row.logical_id;
-  rc.type = row.type;
-  rc.kind = row.action == "Add"      ? analysis::ResourceChange::Kind::kAdd
-            : row.action == "Remove" ? analysis::ResourceChange::Kind::kRemove
-                                     : analysis::ResourceChange::Kind::kModify;
-  rc.replacement = row.replacement == "True"          ? cfn::Replacement::kAlways
-                   : row.replacement == "Conditional" ? cfn::Replacement::kConditional
-                                                      : cfn::Replacement::kNever;
-  rc.stateful = analysis::IsStatefulType(row.type);
-  // The change set does not carry the deployed DeletionPolicy: the type's default.
-  rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
-  rc.name_property = row.name_property;
-  return rc;
-}
 
 std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
                         const std::string& key) {
@@ -146,24 +126,6 @@ std::string UtcNow() { return UtcNowFormatted("%Y-%m-%dT%H:%M:%SZ"); }
 }  // namespace
 
 std::string ChangeSetName() { return "blueprint-" + UtcNowFormatted("%Y%m%d%H%M%S"); }
-
-bool IsInProgress(const std::string& status) {
-  return status.size() > 12 && status.compare(status.size() - 12, 12, "_IN_PROGRESS") == 0 &&
-         status != "REVIEW_IN_PROGRESS";
-}
-
-bool IsDeployed(const std::string& status) {
-  // A stack whose first create never ran (REVIEW_IN_PROGRESS) or failed and rolled
-  // back holds no resources and no outputs.
-  // Src: DOC:AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html (stack status codes).
-  static const char* kNotDeployed[] = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
-                                       "CREATE_FAILED"};
-  return std::find(std::begin(kNotDeployed), std::end(kNotDeployed), status) == std::end(kNotDeployed);
-}
-
-bool IsDeploySuccess(const std::string& status) {
-  return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
-}
 
 StackKey KeyOf(const Stack& stack) { return StackKey{stack.account, stack.region, stack.name}; }
 
@@ -341,45 +303,6 @@ std::vector<std::string> Driver::EventIds(const std::string& stack_name, const s
 }
 
 namespace {
-
-std::vector<ChangeRow> ParseChanges(const Json& changes) {
-  std::vector<ChangeRow> rows;
-  if (!changes.is_array()) return rows;
-  for (const auto& c : changes) {
-    const Json& rc = c.is_object() && c.contains("ResourceChange") ? c["ResourceChange"] : Json::object();
-    ChangeRow row;
-    row.action = Str(rc, "Action");
-    row.logical_id = Str(rc, "LogicalResourceId");
-    row.type = Str(rc, "ResourceType");
-    if (row.action == "Modify") row.replacement = Str(rc, "Replacement");
-    if (row.action == "Modify" && rc.contains("Details") && rc["Details"].is_array())
-      for (const auto& d : rc["Details"]) {
-        const Json& t = d.is_object() && d.contains("Target") ? d["Target"] : Json::object();
-        std::string name = Str(t, "Name");
-        if (name.empty()) name = Str(t, "Attribute");
-        std::string rr = Str(t, "RequiresRecreation");
-        if (rr == "Always" || rr == "Conditionally") name += rr == "Always" ? " (replace)" : " (may replace)";
-        if (!name.empty() && std::find(row.causes.begin(), row.causes.end(), name) == row.causes.end())
-          row.causes.push_back(name);
-      }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// The custom-name property `t` sets for the row's resource, unless the change set says
-// the change renames it (a cause "ServiceName (replace)": the replacement gets the new
-// name). A nested name ("Budget.BudgetName") cannot be told apart from its parent's
-// other fields in the change set: it counts as kept, so the refusal errs on the safe side.
-std::string NamePropertyOf(const ChangeRow& row, const cfn::Template& t) {
-  if (row.action != "Modify") return "";
-  const cfn::Resource* r = t.resources().Find(row.logical_id);
-  if (r == nullptr) return "";
-  std::string prop(cfn::SetCustomNameProperty(r->type, r->properties));
-  for (const auto& cause : row.causes)
-    if (cause == prop || StartsWith(cause, prop + " (")) return "";
-  return prop;
-}
 
 // Whether `t` keeps a resource when the stack goes (DeletionPolicy Retain or
 // RetainExceptOnCreate).
