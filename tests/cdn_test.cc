@@ -9,6 +9,7 @@
 #include <set>
 
 #include "config/loader.h"
+#include "config/secrets.h"
 #include "modules/cdn.h"
 #include "platform_fixtures.h"
 
@@ -57,11 +58,15 @@ TEST(CloudFront, DistributionInTheGlobalStackWithTheServiceAsHttpsOrigin) {
   const Json& config = OnlyOfType(t, "AWS::CloudFront::Distribution")["Properties"]["DistributionConfig"];
   ASSERT_EQ(config["Origins"].size(), 1u);
   const Json& origin = config["Origins"][0];
-  // The service host crosses from the main stack as a parameter `up` fills.
-  ASSERT_EQ(global->inputs.size(), 1u);
-  EXPECT_EQ(global->inputs[0].producer, main->id);
-  EXPECT_EQ(global->inputs[0].output, "ServiceHost");
-  EXPECT_EQ(origin["DomainName"], Json({{"Ref", global->inputs[0].parameter}}));
+  // The service host crosses from the main stack as a parameter `up` fills (recorded
+  // after the origin secret, which the config fills).
+  ASSERT_EQ(global->inputs.size(), 2u);
+  EXPECT_EQ(global->inputs[0].source, InputSource::kConfigSecret);
+  const StackInput& host = global->inputs[1];
+  EXPECT_EQ(host.source, InputSource::kStackOutput);
+  EXPECT_EQ(host.producer, main->id);
+  EXPECT_EQ(host.output, "ServiceHost");
+  EXPECT_EQ(origin["DomainName"], Json({{"Ref", host.parameter}}));
   EXPECT_EQ(main->tmpl.ToJson()["Outputs"]["ServiceHost"]["Value"], Json({{"Fn::GetAtt", {"Service", "ServiceUrl"}}}));
   EXPECT_EQ(origin["CustomOriginConfig"]["OriginProtocolPolicy"], "https-only");
   EXPECT_EQ(origin["CustomOriginConfig"]["OriginSSLProtocols"], Json::array({"TLSv1.2"}));

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "deploy/workflow.h"
 #include "modules/cicd.h"
 #include "platform_fixtures.h"
 
@@ -316,6 +317,7 @@ WorkflowStage Stage(const std::string& env, const std::string& environment) {
   st.role_arn = "arn:aws:iam::123456789012:role/orders-api-" + env + "-GithubDeployRole-ABC";
   st.github_environment = environment;
   st.rollout_resource_types = {"AWS::AppRunner::Service"};
+  st.image_parameter = "ImageUri";  // the stack's image input, as `workflow` reads it
   return st;
 }
 

@@ -646,6 +646,7 @@ class DriverTest : public FakeAwsTest {
     cfn::Parameter image;
     image.default_value = "public.ecr.aws/aws-containers/hello-app-runner:latest";
     s.tmpl.AddParameter("ImageUri", image);
+    s.inputs.push_back(InputFromImage("ImageUri"));  // as the assembly records the compute platform's
     cfn::Parameter secret;
     secret.no_echo = true;
     s.tmpl.AddParameter("SecretSentryDsn", secret);
@@ -1224,7 +1225,13 @@ TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack
   ASSERT_NE(global, nullptr);
   ParameterValues values = given.For(*global);
   ASSERT_EQ(global->region, "us-east-1");
-  ASSERT_EQ(global->inputs.size(), 1u);
+  // Recorded: the origin secret from the config, then the service host from the main stack.
+  ASSERT_EQ(global->inputs.size(), 2u);
+  EXPECT_EQ(global->inputs[0].source, InputSource::kConfigSecret);
+  EXPECT_EQ(global->inputs[0].parameter, Names().current);
+  EXPECT_EQ(global->inputs[0].config_key, "cloudfront.origin_secret");
+  const StackInput& host = global->inputs[1];
+  ASSERT_EQ(host.source, InputSource::kStackOutput);
   UseScenario("create", ScenarioOfStack("create", "orders-api-dev-global"));
   // The main stack was deployed earlier in the same run: its outputs are known.
   std::map<std::string, Json> produced = {{"orders-api-dev", Json{{"ServiceHost", "abcd1234.eu-west-3.awsapprunner.com"}}}};
@@ -1234,7 +1241,7 @@ TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack
   for (const auto& rec : Records())
     if (rec.contains("parameters")) sent = rec["parameters"];
   EXPECT_EQ(sent, Json::parse("[{\"ParameterKey\": \"" + Names().current + "\", \"ParameterValue\": \"" + kCurrent +
-                              "\"}, {\"ParameterKey\": \"" + global->inputs[0].parameter +
+                              "\"}, {\"ParameterKey\": \"" + host.parameter +
                               "\", \"ParameterValue\": \"abcd1234.eu-west-3.awsapprunner.com\"}]"))
       << sent.dump();
   for (const auto& rec : Records()) EXPECT_EQ(rec["argv"].dump().find(kCurrent), std::string::npos);

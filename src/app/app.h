@@ -22,19 +22,50 @@ enum class StackRole {
 };
 const char* RoleName(StackRole role);  // "main" | "global" | "account"
 
-// A template parameter that `up` fills at deploy time: from another stack's output (it
-// reads the producer's outputs in the producer's region), or from one of AWS's public
-// SSM parameters read in the stack's own region (the NAT instances' image,
-// modules/networking.h), whose value is then an ordinary parameter value that an update
-// may keep (UsePreviousValue).
+// A template parameter whose value comes from outside the template at deploy time, and
+// where from. The assembly records one for every such parameter, where the module that
+// adds the parameter is composed (or, for another stack's output, where FinishApp
+// resolves a Reference); `up`, `preview --remote`, `workflow` and the manifest read this
+// record and never re-derive it from the modules or the template.
+enum class InputSource {
+  kStackOutput,   // another stack's output: `up` reads the producer's outputs in the producer's region
+  kConfigSecret,  // an encrypted stack.yaml value (`config_key`), decrypted with the config passphrase
+  kImage,         // the container image to run: --image-uri, else the deployed value on an update
+  kSsmParameter,  // one of AWS's public SSM parameters (the NAT instances' image, modules/networking.h),
+                  // read in the stack's own region; an update may keep it (UsePreviousValue)
+};
+
 struct StackInput {
-  std::string parameter;         // parameter name in the consuming stack
-  std::string producer;          // id of the producing stack (Stack::id); "" for an SSM input
+  std::string parameter;  // parameter name in the consuming stack
+  InputSource source = InputSource::kStackOutput;
+  // kStackOutput: the producer
+  std::string producer;          // id of the producing stack (Stack::id)
   std::string producer_stack;    // its CloudFormation stack name
   std::string output;            // the producer's output
   std::string producer_region;
   std::string producer_account;  // "" when not given
-  std::string ssm_parameter;     // the public SSM parameter's name; "" for another stack's output
+  // kSsmParameter: the public SSM parameter's name
+  std::string ssm_parameter;
+  // kConfigSecret: the stack.yaml key path of the encrypted value ("app.secrets.DB_URL",
+  // "cloudfront.origin_secret"), in the config of the environment the stack serves
+  std::string config_key;
+};
+
+// The inputs of each source, as the assembly records them.
+StackInput InputFromOutput(const std::string& parameter, const std::string& producer,
+                           const std::string& producer_stack, const std::string& output,
+                           const std::string& producer_region, const std::string& producer_account);
+StackInput InputFromSsm(const std::string& parameter, const std::string& ssm_parameter);
+StackInput InputFromConfigSecret(const std::string& parameter, const std::string& config_key);
+StackInput InputFromImage(const std::string& parameter);
+
+// What a rollout of a new image through a stack needs besides its image input (the
+// generated workflow): the ECR repository CI pushes to and the resource types the deploy
+// role's change set may change (modules/common.h ImageRollout). Recorded on the main
+// stack of an environment that deploys from GitHub; empty elsewhere.
+struct ImageDelivery {
+  std::string repository_name;
+  std::vector<std::string> rollout_resource_types;
 };
 
 struct Stack {
@@ -46,7 +77,11 @@ struct Stack {
   std::vector<std::string> envs;  // environments it serves: one, or every sharer of an account stack
   cfn::Template tmpl;
   std::vector<std::string> dependencies;  // ids of stacks deployed before this one (from references)
-  std::vector<StackInput> inputs;         // parameters other stacks' outputs fill
+  std::vector<StackInput> inputs;         // every parameter filled at deploy time, and from where
+  ImageDelivery delivery;                 // what `workflow` needs; empty without a deploy role
+
+  // The parameter the container image fills (InputSource::kImage), or nullptr.
+  const StackInput* ImageInput() const;
 };
 
 struct App {

@@ -72,8 +72,22 @@ struct MainValues {
   cfn::Json service_host;    // the compute contract's bare host: CloudFront's origin
   cfn::Json vpc_origin_arn;  // the compute contract's VPC origin target, or null
   std::string internet_gateway_attachment;  // what a VPC origin requires (logical ID)
-  std::vector<SsmParameterInput> ssm_inputs;  // parameters `up` fills from public SSM parameters
+  // The main stack's deploy-time inputs its modules added (app.h StackInput), in the
+  // order the modules ran, and what a rollout through its deploy role needs.
+  std::vector<StackInput> inputs;
+  ImageDelivery delivery;
 };
+
+// The encrypted config value each origin secret parameter is filled from: the current
+// value, and for the previous one the value a rotation replaces, or the current value
+// again when none is set (one secret accepted).
+void RecordOriginSecretInputs(const StackConfig& c, const OriginSecretParameters& added, std::vector<StackInput>* inputs) {
+  inputs->push_back(InputFromConfigSecret(added.current, "cloudfront.origin_secret"));
+  if (!added.previous.empty())
+    inputs->push_back(InputFromConfigSecret(added.previous, c.cloudfront.origin_secret_previous.empty()
+                                                                ? "cloudfront.origin_secret"
+                                                                : "cloudfront.origin_secret_previous"));
+}
 
 // The main stack's modules, in the order the compute contract fixes
 // (modules/compute.h): the alert topic (everything else reports to it), network, the
@@ -88,7 +102,8 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   AlertsOutputs alerts = AddAlerts(ctx, AlertsArgs{c.alert_emails, c.alerts.dead_letter_queue}, t);
   out->alerts = alerts;
   NetworkOutputs network = AddNetworking(ctx, c.network, t, alerts.topic_arn);
-  out->ssm_inputs = network.deploy_inputs;
+  for (const SsmParameterInput& in : network.deploy_inputs)
+    out->inputs.push_back(InputFromSsm(in.parameter, in.ssm_parameter));
   if (c.network.flow_logs) AddFlowLogs(ctx, FlowLogsArgs{network.vpc_id, c.network.flow_logs_retention_days}, t);
   RegistryOutputs repository = AddRegistry(ctx, c.registry, t);
   AppSecurityGroupOutputs app_sg = AddAppSecurityGroup(ctx, network.vpc_id, t);
@@ -97,12 +112,15 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
       AddDatabase(ctx, c.database, DatabaseInputs{network.vpc_id, network.private_subnet_ids, app_sg.security_group_id}, t);
   if (!CheckRuntimeNames(c, database, diags)) return false;
   AppSecretsOutputs secrets = AddAppSecrets(ctx, AppSecretsArgs{c.app.secrets}, t);
+  for (const auto& [name, parameter] : secrets.parameters)
+    out->inputs.push_back(InputFromConfigSecret(parameter, "app.secrets." + name));
 
   ComputeInputs compute{network, app_sg.security_group_id, {}};
   for (const auto& [name, value] : c.app.env) compute.runtime.env.emplace_back(name, value);
   compute.runtime.Add(database.runtime);
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
+  out->inputs.push_back(InputFromImage(service.image_rollout.image_parameter));
   out->service_host = service.service_host;
   out->vpc_origin_arn = service.vpc_origin_arn;
   out->internet_gateway_attachment = network.internet_gateway_attachment;
@@ -125,7 +143,9 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
     WebAclArgs acl{WafScope::kRegional, c.waf};
     if (c.features.cloudfront) {
       acl.inspect = false;
-      acl.origin_guard = OriginGuard{kOriginSecretHeader, AddOriginSecretParameters(ctx, true, t)};
+      OriginSecretParameters secret = AddOriginSecretParameters(ctx, true, t);
+      RecordOriginSecretInputs(c, secret, &out->inputs);
+      acl.origin_guard = OriginGuard{kOriginSecretHeader, secret.Refs()};
       acl.logging = c.features.waf;
     }
     AssociateWebAcl(ctx, AddWebAcl(ctx, acl, t).arn, service.waf_target_arn, t);
@@ -159,6 +179,7 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
     deploy.repository_arn = repository.repository_arn;
     deploy.rollout = service.image_rollout;
     AddDeployRole(ctx, deploy, t);
+    out->delivery = ImageDelivery{repository.repository_name, service.image_rollout.resource_types};
   }
   return true;
 }
@@ -191,18 +212,22 @@ AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Sta
 // stack (a parameter `up` fills). The origin secret reaches both stacks as NoEcho
 // parameters (modules/cdn.h).
 void ComposeEdge(const StackConfig& c, const ModuleContext& ctx, Stack& main, const MainValues& service,
-                 cfn::Template* global) {
+                 Stack* global_stack) {
+  cfn::Template* global = &global_stack->tmpl;
   DistributionArgs cdn;
   cdn.origin_host = Publish(main, "ServiceHost", service.service_host).ToJson();
-  if (service.vpc_origin_arn.is_null())
-    cdn.origin_secret = AddOriginSecretParameters(ctx, false, global)[0];
-  else
+  if (service.vpc_origin_arn.is_null()) {
+    OriginSecretParameters secret = AddOriginSecretParameters(ctx, false, global);
+    RecordOriginSecretInputs(c, secret, &global_stack->inputs);
+    cdn.origin_secret = cfn::Ref(secret.current);
+  } else {
     // In the load balancer's region: its handler looks the load balancer up there
     // (docs/facts/ingress.md, section 3); the distribution reads its ID.
     cdn.vpc_origin_id =
         Publish(main, "VpcOriginId",
                 AddVpcOrigin(ctx, service.vpc_origin_arn, service.internet_gateway_attachment, &main.tmpl))
             .ToJson();
+  }
   if (c.features.waf) {
     // Its own instance: names and log group differ from the service's REGIONAL web ACL
     // even when the main stack is in us-east-1 too.
@@ -236,9 +261,9 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
 
   MainValues values;
   if (!ComposeMainStack(c, account, ctx, &main.tmpl, &values, diags)) return false;
-  // Recorded beside the parameters other stacks' outputs fill (FinishApp adds those).
-  for (const SsmParameterInput& in : values.ssm_inputs)
-    main.inputs.push_back({in.parameter, "", "", "", "", "", in.ssm_parameter});
+  // Before the parameters other stacks' outputs fill (FinishApp adds those).
+  main.inputs = values.inputs;
+  main.delivery = values.delivery;
   const AlertsOutputs& alerts = values.alerts;
 
   // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, aws-facts 8.2; Budgets
@@ -254,7 +279,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
     if (c.features.cost_budget) cost.topic_arn = Publish(main, "AlertTopicArn", alerts.topic_arn).ToJson();
     AddCostControls(ctx, cost, &stacks.global->tmpl);
   }
-  if (c.features.cloudfront) ComposeEdge(c, ctx, main, values, &stacks.global->tmpl);
+  if (c.features.cloudfront) ComposeEdge(c, ctx, main, values, stacks.global);
   return true;
 }
 

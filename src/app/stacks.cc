@@ -94,7 +94,9 @@ class Resolver {
 
     std::string parameter = cfn::LogicalId({producer->id, output});
     auto known = std::find_if(consumer->inputs.begin(), consumer->inputs.end(),
-                              [&](const StackInput& in) { return in.parameter == parameter; });
+                              [&](const StackInput& in) {
+                                return in.source == InputSource::kStackOutput && in.parameter == parameter;
+                              });
     if (known == consumer->inputs.end()) {
       if (consumer->tmpl.parameters().Contains(parameter) || consumer->tmpl.resources().Contains(parameter)) {
         diags_->Error({}, consumer->id + "/" + path,
@@ -107,7 +109,7 @@ class Resolver {
                       "); blueprint up fills it";
       consumer->tmpl.AddParameter(parameter, std::move(p));
       consumer->inputs.push_back(
-          {parameter, producer->id, producer->name, output, producer->region, producer->account, ""});
+          InputFromOutput(parameter, producer->id, producer->name, output, producer->region, producer->account));
     }
     return cfn::Ref(parameter);
   }
@@ -179,6 +181,49 @@ const char* RoleName(StackRole role) {
     case StackRole::kAccount: return "account";
   }
   return "main";
+}
+
+StackInput InputFromOutput(const std::string& parameter, const std::string& producer, const std::string& producer_stack,
+                           const std::string& output, const std::string& producer_region,
+                           const std::string& producer_account) {
+  StackInput in;
+  in.parameter = parameter;
+  in.source = InputSource::kStackOutput;
+  in.producer = producer;
+  in.producer_stack = producer_stack;
+  in.output = output;
+  in.producer_region = producer_region;
+  in.producer_account = producer_account;
+  return in;
+}
+
+StackInput InputFromSsm(const std::string& parameter, const std::string& ssm_parameter) {
+  StackInput in;
+  in.parameter = parameter;
+  in.source = InputSource::kSsmParameter;
+  in.ssm_parameter = ssm_parameter;
+  return in;
+}
+
+StackInput InputFromConfigSecret(const std::string& parameter, const std::string& config_key) {
+  StackInput in;
+  in.parameter = parameter;
+  in.source = InputSource::kConfigSecret;
+  in.config_key = config_key;
+  return in;
+}
+
+StackInput InputFromImage(const std::string& parameter) {
+  StackInput in;
+  in.parameter = parameter;
+  in.source = InputSource::kImage;
+  return in;
+}
+
+const StackInput* Stack::ImageInput() const {
+  for (const auto& in : inputs)
+    if (in.source == InputSource::kImage) return &in;
+  return nullptr;
 }
 
 const Stack* App::Find(const std::string& id) const {

@@ -20,7 +20,6 @@
 #include "config/schema.h"
 #include "config/secrets.h"
 #include "config/yaml_edit.h"
-#include "modules/cdn.h"
 #include "naming/arn.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -465,8 +464,8 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
                 "store it in Secrets Manager yourself and set app.secrets." + ref.entry + " to its ARN");
   }
   if (single) {
-    // An HTTP header value WAF compares (modules/cdn.h).
-    if (std::string bad = CheckOriginSecretValue(clear); !bad.empty()) {
+    // An HTTP header value WAF compares (config/secrets.h).
+    if (std::string bad = CheckSecureValue(key_path, clear); !bad.empty()) {
       WipeString(&clear);
       return Fail(bad + "; nothing was changed");
     }

@@ -12,8 +12,6 @@
 #include "cfn/json_read.h"
 #include "config/secrets.h"
 #include "deploy/leftovers.h"
-#include "modules/app_secrets.h"
-#include "modules/cdn.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -37,7 +35,7 @@ void AddAwsOptions(CLI::App* cmd, AwsFlags* f) {
 
 void AddParameterOptions(CLI::App* cmd, ParameterFlags* f) {
   cmd->add_option("--image-uri", f->image_uri,
-                  "Container image for the ImageUri parameter (default: keep the deployed one)");
+                  "Container image for each selected stack's image parameter (default: keep the deployed one)");
   cmd->add_option("--parameter", f->assignments, "Template parameter value NAME=VALUE (repeatable)");
   cmd->add_option("--parameters-file", f->file, "JSON file {\"NAME\": \"VALUE\", ...} of parameter values");
 }
@@ -77,46 +75,57 @@ bool CollectParameterValues(const ParameterFlags& f, const Loaded& loaded, Stack
     }
     given.emplace_back(a.substr(0, eq), a.substr(eq + 1));
   }
-  if (!f.image_uri.empty()) given.emplace_back("ImageUri", f.image_uri);
 
   std::vector<std::string> known;
   for (const auto& s : loaded.app.stacks)
     for (const auto& [name, p] : s.tmpl.parameters().entries()) known.push_back(name);
   for (const auto& [name, value] : given) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string opt = name == "ImageUri" ? "--image-uri" : "parameter " + name;
-      std::fprintf(stderr, "error: %s: no selected stack has a template parameter named %s%s\n", opt.c_str(),
-                   name.c_str(), DidYouMean(name, known).c_str());
+      std::fprintf(stderr, "error: parameter %s: no selected stack has a template parameter named %s%s\n",
+                   name.c_str(), name.c_str(), DidYouMean(name, known).c_str());
       return false;
     }
     values->given[name] = value;
+  }
+  if (!f.image_uri.empty()) {
+    bool any = false;
+    for (const auto& s : loaded.app.stacks) any = any || s.ImageInput();
+    if (!any) {
+      std::fprintf(stderr, "error: --image-uri: no selected stack runs a container image; select an environment or "
+                           "its main stack\n");
+      return false;
+    }
+    values->image_uri = f.image_uri;
   }
   return AddSecretParameterValues(loaded, values);
 }
 
 ParameterValues StackParameterValues::For(const Stack& stack) const {
   ParameterValues out = given;
-  if (stack.envs.size() == 1)
-    if (auto it = by_environment.find(stack.envs.front()); it != by_environment.end())
-      for (const auto& [name, value] : it->second) out.emplace(name, value);  // a given value wins
+  if (const StackInput* image = stack.ImageInput(); image && !image_uri.empty()) out[image->parameter] = image_uri;
+  if (auto it = by_stack.find(stack.id); it != by_stack.end())
+    for (const auto& [name, value] : it->second) out.emplace(name, value);  // a given value wins
   return out;
 }
 
 namespace {
 
-// Which encrypted config value (key path, config/secrets.h SecureValues) fills which
-// NoEcho parameter of `c`'s stacks: the app secrets (modules/app_secrets.h) and, with
-// CloudFront, the origin secret (modules/cdn.h): the current value, and as the
-// previous value the one a rotation replaces, or the current one again when none is.
-std::vector<std::pair<std::string, std::string>> SecretParameterBindings(const StackConfig& c) {
-  std::vector<std::pair<std::string, std::string>> out;  // key path, parameter
-  for (const auto& [name, param] : AppSecretParameters(c.app.secrets)) out.emplace_back("app.secrets." + name, param);
-  if (c.features.cloudfront && !c.cloudfront.origin_secret.empty()) {
-    OriginSecretParameters names = OriginSecretParameterNames(ContextFor(c));
-    out.emplace_back("cloudfront.origin_secret", names.current);
-    out.emplace_back(c.cloudfront.origin_secret_previous.empty() ? "cloudfront.origin_secret"
-                                                                 : "cloudfront.origin_secret_previous",
-                     names.previous);
+// The config secrets the recorded inputs of `c`'s stacks name (app.h StackInput,
+// InputSource::kConfigSecret) that no flag gives and `c` has a value for. A stack
+// serving several environments (the account stack) has none.
+struct SecretBinding {
+  std::string stack, parameter, key_path;  // stack id, its parameter, the value's key path
+};
+std::vector<SecretBinding> SecretBindings(const Loaded& loaded, const StackConfig& c, const ParameterValues& given) {
+  std::vector<std::string> set;
+  for (const auto& [path, value] : SecureValues(c)) set.push_back(path);
+  std::vector<SecretBinding> out;
+  for (const auto& s : loaded.app.stacks) {
+    if (s.envs.size() != 1 || s.envs.front() != c.env) continue;
+    for (const StackInput& in : s.inputs)
+      if (in.source == InputSource::kConfigSecret && !given.count(in.parameter) &&
+          std::find(set.begin(), set.end(), in.config_key) != set.end())
+        out.push_back({s.id, in.parameter, in.config_key});
   }
   return out;
 }
@@ -127,10 +136,8 @@ bool AddSecretParameterValues(const Loaded& loaded, StackParameterValues* values
   std::string passphrase;
   bool ok = true;
   for (const auto& c : loaded.configs) {
-    auto bindings = SecretParameterBindings(c);
-    bool needed = false;
-    for (const auto& [path, param] : bindings) needed = needed || !values->given.count(param);
-    if (!needed) continue;
+    std::vector<SecretBinding> bindings = SecretBindings(loaded, c, values->given);
+    if (bindings.empty()) continue;
     Diagnostics diags;
     if (passphrase.empty() && !ReadPassphrase(false, &passphrase, &diags)) {
       Diagnostics d;
@@ -144,16 +151,17 @@ bool AddSecretParameterValues(const Loaded& loaded, StackParameterValues* values
       ok = false;
       break;
     }
-    // The origin secrets travel as HTTP header values WAF compares (modules/cdn.h).
+    // A value the parameter cannot take (an origin secret is an HTTP header value WAF
+    // compares) is refused here, naming the key, rather than by CloudFormation.
     for (const auto& [path, value] : clear)
-      if (std::string bad = StartsWith(path, "cloudfront.") ? CheckOriginSecretValue(value) : ""; !bad.empty()) {
+      if (std::string bad = CheckSecureValue(path, value); !bad.empty()) {
         std::fprintf(stderr, "error: %s: %s: %s; set it again with `blueprint config set --stack %s --secret %s`\n",
                      c.file.c_str(), path.c_str(), bad.c_str(), c.env.c_str(), path.c_str());
         ok = false;
       }
-    for (const auto& [path, param] : bindings)
+    for (const SecretBinding& b : bindings)
       for (const auto& [p, value] : clear)
-        if (ok && p == path && !values->given.count(param)) values->by_environment[c.env].emplace(param, value);
+        if (ok && p == b.key_path) values->by_stack[b.stack].emplace(b.parameter, value);
     for (auto& [path, value] : clear) WipeString(&value);
     if (!ok) break;
   }

@@ -26,36 +26,40 @@ void AddAwsOptions(CLI::App* cmd, AwsFlags* flags);
 
 // Where deploy-time template parameter values come from.
 struct ParameterFlags {
-  std::string image_uri;                // --image-uri -> ImageUri
+  std::string image_uri;                // --image-uri -> each stack's image input
   std::vector<std::string> assignments;  // --parameter NAME=VALUE (repeatable)
   std::string file;                      // --parameters-file: JSON {"NAME": "VALUE"}
 };
 
 void AddParameterOptions(CLI::App* cmd, ParameterFlags* flags);
 
-// Deploy-time parameter values of a selection. The flags' values go to every stack
-// that has the parameter; the values decrypted from an environment's stack.yaml go to
-// that environment's stacks only: two environments' app secrets share parameter names
-// (AppSecretParameters), and `up --all` must never send dev's value to prod.
+// Deploy-time parameter values of a selection, each from the source the assembly
+// recorded for it (Stack::inputs). --parameter values go to every stack that has the
+// parameter, --image-uri to each stack's image input; the values decrypted from an
+// environment's stack.yaml go to the stacks that recorded them only: two environments'
+// app secrets share parameter names, and `up --all` must never send dev's value to prod.
 struct StackParameterValues {
-  ParameterValues given;                                  // from the flags
-  std::map<std::string, ParameterValues> by_environment;  // decrypted config secrets
-  // The values for `stack`: the given ones, plus its environment's secrets when it
-  // serves a single environment (a given value wins).
+  ParameterValues given;  // from --parameter and --parameters-file
+  std::string image_uri;  // from --image-uri, "" when not given
+  std::map<std::string, ParameterValues> by_stack;  // decrypted config secrets, by stack id
+  // The values for `stack`: the given ones, the image for its image input (--image-uri
+  // wins over --parameter), and the secrets recorded on it (a given value wins).
   ParameterValues For(const Stack& stack) const;
 };
 
-// Fills `values` from the flags; every name must be a parameter of one of the
-// selected stacks. Prints the error and returns false on a user error.
-// Then adds the NoEcho parameters of the app secrets (AddSecretParameterValues).
+// Fills `values` from the flags; every --parameter name must be a parameter of one of
+// the selected stacks, and --image-uri needs a selected stack with an image input.
+// Prints the error and returns false on a user error. Then adds the config secrets
+// (AddSecretParameterValues).
 bool CollectParameterValues(const ParameterFlags& flags, const Loaded& loaded, StackParameterValues* values);
 
-// The value of each NoEcho parameter an encrypted config value fills: the {secure} app
-// secrets (AppSecretParameters) and, with CloudFront, the origin secret's current and
-// previous parameters of the main and global stacks (OriginSecretParameterNames),
-// decrypted from stack.yaml with the config passphrase, unless given by the flags, into
-// `values->by_environment[env]`.
-// Asks for the passphrase only when a stack has such secrets. Prints the error and
+// The value of each parameter the selected stacks' recorded inputs bind to an
+// encrypted config value (InputSource::kConfigSecret: the app secrets, the CloudFront
+// origin secret, whatever a module adds next), decrypted from the stack.yaml of the
+// environment the stack serves with the config passphrase, unless given by the flags,
+// into `values->by_stack[stack id]`. A key the config does not set fills nothing (the
+// deploy then names the parameter that has no value).
+// Asks for the passphrase only when such a value is needed. Prints the error and
 // returns false on a wrong passphrase, an altered value or an unusable origin secret.
 bool AddSecretParameterValues(const Loaded& loaded, StackParameterValues* values);
 

@@ -56,7 +56,7 @@ cfn::Json LeftoversJson(const Loaded& loaded, const std::vector<Leftover>& lefto
 std::string ResolvedAtUpLines(const Stack& s) {
   std::string out;
   for (const StackInput& in : s.inputs)
-    if (!in.ssm_parameter.empty())
+    if (in.source == InputSource::kSsmParameter)
       out += "  " + in.parameter + ": resolved at up from AWS's public SSM parameter " + in.ssm_parameter + " in " +
              s.region + " (the newest image; one newer than the deployed image is a change; preview --remote shows it)\n";
   return out;
@@ -142,7 +142,7 @@ int RunPreview(const PreviewOptions& o) {
       report.back()["cost"] = analysis::CostChangeToJson(cost_before, cost_after);
       cfn::Json resolved = cfn::Json::array();
       for (const StackInput& in : s->inputs)
-        if (!in.ssm_parameter.empty())
+        if (in.source == InputSource::kSsmParameter)
           resolved.push_back({{"parameter", in.parameter}, {"ssm_parameter", in.ssm_parameter}, {"region", s->region}});
       if (!resolved.empty()) report.back()["resolved_at_up"] = resolved;
     } else {

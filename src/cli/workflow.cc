@@ -1,7 +1,10 @@
 // blueprint workflow: writes the GitHub Actions workflow that builds the app's image,
 // pushes it with the environment's OIDC deploy role and rolls it out by changing only
-// the stack's image parameter (src/modules/cicd.h). It never overwrites a file it did
-// not write: an existing file must start with the generated marker line.
+// the stack's image parameter (src/modules/cicd.h). What each stage needs of the stack
+// (its image parameter, ECR repository and the resource types the deploy role's change
+// set may change) is what the assembly recorded (Stack::inputs, Stack::delivery). It
+// never overwrites a file it did not write: an existing file must start with the
+// generated marker line.
 #include <cctype>
 #include <algorithm>
 #include <cstdio>
@@ -13,7 +16,7 @@
 #include "cli/common.h"
 #include "deploy/driver.h"
 #include "deploy/state.h"
-#include "modules/cicd.h"
+#include "deploy/workflow.h"
 #include "naming/arn.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -29,26 +32,6 @@ struct WorkflowOptions {
   std::string role_arn;  // default: DeployRoleArn recorded by `blueprint up`
   std::string state_dir;  // "" = .blueprint beside the environments directory
 };
-
-// The deploy role's rollout resource types, read from its policy, so the workflow passes
-// exactly what the role requires.
-std::vector<std::string> RolloutTypes(const cfn::Template& t) {
-  for (const auto& [id, r] : t.resources().entries()) {
-    if (r.type != "AWS::IAM::Role" || !r.properties.contains("Policies")) continue;
-    for (const auto& policy : r.properties["Policies"])
-      for (const auto& s : policy["PolicyDocument"]["Statement"])
-        if (s.value("Sid", "") == "RolloutChangeSet")
-          return s["Condition"]["ForAllValues:StringEquals"]["cloudformation:ResourceTypes"].get<std::vector<std::string>>();
-  }
-  return {};
-}
-
-std::string RepositoryName(const cfn::Template& t) {
-  for (const auto& [id, r] : t.resources().entries())
-    if (r.type == "AWS::ECR::Repository" && r.properties["RepositoryName"].is_string())
-      return r.properties["RepositoryName"].get<std::string>();
-  return "";
-}
 
 bool OnlyChars(const std::string& s, std::string_view extra) {
   for (char ch : s)
@@ -170,11 +153,13 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
     st.env = c->env;
     st.stack_name = main->name;
     st.region = main->region;
-    st.repository_name = RepositoryName(main->tmpl);
+    st.repository_name = main->delivery.repository_name;
     st.github_environment = c->github.environments.empty() ? "" : c->github.environments.front();
-    st.rollout_resource_types = RolloutTypes(main->tmpl);
-    if (st.repository_name.empty() || st.rollout_resource_types.empty())
-      return Fail("internal: the main stack of " + c->env + " has no ECR repository or deploy role");  // LCOV_EXCL_LINE
+    st.rollout_resource_types = main->delivery.rollout_resource_types;
+    const StackInput* image = main->ImageInput();
+    if (st.repository_name.empty() || st.rollout_resource_types.empty() || !image)
+      return Fail("internal: the main stack of " + c->env + " has no ECR repository, deploy role or image parameter");  // LCOV_EXCL_LINE
+    st.image_parameter = image->parameter;
     if (std::string problem = TrustProblem(*c, st.github_environment, branch); !problem.empty()) return Fail(problem);
     st.role_arn = o.role_arn;
     if (st.role_arn.empty()) {

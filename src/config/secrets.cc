@@ -323,4 +323,20 @@ bool ReadNewPassphrase(std::string* passphrase, Diagnostics* diags) {
   return ReadPassphraseFrom(kNewPassphraseEnv, "New config passphrase", true, passphrase, diags);
 }
 
+std::string CheckOriginSecretValue(const std::string& value) {
+  if (value.size() < kMinOriginSecretChars || value.size() > kMaxOriginSecretChars)
+    return "the origin secret must have 32 to 200 characters (it has " + std::to_string(value.size()) +
+           "); `openssl rand -hex 32` makes a good one";
+  for (char c : value)
+    if (c < '!' || c > '~')
+      return "the origin secret must be printable ASCII without spaces (it travels as an HTTP header value)";
+  return "";
+}
+
+std::string CheckSecureValue(const std::string& key_path, const std::string& value) {
+  if (key_path == "cloudfront.origin_secret" || key_path == "cloudfront.origin_secret_previous")
+    return CheckOriginSecretValue(value);
+  return "";
+}
+
 }  // namespace bp

@@ -96,6 +96,21 @@ std::vector<std::pair<std::string, std::string>> SecureValues(const StackConfig&
 bool DecryptSecureValues(const StackConfig& c, const std::string& passphrase,
                          std::vector<std::pair<std::string, std::string>>* out, Diagnostics* diags);
 
+// The origin secret (cloudfront.origin_secret, cloudfront.origin_secret_previous)
+// travels as an HTTP header value the service's web ACL compares (modules/cdn.h), and
+// WAF compares at most 200 bytes in a byte match (SearchString); the lower bound is this
+// tool's: 32 characters of `openssl rand -hex` are 128 bits.
+// Src: SCHEMA:aws-wafv2-webacl (ByteMatchStatement.SearchString, maxLength 200).
+inline constexpr size_t kMinOriginSecretChars = 32, kMaxOriginSecretChars = 200;
+
+// "" when `value` can be an origin secret, otherwise why not.
+std::string CheckOriginSecretValue(const std::string& value);
+
+// "" when `value`, decrypted from the encrypted config value `key_path`, can fill the
+// parameters bound to it, otherwise why not (the origin secrets must pass
+// CheckOriginSecretValue; other values are free text).
+std::string CheckSecureValue(const std::string& key_path, const std::string& value);
+
 // Overwrites a string's bytes before it is released.
 void WipeString(std::string* s);
 

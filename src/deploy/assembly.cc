@@ -27,8 +27,20 @@ std::string ManifestEnvironment(const Stack& s) {
 cfn::Json StackInputsMetadata(const Stack& s) {
   cfn::Json entries = cfn::Json::array();
   for (const auto& in : s.inputs) {
-    if (!in.ssm_parameter.empty()) {
+    // Which key the data has says the source; values never appear (a secret's is the
+    // config key that holds it encrypted). docs/architecture.md shows each form.
+    if (in.source == InputSource::kSsmParameter) {
       cfn::Json data = {{"parameter", in.parameter}, {"ssmParameter", in.ssm_parameter}, {"region", s.region}};
+      entries.push_back({{"type", kStackInputMetadataType}, {"data", std::move(data)}});
+      continue;
+    }
+    if (in.source == InputSource::kConfigSecret) {
+      cfn::Json data = {{"parameter", in.parameter}, {"configSecret", in.config_key}};
+      entries.push_back({{"type", kStackInputMetadataType}, {"data", std::move(data)}});
+      continue;
+    }
+    if (in.source == InputSource::kImage) {
+      cfn::Json data = {{"parameter", in.parameter}, {"containerImage", true}};
       entries.push_back({{"type", kStackInputMetadataType}, {"data", std::move(data)}});
       continue;
     }

@@ -1,4 +1,6 @@
 #include "deploy/driver.h"
+#include "deploy/cfn_answers.h"
+#include "deploy/parameter_policy.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +31,12 @@
 
 namespace bp {
 
+using cfn_answers::Str;
+using cfn_answers::TemplateBodyOf;
+using cfn_answers::IsNoChangeReason;
+using cfn_answers::ParseChanges;
+using cfn_answers::NamePropertyOf;
+
 namespace fs = std::filesystem;
 using cfn::Json;
 
@@ -43,44 +51,12 @@ constexpr int kMaxQuietPollIntervalMs = 10000;
 // How often a wait for a change set is said ("still waiting (N s)").
 constexpr int kStillWaitingEverySeconds = 30;
 
-// The parameter whose value CI sets on each release; kept across updates unless given.
-constexpr const char* kImageUriParameter = "ImageUri";
-
-std::string Str(const Json& obj, const char* key) {
-  if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key];
-  return "";
-}
-
-bool IsNoChangeReason(const std::string& reason) {
-  // The two phrasings CloudFormation uses for an empty change set.
-  return reason.find("didn't contain changes") != std::string::npos ||
-         reason.find("No updates are to be performed") != std::string::npos;
-}
-
 bool EndsWith(const std::string& s, const char* suffix) {
   size_t n = std::strlen(suffix);
   return s.size() > n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
 }  // namespace
-
-analysis::ResourceChange AsResourceChange(const ChangeRow& row) {
-  analysis::ResourceChange rc;
-  rc.logical_id = row.logical_id;
-  rc.type = row.type;
-  rc.kind = row.action == "Add"      ? analysis::ResourceChange::Kind::kAdd
-            : row.action == "Remove" ? analysis::ResourceChange::Kind::kRemove
-                                     : analysis::ResourceChange::Kind::kModify;
-  rc.replacement = row.replacement == "True"          ? cfn::Replacement::kAlways
-                   : row.replacement == "Conditional" ? cfn::Replacement::kConditional
-                                                      : cfn::Replacement::kNever;
-  rc.stateful = analysis::IsStatefulType(row.type);
-  // The change set does not carry the deployed DeletionPolicy: the type's default.
-  rc.deletion_policy = analysis::EffectiveDeletionPolicy(row.type, "");
-  rc.name_property = row.name_property;
-  rc.risk = analysis::DataRiskOf(rc);
-  return rc;
-}
 
 std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, const std::string& bucket,
                         const std::string& key) {
@@ -91,45 +67,6 @@ std::string TemplateUrl(const AwsOptions& aws, const std::string& stack_region, 
   }
   std::string suffix = StartsWith(stack_region, "cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
   return "https://" + bucket + ".s3." + stack_region + suffix + "/" + key;
-}
-
-bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,
-                     ParameterValues* values, Diagnostics* diags, bool* call_failed) {
-  for (const StackInput& in : stack.inputs) {
-    if (values->count(in.parameter)) continue;  // an explicit --parameter wins
-    if (!in.ssm_parameter.empty()) {
-      std::string value;
-      if (!driver.ReadSsmParameter(stack, in.ssm_parameter, in.parameter, &value, diags, call_failed)) return false;
-      (*values)[in.parameter] = value;
-      continue;
-    }
-    Json outputs;
-    auto done = produced.find(in.producer);
-    if (done != produced.end()) {
-      outputs = done->second;
-    } else {
-      StackInfo info;
-      if (!driver.Describe(in.producer_stack, in.producer_region, &info, diags)) {
-        if (call_failed) *call_failed = true;
-        return false;
-      }
-      if (!info.exists || !IsDeployed(info.status)) {
-        diags->Error({}, stack.name,
-                     "needs output " + in.output + " of stack " + in.producer_stack + " (" + in.producer_region +
-                         "), which is not deployed; deploy it first: blueprint up --stack " + in.producer);
-        return false;
-      }
-      outputs = info.outputs;
-    }
-    if (!outputs.is_object() || !outputs.contains(in.output) || !outputs[in.output].is_string()) {
-      diags->Error({}, stack.name,
-                   "stack " + in.producer_stack + " (" + in.producer_region + ") has no output " + in.output +
-                       "; deploy it again with this version: blueprint up --stack " + in.producer);
-      return false;
-    }
-    (*values)[in.parameter] = outputs[in.output].get<std::string>();
-  }
-  return true;
 }
 
 namespace {
@@ -148,24 +85,6 @@ std::string UtcNow() { return UtcNowFormatted("%Y-%m-%dT%H:%M:%SZ"); }
 }  // namespace
 
 std::string ChangeSetName() { return "blueprint-" + UtcNowFormatted("%Y%m%d%H%M%S"); }
-
-bool IsInProgress(const std::string& status) {
-  return status.size() > 12 && status.compare(status.size() - 12, 12, "_IN_PROGRESS") == 0 &&
-         status != "REVIEW_IN_PROGRESS";
-}
-
-bool IsDeployed(const std::string& status) {
-  // A stack whose first create never ran (REVIEW_IN_PROGRESS) or failed and rolled
-  // back holds no resources and no outputs.
-  // Src: DOC:AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html (stack status codes).
-  static const char* kNotDeployed[] = {"REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
-                                       "CREATE_FAILED"};
-  return std::find(std::begin(kNotDeployed), std::end(kNotDeployed), status) == std::end(kNotDeployed);
-}
-
-bool IsDeploySuccess(const std::string& status) {
-  return status == "CREATE_COMPLETE" || status == "UPDATE_COMPLETE" || status == "IMPORT_COMPLETE";
-}
 
 StackKey KeyOf(const Stack& stack) { return StackKey{stack.account, stack.region, stack.name}; }
 
@@ -344,45 +263,6 @@ std::vector<std::string> Driver::EventIds(const std::string& stack_name, const s
 
 namespace {
 
-std::vector<ChangeRow> ParseChanges(const Json& changes) {
-  std::vector<ChangeRow> rows;
-  if (!changes.is_array()) return rows;
-  for (const auto& c : changes) {
-    const Json& rc = c.is_object() && c.contains("ResourceChange") ? c["ResourceChange"] : Json::object();
-    ChangeRow row;
-    row.action = Str(rc, "Action");
-    row.logical_id = Str(rc, "LogicalResourceId");
-    row.type = Str(rc, "ResourceType");
-    if (row.action == "Modify") row.replacement = Str(rc, "Replacement");
-    if (row.action == "Modify" && rc.contains("Details") && rc["Details"].is_array())
-      for (const auto& d : rc["Details"]) {
-        const Json& t = d.is_object() && d.contains("Target") ? d["Target"] : Json::object();
-        std::string name = Str(t, "Name");
-        if (name.empty()) name = Str(t, "Attribute");
-        std::string rr = Str(t, "RequiresRecreation");
-        if (rr == "Always" || rr == "Conditionally") name += rr == "Always" ? " (replace)" : " (may replace)";
-        if (!name.empty() && std::find(row.causes.begin(), row.causes.end(), name) == row.causes.end())
-          row.causes.push_back(name);
-      }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-// The custom-name property `t` sets for the row's resource, unless the change set says
-// the change renames it (a cause "ServiceName (replace)": the replacement gets the new
-// name). A nested name ("Budget.BudgetName") cannot be told apart from its parent's
-// other fields in the change set: it counts as kept, so the refusal errs on the safe side.
-std::string NamePropertyOf(const ChangeRow& row, const cfn::Template& t) {
-  if (row.action != "Modify") return "";
-  const cfn::Resource* r = t.resources().Find(row.logical_id);
-  if (r == nullptr) return "";
-  std::string prop(cfn::SetCustomNameProperty(r->type, r->properties));
-  for (const auto& cause : row.causes)
-    if (cause == prop || StartsWith(cause, prop + " (")) return "";
-  return prop;
-}
-
 // Whether `t` keeps a resource when the stack goes (DeletionPolicy Retain or
 // RetainExceptOnCreate).
 bool HasRetainedResource(const cfn::Template& t) {
@@ -440,7 +320,6 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   args.push_back("--capabilities");
   args.push_back("CAPABILITY_IAM");
   args.push_back("CAPABILITY_NAMED_IAM");
-  if (stack.tmpl.ToJson().contains("Transform")) args.push_back("CAPABILITY_AUTO_EXPAND");
   // A retained resource with a fixed name (prod's ECR repository) outlives a deleted
   // stack, and creating the stack again would fail on its name. CloudFormation adopts
   // such a resource instead when asked to import existing resources: it must have a
@@ -451,19 +330,8 @@ DeployResult::Status Driver::CreateChangeSet(const Stack& stack, const Parameter
   // Parameters travel in an anonymous in-memory file the CLI reads as /dev/fd/N, so
   // secret values never appear in a process listing, a log of the command line, or on
   // disk, whatever way this process ends.
-  Json params = Json::array();
   std::vector<std::string> missing;
-  for (const auto& [name, p] : stack.tmpl.parameters().entries()) {
-    auto it = values.find(name);
-    bool deployed = std::find(info.parameters.begin(), info.parameters.end(), name) != info.parameters.end();
-    if (it != values.end()) {
-      params.push_back({{"ParameterKey", name}, {"ParameterValue", it->second}});
-    } else if (cs->type == "UPDATE" && deployed && (name == kImageUriParameter || p.no_echo)) {
-      params.push_back({{"ParameterKey", name}, {"UsePreviousValue", true}});
-    } else if (p.default_value.is_null()) {
-      missing.push_back(name);
-    }
-  }
+  Json params = ChangeSetParameters(stack, values, info, cs->type == "UPDATE", &missing);
   if (!missing.empty()) {
     diags->Error({}, stack.name,
                  "no value for template parameter(s) " + Join(missing, ", ") +
@@ -776,19 +644,6 @@ void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagno
 
 namespace {
 
-// The template body of a get-template answer: JSON as an object or as a string; null
-// for anything else (a YAML body, an error).
-Json TemplateBodyOf(const AwsResult& r) {
-  Json tmpl = r.ok && r.body.is_object() && r.body.contains("TemplateBody") ? r.body["TemplateBody"] : Json();
-  if (tmpl.is_string()) {
-    Json parsed;
-    std::string unparsed;
-    cfn::ParseJson(tmpl.get<std::string>(), &parsed, &unparsed);
-    tmpl = std::move(parsed);
-  }
-  return tmpl.is_object() ? tmpl : Json();
-}
-
 // Whether going from the deployed template to `stack`'s would replace data because a
 // resource it references is replaced (analysis::IsCascadeDataLoss); each such resource
 // is an error in diags, worded as `preview` shows it. The same offline diff as
@@ -1026,210 +881,6 @@ DeployResult Driver::PreviewUnderDefer(const Stack& stack, const ParameterValues
   ForgetOnInterrupt(path);
   ForgetOnInterrupt(dir_tmpl);
   DiscardChangeSet(result.change_set, &result.left_behind, diags);
-  return result;
-}
-
-DestroyPlan PlanDestroy(const std::string& stack, const std::string& region, const std::string& status,
-                        const Json& deployed_template, const Json& resource_summaries) {
-  DestroyPlan plan;
-  plan.stack = stack;
-  plan.region = region;
-  plan.status = status;
-  std::map<std::string, std::string> physical;
-  if (resource_summaries.is_array())
-    for (const auto& r : resource_summaries) {
-      physical[Str(r, "LogicalResourceId")] = Str(r, "PhysicalResourceId");
-      if (Str(r, "ResourceStatus") != "DELETE_COMPLETE") ++plan.resources;
-    }
-  const Json& t = deployed_template;
-  if (!(t.is_object() && t.contains("Resources") && t["Resources"].is_object())) return plan;
-  for (auto it = t["Resources"].begin(); it != t["Resources"].end(); ++it) {
-    const Json& r = it.value();
-    std::string type = Str(r, "Type");
-    std::string policy = analysis::EffectiveDeletionPolicy(type, Str(r, "DeletionPolicy"));
-    std::string name = physical.count(it.key()) && !physical[it.key()].empty() ? physical[it.key()] : it.key();
-    const Json& props = r.contains("Properties") && r["Properties"].is_object() ? r["Properties"] : Json::object();
-    bool protected_db =
-        type == "AWS::RDS::DBInstance" && props.contains("DeletionProtection") && props["DeletionProtection"] == true;
-    bool retained = policy == "Retain" || policy == "RetainExceptOnCreate";
-    if (retained || policy == "Snapshot") plan.kept.push_back({type, name, it.key(), policy, protected_db});
-    if (protected_db && !retained) plan.blockers.push_back({type, name, it.key(), policy == "Snapshot"});
-    if (type == "AWS::ECR::Repository" && policy == "Delete" &&
-        !(props.contains("EmptyOnDelete") && props["EmptyOnDelete"] == true))
-      plan.ecr_not_emptied.push_back(name);
-  }
-  return plan;
-}
-
-DestroyResult Driver::Destroy(const Stack& stack, const std::function<void(const DestroyPlan&)>& plan_ready,
-                              const DriverObserver& observer, Diagnostics* diags) {
-  return DestroyStack(KeyOf(stack), nullptr, plan_ready, observer, diags);
-}
-
-DestroyResult Driver::DestroyLeftover(const RecordedStack& record,
-                                      const std::function<void(const DestroyPlan&)>& plan_ready,
-                                      const DriverObserver& observer, Diagnostics* diags) {
-  return DestroyStack(record.key, &record, plan_ready, observer, diags);
-}
-
-bool Driver::ReadDestroyInputs(const std::string& stack_name, const std::string& region, const std::string& status,
-                               Json* tmpl, Json* summaries, Diagnostics* diags) {
-  const std::string nothing = "; nothing was deleted";
-  // A stack left in REVIEW_IN_PROGRESS by a create change set that never ran holds no
-  // resources and may have no template to read.
-  if (status == "REVIEW_IN_PROGRESS") {
-    *tmpl = Json::object();
-    *summaries = Json::array();
-    return true;
-  }
-  AwsResult gt = aws_.Run("cloudformation", "get-template", {"--stack-name", stack_name}, region);
-  *tmpl = TemplateBodyOf(gt);
-  if (!(tmpl->is_object() && tmpl->contains("Resources") && (*tmpl)["Resources"].is_object())) {
-    diags->Error({}, stack_name,
-                 "cannot read the deployed template (get-template: " +
-                     (gt.ok ? "no JSON template with Resources in the answer " + cfn::JsonExcerpt(gt.body, 120)
-                            : ErrorText(gt)) +
-                     "), so the plan cannot say what is kept or protected" + nothing);
-    return false;
-  }
-  // Src: DOC:AWSCloudFormation/latest/APIReference/API_ListStackResources.html
-  // (StackResourceSummaries: LogicalResourceId, ResourceType, ResourceStatus required);
-  // the CLI follows NextToken itself, so the list is whole.
-  AwsResult lr = aws_.Run("cloudformation", "list-stack-resources", {"--stack-name", stack_name}, region);
-  std::string problem;
-  if (!lr.ok) {
-    problem = ErrorText(lr);
-  } else if (!(lr.body.is_object() && lr.body.contains("StackResourceSummaries") &&
-               lr.body["StackResourceSummaries"].is_array())) {
-    problem = "unexpected answer " + cfn::JsonExcerpt(lr.body, 120) + " (expected {\"StackResourceSummaries\": [...]})";
-  } else {
-    for (const Json& r : lr.body["StackResourceSummaries"])
-      if (Str(r, "LogicalResourceId").empty() || Str(r, "ResourceStatus").empty()) {
-        problem = "an entry without LogicalResourceId or ResourceStatus: " + cfn::JsonExcerpt(r, 80);
-        break;
-      }
-    // A deployed stack holds its template's resources: an empty list for it is an
-    // answer that cannot be right.
-    if (problem.empty() && lr.body["StackResourceSummaries"].empty() && IsDeployed(status) &&
-        !(*tmpl)["Resources"].empty())
-      problem = fmt::format("no resources, for a {} stack whose template has {}", status, (*tmpl)["Resources"].size());
-  }
-  if (!problem.empty()) {
-    diags->Error({}, stack_name,
-                 "cannot read the stack's resources (list-stack-resources: " + problem +
-                     "), so the plan cannot say what is deleted" + nothing);
-    return false;
-  }
-  *summaries = lr.body["StackResourceSummaries"];
-  return true;
-}
-
-namespace {
-
-// Every template this tool writes starts its Description so (app/stacks.cc).
-constexpr const char* kDescriptionPrefix = "apprunner-blueprint: ";
-
-// Why the deployed stack `info` is not the one `record` holds, or "" when it is.
-// A stack ID names one stack for its whole life: a stack deleted and created again
-// under the same name has another.
-// Src: DOC:AWSCloudFormation/latest/APIReference/API_DescribeStacks.html (StackName:
-// "Running stacks: You can specify either the stack's name or its unique stack ID").
-std::string NotTheRecordedStack(const RecordedStack& record, const StackInfo& info, const std::string& state_dir) {
-  if (!record.stack_id.empty()) {
-    if (info.id == record.stack_id) return "";
-    return "its stack ID is " + (info.id.empty() ? std::string("not given") : info.id) + ", the recorded one " +
-           record.stack_id;
-  }
-  // A record older than stack IDs: the description of the template `up` recorded.
-  Json recorded;
-  bool found = false;
-  Diagnostics ignored;
-  LoadJsonRecord(DeployedTemplatePath(state_dir, record.key), &recorded, &found, &ignored);
-  std::string expected = found ? Str(recorded, "Description") : "";
-  if (!StartsWith(expected, kDescriptionPrefix))
-    return "the record holds neither its stack ID nor a description of this tool";
-  if (info.description != expected)
-    return "its description is \"" + info.description + "\", the recorded template's \"" + expected + "\"";
-  return "";
-}
-
-}  // namespace
-
-DestroyResult Driver::DestroyStack(const StackKey& key, const RecordedStack* record,
-                                   const std::function<void(const DestroyPlan&)>& plan_ready,
-                                   const DriverObserver& observer, Diagnostics* diags) {
-  DeferInterrupts defer;  // an interrupt before delete-stack deletes nothing; after it, says so
-  DestroyResult result = DestroyUnderDefer(key, record, plan_ready, observer, diags);
-  if (InterruptRequested() && result.status != DestroyResult::Status::kDestroyed &&
-      result.status != DestroyResult::Status::kAbsent)
-    result.status = DestroyResult::Status::kInterrupted;
-  return result;
-}
-
-DestroyResult Driver::DestroyUnderDefer(const StackKey& key, const RecordedStack* record,
-                                        const std::function<void(const DestroyPlan&)>& plan_ready,
-                                        const DriverObserver& observer, Diagnostics* diags) {
-  using Status = DestroyResult::Status;
-  const std::string& stack_name = key.stack;
-  const std::string& region = key.region;
-  DestroyResult result;
-  StackInfo info;
-  if (!DescribeSettled(stack_name, region, &info, diags)) return result;
-  if (!info.exists) {
-    ForgetStack(options_.state_dir, key);
-    result.status = Status::kAbsent;
-    return result;
-  }
-  // The name a leftover's delete goes to: the stack checked here, not whatever holds
-  // the name by then.
-  std::string target = stack_name;
-  if (record) {
-    if (std::string why = NotTheRecordedStack(*record, info, options_.state_dir); !why.empty()) {
-      diags->Error({}, stack_name,
-                   "the stack of this name in " + region + " is not the one `up` recorded (" + why +
-                       "): not deleting it");
-      result.status = Status::kNotRecorded;
-      return result;
-    }
-    if (!info.id.empty()) target = info.id;
-  }
-  // The plan comes from the deployed template (deletion policies, deletion protection)
-  // and the resource list (what is deleted, physical names), both as read; without them
-  // nothing can be said about what the delete takes, so nothing is deleted.
-  Json tmpl, summaries;
-  if (!ReadDestroyInputs(stack_name, region, info.status, &tmpl, &summaries, diags)) return result;
-  if (InterruptRequested()) return result;
-  result.plan = PlanDestroy(stack_name, region, info.status, tmpl, summaries);
-  if (plan_ready) plan_ready(result.plan);
-  if (!result.plan.blockers.empty()) {
-    result.status = Status::kRefused;
-    return result;
-  }
-  Decision decision = observer.decide ? observer.decide(stack_name) : Decision::kYes;
-  if (InterruptRequested()) return result;
-  if (decision != Decision::kYes) {
-    result.status = decision == Decision::kNo ? Status::kDeclined : Status::kRefused;
-    return result;
-  }
-  std::vector<std::string> before = EventIds(stack_name, region);
-  if (InterruptRequested()) return result;
-  // DeleteStack is idempotent (deleting a stack being deleted changes nothing), so it may be retried.
-  result.delete_requested = true;
-  AwsResult d = aws_.Run("cloudformation", "delete-stack", {"--stack-name", target}, region);
-  result.delete_cut_short = d.interrupted;
-  if (!d.ok && !d.interrupted) {
-    diags->Error({}, stack_name, "delete-stack: " + ErrorText(d));
-    return result;
-  }
-  if (!InterruptRequested())
-    result.follow = Follow(stack_name, region, result.plan.resources, before, info.status, observer, diags);
-  if (InterruptRequested()) {
-    result.follow.interrupted = true;
-    return result;
-  }
-  if (result.follow.status != "DELETE_COMPLETE") return result;
-  ForgetStack(options_.state_dir, key);
-  result.status = Status::kDestroyed;
   return result;
 }
 

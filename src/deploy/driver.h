@@ -24,11 +24,12 @@
 
 namespace bp {
 
-// Template parameter values supplied at deploy time, by parameter name: ImageUri
-// from --image-uri, the NoEcho parameters that carry app secrets from the secrets
-// store, anything from --parameter. On an update, ImageUri and NoEcho parameters
-// missing from the map keep their previous value (UsePreviousValue); other
-// parameters missing from the map take the template's Default.
+// Template parameter values supplied at deploy time, by parameter name: the stack's
+// image input (Stack::ImageInput) from --image-uri, the NoEcho parameters its inputs
+// bind to encrypted config values, decrypted, anything from --parameter. On an update,
+// the image parameter and NoEcho parameters missing from the map keep their previous
+// value (UsePreviousValue); other parameters missing from the map take the template's
+// Default.
 using ParameterValues = std::map<std::string, std::string>;
 
 struct DriverOptions {
@@ -324,7 +325,8 @@ class Driver {
 // earlier in this run, by stack id) or else from the producer's deployed outputs, read
 // with describe-stacks in the producer's own region; a public SSM parameter's current
 // value, read in the stack's region (ReadSsmParameter), so every `up` and `preview
-// --remote` passes the newest NAT image. False, with the problem in diags, when a
+// --remote` passes the newest NAT image. The image and config secret inputs are the
+// command line's to give (StackParameterValues). False, with the problem in diags, when a
 // producer is not deployed or lacks the output (deploy the producer first), when the SSM
 // parameter does not exist, or when reading failed (then *call_failed is set).
 bool FillStackInputs(Driver& driver, const Stack& stack, const std::map<std::string, cfn::Json>& produced,

@@ -26,14 +26,15 @@ struct AppSecretsOutputs {
   // Runtime secrets (environment variable NAME -> secret or parameter ARN) and the
   // statements that let the app's role read exactly those.
   RuntimeInputs runtime;
-  // Secret NAME -> the NoEcho parameter the deploy step must fill with its value.
+  // Secret NAME -> the NoEcho parameter the deploy step must fill with its value
+  // (the assembly records each as filled from app.secrets.NAME, app.h StackInput).
   std::vector<std::pair<std::string, std::string>> parameters;
 };
 
 AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& args, cfn::Template* t);
 
 // The NoEcho parameter of each {secure} secret (NAME -> parameter name), in the
-// order AddAppSecrets declares them; deploy uses it to pass the decrypted values.
+// order AddAppSecrets declares them (and returns them in AppSecretsOutputs::parameters).
 // `ctx` scopes the names to a module instance (the default context: the stack's one).
 std::vector<std::pair<std::string, std::string>> AppSecretParameters(const std::vector<AppSecret>& secrets,
                                                                      const ModuleContext& ctx = {});

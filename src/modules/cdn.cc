@@ -1,5 +1,6 @@
 #include "modules/cdn.h"
 
+#include "config/secrets.h"
 #include "naming/names.h"
 
 namespace bp {
@@ -10,11 +11,6 @@ using cfn::Ref;
 
 namespace {
 
-// WAF compares at most 200 bytes in a byte match (SearchString); the lower bound is this
-// tool's: 32 characters of `openssl rand -hex` are 128 bits.
-// Src: SCHEMA:aws-wafv2-webacl (ByteMatchStatement.SearchString, maxLength 200).
-constexpr size_t kMinSecretChars = 32, kMaxSecretChars = 200;
-
 constexpr const char* kOriginId = "service";
 
 }  // namespace
@@ -24,32 +20,27 @@ OriginSecretParameters OriginSecretParameterNames(const ModuleContext& ctx) {
   return {base, base + "Previous"};
 }
 
-std::vector<Json> AddOriginSecretParameters(const ModuleContext& ctx, bool with_previous, cfn::Template* t) {
+std::vector<Json> OriginSecretParameters::Refs() const {
+  std::vector<Json> refs = {Ref(current)};
+  if (!previous.empty()) refs.push_back(Ref(previous));
+  return refs;
+}
+
+OriginSecretParameters AddOriginSecretParameters(const ModuleContext& ctx, bool with_previous, cfn::Template* t) {
   const OriginSecretParameters names = OriginSecretParameterNames(ctx);
-  std::vector<Json> refs;
   for (const auto& [name, what] : {std::pair{names.current, "the value CloudFront sends"},
                                    std::pair{names.previous, "the value a rotation replaces (the current one when none)"}}) {
     cfn::Parameter p;
     p.description = std::string("Origin secret header value: ") + what +
                     " (decrypted from stack.yaml at deploy time)";
     p.no_echo = true;  // masked in the console and API. Src: aws-facts 12 (parameters-section-structure).
-    p.allowed_pattern = "[!-~]{" + std::to_string(kMinSecretChars) + "," + std::to_string(kMaxSecretChars) + "}";
+    p.allowed_pattern =
+        "[!-~]{" + std::to_string(kMinOriginSecretChars) + "," + std::to_string(kMaxOriginSecretChars) + "}";
     p.constraint_description = "32 to 200 printable ASCII characters without spaces";
     t->AddParameter(name, p);
-    refs.push_back(Ref(name));
     if (!with_previous) break;
   }
-  return refs;
-}
-
-std::string CheckOriginSecretValue(const std::string& value) {
-  if (value.size() < kMinSecretChars || value.size() > kMaxSecretChars)
-    return "the origin secret must have 32 to 200 characters (it has " + std::to_string(value.size()) +
-           "); `openssl rand -hex 32` makes a good one";
-  for (char c : value)
-    if (c < '!' || c > '~')
-      return "the origin secret must be printable ASCII without spaces (it travels as an HTTP header value)";
-  return "";
+  return {names.current, with_previous ? names.previous : ""};
 }
 
 std::string CachePolicyId(const std::string& cache_policy) {

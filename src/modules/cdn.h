@@ -28,18 +28,19 @@ inline constexpr const char* kOriginSecretHeader = "x-origin-verify";
 // stack with its own environment's value.
 struct OriginSecretParameters {
   std::string current;   // "OrdersApiProdOriginSecret"
-  std::string previous;  // "OrdersApiProdOriginSecretPrevious"
+  std::string previous;  // "OrdersApiProdOriginSecretPrevious"; "" when not added
+  // Refs to the parameters, current first.
+  std::vector<cfn::Json> Refs() const;
 };
 OriginSecretParameters OriginSecretParameterNames(const ModuleContext& ctx);
 
 // Adds the current parameter, and the previous one when `with_previous` (the stack
 // that checks the secret; the one that sends it needs only the current value), to `t`
-// (NoEcho, printable ASCII, 32 to 200 characters: WAF compares at most 200 bytes), and
-// returns Refs to them, current first.
-std::vector<cfn::Json> AddOriginSecretParameters(const ModuleContext& ctx, bool with_previous, cfn::Template* t);
-
-// "" when `value` can be an origin secret, otherwise why not.
-std::string CheckOriginSecretValue(const std::string& value);
+// (NoEcho, printable ASCII, 32 to 200 characters: config/secrets.h
+// CheckOriginSecretValue), and returns the names of those it added. The caller records
+// which config value fills each (cloudfront.origin_secret; for the previous one
+// cloudfront.origin_secret_previous, or the current value again when none is set).
+OriginSecretParameters AddOriginSecretParameters(const ModuleContext& ctx, bool with_previous, cfn::Template* t);
 
 // Managed policies (fixed IDs, the same in every account).
 // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html;

@@ -48,6 +48,7 @@ struct SsmParameterInput {
 // resource calls for, and those resources' types. The delivery module grants exactly
 // these to the deploy role.
 struct ImageRollout {
+  std::string image_parameter;              // the template parameter naming the image (AddImageParameter)
   std::vector<cfn::Json> statements;        // e.g. apprunner:UpdateService on the service
   std::vector<std::string> resource_types;  // e.g. AWS::AppRunner::Service
 };

@@ -55,8 +55,9 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
                     instance_role = ctx.Id("ServiceInstanceRole"), autoscaling = ctx.Id("ServiceAutoScaling"),
                     observability_id = ctx.Id("ServiceObservability"), connector = ctx.Id("VpcConnector");
   out.service_name = FitName(NameKind::kAppRunnerService, ctx.name_prefix);
-  const std::string placeholder = AddImageParameter(ctx, t);
-  const std::string image_parameter = ctx.Id("ImageUri");
+  const ImageParameter image = AddImageParameter(ctx, t);
+  const std::string& placeholder = image.placeholder_condition;
+  const std::string& image_parameter = image.parameter;
 
   // Deploy-time role: App Runner pulls private ECR images with it. Created even while the
   // placeholder runs, so switching to ECR does not race IAM propagation.
@@ -150,6 +151,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // service resource type: DOC:service-authorization/latest/reference/list_awsapprunner.html)
   // and passing its two roles to App Runner (condition as in AWSAppRunnerFullAccess.
   // Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
+  out.image_rollout.image_parameter = image_parameter;
   out.image_rollout.resource_types = {"AWS::AppRunner::Service"};
   out.image_rollout.statements = RolloutStatements(
       "AWS::AppRunner::Service",

@@ -125,8 +125,9 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                     infra_role = ctx.Id("ServiceInfrastructureRole"), execution_role = ctx.Id("TaskExecutionRole"),
                     task_role = ctx.Id("TaskRole");
   out.service_name = FitName(NameKind::kEcsExpressService, ctx.name_prefix);
-  const std::string placeholder = AddImageParameter(ctx, t);
-  const std::string image_parameter = ctx.Id("ImageUri");
+  const ImageParameter image = AddImageParameter(ctx, t);
+  const std::string& placeholder = image.placeholder_condition;
+  const std::string& image_parameter = image.parameter;
   std::string cpu, memory;
   if (!FargateTaskSize(args.cpu, args.memory, &cpu, &memory)) {
     // CheckEcsExpressConfig refuses such a config before any module runs.
@@ -260,6 +261,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
     return cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:" + kind + "/${" + cluster + "}/" +
                     out.service_name + "/*");
   };
+  out.image_rollout.image_parameter = image_parameter;
   out.image_rollout.resource_types = {"AWS::ECS::ExpressGatewayService"};
   out.image_rollout.statements = RolloutStatements(
       "AWS::ECS::ExpressGatewayService",

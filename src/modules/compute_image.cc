@@ -9,7 +9,7 @@ namespace bp {
 using cfn::Json;
 using cfn::Ref;
 
-std::string AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
+ImageParameter AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
   cfn::Parameter p;
   p.description = "Private ECR image to run (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or @sha256:<digest>). "
                   "Empty runs the public placeholder " + std::string(kPlaceholderImage) + ".";
@@ -18,10 +18,10 @@ std::string AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
   // ECS takes the same repo:tag / repo@sha256:digest forms (aws-facts 13.1 PrimaryContainer.Image).
   p.allowed_pattern = "^$|^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$";
   p.constraint_description = "empty, or a private ECR image URI with a tag or digest";
-  std::string parameter = ctx.Id("ImageUri"), condition = ctx.Id("UsePlaceholderImage");
-  t->AddParameter(parameter, p);
-  t->AddCondition(condition, cfn::Equals(Ref(parameter), ""));
-  return condition;
+  ImageParameter image{ctx.Id("ImageUri"), ctx.Id("UsePlaceholderImage")};
+  t->AddParameter(image.parameter, p);
+  t->AddCondition(image.placeholder_condition, cfn::Equals(Ref(image.parameter), ""));
+  return image;
 }
 
 Json WhilePlaceholder(const std::string& placeholder_condition, const Json& placeholder, const Json& own) {

@@ -1,5 +1,5 @@
 // What every compute platform builds the same way (only the compute modules include
-// this): the ImageUri parameter with its placeholder, the sorted {Name, Value} lists of
+// this): the image parameter with its placeholder, the sorted {Name, Value} lists of
 // runtime variables and secrets, and the inline policy with the runtime statements.
 #pragma once
 #include <string>
@@ -18,9 +18,17 @@ inline constexpr const char* kPlaceholderImage = "public.ecr.aws/aws-containers/
 inline constexpr int kPlaceholderPort = 8000;
 inline constexpr const char* kPlaceholderHealthPath = "/";
 
-// Adds the ImageUri parameter (empty: the placeholder) and the condition
-// UsePlaceholderImage; returns the condition's logical ID. Its ID is ctx.Id("ImageUri").
-std::string AddImageParameter(const ModuleContext& ctx, cfn::Template* t);
+// The image parameter (empty: the placeholder) and the condition that is true while the
+// placeholder runs, as AddImageParameter() adds them.
+struct ImageParameter {
+  std::string parameter;              // ctx.Id("ImageUri"): the only place the name is written
+  std::string placeholder_condition;  // ctx.Id("UsePlaceholderImage")
+};
+
+// Adds the image parameter and its placeholder condition; the platform hands the
+// parameter on in ComputeOutputs::image_rollout, the assembly records it as the stack's
+// image input (app.h StackInput).
+ImageParameter AddImageParameter(const ModuleContext& ctx, cfn::Template* t);
 
 // `placeholder` while the placeholder image runs (condition `placeholder_condition`),
 // `own` otherwise; a plain value when both agree, so the template only branches where it must.
