@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -89,11 +90,16 @@ size_t SkipSpace(std::string_view s, size_t i) {
   return i;
 }
 
-// `i` at an opening quote: the position after the closing one.
+// `i` at an opening quote: the position after the closing one (a quote preceded by an
+// odd number of backslashes is escaped). memchr: most of the document is inside strings.
 size_t SkipString(std::string_view s, size_t i) {
   for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') ++i;
-    else if (s[i] == '"') return i + 1;
+    const void* q = std::memchr(s.data() + i, '"', s.size() - i);
+    if (!q) break;
+    i = static_cast<const char*>(q) - s.data();
+    size_t backslashes = 0;
+    while (backslashes < i && s[i - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return i + 1;
   }
   BadData("unterminated string");
 }
