@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <set>
@@ -126,13 +127,14 @@ size_t SkipValue(std::string_view s, size_t i) {
   BadData("unterminated value");
 }
 
-// The members of the object whose text is `s` (keys hold no escapes in this document).
-TextIndex IndexObject(std::string_view s) {
-  TextIndex index;
-  size_t i = SkipSpace(s, 0);
+// Indexes the members of the object at s[i] into `index`; returns the position after
+// the object. A member named in `nested` has its own members indexed too, in the same
+// pass (the document is read once). Keys hold no escapes in this document.
+size_t IndexObject(std::string_view s, size_t i, TextIndex* index,
+                   std::initializer_list<std::pair<std::string_view, TextIndex*>> nested = {}) {
   if (i >= s.size() || s[i] != '{') BadData("object expected");
   i = SkipSpace(s, i + 1);
-  if (i < s.size() && s[i] == '}') return index;
+  if (i < s.size() && s[i] == '}') return i + 1;
   while (true) {
     if (i >= s.size() || s[i] != '"') BadData("member name expected");
     size_t key_end = SkipString(s, i);
@@ -141,14 +143,17 @@ TextIndex IndexObject(std::string_view s) {
     i = SkipSpace(s, key_end);
     if (i >= s.size() || s[i] != ':') BadData("':' expected");
     size_t begin = SkipSpace(s, i + 1);
-    size_t end = SkipValue(s, begin);
-    index.emplace(std::string(key), s.substr(begin, end - begin));
+    TextIndex* inner = nullptr;
+    for (const auto& [name, members] : nested)
+      if (name == key) inner = members;
+    size_t end = inner ? IndexObject(s, begin, inner) : SkipValue(s, begin);
+    index->emplace(std::string(key), s.substr(begin, end - begin));
     i = SkipSpace(s, end);
     if (i < s.size() && s[i] == ',') {
       i = SkipSpace(s, i + 1);
       continue;
     }
-    if (i < s.size() && s[i] == '}') return index;
+    if (i < s.size() && s[i] == '}') return i + 1;
     BadData("',' or '}' expected");
   }
 }
@@ -233,11 +238,12 @@ void ParseResource(const std::string& name, std::string_view text, Spec* spec, R
 
 Spec IndexSpec() {
   Spec spec;
-  TextIndex sections = IndexObject(std::string_view(kSpecJson, sizeof kSpecJson - 1));
+  const std::string_view doc(kSpecJson, sizeof kSpecJson - 1);
+  TextIndex sections;
+  IndexObject(doc, SkipSpace(doc, 0), &sections,
+              {{"resources", &spec.resource_text}, {"property_types", &spec.type_text}});
   for (const char* key : {"resources", "property_types", "all_resource_types", "source"})
     if (!sections.count(key)) BadData(std::string("no ") + key);
-  spec.resource_text = IndexObject(sections["resources"]);
-  spec.type_text = IndexObject(sections["property_types"]);
   spec.all_types_text = sections["all_resource_types"];
   spec.source_text = sections["source"];
   static const std::pair<const char*, Kind> kPrimitives[] = {
