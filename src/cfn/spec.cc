@@ -31,7 +31,9 @@ struct StructType;
 struct Shape {
   Kind kind = Kind::kString;
   const Shape* element = nullptr;     // kList, kMap
-  const StructType* def = nullptr;    // kStruct
+  // kStruct: the nested type, by name; parsed when a check first reaches it (DefOf).
+  std::string type_name;
+  mutable const StructType* def = nullptr;
   std::vector<const Shape*> members;  // kUnion
 };
 
@@ -63,9 +65,8 @@ using TextIndex = std::map<std::string, std::string_view, std::less<>>;
 
 // The specification, read as far as it has been needed. The document is indexed at
 // first use (one pass over its text, no values built); a resource type is parsed when
-// first asked for, with the property types it reaches; the list of every type only when
-// a check meets a type the subset lacks. A run then parses the third of the document its
-// templates use (docs/build.md, "Speed").
+// first asked for, a property type when a check first reaches it, the list of every
+// type only when a check meets a type the subset lacks (docs/build.md, "Speed").
 struct Spec {
   TextIndex resource_text;  // "resources"
   TextIndex type_text;      // "property_types"
@@ -185,10 +186,10 @@ const Shape* ParseShape(const nlohmann::json& j, Spec* spec) {
     const std::string& name = j.get_ref<const std::string&>();
     auto p = spec->primitives.find(name);
     if (p != spec->primitives.end()) return p->second;
-    const StructType* def = FindType(name, spec);
+    if (!spec->types.count(name) && !spec->type_text.count(name)) BadData("unknown property type " + name);
     Shape& s = spec->shapes.emplace_back();
     s.kind = Kind::kStruct;
-    s.def = def;
+    s.type_name = name;
     return &s;
   }
   Shape& s = spec->shapes.emplace_back();
@@ -285,6 +286,13 @@ const ResourceType* FindResource(std::string_view type) {
   return &r;
 }
 
+// The nested type of a kStruct shape, parsed when first reached.
+const StructType& DefOf(const Shape& s) {
+  std::lock_guard<std::mutex> lock(SpecLock());
+  if (!s.def) s.def = FindType(s.type_name, &TheSpec());
+  return *s.def;
+}
+
 // Every resource type of the full specification, sorted (for "did you mean").
 const std::vector<std::string>& AllTypes() {
   std::lock_guard<std::mutex> lock(SpecLock());
@@ -310,7 +318,7 @@ std::string Describe(const Shape& s) {
     case Kind::kTag: return "tag {Key, Value}";
     case Kind::kList: return "list of " + Describe(*s.element);
     case Kind::kMap: return "map of " + Describe(*s.element);
-    case Kind::kStruct: return "object " + s.def->name;
+    case Kind::kStruct: return "object " + s.type_name;
     case Kind::kUnion: {
       std::vector<std::string> parts;
       for (const Shape* m : s.members) parts.push_back(Describe(*m));
@@ -556,7 +564,7 @@ struct Checker {
         return;
       case Kind::kStruct:
         if (!v.is_object()) return Mismatch(v, s);
-        return CheckStruct(v, *s.def);
+        return CheckStruct(v, DefOf(s));
       case Kind::kUnion:
         for (const Shape* m : s.members)
           if (LiteralFits(v, *m)) return CheckValue(v, *m, allowed);
@@ -696,8 +704,8 @@ bool NestedReplaces(const Shape& s, std::set<const StructType*>* seen) {
         if (NestedReplaces(*m, seen)) return true;
       return false;
     case Kind::kStruct:
-      if (!seen->insert(s.def).second) return false;  // recursive types (WAF statements)
-      for (const auto& [name, p] : s.def->properties)
+      if (!seen->insert(&DefOf(s)).second) return false;  // recursive types (WAF statements)
+      for (const auto& [name, p] : DefOf(s).properties)
         if (p.replacement != Replacement::kNever || NestedReplaces(*p.shape, seen)) return true;
       return false;
     default: return false;
