@@ -18,8 +18,9 @@ bp::App AssembleBundledEnvironments() {
   return app;
 }
 
-// The one-time cost of parsing the embedded data/cfn-spec.json, paid by the first
-// check of a run. Registered first and run once, so the parse is what it times.
+// The one-time cost of indexing the embedded data/cfn-spec.json and reading its
+// source, paid by the first use in a run (each resource type is parsed later, when first
+// checked). Run once; a benchmark of another file may have used the spec before.
 void BM_SpecFirstUse(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(bp::cfn::SpecSource());
 }

@@ -26,6 +26,41 @@ TEST_F(Cli, Version) {
   EXPECT_EQ(r.out.rfind("blueprint ", 0), 0u) << r.out;
 }
 
+// `--version` alone is answered before the command line is built (cli::Run); with
+// another argument after it, CLI11's version flag answers. Both print the same.
+TEST_F(Cli, VersionAloneIsWhatTheVersionFlagPrints) {
+  CommandResult alone = Run({"--version"});
+  CommandResult flag = Run({"--version", "synth"});
+  EXPECT_EQ(alone.exit_code, 0);
+  EXPECT_EQ(flag.exit_code, 0) << flag.err;
+  EXPECT_EQ(alone.out, flag.out);
+  EXPECT_EQ(alone.out.rfind("blueprint ", 0), 0u) << alone.out;
+}
+
+// A command named first is built alone (cli::Run): each command the top-level help
+// lists must then still parse, and its help name it.
+TEST_F(Cli, EveryListedCommandRunsItsHelpWhenNamedFirst) {
+  CommandResult help = Run({"--help"});
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  size_t at = help.out.find("Subcommands:\n");
+  ASSERT_NE(at, std::string::npos) << help.out;
+  std::vector<std::string> commands;
+  for (size_t line = at + 13; line < help.out.size();) {
+    size_t end = help.out.find('\n', line);
+    std::string text = help.out.substr(line, end - line);
+    size_t start = text.find_first_not_of(' ');
+    if (start != std::string::npos) commands.push_back(text.substr(start, text.find(' ', start) - start));
+    if (end == std::string::npos) break;
+    line = end + 1;
+  }
+  EXPECT_GE(commands.size(), 11u) << help.out;
+  for (const auto& c : commands) {
+    CommandResult r = Run({c, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << c << ": " << r.err;
+    EXPECT_NE(r.out.find("blueprint " + c), std::string::npos) << c << ": " << r.out;
+  }
+}
+
 TEST_F(Cli, MistypedCommandAndOptionGetDidYouMeanAndExitTwo) {
   CommandResult r = Run({"synht"});
   EXPECT_EQ(r.exit_code, 2);

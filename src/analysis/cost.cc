@@ -497,7 +497,9 @@ EnvCost CostApp(const App& app, const std::string& env, const UsageConfig& usage
   EnvCost e;
   e.env = env;
   for (const auto& s : app.stacks) {
-    if (s.envs != std::vector<std::string>{env}) continue;  // a shared account stack is no one environment's
+    // A shared account stack is no one environment's. Compared in place: a vector built per
+    // stack, for each of N environments, made `cost` grow faster than N.
+    if (s.envs.size() != 1 || s.envs.front() != env) continue;
     e.stacks.push_back(CostStack(s, usage));
     e.monthly_usd += e.stacks.back().monthly_usd;
     e.unknown += e.stacks.back().unknown;

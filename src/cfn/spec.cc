@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "cfn/references.h"
@@ -29,7 +32,9 @@ struct StructType;
 struct Shape {
   Kind kind = Kind::kString;
   const Shape* element = nullptr;     // kList, kMap
-  const StructType* def = nullptr;    // kStruct
+  // kStruct: the nested type, by name; parsed when a check first reaches it (DefOf).
+  std::string type_name;
+  mutable const StructType* def = nullptr;
   std::vector<const Shape*> members;  // kUnion
 };
 
@@ -56,14 +61,24 @@ struct ResourceType {
   std::string tag_property;
 };
 
+// Where each entry of the embedded document lies: name -> the text of its value.
+using TextIndex = std::map<std::string, std::string_view, std::less<>>;
+
+// The specification, read as far as it has been needed. The document is indexed at
+// first use (one pass over its text, no values built); a resource type is parsed when
+// first asked for, a property type when a check first reaches it, the list of every
+// type only when a check meets a type the subset lacks (docs/build.md, "Speed").
 struct Spec {
-  std::string source;
+  TextIndex resource_text;  // "resources"
+  TextIndex type_text;      // "property_types"
+  std::string_view all_types_text, source_text;
   std::map<std::string, ResourceType, std::less<>> resources;
   std::map<std::string, StructType, std::less<>> types;
-  std::vector<std::string> all_types;      // every type the full spec knows
-  std::vector<std::string> covered_types;  // the ones described here
+  std::set<std::string, std::less<>> absent;  // asked for, not in the subset
   std::deque<Shape> shapes;
   std::map<std::string, const Shape*, std::less<>> primitives;
+  std::vector<std::string> all_types;  // every type the full spec knows; read by AllTypes()
+  bool all_types_read = false;
 };
 
 [[noreturn]] void BadData(const std::string& what) {
@@ -71,16 +86,111 @@ struct Spec {
   std::abort();
 }
 
+// --- indexing the document's text -------------------------------------------
+
+size_t SkipSpace(std::string_view s, size_t i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+  return i;
+}
+
+// `i` at an opening quote: the position after the closing one (a quote preceded by an
+// odd number of backslashes is escaped). memchr: most of the document is inside strings.
+size_t SkipString(std::string_view s, size_t i) {
+  for (++i; i < s.size(); ++i) {
+    const void* q = std::memchr(s.data() + i, '"', s.size() - i);
+    if (!q) break;
+    i = static_cast<const char*>(q) - s.data();
+    size_t backslashes = 0;
+    while (backslashes < i && s[i - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return i + 1;
+  }
+  BadData("unterminated string");
+}
+
+// `i` at the start of a value: the position after its end.
+size_t SkipValue(std::string_view s, size_t i) {
+  if (i >= s.size()) BadData("value expected");
+  if (s[i] == '"') return SkipString(s, i);
+  if (s[i] != '{' && s[i] != '[') {
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\n') ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == '"') {
+      i = SkipString(s, i);
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    ++i;
+  }
+  BadData("unterminated value");
+}
+
+// Indexes the members of the object at s[i] into `index`; returns the position after
+// the object. A member named in `nested` has its own members indexed too, in the same
+// pass (the document is read once). Keys hold no escapes in this document.
+size_t IndexObject(std::string_view s, size_t i, TextIndex* index,
+                   std::initializer_list<std::pair<std::string_view, TextIndex*>> nested = {}) {
+  if (i >= s.size() || s[i] != '{') BadData("object expected");
+  i = SkipSpace(s, i + 1);
+  if (i < s.size() && s[i] == '}') return i + 1;
+  while (true) {
+    if (i >= s.size() || s[i] != '"') BadData("member name expected");
+    size_t key_end = SkipString(s, i);
+    std::string_view key = s.substr(i + 1, key_end - i - 2);
+    if (key.find('\\') != std::string_view::npos) BadData("escaped member name");
+    i = SkipSpace(s, key_end);
+    if (i >= s.size() || s[i] != ':') BadData("':' expected");
+    size_t begin = SkipSpace(s, i + 1);
+    TextIndex* inner = nullptr;
+    for (const auto& [name, members] : nested)
+      if (name == key) inner = members;
+    size_t end = inner ? IndexObject(s, begin, inner) : SkipValue(s, begin);
+    index->emplace(std::string(key), s.substr(begin, end - begin));
+    i = SkipSpace(s, end);
+    if (i < s.size() && s[i] == ',') {
+      i = SkipSpace(s, i + 1);
+      continue;
+    }
+    if (i < s.size() && s[i] == '}') return i + 1;
+    BadData("',' or '}' expected");
+  }
+}
+
+nlohmann::json ParseText(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) BadData("not valid JSON");
+  return j;
+}
+
+// --- parsing entries on demand ----------------------------------------------
+
+void ParseStruct(const std::string& name, const nlohmann::json& props, Spec* spec, StructType* st);
+
+// The nested type `name`, parsed at first use. Entered in the map before its
+// properties are read, so a recursive type (WAF statements) points at itself.
+const StructType* FindType(const std::string& name, Spec* spec) {
+  auto t = spec->types.find(name);
+  if (t != spec->types.end()) return &t->second;
+  auto text = spec->type_text.find(name);
+  if (text == spec->type_text.end()) BadData("unknown property type " + name);
+  StructType& st = spec->types[name];
+  ParseStruct(name, ParseText(text->second).at("properties"), spec, &st);
+  return &st;
+}
+
 const Shape* ParseShape(const nlohmann::json& j, Spec* spec) {
   if (j.is_string()) {
     const std::string& name = j.get_ref<const std::string&>();
     auto p = spec->primitives.find(name);
     if (p != spec->primitives.end()) return p->second;
-    auto t = spec->types.find(name);
-    if (t == spec->types.end()) BadData("unknown property type " + name);
+    if (!spec->types.count(name) && !spec->type_text.count(name)) BadData("unknown property type " + name);
     Shape& s = spec->shapes.emplace_back();
     s.kind = Kind::kStruct;
-    s.def = &t->second;
+    s.type_name = name;
     return &s;
   }
   Shape& s = spec->shapes.emplace_back();
@@ -116,11 +226,28 @@ void ParseStruct(const std::string& name, const nlohmann::json& props, Spec* spe
   }
 }
 
-Spec LoadSpec() {
+void ParseResource(const std::string& name, std::string_view text, Spec* spec, ResourceType* r) {
+  nlohmann::json rj = ParseText(text);
+  ParseStruct(name, rj.at("properties"), spec, &r->props);
+  for (const auto& [aname, aj] : rj.at("attributes").items()) {
+    r->attributes[aname] = ParseShape(aj, spec);
+    r->attribute_names.push_back(aname);
+  }
+  if (rj.contains("tags")) r->tag_property = rj["tags"].value("property", "");
+  if (rj.contains("replacement_paths"))
+    r->replacement_paths = rj["replacement_paths"].get<std::vector<std::string>>();
+}
+
+Spec IndexSpec() {
   Spec spec;
-  nlohmann::json doc = nlohmann::json::parse(std::string_view(kSpecJson, sizeof kSpecJson - 1), nullptr, false);
-  if (doc.is_discarded()) BadData("not valid JSON");
-  spec.source = doc["source"].value("package", "") + " " + doc["source"].value("version", "");
+  const std::string_view doc(kSpecJson, sizeof kSpecJson - 1);
+  TextIndex sections;
+  IndexObject(doc, SkipSpace(doc, 0), &sections,
+              {{"resources", &spec.resource_text}, {"property_types", &spec.type_text}});
+  for (const char* key : {"resources", "property_types", "all_resource_types", "source"})
+    if (!sections.count(key)) BadData(std::string("no ") + key);
+  spec.all_types_text = sections["all_resource_types"];
+  spec.source_text = sections["source"];
   static const std::pair<const char*, Kind> kPrimitives[] = {
       {"string", Kind::kString}, {"integer", Kind::kInteger},   {"number", Kind::kNumber},
       {"boolean", Kind::kBoolean}, {"json", Kind::kJson},       {"date-time", Kind::kTimestamp},
@@ -130,35 +257,52 @@ Spec LoadSpec() {
     s.kind = kind;
     spec.primitives[name] = &s;
   }
-  // Declare every nested type first, so references resolve in any order.
-  const auto& types = doc.at("property_types");
-  for (const auto& [name, tj] : types.items()) spec.types[name];
-  for (const auto& [name, tj] : types.items()) ParseStruct(name, tj.at("properties"), &spec, &spec.types[name]);
-  for (const auto& [name, rj] : doc.at("resources").items()) {
-    ResourceType& r = spec.resources[name];
-    ParseStruct(name, rj.at("properties"), &spec, &r.props);
-    for (const auto& [aname, aj] : rj.at("attributes").items()) {
-      r.attributes[aname] = ParseShape(aj, &spec);
-      r.attribute_names.push_back(aname);
-    }
-    if (rj.contains("tags")) r.tag_property = rj["tags"].value("property", "");
-    if (rj.contains("replacement_paths"))
-      r.replacement_paths = rj["replacement_paths"].get<std::vector<std::string>>();
-    spec.covered_types.push_back(name);
-  }
-  spec.all_types = doc.at("all_resource_types").get<std::vector<std::string>>();
   return spec;
 }
 
-const Spec& TheSpec() {
-  static const Spec spec = LoadSpec();
+// The spec and the lock every reader holds while it may parse more of it (entries are
+// never moved or removed once parsed, so what a reader got stays valid).
+Spec& TheSpec() {
+  static Spec spec = IndexSpec();
   return spec;
+}
+std::mutex& SpecLock() {
+  static std::mutex m;
+  return m;
 }
 
 const ResourceType* FindResource(std::string_view type) {
-  const auto& r = TheSpec().resources;
-  auto it = r.find(type);
-  return it == r.end() ? nullptr : &it->second;
+  std::lock_guard<std::mutex> lock(SpecLock());
+  Spec& spec = TheSpec();
+  auto it = spec.resources.find(type);
+  if (it != spec.resources.end()) return &it->second;
+  if (spec.absent.count(type)) return nullptr;
+  auto text = spec.resource_text.find(type);
+  if (text == spec.resource_text.end()) {
+    spec.absent.emplace(type);
+    return nullptr;
+  }
+  ResourceType& r = spec.resources[std::string(type)];
+  ParseResource(text->first, text->second, &spec, &r);
+  return &r;
+}
+
+// The nested type of a kStruct shape, parsed when first reached.
+const StructType& DefOf(const Shape& s) {
+  std::lock_guard<std::mutex> lock(SpecLock());
+  if (!s.def) s.def = FindType(s.type_name, &TheSpec());
+  return *s.def;
+}
+
+// Every resource type of the full specification, sorted (for "did you mean").
+const std::vector<std::string>& AllTypes() {
+  std::lock_guard<std::mutex> lock(SpecLock());
+  Spec& spec = TheSpec();
+  if (!spec.all_types_read) {
+    spec.all_types = ParseText(spec.all_types_text).get<std::vector<std::string>>();
+    spec.all_types_read = true;
+  }
+  return spec.all_types;
 }
 
 // --- describing values and shapes in messages -------------------------------
@@ -175,7 +319,7 @@ std::string Describe(const Shape& s) {
     case Kind::kTag: return "tag {Key, Value}";
     case Kind::kList: return "list of " + Describe(*s.element);
     case Kind::kMap: return "map of " + Describe(*s.element);
-    case Kind::kStruct: return "object " + s.def->name;
+    case Kind::kStruct: return "object " + s.type_name;
     case Kind::kUnion: {
       std::vector<std::string> parts;
       for (const Shape* m : s.members) parts.push_back(Describe(*m));
@@ -407,7 +551,7 @@ struct Checker {
         return;
       case Kind::kStruct:
         if (!v.is_object()) return Mismatch(v, s);
-        return CheckStruct(v, *s.def);
+        return CheckStruct(v, DefOf(s));
       case Kind::kUnion:
         for (const Shape* m : s.members)
           if (LiteralFits(v, *m)) return CheckValue(v, *m, allowed);
@@ -516,14 +660,15 @@ struct Checker {
     }
     const ResourceType* rt = FindResource(r.type);
     if (!rt) {
-      bool known = std::binary_search(spec.all_types.begin(), spec.all_types.end(), r.type);
+      const std::vector<std::string>& all_types = AllTypes();
+      bool known = std::binary_search(all_types.begin(), all_types.end(), r.type);
       path = id + "/Type";
       if (known)
         Report("resource type '" + r.type +
                "' is not in the bundled specification subset; add it to TYPES in "
                "tools/spec-gen/generate.js and run `make spec`");
       else
-        Report("unknown resource type '" + r.type + "'" + DidYouMean(r.type, spec.all_types));
+        Report("unknown resource type '" + r.type + "'" + DidYouMean(r.type, all_types));
       path = id + "/Properties";
       Scan(r.properties);
       return;
@@ -546,8 +691,8 @@ bool NestedReplaces(const Shape& s, std::set<const StructType*>* seen) {
         if (NestedReplaces(*m, seen)) return true;
       return false;
     case Kind::kStruct:
-      if (!seen->insert(s.def).second) return false;  // recursive types (WAF statements)
-      for (const auto& [name, p] : s.def->properties)
+      if (!seen->insert(&DefOf(s)).second) return false;  // recursive types (WAF statements)
+      for (const auto& [name, p] : DefOf(s).properties)
         if (p.replacement != Replacement::kNever || NestedReplaces(*p.shape, seen)) return true;
       return false;
     default: return false;
@@ -583,7 +728,11 @@ void CheckAgainstSpec(const std::string& stack_name, const Template& t, Diagnost
   }
 }
 
-std::string SpecSource() { return TheSpec().source; }
+std::string SpecSource() {
+  std::lock_guard<std::mutex> lock(SpecLock());
+  nlohmann::json source = ParseText(TheSpec().source_text);
+  return source.value("package", "") + " " + source.value("version", "");
+}
 
 bool IsCoveredType(std::string_view resource_type) { return FindResource(resource_type) != nullptr; }
 

@@ -5,7 +5,7 @@
 //      description of its type before anything is written or deployed;
 //   2. replacement facts for preview: which property changes replace a resource;
 //   3. small facts modules need (does a type take tags, and in which property).
-// The data is parsed once, on first use.
+// The data is read at first use, each resource type when first asked for.
 #pragma once
 #include <string>
 #include <string_view>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <exception>
 #include <string>
 #include <vector>
@@ -116,22 +118,34 @@ int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** a
 }
 
 int Run(int argc, char** argv) {
+  // `--version` alone needs no command tree: it prints what the flag below would.
+  if (argc == 2 && std::strcmp(argv[1], "--version") == 0) {
+    std::printf("blueprint %s\n", kVersion);
+    return kOk;
+  }
   CLI::App app{"apprunner-blueprint: CloudFormation for App Runner platforms from environments/<env>/stack.yaml"};
   app.name("blueprint");
   app.require_subcommand(1);
   AddVersionFlag(&app);
   int rc = kOk;
-  RegisterSynth(&app, &rc);
-  RegisterStacks(&app, &rc);
-  RegisterValidate(&app, &rc);
-  RegisterDocs(&app, &rc);
-  RegisterConfig(&app, &rc);
-  RegisterPreview(&app, &rc);
-  RegisterUp(&app, &rc);
-  RegisterDestroy(&app, &rc);
-  RegisterOutputs(&app, &rc);
-  RegisterCost(&app, &rc);
-  RegisterWorkflow(&app, &rc);
+  // The commands, in the order `--help` lists them. When the first argument names one,
+  // only that one is built: its options are most of the start-up work, and the others
+  // cannot take part in its parse. Anything else (--help, a mistyped command) builds
+  // them all, so the help lists every command and "did you mean" sees every name.
+  struct Command {
+    const char* name;
+    void (*add)(CLI::App*, int*);
+  };
+  static const Command kCommands[] = {
+      {"synth", RegisterSynth},     {"stacks", RegisterStacks},   {"validate", RegisterValidate},
+      {"docs", RegisterDocs},       {"config", RegisterConfig},   {"preview", RegisterPreview},
+      {"up", RegisterUp},           {"destroy", RegisterDestroy}, {"outputs", RegisterOutputs},
+      {"cost", RegisterCost},       {"workflow", RegisterWorkflow}};
+  const char* first = argc > 1 ? argv[1] : "";
+  bool names_one = std::any_of(std::begin(kCommands), std::end(kCommands),
+                               [&](const Command& c) { return std::strcmp(c.name, first) == 0; });
+  for (const Command& c : kCommands)
+    if (!names_one || std::strcmp(c.name, first) == 0) c.add(&app, &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
