@@ -55,7 +55,7 @@ TEST(EcsExpress, BuildsTheServiceClusterRolesAndLogGroupInsteadOfAppRunner) {
   EXPECT_EQ(svc["InfrastructureRoleArn"], GetAtt("ServiceInfrastructureRole", "Arn"));
   EXPECT_EQ(svc["ExecutionRoleArn"], GetAtt("TaskExecutionRole", "Arn"));
   EXPECT_EQ(svc["TaskRoleArn"], GetAtt("TaskRole", "Arn"));
-  // The managed policies AWS documents (aws-facts 13.3), trusted by the right principals.
+  // The managed policies AWS documents (reference/aws-facts.md 13.3), trusted by the right principals.
   const Json& infra = Props(t, "ServiceInfrastructureRole");
   EXPECT_EQ(infra["ManagedPolicyArns"][0]["Fn::Sub"],
             "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices");
@@ -199,7 +199,7 @@ TEST(EcsExpress, ContractOutputsWafTargetIsTheLoadBalancer) {
 
 // With an internet-facing load balancer (ingress public) the regional web ACL (on in
 // prod) attaches, in the main stack, to the load balancer Express Mode put the service
-// behind (aws-facts 13.6). Behind CloudFront (edge, the default) nothing outside the VPC
+// behind (reference/aws-facts.md 13.6). Behind CloudFront (edge, the default) nothing outside the VPC
 // reaches that load balancer: the web ACL is CloudFront's, in the global stack.
 TEST(EcsExpress, RegionalWafAttachesToTheExpressLoadBalancer) {
   App edge = testing::SynthFromYaml(EcsYaml("prod"), "prod");

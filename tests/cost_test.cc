@@ -1,5 +1,5 @@
 // blueprint cost: each line equals the hand arithmetic beside it, from the prices
-// cited in data/prices.json (us-east-1 from aws-facts section 11 and the AWS pages
+// cited in data/prices.json (us-east-1 from reference/aws-facts.md section 11 and the AWS pages
 // named there; regional values as listed per region). 730 hours a month.
 #include <gtest/gtest.h>
 
@@ -321,7 +321,7 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
   // prod on ECS Express Mode: 0.5 vCPU / 1 GB Fargate tasks, 1 always on (max 5), the
   // ALB Express Mode creates, no tracing (refused on the platform). Fargate Linux/x86 $0.04048 per
   // vCPU-hour and $0.004445 per GB-hour; ALB $0.0225 per hour and $0.008 per LCU-hour
-  // (aws-facts 13.8); egress $0.09, logs $0.50, X-Ray $5 per million (section 11).
+  // (reference/aws-facts.md 13.8); egress $0.09, logs $0.50, X-Ray $5 per million (section 11).
   Costed c = CostOf(Yaml("prod", "us-east-1", "gateway", kEcs));
   const EnvCost& e = c.cost;
   ExpectUsd(e, kExpress, "Task vCPU (1 x 0.5 vCPU always on; scales to 5 tasks)", 1 * 0.5 * 730 * 0.04048);  // 14.78

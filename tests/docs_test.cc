@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,8 @@ namespace fs = std::filesystem;
 bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 TEST(Docs, NoInternalSourceKeys) {
-  // Keys of ../shared/reference (DOC:..., aws-facts N.N, SCHEMA:...) mean nothing to a
-  // reader of the repository; the docs link the AWS documentation instead.
+  // The source keys of reference/aws-facts.md (DOC:..., SCHEMA:...) and its section
+  // numbers are for the code's comments; the docs link the AWS documentation instead.
   std::vector<std::string> files = {SourceDir() + "/README.md"};
   for (const auto& e : fs::directory_iterator(SourceDir() + "/docs"))
     if (e.path().extension() == ".md") files.push_back(e.path().string());
@@ -27,6 +28,26 @@ TEST(Docs, NoInternalSourceKeys) {
     for (const char* key : {"DOC:", "aws-facts", "SCHEMA:", "BOTO:", "FCK:", "CFNREF:", "LINT:"})
       EXPECT_FALSE(Contains(text, key)) << f << " still cites " << key;
   }
+}
+
+// A source comment citing the facts sheet ("reference/aws-facts.md 7.6") names a
+// section the sheet has, so a reader can follow it.
+TEST(Docs, EveryFactsCitationNamesASectionOfTheSheet) {
+  std::string sheet = ReadFileOrDie(SourceDir() + "/reference/aws-facts.md");
+  const std::regex cite(R"(reference/aws-facts\.md (?:section )?(\d+)(?:\.(\d+))?)");
+  size_t citations = 0;
+  for (const char* dir : {"/src", "/tests", "/bench"})
+    for (const auto& e : fs::recursive_directory_iterator(SourceDir() + dir)) {
+      if (!e.is_regular_file()) continue;
+      std::string text = ReadFileOrDie(e.path().string());
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), cite); it != std::sregex_iterator(); ++it) {
+        ++citations;
+        std::string heading = (*it)[2].matched ? "\n### " + (*it)[1].str() + "." + (*it)[2].str() + " "
+                                               : "\n## " + (*it)[1].str() + ". ";
+        EXPECT_TRUE(Contains(sheet, heading)) << e.path() << " cites " << it->str() << ": no such section";
+      }
+    }
+  EXPECT_GT(citations, 100u);
 }
 
 TEST(Docs, ReadmeSaysAppRunnerIsClosedToNewCustomersAndShowsAFirstDeploy) {

@@ -1,4 +1,4 @@
-// Names for every AWS limit in ../shared/reference/aws-facts.md section 2, and
+// Names for every AWS limit in reference/aws-facts.md section 2, and
 // CloudFormation logical IDs.
 #include <gtest/gtest.h>
 

@@ -84,7 +84,7 @@ TEST(SubnetCidrs, DefaultLayoutIsTheOriginal) {
 }
 
 // Adding an AZ must not touch the existing subnets: CidrBlock and AvailabilityZone are
-// create-only, and a replacement subnet overlapping the live one fails (aws-facts 15).
+// create-only, and a replacement subnet overlapping the live one fails (reference/aws-facts.md 15).
 TEST(SubnetCidrs, RaisingAzCountKeepsExistingSubnets) {
   for (const char* nat : kNatModes) {
     SCOPED_TRACE(nat);

@@ -98,7 +98,7 @@ TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
             EXPECT_EQ(v, "Global");
             continue;
           }
-          // The load balancer's id, cut from the ARN the Express service reports (aws-facts
+          // The load balancer's id, cut from the ARN the Express service reports (reference/aws-facts.md
           // 13.7); never one target group (tests/rollout_test.cc).
           if (name == "LoadBalancer") {
             std::string text = v.dump();

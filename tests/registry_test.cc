@@ -60,7 +60,7 @@ TEST(Registry, ConfigOverridesTheProfile) {
 }
 
 TEST(Registry, LifecycleTextWithinEcrLimits) {
-  // LifecyclePolicyText: 100 to 30,720 characters. Src: aws-facts 1.2 (SCHEMA:aws-ecr-repository).
+  // LifecyclePolicyText: 100 to 30,720 characters. Src: reference/aws-facts.md 1.2 (SCHEMA:aws-ecr-repository).
   std::string text = EcrLifecyclePolicy(3650, 1000).dump();
   EXPECT_GE(text.size(), 100u);
   EXPECT_LE(text.size(), 30720u);

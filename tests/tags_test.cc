@@ -1,6 +1,6 @@
 // Tag edits must never replace a resource. App Runner's service, VPC connector, auto
 // scaling and observability configurations take Tags as create-only and have fixed
-// names, so a changed tag would be a replacement that fails on the name (aws-facts 15).
+// names, so a changed tag would be a replacement that fails on the name (reference/aws-facts.md 15).
 #include <gtest/gtest.h>
 
 #include "cfn/spec.h"

@@ -308,9 +308,9 @@ bool RoleWritesTraces(const Pricer& p, const Json& role) {
 // ECS Express Mode: Fargate tasks (Linux/x86, Express Mode's default task definition)
 // running at the scaling target's minimum all month, and the Application Load Balancer
 // Express Mode puts the service behind (created by ECS, not in the template). Express
-// Mode itself has no charge. Src: aws-facts 13.8 (EXPRESS:express-service-overview;
+// Mode itself has no charge. Src: reference/aws-facts.md 13.8 (EXPRESS:express-service-overview;
 // https://aws.amazon.com/fargate/pricing/). Sizes: Cpu in CPU units, Memory in MiB,
-// schema defaults "256" / "512"; ScalingTarget counts default to 1 (aws-facts 13.1).
+// schema defaults "256" / "512"; ScalingTarget counts default to 1 (reference/aws-facts.md 13.1).
 void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
   double cpu_units = 256, memory_mib = 512, min_tasks = 1, max_tasks = 1;
@@ -332,7 +332,7 @@ void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost
     AddLine(p, rc, fmt::format("Task memory ({:g} x {:g} GB)", min_tasks, gb), min_tasks * gb * p.hours, "GB-hours",
             "fargate.gb_hour");
   }
-  // Express Mode shares one ALB among up to 25 services of a VPC (aws-facts 13.2); the
+  // Express Mode shares one ALB among up to 25 services of a VPC (reference/aws-facts.md 13.2); the
   // blueprint gives each environment its own VPC with one Express service, so this
   // service bears the whole load balancer.
   AddAlbLines(p, rc, "Load balancer hours (the VPC's Express ALB)");

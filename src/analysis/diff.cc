@@ -150,7 +150,7 @@ ResourceChange ModifyChange(const std::string& id, const Json& old_r, const Json
   }
   if (rc.type == "AWS::RDS::DBParameterGroup") {
     // CloudFormation applies dynamic parameters at once; static ones wait until the
-    // instance reboots (it shows pending-reboot). Src: aws-facts 3.4.
+    // instance reboots (it shows pending-reboot). Src: reference/aws-facts.md 3.4.
     const std::string prefix = "Properties.Parameters.";
     for (auto& c : rc.changes)
       if (StartsWith(c.path, prefix) && IsStaticDbParameter(c.path.substr(prefix.size())))
@@ -360,7 +360,7 @@ bool IsCascadeDataLoss(const ResourceChange& r) {
 
 std::string EffectiveDeletionPolicy(const std::string& type, const std::string& written) {
   if (!written.empty()) return written;
-  // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html (aws-facts.md 3.2):
+  // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html (reference/aws-facts.md 3.2):
   // a DB instance outside a cluster defaults to Snapshot; a cluster too.
   if (type == "AWS::RDS::DBInstance" || type == "AWS::RDS::DBCluster") return "Snapshot";
   return "Delete";

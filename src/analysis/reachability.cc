@@ -441,7 +441,7 @@ Service AppRunnerService(const Json& t, const std::string& id, ReachabilityRepor
 // HTTPS 443 at the load balancer and the load balancer at the tasks' container port; the
 // tasks' outbound traffic is taken to use NetworkConfiguration.SecurityGroups. Tasks get
 // no public IP even in a public subnet (assumed: AWS's .NET Aspire integration, PR 200,
-// saw none; aws-facts 13.2), so they reach AWS services through a NAT or VPC endpoints.
+// saw none; reference/aws-facts.md 13.2), so they reach AWS services through a NAT or VPC endpoints.
 // Src: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html.
 Service ExpressService(const Json& t, const std::string& id, ReachabilityReport* r) {
   Service s;

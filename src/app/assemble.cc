@@ -193,7 +193,7 @@ AccountValues ComposeAccount(const std::vector<const StackConfig*>& configs, Sta
   for (const StackConfig* c : configs)
     if (!c->github.org.empty() && c->github.oidc_provider_arn.empty()) sharers.push_back(c->env);
   if (!sharers.empty()) {
-    // One provider per URL per account (aws-facts 6.1), whichever environments use it.
+    // One provider per URL per account (reference/aws-facts.md 6.1), whichever environments use it.
     ModuleContext ctx;
     ctx.name_prefix = account->name;
     ctx.tags = {{"ManagedBy", "apprunner-blueprint"}};
@@ -266,7 +266,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
   main.delivery = values.delivery;
   const AlertsOutputs& alerts = values.alerts;
 
-  // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, aws-facts 8.2; Budgets
+  // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, reference/aws-facts.md 8.2; Budgets
   // is served from there, 8.1), so the global stack; the alert topic's ARN crosses regions
   // as a parameter `up` fills (app.h Reference).
   if (c.features.cost_budget || c.features.cost_anomaly) {

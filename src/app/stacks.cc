@@ -261,7 +261,7 @@ std::string PartitionOf(const std::string& region) {
   return "aws";
 }
 
-// Src: the us-east-1-only services are listed in aws-facts.md 12 ("Region placement");
+// Src: the us-east-1-only services are listed in reference/aws-facts.md 12 ("Region placement");
 // IAM's control plane is in us-east-1 (DOC:IAM/latest/UserGuide/disaster-recovery-resiliency.html).
 std::string GlobalRegion(const std::string& region) {
   std::string partition = PartitionOf(region);

@@ -19,7 +19,7 @@ std::string WriteJson(const Json& doc);
 std::string WriteCompactJson(const Json& doc);
 
 // CloudFormation's limits on a template body, in bytes.
-// Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (aws-facts.md 12).
+// Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (reference/aws-facts.md 12).
 inline constexpr size_t kMaxInlineTemplateBytes = 51200;
 inline constexpr size_t kMaxS3TemplateBytes = 1024 * 1024;
 

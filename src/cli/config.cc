@@ -453,7 +453,7 @@ int RunSetSecret(const ConfigOptions& o, const StackFile& f, const KeyRef& ref) 
   std::string clear;
   if (!ReadSecretValue(o, single ? key_path : ref.entry, &clear, &diags)) return Fail(diags);
   // The value reaches CloudFormation as a parameter value, at most 4,096 bytes.
-  // Src: aws-facts 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
+  // Src: reference/aws-facts.md 12 (DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html).
   if (InvalidUtf8At(clear) != std::string::npos) {
     WipeString(&clear);
     return Fail("the value is not valid UTF-8 text; nothing was changed (CloudFormation parameters are UTF-8)");

@@ -242,7 +242,7 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
                "(.owner.id or .id)";
       return "";
     case FieldCheck::kOidcProviderArn:
-      // Src: aws-facts 6.1 (the provider's ARN is fixed by its URL).
+      // Src: reference/aws-facts.md 6.1 (the provider's ARN is fixed by its URL).
       if (!IsGithubOidcProviderArn(v))
         return "'" + v + "' is not the ARN of a GitHub OIDC provider: "
                "arn:aws:iam::<12-digit account>:oidc-provider/token.actions.githubusercontent.com";
@@ -340,7 +340,7 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
 // against the complete ARN, so a policy naming the partial one never matches, and a
 // name that itself ends in a hyphen and six characters is ambiguous.
 // Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html,
-// DOC:apprunner/latest/dg/env-variable.html, aws-facts 15.
+// DOC:apprunner/latest/dg/env-variable.html, reference/aws-facts.md 15.
 std::string CheckSecretReference(const std::string& reference) {
   // The resource part: secret:<name>[:<json key>:<version stage>:<version id>].
   std::optional<Arn> arn = ParseArn(reference);

@@ -391,7 +391,7 @@ class Parser {
 // network.az_ids, network.az_count, network.max_az_count and the region's AZs agree.
 // Src: DOC:global-infrastructure/latest/regions/aws-availability-zones.html (naming/aws_tables.cc);
 // some AZs cannot host App Runner VPC connector subnets (DOC:apprunner/latest/dg/network-vpc.html,
-// aws-facts 15), which is why the config can name AZ IDs.
+// reference/aws-facts.md 15), which is why the config can name AZ IDs.
 void CheckAvailabilityZones(StackConfig& c, Diagnostics* d) {
   auto& n = c.network;
   const RegionInfo* region = FindRegion(c.region);  // null: the region check has reported it
@@ -518,7 +518,7 @@ void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
   if (!c.domain.name.empty() && !c.features.cloudfront) {
     // App Runner links custom domains only through its API (no CloudFormation resource),
     // and ECS Express Mode owns its load balancer's listener and certificate: on neither
-    // can a template attach the domain to the service itself. Src: aws-facts 13.2 (ECS
+    // can a template attach the domain to the service itself. Src: reference/aws-facts.md 13.2 (ECS
     // Express custom domain: manual listener edits); DOC:apprunner/latest/dg/manage-custom-domains.html.
     std::string why = c.app.platform == ComputePlatform::kAppRunner
                           ? "App Runner links a custom domain only through its own API "
@@ -585,7 +585,7 @@ void CrossChecks(StackConfig& c, Diagnostics* d) {
     d->Error(c.LocationOf("database.max_allocated_storage"), "database.max_allocated_storage",
              std::to_string(c.database.max_allocated_storage_gb) + " GiB is below allocated_storage (" +
                  std::to_string(c.database.allocated_storage_gb) + " GiB)");
-  // The daily backup window must not overlap the weekly maintenance window. Src: aws-facts 3.1
+  // The daily backup window must not overlap the weekly maintenance window. Src: reference/aws-facts.md 3.1
   // (SCHEMA:aws-rds-dbinstance PreferredBackupWindow).
   {
     auto minute = [](const std::string& hhmm) { return std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)); };

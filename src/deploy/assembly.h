@@ -7,7 +7,7 @@
 // stack's output (data {parameter, producer, producerStackName, output, producerRegion[,
 // producerAccount]}) or from one of AWS's public SSM parameters read in the stack's
 // region (data {parameter, ssmParameter, region}), so other deployers can fill them.
-// Src: CDK:cloud-assembly-schema (schema/cloud-assembly.schema.json); aws-facts.md 14.
+// Src: CDK:cloud-assembly-schema (schema/cloud-assembly.schema.json); reference/aws-facts.md 14.
 #pragma once
 #include <string>
 #include <vector>

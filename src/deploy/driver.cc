@@ -574,7 +574,7 @@ bool HasResourceOfType(const Json& tmpl, const char* type) {
 
 // App Runner closed to new customers on 2026-04-30; accounts that used it before keep
 // full use (https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html,
-// aws-facts 0). CloudFormation meets the refusal only when it creates the service, after
+// reference/aws-facts.md 0). CloudFormation meets the refusal only when it creates the service, after
 // the VPC, NAT and database before it (and the account stack's OIDC provider) were
 // created and while they roll back. So `up` asks first, read-only, in each region
 // concerned: `apprunner list-services` (AWS CLI v1 and v2 alike). An account App Runner

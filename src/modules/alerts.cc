@@ -31,14 +31,14 @@ std::vector<Publisher> Publishers(bool cost_alerts) {
   return out;
 }
 
-// The key's policy. Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-key-management.html,
+// The key's policy. Src: reference/aws-facts.md 7.6 (DOC:sns/latest/dg/sns-key-management.html,
 // "Enable compatibility between event sources from AWS services and encrypted topics":
 // the publishing service principal needs kms:GenerateDataKey* and kms:Decrypt).
 Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
   Json publishers = Json::array();
   for (const Publisher& p : Publishers(cost_alerts)) publishers.push_back(p.principal);
   // SNS encrypts what it moves to an SSE-KMS dead-letter queue with the queue's key.
-  // Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html).
+  // Src: reference/aws-facts.md 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html).
   if (dead_letter_queue) publishers.push_back("sns.amazonaws.com");
   Json statements = Json::array({
       // The account administers the key through IAM (without it the key is unmanageable).
@@ -69,7 +69,7 @@ Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
 }
 
 // Who may publish: the alert sources on behalf of this account, over TLS.
-// Src: aws-facts 7.6 (DOC:cost-management/latest/userguide/budgets-sns-policy.html and
+// Src: reference/aws-facts.md 7.6 (DOC:cost-management/latest/userguide/budgets-sns-policy.html and
 // ad-SNS.html show sns:Publish for budgets/costalerts with aws:SourceAccount).
 Json TopicPolicy(const Json& topic, bool cost_alerts) {
   Json statements = Json::array();
@@ -102,7 +102,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
   std::string key = ctx.Id("AlertsKey"), topic = ctx.Id("AlertsTopic");
   // The queue serves the subscriptions: none without an address.
   bool dead_letter_queue = args.dead_letter_queue && !args.emails.empty();
-  // Src: aws-facts 7.6 (a customer-managed key, not alias/aws/sns); SCHEMA:aws-kms-key.
+  // Src: reference/aws-facts.md 7.6 (a customer-managed key, not alias/aws/sns); SCHEMA:aws-kms-key.
   t->AddResource(key, "AWS::KMS::Key",
                  Json{{"Description", "Encrypts the alert topic of " + ctx.name_prefix},
                       {"EnableKeyRotation", true},
@@ -111,7 +111,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
   out.key_arn = GetAtt(key, "Arn");
 
   std::string display = ctx.name_prefix + " alerts";
-  // Src: aws-facts 7.6 (SCHEMA:aws-sns-topic; Ref is the ARN). DisplayName: 100 characters.
+  // Src: reference/aws-facts.md 7.6 (SCHEMA:aws-sns-topic; Ref is the ARN). DisplayName: 100 characters.
   t->AddResource(topic, "AWS::SNS::Topic",
                  Json{{"TopicName", FitName(NameKind::kSnsTopic, ctx.name_prefix + "-alerts")},
                       {"DisplayName", display.substr(0, 100)},
@@ -124,7 +124,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
 
   Json redrive = nullptr;
   if (dead_letter_queue) {
-    // Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html): a
+    // Src: reference/aws-facts.md 7.6 (DOC:sns/latest/dg/sns-configure-dead-letter-queue.html): a
     // standard queue in the topic's account and region; the queue policy lets SNS send
     // from this topic only. 14 days is SQS's longest retention (SCHEMA:aws-sqs-queue).
     std::string queue = ctx.Id("AlertsDeadLetterQueue");
@@ -147,7 +147,7 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
     t->AddOutput(ctx.Id("AlertsDeadLetterQueueUrl"),
                  {Ref(queue), "Alert messages SNS could not deliver (SQS queue URL)", "", ""});
   }
-  // Src: aws-facts 7.6 (SCHEMA:aws-sns-subscription; email subscriptions wait for the
+  // Src: reference/aws-facts.md 7.6 (SCHEMA:aws-sns-subscription; email subscriptions wait for the
   // recipient's confirmation, CloudFormation does not).
   for (const auto& email : args.emails) {
     Json sub{{"TopicArn", out.topic_arn}, {"Protocol", "email"}, {"Endpoint", email}};
@@ -163,7 +163,7 @@ void CheckOperationsConfig(const StackConfig& c, Diagnostics* d) {
   for (const auto& e : c.alert_emails)
     if (!seen.insert(ToLower(e)).second)
       d->Error(c.LocationOf("alerts.emails"), "alerts.emails", "'" + e + "' is listed twice; list each address once");
-  // Src: aws-facts 8.1 (a budget notification takes at most 10 email subscribers).
+  // Src: reference/aws-facts.md 8.1 (a budget notification takes at most 10 email subscribers).
   if ((c.features.cost_budget || c.features.cost_anomaly) && c.alert_emails.size() > 10)
     d->Error(c.LocationOf("alerts.emails"), "alerts.emails",
              std::to_string(c.alert_emails.size()) +

@@ -29,7 +29,7 @@ struct AlertsOutputs {
 };
 
 // The service principals the key policy and the topic policy admit.
-// Src: aws-facts 7.6 (DOC:sns/latest/dg/sns-key-management.html, compatibility with AWS
+// Src: reference/aws-facts.md 7.6 (DOC:sns/latest/dg/sns-key-management.html, compatibility with AWS
 // services; DOC:cost-management/latest/userguide/budgets-sns-policy.html;
 // DOC:cost-management/latest/userguide/ad-SNS.html).
 inline constexpr const char* kAlarmsPrincipal = "cloudwatch.amazonaws.com";

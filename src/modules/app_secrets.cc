@@ -37,7 +37,7 @@ std::vector<std::pair<std::string, std::string>> ResourceIds(const std::vector<A
 std::string SecretArnOf(const std::string& reference) {
   // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>[:<json key>:<stage>:<version id>]
   // Src: DOC:secretsmanager/latest/userguide/auth-and-access_resources.html (the secret's ARN),
-  // DOC:apprunner/latest/dg/env-variable.html (the reference's suffix), aws-facts 15.
+  // DOC:apprunner/latest/dg/env-variable.html (the reference's suffix), reference/aws-facts.md 15.
   std::optional<Arn> arn = ParseArn(reference);
   if (!arn || arn->service != "secretsmanager") return reference;
   std::vector<std::string> resource = SplitString(arn->resource, ':');  // secret, name[, key, stage, version]
@@ -75,11 +75,11 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
     ++i;
     cfn::Parameter p;
     p.description = "Value of the app secret " + s.name + " (decrypted from stack.yaml at deploy time)";
-    p.no_echo = true;  // masked in the console and API. Src: aws-facts 12 (parameters-section-structure).
+    p.no_echo = true;  // masked in the console and API. Src: reference/aws-facts.md 12 (parameters-section-structure).
     t->AddParameter(param, p);
-    // No Name: Secrets Manager names are create-only (aws-facts 2); CloudFormation
+    // No Name: Secrets Manager names are create-only (reference/aws-facts.md 2); CloudFormation
     // generates one. Encrypted with the aws/secretsmanager key, so the instance role
-    // needs no kms:Decrypt (aws-facts 1.3).
+    // needs no kms:Decrypt (reference/aws-facts.md 1.3).
     t->AddResource(id, "AWS::SecretsManager::Secret",
                    Json{{"Description", "App secret " + s.name + " of " + ctx.name_prefix},
                         {"SecretString", Ref(param)},
@@ -87,7 +87,7 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
     out.runtime.secrets.emplace_back(s.name, Ref(id));  // Ref = the secret's ARN
     secret_arns.push_back(Ref(id));
   }
-  // Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html): the instance role
+  // Src: reference/aws-facts.md 1.3 (DOC:apprunner/latest/dg/env-variable.html): the instance role
   // reads every secret and parameter named in RuntimeEnvironmentSecrets.
   if (!secret_arns.empty())
     out.runtime.policy_statements.push_back(Json{{"Sid", "ReadAppSecrets"},

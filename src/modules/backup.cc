@@ -14,7 +14,7 @@ BackupOutputs AddBackup(const ModuleContext& ctx, const BackupArgs& a, cfn::Temp
   Json tag_map = Json::object();
   for (const auto& [k, v] : ctx.tags) tag_map[k] = v;
 
-  // Src: aws-facts 9 (SCHEMA:aws-backup-backupvault: name 2-50 [a-zA-Z0-9-_], required).
+  // Src: reference/aws-facts.md 9 (SCHEMA:aws-backup-backupvault: name 2-50 [a-zA-Z0-9-_], required).
   // A vault is always encrypted; without EncryptionKeyArn with the AWS-managed aws/backup
   // key (RDS snapshots keep the instance's own encryption). A vault holding recovery
   // points cannot be deleted, and backups must outlive the stack: Retain.
@@ -25,7 +25,7 @@ BackupOutputs AddBackup(const ModuleContext& ctx, const BackupArgs& a, cfn::Temp
   v.update_replace_policy = "Retain";
   out.vault_arn = GetAtt(vault, "BackupVaultArn");
 
-  // Src: aws-facts 9 (DOC:aws-backup/latest/devguide/iam-service-roles.html).
+  // Src: reference/aws-facts.md 9 (DOC:aws-backup/latest/devguide/iam-service-roles.html).
   t->AddResource(role, "AWS::IAM::Role",
                  Json{{"Description", "AWS Backup of the " + ctx.name_prefix + " database"},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("backup.amazonaws.com")},
@@ -35,7 +35,7 @@ BackupOutputs AddBackup(const ModuleContext& ctx, const BackupArgs& a, cfn::Temp
                       {"Tags", ctx.Tags()}});
 
   // Daily at 05:00 UTC, after the default RDS backup (02:00) and maintenance (sun 03:00)
-  // windows. No cold storage: RDS backups do not support it. Src: aws-facts 9
+  // windows. No cold storage: RDS backups do not support it. Src: reference/aws-facts.md 9
   // (SCHEMA:aws-backup-backupplan; StartWindowMinutes >= 60).
   Json rule{{"RuleName", "daily"},
             {"TargetBackupVault", Ref(vault)},
@@ -47,7 +47,7 @@ BackupOutputs AddBackup(const ModuleContext& ctx, const BackupArgs& a, cfn::Temp
   t->AddResource(plan, "AWS::Backup::BackupPlan",
                  Json{{"BackupPlan", Json{{"BackupPlanName", ctx.name_prefix + "-db"}, {"BackupPlanRule", Json::array({rule})}}},
                       {"BackupPlanTags", tag_map}});
-  // A plan without a selection protects nothing. Src: aws-facts 9
+  // A plan without a selection protects nothing. Src: reference/aws-facts.md 9
   // (DOC:aws-backup/latest/devguide/assigning-resources.html; the RDS ARN is DBInstanceArn).
   t->AddResource(ctx.Id("BackupSelection"), "AWS::Backup::BackupSelection",
                  Json{{"BackupPlanId", GetAtt(plan, "BackupPlanId")},

@@ -33,7 +33,7 @@ OriginSecretParameters AddOriginSecretParameters(const ModuleContext& ctx, bool 
     cfn::Parameter p;
     p.description = std::string("Origin secret header value: ") + what +
                     " (decrypted from stack.yaml at deploy time)";
-    p.no_echo = true;  // masked in the console and API. Src: aws-facts 12 (parameters-section-structure).
+    p.no_echo = true;  // masked in the console and API. Src: reference/aws-facts.md 12 (parameters-section-structure).
     p.allowed_pattern =
         "[!-~]{" + std::to_string(kMinOriginSecretChars) + "," + std::to_string(kMaxOriginSecretChars) + "}";
     p.constraint_description = "32 to 200 printable ASCII characters without spaces";
@@ -50,7 +50,7 @@ std::string CachePolicyId(const std::string& cache_policy) {
 DistributionOutputs AddDistribution(const ModuleContext& ctx, const DistributionArgs& args, cfn::Template* t) {
   const std::string id = ctx.Id("Distribution");
   // App Runner and the ECS Express listener serve HTTPS only: https-only to the origin,
-  // TLSv1.2 (CloudFormation's default list includes SSLv3 and TLSv1). Src: aws-facts 5.1, 13.6.
+  // TLSv1.2 (CloudFormation's default list includes SSLv3 and TLSv1). Src: reference/aws-facts.md 5.1, 13.6.
   // Through a VPC origin the domain name is still the service's own (the Host header and
   // the certificate's name: AllViewerExceptHostHeader below), while the connection goes to
   // the VPC origin's load balancer (docs/facts/ingress.md, section 2).
@@ -66,7 +66,7 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   }
   // Every method reaches the app (it is an application, not a static site); only GET and
   // HEAD answers may be cached, and only under caching-optimized. CachePolicyId replaces
-  // the legacy ForwardedValues. Src: aws-facts 5.1 (SCHEMA DefaultCacheBehavior).
+  // the legacy ForwardedValues. Src: reference/aws-facts.md 5.1 (SCHEMA DefaultCacheBehavior).
   Json behavior = {{"TargetOriginId", kOriginId},
                    {"ViewerProtocolPolicy", "redirect-to-https"},
                    {"AllowedMethods", Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"})},
@@ -81,11 +81,11 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
                  {"PriceClass", args.price_class},
                  {"Origins", Json::array({origin})},
                  {"DefaultCacheBehavior", behavior}};
-  // A WAFv2 web ACL is named by its ARN (the bare ID is WAF Classic's). Src: aws-facts 4.2.
+  // A WAFv2 web ACL is named by its ARN (the bare ID is WAF Classic's). Src: reference/aws-facts.md 4.2.
   if (!args.web_acl_arn.is_null()) config["WebACLId"] = args.web_acl_arn;
   if (!args.domain.empty()) {
     // SNI only (a dedicated IP costs $600 a month); TLSv1.2_2021: TLS 1.2 and 1.3 with
-    // current ciphers. Src: aws-facts 5.1 (CFNREF:aws-properties-cloudfront-distribution-viewercertificate).
+    // current ciphers. Src: reference/aws-facts.md 5.1 (CFNREF:aws-properties-cloudfront-distribution-viewercertificate).
     config["Aliases"] = Json::array({args.domain});
     config["ViewerCertificate"] = Json{{"AcmCertificateArn", args.certificate_arn},
                                        {"SslSupportMethod", "sni-only"},

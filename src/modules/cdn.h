@@ -16,7 +16,7 @@ namespace bp {
 // The header CloudFront adds to every origin request; the service's REGIONAL web ACL
 // blocks requests without one of the accepted values. Lowercase: WAF compares header
 // names case-insensitively, and CloudFront forwards the name as written.
-// Src: aws-facts 5.1 (SCHEMA OriginCustomHeaders; design pattern); CloudFront refuses
+// Src: reference/aws-facts.md 5.1 (SCHEMA OriginCustomHeaders; design pattern); CloudFront refuses
 // custom headers named X-Amz-*, X-Edge-*, Host and the like
 // (DOC:AmazonCloudFront/latest/DeveloperGuide/add-origin-custom-headers.html), which this is not.
 inline constexpr const char* kOriginSecretHeader = "x-origin-verify";
@@ -44,7 +44,7 @@ OriginSecretParameters AddOriginSecretParameters(const ModuleContext& ctx, bool 
 
 // Managed policies (fixed IDs, the same in every account).
 // Src: DOC:AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html;
-// DOC:AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html (aws-facts 5.1).
+// DOC:AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html (reference/aws-facts.md 5.1).
 inline constexpr const char* kCachePolicyCachingDisabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 inline constexpr const char* kCachePolicyCachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 // AllViewerExceptHostHeader: every viewer header, cookie and query string except Host, so
@@ -56,7 +56,7 @@ inline constexpr const char* kOriginRequestPolicyAllViewerExceptHost = "b689b0a8
 std::string CachePolicyId(const std::string& cache_policy);
 
 // The hosted zone ID of every CloudFront distribution, for Route 53 alias records.
-// Src: DOC:Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html (aws-facts 15).
+// Src: DOC:Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html (reference/aws-facts.md 15).
 inline constexpr const char* kCloudFrontHostedZoneId = "Z2FDTNDATAQYW2";
 
 struct DistributionArgs {

@@ -34,7 +34,7 @@ Json GithubOidcProviderArnFor() {
 }
 
 GithubOidcProviderOutputs AddGithubOidcProvider(const ModuleContext& ctx, cfn::Template* t) {
-  // Src: aws-facts 6.1 (SCHEMA:aws-iam-oidcprovider): Url create-only; ThumbprintList is
+  // Src: reference/aws-facts.md 6.1 (SCHEMA:aws-iam-oidcprovider): Url create-only; ThumbprintList is
   // optional, IAM verifies GitHub's certificate through its trusted root CAs.
   t->AddResource("GithubOidcProvider", "AWS::IAM::OIDCProvider",
                  Json{{"Url", std::string("https://") + kGithubOidcHost},
@@ -46,7 +46,7 @@ GithubOidcProviderOutputs AddGithubOidcProvider(const ModuleContext& ctx, cfn::T
 }
 
 std::vector<std::string> GithubSubjects(const GithubTrust& trust) {
-  // Src: aws-facts 6.2 (docs.github.com/en/actions/reference/security/oidc): a job that
+  // Src: reference/aws-facts.md 6.2 (docs.github.com/en/actions/reference/security/oidc): a job that
   // names an environment presents the environment form instead of the ref form.
   std::string prefix = SubjectPrefix(trust);
   std::vector<std::string> subjects;
@@ -62,7 +62,7 @@ Json DeployRoleTrustPolicy(const DeployRoleArgs& args) {
   for (const auto& s : GithubSubjects(args.trust)) (HasWildcard(s) ? patterns : exact).push_back(s);
   // aud is always pinned with StringEquals; sub with StringEquals unless the config wrote a
   // wildcard, which then goes into its own StringLike statement. The repository part
-  // never holds a wildcard (the config checks refuse one). Src: aws-facts 6.2.
+  // never holds a wildcard (the config checks refuse one). Src: reference/aws-facts.md 6.2.
   auto statement = [&](const char* op, const std::vector<std::string>& subjects) {
     Json condition{{"StringEquals", Json{{aud, kGithubOidcAudience}}}};
     condition[op][sub] = Strings(subjects);
@@ -80,7 +80,7 @@ Json DeployRoleTrustPolicy(const DeployRoleArgs& args) {
 Json DeployRolePolicy(const DeployRoleArgs& args) {
   Json statements = Json::array();
   // ECR login: GetAuthorizationToken has no resource-level permissions.
-  // Src: DOC:AmazonECR/latest/userguide/image-push-iam.html; aws-facts 6.3.
+  // Src: DOC:AmazonECR/latest/userguide/image-push-iam.html; reference/aws-facts.md 6.3.
   statements.push_back(Statement("EcrLogin", {"ecr:GetAuthorizationToken"}, "*"));
   // Push to this environment's repository only; DescribeImages lets a re-run skip an image
   // already pushed (a prod repository has immutable tags). Src: same page.

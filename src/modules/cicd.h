@@ -24,12 +24,12 @@
 
 namespace bp {
 
-// Src: aws-facts 6.1 (SCHEMA:aws-iam-oidcprovider; docs.github.com/en/actions/reference/security/oidc).
+// Src: reference/aws-facts.md 6.1 (SCHEMA:aws-iam-oidcprovider; docs.github.com/en/actions/reference/security/oidc).
 inline constexpr const char* kGithubOidcHost = "token.actions.githubusercontent.com";
 inline constexpr const char* kGithubOidcAudience = "sts.amazonaws.com";
 
 // The provider's ARN is fixed by its URL, so a stack that only trusts it can name it
-// without a cross-stack reference (aws-facts 6.1).
+// without a cross-stack reference (reference/aws-facts.md 6.1).
 cfn::Json GithubOidcProviderArnFor();
 
 struct GithubOidcProviderOutputs {

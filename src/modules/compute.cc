@@ -18,7 +18,7 @@ void RuntimeInputs::Add(const RuntimeInputs& more) {
 
 AppSecurityGroupOutputs AddAppSecurityGroup(const ModuleContext& ctx, const cfn::Json& vpc_id, cfn::Template* t) {
   // The app's outbound traffic enters the VPC with this group (App Runner: through the
-  // VPC connector, aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html). No ingress
+  // VPC connector, reference/aws-facts.md 1.3, DOC:apprunner/latest/dg/network-vpc.html). No ingress
   // rules: inbound requests reach the app through the platform's own front door.
   std::string id = ctx.Id("AppSecurityGroup");
   t->AddResource(id, "AWS::EC2::SecurityGroup",

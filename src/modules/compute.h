@@ -24,7 +24,7 @@ namespace bp {
 
 // The managed policy a platform's task or instance role gets when tracing is on: X-Ray
 // write access (PutTraceSegments, PutTelemetryRecords, sampling rules), the usual choice
-// per aws-facts 1.3, which marks it unverified against the App Runner X-Ray page.
+// per reference/aws-facts.md 1.3, which marks it unverified against the App Runner X-Ray page.
 inline constexpr const char* kXrayWritePolicy = "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess";
 
 // What other modules give the running app, known before the service is built.
@@ -32,7 +32,7 @@ struct RuntimeInputs {
   // Plain variables: NAME -> value (a string or an intrinsic such as a GetAtt).
   std::vector<std::pair<std::string, cfn::Json>> env;
   // Runtime secrets: NAME -> full ARN of a Secrets Manager secret or SSM parameter, or
-  // "<secretArn>:<jsonKey>::" for one JSON key. Src: aws-facts 1.3 (DOC:apprunner/latest/dg/env-variable.html).
+  // "<secretArn>:<jsonKey>::" for one JSON key. Src: reference/aws-facts.md 1.3 (DOC:apprunner/latest/dg/env-variable.html).
   // The app's role must be allowed to read each one: add the statement to policy_statements.
   std::vector<std::pair<std::string, cfn::Json>> secrets;
   // IAM policy statements for the role the app's code runs with.

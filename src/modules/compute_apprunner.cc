@@ -16,11 +16,11 @@ using cfn::Ref;
 
 namespace {
 
-// Src: aws-facts 1.3 (DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
+// Src: reference/aws-facts.md 1.3 (DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
 constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess";
 
 Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_condition) {
-  // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).
+  // Src: reference/aws-facts.md 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).
   Json j{{"Protocol", hc.protocol}};
   if (hc.protocol == "HTTP") j["Path"] = WhilePlaceholder(placeholder_condition, kPlaceholderHealthPath, hc.path);
   j["Interval"] = hc.interval_seconds;
@@ -76,9 +76,9 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   t->AddResource(instance_role, "AWS::IAM::Role", role);
   out.app_role_arn = GetAtt(instance_role, "Arn");
 
-  // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration); every property is
+  // Src: reference/aws-facts.md 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration); every property is
   // create-only: a scaling change is a new configuration under a new name (WithHashedName).
-  // App Runner's four resource types take Tags as create-only (aws-facts 15, tagUpdatable
+  // App Runner's four resource types take Tags as create-only (reference/aws-facts.md 15, tagUpdatable
   // false; data/cfn-spec.json "replaces": "always") and carry fixed names: they get only
   // the tags that change with the name (ctx.FixedTags), so editing tags.cost_center or
   // tags.extra never replaces them.
@@ -92,7 +92,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
 
   Json observability{{"ObservabilityEnabled", args.tracing}};
   if (args.tracing) {
-    // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-observabilityconfiguration).
+    // Src: reference/aws-facts.md 1.4 (SCHEMA:aws-apprunner-observabilityconfiguration).
     t->AddResource(observability_id, "AWS::AppRunner::ObservabilityConfiguration",
                    WithHashedName("AWS::AppRunner::ObservabilityConfiguration", NameKind::kAppRunnerObservability,
                                   ctx.name_prefix,
@@ -101,7 +101,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   }
 
   // The app's outbound traffic enters the VPC here, with the app's security group
-  // (aws-facts 1.3, DOC:apprunner/latest/dg/network-vpc.html). Subnets and SecurityGroups
+  // (reference/aws-facts.md 1.3, DOC:apprunner/latest/dg/network-vpc.html). Subnets and SecurityGroups
   // are create-only: one more AZ (one more subnet) is a new connector under a new name.
   Json subnets = Json::array();
   for (const auto& s : in.network.private_subnet_ids) subnets.push_back(s);
@@ -126,7 +126,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
             {"ImageRepositoryType", cfn::If(placeholder, "ECR_PUBLIC", "ECR")},
             {"ImageConfiguration", image_config}}}};
 
-  // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service). ServiceName and Tags are create-only.
+  // Src: reference/aws-facts.md 1.3 (SCHEMA:aws-apprunner-service). ServiceName and Tags are create-only.
   t->AddResource(service_id, "AWS::AppRunner::Service",
                  Json{{"ServiceName", out.service_name},
                       {"SourceConfiguration", source},
@@ -142,7 +142,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
                       {"ObservabilityConfiguration", observability},
                       {"Tags", ctx.FixedTags()}});
   out.service_arn = GetAtt(service_id, "ServiceArn");
-  // A regional web ACL attaches to the service ARN. Src: aws-facts 4.2
+  // A regional web ACL attaches to the service ARN. Src: reference/aws-facts.md 4.2
   // (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
   out.waf_target_arn = out.service_arn;
   // A new ImageUri changes only this service: the deploy role gets what CloudFormation's
@@ -161,12 +161,12 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
       {{"apprunner:UpdateService", {"RolloutAppRunnerService"}},
        {"apprunner:DescribeService", {"RolloutAppRunnerService"}},
        {"iam:PassRole", {"RolloutPassServiceRoles"}}});
-  // ServiceUrl is the host name only. aws-facts 1.3.
+  // ServiceUrl is the host name only. reference/aws-facts.md 1.3.
   out.service_host = GetAtt(service_id, "ServiceUrl");
   out.service_url = cfn::Sub("https://${" + service_id + ".ServiceUrl}");
 
   // Src: DOC:apprunner/latest/dg/monitor-cw.html (namespace AWS/AppRunner and the metric
-  // names); dimensions ServiceName and ServiceID: aws-facts 7.1.
+  // names); dimensions ServiceName and ServiceID: reference/aws-facts.md 7.1.
   out.metrics.metric_namespace = "AWS/AppRunner";
   out.metrics.dimensions = {{"ServiceName", out.service_name}, {"ServiceID", GetAtt(service_id, "ServiceId")}};
   out.metrics.traffic_namespace = out.metrics.metric_namespace;
@@ -183,7 +183,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
 
   // App Runner writes the service's event log and the app's stdout/stderr to groups it
   // creates and names after the service ID; they never expire unless told to.
-  // Src: DOC:apprunner/latest/dg/monitor-cwl.html; aws-facts 7.2.
+  // Src: DOC:apprunner/latest/dg/monitor-cwl.html; reference/aws-facts.md 7.2.
   for (const char* kind : {"service", "application"})
     out.created_log_groups.push_back("/aws/apprunner/" + out.service_name + "/${" + service_id + ".ServiceId}/" + kind);
 
@@ -194,7 +194,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
 namespace {
 
 // Valid App Runner cpu -> memory pairs. Src: CDK:@aws-cdk/aws-apprunner-alpha lib/service.ts;
-// DOC:apprunner/latest/api/API_InstanceConfiguration.html (aws-facts.md 1.3).
+// DOC:apprunner/latest/api/API_InstanceConfiguration.html (reference/aws-facts.md 1.3).
 const std::map<std::string, std::vector<std::string>>& CpuMemoryPairs() {
   static const std::map<std::string, std::vector<std::string>> kPairs = {
       {"0.25 vCPU", {"0.5 GB", "1 GB"}},
@@ -222,7 +222,7 @@ void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* d) {
              "App Runner does not offer " + c.app.cpu + " with " + c.app.memory + "; with " + c.app.cpu + " use " +
                  JoinOr(cpu->second));
   }
-  // Src: aws-facts 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration MinSize, MaxSize 1-25;
+  // Src: reference/aws-facts.md 1.4 (SCHEMA:aws-apprunner-autoscalingconfiguration MinSize, MaxSize 1-25;
   // MaxConcurrency 1-200).
   struct Limit {
     const char* key;

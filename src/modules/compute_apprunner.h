@@ -27,7 +27,7 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ap
                                    cfn::Template* t);
 
 // App Runner's sizing rules: the cpu/memory pairs it offers and its scaling limits.
-// Src: aws-facts 1.3, 1.4 (DOC:apprunner/latest/api/API_InstanceConfiguration.html,
+// Src: reference/aws-facts.md 1.3, 1.4 (DOC:apprunner/latest/api/API_InstanceConfiguration.html,
 // SCHEMA:aws-apprunner-autoscalingconfiguration).
 void CheckAppRunnerConfig(const StackConfig& c, Diagnostics* diags);
 

@@ -21,15 +21,15 @@ using cfn::Ref;
 
 namespace {
 
-// Src: aws-facts 13.3 (DOC:aws-managed-policy/latest/reference/AmazonECSInfrastructureRoleforExpressGatewayServices.html;
+// Src: reference/aws-facts.md 13.3 (DOC:aws-managed-policy/latest/reference/AmazonECSInfrastructureRoleforExpressGatewayServices.html;
 // DOC:AmazonECS/latest/developerguide/express-service-getting-started.html). Lower-case "for".
 constexpr const char* kInfrastructurePolicy =
     "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices";
-// ECR pull and log writes for the tasks. Src: aws-facts 13.3
+// ECR pull and log writes for the tasks. Src: reference/aws-facts.md 13.3
 // (DOC:AmazonECS/latest/developerguide/task_execution_IAM_role.html).
 constexpr const char* kTaskExecutionPolicy = "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 // Express Mode's own defaults, set explicitly (the template says what runs).
-// Src: aws-facts 13.1 (ScalingTarget: AutoScalingMetric default AVERAGE_CPU, AutoScalingTargetValue default 60).
+// Src: reference/aws-facts.md 13.1 (ScalingTarget: AutoScalingMetric default AVERAGE_CPU, AutoScalingTargetValue default 60).
 constexpr const char* kScalingMetric = "AVERAGE_CPU";
 constexpr int kScalingTargetPercent = 60;
 constexpr const char* kLogStreamPrefix = "app";
@@ -49,9 +49,9 @@ int ParseScaled(const std::string& text, const std::string& suffix) {
 }
 
 // Fargate memory (MiB) per CPU size: from `min` to `max` in `step`.
-// Src: aws-facts 13.4 (LINT:extensions/aws_ecs_taskdefinition/fargate_cpu_memory.json;
+// Src: reference/aws-facts.md 13.4 (LINT:extensions/aws_ecs_taskdefinition/fargate_cpu_memory.json;
 // DOC:AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size).
-// 8 and 16 vCPU with Express Mode: unverified (aws-facts 13.4).
+// 8 and 16 vCPU with Express Mode: unverified (reference/aws-facts.md 13.4).
 struct MemoryRange {
   int min, max, step;
 };
@@ -135,7 +135,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
     std::abort();
   }
 
-  // Our own cluster rather than the account's "default" (aws-facts 13.1: Cluster is
+  // Our own cluster rather than the account's "default" (reference/aws-facts.md 13.1: Cluster is
   // create-only; Express creates "default" when none is named). Src: SCHEMA:aws-ecs-cluster.
   t->AddResource(cluster, "AWS::ECS::Cluster",
                  Json{{"ClusterName", FitName(NameKind::kEcsCluster, ctx.name_prefix)},
@@ -143,14 +143,14 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                       {"Tags", ctx.Tags()}});
 
   // Express Mode does not set a retention on the group it would create, so the stack
-  // owns the group and passes it in (aws-facts 13.2). Src: SCHEMA:aws-logs-loggroup.
+  // owns the group and passes it in (reference/aws-facts.md 13.2). Src: SCHEMA:aws-logs-loggroup.
   t->AddResource(log_group, "AWS::Logs::LogGroup",
                  Json{{"LogGroupName", FitName(NameKind::kLogGroup, "/ecs/" + ctx.name_prefix)},
                       {"RetentionInDays", args.log_retention_days},
                       {"Tags", ctx.Tags()}});
 
   // Used by ECS alone to create, update and delete the load balancer, security groups,
-  // certificate, scaling and alarm it manages (aws-facts 13.3).
+  // certificate, scaling and alarm it manages (reference/aws-facts.md 13.3).
   t->AddResource(infra_role, "AWS::IAM::Role",
                  Json{{"Description", "ECS Express Mode manages the load balancer and scaling of " + ctx.name_prefix},
                       {"AssumeRolePolicyDocument", ServiceTrustPolicy("ecs.amazonaws.com")},
@@ -158,7 +158,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                       {"Tags", ctx.Tags()}});
 
   // Task start: pulls the image, writes the logs and reads the runtime secrets to inject
-  // them (aws-facts 13.3: the execution role reads each secret; the runtime statements
+  // them (reference/aws-facts.md 13.3: the execution role reads each secret; the runtime statements
   // are exactly those reads).
   Json execution{{"Description", "ECS starts the " + ctx.name_prefix + " tasks: image pull, logs, runtime secrets"},
                  {"AssumeRolePolicyDocument", TaskTrustPolicy()},
@@ -168,7 +168,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   t->AddResource(execution_role, "AWS::IAM::Role", execution);
 
   // The role the app's code runs with: the runtime statements too (the contract's
-  // app role; the app can re-read a secret RDS rotated, aws-facts 13.3).
+  // app role; the app can re-read a secret RDS rotated, reference/aws-facts.md 13.3).
   Json task{{"Description", "Run-time role of the " + ctx.name_prefix + " ECS tasks"},
             {"AssumeRolePolicyDocument", TaskTrustPolicy()}};
   if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) task["Policies"] = policies;
@@ -176,7 +176,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   t->AddResource(task_role, "AWS::IAM::Role", task);
   out.app_role_arn = GetAtt(task_role, "Arn");
 
-  // Src: aws-facts 13.1 (SCHEMA:aws-ecs-expressgatewayservice ExpressGatewayContainer):
+  // Src: reference/aws-facts.md 13.1 (SCHEMA:aws-ecs-expressgatewayservice ExpressGatewayContainer):
   // ContainerPort integer; Environment [{Name, Value}]; Secrets [{Name, ValueFrom}] with a
   // Secrets Manager ARN or "<arn>:<jsonKey>::"; Command a list (App Runner's StartCommand is
   // one string: run it with the image's shell).
@@ -213,7 +213,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   const std::vector<std::string>& routing = public_entry ? in.network.public_routing : in.network.private_routing;
   before_tasks.insert(before_tasks.end(), routing.begin(), routing.end());
 
-  // Src: aws-facts 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
+  // Src: reference/aws-facts.md 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
   // the container port with this path.
   auto& service = t->AddResource(service_id, "AWS::ECS::ExpressGatewayService",
                      Json{{"ServiceName", out.service_name},
@@ -230,20 +230,20 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
                                                  {"MaxTaskCount", args.scaling.max_size},
                                                  {"AutoScalingMetric", kScalingMetric},
                                                  {"AutoScalingTargetValue", kScalingTargetPercent}}},
-                          // Tags are create-only and the name is fixed (aws-facts 13.1, tagUpdatable
+                          // Tags are create-only and the name is fixed (reference/aws-facts.md 13.1, tagUpdatable
                           // false): only the tags that change with the name, as on App Runner.
                           {"Tags", ctx.FixedTags()}});
   service.depends_on = before_tasks;
-  out.service_arn = Ref(service_id);  // Ref = ServiceArn (aws-facts 13.1)
+  out.service_arn = Ref(service_id);  // Ref = ServiceArn (reference/aws-facts.md 13.1)
   // The load balancer Express Mode put the service behind: what a REGIONAL web ACL
-  // attaches to. Src: aws-facts 13.6 (SCHEMA:aws-wafv2-webaclassociation; the ALB is shared
+  // attaches to. Src: reference/aws-facts.md 13.6 (SCHEMA:aws-wafv2-webaclassociation; the ALB is shared
   // by up to 25 Express services of the VPC, so the ACL guards all of them).
   const Json load_balancer_arn = GetAtt(service_id, "ECSManagedResourceArns.IngressPath.LoadBalancerArn");
   out.waf_target_arn = load_balancer_arn;
   // Behind CloudFront (edge) the internal load balancer is a VPC origin: CloudFront
   // reaches it from inside the VPC, nothing else outside does (docs/facts/ingress.md).
   if (args.ingress == Ingress::kEdge) out.vpc_origin_arn = load_balancer_arn;
-  out.service_host = GetAtt(service_id, "Endpoint");  // bare host; aws-facts 13.1 (unverified: no scheme)
+  out.service_host = GetAtt(service_id, "Endpoint");  // bare host; reference/aws-facts.md 13.1 (unverified: no scheme)
   out.service_url = cfn::Sub("https://${" + service_id + ".Endpoint}");
 
   // A new ImageUri changes only this service: the deploy role gets what CloudFormation's
@@ -256,7 +256,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   // picks the family, so this account and region's); DescribeTaskDefinition no resource
   // type (*); PassRole of the execution and task roles to ecs-tasks.amazonaws.com and of
   // the infrastructure role to ecs.amazonaws.com (the values UpdateExpressGatewayService
-  // passes, same page). ecs:TagResource is not in the update handler; kept from aws-facts 13.1.
+  // passes, same page). ecs:TagResource is not in the update handler; kept from reference/aws-facts.md 13.1.
   auto service_child = [&](const std::string& kind) {
     return cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:" + kind + "/${" + cluster + "}/" +
                     out.service_name + "/*");
@@ -284,7 +284,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
        {"ecs:DescribeTaskDefinition", {"RolloutEcsReadTaskDefinition"}},
        {"iam:PassRole", {"RolloutPassTaskRoles", "RolloutPassInfrastructureRole"}}});
 
-  // Src: aws-facts 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
+  // Src: reference/aws-facts.md 13.7 (DOC:AmazonECS/latest/developerguide/available-metrics.html;
   // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html).
   out.metrics.metric_namespace = "AWS/ECS";
   out.metrics.dimensions = {{"ClusterName", Ref(cluster)}, {"ServiceName", out.service_name}};
@@ -296,7 +296,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   // alone (DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html),
   // so alarms keep reading the traffic whichever of the service's target groups a canary
   // deployment leaves it on. That load balancer is shared by the Express services of one
-  // VPC (aws-facts 13.2); the blueprint's VPC holds this one service, so the load balancer's
+  // VPC (reference/aws-facts.md 13.2); the blueprint's VPC holds this one service, so the load balancer's
   // traffic is the service's. HealthyHostCount exists only per target group (same page):
   // dashboards sum it over every target group of the load balancer; no alarm reads it.
   out.metrics.traffic_namespace = "AWS/ApplicationELB";
@@ -338,10 +338,10 @@ void CheckEcsExpressConfig(const StackConfig& c, Diagnostics* d) {
                    "; with " + c.app.cpu + " use " + allowed);
     }
   }
-  // No scale to zero is documented: MinTaskCount is the desired count (aws-facts 13.4).
+  // No scale to zero is documented: MinTaskCount is the desired count (reference/aws-facts.md 13.4).
   if (c.app.scaling.min_size < 1)
     d->Error(c.LocationOf("app.scaling.min_size"), "app.scaling.min_size", "ECS Express Mode runs at least 1 task");
-  // Express Mode checks health over HTTP on the container port (aws-facts 13.4).
+  // Express Mode checks health over HTTP on the container port (reference/aws-facts.md 13.4).
   if (c.app.health_check.protocol != "HTTP")
     d->Error(c.LocationOf("app.health_check.protocol"), "app.health_check.protocol",
              "ECS Express Mode checks health over HTTP only (GET app.health_check.path on app.port); use HTTP");

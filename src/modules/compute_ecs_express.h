@@ -4,14 +4,14 @@
 // task execution role (image pull, logs, the runtime secrets), the task role (the app's
 // own calls: the RuntimeInputs statements), a log group with retention, and the tasks in
 // the private subnets with the app's security group. It fulfils the compute contract of
-// modules/compute.h; only compute.cc calls it. Facts: aws-facts 13 (sources there).
+// modules/compute.h; only compute.cc calls it. Facts: reference/aws-facts.md 13 (sources there).
 //
 // The image comes from the same ImageUri parameter as on App Runner: empty runs the
 // public placeholder (port 8000, health path "/"), so the stack deploys before any image
 // exists.
 //
 // Network: Express Mode places its Application Load Balancer in the subnets the tasks use;
-// private subnets give an INTERNAL load balancer (aws-facts 13.2,
+// private subnets give an INTERNAL load balancer (reference/aws-facts.md 13.2,
 // DOC:AmazonECS/latest/developerguide/express-service-work.html). The service URL then
 // resolves only inside the VPC (docs/compute.md says how to reach it).
 #pragma once

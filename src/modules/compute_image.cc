@@ -14,8 +14,8 @@ ImageParameter AddImageParameter(const ModuleContext& ctx, cfn::Template* t) {
   p.description = "Private ECR image to run (<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag> or @sha256:<digest>). "
                   "Empty runs the public placeholder " + std::string(kPlaceholderImage) + ".";
   p.default_value = "";
-  // Src: aws-facts 1.3 (SCHEMA:aws-apprunner-service ImageIdentifier pattern, simplified to private ECR);
-  // ECS takes the same repo:tag / repo@sha256:digest forms (aws-facts 13.1 PrimaryContainer.Image).
+  // Src: reference/aws-facts.md 1.3 (SCHEMA:aws-apprunner-service ImageIdentifier pattern, simplified to private ECR);
+  // ECS takes the same repo:tag / repo@sha256:digest forms (reference/aws-facts.md 13.1 PrimaryContainer.Image).
   p.allowed_pattern = "^$|^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$";
   p.constraint_description = "empty, or a private ECR image URI with a tag or digest";
   ImageParameter image{ctx.Id("ImageUri"), ctx.Id("UsePlaceholderImage")};

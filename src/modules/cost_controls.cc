@@ -22,7 +22,7 @@ Json EnvironmentCostFilter(const std::string& environment) {
 }
 
 std::string AnomalyMonitorSpecification(const std::string& environment) {
-  // Src: aws-facts 8.2 (a CUSTOM monitor scoped to a tag; the key without "user:"; BOTO:ce
+  // Src: reference/aws-facts.md 8.2 (a CUSTOM monitor scoped to a tag; the key without "user:"; BOTO:ce
   // Expression.Tags {Key, Values}).
   return cfn::WriteCompactJson(Json{{"Tags", Json{{"Key", kEnvironmentTag}, {"Values", Json::array({environment})}}}});
 }
@@ -41,7 +41,7 @@ void AddCostControls(const ModuleContext& ctx, const CostControlsArgs& a, cfn::T
                                         {"ThresholdType", "PERCENTAGE"}}},
                   {"Subscribers", subscribers}};
     };
-    // Src: aws-facts 8.1 (SCHEMA:aws-budgets-budget; BOTO:budgets). No BudgetName:
+    // Src: reference/aws-facts.md 8.1 (SCHEMA:aws-budgets-budget; BOTO:budgets). No BudgetName:
     // NotificationsWithSubscribers is create-only, so a changed address replaces the
     // budget, and a fixed name would make that replacement fail; Ref gives the name.
     t->AddResource(ctx.Id("Budget"), "AWS::Budgets::Budget",
@@ -56,14 +56,14 @@ void AddCostControls(const ModuleContext& ctx, const CostControlsArgs& a, cfn::T
   }
 
   if (a.anomaly) {
-    // Src: aws-facts 8.2 (SCHEMA:aws-ce-anomalymonitor: MonitorType CUSTOM with a
+    // Src: reference/aws-facts.md 8.2 (SCHEMA:aws-ce-anomalymonitor: MonitorType CUSTOM with a
     // MonitorSpecification; one DIMENSIONAL SERVICE monitor per account is why not that).
     t->AddResource(ctx.Id("CostAnomalyMonitor"), "AWS::CE::AnomalyMonitor",
                    Json{{"MonitorName", ctx.name_prefix + " (Environment tag " + a.environment_tag + ")"},
                         {"MonitorType", "CUSTOM"},
                         {"MonitorSpecification", AnomalyMonitorSpecification(a.environment_tag)},
                         {"ResourceTags", ctx.Tags()}});
-    // 10% of the monthly budget, at least 1 USD. Src: aws-facts 8.2 (ThresholdExpression
+    // 10% of the monthly budget, at least 1 USD. Src: reference/aws-facts.md 8.2 (ThresholdExpression
     // ANOMALY_TOTAL_IMPACT_ABSOLUTE; DAILY and WEEKLY take EMAIL subscribers only).
     double threshold = std::max(1.0, std::round(a.monthly_usd * 0.1));
     Json expression{{"Dimensions", Json{{"Key", "ANOMALY_TOTAL_IMPACT_ABSOLUTE"},

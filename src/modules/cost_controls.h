@@ -21,7 +21,7 @@ struct CostControlsArgs {
 };
 
 // The budget's cost filter on the Environment tag: {"TagKeyValue": ["user:Environment$dev"]}.
-// Src: aws-facts 8.1 (CFNREF:aws-properties-budgets-budget-budgetdata, CostFilters).
+// Src: reference/aws-facts.md 8.1 (CFNREF:aws-properties-budgets-budget-budgetdata, CostFilters).
 cfn::Json EnvironmentCostFilter(const std::string& environment);
 
 // The anomaly monitor's specification (a JSON string): the Environment tag, so two

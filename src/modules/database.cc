@@ -17,7 +17,7 @@ constexpr const char* kCredentials = "DbCredentials";
 // schedule, so the password the app reads when an instance starts stays valid for the
 // life of that instance. RDS's managed master secret (ManageMasterUserPassword) rotates
 // every 7 days by default, and App Runner reads runtime secrets only when an instance
-// starts: after a rotation, new connections of running instances would fail (aws-facts
+// starts: after a rotation, new connections of running instances would fail (reference/aws-facts.md
 // 15; DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html). docs/database.md says how
 // to rotate by hand. RDS refuses '/', '@', '"' and spaces in a master password
 // (DOC:AmazonRDS/latest/UserGuide/USER_CreateDBInstance.Settings.html); the secret holds
@@ -33,7 +33,7 @@ Json Credentials(const ModuleContext& ctx, const DatabaseConfig& a) {
               {"Tags", ctx.Tags()}};
 }
 
-// App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (aws-facts 1.3,
+// App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (reference/aws-facts.md 1.3,
 // DOC:apprunner/latest/dg/env-variable.html); Ref of the secret is its ARN
 // (SCHEMA:aws-secretsmanager-secret).
 Json SecretKey(const ModuleContext& ctx, const std::string& json_key) {
@@ -43,7 +43,7 @@ Json SecretKey(const ModuleContext& ctx, const std::string& json_key) {
 }  // namespace
 
 std::vector<DbParameter> DatabaseParameters(const DatabaseConfig& a) {
-  // Static or dynamic: aws-facts 3.4 (DOC:AmazonRDS/latest/UserGuide/
+  // Static or dynamic: reference/aws-facts.md 3.4 (DOC:AmazonRDS/latest/UserGuide/
   // Appendix.PostgreSQL.CommonDBATasks.Parameters.html). Values are strings in the
   // template (SCHEMA:aws-rds-dbparametergroup Parameters is a map of strings).
   return {
@@ -68,7 +68,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   DatabaseOutputs out;
   out.instance_id = ctx.Id(kInstance);
 
-  // Src: aws-facts 3.4 (SCHEMA:aws-rds-dbsubnetgroup): subnets in two AZs or more. No
+  // Src: reference/aws-facts.md 3.4 (SCHEMA:aws-rds-dbsubnetgroup): subnets in two AZs or more. No
   // name: names are create-only and would block a replacement.
   Json subnets = Json::array();
   for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
@@ -93,7 +93,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-db")}});
   out.security_group_id = GetAtt(ctx.Id(kSecurityGroup), "GroupId");
   // A standalone rule, so the app's and the database's groups can reference each
-  // other without a cycle. Src: aws-facts 1.4 (DOC:apprunner/latest/dg/network-vpc.html).
+  // other without a cycle. Src: reference/aws-facts.md 1.4 (DOC:apprunner/latest/dg/network-vpc.html).
   t->AddResource(ctx.Id("DbIngressFromApp"), "AWS::EC2::SecurityGroupIngress",
                  Json{{"GroupId", out.security_group_id},
                       {"IpProtocol", "tcp"},
@@ -103,7 +103,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
                       {"Description", "PostgreSQL from the app"}});
 
   // Family = engine + major version; Family and Description are create-only, so no
-  // fixed name (a major upgrade needs a new group). Src: aws-facts 3.4.
+  // fixed name (a major upgrade needs a new group). Src: reference/aws-facts.md 3.4.
   Json params = Json::object();
   for (const auto& p : DatabaseParameters(a)) params[p.name] = p.value;
   t->AddResource(ctx.Id("DbParameterGroup"), "AWS::RDS::DBParameterGroup",
@@ -113,7 +113,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
                       {"Tags", ctx.Tags()}});
 
   if (a.monitoring_interval_seconds > 0) {
-    // Src: aws-facts 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
+    // Src: reference/aws-facts.md 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
     t->AddResource(ctx.Id("DbMonitoringRole"), "AWS::IAM::Role",
                    Json{{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
                         {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
@@ -125,7 +125,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   t->AddResource(ctx.Id(kCredentials), "AWS::SecretsManager::Secret", Credentials(ctx, a));
 
   // PostgreSQL's log and the upgrade log go to CloudWatch Logs, in groups RDS creates
-  // and names /aws/rds/instance/<identifier>/<log> (aws-facts 3.1,
+  // and names /aws/rds/instance/<identifier>/<log> (reference/aws-facts.md 3.1,
   // DOC:AmazonRDS/latest/UserGuide/USER_LogAccess.Concepts.PostgreSQL.html); their
   // retention is applied by modules/log_retention.h, as CDK does for its instances
   // (CDK:aws-cdk-lib/aws-rds/lib/instance.ts setLogRetention).
@@ -135,7 +135,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
     out.log_groups.push_back("/aws/rds/instance/${" + out.instance_id + "}/" + log);
   }
 
-  // Src: aws-facts 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
+  // Src: reference/aws-facts.md 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
   // name would make every replacing change fail instead of snapshotting the old
   // instance; CloudFormation derives one from the stack name.
   Json db{{"Engine", "postgres"},
@@ -143,7 +143,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
           {"DBInstanceClass", a.instance_class},
           {"AllocatedStorage", std::to_string(a.allocated_storage_gb)},  // a string in the schema
           {"MaxAllocatedStorage", a.max_allocated_storage_gb},
-          // gp3 under 400 GiB has fixed IOPS/throughput: Iops and StorageThroughput stay unset (aws-facts 3.1).
+          // gp3 under 400 GiB has fixed IOPS/throughput: Iops and StorageThroughput stay unset (reference/aws-facts.md 3.1).
           {"StorageType", "gp3"},
           {"StorageEncrypted", true},
           {"DBName", a.db_name},
@@ -167,11 +167,11 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
           {"EnableCloudwatchLogsExports", exports},
           {"AutoMinorVersionUpgrade", true},
           {"EnablePerformanceInsights", a.performance_insights}};
-  if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (aws-facts 3.1)
+  if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (reference/aws-facts.md 3.1)
   // Whether RDS enrols the instance in (billed) Extended Support when the major
   // version's standard support ends; the profile decides, never RDS's default (which
   // enrols). Src: CFNREF:aws-resource-rds-dbinstance (EngineLifecycleSupport:
-  // open-source-rds-extended-support | open-source-rds-extended-support-disabled), aws-facts 15.
+  // open-source-rds-extended-support | open-source-rds-extended-support-disabled), reference/aws-facts.md 15.
   db["EngineLifecycleSupport"] = a.engine_lifecycle_support;
   db["MonitoringInterval"] = a.monitoring_interval_seconds;
   if (a.monitoring_interval_seconds > 0) db["MonitoringRoleArn"] = GetAtt(ctx.Id("DbMonitoringRole"), "Arn");
@@ -179,11 +179,11 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   cfn::Resource& instance = t->AddResource(ctx.Id(kInstance), "AWS::RDS::DBInstance", db);
   // Snapshot is the default for an instance, but set explicitly: on stack deletion, on
   // removal from the template and on replacement CloudFormation first takes a final
-  // snapshot. Src: aws-facts 3.2 (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
+  // snapshot. Src: reference/aws-facts.md 3.2 (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html).
   if (a.engine_version.find('.') == std::string::npos) {
     // A major version alone ("17") makes RDS pick its default minor, and with
     // AutoMinorVersionUpgrade the template never pins a minor RDS later retires
-    // (aws-facts 3.1; CDK:aws-cdk-lib/aws-rds/lib/instance-engine.ts PostgresEngineVersion.VER_17
+    // (reference/aws-facts.md 3.1; CDK:aws-cdk-lib/aws-rds/lib/instance-engine.ts PostgresEngineVersion.VER_17
     // is "17"). cfn-lint 1.x lists the bare "17" as deprecated (W3691) because RDS's
     // engine-version catalogue only names minors; silence that one check, here only.
     instance.metadata = Json{{"cfn-lint", Json{{"config", Json{{"ignore_checks", Json::array({"W3691"})}}}}}};
@@ -198,7 +198,7 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   out.runtime.env = {{"DB_HOST", out.endpoint_address}, {"DB_NAME", a.db_name}, {"DB_PORT", out.endpoint_port}};
   out.runtime.secrets = {{"DB_PASSWORD", SecretKey(ctx, "password")}, {"DB_USERNAME", SecretKey(ctx, "username")}};
   // The secret is encrypted with the aws/secretsmanager key (no KmsKeyId), so no
-  // kms:Decrypt is needed. Src: aws-facts 1.3.
+  // kms:Decrypt is needed. Src: reference/aws-facts.md 1.3.
   out.runtime.policy_statements = {Json{{"Sid", "ReadDatabaseCredentials"},
                                     {"Effect", "Allow"},
                                     {"Action", "secretsmanager:GetSecretValue"},

@@ -24,7 +24,7 @@ struct AlarmSpec {
   double threshold = 0;
   int evaluation_periods = 1;
   int datapoints_to_alarm = 0;  // 0: all of them
-  // Src: aws-facts 7.4 (breaching | notBreaching | ignore | missing), chosen per alarm.
+  // Src: reference/aws-facts.md 7.4 (breaching | notBreaching | ignore | missing), chosen per alarm.
   std::string missing_data;
   Json metric;  // the single-metric properties, or {"Metrics": [...]} for metric math
 };
@@ -35,7 +35,7 @@ Json Dimensions(const std::vector<std::pair<std::string, Json>>& dims) {
   return out;
 }
 
-// Single-metric alarm properties. Src: aws-facts 7.4 (SCHEMA:aws-cloudwatch-alarm).
+// Single-metric alarm properties. Src: reference/aws-facts.md 7.4 (SCHEMA:aws-cloudwatch-alarm).
 Json SingleMetric(const std::string& ns, const std::string& name, const std::vector<std::pair<std::string, Json>>& dims,
                   const std::string& statistic, int period) {
   Json m{{"Namespace", ns}, {"MetricName", name}, {"Dimensions", Dimensions(dims)}, {"Period", period}};
@@ -44,7 +44,7 @@ Json SingleMetric(const std::string& ns, const std::string& name, const std::vec
   return m;
 }
 
-// A query of a metric-math alarm. Src: aws-facts 7.4 (MetricDataQuery, MetricStat).
+// A query of a metric-math alarm. Src: reference/aws-facts.md 7.4 (MetricDataQuery, MetricStat).
 Json MetricQuery(const std::string& id, const ComputeMetrics& s, const std::string& name) {
   return Json{{"Id", id},
               {"MetricStat", Json{{"Metric", Json{{"Namespace", s.traffic_namespace},
@@ -76,7 +76,7 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
                                                     " or more 5xx in 5 minutes",
                  "GreaterThanOrEqualToThreshold", static_cast<double>(th.http_5xx_count), 1, 0, "notBreaching",
                  SingleMetric(s.traffic_namespace, s.http_5xx, s.traffic_dimensions, "Sum", kFiveMinutes)});
-  // Src: aws-facts 7.4 (the 5xx error-rate example; IF guards against no requests).
+  // Src: reference/aws-facts.md 7.4 (the 5xx error-rate example; IF guards against no requests).
   out.push_back({"ServiceErrorRateAlarm", "-5xx-rate",
                  "More than " + Number(th.error_rate_percent) + "% of requests answered 5xx (2 of 3 periods of 5 minutes)",
                  "GreaterThanThreshold", th.error_rate_percent, 3, 2, "notBreaching",
@@ -90,7 +90,7 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
                  "GreaterThanThreshold", LatencyThreshold(s, th.latency_p95_ms), 3, 2, "notBreaching",
                  SingleMetric(s.traffic_namespace, s.latency, s.traffic_dimensions, "p95", kFiveMinutes)});
 
-  // Src: aws-facts 7.3 (DOC:AmazonRDS/latest/UserGuide/rds-metrics.html): namespace AWS/RDS,
+  // Src: reference/aws-facts.md 7.3 (DOC:AmazonRDS/latest/UserGuide/rds-metrics.html): namespace AWS/RDS,
   // dimension DBInstanceIdentifier (the instance's Ref), FreeStorageSpace in bytes.
   std::vector<std::pair<std::string, Json>> db{{"DBInstanceIdentifier", Ref(a.db_instance_id)}};
   // A running instance reports every minute: silence means it is down or stopped.
@@ -162,7 +162,7 @@ std::string AddAlarm(const ModuleContext& ctx, const AlarmSpec& a, const Json& t
 
 // --- Dashboard ---
 
-// Dashboard bodies are a JSON string (aws-facts 7.5); values only known at deploy time
+// Dashboard bodies are a JSON string (reference/aws-facts.md 7.5); values only known at deploy time
 // (the service ID, the DB instance) enter through Fn::Sub variables.
 struct BodyBuilder {
   Json variables = Json::object();
@@ -176,7 +176,7 @@ struct BodyBuilder {
   }
 };
 
-// A metric widget. Src: aws-facts 7.5 (DOC:AmazonCloudWatch/latest/APIReference/
+// A metric widget. Src: reference/aws-facts.md 7.5 (DOC:AmazonCloudWatch/latest/APIReference/
 // CloudWatch-Dashboard-Body-Structure.html: metrics [Namespace, MetricName, DimName,
 // DimValue, ..., {options}], a 24-unit grid, region per widget).
 Json Widget(const std::string& title, Json metrics, int x, int y, int width = 8, int height = 6) {
@@ -320,7 +320,7 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
 
 const std::vector<MetricRef>& KnownMetrics() {
   static const std::vector<MetricRef> kMetrics = {
-      // Src: aws-facts 7.1 (DOC:apprunner/latest/dg/monitor-cw.html).
+      // Src: reference/aws-facts.md 7.1 (DOC:apprunner/latest/dg/monitor-cw.html).
       {"AWS/AppRunner", "Requests", {"ServiceName", "ServiceID"}},
       {"AWS/AppRunner", "2xxStatusResponses", {"ServiceName", "ServiceID"}},
       {"AWS/AppRunner", "4xxStatusResponses", {"ServiceName", "ServiceID"}},
@@ -329,7 +329,7 @@ const std::vector<MetricRef>& KnownMetrics() {
       {"AWS/AppRunner", "ActiveInstances", {"ServiceName", "ServiceID"}},
       {"AWS/AppRunner", "CPUUtilization", {"ServiceName", "ServiceID"}},
       {"AWS/AppRunner", "MemoryUtilization", {"ServiceName", "ServiceID"}},
-      // Src: aws-facts 7.3 (DOC:AmazonRDS/latest/UserGuide/rds-metrics.html).
+      // Src: reference/aws-facts.md 7.3 (DOC:AmazonRDS/latest/UserGuide/rds-metrics.html).
       {"AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier"}},
       {"AWS/RDS", "FreeStorageSpace", {"DBInstanceIdentifier"}},
       {"AWS/RDS", "DatabaseConnections", {"DBInstanceIdentifier"}},
@@ -347,7 +347,7 @@ const std::vector<MetricRef>& KnownMetrics() {
       {"AWS/AutoScaling", "GroupInServiceInstances", {"AutoScalingGroupName"}},
       // ECS Express Mode: the service's own metrics and its load balancer's traffic (the
       // LoadBalancer dimension alone); HealthyHostCount only per target group, read on the
-      // dashboard by a SEARCH over every target group. Src: aws-facts 13.7
+      // dashboard by a SEARCH over every target group. Src: reference/aws-facts.md 13.7
       // (DOC:AmazonECS/latest/developerguide/available-metrics.html);
       // DOC:elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
       // (the dimension sets of each metric).

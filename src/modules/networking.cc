@@ -15,7 +15,7 @@ using cfn::Ref;
 namespace {
 
 // Latest Amazon Linux 2023 (standard, arm64), AWS's public SSM parameter: the image ships
-// the AWS CLI the user data needs. Src: aws-facts 10.3 (CDK:aws-cdk-lib/aws-ec2/lib/machine-image/amazon-linux-2023.ts,
+// the AWS CLI the user data needs. Src: reference/aws-facts.md 10.3 (CDK:aws-cdk-lib/aws-ec2/lib/machine-image/amazon-linux-2023.ts,
 // DOC:linux/al2023/ug/ec2.html). The template takes the image ID as a plain parameter that
 // `up` resolves from it (a deploy-time input, NetworkOutputs::nat_image): CloudFormation
 // resolves a parameter of an SSM type again on every change set, UsePreviousValue keeping the
@@ -28,9 +28,9 @@ constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/a
 // NAT instance boot script (Fn::Sub text; shell variables are written without braces so
 // they are not Fn::Sub variables). It uses what the image ships: curl, ip, sysctl, nft (or
 // iptables where nft is absent, as cfn-cheapest-nat#14 and chime/terraform-aws-alternat#116
-// do on AL2023) and the AWS CLI of the standard AL2023 image (aws-facts 10.3,
+// do on AL2023) and the AWS CLI of the standard AL2023 image (reference/aws-facts.md 10.3,
 // DOC:linux/al2023/ug/ec2.html). Installing at boot is fragile: dnf races other dnf runs
-// and can be OOM-killed on a 0.5 GiB instance (aws-facts 15: aws/aws-cdk#36717,
+// and can be OOM-killed on a 0.5 GiB instance (reference/aws-facts.md 15: aws/aws-cdk#36717,
 // jamesmoriarty/cfn-cheapest-nat#14), and AL2023 may lack `service` (aws/aws-cdk#32469).
 // So only an image with neither nft nor iptables (AWS's package lists do not say the
 // standard image has one) installs nftables: with a temporary swap file for dnf, each
@@ -39,8 +39,8 @@ constexpr const char* kNatAmiParameter = "/aws/service/ami-amazon-linux-latest/a
 // (al2023-repos-<region>-..., amazonlinux/amazon-linux-2023#1145), which the instance
 // reaches through its public address and the internet gateway.
 // Order: the AZ's static interface, the private route's target, is attached first; then
-// source/destination checks and rp_filter off (fck-nat, aws-facts 10.1), forwarding and
-// masquerading (CDK NatInstanceProviderV2, aws-facts 10.3). AWS calls are retried. A step
+// source/destination checks and rp_filter off (fck-nat, reference/aws-facts.md 10.1), forwarding and
+// masquerading (CDK NatInstanceProviderV2, reference/aws-facts.md 10.3). AWS calls are retried. A step
 // that still fails marks the instance Unhealthy so the Auto Scaling group replaces it
 // (DOC:autoscaling/ec2/userguide/set-up-a-custom-health-check.html) and signals FAILURE
 // to the group's CreationPolicy (DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-creationpolicy.html);
@@ -257,7 +257,7 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
   t->AddParameter(ctx.Id("NatInstanceImageId"), ami);
   inputs->push_back({ctx.Id("NatInstanceImageId"), kNatAmiParameter});
 
-  // Ingress from the VPC only; the instances forward to anywhere. aws-facts 10.2 step 1.
+  // Ingress from the VPC only; the instances forward to anywhere. reference/aws-facts.md 10.2 step 1.
   t->AddResource(ctx.Id("NatSecurityGroup"), "AWS::EC2::SecurityGroup",
                  Json{{"GroupDescription", "NAT instances: all traffic from the VPC, all egress"},
                       {"VpcId", Ref(ctx.Id("Vpc"))},
@@ -271,7 +271,7 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
                                          {"Description", "Forwarded traffic to the internet"}}})},
                       {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}});
 
-  // Only what the boot script calls, on this stack's own resources. Src: aws-facts 10.1
+  // Only what the boot script calls, on this stack's own resources. Src: reference/aws-facts.md 10.1
   // (FCK:docs/configuration.md, IAM for HA) and 15. The static interfaces are known by
   // ARN. The instance and its primary interface exist only after launch: the launch
   // template tags both with the NAT Name tag at creation, and the statements match the
@@ -345,8 +345,8 @@ void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, c
       {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
       {"UserData", cfn::Base64(cfn::Sub(script))},
       {"TagSpecifications", tag_specs}};
-  // T4g launch in unlimited mode by default; standard caps the bill (aws-facts 1.1). EC2
-  // refuses a credit specification for a type without CPU credits (aws-facts 15).
+  // T4g launch in unlimited mode by default; standard caps the bill (reference/aws-facts.md 1.1). EC2
+  // refuses a credit specification for a type without CPU credits (reference/aws-facts.md 15).
   const InstanceFamily* family = FindInstanceFamily(args.nat_instance_type);
   if (family && family->burstable) data["CreditSpecification"] = Json{{"CpuCredits", "standard"}};
   t->AddResource(ctx.Id("NatLaunchTemplate"), "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
@@ -354,7 +354,7 @@ void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, c
 
 // AZ `n`'s NAT instance: the static interface (the route target) and an Auto Scaling
 // group that keeps exactly one instance of the shared launch template alive.
-// Src: aws-facts 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
+// Src: reference/aws-facts.md 10.2 (FCK:docs/deploying.md; github.com/AndrewGuenther/cdk-fck-nat).
 void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::Json& notifications_topic,
                     cfn::Template* t) {
   std::string eni = ctx.Id("NatNetworkInterface" + n);
@@ -455,7 +455,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
 
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
-    // A named AZ ID is the same physical AZ in every account (aws-facts 15;
+    // A named AZ ID is the same physical AZ in every account (reference/aws-facts.md 15;
     // SCHEMA:aws-ec2-subnet AvailabilityZoneId); otherwise the account's n-th AZ of the region.
     std::string az_key = args.az_ids.empty() ? "AvailabilityZone" : "AvailabilityZoneId";
     Json az = args.az_ids.empty() ? cfn::Select(i, cfn::GetAZs("")) : Json(args.az_ids[i]);

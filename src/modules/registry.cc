@@ -8,7 +8,7 @@ using cfn::GetAtt;
 using cfn::Json;
 
 Json EcrLifecyclePolicy(int untagged_expiry_days, int keep_tagged) {
-  // Rules run by rulePriority, lowest first. Src: aws-facts 1.2
+  // Rules run by rulePriority, lowest first. Src: reference/aws-facts.md 1.2
   // (DOC:AmazonECR/latest/userguide/LifecyclePolicies.html).
   return Json{
       {"rules",
@@ -32,7 +32,7 @@ Json EcrLifecyclePolicy(int untagged_expiry_days, int keep_tagged) {
 RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryConfig& args, cfn::Template* t) {
   RegistryOutputs out;
   out.repository_name = FitName(NameKind::kEcrRepository, ctx.name_prefix);
-  // Src: aws-facts 1.2 (SCHEMA:aws-ecr-repository): RepositoryName and EncryptionConfiguration
+  // Src: reference/aws-facts.md 1.2 (SCHEMA:aws-ecr-repository): RepositoryName and EncryptionConfiguration
   // are create-only; EmptyOnDelete defaults to false.
   auto& repo = t->AddResource(
       ctx.Id("Repository"), "AWS::ECR::Repository",

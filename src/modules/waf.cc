@@ -10,7 +10,7 @@ using cfn::Json;
 namespace {
 
 // Every rule and the web ACL itself report to CloudWatch and keep sampled requests.
-// MetricName: 1-128 of [A-Za-z0-9_-], not "All" or "Default_Action". Src: aws-facts 2
+// MetricName: 1-128 of [A-Za-z0-9_-], not "All" or "Default_Action". Src: reference/aws-facts.md 2
 // (CFNREF:aws-properties-wafv2-webacl-visibilityconfig).
 Json Visibility(const std::string& metric) {
   return Json{{"SampledRequestsEnabled", true},
@@ -22,7 +22,7 @@ Json Visibility(const std::string& metric) {
 
 std::vector<std::string> ManagedRuleGroups(const WafConfig& waf) {
   // WCU: IP reputation 25, common 700, known bad inputs 200, SQL injection 200; with the
-  // rate rule (2) well inside the 1,500 WCU a web ACL includes. Src: aws-facts 4.1.
+  // rate rule (2) well inside the 1,500 WCU a web ACL includes. Src: reference/aws-facts.md 4.1.
   std::vector<std::string> groups = {"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
                                      "AWSManagedRulesKnownBadInputsRuleSet"};
   if (waf.sql_injection) groups.push_back("AWSManagedRulesSQLiRuleSet");
@@ -65,7 +65,7 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
   }
   if (args.inspect) {
     // The per-IP rate limit, cheapest first. Limit is per 5-minute window
-    // (EvaluationWindowSec 300), at least 10. Src: aws-facts 4.1 (SCHEMA RateBasedStatement).
+    // (EvaluationWindowSec 300), at least 10. Src: reference/aws-facts.md 4.1 (SCHEMA RateBasedStatement).
     rules.push_back(Json{{"Name", "rate-limit-per-ip"},
                          {"Priority", priority++},
                          {"Action", Json{{"Block", Json::object()}}},
@@ -74,7 +74,7 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
                                                                           {"AggregateKeyType", "IP"}}}}},
                          {"VisibilityConfig", Visibility(ctx.name_prefix + "-rate-limit-per-ip")}});
     // Managed groups keep their own actions: OverrideAction None (a rule-group rule takes
-    // OverrideAction, never Action). Src: aws-facts 4.1 (SCHEMA Rule, OverrideAction).
+    // OverrideAction, never Action). Src: reference/aws-facts.md 4.1 (SCHEMA Rule, OverrideAction).
     for (const std::string& group : ManagedRuleGroups(args.waf)) {
       Json statement{{"VendorName", "AWS"}, {"Name", group}};
       // waf.large_bodies: the common rule set's SizeRestrictions_BODY (blocks bodies over
@@ -94,7 +94,7 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
   }
   std::string description = args.inspect ? "Managed rule groups and a per-IP rate limit for " + ctx.name_prefix
                                          : "Only requests through CloudFront reach " + ctx.name_prefix;
-  // Name and Scope are create-only. Src: aws-facts 4.1 (SCHEMA:aws-wafv2-webacl).
+  // Name and Scope are create-only. Src: reference/aws-facts.md 4.1 (SCHEMA:aws-wafv2-webacl).
   t->AddResource(acl, "AWS::WAFv2::WebACL",
                  Json{{"Name", out.name},
                       {"Scope", args.scope == WafScope::kRegional ? "REGIONAL" : "CLOUDFRONT"},
@@ -134,7 +134,7 @@ WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::T
 
 void AssociateWebAcl(const ModuleContext& ctx, const Json& web_acl_arn, const Json& resource_arn, cfn::Template* t) {
   // Both properties are create-only; the ACL must be REGIONAL and in the resource's
-  // region. Src: aws-facts 4.2 (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
+  // region. Src: reference/aws-facts.md 4.2 (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
   t->AddResource(ctx.Id("WebAclAssociation"), "AWS::WAFv2::WebACLAssociation",
                  Json{{"ResourceArn", resource_arn}, {"WebACLArn", web_acl_arn}});
 }

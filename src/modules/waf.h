@@ -2,7 +2,7 @@
 // allow), its logging to a CloudWatch Logs group with the credentials headers redacted,
 // and the association with the resource a REGIONAL web ACL protects (the compute
 // contract's waf_target_arn). A CLOUDFRONT-scoped web ACL exists only in us-east-1 and is
-// not associated but named in the distribution's WebACLId (aws-facts 4.2); the module
+// not associated but named in the distribution's WebACLId (reference/aws-facts.md 4.2); the module
 // does not know which stack it is in, the caller puts it in the right one.
 #pragma once
 #include <optional>
@@ -45,7 +45,7 @@ struct WebAclOutputs {
 };
 
 // The managed rule groups the web ACL references, in priority order after the rate rule.
-// Src: aws-facts 4.1 (DOC:waf/latest/developerguide/aws-managed-rule-groups-list.html).
+// Src: reference/aws-facts.md 4.1 (DOC:waf/latest/developerguide/aws-managed-rule-groups-list.html).
 std::vector<std::string> ManagedRuleGroups(const WafConfig& waf);
 
 WebAclOutputs AddWebAcl(const ModuleContext& ctx, const WebAclArgs& args, cfn::Template* t);

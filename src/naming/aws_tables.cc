@@ -36,7 +36,7 @@ const std::vector<InstanceFamily>& NatInstanceFamilies() {
   // mo.html (general purpose, compute optimized, memory optimized). Only T4g is a
   // burstable performance family (earns CPU credits). Src:
   // DOC:AWSEC2/latest/UserGuide/burstable-performance-instances.html. EC2 refuses a credit
-  // specification for the others ("InstanceCreditSpecification.NotSupported", aws-facts 15).
+  // specification for the others ("InstanceCreditSpecification.NotSupported", reference/aws-facts.md 15).
   static const std::vector<InstanceFamily> kFamilies = {
       {"t4g", true},    {"m6g", false},  {"m6gd", false}, {"m7g", false},  {"m7gd", false}, {"m8g", false},
       {"c6g", false},   {"c6gd", false}, {"c6gn", false}, {"c7g", false},  {"c7gd", false}, {"c7gn", false},

@@ -4,7 +4,7 @@
 // subnet's CIDR depends only on the VPC block, max_az_count and its AZ number, so
 // raising az_count (up to max_az_count) adds subnets and moves none: EC2 replaces a
 // subnet whose CidrBlock changes, creating the new one before deleting the old, so a
-// moved CIDR overlaps and fails (aws-facts 15, SCHEMA:aws-ec2-subnet). With
+// moved CIDR overlaps and fails (reference/aws-facts.md 15, SCHEMA:aws-ec2-subnet). With
 // max_az_count equal to az_count the layout is the original blueprint's (10.2.0.0/24
 // over 2 AZs -> public .0/26 .64/26, private .128/26 .192/26), so stacks deployed before
 // the slots existed keep every subnet. AWS allows VPC and subnet blocks from /16 to /28.

@@ -40,7 +40,7 @@ const std::vector<Entry>& Entries() {
       {{NameKind::kAppRunnerVpcConnector, "App Runner VPC connector name", 4, 40, "[A-Za-z0-9][A-Za-z0-9-_]", "SCHEMA:aws-apprunner-vpcconnector"}, Charset::kAlnumDashUnderscoreAlnumFirst, false},
       {{NameKind::kAppRunnerObservability, "App Runner observability configuration name", 4, 32, "[A-Za-z0-9][A-Za-z0-9-_]", "SCHEMA:aws-apprunner-observabilityconfiguration"}, Charset::kAlnumDashUnderscoreAlnumFirst, false},
       // Src: SCHEMA:aws-ecs-cluster (ClusterName: up to 255 letters, digits, hyphens, underscores);
-      // aws-facts 13.1 (ExpressGatewayService ServiceName: up to 255 letters, digits, '_', '-').
+      // reference/aws-facts.md 13.1 (ExpressGatewayService ServiceName: up to 255 letters, digits, '_', '-').
       {{NameKind::kEcsCluster, "ECS cluster name", 1, 255, "letters, digits, '_', '-'", "SCHEMA:aws-ecs-cluster"}, Charset::kWordDash, false},
       {{NameKind::kEcsExpressService, "ECS Express Mode service name", 1, 255, "letters, digits, '_', '-'", "SCHEMA:aws-ecs-expressgatewayservice"}, Charset::kWordDash, false},
       {{NameKind::kRdsInstance, "RDS DB instance identifier", 1, 63, "letter first; letters, digits, hyphens; no '--', no trailing '-'", "SCHEMA:aws-rds-dbinstance"}, Charset::kRdsIdentifier, true},

@@ -1,4 +1,4 @@
-// AWS name rules in one table (source: ../shared/reference/aws-facts.md section 2,
+// AWS name rules in one table (source: reference/aws-facts.md section 2,
 // which cites the CloudFormation registry schemas and the service API models), and
 // FitName, which turns a wanted name into one that satisfies its rule: characters
 // outside the rule become '-', and a name over the limit is cut and given a stable
