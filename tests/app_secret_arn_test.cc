@@ -1,6 +1,7 @@
 // {arn} app secrets: App Runner gets the reference as written, IAM gets the secret's own
 // ARN (GetSecretValue is authorized against it, not against ":jsonkey:stage:version"),
 // and a partial ARN is refused.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -53,7 +54,7 @@ TEST(AppSecretArn, PartialOrMalformedArnsAreRefused) {
     StackConfig c;
     Diagnostics d;
     EXPECT_FALSE(ParseStackConfig(WithSecrets("    API_KEY: {arn: \"" + bad + "\"}\n"), "stack.yaml", "dev", &c, &d));
-    EXPECT_NE(d.FormatAll().find("complete ARN"), std::string::npos) << d.FormatAll();
+    EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("complete ARN")) << d.FormatAll();
   }
 }
 

@@ -79,7 +79,7 @@ TEST(BadConfigs, ValidateAlsoExitsTwo) {
   dir.Write("envs/bad/stack.yaml", ReadFileOrDie(SourceDir() + "/tests/bad_configs/05-typo-key.yaml"));
   CommandResult r = RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("did you mean 'port'"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("did you mean 'port'")) << r.err;
 }
 
 TEST(BadConfigs, ExistingOutputSurvivesAFailedSynth) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "deploy/assembly.h"
@@ -75,12 +76,12 @@ TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {
   ProcessResult ls = RunProcess({cdk, "ls", "--app", out, "--no-notices"}, in_dir);
   ASSERT_EQ(ls.exit_code, 0) << ls.err;
   for (const char* stack : {"orders-api-dev\n", "orders-api-staging\n", "orders-api-prod\n"})
-    EXPECT_NE(ls.out.find(stack), std::string::npos) << ls.out;
+    EXPECT_THAT(ls.out, ::testing::HasSubstr(stack)) << ls.out;
 
   ProcessResult tmpl = RunProcess({cdk, "synth", "--app", out, "--no-notices", "orders-api-dev"}, in_dir);
   ASSERT_EQ(tmpl.exit_code, 0) << tmpl.err;
-  EXPECT_NE(tmpl.out.find("Description: \"apprunner-blueprint: orders-api (dev"), std::string::npos) << tmpl.out;
-  EXPECT_NE(tmpl.out.find("Type: AWS::EC2::VPC"), std::string::npos) << tmpl.out;
+  EXPECT_THAT(tmpl.out, ::testing::HasSubstr("Description: \"apprunner-blueprint: orders-api (dev")) << tmpl.out;
+  EXPECT_THAT(tmpl.out, ::testing::HasSubstr("Type: AWS::EC2::VPC")) << tmpl.out;
   if (!HasFailure()) fs::remove_all(dir);
 }
 

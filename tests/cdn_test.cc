@@ -4,6 +4,7 @@
 // blocks requests without the secret origin header, a rule that exists only with
 // CloudFront), and the custom domain (certificate in us-east-1 validated in the
 // configured zone, aliases, A and AAAA records). Deploy-time values: deploy_test.cc.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -193,9 +194,9 @@ TEST(CloudFront, OriginGuardExistsOnlyWithCloudFront) {
     EXPECT_EQ(WithRole(app, StackRole::kGlobal), nullptr);
     Json m = WithRole(app, StackRole::kMain)->tmpl.ToJson();
     std::string text = m.dump();
-    EXPECT_EQ(text.find("origin-secret-required"), std::string::npos);
-    EXPECT_EQ(text.find(kOriginSecretHeader), std::string::npos);
-    EXPECT_EQ(text.find("OriginSecret"), std::string::npos);
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("origin-secret-required")));
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(kOriginSecretHeader)));
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("OriginSecret")));
     EXPECT_TRUE(ResourcesOfType(m, "AWS::CloudFront::Distribution").empty());
   }
 }
@@ -227,7 +228,8 @@ TEST(CloudFront, CustomDomainCertificateInUsEast1ValidatedInTheZone) {
   EXPECT_EQ(types, (std::set<std::string>{"A", "AAAA"}));
   EXPECT_EQ(g["Outputs"]["SiteUrl"]["Value"], "https://www.orders.example");
   // Nothing of the domain in the main stack.
-  EXPECT_EQ(WithRole(app, StackRole::kMain)->tmpl.ToJson().dump().find("www.orders.example"), std::string::npos);
+  EXPECT_THAT(WithRole(app, StackRole::kMain)->tmpl.ToJson().dump(),
+              ::testing::Not(::testing::HasSubstr("www.orders.example")));
 }
 
 TEST(CloudFront, DomainWithoutCloudFrontIsRefusedWithWhyAndWhatToDo) {
@@ -238,35 +240,35 @@ TEST(CloudFront, DomainWithoutCloudFrontIsRefusedWithWhyAndWhatToDo) {
                                 std::string("domain:\n  name: www.orders.example\n  hosted_zone_id: ") + kZone + "\n",
                                 platform);
     EXPECT_FALSE(Check(yaml, &out));
-    EXPECT_NE(out.find("dev/stack.yaml:"), std::string::npos) << out;
-    EXPECT_NE(out.find("domain.name"), std::string::npos) << out;
-    EXPECT_NE(out.find("features.cloudfront: true"), std::string::npos) << out;
-    EXPECT_NE(out.find(std::string(platform) == "apprunner" ? "no CloudFormation resource" : "load balancer"),
-              std::string::npos)
+    EXPECT_THAT(out, ::testing::HasSubstr("dev/stack.yaml:")) << out;
+    EXPECT_THAT(out, ::testing::HasSubstr("domain.name")) << out;
+    EXPECT_THAT(out, ::testing::HasSubstr("features.cloudfront: true")) << out;
+    EXPECT_THAT(out, ::testing::HasSubstr(std::string(platform) == "apprunner" ? "no CloudFormation resource"
+                                                                               : "load balancer"))
         << out;
   }
   std::string out;
   EXPECT_FALSE(Check(EdgeYaml("dev", false, true, "domain:\n  name: www.orders.example\n"), &out));
-  EXPECT_NE(out.find("domain.name and domain.hosted_zone_id go together"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("domain.name and domain.hosted_zone_id go together")) << out;
   EXPECT_FALSE(Check(EdgeYaml("dev", false, true, "domain:\n  name: www.orders.example\n  hosted_zone_id: zone1\n"), &out));
-  EXPECT_NE(out.find("hosted zone ID"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("hosted zone ID")) << out;
   EXPECT_FALSE(Check(EdgeYaml("dev", false, true, std::string("domain:\n  name: '*.orders.example'\n  hosted_zone_id: ") +
                                                       kZone + "\n"),
                      &out));
-  EXPECT_NE(out.find("not a domain name"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("not a domain name")) << out;
 }
 
 TEST(CloudFront, KeysSayWhenTheyDoNothingAndTheSecretIsAskedFor) {
   std::string out;
   ASSERT_TRUE(Check(EdgeYaml("dev", false, false, "cloudfront:\n  price_class: PriceClass_All\n"), &out)) << out;
-  EXPECT_NE(out.find("cloudfront.price_class: has no effect unless features.cloudfront is true"), std::string::npos)
+  EXPECT_THAT(out, ::testing::HasSubstr("cloudfront.price_class: has no effect unless features.cloudfront is true"))
       << out;
   ASSERT_TRUE(Check(EdgeYaml("dev", false, true), &out)) << out;
-  EXPECT_NE(out.find("cloudfront.origin_secret: not set"), std::string::npos) << out;
-  EXPECT_NE(out.find("--secret cloudfront.origin_secret"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("cloudfront.origin_secret: not set")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("--secret cloudfront.origin_secret")) << out;
   // A plain value is refused: the secret is stored encrypted only.
   EXPECT_FALSE(Check(EdgeYaml("dev", false, true, "cloudfront:\n  origin_secret: my-plain-secret\n"), &out));
-  EXPECT_NE(out.find("config set --secret"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("config set --secret")) << out;
 }
 
 // Issue 13: requests and error rates of the distribution, where CloudFront publishes
@@ -331,8 +333,8 @@ TEST(CloudFront, FiveHundredsAtTheEdgeAlarmToAnAlertTopicInUsEast1) {
   EXPECT_TRUE(cloudwatch);
   // Alarms only: the budget and anomaly alerts go to the main stack's topic.
   std::string policies = g["Resources"]["EdgeAlertsKey"].dump() + g["Resources"]["EdgeAlertsTopicPolicy"].dump();
-  EXPECT_EQ(policies.find("budgets.amazonaws.com"), std::string::npos);
-  EXPECT_EQ(policies.find("costalerts.amazonaws.com"), std::string::npos);
+  EXPECT_THAT(policies, ::testing::Not(::testing::HasSubstr("budgets.amazonaws.com")));
+  EXPECT_THAT(policies, ::testing::Not(::testing::HasSubstr("costalerts.amazonaws.com")));
   auto subscriptions = ResourcesOfType(g, "AWS::SNS::Subscription");
   ASSERT_EQ(subscriptions.size(), 1u);
   EXPECT_EQ(g["Resources"][subscriptions[0]]["Properties"]["Endpoint"], "oncall@acme.example");

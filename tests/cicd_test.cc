@@ -3,6 +3,7 @@
 // environment's repository, stack and service, every environment of an account trusts
 // the one OIDC provider, and `blueprint workflow` writes valid YAML and never
 // overwrites a file it did not write.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -200,7 +201,7 @@ TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
 
   // Nothing account-wide: no wildcard action, and no resource is * but the ECR login.
   for (const auto& [sid, s] : by_sid) {
-    for (const auto& a : actions(sid)) EXPECT_EQ(a.find('*'), std::string::npos) << sid << ": " << a;
+    for (const auto& a : actions(sid)) EXPECT_THAT(a, ::testing::Not(::testing::HasSubstr('*'))) << sid << ": " << a;
     if (sid != "EcrLogin") {
       EXPECT_NE(s["Resource"], "*") << sid;
     }
@@ -265,8 +266,8 @@ TEST(Cicd, ExistingAndCreatedProviderInOneAccountIsRefused) {
   App app;
   Diagnostics d;
   EXPECT_FALSE(Assemble(configs, &app, &d));
-  EXPECT_NE(d.FormatAll().find("github.oidc_provider_arn"), std::string::npos) << d.FormatAll();
-  EXPECT_NE(d.FormatAll().find("(dev)"), std::string::npos) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("github.oidc_provider_arn")) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("(dev)")) << d.FormatAll();
 }
 
 TEST(Cicd, ProviderResource) {
@@ -296,14 +297,14 @@ TEST(Cicd, ConfigErrors) {
     StackConfig cfg;
     Diagnostics d;
     EXPECT_FALSE(ParseStackConfig(WithGithub("dev", c.github), "dev/stack.yaml", "dev", &cfg, &d)) << c.github;
-    EXPECT_NE(d.FormatAll().find(c.key), std::string::npos) << c.github << "\n" << d.FormatAll();
+    EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr(c.key)) << c.github << "\n" << d.FormatAll();
   }
   // prod without an environment: no branch is trusted by default, so nothing may deploy.
   StackConfig cfg;
   Diagnostics d;
   EXPECT_FALSE(ParseStackConfig(WithGithub("prod", "  org: acme\n  repo: orders-api\n"), "prod/stack.yaml",
                                 "prod", &cfg, &d));
-  EXPECT_NE(d.FormatAll().find("github.environments"), std::string::npos) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("github.environments")) << d.FormatAll();
 }
 
 // ---- the workflow ----
@@ -362,10 +363,10 @@ TEST(CicdWorkflow, BuildsOnceAndPromotesOneDigestInOrder) {
   EXPECT_EQ(Uses(build), (std::vector<std::string>{"actions/checkout@v7", "actions/upload-artifact@v7"}));
   EXPECT_EQ(build["outputs"]["digest"].as<std::string>(), "${{ steps.image.outputs.digest }}");
   std::string b = RunOf(build, "image");
-  EXPECT_NE(b.find("--provenance=false"), std::string::npos);  // one manifest, no attestation index
-  EXPECT_NE(b.find("type=oci,dest=image.tar"), std::string::npos);
-  EXPECT_NE(b.find("skopeo manifest-digest"), std::string::npos);
-  EXPECT_EQ(b.find("aws "), std::string::npos);
+  EXPECT_THAT(b, ::testing::HasSubstr("--provenance=false"));  // one manifest, no attestation index
+  EXPECT_THAT(b, ::testing::HasSubstr("type=oci,dest=image.tar"));
+  EXPECT_THAT(b, ::testing::HasSubstr("skopeo manifest-digest"));
+  EXPECT_THAT(b, ::testing::Not(::testing::HasSubstr("aws ")));
 
   // Each environment after the previous one, the image fetched, never rebuilt.
   EXPECT_EQ(w["jobs"]["deploy-dev"]["needs"].as<std::vector<std::string>>(), (std::vector<std::string>{"build"}));
@@ -384,20 +385,20 @@ TEST(CicdWorkflow, BuildsOnceAndPromotesOneDigestInOrder) {
     EXPECT_EQ(job["env"]["IMAGE_DIGEST"].as<std::string>(), "${{ needs.build.outputs.digest }}");
     EXPECT_EQ(job["concurrency"]["group"].as<std::string>(), std::string("deploy-orders-api-") + (id + 7));
     std::string push = RunOf(job, "image");
-    EXPECT_EQ(push.find("docker build"), std::string::npos) << id;
-    EXPECT_NE(push.find("skopeo copy --preserve-digests oci-archive:image.tar"), std::string::npos) << id;
-    EXPECT_NE(push.find("\"$digest\" != \"$IMAGE_DIGEST\""), std::string::npos) << id;
-    EXPECT_NE(push.find("uri=$REGISTRY/$ECR_REPOSITORY@$IMAGE_DIGEST"), std::string::npos) << id;  // by digest
+    EXPECT_THAT(push, ::testing::Not(::testing::HasSubstr("docker build"))) << id;
+    EXPECT_THAT(push, ::testing::HasSubstr("skopeo copy --preserve-digests oci-archive:image.tar")) << id;
+    EXPECT_THAT(push, ::testing::HasSubstr("\"$digest\" != \"$IMAGE_DIGEST\"")) << id;
+    EXPECT_THAT(push, ::testing::HasSubstr("uri=$REGISTRY/$ECR_REPOSITORY@$IMAGE_DIGEST")) << id;  // by digest
   }
   EXPECT_EQ(w["jobs"]["deploy-prod"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
             Stage("prod", "").role_arn);
   std::string deploy = w["jobs"]["deploy-prod"]["steps"][4]["run"].as<std::string>();
-  EXPECT_NE(deploy.find("--use-previous-template"), std::string::npos);
-  EXPECT_NE(deploy.find("--resource-types $ROLLOUT_RESOURCE_TYPES"), std::string::npos);
-  EXPECT_NE(deploy.find("UsePreviousValue=true"), std::string::npos);
-  EXPECT_NE(deploy.find("change_set=\"image-"), std::string::npos);
-  EXPECT_EQ(deploy.find("--role-arn"), std::string::npos);
-  EXPECT_EQ(deploy.find("--template-body"), std::string::npos);
+  EXPECT_THAT(deploy, ::testing::HasSubstr("--use-previous-template"));
+  EXPECT_THAT(deploy, ::testing::HasSubstr("--resource-types $ROLLOUT_RESOURCE_TYPES"));
+  EXPECT_THAT(deploy, ::testing::HasSubstr("UsePreviousValue=true"));
+  EXPECT_THAT(deploy, ::testing::HasSubstr("change_set=\"image-"));
+  EXPECT_THAT(deploy, ::testing::Not(::testing::HasSubstr("--role-arn")));
+  EXPECT_THAT(deploy, ::testing::Not(::testing::HasSubstr("--template-body")));
 }
 
 // The run steps are bash (GitHub's default shell on ubuntu runners): they must parse.
@@ -446,8 +447,8 @@ TEST_F(WorkflowCommand, WritesTheWorkflowFromTheRecordedRole) {
             "arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1");
   EXPECT_FALSE(w["jobs"]["deploy-dev"]);  // --stack prod: prod alone
   // The GitHub settings the trust relies on.
-  EXPECT_NE(r.out.find("Required reviewers"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("Deployment branches and tags: Selected branches, 'main' only"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Required reviewers")) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Deployment branches and tags: Selected branches, 'main' only")) << r.out;
   // Same input, same bytes; its own file is overwritten.
   ASSERT_EQ(Run({"--stack", "prod"}).exit_code, 0);
   EXPECT_EQ(testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-prod.yml"), text);
@@ -458,7 +459,7 @@ TEST_F(WorkflowCommand, NeverOverwritesAFileItDidNotWrite) {
   dir_.Write(".github/workflows/deploy-orders-api-dev.yml", mine);
   auto r = Run({"--stack", "dev", "--role-arn", "arn:aws:iam::123456789012:role/deploy"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("refusing to overwrite"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("refusing to overwrite")) << r.err;
   EXPECT_EQ(testing::ReadFileOrDie(dir_.path() + "/.github/workflows/deploy-orders-api-dev.yml"), mine);
 }
 
@@ -466,11 +467,11 @@ TEST_F(WorkflowCommand, UserErrors) {
   // No recorded role and none given.
   auto r = Run({"--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("blueprint up --stack dev"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("blueprint up --stack dev")) << r.err;
   // A branch the role does not trust (dev trusts develop, not main).
   r = Run({"--stack", "dev", "--branch", "main", "--role-arn", "arn:aws:iam::123456789012:role/deploy"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("develop"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("develop")) << r.err;
   // Not a role ARN.
   r = Run({"--stack", "dev", "--role-arn", "arn:aws:s3:::bucket"});
   EXPECT_EQ(r.exit_code, 2);
@@ -483,8 +484,8 @@ TEST_F(WorkflowCommand, DefaultsToTheFirstTrustedBranch) {
   YAML::Node w = YAML::LoadFile(dir_.path() + "/.github/workflows/deploy-orders-api-dev.yml");
   EXPECT_EQ(w["on"]["push"]["branches"][0].as<std::string>(), "develop");
   EXPECT_FALSE(w["jobs"]["deploy-dev"]["environment"]);
-  EXPECT_NE(r.out.find("dev: no GitHub environment; the role trusts any workflow run on branch develop"),
-            std::string::npos)
+  EXPECT_THAT(r.out,
+              ::testing::HasSubstr("dev: no GitHub environment; the role trusts any workflow run on branch develop"))
       << r.out;
 }
 
@@ -495,8 +496,8 @@ TEST_F(WorkflowCommand, OneWorkflowPromotesThroughEveryEnvironment) {
              "{\"DeployRoleArn\": \"arn:aws:iam::123456789012:role/orders-api-prod-GithubDeployRole-X1\"}\n");
   auto r = Run({});
   EXPECT_EQ(r.exit_code, 2);  // dev is not deployed yet
-  EXPECT_NE(r.err.find("no DeployRoleArn recorded for dev"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("`blueprint up --stack dev`"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("no DeployRoleArn recorded for dev")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("`blueprint up --stack dev`")) << r.err;
   EXPECT_TRUE(testing::ListFiles(dir_.path() + "/.github").empty());
 
   dir_.Write(".blueprint/unknown-account/eu-west-3/orders-api-dev/outputs.json",
@@ -510,14 +511,15 @@ TEST_F(WorkflowCommand, OneWorkflowPromotesThroughEveryEnvironment) {
   EXPECT_EQ(jobs, (std::vector<std::string>{"build", "deploy-dev", "deploy-prod"}));
   EXPECT_EQ(w["jobs"]["deploy-dev"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
             "arn:aws:iam::123456789012:role/orders-api-dev-GithubDeployRole-X2");
-  EXPECT_NE(r.out.find("deploys dev -> prod"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("deploy-orders-api-dev.yml (written earlier by `blueprint workflow --stack dev`) also deploys dev"),
-            std::string::npos)
+  EXPECT_THAT(r.out, ::testing::HasSubstr("deploys dev -> prod")) << r.out;
+  EXPECT_THAT(r.out,
+              ::testing::HasSubstr(
+                  "deploy-orders-api-dev.yml (written earlier by `blueprint workflow --stack dev`) also deploys dev"))
       << r.out;
   // One role ARN cannot serve two environments.
   r = Run({"--role-arn", "arn:aws:iam::123456789012:role/deploy"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--stack ENV"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--stack ENV")) << r.err;
 }
 
 }  // namespace

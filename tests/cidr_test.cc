@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "naming/cidr.h"
@@ -29,7 +30,7 @@ TEST(Cidr, RejectsMalformed) {
                           "10.0.0.0/016", "010.0.0.0/16", "10.0.0.0.0/16", "a.b.c.d/16", "10.0.0.0/-1",
                           " 10.0.0.0/16", "10.0.0.0/16 "}) {
     EXPECT_NE(err = ParseCidr(bad, &c), "") << bad;
-    EXPECT_NE(err.find("not an IPv4 CIDR block"), std::string::npos) << bad << ": " << err;
+    EXPECT_THAT(err, ::testing::HasSubstr("not an IPv4 CIDR block")) << bad << ": " << err;
   }
 }
 
@@ -37,11 +38,11 @@ TEST(Cidr, NonAlignedBaseNamesTheNetworkAddress) {
   Ipv4Cidr c;
   std::string err;
   EXPECT_NE(err = ParseCidr("10.0.0.5/24", &c), "");
-  EXPECT_NE(err.find("10.0.0.0/24"), std::string::npos) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("10.0.0.0/24")) << err;
   EXPECT_NE(err = ParseCidr("10.0.128.0/16", &c), "");
-  EXPECT_NE(err.find("10.0.0.0/16"), std::string::npos) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("10.0.0.0/16")) << err;
   EXPECT_NE(err = ParseCidr("192.168.1.17/28", &c), "");
-  EXPECT_NE(err.find("192.168.1.16/28"), std::string::npos) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("192.168.1.16/28")) << err;
 }
 
 TEST(Cidr, OriginalBlueprintLayout) {
@@ -135,7 +136,7 @@ TEST(Cidr, RefusesSubnetsSmallerThanSlash28) {
   SubnetLayout l;
   EXPECT_EQ(err = PlanSubnets(vpc, 1, 1, &l), "");
   EXPECT_NE(err = PlanSubnets(vpc, 2, 2, &l), "");
-  EXPECT_NE(err.find("use a block of /26 or larger, or a smaller max_az_count"), std::string::npos) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("use a block of /26 or larger, or a smaller max_az_count")) << err;
   // Room is reserved for max_az_count, not only for the AZs in use.
   EXPECT_NE(err = PlanSubnets(vpc, 1, 2, &l), "");
   ASSERT_EQ(err = ParseCidr("10.0.0.0/28", &vpc), "");

@@ -1,6 +1,7 @@
 // The command line through the built binary: --version, "did you mean" for commands
 // and options, the `error:` prefix and exit 2 for argument errors, help that says what
 // is required, --stack with a stack name, and --json output.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -57,7 +58,7 @@ TEST_F(Cli, EveryListedCommandRunsItsHelpWhenNamedFirst) {
   for (const auto& c : commands) {
     CommandResult r = Run({c, "--help"});
     EXPECT_EQ(r.exit_code, 0) << c << ": " << r.err;
-    EXPECT_NE(r.out.find("blueprint " + c), std::string::npos) << c << ": " << r.out;
+    EXPECT_THAT(r.out, ::testing::HasSubstr("blueprint " + c)) << c << ": " << r.out;
   }
 }
 
@@ -67,7 +68,7 @@ TEST_F(Cli, MistypedCommandAndOptionGetDidYouMeanAndExitTwo) {
   EXPECT_EQ(r.err.rfind("error: unknown command 'synht' (did you mean 'synth'?)", 0), 0u) << r.err;
   r = Run({"config", "lst", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("(did you mean 'list'?)"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("(did you mean 'list'?)")) << r.err;
   r = Run({"synth", "--stak", "dev"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("error: unknown option '--stak' for 'blueprint synth' (did you mean '--stack'?)", 0), 0u)
@@ -78,17 +79,17 @@ TEST_F(Cli, MistypedCommandAndOptionGetDidYouMeanAndExitTwo) {
   r = Run({"up"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("error: ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("--stack"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("--all"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--stack")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--all")) << r.err;
 }
 
 TEST_F(Cli, UpAndDestroyHelpSayStackIsRequiredAndOfferAll) {
   for (const char* cmd : {"up", "destroy"}) {
     CommandResult r = Run({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
-    EXPECT_NE(r.out.find("--stack"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("Required (or --all)"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("--all"), std::string::npos) << r.out;
+    EXPECT_THAT(r.out, ::testing::HasSubstr("--stack")) << r.out;
+    EXPECT_THAT(r.out, ::testing::HasSubstr("Required (or --all)")) << r.out;
+    EXPECT_THAT(r.out, ::testing::HasSubstr("--all")) << r.out;
   }
 }
 
@@ -100,8 +101,8 @@ TEST_F(Cli, StackNameWorksWhereAnEnvironmentDoesAndConfigRefusesIt) {
   EXPECT_TRUE(fs::exists(dir_.path() + "/out/orders-api-dev.template.json"));
   r = Run({"config", "get", "--stack", "orders-api-dev", "app.name"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("'orders-api-dev' is a stack, of environment 'dev'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("--stack dev"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("'orders-api-dev' is a stack, of environment 'dev'")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("--stack dev")) << r.err;
 }
 
 TEST_F(Cli, JsonOutputHasOneShape) {
@@ -149,8 +150,8 @@ TEST_F(Cli, JsonOutputHasOneShape) {
       EXPECT_EQ(d["severity"], "error");
       EXPECT_EQ(d["line"], 4);
       EXPECT_EQ(d["column"], 9);
-      EXPECT_NE(d["file"].get<std::string>().find("dev/stack.yaml"), std::string::npos);
-      EXPECT_NE(d["message"].get<std::string>().find("out of range"), std::string::npos);
+      EXPECT_THAT(d["file"].get<std::string>(), ::testing::HasSubstr("dev/stack.yaml"));
+      EXPECT_THAT(d["message"].get<std::string>(), ::testing::HasSubstr("out of range"));
     }
   EXPECT_TRUE(found) << r.out;
 }

@@ -2,6 +2,7 @@
 // ECR image paths, sizes from the Fargate table, the DB admitting only the app's group,
 // the WAF target and the metrics contract, the platform checks, and every bundled
 // environment on both platforms through our validator.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -126,8 +127,8 @@ TEST(EcsExpress, VariablesSecretsAndTheirReadRights) {
     const Json& statements = Props(t, role)["Policies"][0]["PolicyDocument"]["Statement"];
     std::string sids;
     for (const auto& s : statements) sids += s["Sid"].get<std::string>() + " ";
-    EXPECT_NE(sids.find("ReadDatabaseCredentials"), std::string::npos) << role;
-    EXPECT_NE(sids.find("ReadAppSecrets"), std::string::npos) << role;
+    EXPECT_THAT(sids, ::testing::HasSubstr("ReadDatabaseCredentials")) << role;
+    EXPECT_THAT(sids, ::testing::HasSubstr("ReadAppSecrets")) << role;
   }
 }
 
@@ -239,10 +240,10 @@ TEST(EcsExpress, MigrationPreviewShowsWhatGoesAndComesAndLeavesTheDataAlone) {
   auto text = testing::RunBlueprint(args);
   ASSERT_EQ(text.exit_code, 0) << text.err;
   // What the platform change means for the app's users, and the monthly cost before and after.
-  EXPECT_NE(text.out.find("Platform change: App Runner -> ECS Express Mode"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("  loses: pausing the service"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("  gains: canary deployments with automatic rollback"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("Monthly cost: $"), std::string::npos) << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("Platform change: App Runner -> ECS Express Mode")) << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("  loses: pausing the service")) << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("  gains: canary deployments with automatic rollback")) << text.out;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("Monthly cost: $")) << text.out;
   // The only data at risk: the regional web ACL's request logs, as the web ACL moves to
   // CloudFront (compute.ingress edge, the platform's default).
   size_t risk = text.out.find("DATA AT RISK");
@@ -341,34 +342,40 @@ TEST(EcsExpress, PlatformChecksNameTheKeyAtItsLine) {
   EXPECT_TRUE(ok);
   std::string msg = Check(EcsYaml("dev", "  cpu: 4 vCPU\n  memory: 32 GB\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("app.memory: Fargate (compute.platform: ecs-express) does not offer 4 vCPU with 32 GB; with 4 vCPU use 8 GB to 30 GB in steps of 1 GB"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("dev/stack.yaml:"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("app.memory: Fargate (compute.platform: ecs-express) does not offer 4 vCPU "
+                                        "with 32 GB; with 4 vCPU use 8 GB to 30 GB in steps of 1 GB"))
+      << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("dev/stack.yaml:")) << msg;
   msg = Check(EcsYaml("dev", "  cpu: 3 vCPU\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("app.cpu: Fargate (compute.platform: ecs-express) does not offer '3 vCPU'"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("app.cpu: Fargate (compute.platform: ecs-express) does not offer '3 vCPU'"))
+      << msg;
   // Without a NAT the tasks start through VPC endpoints (say so).
   msg = Check(StackYaml("dev", "none", "orders-api", "", kEcs), &ok);
   EXPECT_TRUE(ok) << msg;
-  EXPECT_NE(msg.find("network.nat: none: the tasks reach ECR, CloudWatch Logs and Secrets Manager through VPC endpoints"),
-            std::string::npos)
+  EXPECT_THAT(msg,
+              ::testing::HasSubstr(
+                  "network.nat: none: the tasks reach ECR, CloudWatch Logs and Secrets Manager through VPC endpoints"))
       << msg;
   std::string tcp = EcsYaml("dev");
   tcp.replace(tcp.find("  health_check:\n") + 16, 0, "    protocol: TCP\n");
   msg = Check(tcp, &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("app.health_check.protocol: ECS Express Mode checks health over HTTP only"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("app.health_check.protocol: ECS Express Mode checks health over HTTP only"))
+      << msg;
   // App Runner's knobs warn when written; the config still synthesizes.
   msg = Check(EcsYaml("dev", "  scaling:\n    max_concurrency: 50\n"), &ok);
   EXPECT_TRUE(ok) << msg;
-  EXPECT_NE(msg.find("app.scaling.max_concurrency: has no effect on compute.platform ecs-express"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("app.scaling.max_concurrency: has no effect on compute.platform ecs-express"))
+      << msg;
   // app.log_retention_days reaches App Runner's own log groups too (modules/log_retention.h):
   // no warning there.
   msg = Check(WithApp(StackYaml("dev", "gateway"), "  log_retention_days: 30\n"), &ok);
   EXPECT_TRUE(ok) << msg;
-  EXPECT_EQ(msg.find("app.log_retention_days"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::Not(::testing::HasSubstr("app.log_retention_days"))) << msg;
   msg = Check(StackYaml("dev", "gateway", "orders-api", "", "compute:\n  platform: ecs\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("compute.platform"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("compute.platform")) << msg;
 }
 
 TEST(EcsExpress, EveryBundledEnvironmentSynthesizesAndValidatesOnBothPlatforms) {
@@ -410,7 +417,9 @@ TEST(EcsExpress, TracingIsRefusedAndNotDefaulted) {
   bool ok = true;
   std::string out = Check(EcsYaml("dev", "  tracing: true\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(out.find("app.tracing: not offered on compute.platform ecs-express: Express Mode runs one container"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr(
+                       "app.tracing: not offered on compute.platform ecs-express: Express Mode runs one container"))
+      << out;
   for (const auto& c : testing::BundledEnvironmentsWith("  platform: ecs-express\n")) {
     EXPECT_FALSE(c.app.tracing) << c.env;
     EXPECT_FALSE(Props(MainTemplate(c), "TaskRole").contains("ManagedPolicyArns")) << c.env;
@@ -445,31 +454,32 @@ TEST(EcsExpress, IngressDefaultsFollowTheLayout) {
   bool ok = true;
   std::string msg = Check(WithApp(StackYaml("dev", "gateway", "orders-api", "", kEcs + "features:\n  cloudfront: false\n"), ""), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("features.cloudfront: compute.ingress edge makes CloudFront the service's one entry point"),
-            std::string::npos)
+  EXPECT_THAT(msg, ::testing::HasSubstr(
+                       "features.cloudfront: compute.ingress edge makes CloudFront the service's one entry point"))
       << msg;
   msg = Check(StackYaml("dev", "gateway", "orders-api", "",
                         "compute:\n  platform: ecs-express\n  ingress: private\nfeatures:\n  cloudfront: true\n"),
               &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("use compute.ingress: edge"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("use compute.ingress: edge")) << msg;
   msg = Check(StackYaml("dev", "gateway", "orders-api", "", "compute:\n  ingress: private\n"), &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("compute.ingress: a private App Runner service (a VPC ingress connection) is not built"),
-            std::string::npos)
+  EXPECT_THAT(msg, ::testing::HasSubstr(
+                       "compute.ingress: a private App Runner service (a VPC ingress connection) is not built"))
       << msg;
   // us-east-1 has an AZ without VPC origins: named AZs must leave it out.
   std::string east = EcsYaml("dev");
   east.replace(east.find("eu-west-3"), 9, "us-east-1");
   msg = Check(east, &ok);
   EXPECT_TRUE(ok) << msg;
-  EXPECT_NE(msg.find("warning: network.az_ids: CloudFront VPC origins do not support AZ use1-az3 of us-east-1"),
-            std::string::npos)
+  EXPECT_THAT(msg, ::testing::HasSubstr(
+                       "warning: network.az_ids: CloudFront VPC origins do not support AZ use1-az3 of us-east-1"))
       << msg;
   east.replace(east.find("  nat: gateway\n"), 0, "  az_ids: [use1-az1, use1-az3]\n");
   msg = Check(east, &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(msg.find("error: network.az_ids: CloudFront VPC origins do not support AZ use1-az3"), std::string::npos) << msg;
+  EXPECT_THAT(msg, ::testing::HasSubstr("error: network.az_ids: CloudFront VPC origins do not support AZ use1-az3"))
+      << msg;
 }
 
 // edge: the VPC origin stays in the main stack (the load balancer's region) and its ID
@@ -496,7 +506,8 @@ TEST(EcsExpress, EdgeCrossesTheVpcOriginIdToTheDistribution) {
   EXPECT_TRUE(origin.contains("VpcOriginConfig")) << origin;
   EXPECT_FALSE(origin.contains("CustomOriginConfig") || origin.contains("OriginCustomHeaders")) << origin;
   for (const Json* t : {&m, &g})
-    for (const auto& [name, p] : (*t)["Parameters"].items()) EXPECT_EQ(name.find("OriginSecret"), std::string::npos) << name;
+    for (const auto& [name, p] : (*t)["Parameters"].items())
+      EXPECT_THAT(name, ::testing::Not(::testing::HasSubstr("OriginSecret"))) << name;
   EXPECT_TRUE(ResourcesOfType(m, "AWS::WAFv2::WebACLAssociation").empty());
 }
 

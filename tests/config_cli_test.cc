@@ -1,5 +1,6 @@
 // `blueprint config` end to end, through the built binary: exit statuses, refused
 // edits, and secrets that decrypt only with the right passphrase.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -27,7 +28,7 @@ TEST_F(ConfigCli, SetKeepsCommentsAndGetReadsBack) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string after = Read("dev");
   EXPECT_EQ(after.substr(0, after.find("profile:")), before.substr(0, before.find("profile:")));  // header comment
-  EXPECT_NE(after.find("  max_az_count: 3\n"), std::string::npos);
+  EXPECT_THAT(after, ::testing::HasSubstr("  max_az_count: 3\n"));
   r = Config({"get", "--stack", "dev", "network.max_az_count"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "3\n");
@@ -53,19 +54,19 @@ TEST_F(ConfigCli, InvalidEditRefusedAndNothingWritten) {
     EXPECT_EQ(r.exit_code, 2) << e[3];
     EXPECT_EQ(Read("prod"), before) << e[3];
   }
-  EXPECT_NE(Config({"set", "--stack", "prod", "database.multi_az", "false"}).err.find("guards"), std::string::npos);
-  EXPECT_NE(Config({"set", "--stack", "prod", "domain.name", "www.orders.example"}).err.find("domain.hosted_zone_id go together"),
-            std::string::npos);
-  EXPECT_NE(Config({"set", "--stack", "prod", "app.cpu", "3 vCPU"}).err.find("App Runner does not offer"),
-            std::string::npos);
+  EXPECT_THAT(Config({"set", "--stack", "prod", "database.multi_az", "false"}).err, ::testing::HasSubstr("guards"));
+  EXPECT_THAT(Config({"set", "--stack", "prod", "domain.name", "www.orders.example"}).err,
+              ::testing::HasSubstr("domain.hosted_zone_id go together"));
+  EXPECT_THAT(Config({"set", "--stack", "prod", "app.cpu", "3 vCPU"}).err,
+              ::testing::HasSubstr("App Runner does not offer"));
 }
 
 TEST_F(ConfigCli, ListShowsSources) {
   CommandResult r = Config({"list", "--stack", "prod", "--defaults"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("database.multi_az"), std::string::npos);
-  EXPECT_NE(r.out.find("profile prod"), std::string::npos);
-  EXPECT_NE(r.out.find("stack.yaml:4"), std::string::npos);  // region
+  EXPECT_THAT(r.out, ::testing::HasSubstr("database.multi_az"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("profile prod"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("stack.yaml:4"));  // region
 }
 
 // Values the platform or the layout decides (compute.ingress, features.cloudfront,
@@ -74,17 +75,17 @@ TEST_F(ConfigCli, DerivedValuesSayWhatDecidedThem) {
   ASSERT_EQ(Config({"set", "--stack", "prod", "compute.platform", "ecs-express"}).exit_code, 0);
   CommandResult r = Config({"get", "--stack", "prod", "compute.ingress", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"value\": \"edge\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"source\": \"compute.platform ecs-express\""), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("\"value\": \"edge\"")) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("\"source\": \"compute.platform ecs-express\"")) << r.out;
   r = Config({"list", "--stack", "prod", "--defaults"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* row : {"features.cloudfront", "app.tracing"}) {
     size_t at = r.out.find(std::string(row) + " ");
     ASSERT_NE(at, std::string::npos) << row << r.out;
     std::string line = r.out.substr(at, r.out.find('\n', at) - at);
-    EXPECT_NE(line.find(std::string(row) == "app.tracing" ? "false" : "true"), std::string::npos) << line;
-    EXPECT_NE(line.find(std::string(row) == "app.tracing" ? "compute.platform ecs-express" : "compute.ingress edge"),
-              std::string::npos)
+    EXPECT_THAT(line, ::testing::HasSubstr(std::string(row) == "app.tracing" ? "false" : "true")) << line;
+    EXPECT_THAT(line, ::testing::HasSubstr(std::string(row) == "app.tracing" ? "compute.platform ecs-express"
+                                                                             : "compute.ingress edge"))
         << line;
   }
 }
@@ -94,9 +95,9 @@ TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   CommandResult r = Config({"set", "--stack", "dev", "--secret", "SENTRY_DSN"}, value + "\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string file = Read("dev");
-  EXPECT_EQ(file.find("hunter2"), std::string::npos);
-  EXPECT_NE(file.find("SENTRY_DSN: {secure: \"v1:"), std::string::npos);
-  EXPECT_NE(file.find("encryption:\n  salt: "), std::string::npos);
+  EXPECT_THAT(file, ::testing::Not(::testing::HasSubstr("hunter2")));
+  EXPECT_THAT(file, ::testing::HasSubstr("SENTRY_DSN: {secure: \"v1:"));
+  EXPECT_THAT(file, ::testing::HasSubstr("encryption:\n  salt: "));
 
   r = Config({"get", "--stack", "dev", "app.secrets.SENTRY_DSN"});
   EXPECT_EQ(r.exit_code, 0);
@@ -109,11 +110,11 @@ TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   setenv("BLUEPRINT_CONFIG_PASSPHRASE", "wrong", 1);
   r = Config({"set", "--stack", "dev", "--secret", "API_KEY"}, "abc\n");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("wrong passphrase"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("wrong passphrase")) << r.err;
   EXPECT_EQ(Read("dev"), file);
   r = Config({"get", "--stack", "dev", "--show-secrets", "app.secrets.SENTRY_DSN"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("wrong passphrase"), std::string::npos);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("wrong passphrase"));
   EXPECT_EQ(r.out, "");
   setenv("BLUEPRINT_CONFIG_PASSPHRASE", kPassphrase, 1);
 
@@ -124,7 +125,7 @@ TEST_F(ConfigCli, SecretRoundTripAndRejections) {
   Replace("dev", tampered);
   r = Config({"list", "--stack", "dev", "--show-secrets"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("cannot decrypt"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("cannot decrypt")) << r.err;
   EXPECT_EQ(r.out, "");
 
   // A value moved under another name does not decrypt either.

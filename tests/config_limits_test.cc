@@ -2,6 +2,7 @@
 // misled every command (points 2, 11, 13 and 16): one stack id for two stacks, AWS's
 // limits on tags, role policies and App Runner variable names, a flood of errors from
 // a file of unknown keys, and YAML templates that read back differently from JSON.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <yaml-cpp/yaml.h>
@@ -53,12 +54,13 @@ TEST(ConfigLimits, TwoEnvironmentsWithOneStackIdAreRefused) {
                                        Parse(Yaml("aa", "account: '222222222222'\n"), "bb-cc")},
                                       &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(errors.find("bb-cc/stack.yaml:5:3: error: app.name: the main stack of environment 'bb-cc' is named aa-bb-cc, "
-                        "like the main stack of environment 'cc' (cc/stack.yaml, app aa-bb)"),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr(
+                  "bb-cc/stack.yaml:5:3: error: app.name: the main stack of environment 'bb-cc' is named aa-bb-cc, "
+                  "like the main stack of environment 'cc' (cc/stack.yaml, app aa-bb)"))
       << errors;
-  EXPECT_NE(errors.find("change app.name or rename one of the environments"), std::string::npos) << errors;
-  EXPECT_EQ(errors.find("cycle"), std::string::npos) << errors;
+  EXPECT_THAT(errors, ::testing::HasSubstr("change app.name or rename one of the environments")) << errors;
+  EXPECT_THAT(errors, ::testing::Not(::testing::HasSubstr("cycle"))) << errors;
 
   // A global stack's name is taken too: environment bb's global stack aa-bb-global and
   // the main stack of an environment called bb-global, even in other regions.
@@ -67,9 +69,9 @@ TEST(ConfigLimits, TwoEnvironmentsWithOneStackIdAreRefused) {
   errors = AssembleErrors({Parse(Yaml("aa", "account: '111111111111'\n"), "bb"), Parse(other_region, "bb-global")},
                           &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(errors.find("the main stack of environment 'bb-global' is named aa-bb-global, like the global stack of "
-                        "environment 'bb'"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          "the main stack of environment 'bb-global' is named aa-bb-global, like the global stack of "
+                          "environment 'bb'"))
       << errors;
 }
 
@@ -79,9 +81,10 @@ TEST(ConfigLimits, SynthRefusesOneStackIdTwiceAndWritesNothing) {
   dir.Write("environments/bb-cc/stack.yaml", Yaml("aa", "account: '222222222222'\n"));
   CommandResult r = RunBlueprint({"synth", "--environments", "environments", "--out", "out", "--quiet"}, dir.path());
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("cc/stack.yaml:5:3: error: app.name: the main stack of environment 'cc' is named aa-bb-cc, like "
-                       "the main stack of environment 'bb-cc'"),
-            std::string::npos)
+  EXPECT_THAT(r.err,
+              ::testing::HasSubstr(
+                  "cc/stack.yaml:5:3: error: app.name: the main stack of environment 'cc' is named aa-bb-cc, like "
+                  "the main stack of environment 'bb-cc'"))
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/out"));
 }
@@ -94,9 +97,9 @@ TEST(ConfigLimits, MixingNamedAndUnnamedAccountsIsRefused) {
   std::string errors = AssembleErrors(
       {Parse(Yaml("orders-api", "account: '111111111111'\n"), "dev"), Parse(Yaml("orders-api"), "prod")}, &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(errors.find("prod/stack.yaml:1:1: error: account: environment 'prod' names no account, while dev names "
-                        "one; set `account:` in every environment or in none"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          "prod/stack.yaml:1:1: error: account: environment 'prod' names no account, while dev names "
+                          "one; set `account:` in every environment or in none"))
       << errors;
   AssembleErrors({Parse(Yaml("orders-api", "account: '111111111111'\n"), "dev"),
                   Parse(Yaml("orders-api", "account: '111111111111'\n"), "prod")},
@@ -118,13 +121,13 @@ std::string ParseErrors(const std::string& yaml, const std::string& env = "dev")
 // Src: tag values have at most 256 characters (Tagging AWS resources).
 TEST(ConfigLimits, TagValuesOver256CharactersAreRefused) {
   std::string errors = ParseErrors(Yaml("orders-api", "tags:\n  extra:\n    Owner: " + std::string(257, 'o') + "\n"));
-  EXPECT_NE(errors.find("dev/stack.yaml:5:5: error: tags.extra.Owner: the tag value has 257 characters; AWS allows "
-                        "at most 256"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          "dev/stack.yaml:5:5: error: tags.extra.Owner: the tag value has 257 characters; AWS allows "
+                          "at most 256"))
       << errors;
   errors = ParseErrors(Yaml("orders-api", "tags:\n  cost_center: " + std::string(300, 'c') + "\n"));
-  EXPECT_NE(errors.find("error: tags.cost_center: the tag value has 300 characters; AWS allows at most 256"),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr("error: tags.cost_center: the tag value has 300 characters; AWS allows at most 256"))
       << errors;
   StackConfig c;
   Diagnostics d;
@@ -145,10 +148,10 @@ TEST(ConfigLimits, MoreThan50TagsOnAResourceAreRefused) {
   bool ok = true;
   std::string errors = AssembleErrors({Parse(Yaml("orders-api", ExtraTags(46)), "dev")}, &ok);
   EXPECT_FALSE(ok);
-  EXPECT_NE(errors.find("dev/stack.yaml:5:3: error: tags.extra: "), std::string::npos) << errors;
-  EXPECT_NE(errors.find(" has 51 tags (46 from tags.extra); AWS allows 50 per resource: remove 1 or more entries "
-                        "from tags.extra"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr("dev/stack.yaml:5:3: error: tags.extra: ")) << errors;
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          " has 51 tags (46 from tags.extra); AWS allows 50 per resource: remove 1 or more entries "
+                          "from tags.extra"))
       << errors;
   AssembleErrors({Parse(Yaml("orders-api", ExtraTags(45)), "dev")}, &ok);
   EXPECT_TRUE(ok);
@@ -167,24 +170,25 @@ TEST(ConfigLimits, TrustPolicyOverIamLimitIsRefused) {
   Diagnostics d;
   EXPECT_FALSE(Assemble(Parse(Yaml("orders-api", Github(80)), "dev"), &app, &d));
   std::string errors = d.FormatAll();
-  EXPECT_NE(errors.find("dev/stack.yaml:6:3: error: github.branches: the trust policy of role GithubDeployRole (stack "
-                        "orders-api-dev) has about "),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr(
+                  "dev/stack.yaml:6:3: error: github.branches: the trust policy of role GithubDeployRole (stack "
+                  "orders-api-dev) has about "))
       << errors;
-  EXPECT_NE(errors.find(" characters; IAM allows at most 4,096 (2,048 unless the account's quota \"Role trust policy "
-                        "length\" was raised): list fewer branches or environments"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          " characters; IAM allows at most 4,096 (2,048 unless the account's quota \"Role trust policy "
+                          "length\" was raised): list fewer branches or environments"))
       << errors;
 
   Diagnostics warned;
   EXPECT_TRUE(Assemble(Parse(Yaml("orders-api", Github(30)), "dev"), &app, &warned)) << warned.FormatAll();
-  EXPECT_NE(warned.FormatAll().find("warning: github.branches: the trust policy of role GithubDeployRole (stack "
-                                    "orders-api-dev) has about "),
-            std::string::npos)
+  EXPECT_THAT(warned.FormatAll(),
+              ::testing::HasSubstr("warning: github.branches: the trust policy of role GithubDeployRole (stack "
+                                   "orders-api-dev) has about "))
       << warned.FormatAll();
-  EXPECT_NE(warned.FormatAll().find("over IAM's default 2,048: deploying needs the quota \"Role trust policy length\" "
-                                    "raised (Service Quotas, IAM)"),
-            std::string::npos)
+  EXPECT_THAT(warned.FormatAll(),
+              ::testing::HasSubstr("over IAM's default 2,048: deploying needs the quota \"Role trust policy length\" "
+                                   "raised (Service Quotas, IAM)"))
       << warned.FormatAll();
 }
 
@@ -205,13 +209,14 @@ TEST(ConfigLimits, InlinePoliciesOverIamLimitAreRefused) {
   Diagnostics d;
   EXPECT_FALSE(Assemble(Parse(Yaml("orders-api", "", ArnSecrets(130)), "dev"), &app, &d));
   std::string errors = d.FormatAll();
-  EXPECT_NE(errors.find("dev/stack.yaml:6:3: error: app.secrets: the inline policies of role ServiceInstanceRole "
-                        "(stack orders-api-dev) have about "),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          "dev/stack.yaml:6:3: error: app.secrets: the inline policies of role ServiceInstanceRole "
+                          "(stack orders-api-dev) have about "))
       << errors;
-  EXPECT_NE(errors.find(" characters; IAM allows 10,240 per role: reference fewer secrets (one Secrets Manager secret "
-                        "can hold several values as JSON keys)"),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr(
+                  " characters; IAM allows 10,240 per role: reference fewer secrets (one Secrets Manager secret "
+                  "can hold several values as JSON keys)"))
       << errors;
   Diagnostics fine;
   EXPECT_TRUE(Assemble(Parse(Yaml("orders-api", "", ArnSecrets(60)), "dev"), &app, &fine)) << fine.FormatAll();
@@ -222,9 +227,9 @@ TEST(ConfigLimits, AppRunnerReservedVariableNamesAreRefused) {
   App app;
   Diagnostics d;
   EXPECT_FALSE(Assemble(Parse(Yaml("orders-api", "", "  env:\n    AWSAPPRUNNER_MODE: x\n"), "dev"), &app, &d));
-  EXPECT_NE(d.FormatAll().find("dev/stack.yaml:7:5: error: app.env.AWSAPPRUNNER_MODE: App Runner reserves names "
-                               "starting with AWSAPPRUNNER; choose another name"),
-            std::string::npos)
+  EXPECT_THAT(d.FormatAll(),
+              ::testing::HasSubstr("dev/stack.yaml:7:5: error: app.env.AWSAPPRUNNER_MODE: App Runner reserves names "
+                                   "starting with AWSAPPRUNNER; choose another name"))
       << d.FormatAll();
 }
 
@@ -238,7 +243,7 @@ TEST(ConfigLimits, ManyUnknownKeysStopAfterFiftyErrors) {
   std::string errors = ParseErrors(yaml);
   size_t lines = std::count(errors.begin(), errors.end(), '\n');
   EXPECT_LE(lines, 51u) << errors.substr(0, 2000);
-  EXPECT_NE(errors.find("… and 19450 more errors in this file (the first 50 are shown)"), std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr("… and 19450 more errors in this file (the first 50 are shown)"))
       << errors.substr(errors.size() > 2000 ? errors.size() - 2000 : 0);
 }
 
@@ -247,9 +252,9 @@ TEST(ConfigLimits, ManyUnknownKeysStopAfterFiftyErrors) {
 TEST(ConfigLimits, LongUnknownKeysGetNoDidYouMean) {
   const std::string junk = "profile" + std::string(200, 'x');
   std::string errors = ParseErrors(Yaml("orders-api") + junk + ": 1\n" + "cidrr: 1\n");
-  EXPECT_NE(errors.find("error: " + junk + ": unknown key; keys allowed at the top level"), std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr("error: " + junk + ": unknown key; keys allowed at the top level"))
       << errors;
-  EXPECT_NE(errors.find("error: cidrr: unknown key (did you mean 'network.cidr'?)"), std::string::npos) << errors;
+  EXPECT_THAT(errors, ::testing::HasSubstr("error: cidrr: unknown key (did you mean 'network.cidr'?)")) << errors;
 }
 
 // --- Mutation findings: nesting ------------------------------------------------------
@@ -260,11 +265,11 @@ TEST(ConfigLimits, DeepNestingIsRefusedBeforeParsing) {
   std::string block = "deep:\n";
   for (size_t d = 1; d <= 100; ++d) block += std::string(d, ' ') + "k:\n";
   std::string errors = ParseErrors(Yaml("orders-api") + block);
-  EXPECT_NE(errors.find("dev/stack.yaml:73:65: error: nested more than 64 levels deep here"), std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr("dev/stack.yaml:73:65: error: nested more than 64 levels deep here"))
       << errors.substr(0, 2000);
   errors = ParseErrors(Yaml("orders-api") + "deep: " + std::string(3000, '[') + std::string(3000, ']') + "\n");
-  EXPECT_NE(errors.find("dev/stack.yaml:9:71: error: nested more than 64 levels deep here; a stack.yaml needs four"),
-            std::string::npos)
+  EXPECT_THAT(errors, ::testing::HasSubstr(
+                          "dev/stack.yaml:9:71: error: nested more than 64 levels deep here; a stack.yaml needs four"))
       << errors.substr(0, 2000);
   // Brackets in quotes, comments and block scalars are text.
   StackConfig c;
@@ -288,8 +293,8 @@ TEST(ConfigLimits, YamlEscapesUnicodeLineBreaks) {
                                                              {"Key" + ls, "value"}}}}}}}};
   std::string yaml = cfn::WriteYaml(doc);
   for (const std::string& raw : {nel, ls, ps, c1, bom})
-    EXPECT_EQ(yaml.find(raw), std::string::npos) << "raw bytes in:\n" << yaml;
-  EXPECT_NE(yaml.find("\"one\\x85two\\u2028three\\u2029four\""), std::string::npos) << yaml;
+    EXPECT_THAT(yaml, ::testing::Not(::testing::HasSubstr(raw))) << "raw bytes in:\n" << yaml;
+  EXPECT_THAT(yaml, ::testing::HasSubstr("\"one\\x85two\\u2028three\\u2029four\"")) << yaml;
 
   // Read back with yaml-cpp: the same strings as the JSON.
   YAML::Node back = YAML::Load(yaml);

@@ -1,5 +1,6 @@
 // An honest config: every schema row binds exactly one StackConfig field, and every key
 // changes the synthesized output (or says why it does not).
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -90,8 +91,8 @@ TEST(HonestConfig, ProdDefaultsPassTheGuards) {
   EXPECT_FALSE(ParseStackConfig("profile: prod\napp: {name: orders-api}\nalerts: {emails: [oncall@acme.example]}\n"
                                 "database: {backup_retention_days: 3}\n",
                                 "prod/stack.yaml", "prod", &c, &weak));
-  EXPECT_NE(weak.FormatAll().find("allow_no_backups"), std::string::npos) << weak.FormatAll();
-  EXPECT_NE(weak.FormatAll().find("AWS Backup"), std::string::npos) << weak.FormatAll();
+  EXPECT_THAT(weak.FormatAll(), ::testing::HasSubstr("allow_no_backups")) << weak.FormatAll();
+  EXPECT_THAT(weak.FormatAll(), ::testing::HasSubstr("AWS Backup")) << weak.FormatAll();
 }
 
 // --- every key changes the output -------------------------------------------------
@@ -448,7 +449,7 @@ TEST(Facets, NeedsAreWarnedOrRefusedAndHoldingTheyTakeEffect) {
       if (!n.refuse) {
         EXPECT_TRUE(r.ok) << r.messages;
       }
-      EXPECT_NE(m->message.find(n.note), std::string::npos) << m->message;  // "" is found too
+      EXPECT_THAT(m->message, ::testing::HasSubstr(n.note)) << m->message;  // "" is found too
     }
     std::string holding = WithCompanions(NeedsStack(f, -1), f.key), without;
     // A key valid only with its pair (github.owner_id) is written in the baseline too,
@@ -563,18 +564,19 @@ TEST(Facets, TheReferenceShowsEveryFacet) {
     ASSERT_NE(at, std::string::npos);
     const std::string line = doc.substr(at, doc.find('\n', at) - at);
     for (const Needs& n : f.needs) {
-      EXPECT_NE(line.find(DescribeNeeds(n)), std::string::npos) << line;
+      EXPECT_THAT(line, ::testing::HasSubstr(DescribeNeeds(n))) << line;
     }
     if (f.platform) {
-      EXPECT_NE(line.find(std::string("| ") + ComputePlatformName(f.platform->platform) + " ("), std::string::npos) << line;
-      EXPECT_NE(line.find((f.platform->refuse ? "refuses it: " : "warns: ") + f.platform->elsewhere), std::string::npos)
+      EXPECT_THAT(line, ::testing::HasSubstr(std::string("| ") + ComputePlatformName(f.platform->platform) + " ("))
+          << line;
+      EXPECT_THAT(line, ::testing::HasSubstr((f.platform->refuse ? "refuses it: " : "warns: ") + f.platform->elsewhere))
           << line;
     }
     if (f.guard) {
-      EXPECT_NE(line.find("`" + f.guard->name + "` when " + DescribeGuardOff(f)), std::string::npos) << line;
+      EXPECT_THAT(line, ::testing::HasSubstr("`" + f.guard->name + "` when " + DescribeGuardOff(f))) << line;
     }
     if (!f.guard && f.needs.empty() && !f.platform) {
-      EXPECT_NE(line.find(" | - | - | - | "), std::string::npos) << line;
+      EXPECT_THAT(line, ::testing::HasSubstr(" | - | - | - | ")) << line;
     }
   }
 }

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "config/loader.h"
@@ -65,7 +66,7 @@ TEST(Config, FileOverridesProfileAndRecordsWhere) {
   ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
   ASSERT_EQ(d.items.size(), 1u);
   EXPECT_EQ(d.items[0].severity, Diagnostic::Severity::kWarning);
-  EXPECT_NE(d.items[0].message.find("reaches nothing outside the VPC"), std::string::npos);
+  EXPECT_THAT(d.items[0].message, ::testing::HasSubstr("reaches nothing outside the VPC"));
 }
 
 TEST(Config, ProdGuardsAcceptAWrittenReason) {
@@ -83,14 +84,14 @@ TEST(Config, GuardsOnUnguardedProfileOrUnneededWarn) {
   Diagnostics d;
   ASSERT_TRUE(Parse("profile: dev\napp: {name: orders-api}\nguards: {allow_single_az: \"not needed here\"}\n", &c, &d));
   ASSERT_EQ(d.items.size(), 1u);
-  EXPECT_NE(d.items[0].message.find("has no production guards"), std::string::npos);
+  EXPECT_THAT(d.items[0].message, ::testing::HasSubstr("has no production guards"));
 }
 
 TEST(Config, UnknownTopLevelKeySuggestsItsSection) {
   StackConfig c;
   Diagnostics d;
   EXPECT_FALSE(Parse("profile: dev\napp: {name: orders-api}\ncidr: 10.0.0.0/24\n", &c, &d));
-  EXPECT_NE(d.FormatAll().find("did you mean 'network.cidr'?"), std::string::npos) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("did you mean 'network.cidr'?")) << d.FormatAll();
 }
 
 TEST(Config, SecretsAcceptCiphertextOrArnOnly) {
@@ -132,7 +133,7 @@ TEST(Config, ReferenceDocIsGeneratedFromTheSchemaTable) {
   std::string committed = testing::ReadFileOrDie(testing::SourceDir() + "/docs/config-reference.md");
   EXPECT_TRUE(committed == ConfigReferenceMarkdown())
       << "docs/config-reference.md drifted from src/config/schema.cc; run `make docs`";
-  for (const auto& f : ConfigSchema()) EXPECT_NE(committed.find("`" + f.key + "`"), std::string::npos) << f.key;
+  for (const auto& f : ConfigSchema()) EXPECT_THAT(committed, ::testing::HasSubstr("`" + f.key + "`")) << f.key;
 }
 
 TEST(Config, BundledEnvironmentsLoad) {

@@ -1,6 +1,7 @@
 // blueprint cost: each line equals the hand arithmetic beside it, from the prices
 // cited in data/prices.json (us-east-1 from reference/aws-facts.md section 11 and the AWS pages
 // named there; regional values as listed per region). 730 hours a month.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -143,7 +144,7 @@ TEST(Cost, ProdInEuWest1KnowsWhatIsSourcedAndSaysTheRestIsUnknown) {
   ExpectUnknown(e, kDb, "Storage (gp3");
   ExpectUnknown(e, kService, "Data transfer out");
   EXPECT_FALSE(e.complete());
-  EXPECT_NE(FormatCost({e}).find("incomplete"), std::string::npos);
+  EXPECT_THAT(FormatCost({e}), ::testing::HasSubstr("incomplete"));
   EXPECT_EQ(CostToJson({e})["environments"][0]["complete"], false);
 }
 
@@ -178,7 +179,7 @@ TEST(Cost, ProdInEuWest3) {
                  1.00 + 8 * 0.10 + 16.00;  // 139.3625
   EXPECT_NEAR(e.monthly_usd, total, 1e-6);
   EXPECT_EQ(e.unknown, 11);  // and the WAF and flow log groups' ingestion, the flow log's
-  EXPECT_NE(FormatCost({e}).find("Environment prod monthly total: $139.36 (incomplete: 11 unknown)"), std::string::npos)
+  EXPECT_THAT(FormatCost({e}), ::testing::HasSubstr("Environment prod monthly total: $139.36 (incomplete: 11 unknown)"))
       << FormatCost({e});
 }
 
@@ -238,24 +239,25 @@ TEST(Cost, EachLineCarriesItsSource) {
       if (l["price_key"] == "ec2.instance_hour:t4g.nano") {
         EXPECT_EQ(l["price_source"], "https://aws.amazon.com/ec2/pricing/on-demand/");
         EXPECT_EQ(l["price_read"], "2026-08-08");
-        EXPECT_NE(l["price_via"].get<std::string>().find("EU (Paris)"), std::string::npos);
+        EXPECT_THAT(l["price_via"].get<std::string>(), ::testing::HasSubstr("EU (Paris)"));
       }
     }
   EXPECT_GT(known, 0);
   EXPECT_EQ(unknown, 9);
   // The text lists the prices the stack used, with page and date, once each.
   std::string text = FormatCost({e});
-  EXPECT_NE(text.find(" Prices used (eu-west-3, USD):\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("rds.postgres_instance_hour:db.t4g.micro"), std::string::npos) << text;
-  EXPECT_NE(text.find("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr(" Prices used (eu-west-3, USD):\n")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("rds.postgres_instance_hour:db.t4g.micro")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("https://aws.amazon.com/rds/postgresql/pricing/ (as of 2026-10-06)")) << text;
   // ... and the unknown lines together under the resources, each with its reason.
-  EXPECT_NE(text.find(" Unknown, left out of the total (9 lines):\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"),
-            std::string::npos)
+  EXPECT_THAT(text, ::testing::HasSubstr(" Unknown, left out of the total (9 lines):\n")) << text;
+  EXPECT_THAT(text,
+              ::testing::HasSubstr(
+                  "   Repository / Image storage: no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)\n"))
       << text;
   // ... and each unknown line where it stands, with the reason.
-  EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (apprunner.active_vcpu_hour)"), std::string::npos);
-  EXPECT_NE(text.find("no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)"), std::string::npos);
+  EXPECT_THAT(text, ::testing::HasSubstr("no price for eu-west-3 in data/prices.json (apprunner.active_vcpu_hour)"));
+  EXPECT_THAT(text, ::testing::HasSubstr("no price for eu-west-3 in data/prices.json (ecr.storage_gb_month)"));
 }
 
 TEST(Cost, DevInUsEast1) {
@@ -285,7 +287,8 @@ TEST(Cost, DevInUsEast1) {
   ExpectUsd(e, kDb, "Storage growth", 0 * 0.115);
   ExpectUsd(e, kDb, "Backup storage", 0 * 0.095);  // 20 GB of backups fit the 20 GB allowance
   ExpectUsd(e, kRepo, "Image storage", 1 * 0.10);
-  for (const auto& l : Resource(e, kService).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
+  for (const auto& l : Resource(e, kService).lines)
+    EXPECT_THAT(l.name, ::testing::Not(::testing::HasSubstr("X-Ray")));  // no tracing
   EXPECT_FALSE(e.complete());                       // the NAT instances' root volumes
   EXPECT_EQ(e.unknown, 4);
 }
@@ -333,7 +336,7 @@ TEST(Cost, ProdOnEcsExpressInUsEast1) {
   ExpectUsd(e, kExpress, "Load balancer capacity units", lcu_hours * 0.008);                                // 0.89
   EXPECT_NEAR(Line(e, kExpress, "Load balancer capacity units").quantity, 111.111, 0.001);
   ExpectUsd(e, kExpress, "Data transfer out", 50 * 0.09);                                                   // 4.50
-  for (const auto& l : Resource(e, kExpress).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);
+  for (const auto& l : Resource(e, kExpress).lines) EXPECT_THAT(l.name, ::testing::Not(::testing::HasSubstr("X-Ray")));
   ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 5 * 0.50);                             // 2.50
   EXPECT_EQ(Resource(e, "AWS::ECS::Cluster").status, CostStatus::kFree);  // ECS has no charge of its own
   for (const auto& s : e.stacks)
@@ -392,7 +395,8 @@ TEST(Cost, DevOnEcsExpressInEuWest2) {
   ExpectUsd(e, kExpress, "Load balancer hours", 730 * 0.02646);                                            // 19.32
   // max(100k / 2,628,000 s / 25, 1 GB / 730 h) = max(0.00152, 0.00137) LCU an hour.
   ExpectUsd(e, kExpress, "Load balancer capacity units", 100e3 / (730 * 3600.0) / 25 * 730 * 0.0084);      // 0.01
-  for (const auto& l : Resource(e, kExpress).lines) EXPECT_EQ(l.name.find("X-Ray"), std::string::npos);  // no tracing
+  for (const auto& l : Resource(e, kExpress).lines)
+    EXPECT_THAT(l.name, ::testing::Not(::testing::HasSubstr("X-Ray")));  // no tracing
   // London's other offer files (2026-09/10): egress $0.09, logs $0.5985, gp3 $0.133,
   // secret $0.40, ECR $0.10, alarms $0.10; EC2 and RDS page files: t4g.nano $0.0047, db.t4g.micro $0.018.
   ExpectUsd(e, kExpress, "Data transfer out", 1 * 0.09);
@@ -420,7 +424,7 @@ TEST(Cost, EcsExpressInEuWest3HasTheLoadBalancerButNoSourcedFargatePrice) {
   ExpectUnknown(e, kExpress, "Task vCPU");
   ExpectUnknown(e, kExpress, "Task memory");
   ExpectUsd(e, "ServiceLogGroup", "Log ingestion (CloudWatch Logs)", 5 * 0.5985);           // 2.99
-  EXPECT_NE(FormatCost({e}).find("no price for eu-west-3 in data/prices.json (fargate.vcpu_hour)"), std::string::npos);
+  EXPECT_THAT(FormatCost({e}), ::testing::HasSubstr("no price for eu-west-3 in data/prices.json (fargate.vcpu_hour)"));
 }
 
 TEST(Cost, EcsExpressSizeSetOutsideTheTemplateIsUnknown) {
@@ -450,8 +454,8 @@ TEST(Cost, AResourceTypeWithoutARuleIsListedAndMakesTheTotalIncomplete) {
   EXPECT_NEAR(s.monthly_usd, 730 * 0.005, 1e-9);
   EXPECT_FALSE(s.complete());
   std::string text = FormatCost({EnvCost{"x", {s}, s.monthly_usd, s.unknown}});
-  EXPECT_NE(text.find("Fleet (AWS::GameLift::Fleet)"), std::string::npos);
-  EXPECT_NE(text.find("$3.65 (incomplete: 1 unknown)"), std::string::npos);
+  EXPECT_THAT(text, ::testing::HasSubstr("Fleet (AWS::GameLift::Fleet)"));
+  EXPECT_THAT(text, ::testing::HasSubstr("$3.65 (incomplete: 1 unknown)"));
 }
 
 TEST(Cost, APropertySetAtDeployTimeIsUnknownNotZero) {
@@ -515,7 +519,7 @@ TEST(Cost, AUsageAssumptionChangesExactlyTheLinesThatNameIt) {
     }
   }
   // The assumption is visible in the text next to the line.
-  EXPECT_NE(FormatCost({base.cost}).find("assumes usage.nat_gb_per_month=20"), std::string::npos);
+  EXPECT_THAT(FormatCost({base.cost}), ::testing::HasSubstr("assumes usage.nat_gb_per_month=20"));
   }
 }
 
@@ -584,10 +588,10 @@ TEST(Cost, PriceChangeForPreview) {
   std::string text = FormatCostChange(none, now);
   for (const auto& r : now.resources) {
     if (r.type == kNat || r.type == kEip) {
-      EXPECT_NE(text.find("+ " + r.logical_id), std::string::npos) << text;
+      EXPECT_THAT(text, ::testing::HasSubstr("+ " + r.logical_id)) << text;
     }
   }
-  EXPECT_NE(text.find("$3.65"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("$3.65")) << text;
   // Going from a NAT gateway to none removes its lines.
   Costed without = CostOf(Yaml("dev", "us-east-1", "none"), "dev");
   App app2;
@@ -606,8 +610,8 @@ TEST(Cost, PriceChangeForPreview) {
 TEST(CostCli, CostCommandTextJsonAndSelection) {
   auto r = testing::RunBlueprint({"cost", "--stack", "prod", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Environment prod monthly total:"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("Environment dev"), std::string::npos);
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Environment prod monthly total:")) << r.out;
+  EXPECT_THAT(r.out, ::testing::Not(::testing::HasSubstr("Environment dev")));
   auto j = testing::RunBlueprint({"cost", "--all", "--json", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   Json doc = Json::parse(j.out);
@@ -623,12 +627,12 @@ TEST(CostCli, BundledDevInEuWest3) {
   auto r = testing::RunBlueprint({"cost", "--stack", "dev", "--environments", testing::SourceDir() + "/environments"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // 2 x (730 x 0.0047 + 730 x 0.005) + 0.09 + 0.5 x 0.5985 + 13.14 + 2.66 + 0.40 + 1.00 + 0.90 = 32.65
-  EXPECT_NE(r.out.find("Environment dev monthly total: $32.65 (incomplete: 9 unknown)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(" Prices used (eu-west-3, USD):"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Environment dev monthly total: $32.65 (incomplete: 9 unknown)")) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr(" Prices used (eu-west-3, USD):")) << r.out;
   for (const char* env : {"staging", "prod"}) {
     auto all = testing::RunBlueprint({"cost", "--stack", env, "--environments", testing::SourceDir() + "/environments"});
     EXPECT_EQ(all.exit_code, 0) << all.err;
-    EXPECT_NE(all.out.find(std::string("Environment ") + env + " monthly total: $"), std::string::npos) << all.out;
+    EXPECT_THAT(all.out, ::testing::HasSubstr(std::string("Environment ") + env + " monthly total: $")) << all.out;
   }
 }
 
@@ -639,10 +643,10 @@ TEST(CostCli, PreviewShowsTheMonthlyChange) {
   dir.Write("envs/dev/stack.yaml", Yaml("dev", "eu-west-3", "instance"));
   auto r = testing::RunBlueprint({"preview", "--stack", "dev", "--environments", dir.path() + "/envs"}, dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("  Monthly cost: $0.00 -> $32.65 (incomplete: 9 unknown) (+$32.65, known prices only)\n"),
-            std::string::npos)
+  EXPECT_THAT(r.out, ::testing::HasSubstr(
+                         "  Monthly cost: $0.00 -> $32.65 (incomplete: 9 unknown) (+$32.65, known prices only)\n"))
       << r.out;
-  EXPECT_NE(r.out.find("+ Db"), std::string::npos) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("+ Db")) << r.out;
 }
 
 // Prices stay out of the templates: no output, parameter or metadata of any bundled
@@ -661,11 +665,12 @@ TEST(CostCli, NoPriceInAnyBundledTemplate) {
       if (!t.contains(section)) continue;
       for (const auto& [name, v] : t[section].items()) {
         SCOPED_TRACE(f.path().string() + " " + section + "." + name);
-        for (const char* word : {"Cost", "Usd", "USD", "Price"}) EXPECT_EQ(name.find(word), std::string::npos);
+        for (const char* word : {"Cost", "Usd", "USD", "Price"})
+          EXPECT_THAT(name, ::testing::Not(::testing::HasSubstr(word)));
       }
     }
     std::string text = t.dump();
-    EXPECT_EQ(text.find("prices.json"), std::string::npos);
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("prices.json")));
   }
   EXPECT_GE(templates, 3);
 }
@@ -675,13 +680,13 @@ TEST(CostCli, ValidateWarnsOverBudget) {
   dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 50\n"));
   auto r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("budget.monthly_usd"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("over the budget of $50.00"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("warning")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("budget.monthly_usd")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("over the budget of $50.00")) << r.err;
   dir.Write("envs/prod/stack.yaml", Yaml("prod", "us-east-1", "gateway", "budget:\n  monthly_usd: 1000\n"));
   r = testing::RunBlueprint({"validate", "--environments", dir.path() + "/envs"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err.find("over the budget"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr("over the budget"))) << r.err;
 }
 
 }  // namespace

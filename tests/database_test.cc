@@ -1,4 +1,5 @@
 // Database and app-secrets modules, asserted on the template they produce.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -132,8 +133,8 @@ TEST(Database, ProdProtectionsPresentDevAbsent) {
     EXPECT_EQ(secret["Properties"]["GenerateSecretString"]["GenerateStringKey"], "password");
     EXPECT_FALSE(secret["Properties"].contains("SecretString"));
     for (char refused : std::string("/@\" ")) {
-      EXPECT_NE(secret["Properties"]["GenerateSecretString"]["ExcludeCharacters"].get<std::string>().find(refused),
-                std::string::npos)
+      EXPECT_THAT(secret["Properties"]["GenerateSecretString"]["ExcludeCharacters"].get<std::string>(),
+                  ::testing::HasSubstr(refused))
           << refused;
     }
     EXPECT_EQ(db["Properties"]["CopyTagsToSnapshot"], true);
@@ -179,7 +180,7 @@ TEST(AppSecrets, SecureValuesBecomeNoEchoParametersArnsPassThrough) {
                {"PARAM", "", "arn:aws:ssm:eu-west-3:123456789012:parameter/app/param"}};
   AppSecretsOutputs out = AddAppSecrets(Ctx(), a, &t);
   Json doc = t.ToJson();
-  EXPECT_EQ(doc.dump().find("v1:AAAA"), std::string::npos);  // not even the ciphertext
+  EXPECT_THAT(doc.dump(), ::testing::Not(::testing::HasSubstr("v1:AAAA")));  // not even the ciphertext
   ASSERT_EQ(out.parameters.size(), 1u);
   EXPECT_EQ(out.parameters[0], (std::pair<std::string, std::string>{"API_KEY", "AppSecretAPIKEYValue"}));
   EXPECT_EQ(doc["Parameters"]["AppSecretAPIKEYValue"]["NoEcho"], true);
@@ -235,12 +236,12 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
   std::set<std::string> actions;
   for (const auto& st : statements) {
     actions.insert(st["Action"].get<std::string>());
-    EXPECT_EQ(st["Resource"].dump().find('*'), std::string::npos) << st.dump();
+    EXPECT_THAT(st["Resource"].dump(), ::testing::Not(::testing::HasSubstr('*'))) << st.dump();
   }
   EXPECT_EQ(actions, (std::set<std::string>{"secretsmanager:GetSecretValue", "ssm:GetParameters"}));
   EXPECT_EQ(statements[0]["Resource"], cfn::Ref("DbCredentials"));
   EXPECT_EQ(statements[1]["Resource"], Json::array({cfn::Ref("AppSecretAPIKEY")}));
-  EXPECT_EQ(statements.dump().find("kms:Decrypt"), std::string::npos);
+  EXPECT_THAT(statements.dump(), ::testing::Not(::testing::HasSubstr("kms:Decrypt")));
 }
 
 TEST(DatabaseAssembled, ProfilesDecideTheSwitches) {
@@ -262,7 +263,7 @@ TEST(DatabaseAssembled, DatabaseVariableNamesAreReserved) {
   ASSERT_TRUE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << d.FormatAll();
   App app;
   EXPECT_FALSE(Assemble(c, &app, &d));
-  EXPECT_NE(d.FormatAll().find("app.env.DB_HOST"), std::string::npos) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("app.env.DB_HOST")) << d.FormatAll();
 }
 
 }  // namespace

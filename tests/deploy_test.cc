@@ -14,6 +14,7 @@
 #include <regex>
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "analysis/diff_render.h"
@@ -365,7 +366,7 @@ void RecordDeployed(const std::string& record_dir, const std::vector<std::pair<s
   std::string text = ReadFileOrEmpty(kTests + "/golden/orders-api-dev.template.json");
   ASSERT_FALSE(text.empty());
   for (const auto& [from, to] : edits) {
-    ASSERT_NE(text.find(from), std::string::npos) << from;
+    ASSERT_THAT(text, ::testing::HasSubstr(from)) << from;
     for (size_t p; (p = text.find(from)) != std::string::npos;) text.replace(p, from.size(), to);
   }
   fs::create_directories(record_dir);
@@ -1244,8 +1245,8 @@ TEST_F(CloudFrontOriginSecret, UpSendsTheSecretAndTheServiceHostToTheGlobalStack
                               "\"}, {\"ParameterKey\": \"" + host.parameter +
                               "\", \"ParameterValue\": \"abcd1234.eu-west-3.awsapprunner.com\"}]"))
       << sent.dump();
-  for (const auto& rec : Records()) EXPECT_EQ(rec["argv"].dump().find(kCurrent), std::string::npos);
-  EXPECT_EQ((cli::RenderChangeSet(r.change_set) + Errors()).find(kCurrent), std::string::npos);
+  for (const auto& rec : Records()) EXPECT_THAT(rec["argv"].dump(), ::testing::Not(::testing::HasSubstr(kCurrent)));
+  EXPECT_THAT((cli::RenderChangeSet(r.change_set) + Errors()), ::testing::Not(::testing::HasSubstr(kCurrent)));
 }
 
 TEST_F(CloudFrontOriginSecret, AnUnusableDecryptedValueIsRefused) {

@@ -1,6 +1,7 @@
 // The offline template diff behind `preview`.
 #include "analysis/diff_render.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,16 +25,16 @@ TEST(Diff, NothingDeployedMeansEverythingIsAdded) {
   EXPECT_EQ(d.modified + d.removed, 0u);
   EXPECT_EQ(d.stateful_at_risk, 0u);
   std::string text = FormatDiff("s", d, true);
-  EXPECT_NE(text.find("no recorded deployment, everything would be created"), std::string::npos);
-  EXPECT_NE(text.find("  + Db   AWS::RDS::DBInstance\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("Plan for s: 2 to add, 0 to modify, 0 to remove\n"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("no recorded deployment, everything would be created"));
+  EXPECT_THAT(text, ::testing::HasSubstr("  + Db   AWS::RDS::DBInstance\n")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("Plan for s: 2 to add, 0 to modify, 0 to remove\n")) << text;
 }
 
 TEST(Diff, IdenticalTemplatesHaveNoChanges) {
   Json t = Template({{"Vpc", {{"Type", "AWS::EC2::VPC"}, {"Properties", {{"CidrBlock", "10.0.0.0/24"}}}}}});
   TemplateDiff d = DiffTemplates(t, t);
   EXPECT_TRUE(d.empty());
-  EXPECT_NE(FormatDiff("s", d, false).find("Stack s: no changes"), std::string::npos);
+  EXPECT_THAT(FormatDiff("s", d, false), ::testing::HasSubstr("Stack s: no changes"));
 }
 
 TEST(Diff, PropertyChangesCarryTheSpecificationsReplacement) {
@@ -60,10 +61,10 @@ TEST(Diff, TypeChangeAlwaysReplacesAndStatefulReplacementIsLoud) {
   EXPECT_EQ(d.replaced, 1u);
   EXPECT_EQ(d.stateful_at_risk, 1u);
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("  ~ Store  AWS::RDS::DBInstance  [replace]\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("!! DATA AT RISK: Store (AWS::RDS::DBInstance) would be REPLACED"), std::string::npos);
-  EXPECT_NE(text.find("1 to modify (1 replace, 0 may replace)"), std::string::npos) << text;
-  EXPECT_NE(text.find("1 STATEFUL RESOURCE(S) AT RISK"), std::string::npos);
+  EXPECT_THAT(text, ::testing::HasSubstr("  ~ Store  AWS::RDS::DBInstance  [replace]\n")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("!! DATA AT RISK: Store (AWS::RDS::DBInstance) would be REPLACED"));
+  EXPECT_THAT(text, ::testing::HasSubstr("1 to modify (1 replace, 0 may replace)")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("1 STATEFUL RESOURCE(S) AT RISK"));
 }
 
 // The risk to data is a typed field set by the diff; the words and the counts follow it.
@@ -118,14 +119,13 @@ TEST(Diff, RemovalOfStatefulResourcesFollowsTheDeletionPolicy) {
   EXPECT_EQ(d.removed, 4u);
   EXPECT_EQ(d.stateful_at_risk, 2u);  // Db (snapshot by default) and Logs; Repo is retained
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("!! DATA AT RISK: Db (AWS::RDS::DBInstance) would be DELETED (a final snapshot is taken)"),
-            std::string::npos)
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "!! DATA AT RISK: Db (AWS::RDS::DBInstance) would be DELETED (a final snapshot is taken)"))
       << text;
-  EXPECT_NE(text.find("!! DATA AT RISK: Logs (AWS::Logs::LogGroup) would be DELETED with its data"),
-            std::string::npos);
-  EXPECT_NE(text.find("note: Repo (AWS::ECR::Repository) leaves the stack but is kept (DeletionPolicy Retain)"),
-            std::string::npos);
-  EXPECT_EQ(text.find("Topic (AWS::SNS::Topic)"), std::string::npos);
+  EXPECT_THAT(text, ::testing::HasSubstr("!! DATA AT RISK: Logs (AWS::Logs::LogGroup) would be DELETED with its data"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "note: Repo (AWS::ECR::Repository) leaves the stack but is kept (DeletionPolicy Retain)"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("Topic (AWS::SNS::Topic)")));
 }
 
 TEST(Diff, TagsAreMatchedByKey) {
@@ -181,8 +181,8 @@ TEST(Diff, AttributesAndSectionsAreReported) {
   EXPECT_EQ(d.resources[0].changes[0].path, "DeletionPolicy");
   EXPECT_EQ(d.resources[0].replacement, Replacement::kNever);
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("  Parameters: -ImageUri\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("  Outputs: ~VpcId +New -Old\n"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("  Parameters: -ImageUri\n")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("  Outputs: ~VpcId +New -Old\n")) << text;
 }
 
 TEST(Diff, JsonFormCarriesEveryCount) {
@@ -231,11 +231,14 @@ TEST(Diff, StaticDatabaseParametersSayTheyWaitForAReboot) {
   ASSERT_EQ(d.resources.size(), 1u);
   ASSERT_EQ(d.resources[0].changes.size(), 2u);
   for (const auto& c : d.resources[0].changes) {
-    if (c.path == "Properties.Parameters.max_connections") EXPECT_NE(c.note.find("after the database reboots"), std::string::npos);
+    if (c.path == "Properties.Parameters.max_connections")
+      EXPECT_THAT(c.note, ::testing::HasSubstr("after the database reboots"));
     else EXPECT_EQ(c.note, "") << c.path << " is dynamic";
   }
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("Properties.Parameters.max_connections: \"100\" -> \"200\"  [static parameter"), std::string::npos) << text;
+  EXPECT_THAT(text,
+              ::testing::HasSubstr("Properties.Parameters.max_connections: \"100\" -> \"200\"  [static parameter"))
+      << text;
   EXPECT_EQ(DiffToJson("s", d, false)["resources"][0]["changes"][0].value("note", ""),
             d.resources[0].changes[0].note);
 }
@@ -258,12 +261,12 @@ TEST(Diff, ReplacingANamedResourceIsFlaggedWithItsNameProperty) {
   EXPECT_TRUE(IsNamedReplacement(r));
   EXPECT_EQ(d.named_replaced, 1u);
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but its "
-                      "template sets its name (ServiceName)"),
-            std::string::npos)
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "!! REPLACEMENT WILL FAIL: Service (AWS::AppRunner::Service) would be replaced, but its "
+                        "template sets its name (ServiceName)"))
       << text;
-  EXPECT_NE(text.find("--allow-replace-named"), std::string::npos) << text;
-  EXPECT_NE(text.find("1 NAMED RESOURCE(S) CANNOT BE REPLACED"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("--allow-replace-named")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("1 NAMED RESOURCE(S) CANNOT BE REPLACED")) << text;
   Json j = DiffToJson("s", d, false);
   EXPECT_EQ(j["resources"][0]["name_property"], "ServiceName");
   EXPECT_EQ(j["resources"][0]["named_replacement"], true);
@@ -278,8 +281,8 @@ TEST(Diff, ReplacingAnUnnamedResourceIsNotFlagged) {
   EXPECT_FALSE(IsNamedReplacement(d.resources[0]));
   EXPECT_EQ(d.named_replaced, 0u);
   std::string text = FormatDiff("s", d, false);
-  EXPECT_EQ(text.find("REPLACEMENT WILL FAIL"), std::string::npos) << text;
-  EXPECT_EQ(text.find("NAMED RESOURCE"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("REPLACEMENT WILL FAIL"))) << text;
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("NAMED RESOURCE"))) << text;
 }
 
 TEST(Diff, ReplacingANamedResourceUnderANewNameIsNotFlagged) {
@@ -287,7 +290,7 @@ TEST(Diff, ReplacingANamedResourceUnderANewNameIsNotFlagged) {
   ASSERT_EQ(d.resources.size(), 1u);
   EXPECT_EQ(d.resources[0].replacement, Replacement::kAlways);
   EXPECT_FALSE(IsNamedReplacement(d.resources[0]));
-  EXPECT_EQ(FormatDiff("s", d, false).find("REPLACEMENT WILL FAIL"), std::string::npos);
+  EXPECT_THAT(FormatDiff("s", d, false), ::testing::Not(::testing::HasSubstr("REPLACEMENT WILL FAIL")));
 }
 
 TEST(Diff, ANamedResourceThatMayBeReplacedIsWarnedNotRefused) {
@@ -365,13 +368,13 @@ TEST(Cascade, AReplacementReplacesWhatReferencesItThroughCreateOnlyProperties) {
   EXPECT_EQ(d.cascaded, 3u);
   EXPECT_EQ(d.stateful_at_risk, 0u);  // the database is updated in place here
   std::string text = FormatDiff("s", d, false);
-  EXPECT_NE(text.find("  ~ Ingress    AWS::EC2::SecurityGroupIngress  [replace: Vpc -> Sg -> Ingress]\n"),
-            std::string::npos)
+  EXPECT_THAT(text,
+              ::testing::HasSubstr("  ~ Ingress    AWS::EC2::SecurityGroupIngress  [replace: Vpc -> Sg -> Ingress]\n"))
       << text;
-  EXPECT_NE(text.find("      Properties.VpcId: {\"Ref\":\"Vpc\"}, a new value: Vpc is replaced  (replace)\n"),
-            std::string::npos)
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "      Properties.VpcId: {\"Ref\":\"Vpc\"}, a new value: Vpc is replaced  (replace)\n"))
       << text;
-  EXPECT_NE(text.find("(4 replace, 0 may replace, 3 through references)"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr("(4 replace, 0 may replace, 3 through references)")) << text;
   Json j = DiffToJson("s", d, false);
   EXPECT_EQ(j["summary"]["cascaded"], 3);
   for (const auto& e : j["resources"])
@@ -422,7 +425,7 @@ TEST(Cascade, ChangingTheNetworkCidrOfTheDevEnvironmentReachesTheDatabase) {
   // The specification updates SubnetIds in place, but not into another VPC.
   EXPECT_EQ(cfn::ReplacementOf("AWS::RDS::DBSubnetGroup", "SubnetIds"), Replacement::kNever);
   EXPECT_EQ(group->replacement, Replacement::kAlways);
-  EXPECT_NE(group->changes.back().note.find("moves to another VPC"), std::string::npos);
+  EXPECT_THAT(group->changes.back().note, ::testing::HasSubstr("moves to another VPC"));
   for (const char* id : {"DbSecurityGroup", "Db"}) {
     ASSERT_NE(Find(d, id), nullptr) << id;
     EXPECT_EQ(Find(d, id)->replacement, Replacement::kAlways) << id;
@@ -432,13 +435,13 @@ TEST(Cascade, ChangingTheNetworkCidrOfTheDevEnvironmentReachesTheDatabase) {
   EXPECT_TRUE(IsCascadeDataLoss(db));
   EXPECT_GE(d.stateful_at_risk, 1u);
   std::string text = FormatDiff("orders-api-dev", d, false);
-  EXPECT_NE(text.find("!! DATA AT RISK: Db (AWS::RDS::DBInstance) would be REPLACED"), std::string::npos) << text;
-  EXPECT_NE(text.find("!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance) would be replaced by a new, empty "
-                      "one: Vpc's CidrBlock changes (network.cidr), and the replacement carries through references "
-                      "(Vpc -> PrivateSubnet1 -> DbSubnetGroup -> Db)"),
-            std::string::npos)
+  EXPECT_THAT(text, ::testing::HasSubstr("!! DATA AT RISK: Db (AWS::RDS::DBInstance) would be REPLACED")) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "!! REPLACEMENT REACHES DATA: Db (AWS::RDS::DBInstance) would be replaced by a new, empty "
+                        "one: Vpc's CidrBlock changes (network.cidr), and the replacement carries through references "
+                        "(Vpc -> PrivateSubnet1 -> DbSubnetGroup -> Db)"))
       << text;
-  EXPECT_EQ(text.find("0 STATEFUL"), std::string::npos) << text;
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("0 STATEFUL"))) << text;
   Json j = DiffToJson("orders-api-dev", d, false);
   for (const auto& e : j["resources"])
     if (e["logical_id"] == "Db") {
@@ -454,7 +457,7 @@ TEST(Cascade, AChangeOfAStatelessLeafCascadesNothing) {
   EXPECT_EQ(d.resources[0].replacement, Replacement::kNever);
   EXPECT_EQ(d.cascaded, 0u);
   EXPECT_EQ(d.stateful_at_risk, 0u);
-  EXPECT_EQ(FormatDiff("orders-api-dev", d, false).find("REACHES DATA"), std::string::npos);
+  EXPECT_THAT(FormatDiff("orders-api-dev", d, false), ::testing::Not(::testing::HasSubstr("REACHES DATA")));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // output across runs. To accept an intended change:
 //   UPDATE_GOLDEN=1 build/tests/blueprint_tests --gtest_filter='Golden.*'
 // then review `git diff tests/golden`.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -82,8 +83,8 @@ TEST(Golden, ProdOnEcsExpressMatches) {
     EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + file),
                               SourceDir() + "/tests/golden-ecs-express/" + file));
   }
-  ASSERT_NE(ReadFileOrDie(dir.path() + "/out/orders-api-prod.template.json").find("AWS::ECS::ExpressGatewayService"),
-            std::string::npos);
+  ASSERT_THAT(ReadFileOrDie(dir.path() + "/out/orders-api-prod.template.json"),
+              ::testing::HasSubstr("AWS::ECS::ExpressGatewayService"));
 }
 
 // The bundled prod environment behind CloudFront with a custom domain (issue 12): its
@@ -151,7 +152,7 @@ TEST(Golden, StackSelection) {
   r = RunBlueprint({"synth", "--stack", "prd", "--environments", SourceDir() + "/environments", "--out",
                     dir.path() + "/out2"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("did you mean 'prod'"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("did you mean 'prod'")) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() + "/out2"));
 }
 

@@ -3,6 +3,7 @@
 // Custom::LogRetention function, whose handler is run here against a stand-in
 // CloudWatch Logs; VPC flow logs per profile, with a role scoped to their group; dev no
 // longer logs every statement.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -144,7 +145,7 @@ TEST(LogRetention, HandlerKeepsExistingGroupsAndAlwaysAnswers) {
   std::string handler = dir.Write("index.py", LogRetentionHandlerSource());
   ProcessResult r = RunProcess({"python3", std::string(BLUEPRINT_TESTS_DIR) + "/log_retention_handler_check.py", handler});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("ok failures answered FAILED"), std::string::npos) << r.out << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("ok failures answered FAILED")) << r.out << r.err;
 }
 
 // dev no longer logs every statement with its values: DDL only, like staging.
@@ -182,7 +183,7 @@ TEST(FlowLogs, ProdHasFlowLogsScopedToTheirGroupDevHasNone) {
   ASSERT_EQ(statements.size(), 1u);
   EXPECT_EQ(statements[0].at("Resource"), cfn::GetAtt("FlowLogGroup", "Arn"));
   for (const auto& action : statements[0].at("Action"))
-    EXPECT_NE(action.get<std::string>().find("logs:"), std::string::npos) << action;
+    EXPECT_THAT(action.get<std::string>(), ::testing::HasSubstr("logs:")) << action;
   EXPECT_NE(t.outputs().Find("FlowLogGroupName"), nullptr);
 
   App dev = testing::SynthFromYaml("profile: dev\nregion: eu-west-3\napp: {name: orders-api}\n", "dev");
@@ -203,8 +204,8 @@ TEST(FlowLogs, RetentionWithoutFlowLogsWarns) {
   ASSERT_TRUE(ParseStackConfig("profile: dev\nregion: eu-west-3\napp: {name: orders-api}\nnetwork: {flow_logs_retention_days: 14}\n",
                                "dev/stack.yaml", "dev", &c, &d))
       << d.FormatAll();
-  EXPECT_NE(d.FormatAll().find("network.flow_logs_retention_days: has no effect unless network.flow_logs is true"),
-            std::string::npos)
+  EXPECT_THAT(d.FormatAll(),
+              ::testing::HasSubstr("network.flow_logs_retention_days: has no effect unless network.flow_logs is true"))
       << d.FormatAll();
 }
 

@@ -3,6 +3,7 @@
 // recursed once per character and crashed (exit 139) at 30-40 k characters in
 // alerts.emails, nat_instance_type, instance_class, encryption.salt, `config set` and
 // the AWS CLI's error line.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -56,7 +57,7 @@ TEST(LongValues, EveryCheckedValueIsRefusedWithoutACrash) {
     dir.Write("environments/dev/stack.yaml", c.yaml);
     CommandResult r = RunBlueprint({"validate", "--environments", dir.path() + "/environments"});
     EXPECT_EQ(r.exit_code, 2) << c.key << "\n" << r.err.substr(0, 2000);
-    EXPECT_NE(r.err.find(c.key), std::string::npos) << c.key << "\n" << r.err.substr(0, 2000);
+    EXPECT_THAT(r.err, ::testing::HasSubstr(c.key)) << c.key << "\n" << r.err.substr(0, 2000);
   }
 }
 
@@ -180,7 +181,7 @@ TEST(LongValues, AwsErrorLineOf100kCharacters) {
     setenv("PATH", old_path.c_str(), 1);
     EXPECT_TRUE(r.exit_code == 1 || r.exit_code == 2) << command << ": " << r.exit_code << "\n"
                                                       << r.err.substr(0, 2000);
-    EXPECT_NE(r.err.find("mmmmmmmmmm"), std::string::npos) << command << "\n" << r.err.substr(0, 2000);
+    EXPECT_THAT(r.err, ::testing::HasSubstr("mmmmmmmmmm")) << command << "\n" << r.err.substr(0, 2000);
   }
 }
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cli/deploy_render.h"
@@ -171,8 +172,8 @@ class MotoScenario {
     r = d.Deploy(v2, {}, {}, &diags);
     ASSERT_EQ(r.status, Status::kDeployed) << diags.FormatAll();
     std::string shown = cli::RenderChangeSet(r.change_set);
-    EXPECT_NE(shown.find("(UPDATE): 1 change(s)"), std::string::npos) << shown;
-    EXPECT_NE(shown.find("+ Add     AppLogGroup"), std::string::npos) << shown;
+    EXPECT_THAT(shown, ::testing::HasSubstr("(UPDATE): 1 change(s)")) << shown;
+    EXPECT_THAT(shown, ::testing::HasSubstr("+ Add     AppLogGroup")) << shown;
     EXPECT_EQ(r.follow.status, "UPDATE_COMPLETE");
 
     r = d.Deploy(v2, {}, {}, &diags);

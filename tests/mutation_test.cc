@@ -9,6 +9,7 @@
 //
 // The seed is fixed, so a failure names a case that reproduces: run with
 // --gtest_filter='Mutation.*' and BLUEPRINT_MUTATION_CASE=<n> to see its text.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -212,7 +213,8 @@ TEST(Mutation, EveryDamagedConfigEndsInAResultOrDiagnostics) {
       ASSERT_TRUE(d.HasErrors()) << "case " << n << ": refused without an error";
       for (const auto& item : d.items) {
         EXPECT_FALSE(item.message.empty()) << "case " << n;
-        EXPECT_EQ(item.message.find("internal error"), std::string::npos) << "case " << n << ": " << item.message;
+        EXPECT_THAT(item.message, ::testing::Not(::testing::HasSubstr("internal error")))
+            << "case " << n << ": " << item.message;
       }
     }
   }
@@ -231,7 +233,7 @@ TEST(Mutation, InvalidUtf8IsRefusedWithItsLine) {
   StackConfig config;
   std::string text = "profile: dev\nregion: eu-west-3\napp:\n  name: orders-api\n  env:\n    X: a\xa0" "b\n";
   EXPECT_FALSE(ParseStackConfig(text, "dev/stack.yaml", "dev", &config, &d));
-  EXPECT_NE(d.FormatAll().find("dev/stack.yaml:6:9: error: the file is not valid UTF-8"), std::string::npos)
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("dev/stack.yaml:6:9: error: the file is not valid UTF-8"))
       << d.FormatAll();
 }
 
@@ -335,7 +337,8 @@ TEST(Mutation, OverLimitConfigsAreRefusedQuickly) {
       EXPECT_LE(d.ErrorCount(), 51u) << lc.name << " (" << base.env << ")";
       const Diagnostic* first = nullptr;
       for (const auto& item : d.items) {
-        EXPECT_EQ(item.message.find("internal error"), std::string::npos) << lc.name << ": " << item.message;
+        EXPECT_THAT(item.message, ::testing::Not(::testing::HasSubstr("internal error")))
+            << lc.name << ": " << item.message;
         if (!first && item.severity == Diagnostic::Severity::kError) first = &item;
       }
       if (!lc.key.empty()) {

@@ -5,6 +5,7 @@
 // file's dd, mkswap, swapon, swapoff, rm). Each stub logs its command line; the test
 // makes one step fail at a time and reads the log. The dnf stub "installs" nftables: it
 // puts an nft stub on PATH.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -165,7 +166,7 @@ const std::vector<std::string> kWithoutFirewallTools = {"curl", "aws",    "ip", 
 
 TEST_F(NatBootScript, NeedsNoServiceCommandAndInstallsOnlyWhatTheImageLacks) {
   for (const char* banned : {"yum ", "service ", "systemctl "})
-    EXPECT_EQ(script_.find(banned), std::string::npos) << banned;
+    EXPECT_THAT(script_, ::testing::Not(::testing::HasSubstr(banned))) << banned;
   std::vector<std::string> with_iptables = kWithoutFirewallTools;
   with_iptables.push_back("iptables");
   for (const auto& stubs : {std::vector<std::string>{"curl", "aws", "ip", "sysctl", "nft", "iptables", "install", "sleep",
@@ -234,7 +235,7 @@ TEST_F(NatBootScript, AnInstallThatKeepsFailingIsBoundedThenFailsTheBoot) {
   EXPECT_TRUE(Has(r, "--logical-resource-id NatAutoScalingGroup1 --unique-id i-0abc --status FAILURE"));
   EXPECT_FALSE(Has(r, "nft -f -"));
   EXPECT_FALSE(Has(r, "install -D"));
-  EXPECT_NE(r.output.find("install-nftables"), std::string::npos) << r.output;
+  EXPECT_THAT(r.output, ::testing::HasSubstr("install-nftables")) << r.output;
 }
 
 TEST_F(NatBootScript, SuccessAttachesTheStaticInterfaceFirstThenSignals) {
@@ -345,7 +346,7 @@ TEST_F(NatBootScript, EachAzsInstanceAttachesItsOwnInterfaceAndSignalsItsOwnGrou
   EXPECT_FALSE(Has(r, "attach-network-interface"));
   EXPECT_TRUE(Has(r, kUnhealthy));
   EXPECT_FALSE(Has(r, "signal-resource"));
-  EXPECT_NE(r.output.find("find-az"), std::string::npos) << r.output;
+  EXPECT_THAT(r.output, ::testing::HasSubstr("find-az")) << r.output;
 }
 
 TEST_F(NatBootScript, AfterARebootTheAttachedInterfaceIsKept) {

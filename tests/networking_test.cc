@@ -1,5 +1,6 @@
 // Networking acceptance tests: subnet CIDRs, the private default route each NAT mode
 // promises, the NAT instance shape, and the NAT cost outputs.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -70,7 +71,7 @@ TEST(SubnetCidrs, TooSmallBlockIsAnError) {
   std::string err;
   ASSERT_EQ(err = ParseCidr("10.0.0.0/27", &vpc), "");
   EXPECT_NE(err = PlanSubnets(vpc, 2, 2, &layout), "");
-  EXPECT_NE(err.find("/26 or larger"), std::string::npos) << err;
+  EXPECT_THAT(err, ::testing::HasSubstr("/26 or larger")) << err;
 }
 
 // The bundled environments' subnets are where they were before max_az_count existed
@@ -103,8 +104,8 @@ TEST(SubnetCidrs, AzCountAboveTheReservedSlotsIsRefused) {
   StackConfig c;
   Diagnostics d;
   EXPECT_FALSE(ParseStackConfig(StackYaml("dev", "gateway", "orders-api", "  az_count: 3\n"), "stack.yaml", "dev", &c, &d));
-  EXPECT_NE(d.FormatAll().find("az_count 3 is above max_az_count 2"), std::string::npos) << d.FormatAll();
-  EXPECT_NE(d.FormatAll().find("set network.max_az_count to 3 or more"), std::string::npos) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("az_count 3 is above max_az_count 2")) << d.FormatAll();
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("set network.max_az_count to 3 or more")) << d.FormatAll();
 }
 
 // network.az_ids pins each AZ by its ID instead of the account's AZ order.
@@ -211,12 +212,11 @@ TEST(NatInstance, RouteTargetsTheStaticInterfaceThatSurvivesReplacement) {
   // The user data maps each public subnet to its AZ's interface and group (NatBootScript.*
   // runs it).
   std::string script = data["UserData"]["Fn::Base64"]["Fn::Sub"];
-  EXPECT_NE(script.find("NAT_TABLE=\"${PublicSubnet1} ${NatNetworkInterface1} NatAutoScalingGroup1\n"
-                        "${PublicSubnet2} ${NatNetworkInterface2} NatAutoScalingGroup2\""),
-            std::string::npos);
+  EXPECT_THAT(script, ::testing::HasSubstr("NAT_TABLE=\"${PublicSubnet1} ${NatNetworkInterface1} NatAutoScalingGroup1\n"
+                                           "${PublicSubnet2} ${NatNetworkInterface2} NatAutoScalingGroup2\""));
   for (const char* must : {"attach-network-interface", "--device-index 1", "masquerade", "net.ipv4.ip_forward=1",
                            "--no-source-dest-check", "X-aws-ec2-metadata-token"})
-    EXPECT_NE(script.find(must), std::string::npos) << must;
+    EXPECT_THAT(script, ::testing::HasSubstr(must)) << must;
   // CloudFormation waits for the instance's signal before the group counts as created.
   EXPECT_EQ(t["Resources"]["NatAutoScalingGroup1"]["CreationPolicy"],
             Json({{"ResourceSignal", {{"Count", 1}, {"Timeout", "PT15M"}}}}));
@@ -230,7 +230,7 @@ TEST(NatInstance, RoleIsScopedToTheStacksOwnInterfaces) {
   std::map<std::string, Json> by_sid;
   for (const auto& s : t["Resources"]["NatInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]) {
     by_sid[s["Sid"]] = s;
-    EXPECT_EQ(s["Resource"].dump().find("\"*\""), std::string::npos) << s.dump();
+    EXPECT_THAT(s["Resource"].dump(), ::testing::Not(::testing::HasSubstr("\"*\""))) << s.dump();
   }
   ASSERT_EQ(by_sid.size(), 4u);
   EXPECT_EQ(by_sid["AttachStaticNatInterface"]["Resource"].size(), 2u);
@@ -301,8 +301,8 @@ TEST(NatOutputs, ModeAndUnitsButNoPrice) {
     EXPECT_EQ(t["Outputs"]["NatUnits"]["Value"], c.units);
     EXPECT_FALSE(t["Outputs"].contains("NatMonthlyCostUsd"));
     for (const auto& [name, o] : t["Outputs"].items()) {
-      EXPECT_EQ(name.find("Cost"), std::string::npos) << name;
-      EXPECT_EQ(o.dump().find("USD"), std::string::npos) << name;
+      EXPECT_THAT(name, ::testing::Not(::testing::HasSubstr("Cost"))) << name;
+      EXPECT_THAT(o.dump(), ::testing::Not(::testing::HasSubstr("USD"))) << name;
     }
   }
 }

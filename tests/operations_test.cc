@@ -1,5 +1,6 @@
 // Operations (issue 13): alert topic, alarms, dashboard, budgets, cost anomaly
 // detection and AWS Backup, asserted on the assembled stacks of real configs.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -103,7 +104,7 @@ TEST(Operations, EveryAlarmReadsADocumentedMetricWithItsDimensions) {
           if (name == "LoadBalancer") {
             std::string text = v.dump();
             EXPECT_TRUE(v.contains("Fn::Select")) << text;
-            EXPECT_NE(text.find("ECSManagedResourceArns.IngressPath.LoadBalancerArn"), std::string::npos) << text;
+            EXPECT_THAT(text, ::testing::HasSubstr("ECSManagedResourceArns.IngressPath.LoadBalancerArn")) << text;
             continue;
           }
           auto target = kTargets.find(name);
@@ -220,7 +221,7 @@ TEST(Operations, KeyAndTopicPolicyAdmitTheThreeAlertSources) {
   }
   EXPECT_EQ(publishers, sources);
   // No alias/aws/sns anywhere: its messages from these services would be dropped.
-  EXPECT_EQ(cfn::WriteJson(t.ToJson()).find("alias/aws/sns"), std::string::npos);
+  EXPECT_THAT(cfn::WriteJson(t.ToJson()), ::testing::Not(::testing::HasSubstr("alias/aws/sns")));
 }
 
 TEST(Operations, ProdHasDeadLetterQueueFlowLogsAndBackupDevHasNone) {
@@ -268,7 +269,7 @@ TEST(Operations, ProdWithoutAlertEmailNeedsAWrittenReason) {
   StackConfig c;
   Diagnostics without, with;
   EXPECT_FALSE(ParseStackConfig(yaml, "prod/stack.yaml", "prod", &c, &without));
-  EXPECT_NE(without.FormatAll().find("allow_no_alerts"), std::string::npos) << without.FormatAll();
+  EXPECT_THAT(without.FormatAll(), ::testing::HasSubstr("allow_no_alerts")) << without.FormatAll();
   EXPECT_TRUE(ParseStackConfig(yaml + "guards: {allow_no_alerts: \"alerts go to the ops pager\"}\n", "prod/stack.yaml",
                                "prod", &c, &with))
       << with.FormatAll();

@@ -1,5 +1,6 @@
 // data/prices.json: compiled in; every price names its AWS pricing page and, per
 // region, the date it was read; a region without a value is unknown, not zero.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -55,7 +56,7 @@ TEST(Prices, TheTableCoversTheSupportedRegions) {
       SCOPED_TRACE(key);
       const Price* p = FindPrice(r, key);
       ASSERT_NE(p, nullptr);
-      EXPECT_NE(p->via.find(r), std::string::npos) << "the source names the region's own file: " << p->via;
+      EXPECT_THAT(p->via, ::testing::HasSubstr(r)) << "the source names the region's own file: " << p->via;
     }
   }
   EXPECT_EQ(Prices().regions.size(), SupportedRegions().size());

@@ -1,6 +1,7 @@
 // Reachability on the synthesized templates (issue 21, analysis/reachability.h): the
 // bundled environments on each platform and ingress, then templates edited so that one
 // hop breaks, each failure named in `why`.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -43,7 +44,7 @@ std::string WhyOf(const ReachabilityReport& r, const std::string& path) {
 // Evaluates `stacks`, expecting the `why` line of `path` (so `path` is false) to hold `reason`.
 ReachabilityReport ExpectCut(const std::vector<StackTemplate>& stacks, const std::string& path, const std::string& reason) {
   ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_NE(WhyOf(r, path).find(reason), std::string::npos) << path << ": " << reason << Why(r);
+  EXPECT_THAT(WhyOf(r, path), ::testing::HasSubstr(reason)) << path << ": " << reason << Why(r);
   return r;
 }
 
@@ -171,8 +172,8 @@ TEST(Reachability, AnAssembledAppIsReadByEnvironment) {
 TEST(Reachability, ACustomOriginOnTheInternalLoadBalancerIsCut) {
   auto stacks = Bundled("dev", ComputePlatform::kEcsExpress, "edge");
   ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_NE(WhyOf(r, "internet → entry").find("load balancer of ExpressService is internal: subnet PrivateSubnet1 is private"),
-            std::string::npos)
+  EXPECT_THAT(WhyOf(r, "internet → entry"),
+              ::testing::HasSubstr("load balancer of ExpressService is internal: subnet PrivateSubnet1 is private"))
       << Why(r);
   Json& origin = GlobalOf(stacks).tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0];
   origin.erase("VpcOriginConfig");
@@ -183,7 +184,7 @@ TEST(Reachability, ACustomOriginOnTheInternalLoadBalancerIsCut) {
 TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
   auto stacks = Bundled("prod", ComputePlatform::kAppRunner, "edge");
   ReachabilityReport r = EvaluateReachability(stacks);
-  EXPECT_NE(WhyOf(r, "internet → entry").find("rule origin-secret-required (Block)"), std::string::npos) << Why(r);
+  EXPECT_THAT(WhyOf(r, "internet → entry"), ::testing::HasSubstr("rule origin-secret-required (Block)")) << Why(r);
   EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
   // The same guard written the other way round: allow the header, block by default.
   Json& acl = MainOf(stacks)["Resources"]["WebAcl"]["Properties"];
@@ -192,7 +193,7 @@ TEST(Reachability, TheOriginGuardAdmitsCloudFrontOnly) {
   acl["Rules"] = Json::array({Json{{"Name", "origin-secret"}, {"Priority", 0}, {"Action", Json{{"Allow", Json::object()}}},
                                    {"Statement", match}}});
   r = EvaluateReachability(stacks);
-  EXPECT_NE(WhyOf(r, "internet → entry").find("blocks it: default action Block"), std::string::npos) << Why(r);
+  EXPECT_THAT(WhyOf(r, "internet → entry"), ::testing::HasSubstr("blocks it: default action Block")) << Why(r);
   EXPECT_TRUE(r.cloudfront_to_origin) << Why(r);
   // CloudFront sending another value is blocked too.
   Json& config = GlobalOf(stacks).tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
@@ -232,13 +233,13 @@ TEST(Reachability, ExpressTasksInPrivateSubnetsWithoutNatOrEndpointsReachNoAwsSe
     ReachabilityReport r = EvaluateReachability(stacks);
     EXPECT_FALSE(r.service_to_registry || r.service_to_secrets || r.service_to_logs) << Paths(r);
     EXPECT_TRUE(r.service_to_database) << Why(r);
-    EXPECT_NE(WhyOf(r, "service → registry")
-                  .find("tasks in PrivateSubnet1: subnet PrivateSubnet1 has no 0.0.0.0/0 route (no NAT); and no VPC "
-                        "endpoint for ecr.api"),
-              std::string::npos)
+    EXPECT_THAT(WhyOf(r, "service → registry"),
+                ::testing::HasSubstr(
+                    "tasks in PrivateSubnet1: subnet PrivateSubnet1 has no 0.0.0.0/0 route (no NAT); and no VPC "
+                    "endpoint for ecr.api"))
         << Why(r);
-    EXPECT_NE(WhyOf(r, "service → secrets").find("no VPC endpoint for secretsmanager"), std::string::npos) << Why(r);
-    EXPECT_NE(WhyOf(r, "service → logs").find("no VPC endpoint for logs"), std::string::npos) << Why(r);
+    EXPECT_THAT(WhyOf(r, "service → secrets"), ::testing::HasSubstr("no VPC endpoint for secretsmanager")) << Why(r);
+    EXPECT_THAT(WhyOf(r, "service → logs"), ::testing::HasSubstr("no VPC endpoint for logs")) << Why(r);
   }
 }
 
@@ -277,8 +278,8 @@ TEST(Reachability, ExpressInPublicSubnetsFacesTheInternetButNeedsEndpoints) {
   r = EvaluateReachability(stacks);
   EXPECT_TRUE(r.internet_to_entry && r.service_to_database) << Why(r);
   EXPECT_FALSE(r.service_to_registry || r.service_to_secrets || r.service_to_logs) << Paths(r);
-  EXPECT_NE(WhyOf(r, "service → registry").find("subnet PublicSubnet1 is public, but the tasks get no public IP (assumed)"),
-            std::string::npos)
+  EXPECT_THAT(WhyOf(r, "service → registry"),
+              ::testing::HasSubstr("subnet PublicSubnet1 is public, but the tasks get no public IP (assumed)"))
       << Why(r);
 }
 

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "cfn/references.h"
@@ -49,19 +50,22 @@ TEST(RefCheck, GetAttSubDependsOnConditionIf) {
   t.AddResource("E", "AWS::EC2::Subnet", Json{{"X", If("Unknown", 1, 2)}});
   t.AddOutput("O", {GetAtt("Ghost", "Arn"), "", "", ""});
   std::string out = Check(t);
-  EXPECT_NE(out.find("orders-api-dev/A/Properties/Cidr: Fn::GetAtt names 'Nope'"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/B/Properties/Name: Fn::Sub variable '${Missing}'"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/B/Properties/List/0: Fn::GetAtt names 'Gone'"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/C/DependsOn: depends on 'Subnett', which is not a resource of this stack (did you mean 'Subnet'?)"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/D/Condition: condition 'NoSuchCondition' is not declared"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/E/Properties/X: condition 'Unknown' is not declared"), std::string::npos) << out;
-  EXPECT_NE(out.find("orders-api-dev/Outputs/O/Value: Fn::GetAtt names 'Ghost'"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/A/Properties/Cidr: Fn::GetAtt names 'Nope'")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/B/Properties/Name: Fn::Sub variable '${Missing}'")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/B/Properties/List/0: Fn::GetAtt names 'Gone'")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/C/DependsOn: depends on 'Subnett', which is not a resource of "
+                                        "this stack (did you mean 'Subnet'?)"))
+      << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/D/Condition: condition 'NoSuchCondition' is not declared"))
+      << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/E/Properties/X: condition 'Unknown' is not declared")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("orders-api-dev/Outputs/O/Value: Fn::GetAtt names 'Ghost'")) << out;
 }
 
 TEST(RefCheck, ConditionsSectionIsChecked) {
   Template t = Base();
   t.AddCondition("Both", And(Json::array({Condition("HasImage"), Condition("Missing")})));
-  EXPECT_NE(Check(t).find("Conditions/Both/Fn::And/1: condition 'Missing' is not declared"), std::string::npos);
+  EXPECT_THAT(Check(t), ::testing::HasSubstr("Conditions/Both/Fn::And/1: condition 'Missing' is not declared"));
 }
 
 TEST(ReferencedNames, RefGetAttAndSubAtAnyDepthLessPseudoParametersAndSubVariables) {

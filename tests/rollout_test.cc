@@ -5,6 +5,7 @@
 // (B) On ECS Express Mode, alarms and the dashboard read the load balancer's traffic, never
 // one target group: a canary deployment moves the traffic to the service's other group,
 // and an alarm on the first one would go silently OK.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -99,8 +100,8 @@ TEST(Rollout, EcsDeploymentAndRevisionReadsCoverTheServiceAndItsChildren) {
     std::vector<Json> grants = Granting(policy, action);
     ASSERT_EQ(grants.size(), 1u) << action;
     const std::string resources = grants[0]["Resource"].dump();
-    EXPECT_NE(resources.find("{\"Ref\":\"ExpressService\"}"), std::string::npos) << resources;
-    EXPECT_NE(resources.find(child), std::string::npos) << resources;
+    EXPECT_THAT(resources, ::testing::HasSubstr("{\"Ref\":\"ExpressService\"}")) << resources;
+    EXPECT_THAT(resources, ::testing::HasSubstr(child)) << resources;
   }
   for (const char* action : {"ecs:UpdateExpressGatewayService", "ecs:DescribeExpressGatewayService",
                              "ecs:ListServiceDeployments", "ecs:DescribeServices"}) {
@@ -157,7 +158,7 @@ TEST(Rollout, EcsExpressAlarmsAndDashboardReadTheLoadBalancerNotOneTargetGroup) 
     }
     EXPECT_GE(traffic_alarms, 4);  // 5xx, the rate's two queries, latency
     // Nothing in the template picks one target group out of the service's list.
-    EXPECT_EQ(t.dump().find("TargetGroupArns"), std::string::npos);
+    EXPECT_THAT(t.dump(), ::testing::Not(::testing::HasSubstr("TargetGroupArns")));
 
     int searches = 0;
     for (const auto& line : r.lines) {
@@ -168,7 +169,7 @@ TEST(Rollout, EcsExpressAlarmsAndDashboardReadTheLoadBalancerNotOneTargetGroup) 
                           0),
                   0u)
             << e;
-        EXPECT_NE(e.find("'Maximum', 300))"), std::string::npos) << e;
+        EXPECT_THAT(e, ::testing::HasSubstr("'Maximum', 300))")) << e;
         ++searches;
         continue;
       }

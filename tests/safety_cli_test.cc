@@ -1,11 +1,12 @@
 // Issue 11, through the built binary: the tool never loses the user's files, reports
 // bad files (not UTF-8, loops, devices, directories, several documents, huge values)
 // as user errors with a location, and serialises concurrent `config` edits.
+#include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -57,8 +58,8 @@ TEST_F(Safety, SynthOutNeverReplacesADirectoryItDidNotWrite) {
   std::vector<std::string> before = ListFiles(dir_.path());
   CommandResult r = Run({"synth", "--out", "environments"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("error: "), std::string::npos);
-  EXPECT_NE(r.err.find("not an assembly written by blueprint synth"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("error: "));
+  EXPECT_THAT(r.err, ::testing::HasSubstr("not an assembly written by blueprint synth")) << r.err;
   EXPECT_EQ(ListFiles(dir_.path()), before);
 
   // The project directory itself (here with a .git), by absolute path: untouched.
@@ -101,7 +102,7 @@ TEST_F(Safety, ConcurrentSetsAllSurvive) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFileOrDie(dir_.path() + "/errs");
   std::string text = Read("dev");
   for (int i = 1; i <= 12; ++i)
-    EXPECT_NE(text.find("K" + std::to_string(i) + ": v" + std::to_string(i) + "\n"), std::string::npos) << i;
+    EXPECT_THAT(text, ::testing::HasSubstr("K" + std::to_string(i) + ": v" + std::to_string(i) + "\n")) << i;
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
@@ -132,7 +133,7 @@ TEST_F(Safety, HandEditDuringAnEditIsKeptAndTheEditRefused) {
   std::fputs("s3cr3t-value\n", p);
   int status = pclose(p);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << ReadFileOrDie(dir_.path() + "/.err");
-  EXPECT_NE(ReadFileOrDie(dir_.path() + "/.err").find("changed while this command ran"), std::string::npos)
+  EXPECT_THAT(ReadFileOrDie(dir_.path() + "/.err"), ::testing::HasSubstr("changed while this command ran"))
       << ReadFileOrDie(dir_.path() + "/.err");
   EXPECT_EQ(Read("dev"), edited);
 }
@@ -153,14 +154,14 @@ TEST_F(Safety, AtomicWriteKeepsModeAndSymlinkAndRefusesReadOnly) {
   r = Run({"config", "set", "--stack", "staging", "network.max_az_count", "3"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(Env("staging")));
-  EXPECT_NE(ReadFileOrDie(target).find("max_az_count: 3"), std::string::npos);
+  EXPECT_THAT(ReadFileOrDie(target), ::testing::HasSubstr("max_az_count: 3"));
 
   // A read-only file is refused, with a reason, and left as it was.
   ASSERT_EQ(chmod(Env("prod").c_str(), 0444), 0);
   std::string before = Read("prod");
   r = Run({"config", "set", "--stack", "prod", "app.env.LOG_LEVEL", "info"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("read-only"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("read-only")) << r.err;
   EXPECT_EQ(Read("prod"), before);
   ASSERT_EQ(stat(Env("prod").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0444u);
@@ -172,8 +173,9 @@ TEST_F(Safety, SecondYamlDocumentIsRefusedWithItsLine) {
   Replace("dev", text + "---\napp:\n  port: 9090\n");
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(lines + 1) + ":1: error: a second YAML document"),
-            std::string::npos) << r.err;
+  EXPECT_THAT(r.err,
+              ::testing::HasSubstr("stack.yaml:" + std::to_string(lines + 1) + ":1: error: a second YAML document"))
+      << r.err;
   std::string before = Read("dev");
   r = Run({"config", "set", "--stack", "dev", "app.port", "9091"});
   EXPECT_EQ(r.exit_code, 2);
@@ -187,7 +189,7 @@ TEST_F(Safety, SetRunsTheAssemblyChecksAndPointsAtTheEntry) {
   std::string before = Read("dev");
   CommandResult r = Run({"config", "set", "--stack", "dev", "app.env.DB_HOST", "db.example"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("app.env.DB_HOST: 'DB_HOST' is set by the database module"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("app.env.DB_HOST: 'DB_HOST' is set by the database module")) << r.err;
   EXPECT_EQ(Read("dev"), before);
   // Written by hand: validate points at the entry's own line, not at `env:`.
   std::string text = before;
@@ -196,7 +198,7 @@ TEST_F(Safety, SetRunsTheAssemblyChecksAndPointsAtTheEntry) {
   int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + text.find("DB_HOST"), '\n'));
   r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(line) + ":5: error: app.env.DB_HOST"), std::string::npos)
+  EXPECT_THAT(r.err, ::testing::HasSubstr("stack.yaml:" + std::to_string(line) + ":5: error: app.env.DB_HOST"))
       << r.err;
 }
 
@@ -211,8 +213,8 @@ TEST_F(Safety, InvalidUtf8IsAUserErrorWithItsLine) {
     CommandResult r = Run({cmd, "--stack", "dev", "--out", "out"});
     if (std::string(cmd) == "validate") r = Run({cmd, "--stack", "dev"});
     EXPECT_EQ(r.exit_code, 2) << cmd << r.err;
-    EXPECT_NE(r.err.find("stack.yaml:" + std::to_string(line) + ":"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("not valid UTF-8"), std::string::npos) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("stack.yaml:" + std::to_string(line) + ":")) << r.err;
+    EXPECT_THAT(r.err, ::testing::HasSubstr("not valid UTF-8")) << r.err;
   }
   Replace("dev", ReadFileOrDie(SourceDir() + "/environments/dev/stack.yaml"));
   std::string before = Read("dev");
@@ -221,7 +223,7 @@ TEST_F(Safety, InvalidUtf8IsAUserErrorWithItsLine) {
   EXPECT_EQ(Read("dev"), before);
   r = Run({"config", "set", "--stack", "dev", "--secret", "TOKEN"}, "bad\xfe\n");
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("UTF-8"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("UTF-8")) << r.err;
   EXPECT_EQ(Read("dev"), before);
 }
 
@@ -231,35 +233,35 @@ TEST_F(Safety, UnreadableFilesAreUserErrors) {
   fs::create_symlink("stack.yaml", Env("dev"));
   CommandResult r = RunBounded({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("symlink loop"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("internal error"), std::string::npos);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("symlink loop")) << r.err;
+  EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr("internal error")));
 
   // A directory in place of stack.yaml.
   fs::remove(Env("dev"));
   fs::create_directory(Env("dev"));
   r = RunBounded({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("is a directory"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("empty"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("is a directory")) << r.err;
+  EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr("empty"))) << r.err;
 
   // Linked to /dev/zero, or a FIFO: refused at once, no endless read, no hang.
   fs::remove(Env("dev"));
   fs::create_symlink("/dev/zero", Env("dev"));
   r = RunBounded({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("a device"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("a device")) << r.err;
   fs::remove(Env("dev"));
   ASSERT_EQ(mkfifo(Env("dev").c_str(), 0644), 0);
   r = RunBounded({"config", "get", "--stack", "dev", "app.name"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("FIFO"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("FIFO")) << r.err;
 
   // Larger than the limit.
   fs::remove(Env("dev"));
   Replace("dev", "profile: dev\n" + std::string(5 << 20, '#') + "\n");
   r = RunBounded({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("larger than 4 MiB"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("larger than 4 MiB")) << r.err;
 }
 
 TEST_F(Safety, UnreadableEnvironmentDirectoryIsAUserError) {
@@ -271,20 +273,20 @@ TEST_F(Safety, UnreadableEnvironmentDirectoryIsAUserError) {
   CommandResult r = RunBounded({"validate"}, prefix);
   chmod(prod.c_str(), 0755);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("prod/stack.yaml"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("internal error"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("prod/stack.yaml")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("Permission denied")) << r.err;
+  EXPECT_THAT(r.err, ::testing::Not(::testing::HasSubstr("internal error"))) << r.err;
 }
 
 TEST_F(Safety, TopLevelThatIsNotAMappingHasALine) {
   Replace("dev", "# a list by mistake\n- profile: dev\n- region: eu-west-1\n");
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("stack.yaml:2:1: error: the top level must be a mapping"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("stack.yaml:2:1: error: the top level must be a mapping")) << r.err;
   Replace("dev", "# only comments\n# here\n");
   r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("stack.yaml:1:1: error: the file has no settings"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("stack.yaml:1:1: error: the file has no settings")) << r.err;
 }
 
 TEST_F(Safety, AHugeValueIsCutInTheMessage) {
@@ -294,7 +296,7 @@ TEST_F(Safety, AHugeValueIsCutInTheMessage) {
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_LT(r.err.size(), 2000u) << r.err.substr(0, 400);
-  EXPECT_NE(r.err.find("(3000000 characters)"), std::string::npos) << r.err.substr(0, 400);
+  EXPECT_THAT(r.err, ::testing::HasSubstr("(3000000 characters)")) << r.err.substr(0, 400);
 }
 
 TEST_F(Safety, IterationsAreBounded) {
@@ -302,9 +304,10 @@ TEST_F(Safety, IterationsAreBounded) {
   Replace("dev", text);
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("encryption.iterations: 100000000 is out of range; allowed from 600000 to 2000000"),
-            std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("slower"), std::string::npos) << r.err;  // says why
+  EXPECT_THAT(r.err,
+              ::testing::HasSubstr("encryption.iterations: 100000000 is out of range; allowed from 600000 to 2000000"))
+      << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("slower")) << r.err;  // says why
 }
 
 // --- one pass, broken environments --------------------------------------------------
@@ -313,8 +316,8 @@ TEST_F(Safety, EveryErrorOfAConfigInOnePass) {
   Replace("dev", "region: eu-west-3\napp:\n  port: 8080\n");
   CommandResult r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("error: profile: required key is missing"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("error: app.name: required key is missing"), std::string::npos) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("error: profile: required key is missing")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("error: app.name: required key is missing")) << r.err;
 
   // A field error does not hide a check across keys elsewhere in the file.
   std::string text = ReadFileOrDie(SourceDir() + "/environments/dev/stack.yaml");
@@ -323,8 +326,8 @@ TEST_F(Safety, EveryErrorOfAConfigInOnePass) {
   Replace("dev", text);
   r = Run({"validate", "--stack", "dev"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("app.port: 70000 is out of range"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("database.max_allocated_storage: 40 GiB is below allocated_storage"), std::string::npos)
+  EXPECT_THAT(r.err, ::testing::HasSubstr("app.port: 70000 is out of range")) << r.err;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("database.max_allocated_storage: 40 GiB is below allocated_storage"))
       << r.err;
 }
 
@@ -332,10 +335,10 @@ TEST_F(Safety, StacksListsTheOthersWhenOneEnvironmentIsBroken) {
   Replace("staging", "profile: staging\napp: {name: Bad_Name}\n");
   CommandResult r = Run({"stacks"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.out.find("orders-api-dev"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("orders-api-prod"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("staging      -        (broken"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("staging/stack.yaml:2:"), std::string::npos) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("orders-api-dev")) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("orders-api-prod")) << r.out;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("staging      -        (broken")) << r.out;
+  EXPECT_THAT(r.err, ::testing::HasSubstr("staging/stack.yaml:2:")) << r.err;
   // The same in --json: one entry per environment, the broken one with its errors.
   r = Run({"stacks", "--json"});
   EXPECT_EQ(r.exit_code, 2);

@@ -3,6 +3,7 @@
 // prints (config set/get/list, validate, stacks, synth in both formats), and none of the
 // values, nor the passphrase, appears in any output file (templates, manifest), in
 // stdout or stderr, or anywhere in stack.yaml.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -63,9 +64,11 @@ TEST(SecretsLeak, NoValueOrPassphraseInAnyOutput) {
   }
 
   auto check = [&](const std::string& what, const std::string& text) {
-    for (const auto& [name, value] : secrets) EXPECT_EQ(text.find(value), std::string::npos) << name << " in " << what;
-    for (const auto& [key, value] : origin) EXPECT_EQ(text.find(value), std::string::npos) << key << " in " << what;
-    EXPECT_EQ(text.find(passphrase), std::string::npos) << "passphrase in " << what;
+    for (const auto& [name, value] : secrets)
+      EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(value))) << name << " in " << what;
+    for (const auto& [key, value] : origin)
+      EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(value))) << key << " in " << what;
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr(passphrase))) << "passphrase in " << what;
   };
   for (size_t i = 0; i < runs.size(); ++i) {
     check("stdout of run " + std::to_string(i), runs[i].out);
@@ -93,9 +96,9 @@ TEST(SecretsLeak, NoValueOrPassphraseInAnyOutput) {
   check("config rekey", rekey.out + rekey.err + ReadFileOrDie(dir.path() + "/environments/prod/stack.yaml"));
   // The synthesized prod stacks do carry CloudFront and the guarded service.
   std::string global = ReadFileOrDie(dir.path() + "/out-json/orders-api-prod-global.template.json");
-  EXPECT_NE(global.find("AWS::CloudFront::Distribution"), std::string::npos);
-  EXPECT_NE(ReadFileOrDie(dir.path() + "/out-json/orders-api-prod.template.json").find("origin-secret-required"),
-            std::string::npos);
+  EXPECT_THAT(global, ::testing::HasSubstr("AWS::CloudFront::Distribution"));
+  EXPECT_THAT(ReadFileOrDie(dir.path() + "/out-json/orders-api-prod.template.json"),
+              ::testing::HasSubstr("origin-secret-required"));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Secret encryption (config/secrets.h): round trip, and every way a value must fail.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -27,7 +28,7 @@ TEST(Secrets, RoundTrip) {
     Diagnostics diags;
     ASSERT_EQ(v.rfind("v1:", 0), 0u);
     if (text.size() > 8) {
-      EXPECT_EQ(v.find(text), std::string::npos);
+      EXPECT_THAT(v, ::testing::Not(::testing::HasSubstr(text)));
     }
     ASSERT_TRUE(DecryptSecret(k, "app.secrets.A", v, &out, &diags)) << diags.FormatAll();
     EXPECT_EQ(out, text);
@@ -45,7 +46,7 @@ TEST(Secrets, WrongPassphraseRejected) {
   Diagnostics diags;
   SecretKey wrong = Key("wrong", salt);
   EXPECT_FALSE(DecryptSecret(wrong, "app.secrets.A", v, &out, &diags));
-  EXPECT_NE(diags.FormatAll().find("cannot decrypt"), std::string::npos);
+  EXPECT_THAT(diags.FormatAll(), ::testing::HasSubstr("cannot decrypt"));
   EXPECT_TRUE(out.empty());
   EXPECT_FALSE(VerifyPassphraseCheck(wrong, MakePassphraseCheck(Key("right", salt))));
   EXPECT_TRUE(VerifyPassphraseCheck(Key("right", salt), MakePassphraseCheck(Key("right", salt))));
@@ -77,7 +78,7 @@ TEST(Secrets, ValueBoundToItsName) {
   std::string v = EncryptSecret(k, "app.secrets.A", "value"), out;
   Diagnostics diags;
   EXPECT_FALSE(DecryptSecret(k, "app.secrets.B", v, &out, &diags));
-  EXPECT_NE(diags.FormatAll().find("app.secrets.B"), std::string::npos);
+  EXPECT_THAT(diags.FormatAll(), ::testing::HasSubstr("app.secrets.B"));
 }
 
 TEST(Secrets, BadSaltAndEmptyPassphraseRefused) {
@@ -106,13 +107,13 @@ TEST(Secrets, DecryptSecureValuesAllOrNothing) {
 
   diags = {};
   EXPECT_FALSE(DecryptSecureValues(c, "wrong", &out, &diags));
-  EXPECT_NE(diags.FormatAll().find("wrong passphrase"), std::string::npos) << diags.FormatAll();
+  EXPECT_THAT(diags.FormatAll(), ::testing::HasSubstr("wrong passphrase")) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 
   std::swap(c.app.secrets[0].secure_value, c.app.secrets[2].secure_value);  // values swapped between names
   diags = {};
   EXPECT_FALSE(DecryptSecureValues(c, "right", &out, &diags));
-  EXPECT_NE(diags.FormatAll().find("cannot decrypt"), std::string::npos) << diags.FormatAll();
+  EXPECT_THAT(diags.FormatAll(), ::testing::HasSubstr("cannot decrypt")) << diags.FormatAll();
   EXPECT_TRUE(out.empty());
 }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "deploy/assembly.h"
@@ -105,8 +106,8 @@ TEST_F(StackInputsTest, CrossRegionParameterIsFilledFromTheProducersOutputsInIts
   std::vector<Json> calls = Calls();
   ASSERT_EQ(calls.size(), 1u);
   std::string argv = Join(calls[0]["argv"].get<std::vector<std::string>>(), " ");
-  EXPECT_NE(argv.find("cloudformation describe-stacks --stack-name orders-api-dev-global"), std::string::npos) << argv;
-  EXPECT_NE(argv.find("--region us-east-1"), std::string::npos) << argv;  // the producer's region, not eu-west-3
+  EXPECT_THAT(argv, ::testing::HasSubstr("cloudformation describe-stacks --stack-name orders-api-dev-global")) << argv;
+  EXPECT_THAT(argv, ::testing::HasSubstr("--region us-east-1")) << argv;  // the producer's region, not eu-west-3
 }
 
 TEST_F(StackInputsTest, OutputsOfAProducerDeployedInThisRunNeedNoCall) {
@@ -149,7 +150,7 @@ TEST_F(StackInputsTest, AProducerNotDeployedOrWithoutTheOutputIsRefusedWithWhatT
     ParameterValues values;
     Diagnostics d;
     EXPECT_FALSE(FillStackInputs(driver, main, {}, &values, &d));
-    EXPECT_NE(d.FormatAll().find("blueprint up --stack orders-api-dev-global"), std::string::npos) << d.FormatAll();
+    EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("blueprint up --stack orders-api-dev-global")) << d.FormatAll();
     EXPECT_TRUE(values.empty());
   }
 }
@@ -177,8 +178,8 @@ TEST_F(StackInputsTest, DeployRefusesAMissingProducerAndFailsOnAFailedRead) {
     DeployResult r = driver.Deploy(main, {}, {}, &d);
     EXPECT_EQ(r.status, c.expected) << d.FormatAll();
     for (const Json& call : Calls())  // only the producer was read
-      EXPECT_NE(Join(call["argv"].get<std::vector<std::string>>(), " ").find("--stack-name orders-api-dev-global"),
-                std::string::npos);
+      EXPECT_THAT(Join(call["argv"].get<std::vector<std::string>>(), " "),
+                  ::testing::HasSubstr("--stack-name orders-api-dev-global"));
     EXPECT_FALSE(Calls().empty());
   }
 }

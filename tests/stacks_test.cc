@@ -1,6 +1,7 @@
 // The stack model (app.h): main, global and account stacks, where they live, and how a
 // Reference between them resolves; the manifest records dependencies and the parameters
 // another stack's output fills.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -241,8 +242,7 @@ TEST(Stacks, ReferenceCycleIsAnErrorNamingTheStacks) {
   st.main->tmpl.AddResource("P", "AWS::SSM::Parameter", Json{{"Type", "String"}, {"Value", b.ToJson()}});
   Diagnostics d;
   EXPECT_FALSE(FinishApp(&app, &d));
-  EXPECT_NE(d.FormatAll().find("cycle (orders-api-dev -> orders-api-dev-global -> orders-api-dev)"),
-            std::string::npos)
+  EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("cycle (orders-api-dev -> orders-api-dev-global -> orders-api-dev)"))
       << d.FormatAll();
 }
 
@@ -289,14 +289,16 @@ TEST(Stacks, TwoEnvironmentsNamingOneResourceAreRefused) {
   Diagnostics d;
   EXPECT_FALSE(Assemble(configs("", ""), &app, &d));
   std::string errors = d.FormatAll();
-  EXPECT_NE(errors.find("error: orders-api-prod-edge: AWS::CloudWatch::Dashboard 'orders-api-prod-edge' (Dashboard) has "
-                        "the name of EdgeDashboard in stack orders-api-prod-global, in the same account: AWS keeps one "
-                        "per name. Rename one of the environments (or give them different `account:`)"),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr(
+                  "error: orders-api-prod-edge: AWS::CloudWatch::Dashboard 'orders-api-prod-edge' (Dashboard) has "
+                  "the name of EdgeDashboard in stack orders-api-prod-global, in the same account: AWS keeps one "
+                  "per name. Rename one of the environments (or give them different `account:`)"))
       << errors;
-  EXPECT_NE(errors.find("AWS::SNS::Topic 'orders-api-prod-edge-alerts' (AlertsTopic) has the name of EdgeAlertsTopic in "
-                        "stack orders-api-prod-global, in the same account and region"),
-            std::string::npos)
+  EXPECT_THAT(errors,
+              ::testing::HasSubstr(
+                  "AWS::SNS::Topic 'orders-api-prod-edge-alerts' (AlertsTopic) has the name of EdgeAlertsTopic in "
+                  "stack orders-api-prod-global, in the same account and region"))
       << errors;
   Diagnostics apart;
   EXPECT_TRUE(Assemble(configs("account: '111111111111'\n", "account: '222222222222'\n"), &app, &apart))
@@ -310,8 +312,8 @@ TEST(StacksConfig, AccountMustBeTwelveDigits) {
     StackConfig c;
     Diagnostics d;
     EXPECT_FALSE(ParseStackConfig(yaml, "dev/stack.yaml", "dev", &c, &d)) << bad;
-    EXPECT_NE(d.FormatAll().find("dev/stack.yaml:3"), std::string::npos) << d.FormatAll();
-    EXPECT_NE(d.FormatAll().find("is not an AWS account ID: exactly 12 digits"), std::string::npos) << d.FormatAll();
+    EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("dev/stack.yaml:3")) << d.FormatAll();
+    EXPECT_THAT(d.FormatAll(), ::testing::HasSubstr("is not an AWS account ID: exactly 12 digits")) << d.FormatAll();
   }
   StackConfig c;
   Diagnostics d;

@@ -2,6 +2,7 @@
 // attached to the compute contract's WAF target, with the managed rule groups and the
 // per-IP rate limit the config asks for, logging with the credentials headers redacted;
 // off means no WAF resource at all, and the production guard holds.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -100,8 +101,8 @@ TEST(Waf, LogsToAnAwsWafLogsGroupWithoutCredentials) {
 TEST(Waf, OffMeansNoWafResourceAndWafKeysSaySo) {
   std::string out;
   ASSERT_TRUE(Check(WithWaf("dev", "  waf: false\n", "  rate_limit: 500\n  log_retention_days: 14\n"), &out)) << out;
-  EXPECT_NE(out.find("waf.log_retention_days: has no effect unless features.waf is true"), std::string::npos) << out;
-  EXPECT_NE(out.find("waf.rate_limit: has no effect unless features.waf is true"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("waf.log_retention_days: has no effect unless features.waf is true")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("waf.rate_limit: has no effect unless features.waf is true")) << out;
   Json t = Synth(WithWaf("dev", "  waf: false\n"));
   for (const auto& [id, r] : t["Resources"].items())
     EXPECT_NE(r["Type"].get<std::string>().rfind("AWS::WAFv2::", 0), 0u) << id;
@@ -110,8 +111,8 @@ TEST(Waf, OffMeansNoWafResourceAndWafKeysSaySo) {
 TEST(Waf, ProductionWithoutWafNeedsAWrittenReason) {
   std::string out;
   EXPECT_FALSE(Check(WithWaf("prod", "  waf: false\n"), &out, "prod"));
-  EXPECT_NE(out.find("features.waf"), std::string::npos) << out;
-  EXPECT_NE(out.find("allow_no_waf"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("features.waf")) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("allow_no_waf")) << out;
   EXPECT_TRUE(Check(WithWaf("prod", "  waf: false\n") + "guards:\n  allow_no_waf: an internal tool behind a VPN\n", &out,
                     "prod"))
       << out;
@@ -169,13 +170,13 @@ TEST(Waf, LargeBodiesReachTheCloudFrontScopedAcl) {
 TEST(Waf, LargeBodiesWithoutWafSayItHasNoEffect) {
   std::string out;
   ASSERT_TRUE(Check(WithWaf("dev", "  waf: false\n", "  large_bodies: true\n"), &out)) << out;
-  EXPECT_NE(out.find("waf.large_bodies: has no effect unless features.waf is true"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("waf.large_bodies: has no effect unless features.waf is true")) << out;
 }
 
 TEST(Waf, RateLimitBelowTheAwsMinimumIsRefused) {
   std::string out;
   EXPECT_FALSE(Check(WithWaf("dev", "  waf: true\n", "  rate_limit: 9\n"), &out));
-  EXPECT_NE(out.find("waf.rate_limit"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("waf.rate_limit")) << out;
 }
 
 }  // namespace

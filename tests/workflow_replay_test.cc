@@ -5,6 +5,7 @@
 // what CloudFormation then does with the caller's credentials, is evaluated against the
 // deploy role's policy from the deployed template (tests/iam_policy.h): actions,
 // resources and conditions. For both NAT modes and both platforms.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -254,7 +255,7 @@ class WorkflowReplay : public ::testing::TestWithParam<Case> {
       for (const auto& kv : env) {
         std::string value = kv.second.as<std::string>();
         if (auto it = expressions.find(value); it != expressions.end()) value = it->second;
-        EXPECT_EQ(value.find("${{"), std::string::npos) << "unfilled expression " << value;
+        EXPECT_THAT(value, ::testing::Not(::testing::HasSubstr("${{"))) << "unfilled expression " << value;
         script += "export " + kv.first.as<std::string>() + "=" + ShellQuote(value) + "\n";
       }
     };
@@ -406,7 +407,7 @@ TEST_P(WorkflowReplay, EveryCallOfTheImageRolloutIsAllowedByTheDeployRole) {
   for (size_t i = 0; i < argv.size(); ++i)
     if (argv[i].rfind("ParameterKey=", 0) == 0) {
       if (argv[i] == "ParameterKey=ImageUri,ParameterValue=" + image) continue;
-      EXPECT_NE(argv[i].find(",UsePreviousValue=true"), std::string::npos) << argv[i];
+      EXPECT_THAT(argv[i], ::testing::HasSubstr(",UsePreviousValue=true")) << argv[i];
       ++kept;
     }
   EXPECT_EQ(kept + 1, parameters.size());

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <yaml-cpp/yaml.h>
@@ -36,8 +37,8 @@ TEST(Writers, JsonIsDeterministicAndRoundTrips) {
   std::string a = WriteJson(Sample()), b = WriteJson(Sample());
   EXPECT_EQ(a, b);
   EXPECT_EQ(Json::parse(a), Sample());
-  EXPECT_NE(a.find("ünïcode"), std::string::npos) << "UTF-8 must be written as is";
-  EXPECT_NE(a.find("\\\"quoted\\\""), std::string::npos);
+  EXPECT_THAT(a, ::testing::HasSubstr("ünïcode")) << "UTF-8 must be written as is";
+  EXPECT_THAT(a, ::testing::HasSubstr("\\\"quoted\\\""));
   // Sections in CloudFormation's order.
   EXPECT_LT(a.find("\"Parameters\""), a.find("\"Conditions\""));
   EXPECT_LT(a.find("\"Conditions\""), a.find("\"Resources\""));
@@ -79,9 +80,9 @@ TEST(Writers, YamlParsesBackToTheSameDocument) {
   YAML::Node n = YAML::Load(y);
   EXPECT_EQ(FromYaml(n), Stringify(nlohmann::json::parse(Sample().dump())));
   // Strings that look like other types stay strings.
-  EXPECT_NE(y.find("Value: \"yes\""), std::string::npos) << y;
-  EXPECT_NE(y.find("- \"007\""), std::string::npos) << y;
-  EXPECT_NE(y.find("AWSTemplateFormatVersion: \"2010-09-09\""), std::string::npos) << y;
+  EXPECT_THAT(y, ::testing::HasSubstr("Value: \"yes\"")) << y;
+  EXPECT_THAT(y, ::testing::HasSubstr("- \"007\"")) << y;
+  EXPECT_THAT(y, ::testing::HasSubstr("AWSTemplateFormatVersion: \"2010-09-09\"")) << y;
   // Typed scalars keep their YAML type.
   EXPECT_EQ(n["Resources"]["Vpc"]["Properties"]["EnableDnsSupport"].Tag(), "?");
   EXPECT_EQ(n["Resources"]["Subnet"]["Properties"]["Multi"].as<std::string>(), "line one\nline two\ttab");

@@ -1,4 +1,5 @@
 // Line-based stack.yaml edits (config/yaml_edit.h): comments and layout survive.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "config/yaml_edit.h"
@@ -38,24 +39,24 @@ const char* kDoc =
 
 TEST(YamlEdit, ReplacesValueAndKeepsComment) {
   std::string out = Set(kDoc, {"profile"}, "prod");
-  EXPECT_NE(out.find("profile: prod   # the profile\n"), std::string::npos);
-  EXPECT_NE(out.find("# head comment\n"), std::string::npos);
-  EXPECT_NE(out.find("  # the block\n"), std::string::npos);
+  EXPECT_THAT(out, ::testing::HasSubstr("profile: prod   # the profile\n"));
+  EXPECT_THAT(out, ::testing::HasSubstr("# head comment\n"));
+  EXPECT_THAT(out, ::testing::HasSubstr("  # the block\n"));
 }
 
 TEST(YamlEdit, AddsKeyAtTheBlocksIndentation) {
   std::string out = Set(kDoc, {"network", "az_count"}, "3");
-  EXPECT_NE(out.find("  nat: instance\n  az_count: 3\nalerts:"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("  nat: instance\n  az_count: 3\nalerts:")) << out;
 }
 
 TEST(YamlEdit, CreatesMissingSections) {
   std::string out = Set(kDoc, {"database", "multi_az"}, "true");
-  EXPECT_NE(out.find("tags: {cost_center: eng}\ndatabase:\n  multi_az: true\n"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("tags: {cost_center: eng}\ndatabase:\n  multi_az: true\n")) << out;
 }
 
 TEST(YamlEdit, ReplacesBlockSequence) {
   std::string out = Set(kDoc, {"alerts", "emails"}, "[x@y.example]");
-  EXPECT_NE(out.find("alerts:\n  emails: [x@y.example]\ntags:"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("alerts:\n  emails: [x@y.example]\ntags:")) << out;
 }
 
 TEST(YamlEdit, FlowMappingRewritten) {
@@ -63,15 +64,15 @@ TEST(YamlEdit, FlowMappingRewritten) {
   Diagnostics diags;
   ASSERT_TRUE(YamlSetKey(kDoc, {"tags", "extra"}, "{team: core}", &r, &diags)) << diags.FormatAll();
   EXPECT_TRUE(r.rewrote_flow);
-  EXPECT_NE(r.text.find("tags: {cost_center: eng, extra: {team: core}}\n"), std::string::npos) << r.text;
+  EXPECT_THAT(r.text, ::testing::HasSubstr("tags: {cost_center: eng, extra: {team: core}}\n")) << r.text;
 }
 
 TEST(YamlEdit, RemovesKeyAndItsBlock) {
   std::string out = Rm(kDoc, {"alerts", "emails"});
-  EXPECT_EQ(out.find("a@b.example"), std::string::npos);
-  EXPECT_NE(out.find("alerts:\ntags:"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::Not(::testing::HasSubstr("a@b.example")));
+  EXPECT_THAT(out, ::testing::HasSubstr("alerts:\ntags:")) << out;
   out = Rm(kDoc, {"network", "cidr"});
-  EXPECT_NE(out.find("network:\n  # the block\n  nat: instance\n"), std::string::npos) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("network:\n  # the block\n  nat: instance\n")) << out;
 }
 
 TEST(YamlEdit, MissingKeyIsNotFound) {
