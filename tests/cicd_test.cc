@@ -201,7 +201,7 @@ TEST(Cicd, DeployRoleIsScopedToThisEnvironment) {
 
   // Nothing account-wide: no wildcard action, and no resource is * but the ECR login.
   for (const auto& [sid, s] : by_sid) {
-    for (const auto& a : actions(sid)) EXPECT_THAT(a, ::testing::Not(::testing::HasSubstr('*'))) << sid << ": " << a;
+    for (const auto& a : actions(sid)) EXPECT_THAT(a, ::testing::Not(::testing::HasSubstr("*"))) << sid << ": " << a;
     if (sid != "EcrLogin") {
       EXPECT_NE(s["Resource"], "*") << sid;
     }

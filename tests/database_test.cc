@@ -134,7 +134,7 @@ TEST(Database, ProdProtectionsPresentDevAbsent) {
     EXPECT_FALSE(secret["Properties"].contains("SecretString"));
     for (char refused : std::string("/@\" ")) {
       EXPECT_THAT(secret["Properties"]["GenerateSecretString"]["ExcludeCharacters"].get<std::string>(),
-                  ::testing::HasSubstr(refused))
+                  ::testing::HasSubstr(std::string(1, refused)))
           << refused;
     }
     EXPECT_EQ(db["Properties"]["CopyTagsToSnapshot"], true);
@@ -236,7 +236,7 @@ TEST(DatabaseAssembled, ConnectorReachesDatabaseAndReadsOnlyItsSecrets) {
   std::set<std::string> actions;
   for (const auto& st : statements) {
     actions.insert(st["Action"].get<std::string>());
-    EXPECT_THAT(st["Resource"].dump(), ::testing::Not(::testing::HasSubstr('*'))) << st.dump();
+    EXPECT_THAT(st["Resource"].dump(), ::testing::Not(::testing::HasSubstr("*"))) << st.dump();
   }
   EXPECT_EQ(actions, (std::set<std::string>{"secretsmanager:GetSecretValue", "ssm:GetParameters"}));
   EXPECT_EQ(statements[0]["Resource"], cfn::Ref("DbCredentials"));
