@@ -1,5 +1,6 @@
 // The deploy driver against moto (a local AWS stand-in), through each AWS CLI major
-// version present, at the same time: `aws` v1 and Debian's /usr/bin/aws v2. Scenario: create, update
+// version present, at the same time, beside the rest of the suite: `aws` v1 and
+// Debian's /usr/bin/aws v2. Scenario: create, update
 // with a change, update without changes, outputs, destroy.
 //
 // The stack is dev's networking and registry built with the library, minus what moto
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -78,8 +80,9 @@ std::string FindCli(int major) {
   return "";
 }
 
-// One scenario against its own moto server with one AWS CLI. Assertions are gtest's,
-// which may run on any thread; a fatal one ends the scenario.
+// One scenario against its own moto server with one AWS CLI, on a thread of its own in
+// a process of its own (MotoInBackground), so it records what went wrong instead of
+// asserting; the test reports it.
 class MotoScenario {
  public:
   MotoScenario(int major, std::string cli) : major_(major), cli_(std::move(cli)) {
@@ -87,33 +90,61 @@ class MotoScenario {
                .string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    // The CLI sees fake credentials and no user configuration, through a wrapper, so
+    // the test process's own environment is left alone.
+    wrapper_ = dir_ + "/aws";
+    std::ofstream(wrapper_) << "#!/bin/sh\n"
+                            << "export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing\n"
+                            << "export AWS_DEFAULT_REGION=eu-west-3 AWS_PAGER=\n"
+                            << "export AWS_CONFIG_FILE='" << dir_ << "/aws-config' AWS_SHARED_CREDENTIALS_FILE='" << dir_
+                            << "/aws-credentials'\n"
+                            << "unset AWS_PROFILE\n"
+                            << "exec '" << cli_ << "' \"$@\"\n";
+    fs::permissions(wrapper_, fs::perms::owner_all);
   }
   ~MotoScenario() {
+    if (running_.joinable()) running_.join();
     StopBackground(pid_);  // the process group of the server this scenario started
-    if (!::testing::Test::HasFailure() && !dir_.empty()) fs::remove_all(dir_);
+    if (failures_.empty() && !dir_.empty()) fs::remove_all(dir_);
   }
 
-  void Run() {
-    StartServer();
-    if (started_) Scenario();
+  void Start() {
+    running_ = std::thread([this] {
+      auto start = std::chrono::steady_clock::now();
+      if (StartServer()) Scenario();
+      ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    });
+  }
+  // Waits for the scenario; what went wrong, one line each.
+  const std::vector<std::string>& Finish() {
+    if (running_.joinable()) running_.join();
+    return failures_;
+  }
+  std::string Describe() const {
+    return "AWS CLI v" + std::to_string(major_) + " (" + cli_ + "), " + std::to_string(ms_) + " ms";
   }
 
  private:
-  void StartServer() {
+  // Records a failure when `ok` is false; returns `ok`.
+  bool Check(bool ok, const std::string& what) {
+    if (!ok) failures_.push_back(what);
+    return ok;
+  }
+
+  bool StartServer() {
     port_ = FreePort();
     std::string log = dir_ + "/moto.log";
     pid_ = StartBackground({"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port_)}, log);
-    ASSERT_GT(pid_, 0) << "moto_server did not start";
+    if (!Check(pid_ > 0, "moto_server did not start")) return false;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!Accepting(port_) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    ASSERT_TRUE(Accepting(port_)) << "moto_server did not start; see " << log;
-    started_ = true;
+    return Check(Accepting(port_), "moto_server did not start; see " + log);
   }
 
   Driver MakeDriver() {
     AwsOptions aws;
-    aws.program = cli_;
+    aws.program = wrapper_;
     aws.endpoint_url = "http://127.0.0.1:" + std::to_string(port_);
     aws_ = std::make_unique<AwsCli>(aws);
     DriverOptions o;
@@ -156,8 +187,6 @@ class MotoScenario {
   }
 
   void Scenario() {
-    SCOPED_TRACE("AWS CLI v" + std::to_string(major_) + " (" + cli_ + ")");
-    auto start = std::chrono::steady_clock::now();
     Driver d = MakeDriver();
     Stack v1 = NetworkStack(false);
     Stack v2 = NetworkStack(true);
@@ -165,76 +194,119 @@ class MotoScenario {
     using Status = DeployResult::Status;
     Diagnostics diags;
     DeployResult r = d.Deploy(v1, {}, {}, &diags);
-    ASSERT_EQ(r.status, Status::kDeployed) << diags.FormatAll();
-    EXPECT_EQ(r.follow.status, "CREATE_COMPLETE");
-    EXPECT_TRUE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/template.json"));
+    if (!Check(r.status == Status::kDeployed, "create: not deployed: " + diags.FormatAll())) return;
+    Check(r.follow.status == "CREATE_COMPLETE", "create: status " + r.follow.status);
+    Check(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/template.json"),
+          "create: no template recorded");
 
     r = d.Deploy(v2, {}, {}, &diags);
-    ASSERT_EQ(r.status, Status::kDeployed) << diags.FormatAll();
+    if (!Check(r.status == Status::kDeployed, "update: not deployed: " + diags.FormatAll())) return;
     std::string shown = cli::RenderChangeSet(r.change_set);
-    EXPECT_THAT(shown, ::testing::HasSubstr("(UPDATE): 1 change(s)")) << shown;
-    EXPECT_THAT(shown, ::testing::HasSubstr("+ Add     AppLogGroup")) << shown;
-    EXPECT_EQ(r.follow.status, "UPDATE_COMPLETE");
+    Check(shown.find("(UPDATE): 1 change(s)") != std::string::npos, "update: change set shown as:\n" + shown);
+    Check(shown.find("+ Add     AppLogGroup") != std::string::npos, "update: change set shown as:\n" + shown);
+    Check(r.follow.status == "UPDATE_COMPLETE", "update: status " + r.follow.status);
 
     r = d.Deploy(v2, {}, {}, &diags);
-    ASSERT_EQ(r.status, Status::kNoChanges) << diags.FormatAll();
+    if (!Check(r.status == Status::kNoChanges, "no-op update: " + diags.FormatAll())) return;
 
     OutputsResult outputs = d.Outputs(v2, &diags);
-    ASSERT_EQ(outputs.status, OutputsResult::Status::kOk) << diags.FormatAll();
-    EXPECT_TRUE(outputs.info.outputs.is_object());
-    EXPECT_TRUE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/outputs.json"));
+    if (!Check(outputs.status == OutputsResult::Status::kOk, "outputs: " + diags.FormatAll())) return;
+    Check(outputs.info.outputs.is_object(), "outputs: not an object: " + outputs.info.outputs.dump());
+    Check(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev/outputs.json"),
+          "outputs: none recorded");
 
     DestroyResult gone = d.Destroy(v2, nullptr, {}, &diags);
-    ASSERT_EQ(gone.status, DestroyResult::Status::kDestroyed) << diags.FormatAll();
+    if (!Check(gone.status == DestroyResult::Status::kDestroyed, "destroy: " + diags.FormatAll())) return;
     StackInfo info;
-    ASSERT_TRUE(d.Describe("orders-api-dev", "eu-west-3", &info, &diags)) << diags.FormatAll();
-    EXPECT_FALSE(info.exists);
-    EXPECT_FALSE(fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev"));
-    EXPECT_FALSE(diags.HasErrors()) << diags.FormatAll();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    std::printf("moto scenario with %s (AWS CLI v%d): %lld ms\n", cli_.c_str(), major_, static_cast<long long>(ms));
+    if (!Check(d.Describe("orders-api-dev", "eu-west-3", &info, &diags), "describe: " + diags.FormatAll())) return;
+    Check(!info.exists, "destroy: the stack still exists");
+    Check(!fs::exists(dir_ + "/state/unknown-account/eu-west-3/orders-api-dev"), "destroy: the record is kept");
+    Check(!diags.HasErrors(), "errors: " + diags.FormatAll());
   }
 
   int major_;
-  std::string cli_, dir_;
+  std::string cli_, dir_, wrapper_;
   int port_ = 0;
   pid_t pid_ = -1;
-  bool started_ = false;
+  long long ms_ = 0;
   std::unique_ptr<AwsCli> aws_;
+  std::thread running_;
+  std::vector<std::string> failures_;  // written by the scenario's thread, read after it ends
 };
 
-// The scenario with AWS CLI v1 and v2 at the same time, each against its own server
-// (the AWS CLI's start-up is most of it, and it keeps one core busy). A version the
-// machine lacks is named by a "SKIPPED:" line, which `make test` reports; the test
-// is skipped when neither is there, or moto is not.
-TEST(AwsCli, MotoScenarioWithEachCliVersion) {
-  if (!FindExecutable("moto_server")) GTEST_SKIP() << "SKIPPED: moto_server not found";
-  std::vector<std::unique_ptr<MotoScenario>> scenarios;
-  for (int major : {1, 2}) {
-    std::string cli = FindCli(major);
-    if (cli.empty())
-      std::printf("SKIPPED: no AWS CLI v%d found; the moto scenario ran without it\n", major);
-    else
-      scenarios.push_back(std::make_unique<MotoScenario>(major, cli));
+// The scenarios start when the test program starts, when AwsCli.MotoScenarioWithEachCliVersion
+// is selected, and run beside the other tests (the AWS CLI's start-up is most of their
+// time, and it keeps a core busy); the test waits for them. They run in a child process
+// forked before any test (the program has one thread then): a test that raises a signal
+// in the test process, or forks for a death test, cannot reach them, nor they it.
+struct MotoRun {
+  pid_t child = -1;
+  std::string results;               // the child's JSON: [{"run": "...", "failures": [...]}]
+  std::vector<std::string> skipped;  // "SKIPPED: ..." lines
+};
+MotoRun& Moto() {
+  static MotoRun run;
+  return run;
+}
+
+class MotoInBackground : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!testing::TestWillRun("AwsCli", "MotoScenarioWithEachCliVersion")) return;
+    if (!FindExecutable("moto_server")) {
+      Moto().skipped.push_back("SKIPPED: moto_server not found");
+      return;
+    }
+    std::vector<std::pair<int, std::string>> clis;
+    for (int major : {1, 2}) {
+      std::string cli = FindCli(major);
+      if (cli.empty())
+        Moto().skipped.push_back("SKIPPED: no AWS CLI v" + std::to_string(major) + " found");
+      else
+        clis.emplace_back(major, cli);
+    }
+    if (clis.empty()) return;
+    Moto().results = (fs::temp_directory_path() / ("bp-moto-" + std::to_string(getpid()) + ".json")).string();
+    std::fflush(nullptr);
+    Moto().child = fork();
+    if (Moto().child != 0) return;
+    // The child: every scenario at once, then what went wrong, for the test to report.
+    std::vector<std::unique_ptr<MotoScenario>> scenarios;
+    for (const auto& [major, cli] : clis) scenarios.push_back(std::make_unique<MotoScenario>(major, cli));
+    for (auto& sc : scenarios) sc->Start();
+    Json out = Json::array();
+    for (auto& sc : scenarios) {
+      const std::vector<std::string>& failures = sc->Finish();
+      out.push_back({{"run", sc->Describe()}, {"failures", failures}});
+    }
+    std::ofstream(Moto().results) << out.dump();
+    scenarios.clear();  // stops the servers
+    std::_Exit(0);
   }
-  if (scenarios.empty()) GTEST_SKIP() << "SKIPPED: no AWS CLI v1 or v2 found";
+  void TearDown() override {  // a run that never reached the test still waits for its child
+    if (Moto().child > 0) waitpid(Moto().child, nullptr, 0);
+    Moto().child = -1;
+  }
+};
+const bool kMotoRegistered = (::testing::AddGlobalTestEnvironment(new MotoInBackground), true);
 
-  // Fake credentials, and no user configuration leaking in (one empty configuration
-  // for both: the endpoint is each driver's option).
-  testing::TempDir config;
-  setenv("AWS_ACCESS_KEY_ID", "testing", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "testing", 1);
-  setenv("AWS_SESSION_TOKEN", "testing", 1);
-  setenv("AWS_DEFAULT_REGION", "eu-west-3", 1);
-  setenv("AWS_CONFIG_FILE", (config.path() + "/aws-config").c_str(), 1);
-  setenv("AWS_SHARED_CREDENTIALS_FILE", (config.path() + "/aws-credentials").c_str(), 1);
-  setenv("AWS_PAGER", "", 1);
-  unsetenv("AWS_PROFILE");
-  unsetenv("BLUEPRINT_AWS_CLI");
-
-  std::vector<std::thread> running;
-  for (auto& s : scenarios) running.emplace_back([&s] { s->Run(); });
-  for (auto& t : running) t.join();
+// With AWS CLI v1 and v2 at the same time, each against its own server. A version the
+// machine lacks is named by a "SKIPPED:" line, which `make test` reports; the test is
+// skipped when neither is there, or moto is not.
+TEST(AwsCli, MotoScenarioWithEachCliVersion) {
+  for (const auto& line : Moto().skipped) std::printf("%s\n", line.c_str());
+  if (Moto().child < 0) GTEST_SKIP() << "SKIPPED: the moto scenario did not run";
+  int status = 0;
+  ASSERT_EQ(waitpid(Moto().child, &status, 0), Moto().child);
+  Moto().child = -1;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the scenarios' process ended with " << status;
+  Json results = Json::parse(testing::ReadFileOrDie(Moto().results), nullptr, false);
+  fs::remove(Moto().results);
+  ASSERT_TRUE(results.is_array()) << "no results from the scenarios' process";
+  for (const auto& r : results) {
+    for (const auto& f : r["failures"]) ADD_FAILURE() << r["run"].get<std::string>() << ": " << f.get<std::string>();
+    std::printf("moto scenario with %s\n", r["run"].get<std::string>().c_str());
+  }
 }
 
 }  // namespace

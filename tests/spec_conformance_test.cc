@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <set>
 #include <thread>
 
 #include "app/app.h"
@@ -161,96 +163,120 @@ TEST(SpecConformance, OwnValidatorAcceptsEveryCombination) {
   EXPECT_GE(stacks, combos.size());
 }
 
-// cfn-lint processes started at once, each writing stdout and stderr to its own file.
-// Returns one ToolResult per command line, in order.
-std::vector<ToolResult> RunToolsConcurrently(const std::vector<std::vector<std::string>>& commands,
-                                             const std::string& dir) {
+// cfn-lint over every combination starts when the test program starts, when
+// SpecConformance.CfnLintAcceptsEveryCombination is selected, and runs beside the other
+// tests; the test waits for it. cfn-lint is slow to start and then spends its time on one
+// core: one process per region, the larger regions cut in pieces.
+struct LintRun {
+  std::unique_ptr<testing::TempDir> dir;
+  std::string version;  // "cfn-lint 1.51.0"; "" when cfn-lint is not found
   std::vector<pid_t> pids;
-  std::vector<std::string> logs;
-  for (size_t i = 0; i < commands.size(); ++i) {
-    logs.push_back(dir + "/lint-" + std::to_string(i) + ".log");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, logs.back().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    std::vector<char*> argv;
-    for (const auto& a : commands[i]) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    pids.push_back(pid);
-  }
-  std::vector<ToolResult> out(commands.size());
-  for (size_t i = 0; i < pids.size(); ++i) {
-    if (pids[i] < 0) continue;
-    int status = 0;
-    while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
-    }
-    out[i].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    out[i].output = testing::ReadFileOrDie(logs[i]);
-  }
-  return out;
+  std::vector<std::string> logs, regions;
+  std::vector<std::string> problems;  // combinations that did not assemble
+  size_t templates = 0, distinct = 0, combinations = 0, region_count = 0;
+  std::chrono::steady_clock::time_point start;
+};
+LintRun& Lint() {
+  static LintRun run;
+  return run;
 }
 
+// Starts `argv` with stdin from /dev/null and stdout+stderr to `log`; -1 when it cannot.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+class LintInBackground : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (!testing::TestWillRun("SpecConformance", "CfnLintAcceptsEveryCombination")) return;
+    LintRun& run = Lint();
+    ToolResult version = RunTool({"cfn-lint", "--version"});
+    if (version.exit_code != 0) return;
+    run.version = version.output;
+    if (!run.version.empty() && run.version.back() == '\n') run.version.pop_back();
+    run.dir = std::make_unique<testing::TempDir>();
+
+    // Each distinct template once (many combinations share their global or account
+    // stack byte for byte), grouped by region: cfn-lint's schemas differ by region.
+    std::map<std::string, std::vector<std::string>> files_by_region;
+    std::set<std::pair<std::string, std::string>> seen;  // (region, text)
+    auto combos = AllCombinations();
+    run.combinations = combos.size();
+    for (const auto& c : combos) {
+      App app;
+      Diagnostics diags;
+      if (!Assemble(c.config, &app, &diags)) {
+        run.problems.push_back(c.name + ":\n" + diags.FormatAll());
+        continue;
+      }
+      for (const auto& st : app.stacks) {
+        ++run.templates;
+        std::string text = cfn::WriteJson(st.tmpl.ToJson());
+        if (!seen.insert({st.region, text}).second) continue;
+        files_by_region[st.region].push_back(run.dir->Write(c.name + "-" + st.name + ".template.json", text));
+      }
+    }
+    run.distinct = seen.size();
+    // The hand-written fixture our validator must accept (spec_test.cc) must satisfy
+    // cfn-lint too, so the two never drift apart on valid input.
+    files_by_region["eu-west-3"].push_back(std::string(BLUEPRINT_TESTS_DIR) + "/spec_fixtures/platform.template.json");
+    run.region_count = files_by_region.size();
+
+    size_t files = run.distinct + 1;
+    const size_t cores = std::max(2u, std::thread::hardware_concurrency());
+    const size_t per_process = std::max<size_t>(8, (files + cores - 1) / cores);
+    run.start = std::chrono::steady_clock::now();
+    for (const auto& [region, paths] : files_by_region)
+      for (size_t i = 0; i < paths.size(); i += per_process) {
+        std::vector<std::string> argv = {"cfn-lint", "--regions", region};
+        for (const auto& [rule, reason] : kIgnoredLintRules) argv.insert(argv.end(), {"--ignore-checks", rule});
+        argv.push_back("--");
+        argv.insert(argv.end(), paths.begin() + i, paths.begin() + std::min(paths.size(), i + per_process));
+        run.logs.push_back(run.dir->path() + "/lint-" + std::to_string(run.pids.size()) + ".log");
+        run.regions.push_back(region);
+        run.pids.push_back(Spawn(argv, run.logs.back()));
+      }
+  }
+  void TearDown() override {  // a run that never reached the test still waits for its children
+    for (pid_t pid : Lint().pids)
+      if (pid > 0) waitpid(pid, nullptr, 0);
+    Lint().pids.clear();
+    Lint().dir.reset();
+  }
+};
+const bool kLintRegistered = (::testing::AddGlobalTestEnvironment(new LintInBackground), true);
+
 TEST(SpecConformance, CfnLintAcceptsEveryCombination) {
-  testing::TempDir dir;
-  ToolResult version = RunTool({"cfn-lint", "--version"});
-  if (version.exit_code != 0) GTEST_SKIP() << "SKIPPED: cfn-lint not found (pip install cfn-lint to run this check)";
-  if (!version.output.empty() && version.output.back() == '\n') version.output.pop_back();
-
-  // Each distinct template once (many combinations share their global or account
-  // stack byte for byte), grouped by region: cfn-lint's schemas differ by region.
-  std::map<std::string, std::vector<std::string>> files_by_region;
-  std::map<std::pair<std::string, std::string>, std::string> seen;  // (region, text) -> file
-  auto combos = AllCombinations();
-  size_t templates = 0;
-  for (const auto& c : combos) {
-    App app;
-    Diagnostics diags;
-    ASSERT_TRUE(Assemble(c.config, &app, &diags)) << c.name << ":\n" << diags.FormatAll();
-    for (const auto& s : app.stacks) {
-      ++templates;
-      std::string text = cfn::WriteJson(s.tmpl.ToJson());
-      if (seen.count({s.region, text})) continue;
-      std::string path = dir.Write(c.name + "-" + s.name + ".template.json", text);
-      seen[{s.region, text}] = path;
-      files_by_region[s.region].push_back(path);
+  LintRun& run = Lint();
+  if (run.version.empty()) GTEST_SKIP() << "SKIPPED: cfn-lint not found (pip install cfn-lint to run this check)";
+  for (const auto& p : run.problems) ADD_FAILURE() << p;
+  for (size_t i = 0; i < run.pids.size(); ++i) {
+    ASSERT_GT(run.pids[i], 0) << "cfn-lint could not be started";
+    int status = 0;
+    while (waitpid(run.pids[i], &status, 0) < 0 && errno == EINTR) {
     }
+    run.pids[i] = -1;
+    std::string output = testing::ReadFileOrDie(run.logs[i]);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "cfn-lint (" << run.regions[i] << ") reported:\n"
+                                                               << output;
+    EXPECT_EQ(output, "") << "cfn-lint (" << run.regions[i] << ") reported:\n" << output;
   }
-
-  // The hand-written fixture our validator must accept (spec_test.cc) must satisfy
-  // cfn-lint too, so the two never drift apart on valid input.
-  files_by_region["eu-west-3"].push_back(std::string(BLUEPRINT_TESTS_DIR) + "/spec_fixtures/platform.template.json");
-
-  // cfn-lint is slow to start and then spends its time on one core: one process per
-  // region, the larger regions cut in pieces, so every core lints at once.
-  size_t files = 0;
-  for (const auto& [region, paths] : files_by_region) files += paths.size();
-  const size_t cores = std::max(2u, std::thread::hardware_concurrency());
-  const size_t per_process = std::max<size_t>(8, (files + cores - 1) / cores);
-  std::vector<std::vector<std::string>> commands;
-  std::vector<std::string> regions;
-  for (const auto& [region, paths] : files_by_region)
-    for (size_t i = 0; i < paths.size(); i += per_process) {
-      std::vector<std::string> argv = {"cfn-lint", "--regions", region};
-      for (const auto& [rule, reason] : kIgnoredLintRules) argv.insert(argv.end(), {"--ignore-checks", rule});
-      argv.push_back("--");
-      argv.insert(argv.end(), paths.begin() + i, paths.begin() + std::min(paths.size(), i + per_process));
-      commands.push_back(std::move(argv));
-      regions.push_back(region);
-    }
-
-  auto start = std::chrono::steady_clock::now();
-  std::vector<ToolResult> results = RunToolsConcurrently(commands, dir.path());
-  for (size_t i = 0; i < results.size(); ++i) {
-    EXPECT_EQ(results[i].exit_code, 0) << "cfn-lint (" << regions[i] << ") reported:\n" << results[i].output;
-    EXPECT_EQ(results[i].output, "") << "cfn-lint (" << regions[i] << ") reported:\n" << results[i].output;
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%s: %zu distinct templates of %zu (%zu combinations) and a fixture, %zu region(s), %zu processes, %.1f s\n",
-              version.output.c_str(), files - 1, templates, combos.size(), files_by_region.size(), commands.size(),
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
+  std::printf("%s: %zu distinct templates of %zu (%zu combinations) and a fixture, %zu region(s), %zu processes, "
+              "%.1f s since they started\n",
+              run.version.c_str(), run.distinct, run.templates, run.combinations, run.region_count, run.logs.size(),
               seconds);
 }
 

@@ -150,4 +150,15 @@ void ScratchEnvironments::Replace(const std::string& env, const std::string& tex
   std::ofstream(Env(env), std::ios::binary | std::ios::trunc) << text;
 }
 
+bool TestWillRun(const std::string& suite, const std::string& name) {
+  const ::testing::UnitTest* unit = ::testing::UnitTest::GetInstance();
+  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
+    const ::testing::TestSuite* s = unit->GetTestSuite(i);
+    if (s->name() != suite) continue;
+    for (int j = 0; j < s->total_test_count(); ++j)
+      if (s->GetTestInfo(j)->name() == name) return s->GetTestInfo(j)->should_run();
+  }
+  return false;
+}
+
 }  // namespace bp::testing

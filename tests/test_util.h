@@ -52,6 +52,10 @@ const Stack& MainStack(const App& app);
 // Every file (relative path) under `dir`, sorted.
 std::vector<std::string> ListFiles(const std::string& dir);
 
+// True when the test `suite`.`name` is selected in this run (filters applied): for
+// work started at program start on its behalf (a ::testing::Environment's SetUp).
+bool TestWillRun(const std::string& suite, const std::string& name);
+
 // Fixture: a scratch copy of the bundled environments/ in `dir_`, with the config
 // passphrase kPassphrase set, for tests that run the binary on them.
 class ScratchEnvironments : public ::testing::Test {
