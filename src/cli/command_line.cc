@@ -128,24 +128,38 @@ int Run(int argc, char** argv) {
   app.require_subcommand(1);
   AddVersionFlag(&app);
   int rc = kOk;
-  // The commands, in the order `--help` lists them. When the first argument names one,
-  // only that one is built: its options are most of the start-up work, and the others
-  // cannot take part in its parse. Anything else (--help, a mistyped command) builds
-  // them all, so the help lists every command and "did you mean" sees every name.
+  // The command table, in the order `--help` lists them: name, one line for `--help`,
+  // and what adds the command's options and action (one file per command). When the
+  // first argument names one, only that one is built: its options are most of the
+  // start-up work, and the others cannot take part in its parse. Anything else (--help,
+  // a mistyped command) builds them all, so the help lists every command and "did you
+  // mean" sees every name.
   struct Command {
     const char* name;
-    void (*add)(CLI::App*, int*);
+    const char* summary;
+    void (*add)(CLI::App* cmd, int* rc);
   };
   static const Command kCommands[] = {
-      {"synth", RegisterSynth},     {"stacks", RegisterStacks},   {"validate", RegisterValidate},
-      {"docs", RegisterDocs},       {"config", RegisterConfig},   {"preview", RegisterPreview},
-      {"up", RegisterUp},           {"destroy", RegisterDestroy}, {"outputs", RegisterOutputs},
-      {"cost", RegisterCost},       {"workflow", RegisterWorkflow}};
+      {"synth", "Write CloudFormation templates and manifest.json (a cloud assembly)", RegisterSynth},
+      {"stacks", "List every stack: the environment it serves, region, role, dependencies", RegisterStacks},
+      {"validate", "Run every check without writing files", RegisterValidate},
+      {"docs", "Print generated documentation", RegisterDocs},
+      {"config", "Read and edit environments/<env>/stack.yaml (secrets encrypted)", RegisterConfig},
+      {"preview", "Show what `up` would change: offline diff against the last deployment, or a change set (--remote)",
+       RegisterPreview},
+      {"up", "Deploy the stacks of an environment through CloudFormation change sets", RegisterUp},
+      {"destroy", "Delete the stacks of an environment; says what is kept", RegisterDestroy},
+      {"outputs", "Print the outputs of deployed stacks", RegisterOutputs},
+      {"cost", "Estimate the monthly cost of each environment, per stack and resource", RegisterCost},
+      {"workflow",
+       "Write the GitHub Actions workflow that builds the image once and deploys it to every environment in turn",
+       RegisterWorkflow},
+  };
   const char* first = argc > 1 ? argv[1] : "";
   bool names_one = std::any_of(std::begin(kCommands), std::end(kCommands),
                                [&](const Command& c) { return std::strcmp(c.name, first) == 0; });
   for (const Command& c : kCommands)
-    if (!names_one || std::strcmp(c.name, first) == 0) c.add(&app, &rc);
+    if (!names_one || std::strcmp(c.name, first) == 0) c.add(app.add_subcommand(c.name, c.summary), &rc);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -90,17 +90,18 @@ int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** a
 // hold: a setting read from an environment variable.
 [[noreturn]] void RefuseAtParse(const Diagnostics& diags);
 
-// Registration of each command (one file per command).
-void RegisterSynth(CLI::App* app, int* rc);
-void RegisterStacks(CLI::App* app, int* rc);
-void RegisterValidate(CLI::App* app, int* rc);
-void RegisterDocs(CLI::App* app, int* rc);
-void RegisterConfig(CLI::App* app, int* rc);
-void RegisterPreview(CLI::App* app, int* rc);
-void RegisterUp(CLI::App* app, int* rc);
-void RegisterDestroy(CLI::App* app, int* rc);
-void RegisterOutputs(CLI::App* app, int* rc);
-void RegisterCost(CLI::App* app, int* rc);
-void RegisterWorkflow(CLI::App* app, int* rc);
+// Each command adds its options and action to its sub-command `cmd`, which the command
+// table (cli/command_line.cc) creates with its name and summary. One file per command.
+void RegisterSynth(CLI::App* cmd, int* rc);
+void RegisterStacks(CLI::App* cmd, int* rc);
+void RegisterValidate(CLI::App* cmd, int* rc);
+void RegisterDocs(CLI::App* cmd, int* rc);
+void RegisterConfig(CLI::App* cmd, int* rc);
+void RegisterPreview(CLI::App* cmd, int* rc);
+void RegisterUp(CLI::App* cmd, int* rc);
+void RegisterDestroy(CLI::App* cmd, int* rc);
+void RegisterOutputs(CLI::App* cmd, int* rc);
+void RegisterCost(CLI::App* cmd, int* rc);
+void RegisterWorkflow(CLI::App* cmd, int* rc);
 
 }  // namespace bp::cli

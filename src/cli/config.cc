@@ -589,9 +589,8 @@ int RunRm(const ConfigOptions& o) {
 
 }  // namespace
 
-void RegisterConfig(CLI::App* app, int* rc) {
+void RegisterConfig(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<ConfigOptions>();
-  auto* cmd = app->add_subcommand("config", "Read and edit environments/<env>/stack.yaml (secrets encrypted)");
   cmd->require_subcommand(1);
   // One sub-command: the shared options, its KEY argument (when it takes one), its runner.
   auto sub = [&](const char* name, const char* help, const char* key_help, int (*run)(const ConfigOptions&)) {

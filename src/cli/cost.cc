@@ -43,9 +43,8 @@ void WarnOverBudget(const Loaded& loaded, Diagnostics* diags) {
   }
 }
 
-void RegisterCost(CLI::App* app, int* rc) {
+void RegisterCost(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<CostOptions>();
-  auto* cmd = app->add_subcommand("cost", "Estimate the monthly cost of each environment, per stack and resource");
   AddSelectionOptions(cmd, &o->sel);
   cmd->add_flag("--json", o->json, "Machine-readable output");
   cmd->callback([o, rc] { *rc = RunCost(*o); });

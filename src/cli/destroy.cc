@@ -109,9 +109,8 @@ int RunDestroy(const DestroyOptions& o) {
 
 }  // namespace
 
-void RegisterDestroy(CLI::App* app, int* rc) {
+void RegisterDestroy(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<DestroyOptions>();
-  auto* cmd = app->add_subcommand("destroy", "Delete the stacks of an environment; says what is kept");
   AddSelectionOptions(cmd, &o->sel);
   RequireStackOrAll(cmd);
   AddAwsOptions(cmd, &o->aws);

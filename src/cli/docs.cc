@@ -8,8 +8,7 @@
 
 namespace bp::cli {
 
-void RegisterDocs(CLI::App* app, int* rc) {
-  auto* cmd = app->add_subcommand("docs", "Print generated documentation");
+void RegisterDocs(CLI::App* cmd, int* rc) {
   auto* config = cmd->add_subcommand("config", "The config reference (Markdown)");
   cmd->require_subcommand(1);
   config->callback([rc] {

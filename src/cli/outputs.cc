@@ -68,9 +68,8 @@ int RunOutputs(const OutputsOptions& o) {
 
 }  // namespace
 
-void RegisterOutputs(CLI::App* app, int* rc) {
+void RegisterOutputs(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<OutputsOptions>();
-  auto* cmd = app->add_subcommand("outputs", "Print the outputs of deployed stacks");
   AddSelectionOptions(cmd, &o->sel);
   AddAwsOptions(cmd, &o->aws);
   cmd->add_flag("--json", o->json, "Print JSON: {\"<stack name>\": {\"<output>\": \"value\", ...}, ...}");

@@ -160,10 +160,8 @@ int RunPreview(const PreviewOptions& o) {
 
 }  // namespace
 
-void RegisterPreview(CLI::App* app, int* rc) {
+void RegisterPreview(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<PreviewOptions>();
-  auto* cmd = app->add_subcommand(
-      "preview", "Show what `up` would change: offline diff against the last deployment, or a change set (--remote)");
   AddSelectionOptions(cmd, &o->sel);
   AddAwsOptions(cmd, &o->aws);
   AddParameterOptions(cmd, &o->params);

@@ -112,9 +112,8 @@ int RunStacks(const StacksOptions& o) {
 
 }  // namespace
 
-void RegisterStacks(CLI::App* app, int* rc) {
+void RegisterStacks(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<StacksOptions>();
-  auto* cmd = app->add_subcommand("stacks", "List every stack: the environment it serves, region, role, dependencies");
   AddSelectionOptions(cmd, &o->sel, false);
   cmd->add_flag("--json", o->json,
                 "Print JSON: {environments: [{environment, status, profile, stacks, errors}], stacks: [{id, name, "

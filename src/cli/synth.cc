@@ -46,9 +46,8 @@ int RunSynth(const SynthOptions& o) {
 
 }  // namespace
 
-void RegisterSynth(CLI::App* app, int* rc) {
+void RegisterSynth(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<SynthOptions>();
-  auto* cmd = app->add_subcommand("synth", "Write CloudFormation templates and manifest.json (a cloud assembly)");
   AddSelectionOptions(cmd, &o->sel);
   cmd->add_option("--out", o->out, "Output directory (default cdk.out); replaced as a whole, but only when empty or written by an earlier synth (never a symlink)");
   cmd->add_option("--format", o->format, "Template format: json (default) or yaml")

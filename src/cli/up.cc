@@ -74,9 +74,8 @@ int RunUp(const UpOptions& o) {
 
 }  // namespace
 
-void RegisterUp(CLI::App* app, int* rc) {
+void RegisterUp(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<UpOptions>();
-  auto* cmd = app->add_subcommand("up", "Deploy the stacks of an environment through CloudFormation change sets");
   AddSelectionOptions(cmd, &o->sel);
   RequireStackOrAll(cmd);
   AddAwsOptions(cmd, &o->aws);

@@ -39,9 +39,8 @@ int RunValidate(const ValidateOptions& o) {
 
 }  // namespace
 
-void RegisterValidate(CLI::App* app, int* rc) {
+void RegisterValidate(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<ValidateOptions>();
-  auto* cmd = app->add_subcommand("validate", "Run every check without writing files");
   AddSelectionOptions(cmd, &o->sel);
   cmd->add_flag("--json", o->json,
                 "Print JSON on stdout: {ok, environments, stacks, diagnostics: [{severity, file, line, column, key, "

@@ -226,9 +226,8 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
 
 }  // namespace
 
-void RegisterWorkflow(CLI::App* app, int* rc) {
+void RegisterWorkflow(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<WorkflowOptions>();
-  auto* cmd = app->add_subcommand("workflow", "Write the GitHub Actions workflow that builds the image once and deploys it to every environment in turn");
   AddSelectionOptions(cmd, &o->sel);
   cmd->add_option("--out", o->out, "Workflow file (default .github/workflows/deploy-<stack>.yml)");
   cmd->add_option("--branch", o->branch, "Branch whose pushes deploy (default: the first of github.branches, else main)");
