@@ -251,12 +251,20 @@ class JsonText {
   }
 
   void String(const std::string& s) {
-    for (unsigned char c : s)
+    // One pass decides: most strings need no escape at all and are written whole.
+    bool escapes = false;
+    for (unsigned char c : s) {
       if (c >= 0x80) {
         const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
         return out_->Put(text.data(), text.size());
       }
+      escapes |= c < 0x20 || c == '"' || c == '\\';
+    }
     out_->Put('"');
+    if (!escapes) {
+      out_->Put(s.data(), s.size());
+      return out_->Put('"');
+    }
     size_t plain = 0;  // start of the run of bytes written as they are
     for (size_t i = 0; i < s.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(s[i]);
