@@ -104,6 +104,58 @@ TEST(Writers, Utf8Check) {
   EXPECT_FALSE(IsValidUtf8("\xFF"));
 }
 
+// The template writers that skip Template::ToJson must give its bytes exactly: every
+// section and optional field, strings dump escapes (quotes, backslash, each control
+// character, DEL, non-ASCII), numbers of each kind, empty and nested containers.
+Template EverySection() {
+  Template t;
+  t.description = "d \"q\" \\ tab\t nl\n";
+  t.metadata = Json{{"Note", Json::array()}};
+  Parameter p{"Number", "p", 3, {"1", "3"}, "[0-9]+", "digits", true};
+  t.AddParameter("Count", p);
+  t.AddParameter("Plain", {});
+  t.AddCondition("IsOne", Equals(Ref("Count"), "1"));
+  std::string controls;
+  for (int c = 1; c < 0x20; ++c) controls.push_back(static_cast<char>(c));
+  controls += "\x7f/\"\\";
+  auto& r = t.AddResource(
+      "Thing", "AWS::S3::Bucket",
+      Json{{"Controls", controls},
+           {"NonAscii", "\xc3\xa9 \xe2\x80\xa8 \"\n"},
+           {"Numbers", Json::array({0, -42, 18446744073709551615ull, 1.5, -0.25, 1e300, 3.0})},
+           {"Empty", Json::object()},
+           {"EmptyList", Json::array()},
+           {"Nested", Json{{"a", Json::array({Json::object(), Json::array({Json::array()}), nullptr, true, false})},
+                           {"key \"quoted\"\n", "v"}}}});
+  r.depends_on = {"Other"};
+  r.condition = "IsOne";
+  r.deletion_policy = "Retain";
+  r.update_replace_policy = "Retain";
+  r.metadata = Json{{"m", 1}};
+  r.creation_policy = Json{{"ResourceSignal", Json{{"Count", 1}}}};
+  t.AddResource("Other", "AWS::SNS::Topic");
+  t.AddOutput("Out", {Ref("Thing"), "an output", "Exported", "IsOne"});
+  t.AddOutput("Bare", {Json("x")});
+  return t;
+}
+
+TEST(Writers, TemplateWritersGiveToJsonsBytes) {
+  for (const Template& t : {EverySection(), Template()}) {
+    const Json doc = t.ToJson();
+    EXPECT_EQ(WriteTemplate(t, Format::kJson), WriteJson(doc));
+    EXPECT_EQ(WriteTemplate(t, Format::kYaml), WriteYaml(doc));
+    EXPECT_EQ(WriteTemplateCompactJson(t), WriteCompactJson(doc));
+    EXPECT_EQ(TemplateCompactJsonSize(t), WriteCompactJson(doc).size());
+  }
+}
+
+TEST(Writers, TemplateWritersRefuseInvalidUtf8AsDumpDoes) {
+  Template t;
+  t.AddResource("Thing", "AWS::S3::Bucket", Json{{"BucketName", std::string("a\xff")}});
+  EXPECT_THROW(WriteTemplate(t, Format::kJson), nlohmann::json::type_error);
+  EXPECT_THROW(TemplateCompactJsonSize(t), nlohmann::json::type_error);
+}
+
 TEST(Intrinsics, Shapes) {
   EXPECT_EQ(Ref("X").dump(), R"({"Ref":"X"})");
   EXPECT_EQ(GetAtt("Db", "Endpoint.Address").dump(), R"({"Fn::GetAtt":["Db","Endpoint.Address"]})");

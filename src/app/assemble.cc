@@ -366,7 +366,7 @@ void ValidateApp(const App& app, Diagnostics* diags) {
     if (t.description.size() > 1024)
       diags->Error({}, s.id, "template description over 1,024 bytes");
     // Counted on the bytes `up` sends: compact JSON.
-    size_t bytes = cfn::WriteCompactJson(t.ToJson()).size();
+    size_t bytes = cfn::TemplateCompactJsonSize(t);
     if (bytes > cfn::kMaxS3TemplateBytes)
       diags->Error({}, s.id, "template is " + std::to_string(bytes) + " bytes; CloudFormation accepts at most 1 MB (from S3)");
     else if (bytes > cfn::kMaxInlineTemplateBytes)

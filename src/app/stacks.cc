@@ -53,22 +53,40 @@ class Resolver {
 
   void ResolveStack(Stack* consumer) {
     for (auto& [id, r] : consumer->tmpl.resources().entries()) {
-      Walk(consumer, &r.properties, id + "/Properties");
-      if (!r.metadata.is_null()) Walk(consumer, &r.metadata, id + "/Metadata");
+      path_.assign(id).append("/Properties");
+      Walk(consumer, &r.properties);
+      if (!r.metadata.is_null()) {
+        path_.assign(id).append("/Metadata");
+        Walk(consumer, &r.metadata);
+      }
     }
-    for (auto& [name, o] : consumer->tmpl.outputs().entries()) Walk(consumer, &o.value, "Outputs/" + name);
+    for (auto& [name, o] : consumer->tmpl.outputs().entries()) {
+      path_.assign("Outputs/").append(name);
+      Walk(consumer, &o.value);
+    }
   }
 
  private:
-  void Walk(Stack* consumer, cfn::Json* v, const std::string& path) {
+  // `path_` is where `v` is; each level appends its key and cuts it off again, so the
+  // walk builds no string per node (only an error or a reference reads the path).
+  void Walk(Stack* consumer, cfn::Json* v) {
     if (IsReferenceToken(*v)) {
-      *v = Resolve(consumer, (*v)[kReferenceKey], path);
+      *v = Resolve(consumer, (*v)[kReferenceKey], path_);
       return;
     }
+    const size_t mark = path_.size();
     if (v->is_object()) {
-      for (auto it = v->begin(); it != v->end(); ++it) Walk(consumer, &it.value(), path + "/" + it.key());
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        path_.append("/").append(it.key());
+        Walk(consumer, &it.value());
+        path_.resize(mark);
+      }
     } else if (v->is_array()) {
-      for (size_t i = 0; i < v->size(); ++i) Walk(consumer, &(*v)[i], path + "/" + std::to_string(i));
+      for (size_t i = 0; i < v->size(); ++i) {
+        path_.append("/").append(std::to_string(i));
+        Walk(consumer, &(*v)[i]);
+        path_.resize(mark);
+      }
     }
   }
 
@@ -139,6 +157,7 @@ class Resolver {
 
   App* app_;
   Diagnostics* diags_;
+  std::string path_;  // where the walk is: "<resource>/Properties/<key>/<index>..."
 };
 
 // Reports one cycle among the stacks' dependencies, naming the stacks in order.

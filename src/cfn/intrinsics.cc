@@ -70,8 +70,17 @@ bool IsPseudoParameter(std::string_view name) {
 }
 
 Json Tags(const std::vector<std::pair<std::string, std::string>>& tags) {
+  // Built member by member: an initializer list ({{"Key", k}, {"Value", v}}) costs
+  // nlohmann a temporary per element and a check of whether it is a key-value pair,
+  // and every resource carries these tags.
   Json list = Json::array();
-  for (const auto& [k, v] : tags) list.push_back(Json{{"Key", k}, {"Value", v}});
+  auto& items = list.get_ref<Json::array_t&>();
+  items.reserve(tags.size());
+  for (const auto& [k, v] : tags) {
+    Json& tag = items.emplace_back(Json::value_t::object);
+    tag["Key"] = k;
+    tag["Value"] = v;
+  }
   return list;
 }
 

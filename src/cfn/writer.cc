@@ -1,7 +1,9 @@
 #include "cfn/writer.h"
 
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 #include "util/strings.h"
 
@@ -171,6 +173,300 @@ std::string WriteYaml(const Json& doc) {
 
 std::string Write(const Json& doc, Format format) {
   return format == Format::kJson ? WriteJson(doc) : WriteYaml(doc);
+}
+
+// --- templates, written from the model --------------------------------------
+
+namespace {
+
+// Where JSON text goes: appended to a string, or only counted.
+struct StringOut {
+  std::string* text;
+  void Put(char c) { text->push_back(c); }
+  void Put(const char* s, size_t n) { text->append(s, n); }
+};
+struct CountOut {
+  size_t n = 0;
+  void Put(char) { ++n; }
+  void Put(const char*, size_t length) { n += length; }
+};
+
+// Json::dump(indent, ' ', false, error_handler_t::strict)'s text, byte for byte, written
+// to `Out` without the serializer's per-character UTF-8 decoding: pretty is indent 1
+// ("key": value, one space per level), compact is indent -1. Strings that are all
+// ASCII are escaped here as dump escapes them (\" \\ \b \f \n \r \t, other control
+// characters \u00xx, nothing else); any other string and every floating-point number
+// go through dump itself, so its UTF-8 check and number format stay the only ones.
+template <typename Out>
+class JsonText {
+ public:
+  JsonText(Out* out, bool pretty) : out_(out), pretty_(pretty) {}
+
+  // `depth` is the indentation of the line `v` starts on, as dump's current_indent.
+  void Value(const Json& v, unsigned depth) {
+    switch (v.type()) {
+      case Json::value_t::object: {
+        if (v.empty()) return out_->Put("{}", 2);
+        out_->Put(pretty_ ? "{\n" : "{", pretty_ ? 2 : 1);
+        bool first = true;
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          if (!first) out_->Put(pretty_ ? ",\n" : ",", pretty_ ? 2 : 1);
+          first = false;
+          Indent(depth + 1);
+          String(it.key());
+          out_->Put(pretty_ ? ": " : ":", pretty_ ? 2 : 1);
+          Value(it.value(), depth + 1);
+        }
+        Close('}', depth);
+        return;
+      }
+      case Json::value_t::array: {
+        if (v.empty()) return out_->Put("[]", 2);
+        out_->Put(pretty_ ? "[\n" : "[", pretty_ ? 2 : 1);
+        bool first = true;
+        for (const auto& item : v) {
+          if (!first) out_->Put(pretty_ ? ",\n" : ",", pretty_ ? 2 : 1);
+          first = false;
+          Indent(depth + 1);
+          Value(item, depth + 1);
+        }
+        Close(']', depth);
+        return;
+      }
+      case Json::value_t::string:
+        return String(v.get_ref<const std::string&>());
+      case Json::value_t::boolean:
+        return v.get<bool>() ? out_->Put("true", 4) : out_->Put("false", 5);
+      case Json::value_t::null:
+        return out_->Put("null", 4);
+      case Json::value_t::number_integer:
+        return Integer(v.get<Json::number_integer_t>());
+      case Json::value_t::number_unsigned:
+        return Integer(v.get<Json::number_unsigned_t>());
+      default: {  // floating point (binary and discarded never occur in a template)
+        const std::string text = v.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
+        return out_->Put(text.data(), text.size());
+      }
+    }
+  }
+
+  void String(const std::string& s) {
+    // One pass decides: most strings need no escape at all and are written whole.
+    bool escapes = false;
+    for (unsigned char c : s) {
+      if (c >= 0x80) {
+        const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
+        return out_->Put(text.data(), text.size());
+      }
+      escapes |= c < 0x20 || c == '"' || c == '\\';
+    }
+    out_->Put('"');
+    if (!escapes) {
+      out_->Put(s.data(), s.size());
+      return out_->Put('"');
+    }
+    size_t plain = 0;  // start of the run of bytes written as they are
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_->Put(s.data() + plain, i - plain);
+      plain = i + 1;
+      switch (c) {
+        case '"':
+          out_->Put("\\\"", 2);
+          break;
+        case '\\':
+          out_->Put("\\\\", 2);
+          break;
+        case '\b':
+          out_->Put("\\b", 2);
+          break;
+        case '\f':
+          out_->Put("\\f", 2);
+          break;
+        case '\n':
+          out_->Put("\\n", 2);
+          break;
+        case '\r':
+          out_->Put("\\r", 2);
+          break;
+        case '\t':
+          out_->Put("\\t", 2);
+          break;
+        default: {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out_->Put(buf, 6);
+        }
+      }
+    }
+    out_->Put(s.data() + plain, s.size() - plain);
+    out_->Put('"');
+  }
+
+  void Indent(unsigned n) {
+    if (!pretty_) return;
+    static const std::string kSpaces(64, ' ');
+    for (; n > kSpaces.size(); n -= kSpaces.size()) out_->Put(kSpaces.data(), kSpaces.size());
+    out_->Put(kSpaces.data(), n);
+  }
+
+ private:
+  template <typename N>
+  void Integer(N n) {
+    char buf[24];
+    auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+    out_->Put(buf, static_cast<size_t>(end - buf));
+  }
+
+  void Close(char bracket, unsigned depth) {
+    if (pretty_) {
+      out_->Put('\n');
+      Indent(depth);
+    }
+    out_->Put(bracket);
+  }
+
+  Out* out_;
+  bool pretty_;
+};
+
+// Writes the members of Template::ToJson's document one by one, in its order, with
+// the separators and indentation Json::dump gives that document, without building it.
+template <typename Out>
+class TemplateEmitter {
+ public:
+  TemplateEmitter(Out* out, bool pretty) : out_(out), text_(out, pretty), pretty_(pretty) {}
+
+  void BeginObject() {
+    out_->Put('{');
+    first_.push_back(true);
+  }
+  void EndObject() {
+    bool empty = first_.back();
+    first_.pop_back();
+    if (pretty_ && !empty) {
+      out_->Put('\n');
+      text_.Indent(static_cast<unsigned>(first_.size()));
+    }
+    out_->Put('}');
+  }
+  void Key(const std::string& key) {
+    if (!first_.back()) out_->Put(',');
+    first_.back() = false;
+    if (pretty_) out_->Put('\n');
+    text_.Indent(static_cast<unsigned>(first_.size()));
+    text_.String(key);
+    out_->Put(pretty_ ? ": " : ":", pretty_ ? 2 : 1);
+  }
+  void Value(const Json& v) { text_.Value(v, static_cast<unsigned>(first_.size())); }
+  void Member(const std::string& key, const Json& v) {
+    Key(key);
+    Value(v);
+  }
+  void Member(const std::string& key, const std::string& v) {
+    Key(key);
+    text_.String(v);
+  }
+
+ private:
+  Out* out_;
+  JsonText<Out> text_;
+  bool pretty_;
+  std::vector<bool> first_;  // per open object: no member written yet
+};
+
+// The same members, in the same order, as Template::ToJson builds.
+template <typename Out>
+void EmitTemplate(const Template& t, TemplateEmitter<Out>* e) {
+  e->BeginObject();
+  e->Member("AWSTemplateFormatVersion", std::string("2010-09-09"));
+  if (!t.description.empty()) e->Member("Description", t.description);
+  if (!t.metadata.is_null()) e->Member("Metadata", t.metadata);
+  if (!t.parameters().empty()) {
+    e->Key("Parameters");
+    e->BeginObject();
+    for (const auto& [name, p] : t.parameters().entries()) {
+      e->Key(name);
+      e->BeginObject();
+      e->Member("Type", p.type);
+      if (!p.description.empty()) e->Member("Description", p.description);
+      if (!p.default_value.is_null()) e->Member("Default", p.default_value);
+      if (!p.allowed_values.empty()) e->Member("AllowedValues", Json(p.allowed_values));
+      if (!p.allowed_pattern.empty()) e->Member("AllowedPattern", p.allowed_pattern);
+      if (!p.constraint_description.empty()) e->Member("ConstraintDescription", p.constraint_description);
+      if (p.no_echo) e->Member("NoEcho", Json(true));
+      e->EndObject();
+    }
+    e->EndObject();
+  }
+  if (!t.conditions().empty()) {
+    e->Key("Conditions");
+    e->BeginObject();
+    for (const auto& [name, c] : t.conditions().entries()) e->Member(name, c);
+    e->EndObject();
+  }
+  e->Key("Resources");
+  e->BeginObject();
+  for (const auto& [name, r] : t.resources().entries()) {
+    e->Key(name);
+    e->BeginObject();
+    e->Member("Type", r.type);
+    if (!r.condition.empty()) e->Member("Condition", r.condition);
+    if (!r.depends_on.empty()) e->Member("DependsOn", Json(r.depends_on));
+    if (!r.creation_policy.is_null()) e->Member("CreationPolicy", r.creation_policy);
+    if (!r.deletion_policy.empty()) e->Member("DeletionPolicy", r.deletion_policy);
+    if (!r.update_replace_policy.empty()) e->Member("UpdateReplacePolicy", r.update_replace_policy);
+    if (!r.metadata.is_null()) e->Member("Metadata", r.metadata);
+    if (!r.properties.empty()) e->Member("Properties", r.properties);
+    e->EndObject();
+  }
+  e->EndObject();
+  if (!t.outputs().empty()) {
+    e->Key("Outputs");
+    e->BeginObject();
+    for (const auto& [name, o] : t.outputs().entries()) {
+      e->Key(name);
+      e->BeginObject();
+      if (!o.description.empty()) e->Member("Description", o.description);
+      if (!o.condition.empty()) e->Member("Condition", o.condition);
+      e->Member("Value", o.value);
+      if (!o.export_name.empty()) {
+        e->Key("Export");
+        e->BeginObject();
+        e->Member("Name", o.export_name);
+        e->EndObject();
+      }
+      e->EndObject();
+    }
+    e->EndObject();
+  }
+  e->EndObject();
+}
+
+std::string WriteTemplateJson(const Template& t, bool pretty) {
+  std::string text;
+  text.reserve(size_t{1} << 16);
+  StringOut out{&text};
+  TemplateEmitter<StringOut> e(&out, pretty);
+  EmitTemplate(t, &e);
+  if (pretty) text.push_back('\n');
+  return text;
+}
+
+}  // namespace
+
+std::string WriteTemplate(const Template& t, Format format) {
+  return format == Format::kJson ? WriteTemplateJson(t, true) : WriteYaml(t.ToJson());
+}
+
+std::string WriteTemplateCompactJson(const Template& t) { return WriteTemplateJson(t, false); }
+
+size_t TemplateCompactJsonSize(const Template& t) {
+  CountOut out;
+  TemplateEmitter<CountOut> e(&out, false);
+  EmitTemplate(t, &e);
+  return out.n;
 }
 
 }  // namespace bp::cfn

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cfn/intrinsics.h"
+#include "cfn/template.h"
 
 namespace bp::cfn {
 
@@ -29,6 +30,13 @@ inline constexpr size_t kMaxS3TemplateBytes = 1024 * 1024;
 std::string WriteYaml(const Json& doc);
 
 std::string Write(const Json& doc, Format format);
+
+// A template's document written straight from the model, without building it as one
+// JSON value first (Template::ToJson copies every property tree): the same bytes as
+// Write(t.ToJson(), format), WriteCompactJson(t.ToJson()) and its size.
+std::string WriteTemplate(const Template& t, Format format);
+std::string WriteTemplateCompactJson(const Template& t);
+size_t TemplateCompactJsonSize(const Template& t);
 
 // Throws nothing; returns false with a message when a string is not valid UTF-8.
 bool IsValidUtf8(const std::string& s);

@@ -739,6 +739,18 @@ Location FirstContent(const std::string& text, const std::string& file) {
   return {file, 1, 1};
 }
 
+// The profile default of schema row `f` in profile column `column`, as a YAML node,
+// parsed at its first use and kept for the process: the rows are fixed
+// (ConfigSchema() is one static table), and yaml-cpp spent about as much on these small
+// texts, once per environment, as on the stack.yaml files themselves.
+const YAML::Node& DefaultNode(const FieldSpec& f, int column) {
+  static std::map<std::pair<const FieldSpec*, int>, YAML::Node> parsed;
+  const std::pair<const FieldSpec*, int> key{&f, column};
+  auto it = parsed.find(key);
+  if (it == parsed.end()) it = parsed.emplace(key, YAML::Load(f.defaults[column])).first;
+  return it->second;
+}
+
 // Parses the file and fills in the profile's defaults: every key with a value. Every
 // error of a single key is reported; a key with an error gets its profile default so
 // the checks across keys can still run (`facts->bad` names those keys). Returns false
@@ -828,8 +840,7 @@ bool ParseMergedValues(const std::string& text, const std::string& file, const s
     if (values.count(f.key) || f.defaults[column].empty()) continue;
     Json v;
     Location where = profile_at;
-    YAML::Node node = YAML::Load(f.defaults[column]);
-    if (!parser.ParseValue(f, node, where, &v)) return false;  // a broken table is caught by tests
+    if (!parser.ParseValue(f, DefaultNode(f, column), where, &v)) return false;  // a broken table is caught by tests
     values[f.key] = Value{std::move(v), where, true};
   }
   *merged = std::move(values);

@@ -292,8 +292,9 @@ std::vector<std::string> KeysUnder(const std::string& prefix) {
 }
 
 bool IsSection(const std::string& key) {
+  const std::string prefix = key + ".";
   for (const auto& f : ConfigSchema())
-    if (StartsWith(f.key, key + ".")) return true;
+    if (StartsWith(f.key, prefix)) return true;
   return false;
 }
 

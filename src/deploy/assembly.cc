@@ -58,7 +58,7 @@ std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format) {
   cfn::Json artifacts = cfn::Json::object();
   for (const auto& s : app.stacks) {
     std::string file = TemplateFileName(s.id, format);
-    files.push_back({file, cfn::Write(s.tmpl.ToJson(), format)});
+    files.push_back({file, cfn::WriteTemplate(s.tmpl, format)});
     cfn::Json a = cfn::Json::object();
     a["type"] = "aws:cloudformation:stack";
     a["environment"] = ManifestEnvironment(s);

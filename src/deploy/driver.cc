@@ -730,7 +730,7 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
   std::string pending = fs::absolute(fs::path(StackRecordDir(options_.state_dir, KeyOf(stack))) /
                                     "pending.template.json")
                             .string();
-  if (!SaveRecord(pending, cfn::WriteCompactJson(stack.tmpl.ToJson()), &io)) {
+  if (!SaveRecord(pending, cfn::WriteTemplateCompactJson(stack.tmpl), &io)) {
     diags->Append(io, stack.name);
     return result;
   }
@@ -872,7 +872,7 @@ DeployResult Driver::PreviewUnderDefer(const Stack& stack, const ParameterValues
   RemoveOnInterrupt(dir_tmpl);
   std::error_code ec;
   Diagnostics io;
-  if (WriteFileAtomic(path, cfn::WriteCompactJson(stack.tmpl.ToJson()), &io)) {
+  if (WriteFileAtomic(path, cfn::WriteTemplateCompactJson(stack.tmpl), &io)) {
     result.status = CreateChangeSet(stack, values, info, path, observer, &result.change_set, diags);
   } else {
     diags->Append(io, stack.name);
