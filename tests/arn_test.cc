@@ -47,9 +47,9 @@ TEST(Arn, FormatGivesTheTextBack) {
 }
 
 TEST(Arn, PartitionsAndAccountIds) {
-  for (const char* p : {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-f"})
+  for (const char* p : {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-f", "aws-eusc", "aws-iso-e"})
     EXPECT_TRUE(IsAwsPartition(p)) << p;
-  for (const char* p : {"", "aw", "awsx", "aws-eu", "aws-iso-B", "aws-iso1", "AWS"}) EXPECT_FALSE(IsAwsPartition(p)) << p;
+  for (const char* p : {"", "aw", "awsx", "aws-", "aws-cn-", "aws-iso-B", "aws-iso1", "AWS"}) EXPECT_FALSE(IsAwsPartition(p)) << p;
   EXPECT_TRUE(IsAccountId("012345678901"));
   for (const char* a : {"", "aws", "12345678901", "1234567890123", "12345678901a"}) EXPECT_FALSE(IsAccountId(a)) << a;
 }
@@ -76,7 +76,7 @@ TEST(Arn, CallersCheckTheFieldsTheyNeed) {
                                                    {"arn:aws:iam:eu-west-3:123456789012", false},
                                                    {"arn:aws:sts::123456789012", false},
                                                    {"arn:aws:iam::12345678901", false},
-                                                   {"arn:aws-eu:iam::123456789012", false}})
+                                                   {"arn:awsx:iam::123456789012", false}})
     EXPECT_EQ(CheckValue(FieldCheck::kOidcProviderArn, c.reference + provider).empty(), c.accepted) << c.reference;
   EXPECT_NE(CheckValue(FieldCheck::kOidcProviderArn, "arn:aws:iam::123456789012" + provider + "x"), "");
 

@@ -124,7 +124,7 @@ TEST(LongValues, MatchersKeepTheirShapes) {
       {FieldCheck::kOidcProviderArn, "arn:aws-isob-e:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
        true},
       {FieldCheck::kOidcProviderArn, "arn:aws:iam::12345678901:oidc-provider/token.actions.githubusercontent.com", false},
-      {FieldCheck::kOidcProviderArn, "arn:aws-eu:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
+      {FieldCheck::kOidcProviderArn, "arn:aws-EU:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
        false},
       {FieldCheck::kOidcProviderArn, "arn:aws:iam::123456789012:oidc-provider/tokenXactions.githubusercontent.com",
        false},

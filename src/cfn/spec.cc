@@ -396,7 +396,6 @@ bool Fits(Yields y, const Shape& s) {
 // --- the checker --------------------------------------------------------------
 
 struct Checker {
-  const Spec& spec;
   const std::string& stack;
   const Template& t;
   Diagnostics* diags;
@@ -718,7 +717,7 @@ Replacement ReplacementOf(std::string_view resource_type, std::string_view prope
 }
 
 void CheckAgainstSpec(const std::string& stack_name, const Template& t, Diagnostics* diags) {
-  Checker c{TheSpec(), stack_name, t, diags, {}};
+  Checker c{stack_name, t, diags, {}};
   for (const auto& [id, r] : t.resources().entries()) c.CheckResource(id, r);
   // Outputs are strings: a list must be joined first.
   static const Shape kString{};

@@ -23,12 +23,12 @@ std::string FormatArn(const Arn& arn) {
 }
 
 bool IsAwsPartition(std::string_view partition) {
-  if (partition == "aws" || partition == "aws-cn" || partition == "aws-us-gov") return true;
-  constexpr std::string_view kIso = "aws-iso";
-  if (partition.substr(0, kIso.size()) != kIso) return false;
-  for (char c : partition.substr(kIso.size()))
+  if (partition == "aws") return true;
+  constexpr std::string_view kPrefix = "aws-";
+  if (partition.size() <= kPrefix.size() || partition.substr(0, kPrefix.size()) != kPrefix) return false;
+  for (char c : partition.substr(kPrefix.size()))
     if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
-  return true;
+  return partition.back() != '-';
 }
 
 bool IsAccountId(std::string_view account) {

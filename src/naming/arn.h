@@ -25,9 +25,11 @@ std::optional<Arn> ParseArn(std::string_view text);
 // The ARN's text again: ParseArn(FormatArn(a)) == a.
 std::string FormatArn(const Arn& arn);
 
-// "aws", "aws-cn", "aws-us-gov", and the isolated partitions ("aws-iso", "aws-iso-b", ...:
-// "aws-iso" followed by lowercase letters and '-').
-// Src: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (partition).
+// "aws", or "aws-" and a name of lowercase letters and '-' ("aws-partitionname"): aws-cn,
+// aws-us-gov, the isolated partitions (aws-iso, aws-iso-b, ...), the European Sovereign
+// Cloud (aws-eusc), and those AWS adds next, which a list would refuse.
+// Src: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html (partition);
+// https://docs.aws.amazon.com/general/latest/gr/aws-arns-and-namespaces.html.
 bool IsAwsPartition(std::string_view partition);
 
 // An AWS account ID: 12 digits.
