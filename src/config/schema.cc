@@ -245,25 +245,33 @@ std::vector<FieldSpec> Rows() {
   };
 }
 
-// The rows above, then one guards.<name> row per guard their Guard facets name (in the
-// order of the first key each guards): the reason that lets a production-guarded stack
-// turn that protection off.
-std::vector<FieldSpec> BuildSchema() {
-  std::vector<FieldSpec> rows = Rows();
-  std::vector<std::string> names;
-  std::map<std::string, std::vector<std::string>> off;
-  std::map<std::string, std::string> what;
+// The guards the Guard facets of `rows` name, in the order of the first key each guards,
+// with the rows whose keys turn each off (in `rows`' order). The one grouping both the
+// guards.<name> rows and Guards() come from.
+std::vector<GuardSpec> GroupByGuard(const std::vector<FieldSpec>& rows) {
+  std::vector<GuardSpec> guards;
   for (const auto& f : rows) {
     if (!f.guard) continue;
-    if (!off.count(f.guard->name)) names.push_back(f.guard->name);
-    off[f.guard->name].push_back(f.key + " " + DescribeGuardOff(f));
-    what[f.guard->name] = f.guard->what;
+    auto it = std::find_if(guards.begin(), guards.end(), [&](const GuardSpec& g) { return g.guard == f.guard->name; });
+    if (it == guards.end()) it = guards.insert(guards.end(), GuardSpec{f.guard->name, f.guard->what, {}});
+    it->keys.push_back(&f);
   }
-  for (const auto& name : names)
-    rows.push_back({"guards." + name, BindGuard, T::kString,
-                    "Reason for turning off " + what[name] + " in a production-guarded stack (" +
-                        Join(off[name], " or ") + ").",
-                    {}, {}, 0, 0, C::kReason, false, kValidationOnly});
+  return guards;
+}
+
+// The rows above, then one guards.<name> row per guard: the reason that lets a
+// production-guarded stack turn that protection off.
+std::vector<FieldSpec> BuildSchema() {
+  std::vector<FieldSpec> rows = Rows();
+  std::vector<FieldSpec> reasons;
+  for (const GuardSpec& g : GroupByGuard(rows)) {
+    std::vector<std::string> off;
+    for (const FieldSpec* f : g.keys) off.push_back(f->key + " " + DescribeGuardOff(*f));
+    reasons.push_back({"guards." + g.guard, BindGuard, T::kString,
+                       "Reason for turning off " + g.what + " in a production-guarded stack (" + Join(off, " or ") + ").",
+                       {}, {}, 0, 0, C::kReason, false, kValidationOnly});
+  }
+  rows.insert(rows.end(), reasons.begin(), reasons.end());
   return rows;
 }
 
@@ -314,16 +322,7 @@ const ProfileTraits* FindProfile(const std::string& name) {
 }
 
 const std::vector<GuardSpec>& Guards() {
-  static const std::vector<GuardSpec> kGuards = [] {
-    std::vector<GuardSpec> guards;
-    for (const auto& f : ConfigSchema()) {
-      if (!f.guard) continue;
-      auto it = std::find_if(guards.begin(), guards.end(), [&](const GuardSpec& g) { return g.guard == f.guard->name; });
-      if (it == guards.end()) it = guards.insert(guards.end(), GuardSpec{f.guard->name, f.guard->what, {}});
-      it->keys.push_back(&f);
-    }
-    return guards;
-  }();
+  static const std::vector<GuardSpec> kGuards = GroupByGuard(ConfigSchema());
   return kGuards;
 }
 
