@@ -88,7 +88,7 @@ TEST(Cicd, AGithubEnvironmentReplacesTheProfileDefaultBranch) {
   for (const auto& v : values)
     if (v.key == "github.branches") {
       seen = true;
-      EXPECT_EQ(v.value, nlohmann::ordered_json::array());
+      EXPECT_EQ(v.value, bp::Json::array());
       EXPECT_EQ(v.derived_from, "github.environments");
     }
   EXPECT_TRUE(seen);

@@ -21,7 +21,7 @@
 namespace bp {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = bp::Json;
 namespace fs = std::filesystem;
 
 // A value of the row's type, different from a default-constructed field.

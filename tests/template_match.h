@@ -20,7 +20,7 @@
 
 namespace bp::testing {
 
-using TemplateJson = nlohmann::ordered_json;
+using TemplateJson = bp::Json;
 
 // "" when `actual` matches `expected` partially; else the first difference, located by
 // a path under `where` ("Properties.Rules[1].Port: expected 443, got 80").

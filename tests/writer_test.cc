@@ -156,6 +156,35 @@ TEST(Writers, TemplateWritersRefuseInvalidUtf8AsDumpDoes) {
   EXPECT_THROW(TemplateCompactJsonSize(t), nlohmann::json::type_error);
 }
 
+// The writers scan strings eight bytes at a time: a byte that needs an escape, or one
+// outside ASCII, at any offset of strings of every length up to 24 is written as dump
+// writes it.
+TEST(Writers, EveryEscapeAtEveryOffsetIsWrittenAsDumpWritesIt) {
+  for (const std::string special : std::vector<std::string>{"\"", "\\", "\n", std::string(1, '\x01'), std::string(1, '\x1f'), "\x7f",
+                                    "\xc3\xa9", " "}) {
+    for (size_t length = 0; length <= 24; ++length) {
+      for (size_t at = 0; at <= length; ++at) {
+        std::string s(length, 'a');
+        s.insert(at, special);
+        Json doc = Json::array({s, Json{{s, s}}});
+        EXPECT_EQ(WriteCompactJson(doc), doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict))
+            << "length " << length << " at " << at;
+      }
+    }
+  }
+}
+
+// The canonical text is nlohmann::json's (a sorted map) for the same value, whatever
+// order the members were added in.
+TEST(Writers, CanonicalJsonIsTheSortedDump) {
+  Json a = Json{{"b", Json{{"z", 1}, {"a", Json::array({Json{{"y", "é"}, {"x", 2.5}}})}}}, {"a", nullptr}, {"B", true}};
+  Json b = Json{{"B", true}, {"a", nullptr}, {"b", Json{{"a", Json::array({Json{{"x", 2.5}, {"y", "é"}}})}, {"z", 1}}}};
+  const std::string sorted = nlohmann::json::parse(a.dump()).dump();
+  EXPECT_EQ(WriteCanonicalJson(a), sorted);
+  EXPECT_EQ(WriteCanonicalJson(b), sorted);
+  EXPECT_THAT(sorted, ::testing::StartsWith(R"({"B":true,"a":null,"b":{"a":[{"x":2.5,"y":"é"}],"z":1}})"));
+}
+
 TEST(Intrinsics, Shapes) {
   EXPECT_EQ(Ref("X").dump(), R"({"Ref":"X"})");
   EXPECT_EQ(GetAtt("Db", "Endpoint.Address").dump(), R"({"Fn::GetAtt":["Db","Endpoint.Address"]})");

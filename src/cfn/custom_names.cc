@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "cfn/writer.h"
 
 #include "cfn/spec.h"
 #include "util/strings.h"
@@ -86,13 +86,12 @@ std::string_view SetCustomNameProperty(std::string_view resource_type, const Jso
 
 std::string CreateOnlyHash(std::string_view resource_type, const Json& properties, size_t len) {
   const std::string_view name = CustomNameProperty(resource_type);
-  // nlohmann::json keeps object keys sorted: the canonical form of the ordered Json,
-  // so the hash does not depend on the order a module wrote the properties in.
-  nlohmann::json create_only = nlohmann::json::object();
+  // Canonical (keys sorted), so the hash does not depend on the order a module wrote
+  // the properties in.
+  Json create_only = Json::object();
   for (const auto& [key, value] : properties.items())
-    if (key != name && ReplacementOf(resource_type, key) == Replacement::kAlways)
-      create_only[key] = nlohmann::json::parse(value.dump());
-  return StableHashHex(create_only.dump(), len);
+    if (key != name && ReplacementOf(resource_type, key) == Replacement::kAlways) create_only[key] = value;
+  return StableHashHex(WriteCanonicalJson(create_only), len);
 }
 
 }  // namespace bp::cfn

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "util/json.h"
 
 namespace bp::cfn {
 
-using Json = nlohmann::ordered_json;
+using Json = bp::Json;
 
 Json Ref(std::string_view logical_id);
 // "Resource.Attr" or ("Resource", "Attr"); nested attributes keep their dots

@@ -1,8 +1,10 @@
 #include "cfn/writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "util/strings.h"
@@ -13,10 +15,6 @@ bool IsValidUtf8(const std::string& s) { return InvalidUtf8At(s) == std::string:
 
 std::string WriteJson(const Json& doc) {
   return doc.dump(1, ' ', false, nlohmann::detail::error_handler_t::strict) + "\n";
-}
-
-std::string WriteCompactJson(const Json& doc) {
-  return doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
 }
 
 namespace {
@@ -197,10 +195,36 @@ struct CountOut {
 // ASCII are escaped here as dump escapes them (\" \\ \b \f \n \r \t, other control
 // characters \u00xx, nothing else); any other string and every floating-point number
 // go through dump itself, so its UTF-8 check and number format stay the only ones.
+// What a string needs before it is written: nothing (most strings), escapes, or
+// nlohmann's own dump (a byte outside ASCII). Eight bytes at a time: a byte >= 0x80 is
+// a set high bit; with none set, (w - 0x20..) & ~w & 0x80.. finds a byte below 0x20,
+// and the same with w ^ '"' and w ^ '\\' against 0x01.. finds those bytes.
+enum class StringCare { kNone, kEscape, kNonAscii };
+StringCare CareOf(const std::string& s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto below = [&](uint64_t w, uint64_t n) { return (w - kOnes * n) & ~w & kHigh; };
+  uint64_t escape = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & kHigh) return StringCare::kNonAscii;
+    escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) return StringCare::kNonAscii;
+    escape |= c < 0x20 || c == '"' || c == '\\';
+  }
+  return escape ? StringCare::kEscape : StringCare::kNone;
+}
+
 template <typename Out>
 class JsonText {
  public:
-  JsonText(Out* out, bool pretty) : out_(out), pretty_(pretty) {}
+  // `sorted`: object members in the order of their keys, as nlohmann::json (a std::map)
+  // holds them, instead of the order they were added in.
+  JsonText(Out* out, bool pretty, bool sorted = false) : out_(out), pretty_(pretty), sorted_(sorted) {}
 
   // `depth` is the indentation of the line `v` starts on, as dump's current_indent.
   void Value(const Json& v, unsigned depth) {
@@ -208,14 +232,24 @@ class JsonText {
       case Json::value_t::object: {
         if (v.empty()) return out_->Put("{}", 2);
         out_->Put(pretty_ ? "{\n" : "{", pretty_ ? 2 : 1);
+        const auto& members = v.get_ref<const Json::object_t&>();
         bool first = true;
-        for (auto it = v.begin(); it != v.end(); ++it) {
+        auto member = [&](const Json::object_t::value_type& m) {
           if (!first) out_->Put(pretty_ ? ",\n" : ",", pretty_ ? 2 : 1);
           first = false;
           Indent(depth + 1);
-          String(it.key());
+          String(m.first);
           out_->Put(pretty_ ? ": " : ":", pretty_ ? 2 : 1);
-          Value(it.value(), depth + 1);
+          Value(m.second, depth + 1);
+        };
+        if (sorted_) {
+          std::vector<const Json::object_t::value_type*> order;
+          order.reserve(members.size());
+          for (const auto& m : members) order.push_back(&m);
+          std::sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+          for (const auto* m : order) member(*m);
+        } else {
+          for (const auto& m : members) member(m);
         }
         Close('}', depth);
         return;
@@ -252,16 +286,13 @@ class JsonText {
 
   void String(const std::string& s) {
     // One pass decides: most strings need no escape at all and are written whole.
-    bool escapes = false;
-    for (unsigned char c : s) {
-      if (c >= 0x80) {
-        const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
-        return out_->Put(text.data(), text.size());
-      }
-      escapes |= c < 0x20 || c == '"' || c == '\\';
+    const StringCare care = CareOf(s);
+    if (care == StringCare::kNonAscii) {
+      const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
+      return out_->Put(text.data(), text.size());
     }
     out_->Put('"');
-    if (!escapes) {
+    if (care == StringCare::kNone) {
       out_->Put(s.data(), s.size());
       return out_->Put('"');
     }
@@ -329,6 +360,7 @@ class JsonText {
 
   Out* out_;
   bool pretty_;
+  bool sorted_;
 };
 
 // Writes the members of Template::ToJson's document one by one, in its order, with
@@ -461,6 +493,20 @@ std::string WriteTemplate(const Template& t, Format format) {
 }
 
 std::string WriteTemplateCompactJson(const Template& t) { return WriteTemplateJson(t, false); }
+
+std::string WriteCompactJson(const Json& doc) {
+  std::string text;
+  StringOut out{&text};
+  JsonText<StringOut>(&out, false).Value(doc, 0);
+  return text;
+}
+
+std::string WriteCanonicalJson(const Json& doc) {
+  std::string text;
+  StringOut out{&text};
+  JsonText<StringOut>(&out, false, true).Value(doc, 0);
+  return text;
+}
 
 size_t TemplateCompactJsonSize(const Template& t) {
   CountOut out;

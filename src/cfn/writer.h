@@ -18,6 +18,10 @@ std::string WriteJson(const Json& doc);
 // The same JSON without white space: what is sent to CloudFormation, whose size
 // limits (51,200 bytes inline, 1 MB from S3) count the bytes sent.
 std::string WriteCompactJson(const Json& doc);
+// Compact, with the members of every object in the order of their keys: the text
+// nlohmann::json (whose objects are sorted maps) dumps for the same value, so it does not
+// depend on the order a module added the members in.
+std::string WriteCanonicalJson(const Json& doc);
 
 // CloudFormation's limits on a template body, in bytes.
 // Src: DOC:AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (reference/aws-facts.md 12).

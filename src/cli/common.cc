@@ -46,8 +46,8 @@ int Fail(const Diagnostics& diags) {
   return kUserError;
 }
 
-nlohmann::ordered_json DiagnosticJson(const Diagnostic& d) {
-  using J = nlohmann::ordered_json;
+bp::Json DiagnosticJson(const Diagnostic& d) {
+  using J = bp::Json;
   J j;
   j["severity"] = d.severity == Diagnostic::Severity::kError ? "error" : "warning";
   j["file"] = d.where.file.empty() ? J() : J(d.where.file);
@@ -58,8 +58,8 @@ nlohmann::ordered_json DiagnosticJson(const Diagnostic& d) {
   return j;
 }
 
-void PrintJson(const nlohmann::ordered_json& j) {
-  std::string out = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+void PrintJson(const bp::Json& j) {
+  std::string out = j.dump(2, ' ', false, bp::Json::error_handler_t::replace) + "\n";
   std::fputs(out.c_str(), stdout);
 }
 

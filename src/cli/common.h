@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "util/json.h"
 
 #include "app/app.h"
 #include "config/stack_config.h"
@@ -61,9 +61,9 @@ std::vector<std::string> EnvironmentsOfStack(const std::string& environments_dir
 
 // One diagnostic as JSON, for --json output and CI annotations:
 // {severity, file, line, column, key, message} (null where unknown).
-nlohmann::ordered_json DiagnosticJson(const Diagnostic& d);
+bp::Json DiagnosticJson(const Diagnostic& d);
 // Prints `j` on stdout, indented; bytes that are not UTF-8 (none pass the loader) are replaced.
-void PrintJson(const nlohmann::ordered_json& j);
+void PrintJson(const bp::Json& j);
 
 void PrintDiagnostics(const Diagnostics& d);
 // For a command's runner: prints `error: <message>` (or the diagnostics) on stderr and

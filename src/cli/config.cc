@@ -119,7 +119,7 @@ bool ResolveKey(std::string key, bool secret, KeyRef* ref, Diagnostics* diags) {
 }
 
 // YAML text of a JSON value, one line: the form `config get` prints.
-std::string Render(const nlohmann::ordered_json& v) {
+std::string Render(const bp::Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
@@ -157,7 +157,7 @@ bool MaybeDecrypt(const ConfigOptions& o, const StackConfig& c, std::vector<std:
 
 // How a secret prints: its clear text when decrypted (`path` is its key path), an {arn}
 // as written, otherwise masked.
-std::string SecretText(const nlohmann::ordered_json& s, const std::string& path,
+std::string SecretText(const bp::Json& s, const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& clear) {
   if (s.is_object() && s.contains("arn")) return "{arn: " + s["arn"].get<std::string>() + "}";
   for (const auto& [p, v] : clear)
@@ -197,10 +197,10 @@ int RunGet(const ConfigOptions& o) {
   for (const auto& v : values) {
     if (v.key != ref.field->key) continue;
     if (o.json) {
-      nlohmann::ordered_json value;
+      bp::Json value;
       if (ref.field->type == FieldType::kSecretMap) {
         if (ref.entry.empty()) {
-          value = nlohmann::ordered_json::object();
+          value = bp::Json::object();
           for (const auto& [name, s] : v.value.items()) value[name] = SecretText(s, "app.secrets." + name, clear);
         } else if (v.value.contains(ref.entry)) {
           value = SecretText(v.value[ref.entry], "app.secrets." + ref.entry, clear);
@@ -213,7 +213,7 @@ int RunGet(const ConfigOptions& o) {
         value = v.value;
       }
       if (value.is_null()) break;
-      nlohmann::ordered_json j;
+      bp::Json j;
       j["environment"] = f.env;
       j["key"] = o.key;
       j["value"] = std::move(value);
@@ -282,7 +282,7 @@ int RunList(const ConfigOptions& o) {
                     fallback});
   }
   if (o.json) {
-    using J = nlohmann::ordered_json;
+    using J = bp::Json;
     J j;
     j["environment"] = f.env;
     j["profile"] = ProfileName(c.profile);

@@ -25,7 +25,7 @@ struct StacksOptions {
   bool json = false;
 };
 
-using J = nlohmann::ordered_json;
+using J = bp::Json;
 
 // Whether diagnostic `d` is about environment `env`'s stack.yaml.
 bool About(const Diagnostic& d, const std::string& dir, const std::string& env) {

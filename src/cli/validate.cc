@@ -22,11 +22,11 @@ int RunValidate(const ValidateOptions& o) {
   if (ok) WarnOverBudget(loaded, &diags);
   size_t envs = ok ? loaded.configs.size() : 0, stacks = ok ? loaded.app.stacks.size() : 0;
   if (o.json) {
-    nlohmann::ordered_json j;
+    bp::Json j;
     j["ok"] = ok;
     j["environments"] = envs;
     j["stacks"] = stacks;
-    j["diagnostics"] = nlohmann::ordered_json::array();
+    j["diagnostics"] = bp::Json::array();
     for (const auto& d : diags.items) j["diagnostics"].push_back(DiagnosticJson(d));
     PrintJson(j);
     return ok ? kOk : kUserError;

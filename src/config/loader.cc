@@ -11,7 +11,7 @@
 #include <set>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "util/json.h"
 
 #include "config/checks.h"
 #include "config/schema.h"
@@ -23,7 +23,7 @@
 
 namespace bp {
 
-using Json = nlohmann::ordered_json;
+using Json = bp::Json;
 
 const char* ProfileName(Profile p) {
   for (const auto& row : Profiles())
@@ -1007,9 +1007,9 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
     if (derived != checked.derived.end()) {
       // The value the config really has, and what decided it (ApplyIngressLayout).
       const StackConfig::Derived& d = derived->second;
-      nlohmann::ordered_json v = f.type == FieldType::kBool       ? nlohmann::ordered_json(d.value == "true")
-                                 : f.type == FieldType::kStringList ? nlohmann::ordered_json::parse(d.value)
-                                                                    : nlohmann::ordered_json(d.value);
+      bp::Json v = f.type == FieldType::kBool       ? bp::Json(d.value == "true")
+                                 : f.type == FieldType::kStringList ? bp::Json::parse(d.value)
+                                                                    : bp::Json(d.value);
       out->push_back({f.key, v, true, values.count(f.key) ? values[f.key].where : Location{}, d.from});
     } else if (it != values.end()) {
       out->push_back({f.key, it->second.value, it->second.from_profile, it->second.where, ""});

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "util/json.h"
 
 #include "config/stack_config.h"
 #include "util/diag.h"
@@ -21,7 +21,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
 // `config list` print. Values are JSON (string, number, bool, list or map).
 struct ConfigValue {
   std::string key;
-  nlohmann::ordered_json value;
+  bp::Json value;
   bool from_profile = false;  // not written in the file
   Location where;             // the file's line when written there
   std::string derived_from;   // not written, and decided by another key (StackConfig::derived)

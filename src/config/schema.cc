@@ -14,7 +14,7 @@ namespace {
 using T = FieldType;
 using C = FieldCheck;
 
-using Json = nlohmann::ordered_json;
+using Json = bp::Json;
 using SC = StackConfig;
 
 // Helper to keep the table readable: same default for every profile.

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "util/json.h"
 
 #include "config/stack_config.h"
 
@@ -99,7 +99,7 @@ struct Guard {
 
 // Writes a key's parsed value (JSON: string, number, bool, list or map, as the
 // field's type parses it) into the StackConfig field the key configures.
-using FieldBinding = void (*)(const FieldSpec& spec, const nlohmann::ordered_json& value, StackConfig* config);
+using FieldBinding = void (*)(const FieldSpec& spec, const bp::Json& value, StackConfig* config);
 
 struct FieldSpec {
   std::string key;  // dotted path: "network.cidr"
