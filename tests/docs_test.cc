@@ -14,7 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 TEST(Docs, NoInternalSourceKeys) {
   // The source keys of reference/aws-facts.md (DOC:..., SCHEMA:...) and its section

@@ -20,6 +20,7 @@
 #include "util/diag.h"
 #include "util/files.h"
 #include "util/strings.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
@@ -27,8 +28,6 @@ namespace {
 namespace fake_aws_fs = std::filesystem;
 using cfn::Json;
 
-const std::string kTests = BLUEPRINT_TESTS_DIR;
-const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
 // What every call ends with: JSON output and the dev stack's region.
 const std::string kSuffix = " --output json --region eu-west-3";
 
@@ -195,9 +194,6 @@ Json CreateLeftInReview() {
 // How the empty stack of a CREATE change set goes: checked, then deleted by its ID.
 const std::string kDeleteCreatedStack = "cloudformation delete-stack --stack-name " + kCreatedStackId;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 std::string ReadFileOrEmpty(const std::string& path) {
   std::string text;

@@ -27,9 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;

@@ -18,18 +18,16 @@
 #include "deploy/process.h"
 #include "util/env.h"
 #include "util/strings.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kTests = BLUEPRINT_TESTS_DIR;
-const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
 
 using cfn::Json;
 
-bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // 100,000 levels of arrays: what once overflowed the stack.
 std::string DeepArrays(size_t levels = 100000) { return std::string(levels, '[') + std::string(levels, ']'); }

@@ -16,6 +16,7 @@
 #include "stacks_fixtures.h"
 #include "util/files.h"
 #include "util/strings.h"
+#include "test_util.h"
 
 namespace bp {
 namespace {
@@ -24,7 +25,6 @@ namespace fs = std::filesystem;
 using cfn::Json;
 using fixtures::AssembleWithTestModule;
 
-const std::string kTests = BLUEPRINT_TESTS_DIR;
 
 class StackInputsTest : public ::testing::Test {
  protected:

@@ -10,6 +10,19 @@
 #include "config/stack_config.h"
 #include "template_match.h"
 
+namespace bp {
+
+// The tests' folder and the bundled environments (one definition for every test file:
+// the tests are compiled a few files at a time, tests/CMakeLists.txt).
+inline const std::string kTests = BLUEPRINT_TESTS_DIR;
+inline const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
+
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace bp
+
 namespace bp::testing {
 
 struct CommandResult {

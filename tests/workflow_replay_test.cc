@@ -28,7 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using cfn::Json;
 
-const std::string kTests = BLUEPRINT_TESTS_DIR;
 const std::string kAccount = "111111111111";
 const std::string kRegion = "eu-west-3";
 const std::string kStack = "orders-api-dev";
