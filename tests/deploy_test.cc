@@ -751,7 +751,7 @@ TEST_F(FakeAwsTest, AHungCallIsStoppedAndNamed) {
   ASSERT_FALSE(r.timed_out) << "up hung on a hung aws";
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   // Said what it was doing before each call, and which call did not answer.
-  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): asking App Runner whether it admits this account (aws "
+  EXPECT_TRUE(StartsWith(r.out, "orders-api-dev (eu-west-3): asking whether App Runner admits this AWS account (aws "
                                 "apprunner list-services)\n"
                                 "orders-api-dev (eu-west-3): reading the stack's status (aws cloudformation "
                                 "describe-stacks)\n"))

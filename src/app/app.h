@@ -79,6 +79,7 @@ struct Stack {
   std::vector<std::string> dependencies;  // ids of stacks deployed before this one (from references)
   std::vector<StackInput> inputs;         // every parameter filled at deploy time, and from where
   ImageDelivery delivery;                 // what `workflow` needs; empty without a deploy role
+  std::vector<PreflightCheck> preflight;  // asked of AWS before a deploy creates anything (modules/common.h)
 
   // The parameter the container image fills (InputSource::kImage), or nullptr.
   const StackInput* ImageInput() const;

@@ -76,6 +76,7 @@ struct MainValues {
   // order the modules ran, and what a rollout through its deploy role needs.
   std::vector<StackInput> inputs;
   ImageDelivery delivery;
+  std::vector<PreflightCheck> preflight;  // the compute platform's (modules/common.h)
 };
 
 // The encrypted config value each origin secret parameter is filled from: the current
@@ -121,6 +122,7 @@ bool ComposeMainStack(const StackConfig& c, const AccountValues& account, const 
   compute.runtime.Add(secrets.runtime);
   ComputeOutputs service = AddCompute(ctx, c.app, compute, t);
   out->inputs.push_back(InputFromImage(service.image_rollout.image_parameter));
+  out->preflight = service.preflight;
   out->service_host = service.service_host;
   out->vpc_origin_arn = service.vpc_origin_arn;
   out->internet_gateway_attachment = network.internet_gateway_attachment;
@@ -264,6 +266,7 @@ bool ComposeEnvironment(const StackConfig& c, const AccountValues& account, cons
   // Before the parameters other stacks' outputs fill (FinishApp adds those).
   main.inputs = values.inputs;
   main.delivery = values.delivery;
+  main.preflight = values.preflight;
   const AlertsOutputs& alerts = values.alerts;
 
   // Budgets and Cost Anomaly Detection: us-east-1 only (AWS::CE::*, reference/aws-facts.md 8.2; Budgets

@@ -132,8 +132,9 @@ int Run(int argc, char** argv) {
   // and what adds the command's options and action (one file per command). When the
   // first argument names one, only that one is built: its options are most of the
   // start-up work, and the others cannot take part in its parse. Anything else (--help,
-  // a mistyped command) builds them all, so the help lists every command and "did you
-  // mean" sees every name.
+  // a mistyped command, no command) reaches no command's options: every command is
+  // named with its line and nothing more, so the help lists them all and "did you mean"
+  // sees every name.
   struct Command {
     const char* name;
     const char* summary;
@@ -158,8 +159,13 @@ int Run(int argc, char** argv) {
   const char* first = argc > 1 ? argv[1] : "";
   bool names_one = std::any_of(std::begin(kCommands), std::end(kCommands),
                                [&](const Command& c) { return std::strcmp(c.name, first) == 0; });
-  for (const Command& c : kCommands)
-    if (!names_one || std::strcmp(c.name, first) == 0) c.add(app.add_subcommand(c.name, c.summary), &rc);
+  for (const Command& c : kCommands) {
+    if (!names_one) {
+      app.add_subcommand(c.name, c.summary);
+    } else if (std::strcmp(c.name, first) == 0) {
+      c.add(app.add_subcommand(c.name, c.summary), &rc);
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -221,14 +221,14 @@ bool CheckRegion(const AwsFlags& flags, const std::vector<const Stack*>& stacks)
   return true;
 }
 
-bool CheckAppRunnerAdmission(Driver& driver, const std::vector<const Stack*>& stacks, const Console& console,
-                             const std::string& going_on) {
+bool RunPreflightChecks(Driver& driver, const std::vector<const Stack*>& stacks, const Console& console,
+                        const std::string& going_on) {
   Diagnostics admission;
-  bool admitted = driver.CheckAppRunnerAdmission(
+  bool admitted = driver.RunPreflightChecks(
       stacks, &admission,
-      [&](const Stack& s) {
-        std::fprintf(console.out, "%s (%s): asking App Runner whether it admits this account (aws apprunner "
-                     "list-services)\n", s.name.c_str(), s.region.c_str());
+      [&](const Stack& s, const PreflightCheck& check) {
+        std::fprintf(console.out, "%s (%s): asking whether %s (aws %s %s)\n", s.name.c_str(), s.region.c_str(),
+                     check.question.c_str(), check.service.c_str(), check.operation.c_str());
         std::fflush(console.out);
       },
       going_on);

@@ -83,12 +83,13 @@ DriverOptions DriverOptionsFor(const AwsFlags& flags, const Selection& sel);
 // account stacks). Prints the error and returns false.
 bool CheckRegion(const AwsFlags& flags, const std::vector<const Stack*>& stacks);
 
-// Before any stack is touched (`up`, `preview --remote`): an account App Runner no
-// longer admits is refused here, with the way out, rather than by CloudFormation halfway
-// through a deploy (Driver::CheckAppRunnerAdmission). Says what it asks on console.out
-// and prints its errors and warnings; false: exit 2, nothing was created.
-bool CheckAppRunnerAdmission(Driver& driver, const std::vector<const Stack*>& stacks, const Console& console,
-                             const std::string& going_on);
+// Before any stack is touched (`up`, `preview --remote`): the stacks' preflight checks
+// (an account App Runner no longer admits is refused here, with the way out, rather than
+// by CloudFormation halfway through a deploy; Driver::RunPreflightChecks). Says what it
+// asks on console.out and prints its errors and warnings; false: exit 2, nothing was
+// created.
+bool RunPreflightChecks(Driver& driver, const std::vector<const Stack*>& stacks, const Console& console,
+                        const std::string& going_on);
 
 // The environment config a stack came from.
 const StackConfig* ConfigOf(const Loaded& loaded, const Stack& stack);

@@ -73,7 +73,7 @@ int RunRemote(const PreviewOptions& o, const Loaded& loaded, const std::vector<c
   Driver driver(aws, d);
   Console console = TerminalConsole();
   // The change set would show a plan `up` then refuses: say so first, as `up` does.
-  if (!CheckAppRunnerAdmission(driver, stacks, console, "previewing anyway")) return kUserError;
+  if (!RunPreflightChecks(driver, stacks, console, "previewing anyway")) return kUserError;
   int rc = kOk;
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status, then creating a change set to preview\n",

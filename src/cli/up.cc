@@ -47,7 +47,7 @@ int RunUp(const UpOptions& o) {
         std::fprintf(stderr, "note: %s depends on stack %s, which this selection leaves out; if it is not "
                      "deployed yet, deploy it first: blueprint up --stack %s\n",
                      s->name.c_str(), dep.c_str(), dep.c_str());
-  if (!CheckAppRunnerAdmission(driver, stacks, console, "deploying anyway")) return kUserError;
+  if (!RunPreflightChecks(driver, stacks, console, "deploying anyway")) return kUserError;
   std::map<std::string, cfn::Json> produced;  // outputs of the stacks deployed so far, by id
   for (const Stack* s : stacks) {
     std::fprintf(console.out, "%s (%s): reading the stack's status (aws cloudformation describe-stacks)\n",

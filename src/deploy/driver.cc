@@ -563,7 +563,7 @@ bool Driver::DescribeSettled(const std::string& stack_name, const std::string& r
 
 namespace {
 
-bool HasResourceOfType(const Json& tmpl, const char* type) {
+bool HasResourceOfType(const Json& tmpl, const std::string& type) {
   if (!tmpl.is_object() || !tmpl.contains("Resources") || !tmpl["Resources"].is_object()) return false;
   for (const auto& [id, r] : tmpl["Resources"].items())
     if (r.is_object() && r.value("Type", "") == type) return true;
@@ -572,72 +572,69 @@ bool HasResourceOfType(const Json& tmpl, const char* type) {
 
 }  // namespace
 
-// App Runner closed to new customers on 2026-04-30; accounts that used it before keep
-// full use (https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html,
-// reference/aws-facts.md 0). CloudFormation meets the refusal only when it creates the service, after
-// the VPC, NAT and database before it (and the account stack's OIDC provider) were
-// created and while they roll back. So `up` asks first, read-only, in each region
-// concerned: `apprunner list-services` (AWS CLI v1 and v2 alike). An account App Runner
-// admits gets a list (empty when it runs no service yet). An answer from App Runner that
-// is a service error, but not IAM's own "is not authorized to perform" (the caller lacks
-// apprunner:ListServices, so nothing is learned about the account), is App Runner
-// refusing the account. AWS documents no error code for that refusal (none found in its
-// docs or public issues, 2026-11-30), so the check keys on who answers, not on a code,
-// and quotes AWS's answer in the message.
-bool Driver::CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
-                                     const std::function<void(const Stack&)>& asking, const std::string& going_on) {
+// Each stack's declared preflight checks (app.h Stack::preflight, declared by the module
+// that needs them) for the stacks that would create the checked resource type: its
+// template has one, its recorded deployment none. An answer from the service that is an
+// error, but not IAM's own "is not authorized to perform" (the caller lacks the
+// permission, so nothing is learned about the account), is the service refusing the
+// account: AWS documents no error code for such refusals, so the check keys on who
+// answers, not on a code, and quotes AWS's answer in the message.
+bool Driver::RunPreflightChecks(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                                const std::function<void(const Stack&, const PreflightCheck&)>& asking,
+                                const std::string& going_on) {
   std::set<std::string> asked;
   bool admitted = true;
   for (const Stack* stack : stacks) {
-    if (!HasResourceOfType(stack->tmpl.ToJson(), "AWS::AppRunner::Service")) continue;
+    if (stack->preflight.empty()) continue;
+    const Json body = stack->tmpl.ToJson();
+    Json deployed;
     std::string recorded;
     Diagnostics unread;  // no record (never deployed here): ask
     if (ReadFile(DeployedTemplatePath(options_.state_dir, KeyOf(*stack)), &recorded, &unread)) {
-      Json deployed;
       std::string unparsed;
       cfn::ParseJson(recorded, &deployed, &unparsed);
-      if (HasResourceOfType(deployed, "AWS::AppRunner::Service")) continue;  // App Runner ran it before
     }
-    if (!asked.insert(stack->account + "/" + stack->region).second) continue;
-    if (asking) asking(*stack);
-    AwsResult r = aws_.Run("apprunner", "list-services", {}, stack->region);
-    if (r.ok) continue;
-    bool iam = r.message.find("is not authorized to perform") != std::string::npos;
-    if (r.error_code.empty() || r.transient || r.timed_out || iam) {
-      diags->Warn({}, stack->name,
-                  "could not check whether App Runner admits this AWS account in " + stack->region +
-                      " (apprunner list-services: " + ErrorText(r) + "); " + going_on);
-      continue;
+    for (const PreflightCheck& check : stack->preflight) {
+      if (!HasResourceOfType(body, check.resource_type)) continue;
+      if (HasResourceOfType(deployed, check.resource_type)) continue;  // created before: the account has it
+      if (!asked.insert(check.service + " " + check.operation + "/" + stack->account + "/" + stack->region).second)
+        continue;
+      if (asking) asking(*stack, check);
+      AwsResult r = aws_.Run(check.service, check.operation, {}, stack->region);
+      if (r.ok) continue;
+      const std::string call = check.service + " " + check.operation;
+      bool iam = r.message.find("is not authorized to perform") != std::string::npos;
+      if (r.error_code.empty() || r.transient || r.timed_out || iam) {
+        diags->Warn({}, stack->name,
+                    "could not check whether " + check.question + " in " + stack->region + " (" + call + ": " +
+                        ErrorText(r) + "); " + going_on);
+        continue;
+      }
+      diags->Error({}, stack->name,
+                   check.refused + " in " + stack->region + " (" + call + ": " + ErrorText(r) + "). " + check.way_out +
+                       " Nothing was created.");
+      admitted = false;
     }
-    diags->Error({}, stack->name,
-                 "App Runner does not admit this AWS account in " + stack->region + " (apprunner list-services: " +
-                     ErrorText(r) +
-                     "). App Runner closed to new customers on 2026-04-30; run this environment on Amazon ECS "
-                     "Express Mode instead: set `" + AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md). "
-                     "Nothing was created.");
-    admitted = false;
   }
   return admitted;
 }
 
 namespace {
 
-// When the check before `up` learned nothing (a caller that may not list App Runner
-// services, or an App Runner that lists for an account it then refuses), CloudFormation
-// meets the refusal itself: the first failure is the App Runner service's create, with
-// the handler error code for "insufficient permissions" (AccessDenied, Src:
+// When the check before `up` learned nothing (a caller that may not make the call, or a
+// service that answers for an account it then refuses), CloudFormation meets the refusal
+// itself: the first failure is the checked resource's create, with the handler error
+// code for "insufficient permissions" (AccessDenied, Src:
 // https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html)
 // but without IAM's own "is not authorized to perform". Then the failure says the way out.
-void NoteAppRunnerRefusal(const Stack& stack, const FollowResult& follow, Diagnostics* diags) {
+void NoteRefusedCreate(const Stack& stack, const FollowResult& follow, Diagnostics* diags) {
   const std::string& why = follow.first_failure;
-  if (why.find("(AWS::AppRunner::Service) CREATE_FAILED") == std::string::npos) return;
   bool access = why.find("HandlerErrorCode: AccessDenied") != std::string::npos ||
                 why.find("AccessDeniedException") != std::string::npos;
   if (!access || why.find("is not authorized to perform") != std::string::npos) return;
-  diags->Warn({}, stack.name,
-              "App Runner refused to create the service with an access error that IAM did not raise: if App Runner "
-              "no longer admits this AWS account (closed to new customers on 2026-04-30), set `" +
-                  AppRunnerAlternativeSetting() + "` in its stack.yaml (docs/migration.md)");
+  for (const PreflightCheck& check : stack.preflight)
+    if (why.find("(" + check.resource_type + ") CREATE_FAILED") != std::string::npos)
+      diags->Warn({}, stack.name, check.create_refused_hint);
 }
 
 }  // namespace
@@ -823,7 +820,7 @@ DeployResult Driver::DeployStack(const Stack& stack, const ParameterValues& give
     return result;
   }
   if (!IsDeploySuccess(result.follow.status)) {
-    NoteAppRunnerRefusal(stack, result.follow, diags);
+    NoteRefusedCreate(stack, result.follow, diags);
     drop_pending();
     result.status = Status::kFailed;
     return result;

@@ -230,17 +230,17 @@ class Driver {
   DestroyResult DestroyLeftover(const RecordedStack& record, const std::function<void(const DestroyPlan&)>& plan_ready,
                                 const DriverObserver& observer, Diagnostics* diags);
 
-  // Before `up` creates anything: whether App Runner admits the AWS account in the
-  // region of each stack that would create an App Runner service (its template has one,
-  // its recorded deployment none). One read-only call per region, `apprunner
-  // list-services`. False, with an error naming the setting that moves the environment to ECS
-  // Express Mode, when App Runner refuses the account; an answer that settles nothing (the caller may not
-  // list services, throttling, no connection) is a warning and the command goes on
-  // (the warning ends with `going_on`: "deploying anyway"). `asking` runs before each
-  // call (the caller says what it waits for).
-  bool CheckAppRunnerAdmission(const std::vector<const Stack*>& stacks, Diagnostics* diags,
-                               const std::function<void(const Stack&)>& asking = {},
-                               const std::string& going_on = "deploying anyway");
+  // Before `up` creates anything: the preflight checks the stacks' modules declared
+  // (app.h Stack::preflight; App Runner's: does it admit the AWS account?), for each
+  // stack that would create the checked resource type (its template has one, its
+  // recorded deployment none). One read-only call per check, account and region. False,
+  // with an error saying what to change, when the service refuses the account; an
+  // answer that settles nothing (the caller may not make the call, throttling, no
+  // connection) is a warning and the command goes on (the warning ends with `going_on`:
+  // "deploying anyway"). `asking` runs before each call (the caller says what it waits for).
+  bool RunPreflightChecks(const std::vector<const Stack*>& stacks, Diagnostics* diags,
+                          const std::function<void(const Stack&, const PreflightCheck&)>& asking = {},
+                          const std::string& going_on = "deploying anyway");
 
   // `outputs`: the deployed stack's outputs (result.info.outputs), also recorded
   // under the state directory when the stack is in a success status (CREATE_COMPLETE,

@@ -53,6 +53,24 @@ struct ImageRollout {
   std::vector<std::string> resource_types;  // e.g. AWS::AppRunner::Service
 };
 
+// A read-only question to AWS before any change set (`up`, `preview --remote`), declared
+// by the module whose resource AWS may refuse to create for the account as a whole (App
+// Runner, closed to new customers): CloudFormation would otherwise meet the refusal only
+// after everything created before that resource, and roll it all back. The deploy
+// driver asks it for each stack that would create `resource_type` (its deployed
+// template has none), once per account and region.
+struct PreflightCheck {
+  std::string resource_type;       // "AWS::AppRunner::Service"
+  std::string service, operation;  // the read-only call: `aws apprunner list-services`
+  std::string question;            // "App Runner admits this AWS account" (what the call settles)
+  std::string refused;             // the error's first words: "App Runner does not admit this AWS account"
+  std::string way_out;             // what to change, a sentence naming the stack.yaml setting
+  // The warning when CloudFormation's create of `resource_type` fails with an access
+  // error IAM did not raise (the question learned nothing, or AWS answered it and refused
+  // later).
+  std::string create_refused_hint;
+};
+
 // An IAM trust policy letting one AWS service principal ("tasks.apprunner.amazonaws.com")
 // assume a role.
 cfn::Json ServiceTrustPolicy(const std::string& service_principal);

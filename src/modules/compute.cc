@@ -87,10 +87,6 @@ bool FindPlatformChange(const std::vector<std::string>& types_before, const std:
   return true;
 }
 
-std::string AppRunnerAlternativeSetting() {
-  return std::string("compute.platform: ") + ComputePlatformName(ComputePlatform::kEcsExpress);
-}
-
 void CheckComputeConfig(const StackConfig& c, Diagnostics* diags) {
   switch (c.app.platform) {
     case ComputePlatform::kAppRunner: CheckAppRunnerConfig(c, diags); return;

@@ -110,6 +110,8 @@ struct ComputeOutputs {
   // A new image is a stack update of the service alone: what the delivery module's
   // deploy role may do for it (modules/common.h ImageRollout).
   ImageRollout image_rollout;
+  // What the deploy asks AWS before creating the platform's service (modules/common.h).
+  std::vector<PreflightCheck> preflight;
 };
 
 // Builds the app on the environment's compute platform.
@@ -118,10 +120,6 @@ ComputeOutputs AddCompute(const ModuleContext& ctx, const AppConfig& app, const 
 // The platform's sizing rules (instance sizes, scaling limits), checked after the
 // config loaded; errors name the config key at its file:line.
 void CheckComputeConfig(const StackConfig& c, Diagnostics* diags);
-
-// The stack.yaml setting that moves an environment off App Runner, as the user writes
-// it; for the deploy-time refusal of an account App Runner no longer admits.
-std::string AppRunnerAlternativeSetting();
 
 // What moving a service from one platform to another changes for its users, for
 // `preview`: found from the service resource types a deployed template has and the new

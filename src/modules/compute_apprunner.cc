@@ -187,6 +187,23 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   for (const char* kind : {"service", "application"})
     out.created_log_groups.push_back("/aws/apprunner/" + out.service_name + "/${" + service_id + ".ServiceId}/" + kind);
 
+  // App Runner closed to new customers on 2026-04-30; accounts that used it before keep
+  // full use (https://docs.aws.amazon.com/apprunner/latest/dg/apprunner-availability-change.html,
+  // reference/aws-facts.md 0). `apprunner list-services` (read-only, AWS CLI v1 and v2
+  // alike) answers an admitted account with a list, empty when it runs no service yet.
+  // AWS documents no error code for the refusal (none found in its docs or public
+  // issues, 2026-11-30): the driver keys on App Runner answering with an error, and
+  // quotes the answer.
+  const std::string way_out = std::string("set `compute.platform: ") + ComputePlatformName(ComputePlatform::kEcsExpress) +
+                              "` in its stack.yaml (docs/migration.md)";
+  out.preflight.push_back(PreflightCheck{
+      "AWS::AppRunner::Service", "apprunner", "list-services", "App Runner admits this AWS account",
+      "App Runner does not admit this AWS account",
+      "App Runner closed to new customers on 2026-04-30; run this environment on Amazon ECS Express Mode instead: " +
+          way_out + ".",
+      "App Runner refused to create the service with an access error that IAM did not raise: if App Runner no "
+      "longer admits this AWS account (closed to new customers on 2026-04-30), " + way_out});
+
   AddServiceOutputs(ctx, out, "App Runner", t);
   return out;
 }
