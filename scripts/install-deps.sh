@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libssl-dev
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libssl-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli
 )

@@ -1,6 +1,8 @@
 #include "cfn/references.h"
 
+#include <charconv>
 #include <set>
+#include <vector>
 
 namespace bp::cfn {
 
@@ -16,14 +18,37 @@ bool IsLocal(const Json* locals, std::string_view var) {
 struct Walker {
   const ReferenceCallback& visit;
   const MalformedCallback& malformed;
+  std::string prefix;
+  // Where the walk is, written out only when something is reported: a key (index
+  // npos), or an array index.
+  struct Step {
+    std::string_view key;
+    size_t index;
+  };
+  std::vector<Step> steps;
   std::string path;
 
+  const std::string& Path() {
+    path = prefix;
+    char digits[24];
+    for (const Step& s : steps) {
+      path += '/';
+      if (s.index == std::string::npos) {
+        path += s.key;
+      } else {
+        auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
+        path.append(digits, static_cast<size_t>(end - digits));
+      }
+    }
+    return path;
+  }
+
   void Report(std::string_view function, const Json& argument, std::string_view problem) {
-    if (malformed) malformed(MalformedIntrinsic{function, argument, problem, path});
+    if (malformed) malformed(MalformedIntrinsic{function, argument, problem, Path()});
   }
 
   void Visit(ReferenceKind kind, std::string_view id, std::string_view attribute) {
-    visit(Reference{kind, id, attribute, path});
+    visit(Reference{kind, id, attribute, Path()});
   }
 
   // One intrinsic function call; false when `key` is not one this walker reads.
@@ -79,22 +104,19 @@ struct Walker {
 
   void Walk(const Json& v) {
     if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) Below(std::to_string(i), v[i]);
+      for (size_t i = 0; i < v.size(); ++i) Below({"", i}, v[i]);
       return;
     }
     if (!v.is_object()) return;
     // Through the iterator, whose key() and value() point into `v`.
     if (v.size() == 1 && Call(v.begin().key(), v.begin().value())) return;
-    for (auto it = v.begin(); it != v.end(); ++it) Below(it.key(), it.value());
+    for (auto it = v.begin(); it != v.end(); ++it) Below({it.key(), std::string::npos}, it.value());
   }
 
-  // Walks `v` with "/part" appended to the path (one buffer, no string per step).
-  void Below(std::string_view part, const Json& v) {
-    size_t size = path.size();
-    path += '/';
-    path += part;
+  void Below(Step step, const Json& v) {
+    steps.push_back(step);
     Walk(v);
-    path.resize(size);
+    steps.pop_back();
   }
 };
 
@@ -102,7 +124,7 @@ struct Walker {
 
 void ForEachReference(const Json& value, const ReferenceCallback& visit, const MalformedCallback& malformed,
                       std::string path) {
-  Walker w{visit, malformed, std::move(path)};
+  Walker w{visit, malformed, std::move(path), {}, {}};
   w.Walk(value);
 }
 

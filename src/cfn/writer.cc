@@ -211,10 +211,11 @@ StringCare CareOf(const std::string& s) {
     if (w & kHigh) return StringCare::kNonAscii;
     escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
   }
-  for (; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) return StringCare::kNonAscii;
-    escape |= c < 0x20 || c == '"' || c == '\\';
+  if (i < s.size()) {  // the last bytes, padded with 'a' (which needs nothing)
+    uint64_t w = kOnes * 'a';
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    if (w & kHigh) return StringCare::kNonAscii;
+    escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
   }
   return escape ? StringCare::kEscape : StringCare::kNone;
 }
