@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <fstream>
 #include <sstream>
@@ -378,43 +379,46 @@ TEST(EcsExpress, PlatformChecksNameTheKeyAtItsLine) {
   EXPECT_THAT(msg, ::testing::HasSubstr("compute.platform")) << msg;
 }
 
-TEST(EcsExpress, EveryBundledEnvironmentSynthesizesAndValidatesOnBothPlatforms) {
+// `check` on every bundled environment assembled on each platform.
+void ForEachBundledOnBothPlatforms(const std::function<void(ComputePlatform, const App&)>& check) {
   for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
     for (const auto& c : testing::BundledEnvironmentsWith(std::string("  platform: ") + ComputePlatformName(p) + "\n")) {
       SCOPED_TRACE(c.env + " on " + ComputePlatformName(p));
       App app;
       Diagnostics d;
       ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
-      for (const auto& s : app.stacks) cfn::CheckAgainstSpec(s.name, s.tmpl, &d);
-      EXPECT_EQ(d.ErrorCount(), 0u) << d.FormatAll();
-      Json t = MainTemplate(app);
-      EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService").size(), p == ComputePlatform::kEcsExpress ? 1u : 0u);
-      EXPECT_EQ(ResourcesOfType(t, "AWS::AppRunner::Service").size(), p == ComputePlatform::kAppRunner ? 1u : 0u);
+      check(p, app);
     }
+}
+
+TEST(EcsExpress, EveryBundledEnvironmentSynthesizesAndValidatesOnBothPlatforms) {
+  ForEachBundledOnBothPlatforms([](ComputePlatform p, const App& app) {
+    Diagnostics d;
+    for (const auto& s : app.stacks) cfn::CheckAgainstSpec(s.name, s.tmpl, &d);
+    EXPECT_EQ(d.ErrorCount(), 0u) << d.FormatAll();
+    Json t = MainTemplate(app);
+    EXPECT_EQ(ResourcesOfType(t, "AWS::ECS::ExpressGatewayService").size(), p == ComputePlatform::kEcsExpress ? 1u : 0u);
+    EXPECT_EQ(ResourcesOfType(t, "AWS::AppRunner::Service").size(), p == ComputePlatform::kAppRunner ? 1u : 0u);
+  });
 }
 
 // What the deploy asks AWS before it creates anything is declared by the platform: App
 // Runner's main stack carries its admission question, only there; Express Mode's carries
 // none; and the driver names no service of its own, so a third platform changes neither.
 TEST(EcsExpress, PreflightChecksAreDeclaredByThePlatformNotTheDriver) {
-  for (ComputePlatform p : {ComputePlatform::kAppRunner, ComputePlatform::kEcsExpress})
-    for (const auto& c : testing::BundledEnvironmentsWith(std::string("  platform: ") + ComputePlatformName(p) + "\n")) {
-      SCOPED_TRACE(c.env + " on " + ComputePlatformName(p));
-      App app;
-      Diagnostics d;
-      ASSERT_TRUE(Assemble(c, &app, &d)) << d.FormatAll();
-      for (const auto& s : app.stacks) {
-        if (s.role != StackRole::kMain || p == ComputePlatform::kEcsExpress) {
-          EXPECT_TRUE(s.preflight.empty()) << s.name;
-          continue;
-        }
-        ASSERT_EQ(s.preflight.size(), 1u);
-        const PreflightCheck& check = s.preflight[0];
-        EXPECT_EQ(check.resource_type, "AWS::AppRunner::Service");
-        EXPECT_EQ(check.service + " " + check.operation, "apprunner list-services");
-        EXPECT_THAT(check.way_out, ::testing::HasSubstr("set `compute.platform: ecs-express` in its stack.yaml"));
+  ForEachBundledOnBothPlatforms([](ComputePlatform p, const App& app) {
+    for (const auto& s : app.stacks) {
+      if (s.role != StackRole::kMain || p == ComputePlatform::kEcsExpress) {
+        EXPECT_TRUE(s.preflight.empty()) << s.name;
+        continue;
       }
+      ASSERT_EQ(s.preflight.size(), 1u);
+      const PreflightCheck& check = s.preflight[0];
+      EXPECT_EQ(check.resource_type, "AWS::AppRunner::Service");
+      EXPECT_EQ(check.service + " " + check.operation, "apprunner list-services");
+      EXPECT_THAT(check.way_out, ::testing::HasSubstr("set `compute.platform: ecs-express` in its stack.yaml"));
     }
+  });
   for (const char* file : {"/src/deploy/driver.cc", "/src/deploy/driver.h", "/src/cli/deploy_options.cc"}) {
     std::string text = testing::ReadFileOrDie(std::string(BLUEPRINT_SOURCE_DIR) + file);
     EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("apprunner list-services"))) << file;
