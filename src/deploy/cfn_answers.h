@@ -1,6 +1,6 @@
 // CloudFormation's vocabulary (stack statuses, change-set actions and reasons) and
 // the reading of the AWS CLI's CloudFormation answers (JSON), shared by the driver's
-// files (driver.cc, driver_destroy.cc). The public functions here are declared in
+// files (driver.cc, change_set.cc, driver_destroy.cc). The public functions here are declared in
 // deploy/driver.h (IsInProgress, IsDeployed, IsDeploySuccess, AsResourceChange).
 #pragma once
 #include <string>

@@ -10,6 +10,12 @@
 //
 // Every call goes through AwsCli, so the whole driver runs against a stand-in `aws`
 // in tests and against moto with --endpoint-url.
+//
+// Its files, by responsibility: driver.cc (deploy, preview, outputs, the preflight
+// checks stacks declare), change_set.cc (a change set's lifecycle and the polling of
+// stack operations), driver_destroy.cc (destroy planning and deletion),
+// parameter_policy.cc (which parameters a change set keeps or passes), cfn_answers.cc
+// (CloudFormation's vocabulary and the parsing of its answers).
 #pragma once
 #include <functional>
 #include <map>
