@@ -36,7 +36,7 @@ bool IsIntrinsic(const Json& v) {
 
 bool IsNoValue(const Json& v) { return v.is_object() && v.size() == 1 && v.contains("Ref") && v["Ref"] == "AWS::NoValue"; }
 
-size_t Characters(const std::string& s) {
+size_t Characters(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s)
     if ((c & 0xC0) != 0x80 && !std::isspace(c)) ++n;  // code points, white space not counted
@@ -71,40 +71,51 @@ class PolicyCounter {
  private:
   // The length of the string `v` resolves to.
   size_t Text(const Json& v) const {
-    if (v.is_string()) return Characters(v.get<std::string>());
+    if (v.is_string()) return Characters(v.get_ref<const std::string&>());
     if (!IsIntrinsic(v)) return v.is_primitive() ? v.dump().size() : kUnresolvedValueChars;
     const std::string& fn = v.begin().key();
     const Json& arg = v.begin().value();
-    if (fn == "Ref" && arg.is_string()) return Pseudo(arg.get<std::string>());
+    if (fn == "Ref" && arg.is_string()) return Pseudo(arg.get_ref<const std::string&>());
     if (fn == "Fn::Sub") {
-      if (arg.is_string()) return Sub(arg.get<std::string>(), Json::object());
-      if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) return Sub(arg[0].get<std::string>(), arg[1]);
+      if (arg.is_string()) return Sub(arg.get_ref<const std::string&>(), nullptr);
+      if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) return Sub(arg[0].get_ref<const std::string&>(), &arg[1]);
     }
     if (fn == "Fn::Join" && arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_array()) {
       size_t n = 0;
       for (const auto& part : arg[1]) n += Text(part);
-      return n + Characters(arg[0].get<std::string>()) * (arg[1].empty() ? 0 : arg[1].size() - 1);
+      return n + Characters(arg[0].get_ref<const std::string&>()) * (arg[1].empty() ? 0 : arg[1].size() - 1);
     }
     if (fn == "Fn::If" && arg.is_array() && arg.size() == 3) return std::max(Text(arg[1]), Text(arg[2]));
     return kUnresolvedValueChars;
   }
 
-  size_t Sub(const std::string& text, const Json& vars) const {
+  // `vars`: Fn::Sub's variable map, or null.
+  size_t Sub(std::string_view text, const Json* vars) const {
     size_t n = 0, at = 0;
-    for (size_t open = text.find("${"); open != std::string::npos; open = text.find("${", at)) {
+    for (size_t open = text.find("${"); open != std::string_view::npos; open = text.find("${", at)) {
       size_t close = text.find('}', open);
-      if (close == std::string::npos) break;
+      if (close == std::string_view::npos) break;
       n += Characters(text.substr(at, open - at));
-      std::string name = text.substr(open + 2, close - open - 2);
-      if (StartsWith(name, "!")) n += Characters(name) + 2;  // ${!Literal} writes ${Literal}
-      else if (vars.is_object() && vars.contains(name)) n += Text(vars[name]);
-      else n += name.find('.') == std::string::npos ? Pseudo(name) : kUnresolvedValueChars;
+      std::string_view name = text.substr(open + 2, close - open - 2);
+      if (StartsWith(name, "!")) {
+        n += Characters(name) + 2;  // ${!Literal} writes ${Literal}
+      } else if (const Json* var = VariableOf(vars, name)) {
+        n += Text(*var);
+      } else {
+        n += name.find('.') == std::string_view::npos ? Pseudo(name) : kUnresolvedValueChars;
+      }
       at = close + 1;
     }
     return n + Characters(text.substr(std::min(at, text.size())));
   }
 
-  size_t Pseudo(const std::string& name) const {
+  static const Json* VariableOf(const Json* vars, std::string_view name) {
+    if (!vars || !vars->is_object()) return nullptr;
+    auto it = vars->find(name);
+    return it == vars->end() ? nullptr : &*it;
+  }
+
+  size_t Pseudo(std::string_view name) const {
     if (name == "AWS::AccountId") return 12;
     if (name == "AWS::Region") return stack_.region.size();
     if (name == "AWS::Partition") return PartitionOf(stack_.region).size();
