@@ -62,6 +62,18 @@ TEST_F(Cli, EveryListedCommandRunsItsHelpWhenNamedFirst) {
   }
 }
 
+// The top-level help names the commands without building them; a command named after
+// it is built whole, so its help still lists its options.
+TEST_F(Cli, HelpBeforeACommandShowsThatCommandsOptions) {
+  CommandResult r = Run({"--help", "synth"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Usage: blueprint synth [OPTIONS]"));
+  EXPECT_THAT(r.out, ::testing::HasSubstr("--environments"));
+  r = Run({"-h", "config", "set"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::HasSubstr("Usage: blueprint config set [OPTIONS] key [value]"));
+}
+
 TEST_F(Cli, MistypedCommandAndOptionGetDidYouMeanAndExitTwo) {
   CommandResult r = Run({"synht"});
   EXPECT_EQ(r.exit_code, 2);

@@ -132,9 +132,9 @@ int Run(int argc, char** argv) {
   // and what adds the command's options and action (one file per command). When the
   // first argument names one, only that one is built: its options are most of the
   // start-up work, and the others cannot take part in its parse. Anything else (--help,
-  // a mistyped command, no command) reaches no command's options: every command is
-  // named with its line and nothing more, so the help lists them all and "did you mean"
-  // sees every name.
+  // a mistyped command, no command) names every command with its line, so the help lists
+  // them all and "did you mean" sees every name, and builds the options of only the one
+  // a later argument names (`blueprint --help up` shows up's help).
   struct Command {
     const char* name;
     const char* summary;
@@ -156,14 +156,18 @@ int Run(int argc, char** argv) {
        "Write the GitHub Actions workflow that builds the image once and deploys it to every environment in turn",
        RegisterWorkflow},
   };
-  const char* first = argc > 1 ? argv[1] : "";
-  bool names_one = std::any_of(std::begin(kCommands), std::end(kCommands),
-                               [&](const Command& c) { return std::strcmp(c.name, first) == 0; });
+  auto named = [&](int i) {
+    return std::find_if(std::begin(kCommands), std::end(kCommands),
+                        [&](const Command& c) { return std::strcmp(c.name, argv[i]) == 0; });
+  };
+  const Command* built = std::end(kCommands);
+  for (int i = 1; i < argc && built == std::end(kCommands); ++i) built = named(i);
+  const bool first_names_it = argc > 1 && named(1) != std::end(kCommands);
   for (const Command& c : kCommands) {
-    if (!names_one) {
-      app.add_subcommand(c.name, c.summary);
-    } else if (std::strcmp(c.name, first) == 0) {
+    if (&c == built) {
       c.add(app.add_subcommand(c.name, c.summary), &rc);
+    } else if (!first_names_it) {
+      app.add_subcommand(c.name, c.summary);
     }
   }
   try {

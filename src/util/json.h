@@ -1,7 +1,7 @@
 // The JSON value of every layer: nlohmann::basic_json whose objects keep their members
 // in insertion order (templates are written in the order the modules add to them).
 //
-// Not bp::Json: its map stores std::pair<const std::string, Json>, whose
+// Not nlohmann's ordered_json: its map stores std::pair<const std::string, Json>, whose
 // move may throw (the key is copied), so every growth of an object's vector copies each
 // member deeply, and an initializer list {{"a", ...}, {"b", ...}} copies the key of each
 // member once more. The members here are std::pair<std::string, Json>: growth moves them.
@@ -94,7 +94,7 @@ struct OrderedMap : std::vector<std::pair<Key, T>> {
     return FindKey(*this, key);
   }
 
-  std::pair<iterator, bool> insert(value_type&& value) { return emplace(value.first, std::move(value.second)); }
+  std::pair<iterator, bool> insert(value_type&& value) { return emplace(std::move(value.first), std::move(value.second)); }
   std::pair<iterator, bool> insert(const value_type& value) {
     auto it = find(value.first);
     if (it != this->end()) return {it, false};
