@@ -204,16 +204,9 @@ StringCare CareOf(const std::string& s) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
   auto below = [&](uint64_t w, uint64_t n) { return (w - kOnes * n) & ~w & kHigh; };
   uint64_t escape = 0;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (w & kHigh) return StringCare::kNonAscii;
-    escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
-  }
-  if (i < s.size()) {  // the last bytes, padded with 'a' (which needs nothing)
-    uint64_t w = kOnes * 'a';
-    std::memcpy(&w, s.data() + i, s.size() - i);
+  for (size_t i = 0; i < s.size(); i += 8) {
+    uint64_t w = kOnes * 'a';  // the last bytes are padded with 'a', which needs nothing
+    std::memcpy(&w, s.data() + i, std::min<size_t>(8, s.size() - i));
     if (w & kHigh) return StringCare::kNonAscii;
     escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
   }
@@ -495,19 +488,20 @@ std::string WriteTemplate(const Template& t, Format format) {
 
 std::string WriteTemplateCompactJson(const Template& t) { return WriteTemplateJson(t, false); }
 
-std::string WriteCompactJson(const Json& doc) {
+namespace {
+
+std::string WriteCompactText(const Json& doc, bool sorted) {
   std::string text;
   StringOut out{&text};
-  JsonText<StringOut>(&out, false).Value(doc, 0);
+  JsonText<StringOut>(&out, false, sorted).Value(doc, 0);
   return text;
 }
 
-std::string WriteCanonicalJson(const Json& doc) {
-  std::string text;
-  StringOut out{&text};
-  JsonText<StringOut>(&out, false, true).Value(doc, 0);
-  return text;
-}
+}  // namespace
+
+std::string WriteCompactJson(const Json& doc) { return WriteCompactText(doc, false); }
+
+std::string WriteCanonicalJson(const Json& doc) { return WriteCompactText(doc, true); }
 
 size_t TemplateCompactJsonSize(const Template& t) {
   CountOut out;
