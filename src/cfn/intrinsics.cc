@@ -4,51 +4,48 @@
 
 namespace bp::cfn {
 
-Json Ref(std::string_view logical_id) { return Json{{"Ref", logical_id}}; }
+Json Ref(std::string_view logical_id) { return Object({{"Ref", logical_id}}); }
 
 Json GetAtt(std::string_view logical_id, std::string_view attribute) {
-  return Json{{"Fn::GetAtt", Json::array({logical_id, attribute})}};
+  return Object({{"Fn::GetAtt", Json::array({logical_id, attribute})}});
 }
 
-Json Sub(std::string_view text) { return Json{{"Fn::Sub", text}}; }
+Json Sub(std::string_view text) { return Object({{"Fn::Sub", text}}); }
 
 Json Sub(std::string_view text, Json variables) {
-  return Json{{"Fn::Sub", Json::array({text, std::move(variables)})}};
+  return Object({{"Fn::Sub", Json::array({text, std::move(variables)})}});
 }
 
 Json Join(std::string_view delimiter, Json values) {
-  return Json{{"Fn::Join", Json::array({delimiter, std::move(values)})}};
+  return Object({{"Fn::Join", Json::array({delimiter, std::move(values)})}});
 }
 
 Json Select(int index, Json list) {
-  return Json{{"Fn::Select", Json::array({std::to_string(index), std::move(list)})}};
+  return Object({{"Fn::Select", Json::array({std::to_string(index), std::move(list)})}});
 }
 
 Json Split(std::string_view delimiter, Json source) {
-  return Json{{"Fn::Split", Json::array({delimiter, std::move(source)})}};
+  return Object({{"Fn::Split", Json::array({delimiter, std::move(source)})}});
 }
 
-Json GetAZs(Json region) { return Json{{"Fn::GetAZs", std::move(region)}}; }
+Json GetAZs(Json region) { return Object({{"Fn::GetAZs", std::move(region)}}); }
 
 Json Cidr(Json ip_block, int count, int cidr_bits) {
-  return Json{{"Fn::Cidr", Json::array({std::move(ip_block), std::to_string(count),
-                                         std::to_string(cidr_bits)})}};
+  return Object({{"Fn::Cidr", Json::array({std::move(ip_block), std::to_string(count), std::to_string(cidr_bits)})}});
 }
 
 Json If(std::string_view condition, Json if_true, Json if_false) {
-  return Json{{"Fn::If", Json::array({condition, std::move(if_true), std::move(if_false)})}};
+  return Object({{"Fn::If", Json::array({condition, std::move(if_true), std::move(if_false)})}});
 }
 
-Json Equals(Json a, Json b) {
-  return Json{{"Fn::Equals", Json::array({std::move(a), std::move(b)})}};
-}
+Json Equals(Json a, Json b) { return Object({{"Fn::Equals", Json::array({std::move(a), std::move(b)})}}); }
 
-Json Not(Json condition) { return Json{{"Fn::Not", Json::array({std::move(condition)})}}; }
-Json And(Json conditions) { return Json{{"Fn::And", std::move(conditions)}}; }
-Json Or(Json conditions) { return Json{{"Fn::Or", std::move(conditions)}}; }
-Json Condition(std::string_view name) { return Json{{"Condition", name}}; }
-Json ImportValue(Json export_name) { return Json{{"Fn::ImportValue", std::move(export_name)}}; }
-Json Base64(Json value) { return Json{{"Fn::Base64", std::move(value)}}; }
+Json Not(Json condition) { return Object({{"Fn::Not", Json::array({std::move(condition)})}}); }
+Json And(Json conditions) { return Object({{"Fn::And", std::move(conditions)}}); }
+Json Or(Json conditions) { return Object({{"Fn::Or", std::move(conditions)}}); }
+Json Condition(std::string_view name) { return Object({{"Condition", name}}); }
+Json ImportValue(Json export_name) { return Object({{"Fn::ImportValue", std::move(export_name)}}); }
+Json Base64(Json value) { return Object({{"Fn::Base64", std::move(value)}}); }
 
 namespace pseudo {
 Json Region() { return Ref("AWS::Region"); }

@@ -116,7 +116,7 @@ Json Template::ToJson() const {
       if (!o.description.empty()) j["Description"] = o.description;
       if (!o.condition.empty()) j["Condition"] = o.condition;
       j["Value"] = o.value;
-      if (!o.export_name.empty()) j["Export"] = Json{{"Name", o.export_name}};
+      if (!o.export_name.empty()) j["Export"] = Object({{"Name", o.export_name}});
       section[name] = std::move(j);
     }
   }

@@ -151,7 +151,7 @@ int RunPreview(const PreviewOptions& o) {
     }
   }
   if (o.json)
-    text = cfn::WriteJson(cfn::Json{{"stacks", report}, {"noLongerProduced", LeftoversJson(loaded, leftovers)}});
+    text = cfn::WriteJson(Object({{"stacks", report}, {"noLongerProduced", LeftoversJson(loaded, leftovers)}}));
   else
     text += LeftoverLines(loaded, leftovers);
   std::fputs(text.c_str(), stdout);

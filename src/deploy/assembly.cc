@@ -62,14 +62,14 @@ std::vector<AssemblyFile> BuildAssembly(const App& app, cfn::Format format) {
     cfn::Json a = cfn::Json::object();
     a["type"] = "aws:cloudformation:stack";
     a["environment"] = ManifestEnvironment(s);
-    a["properties"] = cfn::Json{{"templateFile", file}, {"stackName", s.name}};
+    a["properties"] = Object({{"templateFile", file}, {"stackName", s.name}});
     if (!s.dependencies.empty()) a["dependencies"] = s.dependencies;
     // Metadata entries are free-form for the CDK toolkit (it acts on aws:cdk:* types
     // only); other deployers read which parameters another stack's output fills here.
     cfn::Json metadata = cfn::Json::array();
     metadata.push_back({{"type", kStackRoleMetadataType}, {"data", RoleName(s.role)}});
     for (auto& e : StackInputsMetadata(s)) metadata.push_back(std::move(e));
-    a["metadata"] = cfn::Json{{"/" + s.id, std::move(metadata)}};
+    a["metadata"] = Object({{"/" + s.id, std::move(metadata)}});
     a["displayName"] = s.id;
     artifacts[s.id] = std::move(a);
   }

@@ -43,29 +43,30 @@ Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
   Json statements = Json::array({
       // The account administers the key through IAM (without it the key is unmanageable).
       // Src: DOC:kms/latest/developerguide/key-policy-default.html.
-      Json{{"Sid", "AccountAdministersKey"},
-           {"Effect", "Allow"},
-           {"Principal", Json{{"AWS", AccountRoot()}}},
-           {"Action", "kms:*"},
-           {"Resource", "*"}},
-      Json{{"Sid", "AlertSourcesEncrypt"},
-           {"Effect", "Allow"},
-           {"Principal", Json{{"Service", publishers}}},
-           {"Action", Json::array({"kms:Decrypt", "kms:GenerateDataKey*"})},
-           {"Resource", "*"}},
+      Object({{"Sid", "AccountAdministersKey"},
+              {"Effect", "Allow"},
+              {"Principal", Object({{"AWS", AccountRoot()}})},
+              {"Action", "kms:*"},
+              {"Resource", "*"}}),
+      Object({{"Sid", "AlertSourcesEncrypt"},
+              {"Effect", "Allow"},
+              {"Principal", Object({{"Service", publishers}})},
+              {"Action", Json::array({"kms:Decrypt", "kms:GenerateDataKey*"})},
+              {"Resource", "*"}}),
       // Principals of this account publishing through SNS, as the AWS-managed aws/sns key
       // allows: the NAT Auto Scaling groups' service-linked role sends its notifications
       // this way. Src: DOC:kms/latest/developerguide/conditions-kms.html (kms:ViaService,
       // kms:CallerAccount).
-      Json{{"Sid", "AccountPublishesThroughSns"},
-           {"Effect", "Allow"},
-           {"Principal", Json{{"AWS", "*"}}},
-           {"Action", Json::array({"kms:Decrypt", "kms:GenerateDataKey*"})},
-           {"Resource", "*"},
-           {"Condition", Json{{"StringEquals", Json{{"kms:CallerAccount", cfn::pseudo::AccountId()},
-                                                    {"kms:ViaService", cfn::Sub("sns.${AWS::Region}.amazonaws.com")}}}}}},
+      Object({{"Sid", "AccountPublishesThroughSns"},
+              {"Effect", "Allow"},
+              {"Principal", Object({{"AWS", "*"}})},
+              {"Action", Json::array({"kms:Decrypt", "kms:GenerateDataKey*"})},
+              {"Resource", "*"},
+              {"Condition", Object({{"StringEquals",
+                                     Object({{"kms:CallerAccount", cfn::pseudo::AccountId()},
+                                             {"kms:ViaService", cfn::Sub("sns.${AWS::Region}.amazonaws.com")}})}})}}),
   });
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  return Object({{"Version", "2012-10-17"}, {"Statement", statements}});
 }
 
 // Who may publish: the alert sources on behalf of this account, over TLS.
@@ -74,20 +75,21 @@ Json KeyPolicy(bool dead_letter_queue, bool cost_alerts) {
 Json TopicPolicy(const Json& topic, bool cost_alerts) {
   Json statements = Json::array();
   for (const auto& [sid, principal] : Publishers(cost_alerts))
-    statements.push_back(Json{{"Sid", sid},
-                              {"Effect", "Allow"},
-                              {"Principal", Json{{"Service", principal}}},
-                              {"Action", "sns:Publish"},
-                              {"Resource", topic},
-                              {"Condition", Json{{"StringEquals", Json{{"aws:SourceAccount", cfn::pseudo::AccountId()}}}}}});
+    statements.push_back(
+        Object({{"Sid", sid},
+                {"Effect", "Allow"},
+                {"Principal", Object({{"Service", principal}})},
+                {"Action", "sns:Publish"},
+                {"Resource", topic},
+                {"Condition", Object({{"StringEquals", Object({{"aws:SourceAccount", cfn::pseudo::AccountId()}})}})}}));
   // Src: DOC:sns/latest/dg/sns-security-best-practices.html (enforce encryption in transit).
-  statements.push_back(Json{{"Sid", "DenyInsecureTransport"},
-                            {"Effect", "Deny"},
-                            {"Principal", "*"},
-                            {"Action", "sns:Publish"},
-                            {"Resource", topic},
-                            {"Condition", Json{{"Bool", Json{{"aws:SecureTransport", "false"}}}}}});
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  statements.push_back(Object({{"Sid", "DenyInsecureTransport"},
+                               {"Effect", "Deny"},
+                               {"Principal", "*"},
+                               {"Action", "sns:Publish"},
+                               {"Resource", topic},
+                               {"Condition", Object({{"Bool", Object({{"aws:SecureTransport", "false"}})}})}}));
+  return Object({{"Version", "2012-10-17"}, {"Statement", statements}});
 }
 
 }  // namespace
@@ -104,23 +106,24 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
   bool dead_letter_queue = args.dead_letter_queue && !args.emails.empty();
   // Src: reference/aws-facts.md 7.6 (a customer-managed key, not alias/aws/sns); SCHEMA:aws-kms-key.
   t->AddResource(key, "AWS::KMS::Key",
-                 Json{{"Description", "Encrypts the alert topic of " + ctx.name_prefix},
-                      {"EnableKeyRotation", true},
-                      {"KeyPolicy", KeyPolicy(dead_letter_queue, args.cost_alerts)},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"Description", "Encrypts the alert topic of " + ctx.name_prefix},
+                         {"EnableKeyRotation", true},
+                         {"KeyPolicy", KeyPolicy(dead_letter_queue, args.cost_alerts)},
+                         {"Tags", ctx.Tags()}}));
   out.key_arn = GetAtt(key, "Arn");
 
   std::string display = ctx.name_prefix + " alerts";
   // Src: reference/aws-facts.md 7.6 (SCHEMA:aws-sns-topic; Ref is the ARN). DisplayName: 100 characters.
   t->AddResource(topic, "AWS::SNS::Topic",
-                 Json{{"TopicName", FitName(NameKind::kSnsTopic, ctx.name_prefix + "-alerts")},
-                      {"DisplayName", display.substr(0, 100)},
-                      {"KmsMasterKeyId", out.key_arn},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"TopicName", FitName(NameKind::kSnsTopic, ctx.name_prefix + "-alerts")},
+                         {"DisplayName", display.substr(0, 100)},
+                         {"KmsMasterKeyId", out.key_arn},
+                         {"Tags", ctx.Tags()}}));
   out.topic_id = topic;
   out.topic_arn = Ref(topic);
   t->AddResource(ctx.Id("AlertsTopicPolicy"), "AWS::SNS::TopicPolicy",
-                 Json{{"Topics", Json::array({out.topic_arn})}, {"PolicyDocument", TopicPolicy(out.topic_arn, args.cost_alerts)}});
+                 Object({{"Topics", Json::array({out.topic_arn})},
+                         {"PolicyDocument", TopicPolicy(out.topic_arn, args.cost_alerts)}}));
 
   Json redrive = nullptr;
   if (dead_letter_queue) {
@@ -128,29 +131,31 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
     // standard queue in the topic's account and region; the queue policy lets SNS send
     // from this topic only. 14 days is SQS's longest retention (SCHEMA:aws-sqs-queue).
     std::string queue = ctx.Id("AlertsDeadLetterQueue");
-    t->AddResource(queue, "AWS::SQS::Queue",
-                   Json{{"KmsMasterKeyId", out.key_arn},
-                        {"MessageRetentionPeriod", 1209600},
-                        {"Tags", ctx.Tags()}});
-    t->AddResource(ctx.Id("AlertsDeadLetterQueuePolicy"), "AWS::SQS::QueuePolicy",
-                   Json{{"Queues", Json::array({Ref(queue)})},
-                        {"PolicyDocument",
-                         Json{{"Version", "2012-10-17"},
-                              {"Statement", Json::array({Json{
-                                                {"Sid", "AlertTopicDeadLetters"},
-                                                {"Effect", "Allow"},
-                                                {"Principal", Json{{"Service", "sns.amazonaws.com"}}},
-                                                {"Action", "sqs:SendMessage"},
-                                                {"Resource", GetAtt(queue, "Arn")},
-                                                {"Condition", Json{{"ArnEquals", Json{{"aws:SourceArn", out.topic_arn}}}}}}})}}}});
-    redrive = Json{{"deadLetterTargetArn", GetAtt(queue, "Arn")}};
+    t->AddResource(
+        queue, "AWS::SQS::Queue",
+        Object({{"KmsMasterKeyId", out.key_arn}, {"MessageRetentionPeriod", 1209600}, {"Tags", ctx.Tags()}}));
+    t->AddResource(
+        ctx.Id("AlertsDeadLetterQueuePolicy"), "AWS::SQS::QueuePolicy",
+        Object(
+            {{"Queues", Json::array({Ref(queue)})},
+             {"PolicyDocument",
+              Object({{"Version", "2012-10-17"},
+                      {"Statement",
+                       Json::array({Json{
+                           {"Sid", "AlertTopicDeadLetters"},
+                           {"Effect", "Allow"},
+                           {"Principal", Object({{"Service", "sns.amazonaws.com"}})},
+                           {"Action", "sqs:SendMessage"},
+                           {"Resource", GetAtt(queue, "Arn")},
+                           {"Condition", Object({{"ArnEquals", Object({{"aws:SourceArn", out.topic_arn}})}})}}})}})}}));
+    redrive = Object({{"deadLetterTargetArn", GetAtt(queue, "Arn")}});
     t->AddOutput(ctx.Id("AlertsDeadLetterQueueUrl"),
                  {Ref(queue), "Alert messages SNS could not deliver (SQS queue URL)", "", ""});
   }
   // Src: reference/aws-facts.md 7.6 (SCHEMA:aws-sns-subscription; email subscriptions wait for the
   // recipient's confirmation, CloudFormation does not).
   for (const auto& email : args.emails) {
-    Json sub{{"TopicArn", out.topic_arn}, {"Protocol", "email"}, {"Endpoint", email}};
+    Json sub = Object({{"TopicArn", out.topic_arn}, {"Protocol", "email"}, {"Endpoint", email}});
     if (!redrive.is_null()) sub["RedrivePolicy"] = redrive;
     t->AddResource(AlertSubscriptionId(ctx, email), "AWS::SNS::Subscription", sub);
   }

@@ -81,24 +81,24 @@ AppSecretsOutputs AddAppSecrets(const ModuleContext& ctx, const AppSecretsArgs& 
     // generates one. Encrypted with the aws/secretsmanager key, so the instance role
     // needs no kms:Decrypt (reference/aws-facts.md 1.3).
     t->AddResource(id, "AWS::SecretsManager::Secret",
-                   Json{{"Description", "App secret " + s.name + " of " + ctx.name_prefix},
-                        {"SecretString", Ref(param)},
-                        {"Tags", ctx.Tags()}});
+                   Object({{"Description", "App secret " + s.name + " of " + ctx.name_prefix},
+                           {"SecretString", Ref(param)},
+                           {"Tags", ctx.Tags()}}));
     out.runtime.secrets.emplace_back(s.name, Ref(id));  // Ref = the secret's ARN
     secret_arns.push_back(Ref(id));
   }
   // Src: reference/aws-facts.md 1.3 (DOC:apprunner/latest/dg/env-variable.html): the instance role
   // reads every secret and parameter named in RuntimeEnvironmentSecrets.
   if (!secret_arns.empty())
-    out.runtime.policy_statements.push_back(Json{{"Sid", "ReadAppSecrets"},
-                                             {"Effect", "Allow"},
-                                             {"Action", "secretsmanager:GetSecretValue"},
-                                             {"Resource", secret_arns}});
+    out.runtime.policy_statements.push_back(Object({{"Sid", "ReadAppSecrets"},
+                                                    {"Effect", "Allow"},
+                                                    {"Action", "secretsmanager:GetSecretValue"},
+                                                    {"Resource", secret_arns}}));
   if (!parameter_arns.empty())
-    out.runtime.policy_statements.push_back(Json{{"Sid", "ReadAppParameters"},
-                                             {"Effect", "Allow"},
-                                             {"Action", "ssm:GetParameters"},
-                                             {"Resource", parameter_arns}});
+    out.runtime.policy_statements.push_back(Object({{"Sid", "ReadAppParameters"},
+                                                    {"Effect", "Allow"},
+                                                    {"Action", "ssm:GetParameters"},
+                                                    {"Resource", parameter_arns}}));
   return out;
 }
 

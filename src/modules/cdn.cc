@@ -54,46 +54,45 @@ DistributionOutputs AddDistribution(const ModuleContext& ctx, const Distribution
   // Through a VPC origin the domain name is still the service's own (the Host header and
   // the certificate's name: AllViewerExceptHostHeader below), while the connection goes to
   // the VPC origin's load balancer (docs/facts/ingress.md, section 2).
-  Json origin = {{"Id", kOriginId}, {"DomainName", args.origin_host}};
+  Json origin = Object({{"Id", kOriginId}, {"DomainName", args.origin_host}});
   if (!args.vpc_origin_id.is_null()) {
-    origin["VpcOriginConfig"] = Json{{"VpcOriginId", args.vpc_origin_id}};
+    origin["VpcOriginConfig"] = Object({{"VpcOriginId", args.vpc_origin_id}});
   } else {
-    origin["CustomOriginConfig"] = Json{{"OriginProtocolPolicy", "https-only"},
-                                        {"HTTPSPort", 443},
-                                        {"OriginSSLProtocols", Json::array({"TLSv1.2"})}};
+    origin["CustomOriginConfig"] = Object(
+        {{"OriginProtocolPolicy", "https-only"}, {"HTTPSPort", 443}, {"OriginSSLProtocols", Json::array({"TLSv1.2"})}});
     origin["OriginCustomHeaders"] =
-        Json::array({Json{{"HeaderName", kOriginSecretHeader}, {"HeaderValue", args.origin_secret}}});
+        Json::array({Object({{"HeaderName", kOriginSecretHeader}, {"HeaderValue", args.origin_secret}})});
   }
   // Every method reaches the app (it is an application, not a static site); only GET and
   // HEAD answers may be cached, and only under caching-optimized. CachePolicyId replaces
   // the legacy ForwardedValues. Src: reference/aws-facts.md 5.1 (SCHEMA DefaultCacheBehavior).
-  Json behavior = {{"TargetOriginId", kOriginId},
-                   {"ViewerProtocolPolicy", "redirect-to-https"},
-                   {"AllowedMethods", Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"})},
-                   {"CachedMethods", Json::array({"GET", "HEAD"})},
-                   {"CachePolicyId", CachePolicyId(args.cache_policy)},
-                   {"OriginRequestPolicyId", kOriginRequestPolicyAllViewerExceptHost},
-                   {"Compress", true}};
-  Json config = {{"Enabled", true},
-                 {"Comment", ctx.name_prefix},
-                 {"HttpVersion", "http2and3"},
-                 {"IPV6Enabled", true},
-                 {"PriceClass", args.price_class},
-                 {"Origins", Json::array({origin})},
-                 {"DefaultCacheBehavior", behavior}};
+  Json behavior = Object({{"TargetOriginId", kOriginId},
+                          {"ViewerProtocolPolicy", "redirect-to-https"},
+                          {"AllowedMethods", Json::array({"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"})},
+                          {"CachedMethods", Json::array({"GET", "HEAD"})},
+                          {"CachePolicyId", CachePolicyId(args.cache_policy)},
+                          {"OriginRequestPolicyId", kOriginRequestPolicyAllViewerExceptHost},
+                          {"Compress", true}});
+  Json config = Object({{"Enabled", true},
+                        {"Comment", ctx.name_prefix},
+                        {"HttpVersion", "http2and3"},
+                        {"IPV6Enabled", true},
+                        {"PriceClass", args.price_class},
+                        {"Origins", Json::array({origin})},
+                        {"DefaultCacheBehavior", behavior}});
   // A WAFv2 web ACL is named by its ARN (the bare ID is WAF Classic's). Src: reference/aws-facts.md 4.2.
   if (!args.web_acl_arn.is_null()) config["WebACLId"] = args.web_acl_arn;
   if (!args.domain.empty()) {
     // SNI only (a dedicated IP costs $600 a month); TLSv1.2_2021: TLS 1.2 and 1.3 with
     // current ciphers. Src: reference/aws-facts.md 5.1 (CFNREF:aws-properties-cloudfront-distribution-viewercertificate).
     config["Aliases"] = Json::array({args.domain});
-    config["ViewerCertificate"] = Json{{"AcmCertificateArn", args.certificate_arn},
-                                       {"SslSupportMethod", "sni-only"},
-                                       {"MinimumProtocolVersion", "TLSv1.2_2021"}};
+    config["ViewerCertificate"] = Object({{"AcmCertificateArn", args.certificate_arn},
+                                          {"SslSupportMethod", "sni-only"},
+                                          {"MinimumProtocolVersion", "TLSv1.2_2021"}});
   } else {
-    config["ViewerCertificate"] = Json{{"CloudFrontDefaultCertificate", true}};
+    config["ViewerCertificate"] = Object({{"CloudFrontDefaultCertificate", true}});
   }
-  t->AddResource(id, "AWS::CloudFront::Distribution", Json{{"DistributionConfig", config}, {"Tags", ctx.Tags()}});
+  t->AddResource(id, "AWS::CloudFront::Distribution", Object({{"DistributionConfig", config}, {"Tags", ctx.Tags()}}));
 
   DistributionOutputs out;
   out.id = Ref(id);
@@ -111,13 +110,14 @@ Json AddVpcOrigin(const ModuleContext& ctx, const Json& load_balancer_arn, const
   // The Express listener serves HTTPS on 443 only: https-only, TLSv1.2 as for a custom
   // origin. Src: data/cfn-spec.json AWS::CloudFront::VpcOrigin.VpcOriginEndpointConfig
   // (Arn and Name required); docs/facts/ingress.md, sections 1-3.
-  auto& origin = t->AddResource(id, "AWS::CloudFront::VpcOrigin",
-                 Json{{"VpcOriginEndpointConfig", Json{{"Name", FitName(NameKind::kVpcOrigin, ctx.name_prefix)},
-                                                       {"Arn", load_balancer_arn},
-                                                       {"HTTPSPort", 443},
-                                                       {"OriginProtocolPolicy", "https-only"},
-                                                       {"OriginSSLProtocols", Json::array({"TLSv1.2"})}}},
-                      {"Tags", ctx.Tags()}});
+  auto& origin = t->AddResource(
+      id, "AWS::CloudFront::VpcOrigin",
+      Object({{"VpcOriginEndpointConfig", Object({{"Name", FitName(NameKind::kVpcOrigin, ctx.name_prefix)},
+                                                  {"Arn", load_balancer_arn},
+                                                  {"HTTPSPort", 443},
+                                                  {"OriginProtocolPolicy", "https-only"},
+                                                  {"OriginSSLProtocols", Json::array({"TLSv1.2"})}})},
+              {"Tags", ctx.Tags()}}));
   origin.depends_on = {internet_gateway_attachment};
   return GetAtt(id, "Id");
 }
@@ -126,11 +126,11 @@ Json AddCertificate(const ModuleContext& ctx, const std::string& domain, const s
                     cfn::Template* t) {
   const std::string id = ctx.Id("Certificate");
   t->AddResource(id, "AWS::CertificateManager::Certificate",
-                 Json{{"DomainName", domain},
-                      {"ValidationMethod", "DNS"},
-                      {"DomainValidationOptions",
-                       Json::array({Json{{"DomainName", domain}, {"HostedZoneId", hosted_zone_id}}})},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"DomainName", domain},
+                         {"ValidationMethod", "DNS"},
+                         {"DomainValidationOptions",
+                          Json::array({Object({{"DomainName", domain}, {"HostedZoneId", hosted_zone_id}})})},
+                         {"Tags", ctx.Tags()}}));
   return Ref(id);  // Ref = the certificate's ARN
 }
 
@@ -141,12 +141,12 @@ void AddAliasRecords(const ModuleContext& ctx, const std::string& domain, const 
   // Src: DOC:Route53/latest/DeveloperGuide/routing-to-cloudfront-distribution.html.
   for (const char* type : {"A", "AAAA"}) {
     t->AddResource(ctx.Id(std::string("AliasRecord") + (type[1] ? "Ipv6" : "Ipv4")), "AWS::Route53::RecordSet",
-                   Json{{"HostedZoneId", hosted_zone_id},
-                        {"Name", domain},
-                        {"Type", type},
-                        {"AliasTarget", Json{{"DNSName", distribution_domain_name},
-                                             {"HostedZoneId", kCloudFrontHostedZoneId},
-                                             {"EvaluateTargetHealth", false}}}});
+                   Object({{"HostedZoneId", hosted_zone_id},
+                           {"Name", domain},
+                           {"Type", type},
+                           {"AliasTarget", Object({{"DNSName", distribution_domain_name},
+                                                   {"HostedZoneId", kCloudFrontHostedZoneId},
+                                                   {"EvaluateTargetHealth", false}})}}));
   }
 }
 

@@ -13,7 +13,7 @@ Json Strings(const std::vector<std::string>& v) {
 }
 
 Json Statement(const std::string& sid, const std::vector<std::string>& actions, Json resource) {
-  return Json{{"Sid", sid}, {"Effect", "Allow"}, {"Action", Strings(actions)}, {"Resource", std::move(resource)}};
+  return Object({{"Sid", sid}, {"Effect", "Allow"}, {"Action", Strings(actions)}, {"Resource", std::move(resource)}});
 }
 
 std::string SubjectPrefix(const GithubTrust& t) {
@@ -37,9 +37,9 @@ GithubOidcProviderOutputs AddGithubOidcProvider(const ModuleContext& ctx, cfn::T
   // Src: reference/aws-facts.md 6.1 (SCHEMA:aws-iam-oidcprovider): Url create-only; ThumbprintList is
   // optional, IAM verifies GitHub's certificate through its trusted root CAs.
   t->AddResource("GithubOidcProvider", "AWS::IAM::OIDCProvider",
-                 Json{{"Url", std::string("https://") + kGithubOidcHost},
-                      {"ClientIdList", Json::array({kGithubOidcAudience})},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"Url", std::string("https://") + kGithubOidcHost},
+                         {"ClientIdList", Json::array({kGithubOidcAudience})},
+                         {"Tags", ctx.Tags()}}));
   GithubOidcProviderOutputs out;
   out.provider_arn = cfn::GetAtt("GithubOidcProvider", "Arn");
   return out;
@@ -64,17 +64,17 @@ Json DeployRoleTrustPolicy(const DeployRoleArgs& args) {
   // wildcard, which then goes into its own StringLike statement. The repository part
   // never holds a wildcard (the config checks refuse one). Src: reference/aws-facts.md 6.2.
   auto statement = [&](const char* op, const std::vector<std::string>& subjects) {
-    Json condition{{"StringEquals", Json{{aud, kGithubOidcAudience}}}};
+    Json condition = Object({{"StringEquals", Json{{aud, kGithubOidcAudience}}}});
     condition[op][sub] = Strings(subjects);
-    return Json{{"Effect", "Allow"},
-                {"Principal", Json{{"Federated", args.provider_arn}}},
-                {"Action", "sts:AssumeRoleWithWebIdentity"},
-                {"Condition", condition}};
+    return Object({{"Effect", "Allow"},
+                   {"Principal", Object({{"Federated", args.provider_arn}})},
+                   {"Action", "sts:AssumeRoleWithWebIdentity"},
+                   {"Condition", condition}});
   };
   Json statements = Json::array();
   if (!exact.empty()) statements.push_back(statement("StringEquals", exact));
   if (!patterns.empty()) statements.push_back(statement("StringLike", patterns));
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  return Object({{"Version", "2012-10-17"}, {"Statement", statements}});
 }
 
 Json DeployRolePolicy(const DeployRoleArgs& args) {
@@ -102,11 +102,11 @@ Json DeployRolePolicy(const DeployRoleArgs& args) {
   //  - ChangeSetName prefixed: the role's change sets are recognisable.
   Json create = Statement("RolloutChangeSet", {"cloudformation:CreateChangeSet"}, cfn::Ref("AWS::StackId"));
   create["Condition"] = Json{
-      {"Null", Json{{"cloudformation:RoleArn", "true"},
-                    {"cloudformation:ImportResourceTypes", "true"},
-                    {"cloudformation:ResourceTypes", "false"}}},
-      {"ForAllValues:StringEquals", Json{{"cloudformation:ResourceTypes", Strings(args.rollout.resource_types)}}},
-      {"StringLike", Json{{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}}}};
+      {"Null", Object({{"cloudformation:RoleArn", "true"},
+                       {"cloudformation:ImportResourceTypes", "true"},
+                       {"cloudformation:ResourceTypes", "false"}})},
+      {"ForAllValues:StringEquals", Object({{"cloudformation:ResourceTypes", Strings(args.rollout.resource_types)}})},
+      {"StringLike", Object({{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}})}};
   statements.push_back(create);
   // Execute, delete and read only the change sets this role creates: an operator's change
   // set under review (`up`, `preview --remote` name theirs blueprint-...) is never the
@@ -118,7 +118,8 @@ Json DeployRolePolicy(const DeployRoleArgs& args) {
                        {"cloudformation:DeleteChangeSet", "cloudformation:DescribeChangeSet",
                         "cloudformation:ExecuteChangeSet"},
                        cfn::Ref("AWS::StackId"));
-  run["Condition"] = Json{{"StringLike", Json{{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}}}};
+  run["Condition"] =
+      Object({{"StringLike", Object({{"cloudformation:ChangeSetName", std::string(kRolloutChangeSetPrefix) + "*"}})}});
   statements.push_back(run);
   // Watching the stack has no change set to name.
   statements.push_back(Statement("RolloutWatch", {"cloudformation:DescribeStackEvents", "cloudformation:DescribeStacks"},
@@ -126,18 +127,19 @@ Json DeployRolePolicy(const DeployRoleArgs& args) {
   // What CloudFormation then does with this role's credentials: the compute platform's
   // image update and nothing else.
   for (const auto& s : args.rollout.statements) statements.push_back(s);
-  return Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  return Object({{"Version", "2012-10-17"}, {"Statement", statements}});
 }
 
 DeployRoleOutputs AddDeployRole(const ModuleContext& ctx, const DeployRoleArgs& args, cfn::Template* t) {
   // No RoleName: CloudFormation names it, so environments never clash (CAPABILITY_IAM).
-  t->AddResource("GithubDeployRole", "AWS::IAM::Role",
-                 Json{{"Description", "GitHub Actions deploys " + ctx.name_prefix + ": push the image, roll it out"},
-                      {"AssumeRolePolicyDocument", DeployRoleTrustPolicy(args)},
-                      {"MaxSessionDuration", 3600},
-                      {"Policies", Json::array({Json{{"PolicyName", "deploy-image"},
-                                                    {"PolicyDocument", DeployRolePolicy(args)}}})},
-                      {"Tags", ctx.Tags()}});
+  t->AddResource(
+      "GithubDeployRole", "AWS::IAM::Role",
+      Object({{"Description", "GitHub Actions deploys " + ctx.name_prefix + ": push the image, roll it out"},
+              {"AssumeRolePolicyDocument", DeployRoleTrustPolicy(args)},
+              {"MaxSessionDuration", 3600},
+              {"Policies",
+               Json::array({Object({{"PolicyName", "deploy-image"}, {"PolicyDocument", DeployRolePolicy(args)}})})},
+              {"Tags", ctx.Tags()}}));
   DeployRoleOutputs out;
   out.role_arn = cfn::GetAtt("GithubDeployRole", "Arn");
   t->AddOutput("DeployRoleArn", {out.role_arn, "Role GitHub Actions assumes (OIDC) to deploy this stack", "", ""});

@@ -25,10 +25,10 @@ ModuleContext ModuleContext::Instance(const std::string& name) const {
 
 cfn::Json ServiceTrustPolicy(const std::string& service_principal) {
   using cfn::Json;
-  return Json{{"Version", "2012-10-17"},
-              {"Statement", Json::array({Json{{"Effect", "Allow"},
-                                              {"Principal", Json{{"Service", service_principal}}},
-                                              {"Action", "sts:AssumeRole"}}})}};
+  return Object({{"Version", "2012-10-17"},
+                 {"Statement", Json::array({Object({{"Effect", "Allow"},
+                                                    {"Principal", Object({{"Service", service_principal}})},
+                                                    {"Action", "sts:AssumeRole"}})})}});
 }
 
 }  // namespace bp

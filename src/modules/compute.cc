@@ -21,14 +21,14 @@ AppSecurityGroupOutputs AddAppSecurityGroup(const ModuleContext& ctx, const cfn:
   // VPC connector, reference/aws-facts.md 1.3, DOC:apprunner/latest/dg/network-vpc.html). No ingress
   // rules: inbound requests reach the app through the platform's own front door.
   std::string id = ctx.Id("AppSecurityGroup");
-  t->AddResource(id, "AWS::EC2::SecurityGroup",
-                 Json{{"GroupDescription", "App of " + ctx.name_prefix + ": egress only"},
-                      {"VpcId", vpc_id},
-                      {"SecurityGroupEgress",
-                       Json::array({Json{{"IpProtocol", "-1"},
-                                         {"CidrIp", "0.0.0.0/0"},
-                                         {"Description", "App outbound traffic (database, NAT)"}}})},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-app")}});
+  t->AddResource(
+      id, "AWS::EC2::SecurityGroup",
+      Object({{"GroupDescription", "App of " + ctx.name_prefix + ": egress only"},
+              {"VpcId", vpc_id},
+              {"SecurityGroupEgress", Json::array({Object({{"IpProtocol", "-1"},
+                                                           {"CidrIp", "0.0.0.0/0"},
+                                                           {"Description", "App outbound traffic (database, NAT)"}})})},
+              {"Tags", ctx.TagsWithName(ctx.name_prefix + "-app")}}));
   return {GetAtt(id, "GroupId")};
 }
 

@@ -21,7 +21,7 @@ constexpr const char* kEcrAccessPolicy = "arn:${AWS::Partition}:iam::aws:policy/
 
 Json HealthCheck(const HealthCheckConfig& hc, const std::string& placeholder_condition) {
   // Src: reference/aws-facts.md 1.3 (SCHEMA:aws-apprunner-service HealthCheckConfiguration).
-  Json j{{"Protocol", hc.protocol}};
+  Json j = Object({{"Protocol", hc.protocol}});
   if (hc.protocol == "HTTP") j["Path"] = WhilePlaceholder(placeholder_condition, kPlaceholderHealthPath, hc.path);
   j["Interval"] = hc.interval_seconds;
   j["Timeout"] = hc.timeout_seconds;
@@ -62,14 +62,14 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // Deploy-time role: App Runner pulls private ECR images with it. Created even while the
   // placeholder runs, so switching to ECR does not race IAM propagation.
   t->AddResource(access_role, "AWS::IAM::Role",
-                 Json{{"Description", "App Runner pulls " + ctx.name_prefix + " images from ECR"},
-                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("build.apprunner.amazonaws.com")},
-                      {"ManagedPolicyArns", Json::array({cfn::Sub(kEcrAccessPolicy)})},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"Description", "App Runner pulls " + ctx.name_prefix + " images from ECR"},
+                         {"AssumeRolePolicyDocument", ServiceTrustPolicy("build.apprunner.amazonaws.com")},
+                         {"ManagedPolicyArns", Json::array({cfn::Sub(kEcrAccessPolicy)})},
+                         {"Tags", ctx.Tags()}}));
 
   // Run-time role of the app's code, with the statements the runtime inputs need.
-  Json role{{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
-            {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}};
+  Json role = Object({{"Description", "Run-time role of the " + ctx.name_prefix + " App Runner service"},
+                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("tasks.apprunner.amazonaws.com")}});
   if (args.tracing) role["ManagedPolicyArns"] = Json::array({cfn::Sub(kXrayWritePolicy)});
   if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) role["Policies"] = policies;
   role["Tags"] = ctx.Tags();
@@ -82,21 +82,21 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // false; data/cfn-spec.json "replaces": "always") and carry fixed names: they get only
   // the tags that change with the name (ctx.FixedTags), so editing tags.cost_center or
   // tags.extra never replaces them.
-  t->AddResource(autoscaling, "AWS::AppRunner::AutoScalingConfiguration",
-                 WithHashedName("AWS::AppRunner::AutoScalingConfiguration", NameKind::kAppRunnerAutoScaling,
-                                ctx.name_prefix,
-                                Json{{"MinSize", args.scaling.min_size},
-                                     {"MaxSize", args.scaling.max_size},
-                                     {"MaxConcurrency", args.scaling.max_concurrency},
-                                     {"Tags", ctx.FixedTags()}}));
+  t->AddResource(
+      autoscaling, "AWS::AppRunner::AutoScalingConfiguration",
+      WithHashedName("AWS::AppRunner::AutoScalingConfiguration", NameKind::kAppRunnerAutoScaling, ctx.name_prefix,
+                     Object({{"MinSize", args.scaling.min_size},
+                             {"MaxSize", args.scaling.max_size},
+                             {"MaxConcurrency", args.scaling.max_concurrency},
+                             {"Tags", ctx.FixedTags()}})));
 
-  Json observability{{"ObservabilityEnabled", args.tracing}};
+  Json observability = Object({{"ObservabilityEnabled", args.tracing}});
   if (args.tracing) {
     // Src: reference/aws-facts.md 1.4 (SCHEMA:aws-apprunner-observabilityconfiguration).
-    t->AddResource(observability_id, "AWS::AppRunner::ObservabilityConfiguration",
-                   WithHashedName("AWS::AppRunner::ObservabilityConfiguration", NameKind::kAppRunnerObservability,
-                                  ctx.name_prefix,
-                                  Json{{"TraceConfiguration", Json{{"Vendor", "AWSXRAY"}}}, {"Tags", ctx.FixedTags()}}));
+    t->AddResource(
+        observability_id, "AWS::AppRunner::ObservabilityConfiguration",
+        WithHashedName("AWS::AppRunner::ObservabilityConfiguration", NameKind::kAppRunnerObservability, ctx.name_prefix,
+                       Object({{"TraceConfiguration", Object({{"Vendor", "AWSXRAY"}})}, {"Tags", ctx.FixedTags()}})));
     observability["ObservabilityConfigurationArn"] = GetAtt(observability_id, "ObservabilityConfigurationArn");
   }
 
@@ -107,11 +107,12 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   for (const auto& s : in.network.private_subnet_ids) subnets.push_back(s);
   t->AddResource(connector, "AWS::AppRunner::VpcConnector",
                  WithHashedName("AWS::AppRunner::VpcConnector", NameKind::kAppRunnerVpcConnector, ctx.name_prefix,
-                                Json{{"Subnets", subnets},
-                                     {"SecurityGroups", Json::array({in.security_group_id})},
-                                     {"Tags", ctx.FixedTags()}}));
+                                Object({{"Subnets", subnets},
+                                        {"SecurityGroups", Json::array({in.security_group_id})},
+                                        {"Tags", ctx.FixedTags()}})));
 
-  Json image_config{{"Port", WhilePlaceholder(placeholder, std::to_string(kPlaceholderPort), std::to_string(args.port))}};
+  Json image_config =
+      Object({{"Port", WhilePlaceholder(placeholder, std::to_string(kPlaceholderPort), std::to_string(args.port))}});
   if (!in.runtime.env.empty()) image_config["RuntimeEnvironmentVariables"] = SortedNamed(in.runtime.env, "variable");
   if (!in.runtime.secrets.empty()) image_config["RuntimeEnvironmentSecrets"] = SortedNamed(in.runtime.secrets, "secret");
   if (!args.start_command.empty())
@@ -120,27 +121,27 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   Json source{
       {"AutoDeploymentsEnabled", false},
       {"AuthenticationConfiguration",
-       cfn::If(placeholder, cfn::pseudo::NoValue(), Json{{"AccessRoleArn", GetAtt(access_role, "Arn")}})},
-      {"ImageRepository",
-       Json{{"ImageIdentifier", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
-            {"ImageRepositoryType", cfn::If(placeholder, "ECR_PUBLIC", "ECR")},
-            {"ImageConfiguration", image_config}}}};
+       cfn::If(placeholder, cfn::pseudo::NoValue(), Object({{"AccessRoleArn", GetAtt(access_role, "Arn")}}))},
+      {"ImageRepository", Object({{"ImageIdentifier", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
+                                  {"ImageRepositoryType", cfn::If(placeholder, "ECR_PUBLIC", "ECR")},
+                                  {"ImageConfiguration", image_config}})}};
 
   // Src: reference/aws-facts.md 1.3 (SCHEMA:aws-apprunner-service). ServiceName and Tags are create-only.
-  t->AddResource(service_id, "AWS::AppRunner::Service",
-                 Json{{"ServiceName", out.service_name},
-                      {"SourceConfiguration", source},
-                      {"InstanceConfiguration",
-                       Json{{"Cpu", args.cpu}, {"Memory", args.memory}, {"InstanceRoleArn", out.app_role_arn}}},
-                      {"HealthCheckConfiguration", HealthCheck(args.health_check, placeholder)},
-                      {"NetworkConfiguration",
-                       Json{{"EgressConfiguration",
-                             Json{{"EgressType", "VPC"}, {"VpcConnectorArn", GetAtt(connector, "VpcConnectorArn")}}},
-                            {"IngressConfiguration", Json{{"IsPubliclyAccessible", true}}},
-                            {"IpAddressType", "IPV4"}}},
-                      {"AutoScalingConfigurationArn", GetAtt(autoscaling, "AutoScalingConfigurationArn")},
-                      {"ObservabilityConfiguration", observability},
-                      {"Tags", ctx.FixedTags()}});
+  t->AddResource(
+      service_id, "AWS::AppRunner::Service",
+      Object({{"ServiceName", out.service_name},
+              {"SourceConfiguration", source},
+              {"InstanceConfiguration",
+               Object({{"Cpu", args.cpu}, {"Memory", args.memory}, {"InstanceRoleArn", out.app_role_arn}})},
+              {"HealthCheckConfiguration", HealthCheck(args.health_check, placeholder)},
+              {"NetworkConfiguration",
+               Object({{"EgressConfiguration",
+                        Object({{"EgressType", "VPC"}, {"VpcConnectorArn", GetAtt(connector, "VpcConnectorArn")}})},
+                       {"IngressConfiguration", Object({{"IsPubliclyAccessible", true}})},
+                       {"IpAddressType", "IPV4"}})},
+              {"AutoScalingConfigurationArn", GetAtt(autoscaling, "AutoScalingConfigurationArn")},
+              {"ObservabilityConfiguration", observability},
+              {"Tags", ctx.FixedTags()}}));
   out.service_arn = GetAtt(service_id, "ServiceArn");
   // A regional web ACL attaches to the service ARN. Src: reference/aws-facts.md 4.2
   // (SCHEMA:aws-wafv2-webaclassociation; DOC:apprunner/latest/dg/waf.html).
@@ -153,14 +154,14 @@ ComputeOutputs AddAppRunnerCompute(const ModuleContext& ctx, const AppConfig& ar
   // Src: DOC:apprunner/latest/dg/security_iam_service-with-iam.html).
   out.image_rollout.image_parameter = image_parameter;
   out.image_rollout.resource_types = {"AWS::AppRunner::Service"};
-  out.image_rollout.statements = RolloutStatements(
-      "AWS::AppRunner::Service",
-      {{"RolloutAppRunnerService", out.service_arn},
-       {"RolloutPassServiceRoles", Json::array({GetAtt(access_role, "Arn"), out.app_role_arn}),
-        Json{{"StringEquals", Json{{"iam:PassedToService", "apprunner.amazonaws.com"}}}}}},
-      {{"apprunner:UpdateService", {"RolloutAppRunnerService"}},
-       {"apprunner:DescribeService", {"RolloutAppRunnerService"}},
-       {"iam:PassRole", {"RolloutPassServiceRoles"}}});
+  out.image_rollout.statements =
+      RolloutStatements("AWS::AppRunner::Service",
+                        {{"RolloutAppRunnerService", out.service_arn},
+                         {"RolloutPassServiceRoles", Json::array({GetAtt(access_role, "Arn"), out.app_role_arn}),
+                          Object({{"StringEquals", Object({{"iam:PassedToService", "apprunner.amazonaws.com"}})}})}},
+                        {{"apprunner:UpdateService", {"RolloutAppRunnerService"}},
+                         {"apprunner:DescribeService", {"RolloutAppRunnerService"}},
+                         {"iam:PassRole", {"RolloutPassServiceRoles"}}});
   // ServiceUrl is the host name only. reference/aws-facts.md 1.3.
   out.service_host = GetAtt(service_id, "ServiceUrl");
   out.service_url = cfn::Sub("https://${" + service_id + ".ServiceUrl}");

@@ -138,39 +138,41 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   // Our own cluster rather than the account's "default" (reference/aws-facts.md 13.1: Cluster is
   // create-only; Express creates "default" when none is named). Src: SCHEMA:aws-ecs-cluster.
   t->AddResource(cluster, "AWS::ECS::Cluster",
-                 Json{{"ClusterName", FitName(NameKind::kEcsCluster, ctx.name_prefix)},
-                      {"CapacityProviders", Json::array({"FARGATE"})},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"ClusterName", FitName(NameKind::kEcsCluster, ctx.name_prefix)},
+                         {"CapacityProviders", Json::array({"FARGATE"})},
+                         {"Tags", ctx.Tags()}}));
 
   // Express Mode does not set a retention on the group it would create, so the stack
   // owns the group and passes it in (reference/aws-facts.md 13.2). Src: SCHEMA:aws-logs-loggroup.
   t->AddResource(log_group, "AWS::Logs::LogGroup",
-                 Json{{"LogGroupName", FitName(NameKind::kLogGroup, "/ecs/" + ctx.name_prefix)},
-                      {"RetentionInDays", args.log_retention_days},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"LogGroupName", FitName(NameKind::kLogGroup, "/ecs/" + ctx.name_prefix)},
+                         {"RetentionInDays", args.log_retention_days},
+                         {"Tags", ctx.Tags()}}));
 
   // Used by ECS alone to create, update and delete the load balancer, security groups,
   // certificate, scaling and alarm it manages (reference/aws-facts.md 13.3).
-  t->AddResource(infra_role, "AWS::IAM::Role",
-                 Json{{"Description", "ECS Express Mode manages the load balancer and scaling of " + ctx.name_prefix},
-                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("ecs.amazonaws.com")},
-                      {"ManagedPolicyArns", Json::array({cfn::Sub(kInfrastructurePolicy)})},
-                      {"Tags", ctx.Tags()}});
+  t->AddResource(
+      infra_role, "AWS::IAM::Role",
+      Object({{"Description", "ECS Express Mode manages the load balancer and scaling of " + ctx.name_prefix},
+              {"AssumeRolePolicyDocument", ServiceTrustPolicy("ecs.amazonaws.com")},
+              {"ManagedPolicyArns", Json::array({cfn::Sub(kInfrastructurePolicy)})},
+              {"Tags", ctx.Tags()}}));
 
   // Task start: pulls the image, writes the logs and reads the runtime secrets to inject
   // them (reference/aws-facts.md 13.3: the execution role reads each secret; the runtime statements
   // are exactly those reads).
-  Json execution{{"Description", "ECS starts the " + ctx.name_prefix + " tasks: image pull, logs, runtime secrets"},
-                 {"AssumeRolePolicyDocument", TaskTrustPolicy()},
-                 {"ManagedPolicyArns", Json::array({cfn::Sub(kTaskExecutionPolicy)})}};
+  Json execution =
+      Object({{"Description", "ECS starts the " + ctx.name_prefix + " tasks: image pull, logs, runtime secrets"},
+              {"AssumeRolePolicyDocument", TaskTrustPolicy()},
+              {"ManagedPolicyArns", Json::array({cfn::Sub(kTaskExecutionPolicy)})}});
   if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) execution["Policies"] = policies;
   execution["Tags"] = ctx.Tags();
   t->AddResource(execution_role, "AWS::IAM::Role", execution);
 
   // The role the app's code runs with: the runtime statements too (the contract's
   // app role; the app can re-read a secret RDS rotated, reference/aws-facts.md 13.3).
-  Json task{{"Description", "Run-time role of the " + ctx.name_prefix + " ECS tasks"},
-            {"AssumeRolePolicyDocument", TaskTrustPolicy()}};
+  Json task = Object({{"Description", "Run-time role of the " + ctx.name_prefix + " ECS tasks"},
+                      {"AssumeRolePolicyDocument", TaskTrustPolicy()}});
   if (Json policies = RuntimeAccessPolicies(in.runtime); !policies.is_null()) task["Policies"] = policies;
   task["Tags"] = ctx.Tags();
   t->AddResource(task_role, "AWS::IAM::Role", task);
@@ -180,13 +182,13 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   // ContainerPort integer; Environment [{Name, Value}]; Secrets [{Name, ValueFrom}] with a
   // Secrets Manager ARN or "<arn>:<jsonKey>::"; Command a list (App Runner's StartCommand is
   // one string: run it with the image's shell).
-  Json container{{"Image", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
-                 {"ContainerPort", WhilePlaceholder(placeholder, kPlaceholderPort, args.port)}};
+  Json container = Object({{"Image", cfn::If(placeholder, kPlaceholderImage, Ref(image_parameter))},
+                           {"ContainerPort", WhilePlaceholder(placeholder, kPlaceholderPort, args.port)}});
   if (!args.start_command.empty())
     container["Command"] = cfn::If(placeholder, cfn::pseudo::NoValue(), Json::array({"/bin/sh", "-c", args.start_command}));
   if (!in.runtime.env.empty()) container["Environment"] = SortedNamed(in.runtime.env, "variable");
   if (!in.runtime.secrets.empty()) container["Secrets"] = SortedNamed(in.runtime.secrets, "secret", "ValueFrom");
-  container["AwsLogsConfiguration"] = Json{{"LogGroup", Ref(log_group)}, {"LogStreamPrefix", kLogStreamPrefix}};
+  container["AwsLogsConfiguration"] = Object({{"LogGroup", Ref(log_group)}, {"LogStreamPrefix", kLogStreamPrefix}});
 
   // Where the tasks and Express's load balancer run (compute.ingress): Express Mode puts
   // both in the subnets it is given and makes the load balancer internet-facing in public
@@ -215,24 +217,26 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
 
   // Src: reference/aws-facts.md 13.1, 13.2. Cpu and Memory are strings; the health check is HTTP on
   // the container port with this path.
-  auto& service = t->AddResource(service_id, "AWS::ECS::ExpressGatewayService",
-                     Json{{"ServiceName", out.service_name},
-                          {"Cluster", Ref(cluster)},
-                          {"InfrastructureRoleArn", GetAtt(infra_role, "Arn")},
-                          {"ExecutionRoleArn", GetAtt(execution_role, "Arn")},
-                          {"TaskRoleArn", out.app_role_arn},
-                          {"Cpu", cpu},
-                          {"Memory", memory},
-                          {"HealthCheckPath", WhilePlaceholder(placeholder, kPlaceholderHealthPath, args.health_check.path)},
-                          {"PrimaryContainer", container},
-                          {"NetworkConfiguration", Json{{"Subnets", subnets}, {"SecurityGroups", Json::array({in.security_group_id})}}},
-                          {"ScalingTarget", Json{{"MinTaskCount", args.scaling.min_size},
-                                                 {"MaxTaskCount", args.scaling.max_size},
-                                                 {"AutoScalingMetric", kScalingMetric},
-                                                 {"AutoScalingTargetValue", kScalingTargetPercent}}},
-                          // Tags are create-only and the name is fixed (reference/aws-facts.md 13.1, tagUpdatable
-                          // false): only the tags that change with the name, as on App Runner.
-                          {"Tags", ctx.FixedTags()}});
+  auto& service = t->AddResource(
+      service_id, "AWS::ECS::ExpressGatewayService",
+      Object({{"ServiceName", out.service_name},
+              {"Cluster", Ref(cluster)},
+              {"InfrastructureRoleArn", GetAtt(infra_role, "Arn")},
+              {"ExecutionRoleArn", GetAtt(execution_role, "Arn")},
+              {"TaskRoleArn", out.app_role_arn},
+              {"Cpu", cpu},
+              {"Memory", memory},
+              {"HealthCheckPath", WhilePlaceholder(placeholder, kPlaceholderHealthPath, args.health_check.path)},
+              {"PrimaryContainer", container},
+              {"NetworkConfiguration",
+               Object({{"Subnets", subnets}, {"SecurityGroups", Json::array({in.security_group_id})}})},
+              {"ScalingTarget", Object({{"MinTaskCount", args.scaling.min_size},
+                                        {"MaxTaskCount", args.scaling.max_size},
+                                        {"AutoScalingMetric", kScalingMetric},
+                                        {"AutoScalingTargetValue", kScalingTargetPercent}})},
+              // Tags are create-only and the name is fixed (reference/aws-facts.md 13.1, tagUpdatable
+              // false): only the tags that change with the name, as on App Runner.
+              {"Tags", ctx.FixedTags()}}));
   service.depends_on = before_tasks;
   out.service_arn = Ref(service_id);  // Ref = ServiceArn (reference/aws-facts.md 13.1)
   // The load balancer Express Mode put the service behind: what a REGIONAL web ACL
@@ -242,7 +246,7 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
   out.waf_target_arn = load_balancer_arn;
   // Behind CloudFront (edge) the internal load balancer is a VPC origin: CloudFront
   // reaches it from inside the VPC, nothing else outside does (docs/facts/ingress.md).
-  if (args.ingress == Ingress::kEdge) out.vpc_origin_arn = load_balancer_arn;
+  if (UsesVpcOrigin(ComputePlatform::kEcsExpress, args.ingress)) out.vpc_origin_arn = load_balancer_arn;
   out.service_host = GetAtt(service_id, "Endpoint");  // bare host; reference/aws-facts.md 13.1 (unverified: no scheme)
   out.service_url = cfn::Sub("https://${" + service_id + ".Endpoint}");
 
@@ -268,12 +272,13 @@ ComputeOutputs AddEcsExpressCompute(const ModuleContext& ctx, const AppConfig& a
       {{"RolloutEcsExpressService", out.service_arn, nullptr, {"ecs:TagResource"}},
        {"RolloutEcsServiceDeployments",
         Json::array({out.service_arn, service_child("service-deployment"), service_child("service-revision")})},
-       {"RolloutEcsTaskDefinitions", cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/*")},
+       {"RolloutEcsTaskDefinitions",
+        cfn::Sub("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/*")},
        {"RolloutEcsReadTaskDefinition", "*"},
        {"RolloutPassTaskRoles", Json::array({GetAtt(execution_role, "Arn"), out.app_role_arn}),
-        Json{{"StringEquals", Json{{"iam:PassedToService", "ecs-tasks.amazonaws.com"}}}}},
+        Object({{"StringEquals", Object({{"iam:PassedToService", "ecs-tasks.amazonaws.com"}})}})},
        {"RolloutPassInfrastructureRole", GetAtt(infra_role, "Arn"),
-        Json{{"StringEquals", Json{{"iam:PassedToService", "ecs.amazonaws.com"}}}}}},
+        Object({{"StringEquals", Object({{"iam:PassedToService", "ecs.amazonaws.com"}})}})}},
       {{"ecs:UpdateExpressGatewayService", {"RolloutEcsExpressService"}},
        {"ecs:DescribeExpressGatewayService", {"RolloutEcsExpressService"}},
        {"ecs:DescribeServices", {"RolloutEcsExpressService"}},

@@ -37,7 +37,7 @@ Json SortedNamed(const std::vector<std::pair<std::string, Json>>& items, const c
       std::fprintf(stderr, "internal error: runtime %s '%s' given twice\n", what, sorted[i].first.c_str());
       std::abort();
     }
-    list.push_back(Json{{"Name", sorted[i].first}, {value_key, sorted[i].second}});
+    list.push_back(Object({{"Name", sorted[i].first}, {value_key, sorted[i].second}}));
   }
   return list;
 }
@@ -46,8 +46,8 @@ Json RuntimeAccessPolicies(const RuntimeInputs& runtime) {
   if (runtime.policy_statements.empty()) return nullptr;
   Json statements = Json::array();
   for (const auto& s : runtime.policy_statements) statements.push_back(s);
-  return Json::array({Json{{"PolicyName", "runtime-access"},
-                           {"PolicyDocument", Json{{"Version", "2012-10-17"}, {"Statement", statements}}}}});
+  return Json::array({Object({{"PolicyName", "runtime-access"},
+                              {"PolicyDocument", Object({{"Version", "2012-10-17"}, {"Statement", statements}})}})});
 }
 
 void AddServiceOutputs(const ModuleContext& ctx, const ComputeOutputs& out, const std::string& platform, cfn::Template* t,

@@ -24,13 +24,12 @@ constexpr const char* kCredentials = "DbCredentials";
 // JSON keys "username" and "password". Src: SCHEMA:aws-secretsmanager-secret
 // (GenerateSecretString), CDK:aws-cdk-lib/aws-rds/lib/database-secret.ts.
 Json Credentials(const ModuleContext& ctx, const DatabaseConfig& a) {
-  return Json{{"Description", "PostgreSQL credentials of " + ctx.name_prefix + " (generated once, not rotated)"},
-              {"GenerateSecretString",
-               Json{{"SecretStringTemplate", Json{{"username", a.username}}.dump()},
-                    {"GenerateStringKey", "password"},
-                    {"PasswordLength", 32},
-                    {"ExcludeCharacters", "\"@/\\ '"}}},
-              {"Tags", ctx.Tags()}};
+  return Object({{"Description", "PostgreSQL credentials of " + ctx.name_prefix + " (generated once, not rotated)"},
+                 {"GenerateSecretString", Object({{"SecretStringTemplate", Object({{"username", a.username}}).dump()},
+                                                  {"GenerateStringKey", "password"},
+                                                  {"PasswordLength", 32},
+                                                  {"ExcludeCharacters", "\"@/\\ '"}})},
+                 {"Tags", ctx.Tags()}});
 }
 
 // App Runner reads one JSON key with "<secretArn>:<jsonKey>::" (reference/aws-facts.md 1.3,
@@ -73,9 +72,9 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   Json subnets = Json::array();
   for (const auto& s : in.private_subnet_ids) subnets.push_back(s);
   t->AddResource(ctx.Id("DbSubnetGroup"), "AWS::RDS::DBSubnetGroup",
-                 Json{{"DBSubnetGroupDescription", "Private subnets of the " + ctx.name_prefix + " database"},
-                      {"SubnetIds", subnets},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"DBSubnetGroupDescription", "Private subnets of the " + ctx.name_prefix + " database"},
+                         {"SubnetIds", subnets},
+                         {"Tags", ctx.Tags()}}));
 
   // No inline ingress and no CIDR anywhere: the one rule below admits the app's
   // security group. The egress rule is the usual "no egress" placeholder (a rule
@@ -83,43 +82,45 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   // database opens no connections. Src: CDK:aws-cdk-lib/aws-ec2/lib/security-group.ts
   // (allowAllOutbound: false).
   t->AddResource(ctx.Id(kSecurityGroup), "AWS::EC2::SecurityGroup",
-                 Json{{"GroupDescription", "PostgreSQL of " + ctx.name_prefix + ": app only"},
-                      {"VpcId", in.vpc_id},
-                      {"SecurityGroupEgress", Json::array({Json{{"IpProtocol", "icmp"},
-                                                                {"FromPort", 252},
-                                                                {"ToPort", 86},
-                                                                {"CidrIp", "255.255.255.255/32"},
-                                                                {"Description", "No outbound traffic"}}})},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-db")}});
+                 Object({{"GroupDescription", "PostgreSQL of " + ctx.name_prefix + ": app only"},
+                         {"VpcId", in.vpc_id},
+                         {"SecurityGroupEgress", Json::array({Object({{"IpProtocol", "icmp"},
+                                                                      {"FromPort", 252},
+                                                                      {"ToPort", 86},
+                                                                      {"CidrIp", "255.255.255.255/32"},
+                                                                      {"Description", "No outbound traffic"}})})},
+                         {"Tags", ctx.TagsWithName(ctx.name_prefix + "-db")}}));
   out.security_group_id = GetAtt(ctx.Id(kSecurityGroup), "GroupId");
   // A standalone rule, so the app's and the database's groups can reference each
   // other without a cycle. Src: reference/aws-facts.md 1.4 (DOC:apprunner/latest/dg/network-vpc.html).
   t->AddResource(ctx.Id("DbIngressFromApp"), "AWS::EC2::SecurityGroupIngress",
-                 Json{{"GroupId", out.security_group_id},
-                      {"IpProtocol", "tcp"},
-                      {"FromPort", kPostgresPort},
-                      {"ToPort", kPostgresPort},
-                      {"SourceSecurityGroupId", in.client_security_group_id},
-                      {"Description", "PostgreSQL from the app"}});
+                 Object({{"GroupId", out.security_group_id},
+                         {"IpProtocol", "tcp"},
+                         {"FromPort", kPostgresPort},
+                         {"ToPort", kPostgresPort},
+                         {"SourceSecurityGroupId", in.client_security_group_id},
+                         {"Description", "PostgreSQL from the app"}}));
 
   // Family = engine + major version; Family and Description are create-only, so no
   // fixed name (a major upgrade needs a new group). Src: reference/aws-facts.md 3.4.
   Json params = Json::object();
   for (const auto& p : DatabaseParameters(a)) params[p.name] = p.value;
   t->AddResource(ctx.Id("DbParameterGroup"), "AWS::RDS::DBParameterGroup",
-                 Json{{"Family", "postgres17"},
-                      {"Description", "PostgreSQL 17 parameters of " + ctx.name_prefix},
-                      {"Parameters", params},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"Family", "postgres17"},
+                         {"Description", "PostgreSQL 17 parameters of " + ctx.name_prefix},
+                         {"Parameters", params},
+                         {"Tags", ctx.Tags()}}));
 
   if (a.monitoring_interval_seconds > 0) {
     // Src: reference/aws-facts.md 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
-    t->AddResource(ctx.Id("DbMonitoringRole"), "AWS::IAM::Role",
-                   Json{{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
-                        {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
-                        {"ManagedPolicyArns",
-                         Json::array({cfn::Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")})},
-                        {"Tags", ctx.Tags()}});
+    t->AddResource(
+        ctx.Id("DbMonitoringRole"), "AWS::IAM::Role",
+        Object({{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
+                {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
+                {"ManagedPolicyArns",
+                 Json::array(
+                     {cfn::Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")})},
+                {"Tags", ctx.Tags()}}));
   }
 
   t->AddResource(ctx.Id(kCredentials), "AWS::SecretsManager::Secret", Credentials(ctx, a));
@@ -138,35 +139,36 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   // Src: reference/aws-facts.md 3.1 (SCHEMA:aws-rds-dbinstance). No DBInstanceIdentifier: a fixed
   // name would make every replacing change fail instead of snapshotting the old
   // instance; CloudFormation derives one from the stack name.
-  Json db{{"Engine", "postgres"},
-          {"EngineVersion", a.engine_version},
-          {"DBInstanceClass", a.instance_class},
-          {"AllocatedStorage", std::to_string(a.allocated_storage_gb)},  // a string in the schema
-          {"MaxAllocatedStorage", a.max_allocated_storage_gb},
-          // gp3 under 400 GiB has fixed IOPS/throughput: Iops and StorageThroughput stay unset (reference/aws-facts.md 3.1).
-          {"StorageType", "gp3"},
-          {"StorageEncrypted", true},
-          {"DBName", a.db_name},
-          // A literal, as before: MasterUsername is create-only, so it must not change form.
-          {"MasterUsername", a.username},
-          {"ManageMasterUserPassword", false},
-          // Src: DOC:AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html.
-          {"MasterUserPassword",
-           cfn::Sub("{{resolve:secretsmanager:${" + ctx.Id(kCredentials) + "}:SecretString:password::}}")},
-          {"Port", std::to_string(kPostgresPort)},
-          {"MultiAZ", a.multi_az},
-          {"PubliclyAccessible", false},
-          {"DBSubnetGroupName", Ref(ctx.Id("DbSubnetGroup"))},
-          {"VPCSecurityGroups", Json::array({out.security_group_id})},
-          {"DBParameterGroupName", Ref(ctx.Id("DbParameterGroup"))},
-          {"BackupRetentionPeriod", a.backup_retention_days},
-          {"PreferredBackupWindow", a.backup_window},
-          {"PreferredMaintenanceWindow", a.maintenance_window},
-          {"CopyTagsToSnapshot", true},
-          {"DeletionProtection", a.deletion_protection},
-          {"EnableCloudwatchLogsExports", exports},
-          {"AutoMinorVersionUpgrade", true},
-          {"EnablePerformanceInsights", a.performance_insights}};
+  Json db = Object(
+      {{"Engine", "postgres"},
+       {"EngineVersion", a.engine_version},
+       {"DBInstanceClass", a.instance_class},
+       {"AllocatedStorage", std::to_string(a.allocated_storage_gb)},  // a string in the schema
+       {"MaxAllocatedStorage", a.max_allocated_storage_gb},
+       // gp3 under 400 GiB has fixed IOPS/throughput: Iops and StorageThroughput stay unset (reference/aws-facts.md 3.1).
+       {"StorageType", "gp3"},
+       {"StorageEncrypted", true},
+       {"DBName", a.db_name},
+       // A literal, as before: MasterUsername is create-only, so it must not change form.
+       {"MasterUsername", a.username},
+       {"ManageMasterUserPassword", false},
+       // Src: DOC:AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html.
+       {"MasterUserPassword",
+        cfn::Sub("{{resolve:secretsmanager:${" + ctx.Id(kCredentials) + "}:SecretString:password::}}")},
+       {"Port", std::to_string(kPostgresPort)},
+       {"MultiAZ", a.multi_az},
+       {"PubliclyAccessible", false},
+       {"DBSubnetGroupName", Ref(ctx.Id("DbSubnetGroup"))},
+       {"VPCSecurityGroups", Json::array({out.security_group_id})},
+       {"DBParameterGroupName", Ref(ctx.Id("DbParameterGroup"))},
+       {"BackupRetentionPeriod", a.backup_retention_days},
+       {"PreferredBackupWindow", a.backup_window},
+       {"PreferredMaintenanceWindow", a.maintenance_window},
+       {"CopyTagsToSnapshot", true},
+       {"DeletionProtection", a.deletion_protection},
+       {"EnableCloudwatchLogsExports", exports},
+       {"AutoMinorVersionUpgrade", true},
+       {"EnablePerformanceInsights", a.performance_insights}});
   if (a.performance_insights) db["PerformanceInsightsRetentionPeriod"] = 7;  // free tier (reference/aws-facts.md 3.1)
   // Whether RDS enrols the instance in (billed) Extended Support when the major
   // version's standard support ends; the profile decides, never RDS's default (which
@@ -186,7 +188,8 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
     // (reference/aws-facts.md 3.1; CDK:aws-cdk-lib/aws-rds/lib/instance-engine.ts PostgresEngineVersion.VER_17
     // is "17"). cfn-lint 1.x lists the bare "17" as deprecated (W3691) because RDS's
     // engine-version catalogue only names minors; silence that one check, here only.
-    instance.metadata = Json{{"cfn-lint", Json{{"config", Json{{"ignore_checks", Json::array({"W3691"})}}}}}};
+    instance.metadata =
+        Object({{"cfn-lint", Object({{"config", Object({{"ignore_checks", Json::array({"W3691"})}})}})}});
   }
   instance.deletion_policy = "Snapshot";
   instance.update_replace_policy = "Snapshot";
@@ -199,10 +202,10 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
   out.runtime.secrets = {{"DB_PASSWORD", SecretKey(ctx, "password")}, {"DB_USERNAME", SecretKey(ctx, "username")}};
   // The secret is encrypted with the aws/secretsmanager key (no KmsKeyId), so no
   // kms:Decrypt is needed. Src: reference/aws-facts.md 1.3.
-  out.runtime.policy_statements = {Json{{"Sid", "ReadDatabaseCredentials"},
-                                    {"Effect", "Allow"},
-                                    {"Action", "secretsmanager:GetSecretValue"},
-                                    {"Resource", out.master_secret_arn}}};
+  out.runtime.policy_statements = {Object({{"Sid", "ReadDatabaseCredentials"},
+                                           {"Effect", "Allow"},
+                                           {"Action", "secretsmanager:GetSecretValue"},
+                                           {"Resource", out.master_secret_arn}})};
 
   t->AddOutput(ctx.Id("DbEndpointAddress"), {out.endpoint_address, "PostgreSQL host name", "", ""});
   t->AddOutput(ctx.Id("DbEndpointPort"), {out.endpoint_port, "PostgreSQL port", "", ""});

@@ -72,10 +72,11 @@ std::vector<cfn::Json> RolloutStatements(const std::string& type, const std::vec
   for (const auto& g : grants) {
     const std::set<std::string>& a = actions[g.sid];
     if (a.empty()) HandlerDataBug("rollout statement " + g.sid + " of " + type + " grants nothing");
-    cfn::Json s{{"Sid", g.sid},
-                {"Effect", "Allow"},
-                {"Action", a.size() == 1 ? cfn::Json(*a.begin()) : cfn::Json(std::vector<std::string>(a.begin(), a.end()))},
-                {"Resource", g.resource}};
+    cfn::Json s = Object(
+        {{"Sid", g.sid},
+         {"Effect", "Allow"},
+         {"Action", a.size() == 1 ? cfn::Json(*a.begin()) : cfn::Json(std::vector<std::string>(a.begin(), a.end()))},
+         {"Resource", g.resource}});
     if (!g.condition.is_null()) s["Condition"] = g.condition;
     out.push_back(s);
   }

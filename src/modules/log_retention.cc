@@ -85,48 +85,49 @@ void AddLogRetention(const ModuleContext& ctx, const LogRetentionArgs& args, cfn
   // create /aws/lambda/<name> with no retention). Src: SCHEMA:aws-lambda-function
   // LoggingConfig.LogGroup; SCHEMA:aws-logs-loggroup.
   t->AddResource(own_logs, "AWS::Logs::LogGroup",
-                 Json{{"RetentionInDays", args.function_log_retention_days}, {"Tags", ctx.Tags()}});
+                 Object({{"RetentionInDays", args.function_log_retention_days}, {"Tags", ctx.Tags()}}));
 
   // The two calls on these services' groups only, and writing its own log.
-  Json statements = Json::array(
-      {Json{{"Effect", "Allow"},
-            {"Action", Json::array({"logs:CreateLogGroup", "logs:PutRetentionPolicy"})},
-            {"Resource", targets}},
-       Json{{"Effect", "Allow"},
-            {"Action", Json::array({"logs:CreateLogStream", "logs:PutLogEvents"})},
-            {"Resource", GetAtt(own_logs, "Arn")}}});
-  t->AddResource(role, "AWS::IAM::Role",
-                 Json{{"AssumeRolePolicyDocument", ServiceTrustPolicy("lambda.amazonaws.com")},
-                      {"Policies", Json::array({Json{{"PolicyName", "logs"},
-                                                     {"PolicyDocument", Json{{"Version", "2012-10-17"},
-                                                                             {"Statement", statements}}}}})},
-                      {"Tags", ctx.Tags()}});
+  Json statements = Json::array({Object({{"Effect", "Allow"},
+                                         {"Action", Json::array({"logs:CreateLogGroup", "logs:PutRetentionPolicy"})},
+                                         {"Resource", targets}}),
+                                 Object({{"Effect", "Allow"},
+                                         {"Action", Json::array({"logs:CreateLogStream", "logs:PutLogEvents"})},
+                                         {"Resource", GetAtt(own_logs, "Arn")}})});
+  t->AddResource(
+      role, "AWS::IAM::Role",
+      Object({{"AssumeRolePolicyDocument", ServiceTrustPolicy("lambda.amazonaws.com")},
+              {"Policies", Json::array({Object(
+                               {{"PolicyName", "logs"},
+                                {"PolicyDocument", Object({{"Version", "2012-10-17"}, {"Statement", statements}})}})})},
+              {"Tags", ctx.Tags()}}));
 
   // Src: SCHEMA:aws-lambda-function (Code.ZipFile: inline source, at most 4 KB, written to
   // index.py for Python runtimes; Runtime python3.13; Architectures arm64; MemorySize
   // default 128 MB).
   t->AddResource(function, "AWS::Lambda::Function",
-                 Json{{"Runtime", "python3.13"},
-                      {"Architectures", Json::array({"arm64"})},
-                      {"Handler", "index.handler"},
-                      {"Code", Json{{"ZipFile", kHandler}}},
-                      // Up to 8 tries a call with back-off (about 70 s) on two calls per group.
-                      {"Timeout", 300},
-                      {"Role", GetAtt(role, "Arn")},
-                      {"LoggingConfig", Json{{"LogGroup", Ref(own_logs)}}},
-                      {"Tags", ctx.Tags()}});
+                 Object({{"Runtime", "python3.13"},
+                         {"Architectures", Json::array({"arm64"})},
+                         {"Handler", "index.handler"},
+                         {"Code", Object({{"ZipFile", kHandler}})},
+                         // Up to 8 tries a call with back-off (about 70 s) on two calls per group.
+                         {"Timeout", 300},
+                         {"Role", GetAtt(role, "Arn")},
+                         {"LoggingConfig", Object({{"LogGroup", Ref(own_logs)}})},
+                         {"Tags", ctx.Tags()}}));
 
   for (const auto& target : args.targets) {
     if (target.log_group_names.empty()) continue;
     Json names = Json::array();
     for (const auto& name : target.log_group_names) names.push_back(cfn::Sub(name));
-    t->AddResource(ctx.Id(target.owner + "LogRetention"), "Custom::LogRetention",
-                   Json{{"ServiceToken", GetAtt(function, "Arn")},
-                        {"LogGroupNames", names},
-                        {"RetentionInDays", target.retention_days},
-                        // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
-                        // (ServiceTimeout: 1-3600 s, default 3600); twice the function's timeout.
-                        {"ServiceTimeout", 600}});
+    t->AddResource(
+        ctx.Id(target.owner + "LogRetention"), "Custom::LogRetention",
+        Object({{"ServiceToken", GetAtt(function, "Arn")},
+                {"LogGroupNames", names},
+                {"RetentionInDays", target.retention_days},
+                // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
+                // (ServiceTimeout: 1-3600 s, default 3600); twice the function's timeout.
+                {"ServiceTimeout", 600}}));
   }
 }
 

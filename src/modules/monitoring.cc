@@ -31,14 +31,14 @@ struct AlarmSpec {
 
 Json Dimensions(const std::vector<std::pair<std::string, Json>>& dims) {
   Json out = Json::array();
-  for (const auto& [name, value] : dims) out.push_back(Json{{"Name", name}, {"Value", value}});
+  for (const auto& [name, value] : dims) out.push_back(Object({{"Name", name}, {"Value", value}}));
   return out;
 }
 
 // Single-metric alarm properties. Src: reference/aws-facts.md 7.4 (SCHEMA:aws-cloudwatch-alarm).
 Json SingleMetric(const std::string& ns, const std::string& name, const std::vector<std::pair<std::string, Json>>& dims,
                   const std::string& statistic, int period) {
-  Json m{{"Namespace", ns}, {"MetricName", name}, {"Dimensions", Dimensions(dims)}, {"Period", period}};
+  Json m = Object({{"Namespace", ns}, {"MetricName", name}, {"Dimensions", Dimensions(dims)}, {"Period", period}});
   // Percentiles go in ExtendedStatistic ("p95"), the five basic statistics in Statistic.
   m[statistic[0] == 'p' ? "ExtendedStatistic" : "Statistic"] = statistic;
   return m;
@@ -46,13 +46,13 @@ Json SingleMetric(const std::string& ns, const std::string& name, const std::vec
 
 // A query of a metric-math alarm. Src: reference/aws-facts.md 7.4 (MetricDataQuery, MetricStat).
 Json MetricQuery(const std::string& id, const ComputeMetrics& s, const std::string& name) {
-  return Json{{"Id", id},
-              {"MetricStat", Json{{"Metric", Json{{"Namespace", s.traffic_namespace},
-                                                  {"MetricName", name},
-                                                  {"Dimensions", Dimensions(s.traffic_dimensions)}}},
-                                  {"Period", kFiveMinutes},
-                                  {"Stat", "Sum"}}},
-              {"ReturnData", false}};
+  return Object({{"Id", id},
+                 {"MetricStat", Object({{"Metric", Object({{"Namespace", s.traffic_namespace},
+                                                           {"MetricName", name},
+                                                           {"Dimensions", Dimensions(s.traffic_dimensions)}})},
+                                        {"Period", kFiveMinutes},
+                                        {"Stat", "Sum"}})},
+                 {"ReturnData", false}});
 }
 
 std::string Number(double v) {
@@ -77,14 +77,15 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
                  "GreaterThanOrEqualToThreshold", static_cast<double>(th.http_5xx_count), 1, 0, "notBreaching",
                  SingleMetric(s.traffic_namespace, s.http_5xx, s.traffic_dimensions, "Sum", kFiveMinutes)});
   // Src: reference/aws-facts.md 7.4 (the 5xx error-rate example; IF guards against no requests).
-  out.push_back({"ServiceErrorRateAlarm", "-5xx-rate",
-                 "More than " + Number(th.error_rate_percent) + "% of requests answered 5xx (2 of 3 periods of 5 minutes)",
-                 "GreaterThanThreshold", th.error_rate_percent, 3, 2, "notBreaching",
-                 Json{{"Metrics", Json::array({MetricQuery("errors", s, s.http_5xx), MetricQuery("requests", s, s.requests),
-                                               Json{{"Id", "rate"},
-                                                    {"Expression", "IF(requests > 0, 100 * errors / requests, 0)"},
-                                                    {"Label", "5xx percent of requests"},
-                                                    {"ReturnData", true}}})}}});
+  out.push_back(
+      {"ServiceErrorRateAlarm", "-5xx-rate",
+       "More than " + Number(th.error_rate_percent) + "% of requests answered 5xx (2 of 3 periods of 5 minutes)",
+       "GreaterThanThreshold", th.error_rate_percent, 3, 2, "notBreaching",
+       Object({{"Metrics", Json::array({MetricQuery("errors", s, s.http_5xx), MetricQuery("requests", s, s.requests),
+                                        Object({{"Id", "rate"},
+                                                {"Expression", "IF(requests > 0, 100 * errors / requests, 0)"},
+                                                {"Label", "5xx percent of requests"},
+                                                {"ReturnData", true}})})}})});
   out.push_back({"ServiceLatencyAlarm", "-latency-p95",
                  "p95 request latency above " + std::to_string(th.latency_p95_ms) + " ms (2 of 3 periods of 5 minutes)",
                  "GreaterThanThreshold", LatencyThreshold(s, th.latency_p95_ms), 3, 2, "notBreaching",
@@ -144,11 +145,11 @@ std::vector<AlarmSpec> Alarms(const MonitoringArgs& a) {
 // The alarm resource of `a`, notifying `topic_arn` on ALARM and on OK; its logical ID.
 std::string AddAlarm(const ModuleContext& ctx, const AlarmSpec& a, const Json& topic_arn, cfn::Template* t) {
   Json actions = Json::array({topic_arn});
-  Json p{{"AlarmName", FitName(NameKind::kCloudWatchAlarm, ctx.name_prefix + a.name_suffix)},
-         {"AlarmDescription", a.description},
-         {"ComparisonOperator", a.comparison},
-         {"Threshold", a.threshold},
-         {"EvaluationPeriods", a.evaluation_periods}};
+  Json p = Object({{"AlarmName", FitName(NameKind::kCloudWatchAlarm, ctx.name_prefix + a.name_suffix)},
+                   {"AlarmDescription", a.description},
+                   {"ComparisonOperator", a.comparison},
+                   {"Threshold", a.threshold},
+                   {"EvaluationPeriods", a.evaluation_periods}});
   if (a.datapoints_to_alarm > 0) p["DatapointsToAlarm"] = a.datapoints_to_alarm;
   p["TreatMissingData"] = a.missing_data;
   for (const auto& [k, v] : a.metric.items()) p[k] = v;
@@ -180,16 +181,16 @@ struct BodyBuilder {
 // CloudWatch-Dashboard-Body-Structure.html: metrics [Namespace, MetricName, DimName,
 // DimValue, ..., {options}], a 24-unit grid, region per widget).
 Json Widget(const std::string& title, Json metrics, int x, int y, int width = 8, int height = 6) {
-  return Json{{"type", "metric"},
-              {"x", x},
-              {"y", y},
-              {"width", width},
-              {"height", height},
-              {"properties", Json{{"title", title},
-                                  {"region", "${AWS::Region}"},
-                                  {"view", "timeSeries"},
-                                  {"period", kFiveMinutes},
-                                  {"metrics", std::move(metrics)}}}};
+  return Object({{"type", "metric"},
+                 {"x", x},
+                 {"y", y},
+                 {"width", width},
+                 {"height", height},
+                 {"properties", Object({{"title", title},
+                                        {"region", "${AWS::Region}"},
+                                        {"view", "timeSeries"},
+                                        {"period", kFiveMinutes},
+                                        {"metrics", std::move(metrics)}})}});
 }
 
 Json Line(BodyBuilder* b, const std::string& ns, const std::string& name,
@@ -207,12 +208,12 @@ Json Line(BodyBuilder* b, const std::string& ns, const std::string& name,
 Json AlarmWidget(BodyBuilder* b, const std::vector<std::string>& alarm_ids) {
   Json alarms = Json::array();
   for (const auto& id : alarm_ids) alarms.push_back(b->Value(cfn::GetAtt(id, "Arn")));
-  return Json{{"type", "alarm"},
-              {"x", 0},
-              {"y", 0},
-              {"width", 24},
-              {"height", 3},
-              {"properties", Json{{"title", "Alarms"}, {"alarms", alarms}}}};
+  return Object({{"type", "alarm"},
+                 {"x", 0},
+                 {"y", 0},
+                 {"width", 24},
+                 {"height", 3},
+                 {"properties", Object({{"title", "Alarms"}, {"alarms", alarms}})}});
 }
 
 // The dashboard resource `local_id` named `name` with `body`, and its console URL as the
@@ -230,9 +231,9 @@ Json AddDashboard(const ModuleContext& ctx, const std::string& local_id, const s
                   const BodyBuilder& b, const std::string& output_id, const std::string& description,
                   cfn::Template* t) {
   std::string id = ctx.Id(local_id);
-  Json props{{"DashboardName", FitName(NameKind::kCloudWatchDashboard, name)},
-             {"DashboardBody", b.variables.empty() ? cfn::Sub(cfn::WriteCompactJson(body))
-                                                   : cfn::Sub(cfn::WriteCompactJson(body), b.variables)}};
+  Json props = Object({{"DashboardName", FitName(NameKind::kCloudWatchDashboard, name)},
+                       {"DashboardBody", b.variables.empty() ? cfn::Sub(cfn::WriteCompactJson(body))
+                                                             : cfn::Sub(cfn::WriteCompactJson(body), b.variables)}});
   t->AddResource(id, "AWS::CloudWatch::Dashboard", props);
   Json url = cfn::Sub("https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
                       "#dashboards/dashboard/${" + id + "}");
@@ -251,17 +252,17 @@ Json ActiveInstancesLine(BodyBuilder* b, const ComputeMetrics& s) {
   const std::string label = "active instances";
   if (s.active_instances_per.empty())
     return Line(b, s.traffic_namespace, s.active_instances, s.traffic_dimensions,
-                Json{{"stat", "Maximum"}, {"label", label}});
+                Object({{"stat", "Maximum"}, {"label", label}}));
   std::string schema = "{" + s.traffic_namespace, terms = "MetricName=\"" + s.active_instances + "\"";
   for (const auto& [name, value] : s.traffic_dimensions) {
     schema += "," + name;
     terms += " " + name + "=\"" + b->Value(value) + "\"";
   }
   schema += "," + s.active_instances_per + "}";
-  return Json::array({Json{{"expression", "SUM(SEARCH('" + schema + " " + terms + "', 'Maximum', " +
-                                              std::to_string(kFiveMinutes) + "))"},
-                           {"label", label},
-                           {"id", "active"}}});
+  return Json::array({Object(
+      {{"expression", "SUM(SEARCH('" + schema + " " + terms + "', 'Maximum', " + std::to_string(kFiveMinutes) + "))"},
+       {"label", label},
+       {"id", "active"}})});
 }
 
 Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alarm_ids, BodyBuilder* b) {
@@ -269,10 +270,10 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
   // CPU and memory from the service's namespace; requests, answers, latency and instances
   // from the traffic namespace (the load balancer's on ECS Express Mode, modules/compute.h).
   auto svc = [&](const std::string& name, const std::string& stat, const std::string& label) {
-    return Line(b, s.metric_namespace, name, s.dimensions, Json{{"stat", stat}, {"label", label}});
+    return Line(b, s.metric_namespace, name, s.dimensions, Object({{"stat", stat}, {"label", label}}));
   };
   auto traffic = [&](const std::string& name, const std::string& stat, const std::string& label) {
-    return Line(b, s.traffic_namespace, name, s.traffic_dimensions, Json{{"stat", stat}, {"label", label}});
+    return Line(b, s.traffic_namespace, name, s.traffic_dimensions, Object({{"stat", stat}, {"label", label}}));
   };
   Json answers = Json::array({traffic(s.requests, "Sum", "requests")});
   if (!s.http_2xx.empty()) answers.push_back(traffic(s.http_2xx, "Sum", "2xx"));
@@ -280,7 +281,7 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
   answers.push_back(traffic(s.http_5xx, "Sum", "5xx"));
   std::vector<std::pair<std::string, Json>> db{{"DBInstanceIdentifier", Ref(a.db_instance_id)}};
   auto rds = [&](const std::string& name, const std::string& stat) {
-    return Line(b, "AWS/RDS", name, db, Json{{"stat", stat}, {"label", name}});
+    return Line(b, "AWS/RDS", name, db, Object({{"stat", stat}, {"label", name}}));
   };
   Json widgets = Json::array({AlarmWidget(b, alarm_ids)});
   widgets.push_back(Widget("Requests and responses", answers, 0, 3));
@@ -301,19 +302,22 @@ Json DashboardBody(const MonitoringArgs& a, const std::vector<std::string>& alar
   for (size_t i = 0; i < a.nat_gateway_ids.size(); ++i) {
     std::vector<std::pair<std::string, Json>> d{{"NatGatewayId", a.nat_gateway_ids[i]}};
     std::string n = " " + std::to_string(i + 1);
-    nat.push_back(Line(b, "AWS/NATGateway", "BytesOutToDestination", d, Json{{"stat", "Sum"}, {"label", "bytes out" + n}}));
-    nat.push_back(Line(b, "AWS/NATGateway", "ErrorPortAllocation", d, Json{{"stat", "Sum"}, {"label", "port errors" + n}}));
-    nat.push_back(Line(b, "AWS/NATGateway", "PacketsDropCount", d, Json{{"stat", "Sum"}, {"label", "dropped packets" + n}}));
+    nat.push_back(
+        Line(b, "AWS/NATGateway", "BytesOutToDestination", d, Object({{"stat", "Sum"}, {"label", "bytes out" + n}})));
+    nat.push_back(
+        Line(b, "AWS/NATGateway", "ErrorPortAllocation", d, Object({{"stat", "Sum"}, {"label", "port errors" + n}})));
+    nat.push_back(
+        Line(b, "AWS/NATGateway", "PacketsDropCount", d, Object({{"stat", "Sum"}, {"label", "dropped packets" + n}})));
   }
   for (size_t i = 0; i < a.nat_instance_groups.size(); ++i) {
     std::vector<std::pair<std::string, Json>> d{{"AutoScalingGroupName", a.nat_instance_groups[i]}};
     std::string n = " " + std::to_string(i + 1);
-    nat.push_back(Line(b, "AWS/EC2", "NetworkOut", d, Json{{"stat", "Sum"}, {"label", "bytes out" + n}}));
+    nat.push_back(Line(b, "AWS/EC2", "NetworkOut", d, Object({{"stat", "Sum"}, {"label", "bytes out" + n}})));
     nat.push_back(Line(b, "AWS/AutoScaling", "GroupInServiceInstances", d,
-                       Json{{"stat", "Minimum"}, {"label", "instances in service" + n}}));
+                       Object({{"stat", "Minimum"}, {"label", "instances in service" + n}})));
   }
   if (!nat.empty()) widgets.push_back(Widget("NAT", nat, 0, 15, 24));
-  return Json{{"widgets", widgets}};
+  return Object({{"widgets", widgets}});
 }
 
 }  // namespace
@@ -394,17 +398,18 @@ void AddEdgeMonitoring(const ModuleContext& ctx, const EdgeMonitoringArgs& args,
   // (Requests, BytesDownloaded: Sum; 4xxErrorRate, 5xxErrorRate, TotalErrorRate: Average, percent).
   BodyBuilder b;
   auto line = [&](const std::string& metric, const std::string& stat, const std::string& label) {
-    return Line(&b, "AWS/CloudFront", metric, dims, Json{{"stat", stat}, {"label", label}});
+    return Line(&b, "AWS/CloudFront", metric, dims, Object({{"stat", stat}, {"label", label}}));
   };
-  Json body{{"widgets", Json::array({AlarmWidget(&b, alarm_ids),
-                                     Widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0, 3),
-                                     Widget("CloudFront error rates (%)",
-                                            Json::array({line("4xxErrorRate", "Average", "4xx"),
-                                                         line("5xxErrorRate", "Average", "5xx"),
-                                                         line("TotalErrorRate", "Average", "all errors")}),
-                                            8, 3),
-                                     Widget("CloudFront bytes served", Json::array({line("BytesDownloaded", "Sum", "bytes")}),
-                                            16, 3)})}};
+  Json body = Object(
+      {{"widgets",
+        Json::array(
+            {AlarmWidget(&b, alarm_ids),
+             Widget("CloudFront requests", Json::array({line("Requests", "Sum", "requests")}), 0, 3),
+             Widget("CloudFront error rates (%)",
+                    Json::array({line("4xxErrorRate", "Average", "4xx"), line("5xxErrorRate", "Average", "5xx"),
+                                 line("TotalErrorRate", "Average", "all errors")}),
+                    8, 3),
+             Widget("CloudFront bytes served", Json::array({line("BytesDownloaded", "Sum", "bytes")}), 16, 3)})}});
   AddDashboard(ctx, "EdgeDashboard", ctx.name_prefix + "-edge", body, b, "EdgeDashboardUrl",
                "CloudWatch dashboard of the CloudFront distribution", t);
 }

@@ -236,13 +236,13 @@ std::string CompactScript(std::string_view script) {
 // One NAT gateway (with its Elastic IP) in public subnet `n`.
 void AddNatGateway(const ModuleContext& ctx, const std::string& n, cfn::Template* t) {
   auto& eip = t->AddResource(ctx.Id("NatEip" + n), "AWS::EC2::EIP",
-                             Json{{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(NatName(ctx, n))}});
+                             Object({{"Domain", "vpc"}, {"Tags", ctx.TagsWithName(NatName(ctx, n))}}));
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (EIP needs the IGW attached).
   eip.depends_on = {ctx.Id("InternetGatewayAttachment")};
   t->AddResource(ctx.Id("NatGateway" + n), "AWS::EC2::NatGateway",
-                 Json{{"AllocationId", GetAtt(ctx.Id("NatEip" + n), "AllocationId")},
-                      {"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
-                      {"Tags", ctx.TagsWithName(NatName(ctx, n))}});
+                 Object({{"AllocationId", GetAtt(ctx.Id("NatEip" + n), "AllocationId")},
+                         {"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
+                         {"Tags", ctx.TagsWithName(NatName(ctx, n))}}));
 }
 
 // The shared pieces of the NAT instances: security group, role, instance profile, and
@@ -258,18 +258,17 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
   inputs->push_back({ctx.Id("NatInstanceImageId"), kNatAmiParameter});
 
   // Ingress from the VPC only; the instances forward to anywhere. reference/aws-facts.md 10.2 step 1.
-  t->AddResource(ctx.Id("NatSecurityGroup"), "AWS::EC2::SecurityGroup",
-                 Json{{"GroupDescription", "NAT instances: all traffic from the VPC, all egress"},
-                      {"VpcId", Ref(ctx.Id("Vpc"))},
-                      {"SecurityGroupIngress",
-                       Json::array({Json{{"IpProtocol", "-1"},
-                                         {"CidrIp", args.cidr},
-                                         {"Description", "Traffic to NAT from inside the VPC"}}})},
-                      {"SecurityGroupEgress",
-                       Json::array({Json{{"IpProtocol", "-1"},
-                                         {"CidrIp", "0.0.0.0/0"},
-                                         {"Description", "Forwarded traffic to the internet"}}})},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}});
+  t->AddResource(
+      ctx.Id("NatSecurityGroup"), "AWS::EC2::SecurityGroup",
+      Object({{"GroupDescription", "NAT instances: all traffic from the VPC, all egress"},
+              {"VpcId", Ref(ctx.Id("Vpc"))},
+              {"SecurityGroupIngress", Json::array({Object({{"IpProtocol", "-1"},
+                                                            {"CidrIp", args.cidr},
+                                                            {"Description", "Traffic to NAT from inside the VPC"}})})},
+              {"SecurityGroupEgress", Json::array({Object({{"IpProtocol", "-1"},
+                                                           {"CidrIp", "0.0.0.0/0"},
+                                                           {"Description", "Forwarded traffic to the internet"}})})},
+              {"Tags", ctx.TagsWithName(ctx.name_prefix + "-nat")}}));
 
   // Only what the boot script calls, on this stack's own resources. Src: reference/aws-facts.md 10.1
   // (FCK:docs/configuration.md, IAM for HA) and 15. The static interfaces are known by
@@ -285,38 +284,40 @@ void AddNatInstanceShared(const ModuleContext& ctx, const NetworkConfig& args, c
     static_enis.push_back(Ec2Arn("network-interface/${" + ctx.Id("NatNetworkInterface" + n) + "}"));
     names.push_back(NatName(ctx, n));
   }
-  Json own = Json{{"StringEquals", Json{{"aws:ResourceTag/Name", names}}}};
+  Json own = Object({{"StringEquals", Object({{"aws:ResourceTag/Name", names}})}});
   Json policy{
       {"Version", "2012-10-17"},
       {"Statement",
-       Json::array({Json{{"Sid", "AttachStaticNatInterface"},
-                         {"Effect", "Allow"},
-                         {"Action", "ec2:AttachNetworkInterface"},
-                         {"Resource", static_enis}},
-                    Json{{"Sid", "OwnNatInstance"},
-                         {"Effect", "Allow"},
-                         {"Action", Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"})},
-                         {"Resource", Json::array({Ec2Arn("instance/*"), Ec2Arn("network-interface/*")})},
-                         {"Condition", own}},
-                    // Src: DOC:autoscaling/ec2/userguide/control-access-using-iam.html (group ARN form).
-                    Json{{"Sid", "ReportUnhealthy"},
-                         {"Effect", "Allow"},
-                         {"Action", "autoscaling:SetInstanceHealth"},
-                         {"Resource", cfn::Sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:"
-                                               "autoScalingGroup:*:autoScalingGroupName/*")},
-                         {"Condition", own}},
-                    // The CreationPolicy signal. Src: DOC:AWSCloudFormation/latest/APIReference/API_SignalResource.html.
-                    Json{{"Sid", "SignalCreation"},
-                         {"Effect", "Allow"},
-                         {"Action", "cloudformation:SignalResource"},
-                         {"Resource", Ref("AWS::StackId")}}})}};
-  t->AddResource(ctx.Id("NatInstanceRole"), "AWS::IAM::Role",
-                 Json{{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface, report health"},
-                      {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
-                      {"Policies", Json::array({Json{{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}}})},
-                      {"Tags", ctx.Tags()}});
+       Json::array(
+           {Object({{"Sid", "AttachStaticNatInterface"},
+                    {"Effect", "Allow"},
+                    {"Action", "ec2:AttachNetworkInterface"},
+                    {"Resource", static_enis}}),
+            Object({{"Sid", "OwnNatInstance"},
+                    {"Effect", "Allow"},
+                    {"Action", Json::array({"ec2:AttachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"})},
+                    {"Resource", Json::array({Ec2Arn("instance/*"), Ec2Arn("network-interface/*")})},
+                    {"Condition", own}}),
+            // Src: DOC:autoscaling/ec2/userguide/control-access-using-iam.html (group ARN form).
+            Object({{"Sid", "ReportUnhealthy"},
+                    {"Effect", "Allow"},
+                    {"Action", "autoscaling:SetInstanceHealth"},
+                    {"Resource", cfn::Sub("arn:${AWS::Partition}:autoscaling:${AWS::Region}:${AWS::AccountId}:"
+                                          "autoScalingGroup:*:autoScalingGroupName/*")},
+                    {"Condition", own}}),
+            // The CreationPolicy signal. Src: DOC:AWSCloudFormation/latest/APIReference/API_SignalResource.html.
+            Object({{"Sid", "SignalCreation"},
+                    {"Effect", "Allow"},
+                    {"Action", "cloudformation:SignalResource"},
+                    {"Resource", Ref("AWS::StackId")}})})}};
+  t->AddResource(
+      ctx.Id("NatInstanceRole"), "AWS::IAM::Role",
+      Object({{"Description", "NAT instances of " + ctx.name_prefix + ": attach the static interface, report health"},
+              {"AssumeRolePolicyDocument", ServiceTrustPolicy("ec2.amazonaws.com")},
+              {"Policies", Json::array({Object({{"PolicyName", "nat-interface"}, {"PolicyDocument", policy}})})},
+              {"Tags", ctx.Tags()}}));
   t->AddResource(ctx.Id("NatInstanceProfile"), "AWS::IAM::InstanceProfile",
-                 Json{{"Roles", Json::array({Ref(ctx.Id("NatInstanceRole"))})}});
+                 Object({{"Roles", Json::array({Ref(ctx.Id("NatInstanceRole"))})}}));
 }
 
 // The one launch template of every AZ's NAT instance: the boot script finds its AZ's
@@ -332,24 +333,25 @@ void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, c
   script.replace(script.find("@NAT_TABLE@"), std::string("@NAT_TABLE@").size(), table);
   Json tag_specs = Json::array();
   for (const char* type : {"instance", "volume", "network-interface"})
-    tag_specs.push_back(Json{{"ResourceType", type}, {"Tags", ctx.TagsWithName(NatInstanceName(ctx))}});
-  Json data{
-      {"ImageId", Ref(ctx.Id("NatInstanceImageId"))},
-      {"InstanceType", args.nat_instance_type},
-      {"IamInstanceProfile", Json{{"Arn", GetAtt(ctx.Id("NatInstanceProfile"), "Arn")}}},
-      {"NetworkInterfaces", Json::array({Json{{"DeviceIndex", 0},
-                                               {"AssociatePublicIpAddress", true},
-                                               {"Groups", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
-                                               {"DeleteOnTermination", true}}})},
-      // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
-      {"MetadataOptions", Json{{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}}},
-      {"UserData", cfn::Base64(cfn::Sub(script))},
-      {"TagSpecifications", tag_specs}};
+    tag_specs.push_back(Object({{"ResourceType", type}, {"Tags", ctx.TagsWithName(NatInstanceName(ctx))}}));
+  Json data{{"ImageId", Ref(ctx.Id("NatInstanceImageId"))},
+            {"InstanceType", args.nat_instance_type},
+            {"IamInstanceProfile", Object({{"Arn", GetAtt(ctx.Id("NatInstanceProfile"), "Arn")}})},
+            {"NetworkInterfaces",
+             Json::array({Object({{"DeviceIndex", 0},
+                                  {"AssociatePublicIpAddress", true},
+                                  {"Groups", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
+                                  {"DeleteOnTermination", true}})})},
+            // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
+            {"MetadataOptions",
+             Object({{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}})},
+            {"UserData", cfn::Base64(cfn::Sub(script))},
+            {"TagSpecifications", tag_specs}};
   // T4g launch in unlimited mode by default; standard caps the bill (reference/aws-facts.md 1.1). EC2
   // refuses a credit specification for a type without CPU credits (reference/aws-facts.md 15).
   const InstanceFamily* family = FindInstanceFamily(args.nat_instance_type);
-  if (family && family->burstable) data["CreditSpecification"] = Json{{"CpuCredits", "standard"}};
-  t->AddResource(ctx.Id("NatLaunchTemplate"), "AWS::EC2::LaunchTemplate", Json{{"LaunchTemplateData", data}});
+  if (family && family->burstable) data["CreditSpecification"] = Object({{"CpuCredits", "standard"}});
+  t->AddResource(ctx.Id("NatLaunchTemplate"), "AWS::EC2::LaunchTemplate", Object({{"LaunchTemplateData", data}}));
 }
 
 // AZ `n`'s NAT instance: the static interface (the route target) and an Auto Scaling
@@ -362,30 +364,31 @@ void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::J
   std::string asg_id = ctx.Id("NatAutoScalingGroup" + n);
   std::string name = NatName(ctx, n);
   t->AddResource(eni, "AWS::EC2::NetworkInterface",
-                 Json{{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
-                      {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
-                      // Launch templates cannot turn the check off; the interface carries it.
-                      {"SourceDestCheck", false},
-                      {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
-                      {"Tags", ctx.TagsWithName(name)}});
+                 Object({{"SubnetId", Ref(ctx.Id("PublicSubnet" + n))},
+                         {"GroupSet", Json::array({GetAtt(ctx.Id("NatSecurityGroup"), "GroupId")})},
+                         // Launch templates cannot turn the check off; the interface carries it.
+                         {"SourceDestCheck", false},
+                         {"Description", "Static NAT interface, private route target (AZ " + n + ")"},
+                         {"Tags", ctx.TagsWithName(name)}}));
   // The group's own tags; instances get theirs from the launch template.
   Json asg_tags = ctx.TagsWithName(name);
   for (auto& tag : asg_tags) tag["PropagateAtLaunch"] = false;
   auto& asg = t->AddResource(
       asg_id, "AWS::AutoScaling::AutoScalingGroup",
-      Json{{"MinSize", "1"},
+      Object(
+          {{"MinSize", "1"},
            {"MaxSize", "1"},
            {"DesiredCapacity", "1"},
            {"HealthCheckType", "EC2"},
            {"VPCZoneIdentifier", Json::array({Ref(ctx.Id("PublicSubnet" + n))})},
-           {"LaunchTemplate", Json{{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}}},
+           {"LaunchTemplate", Object({{"LaunchTemplateId", Ref(lt)}, {"Version", GetAtt(lt, "LatestVersionNumber")}})},
            // The NAT health alarm's metric (modules/monitoring.cc): group metrics are sent
            // only once enabled, every minute (the one granularity), at no charge; only the
            // one the alarm reads. Src: DOC:autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html;
            // SCHEMA:aws-autoscaling-autoscalinggroup (MetricsCollection).
            {"MetricsCollection",
-            Json::array({Json{{"Granularity", "1Minute"}, {"Metrics", Json::array({"GroupInServiceInstances"})}}})},
-           {"Tags", asg_tags}});
+            Json::array({Object({{"Granularity", "1Minute"}, {"Metrics", Json::array({"GroupInServiceInstances"})}})})},
+           {"Tags", asg_tags}}));
   // A replaced NAT instance leaves its subnet without internet for minutes: say so.
   // Src: SCHEMA:aws-autoscaling-autoscalinggroup (NotificationConfigurations; TopicARN is
   // a string or a list of strings); DOC:autoscaling/ec2/userguide/ec2-auto-scaling-sns-notifications.html
@@ -394,16 +397,16 @@ void AddNatInstance(const ModuleContext& ctx, const std::string& n, const cfn::J
   // v1) know TopicARN as a string only (aws-cloudformation/cfn-lint#2929).
   if (!notifications_topic.is_null())
     asg.properties["NotificationConfigurations"] = Json::array(
-        {Json{{"TopicARN", notifications_topic},
-              {"NotificationTypes", Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
-                                                 "autoscaling:EC2_INSTANCE_TERMINATE",
-                                                 "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}}});
+        {Object({{"TopicARN", notifications_topic},
+                 {"NotificationTypes",
+                  Json::array({"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+                               "autoscaling:EC2_INSTANCE_TERMINATE", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"})}})});
   // The boot script calls EC2 through the internet gateway. The interface it attaches is
   // deleted only after the group (and its instance) when an AZ is removed: nothing else
   // orders the two now that the launch template is shared.
   asg.depends_on = {ctx.Id("PublicDefaultRoute"), ctx.Id("PublicSubnet" + n) + "RouteTableAssociation", eni};
   // Created only once the instance reports its NAT working (or fails loudly).
-  asg.creation_policy = Json{{"ResourceSignal", Json{{"Count", 1}, {"Timeout", kNatSignalTimeout}}}};
+  asg.creation_policy = Object({{"ResourceSignal", Object({{"Count", 1}, {"Timeout", kNatSignalTimeout}})}});
 }
 
 }  // namespace
@@ -429,24 +432,24 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     std::abort();
 
   t->AddResource(ctx.Id("Vpc"), "AWS::EC2::VPC",
-                 Json{{"CidrBlock", args.cidr},
-                      {"EnableDnsSupport", true},
-                      {"EnableDnsHostnames", true},
-                      {"Tags", ctx.TagsWithName(ctx.name_prefix)}});
+                 Object({{"CidrBlock", args.cidr},
+                         {"EnableDnsSupport", true},
+                         {"EnableDnsHostnames", true},
+                         {"Tags", ctx.TagsWithName(ctx.name_prefix)}}));
   out.vpc_id = Ref(ctx.Id("Vpc"));
   out.vpc_cidr = GetAtt(ctx.Id("Vpc"), "CidrBlock");
 
   t->AddResource(ctx.Id("InternetGateway"), "AWS::EC2::InternetGateway",
-                 Json{{"Tags", ctx.TagsWithName(ctx.name_prefix)}});
+                 Object({{"Tags", ctx.TagsWithName(ctx.name_prefix)}}));
   t->AddResource(ctx.Id("InternetGatewayAttachment"), "AWS::EC2::VPCGatewayAttachment",
-                 Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"InternetGatewayId", Ref(ctx.Id("InternetGateway"))}});
+                 Object({{"VpcId", Ref(ctx.Id("Vpc"))}, {"InternetGatewayId", Ref(ctx.Id("InternetGateway"))}}));
 
   t->AddResource(ctx.Id("PublicRouteTable"), "AWS::EC2::RouteTable",
-                 Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public")}});
+                 Object({{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public")}}));
   auto& igw_route = t->AddResource(ctx.Id("PublicDefaultRoute"), "AWS::EC2::Route",
-                                   Json{{"RouteTableId", Ref(ctx.Id("PublicRouteTable"))},
-                                        {"DestinationCidrBlock", "0.0.0.0/0"},
-                                        {"GatewayId", Ref(ctx.Id("InternetGateway"))}});
+                                   Object({{"RouteTableId", Ref(ctx.Id("PublicRouteTable"))},
+                                           {"DestinationCidrBlock", "0.0.0.0/0"},
+                                           {"GatewayId", Ref(ctx.Id("InternetGateway"))}}));
   // Src: DOC:AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html (IGW route race).
   igw_route.depends_on = {ctx.Id("InternetGatewayAttachment")};
   out.public_route_table = ctx.Id("PublicRouteTable");
@@ -461,24 +464,25 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
     Json az = args.az_ids.empty() ? cfn::Select(i, cfn::GetAZs("")) : Json(args.az_ids[i]);
     std::string pub = ctx.Id("PublicSubnet" + n), priv = ctx.Id("PrivateSubnet" + n);
     t->AddResource(pub, "AWS::EC2::Subnet",
-                   Json{{"VpcId", Ref(ctx.Id("Vpc"))},
-                        {"CidrBlock", layout.public_subnets[i].ToString()},
-                        {az_key, az},
-                        {"MapPublicIpOnLaunch", true},
-                        {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public-" + n)}});
+                   Object({{"VpcId", Ref(ctx.Id("Vpc"))},
+                           {"CidrBlock", layout.public_subnets[i].ToString()},
+                           {az_key, az},
+                           {"MapPublicIpOnLaunch", true},
+                           {"Tags", ctx.TagsWithName(ctx.name_prefix + "-public-" + n)}}));
     t->AddResource(pub + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
-                   Json{{"SubnetId", Ref(pub)}, {"RouteTableId", Ref(ctx.Id("PublicRouteTable"))}});
+                   Object({{"SubnetId", Ref(pub)}, {"RouteTableId", Ref(ctx.Id("PublicRouteTable"))}}));
     t->AddResource(priv, "AWS::EC2::Subnet",
-                   Json{{"VpcId", Ref(ctx.Id("Vpc"))},
-                        {"CidrBlock", layout.private_subnets[i].ToString()},
-                        {az_key, az},
-                        {"MapPublicIpOnLaunch", false},
-                        {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
+                   Object({{"VpcId", Ref(ctx.Id("Vpc"))},
+                           {"CidrBlock", layout.private_subnets[i].ToString()},
+                           {az_key, az},
+                           {"MapPublicIpOnLaunch", false},
+                           {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}}));
     std::string rt = ctx.Id("PrivateRouteTable" + n);
-    t->AddResource(rt, "AWS::EC2::RouteTable",
-                   Json{{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}});
+    t->AddResource(
+        rt, "AWS::EC2::RouteTable",
+        Object({{"VpcId", Ref(ctx.Id("Vpc"))}, {"Tags", ctx.TagsWithName(ctx.name_prefix + "-private-" + n)}}));
     t->AddResource(priv + "RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation",
-                   Json{{"SubnetId", Ref(priv)}, {"RouteTableId", Ref(rt)}});
+                   Object({{"SubnetId", Ref(priv)}, {"RouteTableId", Ref(rt)}}));
     out.public_routing.push_back(pub + "RouteTableAssociation");
     out.public_subnet_ids.push_back(Ref(pub));
     out.private_routing.push_back(priv + "RouteTableAssociation");
@@ -493,7 +497,7 @@ NetworkOutputs AddNetworking(const ModuleContext& ctx, const NetworkConfig& args
   }
   for (int i = 0; i < args.az_count; ++i) {
     std::string n = std::to_string(i + 1);
-    Json route{{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}};
+    Json route = Object({{"RouteTableId", Ref(out.private_route_tables[i])}, {"DestinationCidrBlock", "0.0.0.0/0"}});
     switch (args.nat) {
       case NatMode::kGateway:
         if (i == 0) {

@@ -13,20 +13,20 @@ Json EcrLifecyclePolicy(int untagged_expiry_days, int keep_tagged) {
   return Json{
       {"rules",
        Json::array(
-           {Json{{"rulePriority", 1},
-                 {"description", "Expire untagged images after " + std::to_string(untagged_expiry_days) + " days"},
-                 {"selection", Json{{"tagStatus", "untagged"},
-                                    {"countType", "sinceImagePushed"},
-                                    {"countUnit", "days"},
-                                    {"countNumber", untagged_expiry_days}}},
-                 {"action", Json{{"type", "expire"}}}},
-            Json{{"rulePriority", 2},
-                 {"description", "Keep the newest " + std::to_string(keep_tagged) + " tagged images"},
-                 {"selection", Json{{"tagStatus", "tagged"},
-                                    {"tagPatternList", Json::array({"*"})},
-                                    {"countType", "imageCountMoreThan"},
-                                    {"countNumber", keep_tagged}}},
-                 {"action", Json{{"type", "expire"}}}}})}};
+           {Object({{"rulePriority", 1},
+                    {"description", "Expire untagged images after " + std::to_string(untagged_expiry_days) + " days"},
+                    {"selection", Object({{"tagStatus", "untagged"},
+                                          {"countType", "sinceImagePushed"},
+                                          {"countUnit", "days"},
+                                          {"countNumber", untagged_expiry_days}})},
+                    {"action", Object({{"type", "expire"}})}}),
+            Object({{"rulePriority", 2},
+                    {"description", "Keep the newest " + std::to_string(keep_tagged) + " tagged images"},
+                    {"selection", Object({{"tagStatus", "tagged"},
+                                          {"tagPatternList", Json::array({"*"})},
+                                          {"countType", "imageCountMoreThan"},
+                                          {"countNumber", keep_tagged}})},
+                    {"action", Object({{"type", "expire"}})}})})}};
 }
 
 RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryConfig& args, cfn::Template* t) {
@@ -36,14 +36,14 @@ RegistryOutputs AddRegistry(const ModuleContext& ctx, const RegistryConfig& args
   // are create-only; EmptyOnDelete defaults to false.
   auto& repo = t->AddResource(
       ctx.Id("Repository"), "AWS::ECR::Repository",
-      Json{{"RepositoryName", out.repository_name},
-           {"ImageScanningConfiguration", Json{{"ScanOnPush", true}}},
-           {"EncryptionConfiguration", Json{{"EncryptionType", "AES256"}}},
-           {"ImageTagMutability", args.immutable_tags ? "IMMUTABLE" : "MUTABLE"},
-           {"LifecyclePolicy",
-            Json{{"LifecyclePolicyText", EcrLifecyclePolicy(args.untagged_expiry_days, args.keep_tagged).dump()}}},
-           {"EmptyOnDelete", args.empty_on_delete},
-           {"Tags", ctx.Tags()}});
+      Object({{"RepositoryName", out.repository_name},
+              {"ImageScanningConfiguration", Object({{"ScanOnPush", true}})},
+              {"EncryptionConfiguration", Object({{"EncryptionType", "AES256"}})},
+              {"ImageTagMutability", args.immutable_tags ? "IMMUTABLE" : "MUTABLE"},
+              {"LifecyclePolicy", Object({{"LifecyclePolicyText",
+                                           EcrLifecyclePolicy(args.untagged_expiry_days, args.keep_tagged).dump()}})},
+              {"EmptyOnDelete", args.empty_on_delete},
+              {"Tags", ctx.Tags()}}));
   if (!args.empty_on_delete) {
     // Images stay when the stack goes; so does the repository that holds them.
     repo.deletion_policy = "Retain";

@@ -11,6 +11,7 @@
 #include <functional>
 #include <initializer_list>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -138,5 +139,25 @@ struct OrderedMap : std::vector<std::pair<Key, T>> {
 };
 
 using Json = nlohmann::basic_json<OrderedMap>;
+
+// One member of Object's list. The value is moved out of the list (whose elements are
+// const, hence mutable), so a nested object is built once, not copied per level.
+struct JsonMember {
+  JsonMember(std::string_view k, Json v) : key(k), value(std::move(v)) {}
+  std::string_view key;
+  mutable Json value;
+};
+
+// Object({{"Ref", id}}) is Json{{"Ref", id}} without nlohmann's detour: its initializer
+// list builds each {key, value} pair as a two-element array, checks that it is one,
+// then moves it apart and destroys it. A key given twice keeps its first value, as
+// there.
+inline Json Object(std::initializer_list<JsonMember> members) {
+  Json object(Json::value_t::object);
+  auto& map = object.get_ref<Json::object_t&>();
+  map.reserve(members.size());
+  for (const JsonMember& m : members) map.emplace(std::string(m.key), std::move(m.value));
+  return object;
+}
 
 }  // namespace bp
