@@ -60,7 +60,9 @@ TEST(Golden, BundledEnvironmentsMatch) {
   EXPECT_EQ(files, ListFiles(GoldenDir())) << "the set of synthesized files changed";
   for (const auto& f : files) {
     std::string golden = GoldenDir() + "/" + f;
-    if (fs::exists(golden)) EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + f), golden));
+    if (fs::exists(golden)) {
+      EXPECT_TRUE(MatchesGolden(ReadFileOrDie(dir.path() + "/out/" + f), golden));
+    }
   }
 }
 

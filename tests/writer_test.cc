@@ -135,7 +135,7 @@ Template EverySection() {
   r.creation_policy = Json{{"ResourceSignal", Json{{"Count", 1}}}};
   t.AddResource("Other", "AWS::SNS::Topic");
   t.AddOutput("Out", {Ref("Thing"), "an output", "Exported", "IsOne"});
-  t.AddOutput("Bare", {Json("x")});
+  t.AddOutput("Bare", {Json("x"), "", "", ""});
   return t;
 }
 
@@ -149,6 +149,14 @@ TEST(Writers, TemplateWritersGiveToJsonsBytes) {
   }
 }
 
+TEST(Writers, TheCompactSizeCountsEveryAsciiByteAsWritten) {
+  for (int c = 0; c < 0x80; ++c) {
+    Template t;
+    t.AddResource("Thing", "AWS::S3::Bucket", Json{{"P", std::string("x") + static_cast<char>(c) + "y"}});
+    EXPECT_EQ(TemplateCompactJsonSize(t), WriteTemplateCompactJson(t).size()) << "byte " << c;
+  }
+}
+
 TEST(Writers, TemplateWritersRefuseInvalidUtf8AsDumpDoes) {
   Template t;
   t.AddResource("Thing", "AWS::S3::Bucket", Json{{"BucketName", std::string("a\xff")}});
@@ -156,18 +164,21 @@ TEST(Writers, TemplateWritersRefuseInvalidUtf8AsDumpDoes) {
   EXPECT_THROW(TemplateCompactJsonSize(t), nlohmann::json::type_error);
 }
 
-// The writers scan strings eight bytes at a time: a byte that needs an escape, or one
-// outside ASCII, at any offset of strings of every length up to 24 is written as dump
-// writes it.
+// A byte that needs an escape, or one outside ASCII, at any offset of strings of every
+// length up to 24 is written as dump writes it, and counted as written.
 TEST(Writers, EveryEscapeAtEveryOffsetIsWrittenAsDumpWritesIt) {
-  for (const std::string special : std::vector<std::string>{"\"", "\\", "\n", std::string(1, '\x01'), std::string(1, '\x1f'), "\x7f",
-                                    "\xc3\xa9", " "}) {
+  for (const std::string& special : std::vector<std::string>{"\"", "\\", "\n", std::string(1, '\x01'),
+                                                             std::string(1, '\x1f'), "\x7f", "\xc3\xa9", " "}) {
     for (size_t length = 0; length <= 24; ++length) {
       for (size_t at = 0; at <= length; ++at) {
         std::string s(length, 'a');
         s.insert(at, special);
         Json doc = Json::array({s, Json{{s, s}}});
         EXPECT_EQ(WriteCompactJson(doc), doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict))
+            << "length " << length << " at " << at;
+        Template t;
+        t.AddResource("Thing", "AWS::S3::Bucket", Json{{"P", doc}});
+        EXPECT_EQ(TemplateCompactJsonSize(t), WriteTemplateCompactJson(t).size())
             << "length " << length << " at " << at;
       }
     }

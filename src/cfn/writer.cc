@@ -1,10 +1,13 @@
 #include "cfn/writer.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "util/strings.h"
@@ -177,11 +180,36 @@ std::string Write(const Json& doc, Format format) {
 
 namespace {
 
-// Where JSON text goes: appended to a string, or only counted.
-struct StringOut {
-  std::string* text;
-  void Put(char c) { text->push_back(c); }
-  void Put(const char* s, size_t n) { text->append(s, n); }
+// Where JSON text goes: appended to a string, or only counted. StringOut writes into a
+// buffer of its own that it does not clear first, so a Put is a bounds check and a copy
+// (std::string's append and push_back are calls, and resize clears what it adds);
+// Finish appends what was written to the string.
+class StringOut {
+ public:
+  explicit StringOut(std::string* text, size_t capacity = 256)
+      : text_(text), buffer_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
+  void Put(char c) {
+    if (length_ == capacity_) Grow(1);
+    buffer_[length_++] = c;
+  }
+  void Put(const char* s, size_t n) {
+    if (capacity_ - length_ < n) Grow(n);
+    std::memcpy(buffer_.get() + length_, s, n);
+    length_ += n;
+  }
+  void Finish() { text_->append(buffer_.get(), length_); }
+
+ private:
+  void Grow(size_t n) {
+    capacity_ = std::max(capacity_ * 2, length_ + n);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity_);
+    std::memcpy(bigger.get(), buffer_.get(), length_);
+    buffer_ = std::move(bigger);
+  }
+  std::string* text_;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_;
+  size_t length_ = 0;
 };
 struct CountOut {
   size_t n = 0;
@@ -196,21 +224,28 @@ struct CountOut {
 // characters \u00xx, nothing else); any other string and every floating-point number
 // go through dump itself, so its UTF-8 check and number format stay the only ones.
 // What a string needs before it is written: nothing (most strings), escapes, or
-// nlohmann's own dump (a byte outside ASCII). Eight bytes at a time: a byte >= 0x80 is
-// a set high bit; with none set, (w - 0x20..) & ~w & 0x80.. finds a byte below 0x20,
-// and the same with w ^ '"' and w ^ '\\' against 0x01.. finds those bytes.
-enum class StringCare { kNone, kEscape, kNonAscii };
-StringCare CareOf(const std::string& s) {
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  auto below = [&](uint64_t w, uint64_t n) { return (w - kOnes * n) & ~w & kHigh; };
-  uint64_t escape = 0;
-  for (size_t i = 0; i < s.size(); i += 8) {
-    uint64_t w = kOnes * 'a';  // the last bytes are padded with 'a', which needs nothing
-    std::memcpy(&w, s.data() + i, std::min<size_t>(8, s.size() - i));
-    if (w & kHigh) return StringCare::kNonAscii;
-    escape |= below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1);
-  }
-  return escape ? StringCare::kEscape : StringCare::kNone;
+// nlohmann's own dump (a byte outside ASCII). A table of what each byte needs, or-ed
+// over the string: most strings are short keys and names, for which a word-at-a-time
+// scan spent more on its set-up than on the bytes.
+enum StringCare : unsigned char { kNone = 0, kEscape = 1, kNonAscii = 2 };
+constexpr auto kCareOfByte = [] {
+  std::array<unsigned char, 256> care{};
+  for (int c = 0; c < 256; ++c) care[c] = c >= 0x80 ? kNonAscii : (c < 0x20 || c == '"' || c == '\\') ? kEscape : kNone;
+  return care;
+}();
+// The length of each ASCII byte in a JSON string as dump writes it: \" \\ \b \f \n \r \t
+// take two, the other control characters six (\u00xx).
+constexpr auto kEscapedLength = [] {
+  std::array<unsigned char, 256> length{};
+  for (int c = 0; c < 256; ++c) length[c] = 1;
+  for (int c = 0; c < 0x20; ++c) length[c] = 6;
+  for (int c : {'"', '\\', '\b', '\f', '\n', '\r', '\t'}) length[c] = 2;
+  return length;
+}();
+unsigned CareOf(const std::string& s) {
+  unsigned care = kNone;
+  for (unsigned char c : s) care |= kCareOfByte[c];
+  return care;
 }
 
 template <typename Out>
@@ -279,14 +314,22 @@ class JsonText {
   }
 
   void String(const std::string& s) {
-    // One pass decides: most strings need no escape at all and are written whole.
-    const StringCare care = CareOf(s);
-    if (care == StringCare::kNonAscii) {
-      const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
-      return out_->Put(text.data(), text.size());
+    if constexpr (std::is_same_v<Out, CountOut>) {
+      // Only the length: each byte's escaped length, summed in the same pass.
+      size_t length = 2;
+      unsigned care = kNone;
+      for (unsigned char c : s) {
+        length += kEscapedLength[c];
+        care |= kCareOfByte[c];
+      }
+      if (!(care & kNonAscii)) return out_->Put(nullptr, length);
+      return DumpString(s);
     }
+    // One pass decides: most strings need no escape at all and are written whole.
+    const unsigned care = CareOf(s);
+    if (care & kNonAscii) return DumpString(s);
     out_->Put('"');
-    if (care == StringCare::kNone) {
+    if (care == kNone) {
       out_->Put(s.data(), s.size());
       return out_->Put('"');
     }
@@ -327,6 +370,12 @@ class JsonText {
     }
     out_->Put(s.data() + plain, s.size() - plain);
     out_->Put('"');
+  }
+
+  // A string with a byte outside ASCII: nlohmann's dump checks its UTF-8 and writes it.
+  void DumpString(const std::string& s) {
+    const std::string text = Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::strict);
+    out_->Put(text.data(), text.size());
   }
 
   void Indent(unsigned n) {
@@ -472,11 +521,11 @@ void EmitTemplate(const Template& t, TemplateEmitter<Out>* e) {
 
 std::string WriteTemplateJson(const Template& t, bool pretty) {
   std::string text;
-  text.reserve(size_t{1} << 16);
-  StringOut out{&text};
+  StringOut out(&text, size_t{1} << 16);
   TemplateEmitter<StringOut> e(&out, pretty);
   EmitTemplate(t, &e);
-  if (pretty) text.push_back('\n');
+  if (pretty) out.Put('\n');
+  out.Finish();
   return text;
 }
 
@@ -492,8 +541,9 @@ namespace {
 
 std::string WriteCompactText(const Json& doc, bool sorted) {
   std::string text;
-  StringOut out{&text};
+  StringOut out(&text);
   JsonText<StringOut>(&out, false, sorted).Value(doc, 0);
+  out.Finish();
   return text;
 }
 
