@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "app/checks.h"
 #include "cfn/references.h"
+#include "util/json_path.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -53,39 +54,36 @@ class Resolver {
 
   void ResolveStack(Stack* consumer) {
     for (auto& [id, r] : consumer->tmpl.resources().entries()) {
-      path_.assign(id).append("/Properties");
+      prefix_ = id + "/Properties";
       Walk(consumer, &r.properties);
       if (!r.metadata.is_null()) {
-        path_.assign(id).append("/Metadata");
+        prefix_ = id + "/Metadata";
         Walk(consumer, &r.metadata);
       }
     }
     for (auto& [name, o] : consumer->tmpl.outputs().entries()) {
-      path_.assign("Outputs/").append(name);
+      prefix_ = "Outputs/" + name;
       Walk(consumer, &o.value);
     }
   }
 
  private:
-  // `path_` is where `v` is; each level appends its key and cuts it off again, so the
-  // walk builds no string per node (only an error or a reference reads the path).
   void Walk(Stack* consumer, cfn::Json* v) {
     if (IsReferenceToken(*v)) {
-      *v = Resolve(consumer, (*v)[kReferenceKey], path_);
+      *v = Resolve(consumer, (*v)[kReferenceKey], trail_.Render(prefix_));
       return;
     }
-    const size_t mark = path_.size();
     if (v->is_object()) {
       for (auto it = v->begin(); it != v->end(); ++it) {
-        path_.append("/").append(it.key());
+        trail_.Push(std::string_view(it.key()));
         Walk(consumer, &it.value());
-        path_.resize(mark);
+        trail_.Pop();
       }
     } else if (v->is_array()) {
       for (size_t i = 0; i < v->size(); ++i) {
-        path_.append("/").append(std::to_string(i));
+        trail_.Push(i);
         Walk(consumer, &(*v)[i]);
-        path_.resize(mark);
+        trail_.Pop();
       }
     }
   }
@@ -157,7 +155,8 @@ class Resolver {
 
   App* app_;
   Diagnostics* diags_;
-  std::string path_;  // where the walk is: "<resource>/Properties/<key>/<index>..."
+  std::string prefix_;  // "<resource>/Properties", "<resource>/Metadata" or "Outputs/<name>"
+  JsonTrail trail_;     // where the walk is below it
 };
 
 // Reports one cycle among the stacks' dependencies, naming the stacks in order.

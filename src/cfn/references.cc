@@ -1,8 +1,9 @@
 #include "cfn/references.h"
 
-#include <charconv>
 #include <set>
 #include <vector>
+
+#include "util/json_path.h"
 
 namespace bp::cfn {
 
@@ -19,29 +20,10 @@ struct Walker {
   const ReferenceCallback& visit;
   const MalformedCallback& malformed;
   std::string prefix;
-  // Where the walk is, written out only when something is reported: a key (index
-  // npos), or an array index.
-  struct Step {
-    std::string_view key;
-    size_t index;
-  };
-  std::vector<Step> steps;
+  JsonTrail trail;
   std::string path;
 
-  const std::string& Path() {
-    path = prefix;
-    char digits[24];
-    for (const Step& s : steps) {
-      path += '/';
-      if (s.index == std::string::npos) {
-        path += s.key;
-      } else {
-        auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
-        path.append(digits, static_cast<size_t>(end - digits));
-      }
-    }
-    return path;
-  }
+  const std::string& Path() { return path = trail.Render(prefix); }
 
   void Report(std::string_view function, const Json& argument, std::string_view problem) {
     if (malformed) malformed(MalformedIntrinsic{function, argument, problem, Path()});
@@ -104,19 +86,20 @@ struct Walker {
 
   void Walk(const Json& v) {
     if (v.is_array()) {
-      for (size_t i = 0; i < v.size(); ++i) Below({"", i}, v[i]);
+      for (size_t i = 0; i < v.size(); ++i) Below(i, v[i]);
       return;
     }
     if (!v.is_object()) return;
     // Through the iterator, whose key() and value() point into `v`.
     if (v.size() == 1 && Call(v.begin().key(), v.begin().value())) return;
-    for (auto it = v.begin(); it != v.end(); ++it) Below({it.key(), std::string::npos}, it.value());
+    for (auto it = v.begin(); it != v.end(); ++it) Below(std::string_view(it.key()), it.value());
   }
 
+  template <typename Step>
   void Below(Step step, const Json& v) {
-    steps.push_back(step);
+    trail.Push(step);
     Walk(v);
-    steps.pop_back();
+    trail.Pop();
   }
 };
 

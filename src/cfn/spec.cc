@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cfn/references.h"
+#include "util/json_path.h"
 #include "util/strings.h"
 
 namespace bp::cfn {
@@ -399,20 +400,22 @@ struct Checker {
   const std::string& stack;
   const Template& t;
   Diagnostics* diags;
-  std::string path;  // where the check is, below the stack: "Vpc/Properties/CidrBlock"
+  // Where the check is, below the stack: prefix "Vpc/Properties", then the trail's keys
+  // and indexes ("CidrBlock"), written out only for a report.
+  std::string prefix;
+  JsonTrail trail;
 
-  // Appends "/part" to the path while it lives: one buffer, no string per step.
+  // A step down the trail while it lives.
   struct Step {
-    Step(std::string& p, std::string_view part) : path(p), size(p.size()) {
-      path += '/';
-      path += part;
+    template <typename Part>
+    Step(JsonTrail& t, Part part) : trail(t) {
+      trail.Push(part);
     }
-    ~Step() { path.resize(size); }
-    std::string& path;
-    size_t size;
+    ~Step() { trail.Pop(); }
+    JsonTrail& trail;
   };
 
-  void Report(std::string message) { diags->Error(Location{}, stack + "/" + path, std::move(message)); }
+  void Report(std::string message) { diags->Error(Location{}, stack + "/" + trail.Render(prefix), std::move(message)); }
 
   // Fn::GetAtt of `attr` on resource `name`; reports attributes the type lacks.
   Yields CheckGetAtt(const std::string& name, const std::string& attr) {
@@ -443,12 +446,12 @@ struct Checker {
       Evaluate(v);
     } else if (v.is_array()) {
       for (size_t i = 0; i < v.size(); ++i) {
-        Step step(path, std::to_string(i));
+        Step step(trail, i);
         Scan(v[i]);
       }
     } else if (v.is_object()) {
       for (const auto& [k, e] : v.items()) {
-        Step step(path, k);
+        Step step(trail, std::string_view(k));
         Scan(e);
       }
     }
@@ -485,7 +488,7 @@ struct Checker {
       return Yields::kScalar;
     }
     {
-      Step step(path, fn);  // arguments sit below the function's name, as in CheckReferences
+      Step step(trail, std::string_view(fn));  // arguments sit below the function's name, as in CheckReferences
       Scan(arg);
     }
     // Src: DOC:AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html
@@ -537,14 +540,14 @@ struct Checker {
       case Kind::kList:
         if (!v.is_array()) return Mismatch(v, s);
         for (size_t i = 0; i < v.size(); ++i) {
-          Step step(path, std::to_string(i));
+          Step step(trail, i);
           CheckValue(v[i], *s.element, allowed);
         }
         return;
       case Kind::kMap:
         if (!v.is_object()) return Mismatch(v, s);
         for (const auto& [k, e] : v.items()) {
-          Step step(path, k);
+          Step step(trail, std::string_view(k));
           CheckValue(e, *s.element, allowed);
         }
         return;
@@ -620,7 +623,7 @@ struct Checker {
     static const Shape kString{};
     if (!v.is_object()) return Report("expected tag {Key, Value}, got " + DescribeValue(v));
     for (const auto& [k, e] : v.items()) {
-      Step step(path, k);
+      Step step(trail, std::string_view(k));
       if (k != "Key" && k != "Value")
         Report("a tag has no property '" + k + "'" + DidYouMean(k, {"Key", "Value"}));
       else
@@ -633,7 +636,7 @@ struct Checker {
   void CheckStruct(const Json& v, const StructType& st) {
     size_t required_found = 0;
     for (const auto& [k, e] : v.items()) {
-      Step step(path, k);
+      Step step(trail, std::string_view(k));
       auto p = st.properties.find(k);
       if (p == st.properties.end()) {
         Report(st.name + " has no property '" + k + "'" + DidYouMean(k, st.names));
@@ -649,7 +652,7 @@ struct Checker {
   }
 
   void CheckResource(const std::string& id, const Resource& r) {
-    path = id + "/Properties";
+    prefix = id + "/Properties";
     if (StartsWith(r.type, "Custom::") || r.type == "AWS::CloudFormation::CustomResource") {
       // Src: DOC:AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html
       if (!r.properties.contains("ServiceToken"))
@@ -661,14 +664,14 @@ struct Checker {
     if (!rt) {
       const std::vector<std::string>& all_types = AllTypes();
       bool known = std::binary_search(all_types.begin(), all_types.end(), r.type);
-      path = id + "/Type";
+      prefix = id + "/Type";
       if (known)
         Report("resource type '" + r.type +
                "' is not in the bundled specification subset; add it to TYPES in "
                "tools/spec-gen/generate.js and run `make spec`");
       else
         Report("unknown resource type '" + r.type + "'" + DidYouMean(r.type, all_types));
-      path = id + "/Properties";
+      prefix = id + "/Properties";
       Scan(r.properties);
       return;
     }
@@ -717,12 +720,12 @@ Replacement ReplacementOf(std::string_view resource_type, std::string_view prope
 }
 
 void CheckAgainstSpec(const std::string& stack_name, const Template& t, Diagnostics* diags) {
-  Checker c{stack_name, t, diags, {}};
+  Checker c{stack_name, t, diags, {}, {}};
   for (const auto& [id, r] : t.resources().entries()) c.CheckResource(id, r);
   // Outputs are strings: a list must be joined first.
   static const Shape kString{};
   for (const auto& [name, o] : t.outputs().entries()) {
-    c.path = "Outputs/" + name + "/Value";
+    c.prefix = "Outputs/" + name + "/Value";
     c.CheckValue(o.value, kString, nullptr);
   }
 }
