@@ -556,6 +556,27 @@ TEST(Facets, GuardsDecideWhatProdAccepts) {
 
 // The reference's facet columns are the rows' facets (the drift test in config_test.cc
 // then holds the committed docs/config-reference.md to them).
+// The origin secret's facet is written from UsesVpcOrigin, the predicate the loader and
+// the ECS Express module follow: it holds for every platform and ingress pair on which
+// CloudFront reaches the service at its own address, and for no other.
+TEST(Facets, TheOriginSecretNeedsNoVpcOriginOnEveryPlatformAndIngress) {
+  const FieldSpec* f = FindField("cloudfront.origin_secret");
+  ASSERT_NE(f, nullptr);
+  auto uses_platform = [](const Needs& n) {
+    return std::any_of(n.any.begin(), n.any.end(), [](const KeyIs& k) { return k.key == "compute.platform"; });
+  };
+  auto need = std::find_if(f->needs.begin(), f->needs.end(), uses_platform);
+  ASSERT_NE(need, f->needs.end());
+  for (const auto& p : kComputePlatformNames)
+    for (const auto& i : kIngressNames) {
+      bool holds = std::any_of(need->any.begin(), need->any.end(), [&](const KeyIs& k) {
+        const std::string value = k.key == "compute.platform" ? p.name : k.key == "compute.ingress" ? i.name : "";
+        return std::find(k.values.begin(), k.values.end(), value) != k.values.end();
+      });
+      EXPECT_EQ(holds, !UsesVpcOrigin(p.value, i.value)) << p.name << " " << i.name;
+    }
+}
+
 TEST(Facets, TheReferenceShowsEveryFacet) {
   const std::string doc = ConfigReferenceMarkdown();
   for (const auto& f : ConfigSchema()) {

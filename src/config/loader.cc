@@ -482,12 +482,6 @@ void ApplyGithubTrust(StackConfig& c) {
   c.derived["github.branches"] = {"[]", "github.environments"};
 }
 
-// Whether CloudFront reaches the service through a VPC origin (ECS Express Mode behind
-// an internal load balancer) rather than over the internet with the secret origin header.
-bool CloudFrontUsesVpcOrigin(const StackConfig& c) {
-  return c.features.cloudfront && c.app.platform == ComputePlatform::kEcsExpress && c.app.ingress == Ingress::kEdge;
-}
-
 // CloudFront, its origin secret and the custom domain (docs/edge.md).
 void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
   for (const char* key : {"cloudfront.origin_secret", "cloudfront.origin_secret_previous"})
@@ -503,7 +497,7 @@ void CheckEdgeConfig(const StackConfig& c, Diagnostics* d) {
              "cloudfront.origin_secret or remove this key");
   // With a VPC origin nothing outside the VPC reaches the internal load balancer: no
   // secret to check (the keys' Needs facet warns when they are written).
-  if (!CloudFrontUsesVpcOrigin(c) && c.features.cloudfront && c.cloudfront.origin_secret.empty())
+  if (c.features.cloudfront && !UsesVpcOrigin(c.app.platform, c.app.ingress) && c.cloudfront.origin_secret.empty())
     d->Warn(c.LocationOf("features.cloudfront"), "cloudfront.origin_secret",
             "not set: `blueprint up` needs it (the service answers only requests carrying it); create one with "
             "`openssl rand -hex 32 | blueprint config set --stack " + c.env + " --secret cloudfront.origin_secret`");

@@ -48,12 +48,26 @@ FieldSpec With(FieldSpec f, Guard guard) {
 
 const Needs kWithWaf = {{{"features.waf", {"true"}}}};
 const Needs kWithCloudFront = {{{"features.cloudfront", {"true"}}}};
-// The origin secret guards the service's own address; a VPC origin (ecs-express behind
-// an internal load balancer, compute.ingress edge) has none (docs/edge.md).
-const Needs kWithOriginSecretOrigin = {
-    {{"compute.platform", {"apprunner"}}, {"compute.ingress", {"public", "private"}}},
-    "with compute.ingress edge on ecs-express CloudFront reaches the internal load balancer through a VPC origin, "
-    "which nothing else can reach; remove it"};
+// The origin secret guards the service's own address; a VPC origin has none
+// (docs/edge.md). Written from UsesVpcOrigin: the platforms on which no ingress uses
+// one, or the ingresses no platform reaches through one (apprunner; public, private).
+// The union is the predicate's "no" exactly when its "yes" is one platform and ingress
+// pair, as it is (tests/config_schema_test.cc checks every pair).
+Needs WithoutVpcOrigin() {
+  KeyIs platforms{"compute.platform"}, ingresses{"compute.ingress"};
+  for (const auto& p : kComputePlatformNames)
+    if (std::none_of(std::begin(kIngressNames), std::end(kIngressNames),
+                     [&](const auto& i) { return UsesVpcOrigin(p.value, i.value); }))
+      platforms.values.push_back(p.name);
+  for (const auto& i : kIngressNames)
+    if (std::none_of(std::begin(kComputePlatformNames), std::end(kComputePlatformNames),
+                     [&](const auto& p) { return UsesVpcOrigin(p.value, i.value); }))
+      ingresses.values.push_back(i.name);
+  return {{platforms, ingresses},
+          "with compute.ingress edge on ecs-express CloudFront reaches the internal load balancer through a VPC "
+          "origin, which nothing else can reach; remove it"};
+}
+const Needs kWithOriginSecretOrigin = WithoutVpcOrigin();
 const Needs kWithGithubRepo = {{{"github.org"}}, "set github.org and github.repo, or remove it", true};
 const std::string kBackupsGuarded = "database backups (7 days or more and an AWS Backup plan)";
 

@@ -55,6 +55,14 @@ inline const char* NatModeName(NatMode m) { return NameIn(kNatModeNames, m); }
 inline const char* ComputePlatformName(ComputePlatform p) { return NameIn(kComputePlatformNames, p); }
 inline const char* IngressName(Ingress i) { return NameIn(kIngressNames, i); }
 
+// Whether CloudFront reaches the service through a VPC origin (ECS Express Mode's
+// internal load balancer, compute.ingress edge) instead of at the service's own address
+// with the secret origin header (docs/edge.md). The one predicate: the loader's edge
+// checks, the origin-secret keys' schema facet and the ECS Express module follow it.
+constexpr bool UsesVpcOrigin(ComputePlatform platform, Ingress ingress) {
+  return platform == ComputePlatform::kEcsExpress && ingress == Ingress::kEdge;
+}
+
 struct HealthCheckConfig {
   std::string protocol;  // HTTP | TCP
   std::string path;
