@@ -418,6 +418,19 @@ TEST(Facets, EveryConditionNamesAKeyAndOneOfItsValues) {
         }
       }
     }
+    for (const DefaultWhen& d : f.default_when) {
+      EXPECT_FALSE(d.all.empty());
+      for (const KeyIs& k : d.all) {
+        const FieldSpec* other = FindField(k.key);
+        ASSERT_NE(other, nullptr) << k.key << " is no key";
+        ASSERT_EQ(other->type, FieldType::kEnum) << k.key << ": a default follows an enum key";
+        EXPECT_LT(other - ConfigSchema().data(), &f - ConfigSchema().data())
+            << k.key << " comes after the key whose default it decides, so its own default would not be known yet";
+        ASSERT_EQ(k.values.size(), 1u);
+        EXPECT_NE(std::find(other->allowed.begin(), other->allowed.end(), k.values[0]), other->allowed.end());
+      }
+      EXPECT_NE(std::find(f.allowed.begin(), f.allowed.end(), d.value), f.allowed.end()) << d.value;
+    }
     if (f.platform) {
       EXPECT_FALSE(f.platform->elsewhere.empty());
     }
@@ -556,6 +569,44 @@ TEST(Facets, GuardsDecideWhatProdAccepts) {
 
 // The reference's facet columns are the rows' facets (the drift test in config_test.cc
 // then holds the committed docs/config-reference.md to them).
+// DefaultWhen: while its conditions hold and the file does not write the key, the key
+// takes the facet's value, and `config list` says which keys decided it; written in the
+// file, the file's value stands.
+TEST(Facets, ADefaultAnotherKeyDecidesFollowsThatKey) {
+  int entries = 0;
+  for (const auto& f : ConfigSchema()) {
+    for (const DefaultWhen& d : f.default_when) {
+      ++entries;
+      SCOPED_TRACE(f.key + " = " + d.value + " when " + DescribeDefaultWhen(d));
+      std::string text = kBase, decided_by;
+      for (const KeyIs& k : d.all) {
+        text = Set(text, k.key, k.values[0]);
+        decided_by += (decided_by.empty() ? "" : ", ") + k.key + " " + k.values[0];
+      }
+      std::vector<ConfigValue> values;
+      Diagnostics diags;
+      ASSERT_TRUE(ParseStackValues(text, "dev/stack.yaml", "dev", &values, &diags)) << text << diags.FormatAll();
+      auto it = std::find_if(values.begin(), values.end(), [&](const ConfigValue& v) { return v.key == f.key; });
+      ASSERT_NE(it, values.end());
+      EXPECT_EQ(it->value, Json(d.value));
+      EXPECT_EQ(it->derived_from, decided_by);
+
+      std::string other;
+      for (const auto& a : f.allowed)
+        if (a != d.value) other = a;
+      std::string written = Set(text, f.key, other);
+      values.clear();
+      if (!ParseStackValues(written, "dev/stack.yaml", "dev", &values, &diags))
+        continue;  // refused: not defaulted either
+      it = std::find_if(values.begin(), values.end(), [&](const ConfigValue& v) { return v.key == f.key; });
+      ASSERT_NE(it, values.end());
+      EXPECT_EQ(it->value, Json(other));
+      EXPECT_TRUE(it->derived_from.empty());
+    }
+  }
+  EXPECT_GE(entries, 3);  // compute.ingress on each platform, network.nat on ecs-express public
+}
+
 // The origin secret's facet is written from UsesVpcOrigin, the predicate the loader and
 // the ECS Express module follow: it holds for every platform and ingress pair on which
 // CloudFront reaches the service at its own address, and for no other.

@@ -437,25 +437,11 @@ void CheckAvailabilityZones(StackConfig& c, Diagnostics* d) {
   }
 }
 
-// Defaults that follow the compute platform rather than the profile column, and what
-// the ingress layout implies (docs/compute.md, Ingress layouts). Runs before the cross
+// What the ingress layout implies (docs/compute.md, Ingress layouts); the defaults that
+// follow the compute platform are facets (ApplyDefaultFacets). Runs before the cross
 // checks, so they see the effective values.
 void ApplyIngressLayout(StackConfig& c, Diagnostics* d) {
   const bool ecs = c.app.platform == ComputePlatform::kEcsExpress;
-  const std::string platform = std::string("compute.platform ") + ComputePlatformName(c.app.platform);
-  // ECS Express Mode's tasks have no public entry of their own worth defaulting to: the
-  // edge layout keeps them private and still serves the internet.
-  if (!c.IsSetInFile("compute.ingress")) {
-    c.app.ingress = ecs ? Ingress::kEdge : Ingress::kPublic;
-    c.derived["compute.ingress"] = {IngressName(c.app.ingress), platform};
-  }
-  // ECS Express in the public subnets sends nothing through a NAT (its tasks use VPC
-  // endpoints, and nothing else of the blueprint in the private subnets calls out), so
-  // the profile's NAT would be paid for nothing.
-  if (ecs && c.app.ingress == Ingress::kPublic && !c.IsSetInFile("network.nat")) {
-    c.network.nat = NatMode::kNone;
-    c.derived["network.nat"] = {NatModeName(c.network.nat), platform + ", compute.ingress public"};
-  }
   if (c.app.ingress == Ingress::kEdge) {
     if (c.IsSetInFile("features.cloudfront") && !c.features.cloudfront)
       d->Error(c.LocationOf("features.cloudfront"), "features.cloudfront",
@@ -870,6 +856,26 @@ bool Holds(const KeyIs& k, const std::string& text) {
   return k.values.empty() ? !text.empty() : std::find(k.values.begin(), k.values.end(), text) != k.values.end();
 }
 
+// Defaults another key decides (DefaultWhen facets), in the schema's order, so a later
+// row's condition sees an earlier row's default (network.nat reads compute.ingress).
+void ApplyDefaultFacets(StackConfig& c, const std::map<std::string, Value>& values) {
+  for (const auto& f : ConfigSchema()) {
+    if (f.default_when.empty() || c.IsSetInFile(f.key)) continue;
+    for (const DefaultWhen& w : f.default_when) {
+      std::vector<std::string> decided_by;
+      for (const KeyIs& k : w.all) {
+        const std::string text = EffectiveText(c, values, k.key);
+        if (!Holds(k, text)) break;
+        decided_by.push_back(k.key + " " + text);
+      }
+      if (decided_by.size() != w.all.size()) continue;
+      f.bind(f, Json(w.value), &c);
+      c.derived[f.key] = {w.value, Join(decided_by, ", ")};
+      break;
+    }
+  }
+}
+
 // A key refused on another platform is off there when the file does not write it (the
 // prod profile's app.tracing is App Runner's): false, and `config list` says why.
 void ApplyPlatformFacets(StackConfig& c) {
@@ -973,6 +979,7 @@ bool ParseStackConfig(const std::string& text, const std::string& file, const st
   // Checks across keys run even after errors in single keys, so one pass reports
   // everything; only what may follow from a refused value is left out.
   Diagnostics cross;
+  ApplyDefaultFacets(c, values);
   ApplyIngressLayout(c, &cross);
   ApplyPlatformFacets(c);
   ApplyGithubTrust(c);

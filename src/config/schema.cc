@@ -41,6 +41,10 @@ FieldSpec With(FieldSpec f, OnePlatform platform) {
   f.platform = std::move(platform);
   return f;
 }
+FieldSpec With(FieldSpec f, DefaultWhen when) {
+  f.default_when.push_back(std::move(when));
+  return f;
+}
 FieldSpec With(FieldSpec f, Guard guard) {
   f.guard = std::move(guard);
   return f;
@@ -141,7 +145,9 @@ std::vector<FieldSpec> Rows() {
       {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), NamesIn(kComputePlatformNames)},
       // No profile default: the platform decides (public on apprunner, edge on ecs-express),
       // applied by the loader when the file does not set the key (config/loader.cc).
-      {"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). Default: public on apprunner, edge on ecs-express. See docs/compute.md, Ingress layouts.", {}, NamesIn(kIngressNames)},
+      With(With({"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). See docs/compute.md, Ingress layouts.", {}, NamesIn(kIngressNames)},
+                DefaultWhen{{{"compute.platform", {"apprunner"}}}, "public"}),
+           DefaultWhen{{{"compute.platform", {"ecs-express"}}}, "edge", "ECS Express Mode's tasks stay private and still serve the internet"}),
       {"app.port", F<&SC::app, &AppConfig::port>, T::kInt, "Port the container listens on.", All("8080"), {}, 1, 65535},
       {"app.cpu", F<&SC::app, &AppConfig::cpu>, T::kString, "vCPU per instance, as the compute platform offers it (App Runner: 0.25 vCPU, 0.5 vCPU, 1 vCPU, 2 vCPU or 4 vCPU; ecs-express (Fargate): also 8 vCPU and 16 vCPU).", {"0.25 vCPU", "0.25 vCPU", "0.5 vCPU"}, {}},
       {"app.memory", F<&SC::app, &AppConfig::memory>, T::kString, "Memory per instance; must pair with app.cpu (App Runner: 0.25 vCPU: 0.5 or 1 GB; 0.5: 1 GB; 1: 2-4 GB; 2: 4 or 6 GB; 4: 8-12 GB. ecs-express (Fargate): 0.25 vCPU: 0.5, 1 or 2 GB; 0.5: 1-4 GB; 1: 2-8 GB; 2: 4-16 GB; 4: 8-30 GB, in 1 GB steps; 8: 16-60 GB in 4 GB steps; 16: 32-120 GB in 8 GB steps).", {"0.5 GB", "0.5 GB", "1 GB"}, {}},
@@ -174,7 +180,8 @@ std::vector<FieldSpec> Rows() {
       // 2 keeps the layout of stacks deployed before the slots existed (naming/cidr.h).
       {"network.max_az_count", F<&SC::network, &NetworkConfig::max_az_count>, T::kInt, "AZs the subnet layout reserves room for: az_count can grow up to it without moving any subnet's CIDR (the VPC is split into 2 x max_az_count slots, rounded up to a power of two). Equal to az_count, the layout is the one of a stack without reserved slots; any other change moves every subnet, which EC2 refuses on a deployed stack: choose it before the first deploy.", All("2"), {}, 2, 6},
       {"network.az_ids", F<&SC::network, &NetworkConfig::az_ids>, T::kStringList, "Availability Zone IDs to use, in order (e.g. [euw3-az1, euw3-az2]); empty: the first az_count AZs of the region in the account's order. IDs name the same physical AZ in every account; use them to avoid AZs that cannot host App Runner VPC connector subnets. Choose before the first deploy: changing them replaces the subnets.", {}, {}, 0, 0, C::kAzId},
-      {"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the private subnets). Default none with compute.platform ecs-express and compute.ingress public, where no NAT is on any path.", {"instance", "instance", "gateway-per-az"}, NamesIn(kNatModeNames)},
+      With({"network.nat", F<&SC::network, &NetworkConfig::nat>, T::kEnum, "Private subnet egress: gateway (one NAT gateway), gateway-per-az (one per AZ: egress survives the loss of an AZ), instance (self-healing NAT instance per AZ, the fck-nat pattern) or none (no internet from the private subnets).", {"instance", "instance", "gateway-per-az"}, NamesIn(kNatModeNames)},
+           DefaultWhen{{{"compute.platform", {"ecs-express"}}, {"compute.ingress", {"public"}}}, "none", "no NAT is on any path: the tasks use VPC endpoints, and nothing else of the blueprint in the private subnets calls out"}),
       With({"network.nat_instance_type", F<&SC::network, &NetworkConfig::nat_instance_type>, T::kString, "EC2 instance type of the NAT instance (arm64 / Graviton).", All("t4g.nano"), {}, 0, 0, C::kInstanceType}, Needs{{{"network.nat", {"instance"}}}}),
       // Src: DOC:vpc/latest/userguide/flow-logs-cwl.html (flow logs to CloudWatch Logs).
       {"network.flow_logs", F<&SC::network, &NetworkConfig::flow_logs>, T::kBool, "VPC flow logs: every accepted and rejected flow of the VPC's network interfaces, to a CloudWatch Logs group (output FlowLogGroupName) kept network.flow_logs_retention_days. Billed per GB ingested (vended logs).", {"false", "false", "true"}, {}},
@@ -347,6 +354,12 @@ std::string DescribeNeeds(const Needs& needs) {
   return Join(any, " or ");
 }
 
+std::string DescribeDefaultWhen(const DefaultWhen& d) {
+  std::vector<std::string> all;
+  for (const KeyIs& k : d.all) all.push_back(k.key + " is " + JoinOr(k.values));
+  return Join(all, " and ");
+}
+
 std::string DescribeGuardOff(const FieldSpec& f) {
   switch (f.type) {
     case T::kBool: return "false";
@@ -418,8 +431,18 @@ std::string ConfigReferenceMarkdown() {
     std::vector<std::string> needs;
     for (const Needs& n : f.needs) needs.push_back(DescribeNeeds(n) + (n.refuse ? " (refused without)" : ""));
     std::string guard = f.guard ? "`" + f.guard->name + "` when " + DescribeGuardOff(f) : "-";
-    out += "| `" + f.key + "`" + (f.required ? " (required)" : "") + " | " + type + " | " + Cell(f.defaults[0]) +
-           " | " + Cell(f.defaults[1]) + " | " + Cell(f.defaults[2]) + " | " + platform + " | " +
+    // A profile's default, then what another key makes it instead (why: in the description).
+    std::string when;
+    for (const DefaultWhen& d : f.default_when) {
+      when += "; " + Cell(d.value) + " when " + DescribeDefaultWhen(d);
+      if (!d.why.empty()) doc += " Default " + d.value + " when " + DescribeDefaultWhen(d) + ": " + d.why + ".";
+    }
+    auto defaults = [&](int column) {
+      const std::string& own = f.defaults[column];
+      return own.empty() && !when.empty() ? when.substr(2) : Cell(own) + when;
+    };
+    out += "| `" + f.key + "`" + (f.required ? " (required)" : "") + " | " + type + " | " + defaults(0) + " | " +
+           defaults(1) + " | " + defaults(2) + " | " + platform + " | " +
            (needs.empty() ? "-" : Join(needs, "; and ")) + " | " + guard + " | " + doc + " |\n";
   }
   out += "\n## Production guards\n\n"

@@ -79,6 +79,16 @@ struct Needs {
   bool refuse = false;
 };
 
+// A default another key decides instead of the profile column: while every condition
+// of `all` holds and the file does not write the key, its value is `value` (as
+// stack.yaml writes it). The first entry that holds applies; `config list` names the
+// keys that decided it, and the reference's default columns show each entry.
+struct DefaultWhen {
+  std::vector<KeyIs> all;
+  std::string value;
+  std::string why = {};  // for the reference: what makes this the right default
+};
+
 // The key configures one compute platform only. Written in the file of a stack on another
 // platform, it is warned about, or refused when `refuse` (a bool written false is only
 // warned about), and a refused bool's profile default does not apply there: it is false.
@@ -121,6 +131,7 @@ struct FieldSpec {
   std::string no_template_effect = {};
   // Facets (above); every one holds for a key without them.
   std::vector<Needs> needs = {};          // all must hold for the key to have an effect
+  std::vector<DefaultWhen> default_when = {};
   std::optional<OnePlatform> platform = {};
   std::optional<Guard> guard = {};
 };
@@ -154,6 +165,8 @@ const std::vector<GuardSpec>& Guards();
 // What a facet says in words, for messages and the reference: "features.waf is true",
 // "network.nat is instance", "github.org is set", joined with " or ".
 std::string DescribeNeeds(const Needs& needs);
+// "compute.platform is ecs-express and compute.ingress is public".
+std::string DescribeDefaultWhen(const DefaultWhen& d);
 // "false", "empty" or "below 7": the values of a guarded key that turn its protection off.
 std::string DescribeGuardOff(const FieldSpec& f);
 
