@@ -567,8 +567,6 @@ TEST(Facets, GuardsDecideWhatProdAccepts) {
   EXPECT_EQ(named.size(), 5u);
 }
 
-// The reference's facet columns are the rows' facets (the drift test in config_test.cc
-// then holds the committed docs/config-reference.md to them).
 // DefaultWhen: while its conditions hold and the file does not write the key, the key
 // takes the facet's value, and `config list` says which keys decided it; written in the
 // file, the file's value stands.
@@ -596,8 +594,7 @@ TEST(Facets, ADefaultAnotherKeyDecidesFollowsThatKey) {
         if (a != d.value) other = a;
       std::string written = Set(text, f.key, other);
       values.clear();
-      if (!ParseStackValues(written, "dev/stack.yaml", "dev", &values, &diags))
-        continue;  // refused: not defaulted either
+      ASSERT_TRUE(ParseStackValues(written, "dev/stack.yaml", "dev", &values, &diags)) << written << diags.FormatAll();
       it = std::find_if(values.begin(), values.end(), [&](const ConfigValue& v) { return v.key == f.key; });
       ASSERT_NE(it, values.end());
       EXPECT_EQ(it->value, Json(other));
@@ -605,6 +602,26 @@ TEST(Facets, ADefaultAnotherKeyDecidesFollowsThatKey) {
     }
   }
   EXPECT_GE(entries, 3);  // compute.ingress on each platform, network.nat on ecs-express public
+
+  // Every platform has its ingress default: the Ingress field's own value is no default.
+  const FieldSpec* ingress = FindField("compute.ingress");
+  ASSERT_NE(ingress, nullptr);
+  for (const auto& p : kComputePlatformNames)
+    EXPECT_TRUE(std::any_of(ingress->default_when.begin(), ingress->default_when.end(), [&](const DefaultWhen& d) {
+      return d.all.size() == 1 && d.all[0].values[0] == p.name;
+    })) << p.name;
+
+  // Where a condition fails, the profile's default stands: ecs-express at the edge keeps
+  // the profile's NAT.
+  std::vector<ConfigValue> values;
+  Diagnostics diags;
+  ASSERT_TRUE(ParseStackValues(Set(kBase, "compute.platform", "ecs-express"), "dev/stack.yaml", "dev", &values, &diags))
+      << diags.FormatAll();
+  auto nat = std::find_if(values.begin(), values.end(), [](const ConfigValue& v) { return v.key == "network.nat"; });
+  ASSERT_NE(nat, values.end());
+  EXPECT_EQ(nat->value, Json(FindField("network.nat")->defaults[0]));
+  EXPECT_TRUE(nat->from_profile);
+  EXPECT_TRUE(nat->derived_from.empty());
 }
 
 // The origin secret's facet is written from UsesVpcOrigin, the predicate the loader and
@@ -628,6 +645,8 @@ TEST(Facets, TheOriginSecretNeedsNoVpcOriginOnEveryPlatformAndIngress) {
     }
 }
 
+// The reference's facet columns are the rows' facets (the drift test in config_test.cc
+// then holds the committed docs/config-reference.md to them).
 TEST(Facets, TheReferenceShowsEveryFacet) {
   const std::string doc = ConfigReferenceMarkdown();
   for (const auto& f : ConfigSchema()) {

@@ -23,7 +23,10 @@ struct Walker {
   JsonTrail trail;
   std::string path;
 
-  const std::string& Path() { return path = trail.Render(prefix); }
+  const std::string& Path() {
+    trail.Render(prefix, &path);
+    return path;
+  }
 
   void Report(std::string_view function, const Json& argument, std::string_view problem) {
     if (malformed) malformed(MalformedIntrinsic{function, argument, problem, Path()});

@@ -1006,7 +1006,8 @@ bool ParseStackValues(const std::string& text, const std::string& file, const st
     auto it = values.find(f.key);
     auto derived = checked.derived.find(f.key);
     if (derived != checked.derived.end()) {
-      // The value the config really has, and what decided it (ApplyIngressLayout).
+      // The value the config really has, and what decided it (a DefaultWhen facet, or
+      // ApplyIngressLayout, ApplyPlatformFacets, ApplyGithubTrust).
       const StackConfig::Derived& d = derived->second;
       bp::Json v = f.type == FieldType::kBool       ? bp::Json(d.value == "true")
                                  : f.type == FieldType::kStringList ? bp::Json::parse(d.value)

@@ -143,8 +143,7 @@ std::vector<FieldSpec> Rows() {
       // App Runner stays the bundled environments' platform; ecs-express is for accounts App
       // Runner no longer admits (closed to new customers on 2026-04-30, reference/aws-facts.md 13).
       {"compute.platform", F<&SC::app, &AppConfig::platform>, T::kEnum, "Compute platform that runs the app: apprunner (AWS App Runner, for accounts that already use it; closed to new customers since 2026-04-30) or ecs-express (Amazon ECS Express Mode on Fargate behind an Application Load Balancer; see docs/compute.md).", All("apprunner"), NamesIn(kComputePlatformNames)},
-      // No profile default: the platform decides (public on apprunner, edge on ecs-express),
-      // applied by the loader when the file does not set the key (config/loader.cc).
+      // No profile default: the platform decides, through the DefaultWhen facets.
       With(With({"compute.ingress", F<&SC::app, &AppConfig::ingress>, T::kEnum, "Where requests enter. public: the service's own address answers the internet (App Runner; on ecs-express the service and its load balancer run in the public subnets). private: reachable only inside the VPC (a VPN, peering; ecs-express only: an internal load balancer). edge: CloudFront is the one entry point and turns features.cloudfront on (ecs-express: an internal load balancer that CloudFront reaches through a VPC origin; App Runner: the service answers only requests carrying CloudFront's origin secret). See docs/compute.md, Ingress layouts.", {}, NamesIn(kIngressNames)},
                 DefaultWhen{{{"compute.platform", {"apprunner"}}}, "public"}),
            DefaultWhen{{{"compute.platform", {"ecs-express"}}}, "edge", "ECS Express Mode's tasks stay private and still serve the internet"}),

@@ -16,19 +16,23 @@ class JsonTrail {
   void Push(size_t index) { steps_.push_back({{}, index}); }
   void Pop() { steps_.pop_back(); }
 
-  // `prefix`, then "/step" for each step.
-  std::string Render(std::string_view prefix) const {
-    std::string path(prefix);
+  // `prefix`, then "/step" for each step, into `path` (whose buffer is reused).
+  void Render(std::string_view prefix, std::string* path) const {
+    path->assign(prefix);
     char digits[24];
     for (const Step& s : steps_) {
-      path += '/';
+      *path += '/';
       if (s.index == kKey) {
-        path += s.key;
+        *path += s.key;
       } else {
         auto end = std::to_chars(digits, digits + sizeof digits, s.index).ptr;
-        path.append(digits, static_cast<size_t>(end - digits));
+        path->append(digits, static_cast<size_t>(end - digits));
       }
     }
+  }
+  std::string Render(std::string_view prefix) const {
+    std::string path;
+    Render(prefix, &path);
     return path;
   }
 
