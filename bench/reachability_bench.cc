@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/check.h"
 #include "analysis/reachability.h"
 #include "app/app.h"
 #include "bundled.h"
@@ -34,5 +35,21 @@ void BM_ReachabilityAllEnvironments(benchmark::State& state) {
   if (broken != 0) state.SkipWithError("a bundled environment has a broken path");
 }
 BENCHMARK(BM_ReachabilityAllEnvironments)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// `blueprint check --all` once assembled: every rule over every bundled environment.
+void BM_CheckAllEnvironments(benchmark::State& state) {
+  std::vector<bp::StackConfig> configs = bench::BundledEnvironments(state.range(0) == 1);
+  bp::Diagnostics d;
+  bp::App app;
+  if (!bp::Assemble(configs, &app, &d)) std::abort();
+  size_t findings = 0;
+  for (auto _ : state) {
+    std::vector<bp::analysis::Finding> f = bp::analysis::CheckApp(app, configs);
+    findings += f.size();
+    benchmark::DoNotOptimize(f);
+  }
+  if (findings != 0) state.SkipWithError("a bundled environment has findings");
+}
+BENCHMARK(BM_CheckAllEnvironments)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

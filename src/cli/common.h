@@ -24,6 +24,8 @@ namespace bp::cli {
 inline constexpr int kOk = 0;
 inline constexpr int kInternalError = 1;
 inline constexpr int kUserError = 2;
+// `check` found an error (docs/check.md): the config is valid, the platform it makes is not.
+inline constexpr int kCheckFindings = 3;
 
 struct Selection {
   std::string environments_dir = "environments";
@@ -95,6 +97,7 @@ int ReportParseError(CLI::App* app, const CLI::ParseError& e, int argc, char** a
 void RegisterSynth(CLI::App* cmd, int* rc);
 void RegisterStacks(CLI::App* cmd, int* rc);
 void RegisterValidate(CLI::App* cmd, int* rc);
+void RegisterCheck(CLI::App* cmd, int* rc);
 void RegisterDocs(CLI::App* cmd, int* rc);
 void RegisterConfig(CLI::App* cmd, int* rc);
 void RegisterPreview(CLI::App* cmd, int* rc);
