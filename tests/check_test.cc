@@ -95,7 +95,7 @@ TEST(Check, TheBundledEnvironmentsPassEveryRuleOnEachPlatformAndIngress) {
 
 // A public service whose VPC lost its internet gateway answers nobody.
 TEST(Check, APublicEntryNothingReachesIsAnError) {
-  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "public")[0];
+  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "public").at(0);
   Json& t = MainTemplateOf(e.stacks);
   t["Resources"].erase("InternetGatewayAttachment");
   std::vector<Finding> f = OfRule(CheckEnvironment(e.config, e.stacks), "BP-REACH-ENTRY");
@@ -108,7 +108,7 @@ TEST(Check, APublicEntryNothingReachesIsAnError) {
 
 // CloudFront with a custom origin on the internal load balancer's name reaches nothing.
 TEST(Check, AnOriginCloudFrontCannotReachIsAnError) {
-  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "edge")[1];
+  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "edge").at(1);
   for (auto& s : e.stacks) {
     if (s.role != StackRole::kGlobal) continue;
     Json& origin = s.tmpl["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0];
@@ -119,13 +119,16 @@ TEST(Check, AnOriginCloudFrontCannotReachIsAnError) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_THAT(f[0].message, HasSubstr("is internal"));
   EXPECT_EQ(f[0].key, "compute.ingress");
+  EXPECT_EQ(f[0].resource, "Distribution");
+  EXPECT_THAT(f[0].stack, ::testing::EndsWith("-global"));
+  EXPECT_GT(f[0].where.line, 0) << "the layout writes compute.ingress: the finding points at its line";
 }
 
 // A config that means the service to be private, with templates whose entry faces the
 // internet (here: the public layout's), is an exposure.
 TEST(Check, AServiceMeantToBePrivateThatFacesTheInternetIsAnError) {
-  CheckedEnv meant = BundledLayout(ComputePlatform::kEcsExpress, "private")[0];
-  CheckedEnv built = BundledLayout(ComputePlatform::kEcsExpress, "public")[0];
+  CheckedEnv meant = BundledLayout(ComputePlatform::kEcsExpress, "private").at(0);
+  CheckedEnv built = BundledLayout(ComputePlatform::kEcsExpress, "public").at(0);
   std::vector<Finding> f = OfRule(CheckEnvironment(meant.config, built.stacks), "BP-REACH-EXPOSED");
   ASSERT_EQ(f.size(), 1u);
   EXPECT_THAT(f[0].message, HasSubstr("although compute.ingress is private"));
@@ -133,7 +136,7 @@ TEST(Check, AServiceMeantToBePrivateThatFacesTheInternetIsAnError) {
 }
 
 TEST(Check, ADatabaseGroupThatAdmitsNothingFromTheServiceIsAnError) {
-  CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public")[2];
+  CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(2);
   Json& t = MainTemplateOf(e.stacks);
   for (const std::string& id : fixtures::ResourcesOfType(t, "AWS::EC2::SecurityGroupIngress")) t["Resources"].erase(id);
   std::vector<Finding> f = OfRule(CheckEnvironment(e.config, e.stacks), "BP-REACH-DATABASE");
@@ -143,7 +146,7 @@ TEST(Check, ADatabaseGroupThatAdmitsNothingFromTheServiceIsAnError) {
 
 // Private subnets without a NAT route or VPC endpoints: the tasks reach no AWS service.
 TEST(Check, APrivateServiceWithoutNatOrEndpointsIsAnErrorPerService) {
-  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "private")[0];
+  CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "private").at(0);
   Json& t = MainTemplateOf(e.stacks);
   for (const std::string& id : fixtures::ResourcesOfType(t, "AWS::EC2::Route"))
     if (!t["Resources"][id]["Properties"].contains("GatewayId")) t["Resources"].erase(id);
@@ -153,12 +156,14 @@ TEST(Check, APrivateServiceWithoutNatOrEndpointsIsAnErrorPerService) {
     ASSERT_EQ(f.size(), 1u) << rule << Listed(all);
     EXPECT_THAT(f[0].message, HasSubstr("no 0.0.0.0/0 route (no NAT)")) << rule;
     EXPECT_EQ(f[0].key, "network.nat") << rule;
+    // The key's line when the file writes it; none when its default decides.
+    EXPECT_EQ(f[0].where.line > 0, e.config.IsSetInFile("network.nat")) << rule;
   }
   EXPECT_TRUE(OfRule(all, "BP-REACH-DATABASE").empty()) << Listed(all);
 }
 
 TEST(Check, TemplateRulesNameTheResource) {
-  CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public")[0];
+  CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(0);
   Json& t = MainTemplateOf(e.stacks);
   t["Resources"]["Db"]["Properties"]["StorageEncrypted"] = false;
   std::string group = fixtures::ResourcesOfType(t, "AWS::Logs::LogGroup").at(0);
@@ -181,6 +186,30 @@ TEST(Check, TemplateRulesNameTheResource) {
             "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html");
 }
 
+// What an add-on or override may write and still be encrypted or alerting: no finding;
+// a disabled alarm is one.
+TEST(Check, TemplateRulesReadWhatAwsReads) {
+  CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(0);
+  Json& t = MainTemplateOf(e.stacks);
+  Json& db = t["Resources"]["Db"]["Properties"];
+  db["StorageEncrypted"] = "true";
+  EXPECT_TRUE(CheckEnvironment(e.config, e.stacks).empty());
+  db["StorageEncrypted"] = cfn::If("Encrypt", true, false);
+  EXPECT_TRUE(CheckEnvironment(e.config, e.stacks).empty());
+  db["StorageEncrypted"] = false;
+  db["SourceDBInstanceIdentifier"] = "orders-primary";  // a replica inherits its source's
+  EXPECT_TRUE(CheckEnvironment(e.config, e.stacks).empty());
+  db.erase("SourceDBInstanceIdentifier");
+  EXPECT_EQ(OfRule(CheckEnvironment(e.config, e.stacks), "BP-SEC-DB-ENCRYPTED").size(), 1u);
+  db["StorageEncrypted"] = true;
+
+  std::string alarm = fixtures::ResourcesOfType(t, "AWS::CloudWatch::Alarm").at(0);
+  t["Resources"][alarm]["Properties"]["ActionsEnabled"] = false;
+  std::vector<Finding> f = OfRule(CheckEnvironment(e.config, e.stacks), "BP-REL-ALARM-ACTION");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].message, "ActionsEnabled is false");
+}
+
 TEST(Check, TheCommandPassesTheBundledEnvironmentsAndSpeaksJson) {
   auto r = testing::RunBlueprint({"check", "--all", "--environments", testing::SourceDir() + "/environments"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -194,6 +223,15 @@ TEST(Check, TheCommandPassesTheBundledEnvironmentsAndSpeaksJson) {
   EXPECT_TRUE(j["findings"].empty());
   r = testing::RunBlueprint({"check", "--format", "sarif"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  // A stack id checks the environments that stack serves, each whole: the global stack
+  // alone has no service, the main stack alone no distribution.
+  for (const char* stack : {"orders-api-prod-global", "orders-api-prod", "apprunner-blueprint-account"}) {
+    r = testing::RunBlueprint({"check", "--stack", stack, "--environments", testing::SourceDir() + "/environments"});
+    EXPECT_EQ(r.exit_code, 0) << stack << "\n" << r.out << r.err;
+  }
+  r = testing::RunBlueprint(
+      {"check", "--stack", "orders-api-prod-global", "--environments", testing::SourceDir() + "/environments"});
+  EXPECT_THAT(r.out, HasSubstr("0 error(s), 0 warning(s) in 1 environment(s)"));
 }
 
 }  // namespace

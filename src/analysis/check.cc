@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <stdexcept>
 #include <tuple>
 
 namespace bp::analysis {
@@ -38,7 +39,7 @@ const std::vector<CheckRule> kRules = {
     {"BP-REACH-SECRETS", kError, "The service reads its secrets",
      "the database password and the app's secrets reach the service from Secrets Manager at start; without a path "
      "and a role the service does not start",
-     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resources.html"},
+     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html"},
     {"BP-REACH-LOGS", kError, "The service writes its logs",
      "logs are how a failing deploy or request is diagnosed; a service that cannot reach CloudWatch Logs fails to "
      "start on ECS and is blind on any platform",
@@ -80,6 +81,12 @@ class EnvironmentCheck {
       : c_(c), stacks_(stacks), out_(out) {}
 
   void Run() {
+    for (const StackTemplate& s : stacks_)
+      for (const auto& [id, r] : Section(s.tmpl, "Resources").items())
+        if (distribution_.empty() && IsType(r, "AWS::CloudFront::Distribution")) {
+          distribution_stack_ = StackName(s);
+          distribution_ = id;
+        }
     Reachability();
     for (const StackTemplate& s : stacks_)
       for (const auto& [id, r] : Section(s.tmpl, "Resources").items()) Resource(s, id, r);
@@ -90,12 +97,14 @@ class EnvironmentCheck {
            const std::string& key) {
     Finding f;
     f.rule = FindCheckRule(rule);
+    if (!f.rule) throw std::logic_error(std::string("check: no rule ") + rule);
     f.env = c_.env;
     f.stack = stack;
     f.resource = resource;
     f.message = std::move(message);
     f.key = key;
-    f.where = key.empty() ? Location{c_.file, 0, 0} : c_.LocationOf(key);
+    // A key the file does not write is decided by its default: no line to point at.
+    f.where = !key.empty() && c_.IsSetInFile(key) ? c_.LocationOf(key) : Location{c_.file, 0, 0};
     if (f.where.file.empty()) f.where.file = c_.file;
     out_->push_back(std::move(f));
   }
@@ -118,7 +127,7 @@ class EnvironmentCheck {
               WhyOf(r, "internet → entry"),
           "compute.ingress");
     if (fronted && !r.cloudfront_to_origin)
-      Add("BP-REACH-ORIGIN", "", "",
+      Add("BP-REACH-ORIGIN", distribution_stack_, distribution_,
           "CloudFront is on, but it does not reach the service: " +
               (r.has_cloudfront ? WhyOf(r, "cloudfront → origin") : std::string("no distribution in the templates")),
           c_.IsSetInFile("features.cloudfront") ? "features.cloudfront" : "compute.ingress");
@@ -143,13 +152,25 @@ class EnvironmentCheck {
   void Resource(const StackTemplate& s, const std::string& id, const Json& r) {
     const std::string stack = StackName(s);
     if (IsType(r, "AWS::RDS::DBInstance")) {
+      // A cluster member, a read replica and a snapshot restore take their encryption
+      // from the cluster or the source (Overview.Encryption.html); an intrinsic is decided
+      // at deploy time. Only a literal that is not true is a finding.
+      for (const char* inherits : {"DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier"})
+        if (Property(r, inherits)) return;
       const Json* encrypted = Property(r, "StorageEncrypted");
-      if (!encrypted || !encrypted->is_boolean() || !encrypted->get<bool>())
-        Add("BP-SEC-DB-ENCRYPTED", stack, id, "StorageEncrypted is not true", "");
+      if (encrypted && encrypted->is_object()) return;
+      const bool on = encrypted && (encrypted->is_boolean() ? encrypted->get<bool>() : *encrypted == "true");
+      if (!on) Add("BP-SEC-DB-ENCRYPTED", stack, id, "StorageEncrypted is not true", "");
     } else if (IsType(r, "AWS::Logs::LogGroup")) {
       if (!Property(r, "RetentionInDays")) Add("BP-REL-LOGS-EXPIRE", stack, id, "no RetentionInDays", "");
-    } else if (IsType(r, "AWS::CloudWatch::Alarm")) {
+    } else if (IsType(r, "AWS::CloudWatch::Alarm") || IsType(r, "AWS::CloudWatch::CompositeAlarm")) {
+      const Json* enabled = Property(r, "ActionsEnabled");
+      if (enabled && (*enabled == false || *enabled == "false")) {
+        Add("BP-REL-ALARM-ACTION", stack, id, "ActionsEnabled is false", "");
+        return;
+      }
       const Json* actions = Property(r, "AlarmActions");
+      if (actions && actions->is_object()) return;  // an intrinsic: decided at deploy time
       if (!actions || !actions->is_array() || actions->empty())
         Add("BP-REL-ALARM-ACTION", stack, id, "no AlarmActions", "");
     }
@@ -166,6 +187,7 @@ class EnvironmentCheck {
   const StackConfig& c_;
   const std::vector<StackTemplate>& stacks_;
   std::vector<Finding>* out_;
+  std::string distribution_stack_, distribution_;  // the first CloudFront distribution, if any
 };
 
 }  // namespace
@@ -182,8 +204,10 @@ std::vector<Finding> CheckEnvironment(const StackConfig& config, const std::vect
   std::vector<Finding> out;
   EnvironmentCheck(config, stacks, &out).Run();
   // In the rules' order, then by stack and resource: the same bytes for the same input.
-  std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.rule, a.stack, a.resource) < std::tie(b.rule, b.stack, b.resource);
+  auto rank = [](const Finding& f) { return f.rule - kRules.data(); };
+  std::stable_sort(out.begin(), out.end(), [&](const Finding& a, const Finding& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return std::tie(a.stack, a.resource) < std::tie(b.stack, b.resource);
   });
   return out;
 }

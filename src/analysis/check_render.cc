@@ -15,7 +15,7 @@ namespace {
 std::string Where(const Finding& f) {
   std::string at = f.where.file;
   if (f.where.line > 0) at += ":" + std::to_string(f.where.line);
-  if (!f.key.empty()) at += " (" + f.key + ")";
+  if (!f.key.empty()) at += std::string(" (") + f.key + (f.where.line > 0 ? "" : ", not written: its default") + ")";
   return at;
 }
 

@@ -1,5 +1,5 @@
-// What `blueprint check` prints: findings as text (grouped by environment, errors first
-// within each rule order) or as one JSON document. check.h computes them.
+// What `blueprint check` prints: findings as text (grouped by environment, in the rules'
+// order) or as one JSON document. check.h computes them.
 #pragma once
 #include <string>
 #include <vector>
@@ -18,7 +18,7 @@ std::string CheckText(const std::vector<Finding>& findings, const std::vector<st
 // stack, resource, message, key, file, line, column, why, source}]}
 cfn::Json CheckJson(const std::vector<Finding>& findings, const std::vector<std::string>& environments);
 
-// Unacknowledged findings of error severity.
+// The findings of error severity.
 size_t CheckErrors(const std::vector<Finding>& findings);
 
 }  // namespace bp::analysis

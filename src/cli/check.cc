@@ -19,8 +19,25 @@ struct CheckOptions {
 };
 
 int RunCheck(const CheckOptions& o) {
+  // The selection says which environments to check (an environment, or those a stack
+  // serves); the rules need each one's whole platform, main and global stacks together,
+  // so they run on the whole assembly.
+  Loaded selected;
+  if (!LoadAndAssemble(o.sel, &selected)) return kUserError;
   Loaded loaded;
-  if (!LoadAndAssemble(o.sel, &loaded)) return kUserError;
+  if (o.sel.stack.empty()) {
+    loaded = std::move(selected);
+  } else {
+    Selection all = o.sel;
+    all.stack.clear();
+    all.all = true;
+    if (!LoadAndAssemble(all, &loaded)) return kUserError;
+    std::vector<StackConfig> configs;
+    for (const auto& c : loaded.configs)
+      for (const auto& s : selected.configs)
+        if (c.env == s.env) configs.push_back(c);
+    loaded.configs = std::move(configs);
+  }
   std::vector<std::string> environments;
   for (const auto& c : loaded.configs) environments.push_back(c.env);
   const std::vector<analysis::Finding> findings = analysis::CheckApp(loaded.app, loaded.configs);
