@@ -39,14 +39,6 @@ std::vector<CheckedEnv> BundledLayout(ComputePlatform platform, const std::strin
   return out;
 }
 
-Json& MainTemplateOf(std::vector<StackTemplate>& stacks) {
-  for (auto& s : stacks)
-    if (s.role == StackRole::kMain) return s.tmpl;
-  ADD_FAILURE() << "no main stack";
-  static Json none;
-  return none;
-}
-
 std::string Listed(const std::vector<Finding>& findings) {
   std::string s;
   for (const Finding& f : findings)
@@ -96,7 +88,7 @@ TEST(Check, TheBundledEnvironmentsPassEveryRuleOnEachPlatformAndIngress) {
 // A public service whose VPC lost its internet gateway answers nobody.
 TEST(Check, APublicEntryNothingReachesIsAnError) {
   CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "public").at(0);
-  Json& t = MainTemplateOf(e.stacks);
+  Json& t = fixtures::MainOf(e.stacks);
   t["Resources"].erase("InternetGatewayAttachment");
   std::vector<Finding> f = OfRule(CheckEnvironment(e.config, e.stacks), "BP-REACH-ENTRY");
   ASSERT_EQ(f.size(), 1u) << Listed(CheckEnvironment(e.config, e.stacks));
@@ -137,7 +129,7 @@ TEST(Check, AServiceMeantToBePrivateThatFacesTheInternetIsAnError) {
 
 TEST(Check, ADatabaseGroupThatAdmitsNothingFromTheServiceIsAnError) {
   CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(2);
-  Json& t = MainTemplateOf(e.stacks);
+  Json& t = fixtures::MainOf(e.stacks);
   for (const std::string& id : fixtures::ResourcesOfType(t, "AWS::EC2::SecurityGroupIngress")) t["Resources"].erase(id);
   std::vector<Finding> f = OfRule(CheckEnvironment(e.config, e.stacks), "BP-REACH-DATABASE");
   ASSERT_EQ(f.size(), 1u);
@@ -147,7 +139,7 @@ TEST(Check, ADatabaseGroupThatAdmitsNothingFromTheServiceIsAnError) {
 // Private subnets without a NAT route or VPC endpoints: the tasks reach no AWS service.
 TEST(Check, APrivateServiceWithoutNatOrEndpointsIsAnErrorPerService) {
   CheckedEnv e = BundledLayout(ComputePlatform::kEcsExpress, "private").at(0);
-  Json& t = MainTemplateOf(e.stacks);
+  Json& t = fixtures::MainOf(e.stacks);
   for (const std::string& id : fixtures::ResourcesOfType(t, "AWS::EC2::Route"))
     if (!t["Resources"][id]["Properties"].contains("GatewayId")) t["Resources"].erase(id);
   std::vector<Finding> all = CheckEnvironment(e.config, e.stacks);
@@ -164,7 +156,7 @@ TEST(Check, APrivateServiceWithoutNatOrEndpointsIsAnErrorPerService) {
 
 TEST(Check, TemplateRulesNameTheResource) {
   CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(0);
-  Json& t = MainTemplateOf(e.stacks);
+  Json& t = fixtures::MainOf(e.stacks);
   t["Resources"]["Db"]["Properties"]["StorageEncrypted"] = false;
   std::string group = fixtures::ResourcesOfType(t, "AWS::Logs::LogGroup").at(0);
   t["Resources"][group]["Properties"].erase("RetentionInDays");
@@ -190,7 +182,7 @@ TEST(Check, TemplateRulesNameTheResource) {
 // a disabled alarm is one.
 TEST(Check, TemplateRulesReadWhatAwsReads) {
   CheckedEnv e = BundledLayout(ComputePlatform::kAppRunner, "public").at(0);
-  Json& t = MainTemplateOf(e.stacks);
+  Json& t = fixtures::MainOf(e.stacks);
   Json& db = t["Resources"]["Db"]["Properties"];
   db["StorageEncrypted"] = "true";
   EXPECT_TRUE(CheckEnvironment(e.config, e.stacks).empty());

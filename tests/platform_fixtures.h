@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/reachability.h"
 #include "app/app.h"
 #include "config/loader.h"
 #include "template_match.h"
@@ -31,6 +32,16 @@ inline Json MainTemplate(const App& app) {
     if (s.role == StackRole::kMain) return s.tmpl.ToJson();
   ADD_FAILURE() << "no main stack";
   return Json::object();
+}
+
+// The main stack's template among one environment's templates (analysis::TemplatesOf),
+// to edit before a check or a reachability evaluation.
+inline Json& MainOf(std::vector<analysis::StackTemplate>& stacks) {
+  for (auto& s : stacks)
+    if (s.role == StackRole::kMain) return s.tmpl;
+  ADD_FAILURE() << "no main stack";
+  static Json none;
+  return none;
 }
 
 inline Json MainTemplate(const StackConfig& c) {

@@ -16,6 +16,7 @@ using analysis::EvaluateReachability;
 using analysis::ReachabilityReport;
 using analysis::StackTemplate;
 using cfn::Json;
+using fixtures::MainOf;
 using fixtures::ResourcesOfType;
 
 // Every path, in one string: a failing comparison shows all of them and the reasons.
@@ -66,14 +67,6 @@ std::vector<StackTemplate> Bundled(const std::string& env, ComputePlatform platf
 std::vector<StackTemplate> FromYaml(const std::string& nat, const std::string& lines) {
   App app = testing::SynthFromYaml(fixtures::StackYaml("dev", nat, "orders-api", "", lines));
   return analysis::TemplatesOf(app, "dev");
-}
-
-Json& MainOf(std::vector<StackTemplate>& stacks) {
-  for (auto& s : stacks)
-    if (s.role == StackRole::kMain) return s.tmpl;
-  ADD_FAILURE() << "no main stack";
-  static Json none;
-  return none;
 }
 
 StackTemplate& GlobalOf(std::vector<StackTemplate>& stacks) {

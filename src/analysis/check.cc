@@ -1,5 +1,7 @@
 #include "analysis/check.h"
 
+#include "analysis/json_at.h"
+
 #include <algorithm>
 #include <iterator>
 #include <stdexcept>
@@ -57,24 +59,6 @@ const std::vector<CheckRule> kRules = {
      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html"},
 };
 
-const Json& Section(const Json& tmpl, const char* name) {
-  static const Json kEmpty = Json::object();
-  auto it = tmpl.find(name);
-  return it != tmpl.end() && it->is_object() ? *it : kEmpty;
-}
-
-const Json* Property(const Json& resource, const char* name) {
-  auto props = resource.find("Properties");
-  if (props == resource.end() || !props->is_object()) return nullptr;
-  auto it = props->find(name);
-  return it == props->end() ? nullptr : &*it;
-}
-
-bool IsType(const Json& resource, const char* type) {
-  auto it = resource.find("Type");
-  return it != resource.end() && it->is_string() && it->get_ref<const std::string&>() == type;
-}
-
 class EnvironmentCheck {
  public:
   EnvironmentCheck(const StackConfig& c, const std::vector<StackTemplate>& stacks, std::vector<Finding>* out)
@@ -82,14 +66,14 @@ class EnvironmentCheck {
 
   void Run() {
     for (const StackTemplate& s : stacks_)
-      for (const auto& [id, r] : Section(s.tmpl, "Resources").items())
-        if (distribution_.empty() && IsType(r, "AWS::CloudFront::Distribution")) {
-          distribution_stack_ = StackName(s);
+      for (const auto& [id, r] : At(s.tmpl, "Resources").items())
+        if (distribution_.empty() && At(r, "Type") == "AWS::CloudFront::Distribution") {
+          distribution_stack_ = s.id;
           distribution_ = id;
         }
     Reachability();
     for (const StackTemplate& s : stacks_)
-      for (const auto& [id, r] : Section(s.tmpl, "Resources").items()) Resource(s, id, r);
+      for (const auto& [id, r] : At(s.tmpl, "Resources").items()) Resource(s.id, id, r);
   }
 
  private:
@@ -149,38 +133,37 @@ class EnvironmentCheck {
       if (!n.ok) Add(n.rule, main, "", WhyOf(r, n.path), n.key);  // network.nat decides egress, written or not
   }
 
-  void Resource(const StackTemplate& s, const std::string& id, const Json& r) {
-    const std::string stack = StackName(s);
-    if (IsType(r, "AWS::RDS::DBInstance")) {
+  // `stack` is the stack's artifact id, its CloudFormation name for an environment's stacks.
+  void Resource(const std::string& stack, const std::string& id, const Json& r) {
+    const Json& type = At(r, "Type");
+    const Json& props = At(r, "Properties");
+    if (type == "AWS::RDS::DBInstance") {
       // A cluster member, a read replica and a snapshot restore take their encryption
       // from the cluster or the source (Overview.Encryption.html); an intrinsic is decided
       // at deploy time. Only a literal that is not true is a finding.
       for (const char* inherits : {"DBClusterIdentifier", "SourceDBInstanceIdentifier", "DBSnapshotIdentifier"})
-        if (Property(r, inherits)) return;
-      const Json* encrypted = Property(r, "StorageEncrypted");
-      if (encrypted && encrypted->is_object()) return;
-      const bool on = encrypted && (encrypted->is_boolean() ? encrypted->get<bool>() : *encrypted == "true");
-      if (!on) Add("BP-SEC-DB-ENCRYPTED", stack, id, "StorageEncrypted is not true", "");
-    } else if (IsType(r, "AWS::Logs::LogGroup")) {
-      if (!Property(r, "RetentionInDays")) Add("BP-REL-LOGS-EXPIRE", stack, id, "no RetentionInDays", "");
-    } else if (IsType(r, "AWS::CloudWatch::Alarm") || IsType(r, "AWS::CloudWatch::CompositeAlarm")) {
-      const Json* enabled = Property(r, "ActionsEnabled");
-      if (enabled && (*enabled == false || *enabled == "false")) {
+        if (!At(props, inherits).is_null()) return;
+      const Json& encrypted = At(props, "StorageEncrypted");
+      if (encrypted.is_object()) return;
+      if (encrypted != true && encrypted != "true")
+        Add("BP-SEC-DB-ENCRYPTED", stack, id, "StorageEncrypted is not true", "");
+    } else if (type == "AWS::Logs::LogGroup") {
+      if (At(props, "RetentionInDays").is_null()) Add("BP-REL-LOGS-EXPIRE", stack, id, "no RetentionInDays", "");
+    } else if (type == "AWS::CloudWatch::Alarm" || type == "AWS::CloudWatch::CompositeAlarm") {
+      const Json& enabled = At(props, "ActionsEnabled");
+      if (enabled == false || enabled == "false") {
         Add("BP-REL-ALARM-ACTION", stack, id, "ActionsEnabled is false", "");
         return;
       }
-      const Json* actions = Property(r, "AlarmActions");
-      if (actions && actions->is_object()) return;  // an intrinsic: decided at deploy time
-      if (!actions || !actions->is_array() || actions->empty())
-        Add("BP-REL-ALARM-ACTION", stack, id, "no AlarmActions", "");
+      const Json& actions = At(props, "AlarmActions");
+      if (actions.is_object()) return;  // an intrinsic: decided at deploy time
+      if (!actions.is_array() || actions.empty()) Add("BP-REL-ALARM-ACTION", stack, id, "no AlarmActions", "");
     }
   }
 
-  // The stack's artifact id, which is its CloudFormation name for an environment's stacks.
-  std::string StackName(const StackTemplate& s) const { return s.id; }
   std::string MainStackName() const {
     for (const StackTemplate& s : stacks_)
-      if (s.role == StackRole::kMain) return StackName(s);
+      if (s.role == StackRole::kMain) return s.id;
     return "";
   }
 

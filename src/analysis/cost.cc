@@ -1,5 +1,7 @@
 #include "analysis/cost.h"
 
+#include "analysis/json_at.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -41,12 +43,6 @@ struct Pricer {
     return n;
   }
 };
-
-const Json& Prop(const Json& props, const char* name) {
-  if (!props.is_object()) return kNull;
-  auto it = props.find(name);
-  return it == props.end() ? kNull : *it;
-}
 
 // A literal number (CloudFormation also accepts numbers written as strings).
 bool NumberOf(const Json& v, double* out) {
@@ -127,18 +123,18 @@ void AddXrayLine(const Pricer& p, ResourceCost* rc) {
 
 void PriceAppRunnerService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
-  const Json& instance = Prop(props, "InstanceConfiguration");
+  const Json& instance = At(props, "InstanceConfiguration");
   double vcpu = 1, memory_gb = 2;  // App Runner's defaults when InstanceConfiguration is absent
-  bool sized = (Prop(instance, "Cpu").is_null() || AppRunnerSize(Prop(instance, "Cpu"), "vCPU", &vcpu)) &&
-               (Prop(instance, "Memory").is_null() || AppRunnerSize(Prop(instance, "Memory"), "GB", &memory_gb));
+  bool sized = (At(instance, "Cpu").is_null() || AppRunnerSize(At(instance, "Cpu"), "vCPU", &vcpu)) &&
+               (At(instance, "Memory").is_null() || AppRunnerSize(At(instance, "Memory"), "GB", &memory_gb));
   // Provisioned instances: the auto scaling configuration's MinSize (App Runner's
   // default configuration provisions 1). Src: DOC:apprunner/latest/dg/manage-autoscaling.html
   double min_size = 1;
-  const Json& asc = Prop(props, "AutoScalingConfigurationArn");
+  const Json& asc = At(props, "AutoScalingConfigurationArn");
   bool min_known = true;
   if (!asc.is_null()) {
     const ResourceView* conf = p.Find(TargetOf(asc));
-    min_known = conf && NumberOf(Prop(*conf->properties, "MinSize"), &min_size);
+    min_known = conf && NumberOf(At(*conf->properties, "MinSize"), &min_size);
   }
   if (!sized || !min_known) {
     AddUnknown(rc, "Container instances", "size or provisioned instances set outside the template");
@@ -160,26 +156,26 @@ void PriceAppRunnerService(const Pricer& p, const ResourceView& r, ResourceCost*
     AddLine(p, rc, fmt::format("Active memory ({:g} GB)", memory_gb), active_hours * memory_gb, "GB-hours",
             "apprunner.active_gb_hour", traffic);
   }
-  if (BoolOf(Prop(Prop(props, "SourceConfiguration"), "AutoDeploymentsEnabled"), false))
+  if (BoolOf(At(At(props, "SourceConfiguration"), "AutoDeploymentsEnabled"), false))
     AddLine(p, rc, "Automatic deployments", 1, "app-months", "apprunner.automatic_deployment_month");
   AddLine(p, rc, "Data transfer out", p.usage.egress_gb_per_month, "GB", "ec2.data_transfer_out_gb",
           {{"usage.egress_gb_per_month", p.usage.egress_gb_per_month}});
   AddLine(p, rc, "Log ingestion (CloudWatch Logs)", p.usage.log_gb_per_month, "GB", "cloudwatch.logs_ingested_gb",
           {{"usage.log_gb_per_month", p.usage.log_gb_per_month}});
-  const Json& obs = Prop(props, "ObservabilityConfiguration");
-  if (BoolOf(Prop(obs, "ObservabilityEnabled"), false)) {
-    const ResourceView* conf = p.Find(TargetOf(Prop(obs, "ObservabilityConfigurationArn")));
-    if (conf && StringOf(Prop(Prop(*conf->properties, "TraceConfiguration"), "Vendor")) == "AWSXRAY") AddXrayLine(p, rc);
+  const Json& obs = At(props, "ObservabilityConfiguration");
+  if (BoolOf(At(obs, "ObservabilityEnabled"), false)) {
+    const ResourceView* conf = p.Find(TargetOf(At(obs, "ObservabilityConfigurationArn")));
+    if (conf && StringOf(At(At(*conf->properties, "TraceConfiguration"), "Vendor")) == "AWSXRAY") AddXrayLine(p, rc);
   }
 }
 
 void PriceDbInstance(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
-  std::string engine = StringOf(Prop(props, "Engine"));
-  std::string cls = StringOf(Prop(props, "DBInstanceClass"));
+  std::string engine = StringOf(At(props, "Engine"));
+  std::string cls = StringOf(At(props, "DBInstanceClass"));
   // Multi-AZ bills the standby's instance hours and storage too.
   // Src: DOC:AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html (Multi-AZ DB instances)
-  bool multi_az = BoolOf(Prop(props, "MultiAZ"), false);
+  bool multi_az = BoolOf(At(props, "MultiAZ"), false);
   double copies = multi_az ? 2 : 1;
   std::string az = multi_az ? "Multi-AZ: primary and standby" : "Single-AZ";
   if (engine.empty() || cls.empty())
@@ -188,23 +184,23 @@ void PriceDbInstance(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
     AddLine(p, rc, "Instance hours (" + cls + ", " + az + ")", copies * p.hours, "hours",
             "rds." + engine + "_instance_hour:" + cls);
   double allocated = 0;
-  if (!NumberOf(Prop(props, "AllocatedStorage"), &allocated)) {
+  if (!NumberOf(At(props, "AllocatedStorage"), &allocated)) {
     AddUnknown(rc, "Storage", "allocated storage set outside the template");
     return;
   }
-  std::string storage_type = StringOf(Prop(props, "StorageType"));
+  std::string storage_type = StringOf(At(props, "StorageType"));
   if (storage_type.empty()) storage_type = "gp2";  // RDS's default. Src: SCHEMA:aws-rds-dbinstance StorageType
   std::string storage_key = "rds." + storage_type + "_gb_month";
   AddLine(p, rc, fmt::format("Storage ({}, {:g} GB{})", storage_type, allocated, multi_az ? " x 2" : ""),
           copies * allocated, "GB-months", storage_key);
   double grown = 0, max_allocated = 0;
-  if (NumberOf(Prop(props, "MaxAllocatedStorage"), &max_allocated) && max_allocated > allocated) {
+  if (NumberOf(At(props, "MaxAllocatedStorage"), &max_allocated) && max_allocated > allocated) {
     grown = std::min(p.usage.db_storage_growth_gb, max_allocated - allocated);
     AddLine(p, rc, fmt::format("Storage growth (autoscaling{})", multi_az ? ", x 2" : ""), copies * grown,
             "GB-months", storage_key, {{"usage.db_storage_growth_gb", p.usage.db_storage_growth_gb}});
   }
   double retention = 1;  // RDS's default. Src: SCHEMA:aws-rds-dbinstance BackupRetentionPeriod
-  NumberOf(Prop(props, "BackupRetentionPeriod"), &retention);
+  NumberOf(At(props, "BackupRetentionPeriod"), &retention);
   if (retention > 0) {
     // Backup storage up to the provisioned storage is free. Src: https://aws.amazon.com/rds/postgresql/pricing/
     Assumptions a = {{"usage.backup_storage_gb", p.usage.backup_storage_gb}};
@@ -214,28 +210,28 @@ void PriceDbInstance(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
             std::move(a));
   }
   // Src: DOC:AmazonRDS/latest/UserGuide/rds-secrets-manager.html (the managed secret incurs Secrets Manager charges)
-  if (BoolOf(Prop(props, "ManageMasterUserPassword"), false))
+  if (BoolOf(At(props, "ManageMasterUserPassword"), false))
     AddLine(p, rc, "Master password secret (Secrets Manager)", 1, "secret-months", "secretsmanager.secret_month");
 }
 
 void PriceAutoScalingGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
   double count = 0;
-  if (!NumberOf(Prop(props, "DesiredCapacity"), &count) && !NumberOf(Prop(props, "MinSize"), &count)) {
+  if (!NumberOf(At(props, "DesiredCapacity"), &count) && !NumberOf(At(props, "MinSize"), &count)) {
     AddUnknown(rc, "Instances", "capacity set outside the template");
     return;
   }
-  const ResourceView* lt = p.Find(TargetOf(Prop(Prop(props, "LaunchTemplate"), "LaunchTemplateId")));
-  const Json& data = lt ? Prop(*lt->properties, "LaunchTemplateData") : kNull;
-  std::string type = StringOf(Prop(data, "InstanceType"));
+  const ResourceView* lt = p.Find(TargetOf(At(At(props, "LaunchTemplate"), "LaunchTemplateId")));
+  const Json& data = lt ? At(*lt->properties, "LaunchTemplateData") : kNull;
+  std::string type = StringOf(At(data, "InstanceType"));
   if (type.empty()) {
     AddUnknown(rc, "Instance hours", "instance type set outside the template");
   } else {
     AddLine(p, rc, "Instance hours (" + type + ")", count * p.hours, "hours", "ec2.instance_hour:" + type);
   }
   bool public_ip = false;
-  for (const auto& ni : Prop(data, "NetworkInterfaces").is_array() ? Prop(data, "NetworkInterfaces") : Json::array())
-    public_ip = public_ip || BoolOf(Prop(ni, "AssociatePublicIpAddress"), false);
+  for (const auto& ni : At(data, "NetworkInterfaces").is_array() ? At(data, "NetworkInterfaces") : Json::array())
+    public_ip = public_ip || BoolOf(At(ni, "AssociatePublicIpAddress"), false);
   if (public_ip) AddLine(p, rc, "Public IPv4 address", count * p.hours, "hours", "vpc.public_ipv4_hour");
   // The root volume's size and type come from the AMI unless the template sets them.
   AddUnknown(rc, "Root volume (EBS)", "size and type come from the AMI; EBS is not in the price table");
@@ -252,7 +248,7 @@ void PriceNatGateway(const Pricer& p, const ResourceView&, ResourceCost* rc) {
 
 void PriceWebAcl(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   AddLine(p, rc, "Web ACL", 1, "ACL-months", "waf.web_acl_month");
-  const Json& rules = Prop(*r.properties, "Rules");
+  const Json& rules = At(*r.properties, "Rules");
   AddLine(p, rc, "Rules", rules.is_array() ? static_cast<double>(rules.size()) : 0, "rule-months", "waf.rule_month");
   AddLine(p, rc, "Requests inspected", p.usage.requests_per_month / 1e6, "million requests", "waf.requests_million",
           {{"usage.requests_per_month", p.usage.requests_per_month}});
@@ -263,16 +259,16 @@ void PriceAlarm(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   // Src: https://aws.amazon.com/cloudwatch/pricing/
   const Json& props = *r.properties;
   double metrics = 1, period = 60;
-  if (Prop(props, "Metrics").is_array()) {
+  if (At(props, "Metrics").is_array()) {
     metrics = 0;
-    for (const auto& m : Prop(props, "Metrics")) {
-      if (!Prop(m, "MetricStat").is_null()) {
+    for (const auto& m : At(props, "Metrics")) {
+      if (!At(m, "MetricStat").is_null()) {
         metrics += 1;
-        NumberOf(Prop(Prop(m, "MetricStat"), "Period"), &period);
+        NumberOf(At(At(m, "MetricStat"), "Period"), &period);
       }
     }
   } else {
-    NumberOf(Prop(props, "Period"), &period);
+    NumberOf(At(props, "Period"), &period);
   }
   if (period < 60)
     AddLine(p, rc, "High-resolution alarm metrics", metrics, "alarm metrics",
@@ -302,7 +298,7 @@ void AddAlbLines(const Pricer& p, ResourceCost* rc, std::string hours_name) {
 // write policy, i.e. the tasks may record traces.
 bool RoleWritesTraces(const Pricer& p, const Json& role) {
   const ResourceView* r = p.Find(TargetOf(role));
-  return r && Prop(*r->properties, "ManagedPolicyArns").dump().find("AWSXRayDaemonWriteAccess") != std::string::npos;
+  return r && At(*r->properties, "ManagedPolicyArns").dump().find("AWSXRayDaemonWriteAccess") != std::string::npos;
 }
 
 // ECS Express Mode: Fargate tasks (Linux/x86, Express Mode's default task definition)
@@ -314,11 +310,11 @@ bool RoleWritesTraces(const Pricer& p, const Json& role) {
 void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
   double cpu_units = 256, memory_mib = 512, min_tasks = 1, max_tasks = 1;
-  const Json& scaling = Prop(props, "ScalingTarget");
-  bool sized = (Prop(props, "Cpu").is_null() || NumberOf(Prop(props, "Cpu"), &cpu_units)) &&
-               (Prop(props, "Memory").is_null() || NumberOf(Prop(props, "Memory"), &memory_mib)) &&
-               (Prop(scaling, "MinTaskCount").is_null() || NumberOf(Prop(scaling, "MinTaskCount"), &min_tasks));
-  NumberOf(Prop(scaling, "MaxTaskCount"), &max_tasks);
+  const Json& scaling = At(props, "ScalingTarget");
+  bool sized = (At(props, "Cpu").is_null() || NumberOf(At(props, "Cpu"), &cpu_units)) &&
+               (At(props, "Memory").is_null() || NumberOf(At(props, "Memory"), &memory_mib)) &&
+               (At(scaling, "MinTaskCount").is_null() || NumberOf(At(scaling, "MinTaskCount"), &min_tasks));
+  NumberOf(At(scaling, "MaxTaskCount"), &max_tasks);
   if (!sized) {
     AddUnknown(rc, "Fargate tasks", "size or task count set outside the template");
   } else {
@@ -338,7 +334,7 @@ void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost
   AddAlbLines(p, rc, "Load balancer hours (the VPC's Express ALB)");
   AddLine(p, rc, "Data transfer out", p.usage.egress_gb_per_month, "GB", "ec2.data_transfer_out_gb",
           {{"usage.egress_gb_per_month", p.usage.egress_gb_per_month}});
-  if (RoleWritesTraces(p, Prop(props, "TaskRoleArn"))) AddXrayLine(p, rc);
+  if (RoleWritesTraces(p, At(props, "TaskRoleArn"))) AddXrayLine(p, rc);
 }
 
 // A log group the stack creates. The ECS Express service's group ingests the app's logs
@@ -347,8 +343,8 @@ void PriceEcsExpressService(const Pricer& p, const ResourceView& r, ResourceCost
 void PriceLogGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   for (const auto& other : p.resources) {
     if (*other.type != "AWS::ECS::ExpressGatewayService") continue;
-    const Json& logs = Prop(Prop(*other.properties, "PrimaryContainer"), "AwsLogsConfiguration");
-    if (TargetOf(Prop(logs, "LogGroup")) != *r.id) continue;
+    const Json& logs = At(At(*other.properties, "PrimaryContainer"), "AwsLogsConfiguration");
+    if (TargetOf(At(logs, "LogGroup")) != *r.id) continue;
     AddLine(p, rc, "Log ingestion (CloudWatch Logs)", p.usage.log_gb_per_month, "GB", "cloudwatch.logs_ingested_gb",
             {{"usage.log_gb_per_month", p.usage.log_gb_per_month}});
     return;
@@ -361,12 +357,12 @@ void PriceLogGroup(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
 // Src: https://aws.amazon.com/privatelink/pricing/; https://aws.amazon.com/vpc/pricing/.
 void PriceVpcEndpoint(const Pricer& p, const ResourceView& r, ResourceCost* rc) {
   const Json& props = *r.properties;
-  if (StringOf(Prop(props, "VpcEndpointType")) == "Gateway") {
+  if (StringOf(At(props, "VpcEndpointType")) == "Gateway") {
     rc->status = CostStatus::kFree;
     rc->note = "https://aws.amazon.com/vpc/pricing/ (gateway endpoints have no additional charge)";
     return;
   }
-  const Json& subnets = Prop(props, "SubnetIds");
+  const Json& subnets = At(props, "SubnetIds");
   if (!subnets.is_array()) {
     AddUnknown(rc, "Endpoint hours", "its subnets are set outside the template");
     return;

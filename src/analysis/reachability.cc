@@ -1,5 +1,7 @@
 #include "analysis/reachability.h"
 
+#include "analysis/json_at.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -35,12 +37,6 @@ const Json& Props(const Json& t, const std::string& id) {
   static const Json kNone = Json::object();
   const Json& r = Resource(t, id);
   return r.contains("Properties") ? r["Properties"] : kNone;
-}
-
-// The member `key` of `j`, or null (never throws on a missing key or a non-object).
-const Json& At(const Json& j, const char* key) {
-  static const Json kNull;
-  return j.is_object() && j.contains(key) ? j[key] : kNull;
 }
 
 std::vector<std::string> OfType(const Json& t, const std::string& type) {
