@@ -2,8 +2,6 @@
 // `cdk synth` from the pinned local install in tools/cdk (aws-cdk 2.1148.1,
 // package-lock.json). The first run does `npm ci` there; later runs reuse
 // tools/cdk/node_modules. Skips, saying so, when Node.js is absent.
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include "deploy/assembly.h"
 #include "deploy/process.h"
 #include "stacks_fixtures.h"
+#include "test_util.h"
 #include "util/strings.h"
 
 namespace bp {
@@ -27,32 +26,11 @@ const std::string kPinned = "2.1148.1";
 
 // The pinned cdk CLI, installed on first use; "" with *skip set when it cannot be.
 std::string PinnedCdk(std::string* skip) {
-  if (!FindExecutable("node") || !FindExecutable("npm")) {
-    *skip = "SKIPPED: Node.js (node, npm) not found; the assembly was not checked with the CDK toolkit";
+  if (!testing::NpmTool(kCdkDir, "node_modules/.bin/cdk", "the assembly was not checked with the CDK toolkit", skip))
     return "";
-  }
-  std::string cdk = kCdkDir + "/node_modules/.bin/cdk";
-  // The tests using cdk run in parallel under ctest: one installs while the others wait,
-  // so none runs a half-installed toolkit.
-  std::string lock_path = (fs::temp_directory_path() / "bp-cdk-npm-ci.lock").string();
-  int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock >= 0) flock(lock, LOCK_EX);
-  struct Unlock {
-    int fd;
-    ~Unlock() {
-      if (fd >= 0) close(fd);  // closing releases the lock
-    }
-  } unlock{lock};
-  if (!FindExecutable(cdk)) {
-    ProcessResult ci = RunProcess({"npm", "ci", "--prefix", kCdkDir, "--no-audit", "--no-fund"});
-    if (!ci.started || ci.exit_code != 0) {
-      *skip = "SKIPPED: `npm ci` in tools/cdk failed (no registry access?): " + ci.err;
-      return "";
-    }
-  }
   setenv("CDK_DISABLE_VERSION_CHECK", "1", 1);
   setenv("CDK_DISABLE_CLI_TELEMETRY", "true", 1);
-  return cdk;
+  return kCdkDir + "/node_modules/.bin/cdk";
 }
 
 TEST(CdkToolkit, ListsAndSynthesizesTheAssembly) {

@@ -35,6 +35,8 @@ Json Sample(const FieldSpec& f) {
     case FieldType::kStringList: return Json::array({"sample"});
     case FieldType::kStringMap: return Json{{"SAMPLE", "1"}};
     case FieldType::kSecretMap: return Json{{"SAMPLE", Json{{"arn", "arn:aws:ssm:eu-west-3:123456789012:parameter/x"}}}};
+    case FieldType::kAckMap:
+      return Json{{"BP-SAMPLE", Json{{"reason", "a sample reason here"}, {"expires", ""}}}};
   }
   return nullptr;
 }
@@ -106,9 +108,11 @@ const std::set<std::string> kNoTemplateEffect = {
     "cloudfront.origin_secret", "cloudfront.origin_secret_previous",
     // Cost only: `blueprint cost` prices usage with them, `validate` compares the estimate
     // with the budget (tests/cost_test.cc shows each one's effect).
-    "usage.requests_per_month", "usage.request_duration_ms", "usage.concurrent_requests",
-    "usage.egress_gb_per_month", "usage.nat_gb_per_month", "usage.log_gb_per_month", "usage.db_storage_growth_gb",
-    "usage.backup_storage_gb", "usage.image_storage_gb", "usage.trace_sample_rate"};
+    "usage.requests_per_month", "usage.request_duration_ms", "usage.concurrent_requests", "usage.egress_gb_per_month",
+    "usage.nat_gb_per_month", "usage.log_gb_per_month", "usage.db_storage_growth_gb", "usage.backup_storage_gb",
+    "usage.image_storage_gb", "usage.trace_sample_rate",
+    // Check and up only: accepts findings (tests/check_test.cc shows its effect).
+    "checks.acknowledge"};
 
 TEST(HonestConfig, OnlyDeclaredKeysChangeNoTemplate) {
   std::set<std::string> declared;
@@ -165,6 +169,12 @@ std::vector<Json> Alternatives(const FieldSpec& f, const Json& current) {
     case FieldType::kSecretMap: {
       Json map = current.is_object() ? current : Json::object();
       map["FLIPPED"] = Json{{"arn", "arn:aws:secretsmanager:eu-west-3:123456789012:secret:flipped-AbCdEf"}};
+      out = {map};
+      break;
+    }
+    case FieldType::kAckMap: {
+      Json map = current.is_object() ? current : Json::object();
+      map["BP-SEC-FLOW-LOGS"] = "flipped on purpose for the flip test";
       out = {map};
       break;
     }

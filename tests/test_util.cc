@@ -1,6 +1,8 @@
 #include "test_util.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,6 +65,31 @@ std::string TempDir::Write(const std::string& relative, const std::string& conte
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << contents;
   return p.string();
+}
+
+bool NpmTool(const std::string& tool_dir, const std::string& probe, const std::string& what, std::string* skip) {
+  if (!FindExecutable("node") || !FindExecutable("npm")) {
+    *skip = "SKIPPED: Node.js (node, npm) not found; " + what;
+    return false;
+  }
+  const std::string name = std::filesystem::path(tool_dir).filename().string();
+  const std::string lock_path = (std::filesystem::temp_directory_path() / ("bp-" + name + "-npm-ci.lock")).string();
+  int lock = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock >= 0) flock(lock, LOCK_EX);
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) close(fd);  // closing releases the lock
+    }
+  } unlock{lock};
+  if (!std::filesystem::exists(tool_dir + "/" + probe)) {
+    ProcessResult ci = RunProcess({"npm", "ci", "--prefix", tool_dir, "--no-audit", "--no-fund"});
+    if (!ci.started || ci.exit_code != 0) {
+      *skip = "SKIPPED: `npm ci` in tools/" + name + " failed (no registry access?): " + ci.err + "; " + what;
+      return false;
+    }
+  }
+  return true;
 }
 
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd,

@@ -48,6 +48,12 @@ class TempDir {
 CommandResult RunBlueprint(const std::vector<std::string>& args, const std::string& cwd = "",
                            const std::string& input = "");
 
+// A pinned npm tool of the repository (tools/<name>: package.json, package-lock.json),
+// installed by `npm ci` on first use, under a lock so the tests ctest runs in parallel
+// never see it half-installed. True when `probe` (a path in the tool's directory) exists
+// afterwards; false with *skip saying why (no Node.js, no registry) otherwise.
+bool NpmTool(const std::string& tool_dir, const std::string& probe, const std::string& what, std::string* skip);
+
 std::string ReadFileOrDie(const std::string& path);
 std::string SourceDir();  // the repository root
 

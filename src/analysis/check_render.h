@@ -1,5 +1,6 @@
 // What `blueprint check` prints: findings as text (grouped by environment, in the rules'
-// order) or as one JSON document. check.h computes them.
+// order, acknowledged ones apart with their reasons), as one JSON document, or as a
+// SARIF 2.1.0 log for GitHub code scanning. check.h computes them.
 #pragma once
 #include <string>
 #include <vector>
@@ -14,11 +15,15 @@ const char* CheckSeverityName(CheckSeverity s);  // "error", "warning"
 // `environments`: the names checked, so one without findings says so.
 std::string CheckText(const std::vector<Finding>& findings, const std::vector<std::string>& environments);
 
-// {ok, environments, errors, warnings, findings: [{rule, severity, title, environment,
-// stack, resource, message, key, file, line, column, why, source}]}
+// {ok, environments, errors, warnings, acknowledged, findings: [{rule, severity, title,
+// environment, stack, resource, message, key, file, line, column, why, source,
+// acknowledgement: null | {by, reason, file, line, expired}}]}
 cfn::Json CheckJson(const std::vector<Finding>& findings, const std::vector<std::string>& environments);
 
-// The findings of error severity.
-size_t CheckErrors(const std::vector<Finding>& findings);
+// A SARIF 2.1.0 log (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html):
+// one run whose driver lists every rule (help text and link); each finding a result
+// located at the stack.yaml line that decides it, acknowledged ones suppressed in source
+// with their reason. `tool_version` is the blueprint's.
+cfn::Json CheckSarif(const std::vector<Finding>& findings, const std::string& tool_version);
 
 }  // namespace bp::analysis

@@ -605,7 +605,7 @@ std::vector<StackTemplate> TemplatesOf(const App& app, const std::string& env) {
   std::vector<StackTemplate> out;
   for (const Stack& s : app.stacks)
     if (s.role != StackRole::kAccount && s.envs == std::vector<std::string>{env})
-      out.push_back(StackTemplate{s.id, s.role, s.tmpl.ToJson(), s.inputs});
+      out.push_back(StackTemplate{s.id, s.role, s.tmpl.ToJson(), s.inputs, s.region});
   return out;
 }
 

@@ -35,6 +35,7 @@ struct StackTemplate {
   StackRole role = StackRole::kMain;
   cfn::Json tmpl;
   std::vector<StackInput> inputs;  // parameters filled from another stack's outputs
+  std::string region = {};         // where the stack deploys (prices, for check's cost rules)
 };
 
 // Environment `env` of an assembled app (its main and global stacks).

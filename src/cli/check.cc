@@ -1,6 +1,6 @@
 // blueprint check: rules over the synthesized platform and its config (docs/check.md).
-// Exit status 3 when a finding of error severity stands (distinct from 1, an internal
-// error, and 2, a config the tool refuses).
+// Exit status 3 when a finding of error severity stands unacknowledged (distinct from 1,
+// an internal error, and 2, a config the tool refuses).
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -19,30 +19,20 @@ struct CheckOptions {
 };
 
 int RunCheck(const CheckOptions& o) {
-  // The selection says which environments to check (an environment, or those a stack
-  // serves); the rules need each one's whole platform, main and global stacks together,
-  // so they run on the whole assembly.
-  Loaded selected;
-  if (!LoadAndAssemble(o.sel, &selected)) return kUserError;
+  std::string today;
+  if (!Today(&today)) return kUserError;
   Loaded loaded;
-  if (o.sel.stack.empty()) {
-    loaded = std::move(selected);
-  } else {
-    Selection all = o.sel;
-    all.stack.clear();
-    all.all = true;
-    if (!LoadAndAssemble(all, &loaded)) return kUserError;
-    std::vector<StackConfig> configs;
-    for (const auto& c : loaded.configs)
-      for (const auto& s : selected.configs)
-        if (c.env == s.env) configs.push_back(c);
-    loaded.configs = std::move(configs);
-  }
+  if (!LoadForCheck(o.sel, &loaded)) return kUserError;
   std::vector<std::string> environments;
   for (const auto& c : loaded.configs) environments.push_back(c.env);
-  const std::vector<analysis::Finding> findings = analysis::CheckApp(loaded.app, loaded.configs);
-  const std::string text = o.format == "json" ? cfn::WriteJson(analysis::CheckJson(findings, environments))
-                                              : analysis::CheckText(findings, environments);
+  const std::vector<analysis::Finding> findings = analysis::CheckApp(loaded.app, loaded.configs, today);
+  std::string text;
+  if (o.format == "json")
+    text = cfn::WriteJson(analysis::CheckJson(findings, environments));
+  else if (o.format == "sarif")
+    text = cfn::WriteJson(analysis::CheckSarif(findings, kVersion));
+  else
+    text = analysis::CheckText(findings, environments);
   std::fputs(text.c_str(), stdout);
   return analysis::CheckErrors(findings) == 0 ? kOk : kCheckFindings;
 }
@@ -52,8 +42,33 @@ int RunCheck(const CheckOptions& o) {
 void RegisterCheck(CLI::App* cmd, int* rc) {
   auto o = std::make_shared<CheckOptions>();
   AddSelectionOptions(cmd, &o->sel);
-  cmd->add_option("--format", o->format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", o->format, "text (default), json, or sarif (SARIF 2.1.0, for GitHub code scanning)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
   cmd->callback([o, rc] { *rc = RunCheck(*o); });
+}
+
+int CheckGuardedEnvironments(const Selection& sel) {
+  std::string today;
+  Loaded loaded;
+  if (!Today(&today) || !LoadForCheck(sel, &loaded)) return kUserError;
+  int rc = kOk;
+  for (const StackConfig& c : loaded.configs) {
+    if (!c.production_guards) continue;
+    const std::vector<analysis::Finding> findings =
+        analysis::CheckEnvironment(c, analysis::TemplatesOf(loaded.app, c.env), today);
+    const size_t errors = analysis::CheckErrors(findings);
+    if (errors == 0) continue;
+    rc = kCheckFindings;
+    std::vector<analysis::Finding> standing;
+    for (const auto& f : findings)
+      if (!f.Acknowledged() && f.Severity() == analysis::CheckSeverity::kError) standing.push_back(f);
+    std::fprintf(stderr,
+                 "error: environment %s has production guards and %zu unacknowledged error(s) from `blueprint "
+                 "check`; nothing was deployed. Fix them, or acknowledge each with a reason under "
+                 "checks.acknowledge (docs/check.md):\n%s",
+                 c.env.c_str(), errors, analysis::CheckText(standing, {c.env}).c_str());
+  }
+  return rc;
 }
 
 }  // namespace bp::cli

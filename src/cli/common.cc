@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include <CLI/CLI.hpp>
 
+#include "analysis/check.h"
+#include "config/checks.h"
 #include "config/loader.h"
 #include "deploy/driver.h"
 #include "util/strings.h"
@@ -89,6 +93,15 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) 
   // all of them.
   bool ok = LoadEnvironments(sel.environments_dir, {}, &out->configs, &diags) &&
             Assemble(out->configs, &out->app, &diags);
+  // checks.acknowledge names rules and logical IDs the config layer cannot see: every
+  // command refuses one that names neither, as it refuses an unknown key.
+  if (ok) {
+    const size_t before = diags.ErrorCount();
+    for (const StackConfig& c : out->configs)
+      if (!c.checks.acknowledge.empty())
+        analysis::CheckAcknowledgements(c, analysis::TemplatesOf(out->app, c.env), &diags);
+    ok = diags.ErrorCount() == before;
+  }
   if (ok)
     for (const auto& s : out->app.stacks) out->assembled.push_back(KeyOf(s));
   if (ok && !sel.stack.empty()) {
@@ -124,6 +137,43 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags_out) 
     }
   }
   return ok;
+}
+
+bool LoadForCheck(const Selection& sel, Loaded* out) {
+  Loaded selected;
+  if (!LoadAndAssemble(sel, &selected)) return false;
+  if (sel.stack.empty()) {
+    *out = std::move(selected);
+    return true;
+  }
+  Selection all = sel;
+  all.stack.clear();
+  all.all = true;
+  if (!LoadAndAssemble(all, out)) return false;
+  std::vector<StackConfig> configs;
+  for (auto& c : out->configs)
+    for (const auto& s : selected.configs)
+      if (c.env == s.env) configs.push_back(std::move(c));
+  out->configs = std::move(configs);
+  return true;
+}
+
+bool Today(std::string* out) {
+  if (const char* fixed = std::getenv("BLUEPRINT_TODAY"); fixed && *fixed) {
+    if (std::string err = CheckDate(fixed); !err.empty()) {
+      Fail("BLUEPRINT_TODAY: " + err);
+      return false;
+    }
+    *out = fixed;
+    return true;
+  }
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+  *out = day;
+  return true;
 }
 
 }  // namespace bp::cli

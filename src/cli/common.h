@@ -57,6 +57,21 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out);
 // The same, collecting the diagnostics in `diags` instead of printing them.
 bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags);
 
+// For `check` and the gate of `up`: the environments `sel` selects (an environment, or
+// those a stack serves), each with its whole platform (main and global stacks), which
+// the rules need even when `sel` names one stack. Prints diagnostics; false on error.
+bool LoadForCheck(const Selection& sel, Loaded* out);
+
+// The gate of `up` (cli/check.cc): kCheckFindings, after printing them, when an
+// environment `sel` selects has production guards and `blueprint check` finds an
+// unacknowledged error in it; kOk otherwise (kUserError when it cannot tell).
+int CheckGuardedEnvironments(const Selection& sel);
+
+// Today (UTC) as YYYY-MM-DD, which decides the expiry of checks.acknowledge entries;
+// BLUEPRINT_TODAY, when set, stands in for it (tests, or to see what expires when).
+// Prints an error and returns false when BLUEPRINT_TODAY is not a date.
+bool Today(std::string* out);
+
 // The environments the stack with id `stack_id` serves (one, or every sharer of an
 // account stack); empty when no stack has that id (or the environments do not assemble).
 std::vector<std::string> EnvironmentsOfStack(const std::string& environments_dir, const std::string& stack_id);

@@ -97,7 +97,8 @@ bool ResolveKey(std::string key, bool secret, KeyRef* ref, Diagnostics* diags) {
   } else {
     size_t dot = key.rfind('.');
     const FieldSpec* parent = dot == std::string::npos ? nullptr : FindField(key.substr(0, dot));
-    if (parent && (parent->type == FieldType::kStringMap || parent->type == FieldType::kSecretMap)) {
+    if (parent && (parent->type == FieldType::kStringMap || parent->type == FieldType::kSecretMap ||
+                   parent->type == FieldType::kAckMap)) {
       ref->field = parent;
       ref->entry = key.substr(dot + 1);
     } else {
@@ -560,6 +561,7 @@ int RunSet(const ConfigOptions& o) {
         yaml = "[" + Join(items, ", ") + "]";
       }
       break;
+    case FieldType::kAckMap:  // an entry's value is its reason
     case FieldType::kStringMap:
       if (ref.entry.empty() && !StartsWith(o.value, "{"))
         return Fail(spec.key + " is a map: set one entry (" + spec.key + ".NAME VALUE) or give {NAME: value, ...}");

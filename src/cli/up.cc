@@ -26,6 +26,9 @@ int RunUp(const UpOptions& o) {
   Loaded loaded;
   std::vector<const Stack*> stacks;
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
+  // A guarded (production) environment deploys only what `blueprint check` passes,
+  // before any call to AWS.
+  if (int rc = CheckGuardedEnvironments(o.sel); rc != kOk) return rc;
   std::vector<Leftover> leftovers;
   if (!SelectedLeftovers(o.sel, o.aws, loaded, &leftovers)) return kUserError;
   StackParameterValues values;

@@ -21,8 +21,9 @@ namespace {
 // recursion (std::regex recursed once per character and overflowed the stack on
 // values of 30-40 k characters).
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char c) { return IsLower(c) || (c >= 'A' && c <= 'Z'); }
+bool IsAlpha(char c) { return IsLower(c) || IsUpper(c); }
 bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 bool IsLowerAlnum(char c) { return IsLower(c) || IsDigit(c); }
 
@@ -326,6 +327,23 @@ std::string CheckValue(FieldCheck check, const std::string& v) {
         return "'" + v + "' is not a domain name such as www.example.com: lowercase labels of letters, digits "
                "and inner hyphens, dot-separated, at most 253 characters (no wildcard, no trailing dot)";
       return "";
+    case FieldCheck::kCheckRuleKey: {
+      // RULE-ID (capitals, digits, inner hyphens), then optionally /LogicalId
+      // (CloudFormation: alphanumeric, at most 255; DOC:AWSCloudFormation/latest/UserGuide/resources-section-structure.html).
+      const size_t slash = v.find('/');
+      const std::string rule = v.substr(0, slash);
+      const bool rule_ok = !rule.empty() && IsUpper(rule[0]) && rule.back() != '-' &&
+                           rule.find("--") == std::string::npos && rule.find('-') != std::string::npos &&
+                           All(
+                               rule, [](char c) { return IsUpper(c) || IsDigit(c) || c == '-'; }, 1, 64);
+      const std::string id = slash == std::string::npos ? "x" : v.substr(slash + 1);
+      if (!rule_ok || !All(
+                          id, [](char c) { return IsAlnum(c); }, 1, 255))
+        return "'" + v +
+               "' is not RULE_ID or RULE_ID/LogicalId (e.g. BP-SEC-FLOW-LOGS or "
+               "BP-IAM-RESOURCE-WILDCARD/GithubDeployRole); `blueprint check` prints both";
+      return "";
+    }
     case FieldCheck::kHostedZoneId:
       // Src: DOC:Route53/latest/APIReference/API_HostedZone.html (Id: at most 32 characters).
       if (v.size() < 2 || v[0] != 'Z' || !All(v, [](char c) { return IsDigit(c) || (c >= 'A' && c <= 'Z'); }, 2, 32))
@@ -359,6 +377,43 @@ std::string CheckSecretReference(const std::string& reference) {
     return "'" + reference + "' is a partial ARN: the secret name '" + name +
            "' lacks the '-' and 6 random characters Secrets Manager appends, and IAM authorizes reads "
            "against the complete ARN" + usage;
+  return "";
+}
+
+std::string CheckAcknowledgeReason(const std::string& reason) {
+  // Words of two letters or more; a placeholder alone is no reason.
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : reason + " ") {
+    if (std::isalpha(static_cast<unsigned char>(c)) || (!word.empty() && c == '\'')) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    if (word.size() >= 2) words.push_back(word);
+    word.clear();
+  }
+  static const char* const kPlaceholders[] = {"todo",  "tbd",    "fixme",    "wip",          "temp",     "temporary",
+                                              "later", "ignore", "ignored",  "ok",           "okay",     "na",
+                                              "none",  "xxx",    "accepted", "acknowledged", "whatever", "test"};
+  const bool placeholder = std::all_of(words.begin(), words.end(), [](const std::string& w) {
+    return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), w) != std::end(kPlaceholders);
+  });
+  if (words.size() < 3 || placeholder)
+    return "an acknowledgement needs a reason a reviewer can weigh (at least three words saying why the finding "
+           "is accepted), got '" +
+           reason + "'";
+  return "";
+}
+
+std::string CheckDate(const std::string& date) {
+  const std::string err = "'" + date + "' is not a date written YYYY-MM-DD (e.g. 2027-06-30)";
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return err;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!IsDigit(date[i])) return err;
+  const int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2)), d = std::stoi(date.substr(8, 2));
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (y < 2000 || m < 1 || m > 12 || d < 1 || d > kDays[m - 1] || (m == 2 && d == 29 && !leap)) return err;
   return "";
 }
 

@@ -264,6 +264,11 @@ class Parser {
                              [&](const std::string& key, const Location& kw, const YAML::Node& n, Json* value) {
                                return ParseSecret(key, kw, n, value);
                              });
+      case FieldType::kAckMap:
+        return ParseNamedMap(spec, v, where, "a mapping of RULE_ID: \"reason\"", out,
+                             [&](const std::string& key, const Location& kw, const YAML::Node& n, Json* value) {
+                               return ParseAcknowledgement(key, kw, n, value);
+                             });
     }
     return false;
   }
@@ -301,6 +306,45 @@ class Parser {
     for (auto& [k, val] : sorted) obj[k] = std::move(val);
     *out = std::move(obj);
     return ok;
+  }
+
+  // "reason", or {reason: "...", expires: YYYY-MM-DD}: parsed to {reason, expires}.
+  bool ParseAcknowledgement(const std::string& key, const Location& kw, const YAML::Node& n, Json* value) {
+    std::string reason, expires;
+    Location rw = At(n).line ? At(n) : kw;
+    if (n.IsScalar()) {
+      reason = n.Scalar();
+    } else if (n.IsMap()) {
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string field = it->first.Scalar();
+        const Location fw = At(it->first);
+        if ((field != "reason" && field != "expires") || !it->second.IsScalar()) {
+          Error(fw, key + "." + field,
+                field == "reason" || field == "expires"
+                    ? "expected a plain value"
+                    : "unknown key '" + field + "'" + DidYouMean(field, {"reason", "expires"}) +
+                          "; an acknowledgement is \"reason\" or {reason: ..., expires: YYYY-MM-DD}");
+          return false;
+        }
+        (field == "reason" ? reason : expires) = it->second.Scalar();
+        if (field == "reason") rw = At(it->second).line ? At(it->second) : fw;
+        if (field == "expires") {
+          if (std::string err = CheckDate(expires); !err.empty()) {
+            Error(At(it->second).line ? At(it->second) : fw, key + ".expires", err);
+            return false;
+          }
+        }
+      }
+    } else {
+      Error(kw, key, "expected the reason (\"...\") or {reason: ..., expires: YYYY-MM-DD}");
+      return false;
+    }
+    if (std::string err = CheckAcknowledgeReason(reason); !err.empty()) {
+      Error(rw, key, err);
+      return false;
+    }
+    *value = Object({{"reason", reason}, {"expires", expires}});
+    return true;
   }
 
   // {secure: "v1:..."} or {arn: <Secrets Manager or SSM ARN>}; never a plain value.

@@ -30,6 +30,8 @@ const std::string kValidationOnly =
 const std::string kOriginSecretDeployTime =
     "deploy time only: `up` decrypts it into the NoEcho origin-secret parameters of the main and global "
     "stacks; the template never holds it";
+const std::string kCheckOnly =
+    "check and up only: accepts a finding of `blueprint check`, which reads the templates and changes none";
 const std::string kCostOnly = "cost estimate only: an assumption `blueprint cost` prices usage with";
 
 // Adding a facet to a row (config/schema.h).
@@ -91,6 +93,14 @@ void Read(const Json& v, std::vector<std::string>* out) { *out = v.get<std::vect
 void Read(const Json& v, std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
   for (const auto& [name, value] : v.items()) out->emplace_back(name, value.get<std::string>());
+}
+void Read(const Json& v, std::vector<Acknowledgement>* out) {
+  out->clear();
+  for (const auto& [key, a] : v.items()) {
+    const size_t slash = key.find('/');
+    out->push_back({key.substr(0, slash), slash == std::string::npos ? "" : key.substr(slash + 1),
+                    a.value("reason", ""), a.value("expires", "")});
+  }
 }
 void Read(const Json& v, std::vector<AppSecret>* out) {
   out->clear();
@@ -262,6 +272,8 @@ std::vector<FieldSpec> Rows() {
       {"encryption.salt", F<&SC::encryption, &EncryptionConfig::salt>, T::kString, "Per-stack random salt (base64, 16 bytes) for deriving the key that encrypts app.secrets {secure} values.", {}, {}, 0, 0, C::kSalt, false, kDeployTimeOnly},
       {"encryption.iterations", F<&SC::encryption, &EncryptionConfig::iterations>, T::kInt, "PBKDF2-HMAC-SHA256 iterations for that key: at least 600,000 (OWASP 2023), at most 2,000,000 because every command that decrypts a secret derives the key once and more iterations only make each such command slower (about 1 s per million).", All("600000"), {}, 600000, 2000000, C::kNone, false, kDeployTimeOnly},
       {"encryption.check", F<&SC::encryption, &EncryptionConfig::check>, T::kString, "A fixed text encrypted with the key: tells a wrong passphrase from an altered value.", {}, {}, 0, 0, C::kSecureValue, false, kDeployTimeOnly},
+
+      {"checks.acknowledge", F<&SC::checks, &ChecksConfig::acknowledge>, T::kAckMap, "Findings of `blueprint check` accepted on purpose: RULE_ID (the whole environment) or RULE_ID/LogicalId (one resource) mapped to the reason, in words a reviewer can disagree with, or to {reason: ..., expires: YYYY-MM-DD}; after that day the finding is an error again. `check` lists them apart with their reasons; an unknown rule or resource is refused. See docs/check.md.", {}, {}, 0, 0, C::kCheckRuleKey, false, kCheckOnly},
   };
 }
 
@@ -379,6 +391,7 @@ const char* TypeName(const FieldSpec& f) {
     case T::kStringList: return "list of strings";
     case T::kStringMap: return "map";
     case T::kSecretMap: return "map of secrets";
+    case T::kAckMap: return "map of acknowledgements";
   }
   return "";
 }

@@ -23,6 +23,7 @@ enum class FieldType {
   kStringList,  // list of strings
   kStringMap,   // map of string -> scalar (kept as text)
   kSecretMap,   // map of NAME -> {secure: "v1:..."} | {arn: "arn:..."}
+  kAckMap,      // map of RULE[/LogicalId] -> "reason" | {reason: "...", expires: YYYY-MM-DD}
 };
 
 // Extra value checks beyond the type.
@@ -32,13 +33,13 @@ enum class FieldCheck {
   kRegion,
   kAwsAccountId,  // 12 digits
   kCidr,
-  kEmail,       // every element of a list
+  kEmail,  // every element of a list
   kGithubOwner,
   kGithubRepo,
-  kGithubId,        // numeric owner or repository ID
-  kOidcProviderArn, // the GitHub OIDC provider's IAM ARN
-  kGitRef,      // branch or environment names
-  kAzId,        // Availability Zone ID (euw3-az1), every element of a list
+  kGithubId,         // numeric owner or repository ID
+  kOidcProviderArn,  // the GitHub OIDC provider's IAM ARN
+  kGitRef,           // branch or environment names
+  kAzId,             // Availability Zone ID (euw3-az1), every element of a list
   kHttpPath,
   kEnvVarName,  // map keys
   kTagKey,      // map keys
@@ -50,10 +51,11 @@ enum class FieldCheck {
   kInstanceType,
   kBackupWindow,       // hh24:mi-hh24:mi (UTC)
   kMaintenanceWindow,  // ddd:hh24:mi-ddd:hh24:mi (UTC)
-  kSalt,         // base64 of 16 or more bytes
-  kSecureValue,  // "v1:<base64>" written by `config set --secret`
-  kDomainName,    // a DNS name CloudFront and ACM accept (www.example.com)
-  kHostedZoneId,  // a Route 53 hosted zone ID (Z0123456789ABCDEFGHIJ)
+  kSalt,               // base64 of 16 or more bytes
+  kSecureValue,        // "v1:<base64>" written by `config set --secret`
+  kDomainName,         // a DNS name CloudFront and ACM accept (www.example.com)
+  kHostedZoneId,       // a Route 53 hosted zone ID (Z0123456789ABCDEFGHIJ)
+  kCheckRuleKey,       // map keys: a check rule id, optionally /LogicalId (BP-SEC-FLOW-LOGS/Vpc)
 };
 
 struct FieldSpec;

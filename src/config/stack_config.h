@@ -83,6 +83,26 @@ struct ScalingConfig {
 };
 
 // A secret the app reads at run time; exactly one of the fields is set.
+// checks.acknowledge: a finding of `blueprint check` the team decided to accept, with
+// its reason (docs/check.md). The rule ids and logical IDs are checked against the
+// rules and the assembled templates by the command line (analysis/check.h), which the
+// config layer does not see.
+struct Acknowledgement {
+  std::string rule;      // "BP-SEC-FLOW-LOGS"
+  std::string resource;  // a logical ID; "" = every resource of the environment
+  std::string reason;
+  std::string expires;  // "YYYY-MM-DD", the last day it holds; "" = never
+
+  std::string Key() const { return resource.empty() ? rule : rule + "/" + resource; }
+  bool operator==(const Acknowledgement&) const = default;
+};
+
+struct ChecksConfig {
+  std::vector<Acknowledgement> acknowledge;  // sorted by Key()
+
+  bool operator==(const ChecksConfig&) const = default;
+};
+
 struct AppSecret {
   std::string name;          // environment variable name
   std::string secure_value;  // "v1:..." ciphertext written by `config set --secret`
@@ -288,6 +308,7 @@ struct StackConfig {
   TagsConfig tags;
   EncryptionConfig encryption;
   std::map<std::string, std::string> guards;  // guard name -> written reason
+  ChecksConfig checks;
 
   // Where each key's value came from (stack.yaml line, or the profile), so checks
   // after parsing can still point at a line.

@@ -141,13 +141,23 @@ AlertsOutputs AddAlerts(const ModuleContext& ctx, const AlertsArgs& args, cfn::T
              {"PolicyDocument",
               Object({{"Version", "2012-10-17"},
                       {"Statement",
-                       Json::array({Json{
-                           {"Sid", "AlertTopicDeadLetters"},
-                           {"Effect", "Allow"},
-                           {"Principal", Object({{"Service", "sns.amazonaws.com"}})},
-                           {"Action", "sqs:SendMessage"},
-                           {"Resource", GetAtt(queue, "Arn")},
-                           {"Condition", Object({{"ArnEquals", Object({{"aws:SourceArn", out.topic_arn}})}})}}})}})}}));
+                       Json::array(
+                           {Json{{"Sid", "AlertTopicDeadLetters"},
+                                 {"Effect", "Allow"},
+                                 {"Principal", Object({{"Service", "sns.amazonaws.com"}})},
+                                 {"Action", "sqs:SendMessage"},
+                                 {"Resource", GetAtt(queue, "Arn")},
+                                 {"Condition", Object({{"ArnEquals", Object({{"aws:SourceArn", out.topic_arn}})}})}},
+                            // TLS only, as the topic's policy. SNS delivers over HTTPS.
+                            // Src: DOC:AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html
+                            // (enforce encryption of data in transit: Deny aws:SecureTransport false).
+                            Object({{"Sid", "DenyInsecureTransport"},
+                                    {"Effect", "Deny"},
+                                    {"Principal", "*"},
+                                    {"Action", "sqs:*"},
+                                    {"Resource", GetAtt(queue, "Arn")},
+                                    {"Condition",
+                                     Object({{"Bool", Object({{"aws:SecureTransport", "false"}})}})}})})}})}}));
     redrive = Object({{"deadLetterTargetArn", GetAtt(queue, "Arn")}});
     t->AddOutput(ctx.Id("AlertsDeadLetterQueueUrl"),
                  {Ref(queue), "Alert messages SNS could not deliver (SQS queue URL)", "", ""});

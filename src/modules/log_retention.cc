@@ -103,10 +103,11 @@ void AddLogRetention(const ModuleContext& ctx, const LogRetentionArgs& args, cfn
               {"Tags", ctx.Tags()}}));
 
   // Src: SCHEMA:aws-lambda-function (Code.ZipFile: inline source, at most 4 KB, written to
-  // index.py for Python runtimes; Runtime python3.13; Architectures arm64; MemorySize
+  // index.py for Python runtimes; Architectures arm64; MemorySize
   // default 128 MB).
   t->AddResource(function, "AWS::Lambda::Function",
-                 Object({{"Runtime", "python3.13"},
+                 // The newest Python runtime. Src: DOC:lambda/latest/dg/lambda-runtimes.html (python3.14).
+                 Object({{"Runtime", "python3.14"},
                          {"Architectures", Json::array({"arm64"})},
                          {"Handler", "index.handler"},
                          {"Code", Object({{"ZipFile", kHandler}})},

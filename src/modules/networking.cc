@@ -345,6 +345,13 @@ void AddNatLaunchTemplate(const ModuleContext& ctx, const NetworkConfig& args, c
             // IMDSv2 only. Src: SCHEMA:aws-ec2-launchtemplate (MetadataOptions).
             {"MetadataOptions",
              Object({{"HttpTokens", "required"}, {"HttpEndpoint", "enabled"}, {"HttpPutResponseHopLimit", 1}})},
+            // The root volume encrypted (the AMI's snapshot is not): the mapping names the
+            // image's root device, which EC2 merges with the image's own mapping. Amazon Linux
+            // roots at /dev/xvda. Src: DOC:AWSEC2/latest/UserGuide/device_naming.html;
+            // DOC:ebs/latest/userguide/ebs-encryption.html (encrypting a volume created from an
+            // unencrypted snapshot, with the account's aws/ebs key).
+            {"BlockDeviceMappings",
+             Json::array({Object({{"DeviceName", "/dev/xvda"}, {"Ebs", Object({{"Encrypted", true}})}})})},
             {"UserData", cfn::Base64(cfn::Sub(script))},
             {"TagSpecifications", tag_specs}};
   // T4g launch in unlimited mode by default; standard caps the bill (reference/aws-facts.md 1.1). EC2
