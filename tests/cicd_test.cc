@@ -355,7 +355,9 @@ TEST(CicdWorkflow, BuildsOnceAndPromotesOneDigestInOrder) {
   EXPECT_EQ(w["permissions"]["contents"].as<std::string>(), "read");
   std::vector<std::string> jobs;
   for (const auto& j : w["jobs"]) jobs.push_back(j.first.as<std::string>());
-  EXPECT_EQ(jobs, (std::vector<std::string>{"build", "deploy-dev", "deploy-prod"}));
+  EXPECT_EQ(jobs, (std::vector<std::string>{"check", "build", "deploy-dev", "deploy-prod"}));
+  // A pull request is checked, never built or deployed (the deploy jobs need the build).
+  EXPECT_EQ(w["jobs"]["build"]["if"].as<std::string>(), "github.event_name != 'pull_request'");
 
   YAML::Node build = w["jobs"]["build"];
   EXPECT_FALSE(build["permissions"]);  // no id-token: the build never touches AWS
@@ -412,7 +414,41 @@ TEST(CicdWorkflow, RunStepsAreValidBash) {
       std::string file = dir.Write("step" + std::to_string(scripts++) + ".sh", step["run"].as<std::string>());
       EXPECT_EQ(std::system(("bash -n '" + file + "'").c_str()), 0) << step["run"].as<std::string>();
     }
-  EXPECT_EQ(scripts, 5);  // build; push and roll out in each of two environments
+  EXPECT_EQ(scripts, 7);  // check: build the tool, run it; build; push and roll out in each of two environments
+}
+
+// Issue 25: a pull request to the trigger branch runs `blueprint check` and uploads its
+// SARIF to code scanning, with the permissions that needs and no AWS access; the tool is
+// built from the source the repository variables name, and their absence fails the job.
+TEST(CicdWorkflow, APullRequestIsCheckedAndItsFindingsGoToCodeScanning) {
+  WorkflowSpec spec = Spec();
+  spec.check_selection = "--stack dev";
+  spec.environments_dir = "infra/it's environments";
+  YAML::Node w = YAML::Load(DeployWorkflowYaml(spec));
+  EXPECT_EQ(w["on"]["pull_request"]["branches"][0].as<std::string>(), "main");
+  YAML::Node check = w["jobs"]["check"];
+  EXPECT_EQ(check["if"].as<std::string>(), "github.event_name == 'pull_request'");
+  EXPECT_FALSE(check["needs"]);
+  EXPECT_EQ(check["permissions"]["security-events"].as<std::string>(), "write");
+  EXPECT_EQ(check["permissions"]["contents"].as<std::string>(), "read");
+  EXPECT_FALSE(check["permissions"]["id-token"]);  // no AWS: check runs offline
+  EXPECT_EQ(Uses(check), (std::vector<std::string>{"actions/checkout@v7", "github/codeql-action/upload-sarif@v4"}));
+  const YAML::Node& steps = check["steps"];
+  std::string build = steps[1]["run"].as<std::string>();
+  EXPECT_THAT(build, ::testing::HasSubstr("set the repository variables BLUEPRINT_GIT_URL and BLUEPRINT_GIT_REF"));
+  EXPECT_THAT(build, ::testing::HasSubstr("--target blueprint"));
+  std::string run = steps[2]["run"].as<std::string>();
+  EXPECT_THAT(run, ::testing::HasSubstr(
+                       "blueprint check --stack dev --environments 'infra/it'\\''s environments' --format sarif > "
+                       "blueprint-check.sarif"));
+  EXPECT_THAT(run, ::testing::HasSubstr("exit $status"));
+  EXPECT_EQ(steps[3]["if"].as<std::string>(), "${{ !cancelled() }}");  // uploaded when check fails too
+  EXPECT_EQ(steps[3]["with"]["sarif_file"].as<std::string>(), "blueprint-check.sarif");
+  // The quoting holds: bash reads the directory back as one word.
+  testing::TempDir dir;
+  std::string script = dir.Write(
+      "words.sh", "set -- 'infra/it'\\''s environments'; [ \"$#\" = 1 ] && [ \"$1\" = \"infra/it's environments\" ]");
+  EXPECT_EQ(std::system(("bash '" + script + "'").c_str()), 0);
 }
 
 // The command end to end: bundled-like environments, a recorded DeployRoleArn.
@@ -508,7 +544,9 @@ TEST_F(WorkflowCommand, OneWorkflowPromotesThroughEveryEnvironment) {
   YAML::Node w = YAML::LoadFile(dir_.path() + "/.github/workflows/deploy-orders-api.yml");
   std::vector<std::string> jobs;
   for (const auto& j : w["jobs"]) jobs.push_back(j.first.as<std::string>());
-  EXPECT_EQ(jobs, (std::vector<std::string>{"build", "deploy-dev", "deploy-prod"}));
+  EXPECT_EQ(jobs, (std::vector<std::string>{"check", "build", "deploy-dev", "deploy-prod"}));
+  // A pull request is checked, never built or deployed (the deploy jobs need the build).
+  EXPECT_EQ(w["jobs"]["build"]["if"].as<std::string>(), "github.event_name != 'pull_request'");
   EXPECT_EQ(w["jobs"]["deploy-dev"]["steps"][1]["with"]["role-to-assume"].as<std::string>(),
             "arn:aws:iam::123456789012:role/orders-api-dev-GithubDeployRole-X2");
   EXPECT_THAT(r.out, ::testing::HasSubstr("deploys dev -> prod")) << r.out;

@@ -145,6 +145,19 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   WorkflowSpec spec;
   spec.command = command;
   spec.trigger_branch = branch;
+  spec.check_selection = o.sel.stack.empty() ? "--all" : "--stack " + o.sel.stack;
+  // The check job runs at the repository's root, where this command is run: the
+  // environments directory relative to here.
+  std::error_code rel_ec;
+  spec.environments_dir = std::filesystem::path(o.sel.environments_dir).lexically_normal().generic_string();
+  if (std::filesystem::path(o.sel.environments_dir).is_absolute()) {
+    std::filesystem::path rel = std::filesystem::relative(o.sel.environments_dir, rel_ec);
+    if (rel_ec || rel.empty() || StartsWith(rel.generic_string(), ".."))
+      return Fail("--environments " + o.sel.environments_dir +
+                  " is outside this directory; run `blueprint workflow` at the repository's root");
+    spec.environments_dir = rel.generic_string();
+  }
+  if (spec.environments_dir.find('\n') != std::string::npos) return Fail("--environments: a newline in the path");
   std::vector<std::string> undeployed;
   for (const StackConfig* c : envs) {
     const Stack* main = MainStackOf(loaded, c->env);

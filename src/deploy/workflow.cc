@@ -21,6 +21,10 @@ constexpr const char* kEcrLoginAction = "aws-actions/amazon-ecr-login@v2";
 // github.com/actions/download-artifact (README, v7).
 constexpr const char* kUploadArtifactAction = "actions/upload-artifact@v7";
 constexpr const char* kDownloadArtifactAction = "actions/download-artifact@v7";
+// SARIF to code scanning. Src: github.com/github/codeql-action (README: v4 current, the
+// upload-sarif action, permissions security-events: write, and actions: read in private
+// repositories); docs.github.com code-scanning "Uploading a SARIF file to GitHub".
+constexpr const char* kUploadSarifAction = "github/codeql-action/upload-sarif@v4";
 
 // YAML double-quoted scalar (the values here are names and ARNs; quoting keeps
 // YAML from reading them as numbers, booleans or anchors).
@@ -31,6 +35,13 @@ std::string Quote(std::string_view s) {
     out += c;
   }
   return out + "\"";
+}
+
+// A bash word: single-quoted, so nothing in it expands.
+std::string ShellQuote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 }  // namespace
@@ -49,6 +60,7 @@ constexpr const char* kEnsureSkopeo =
 void BuildJob(std::string& y) {
   y += "  build:\n";
   y += "    name: Build the image once\n";
+  y += "    if: github.event_name != 'pull_request'  # a pull request is checked, never deployed\n";
   y += "    runs-on: ubuntu-latest\n";
   y += "    outputs:\n";
   y += "      digest: ${{ steps.image.outputs.digest }}\n";
@@ -72,6 +84,59 @@ void BuildJob(std::string& y) {
   y += "          path: image.tar\n";
   y += "          retention-days: 7\n";
   y += "          if-no-files-found: error\n";
+}
+
+// The pull-request half: the repository's environments checked, the findings uploaded
+// to code scanning, where they annotate the pull request's stack.yaml lines. The tool is
+// built from the source the repository variables BLUEPRINT_GIT_URL and BLUEPRINT_GIT_REF
+// name (docs/check.md); without them the job fails saying so, it never skips the check.
+void CheckJob(const WorkflowSpec& s, std::string& y) {
+  y += "  check:\n";
+  y += "    name: Check the platform (blueprint check)\n";
+  y += "    if: github.event_name == 'pull_request'\n";
+  y += "    runs-on: ubuntu-latest\n";
+  y += "    permissions:\n";
+  y += "      contents: read\n";
+  y += "      security-events: write  # the SARIF upload\n";
+  y += "      actions: read  # the SARIF upload, in a private repository\n";
+  y += "    env:\n";
+  y += "      BLUEPRINT_GIT_URL: ${{ vars.BLUEPRINT_GIT_URL }}\n";
+  y += "      BLUEPRINT_GIT_REF: ${{ vars.BLUEPRINT_GIT_REF }}\n";
+  y += "    steps:\n";
+  y += "      - uses: " + std::string(kCheckoutAction) + "\n";
+  y += "        with:\n";
+  y += "          persist-credentials: false\n";
+  y += "      - name: Build blueprint from its source\n";
+  y += "        run: |\n";
+  y += "          set -euo pipefail\n";
+  y += "          if [ -z \"$BLUEPRINT_GIT_URL\" ] || [ -z \"$BLUEPRINT_GIT_REF\" ]; then\n";
+  y += "            echo \"::error::set the repository variables BLUEPRINT_GIT_URL and BLUEPRINT_GIT_REF (the "
+       "apprunner-blueprint source and the tag or commit to build; docs/check.md)\"\n";
+  y += "            exit 1\n";
+  y += "          fi\n";
+  y += "          git init -q \"$RUNNER_TEMP/blueprint\"\n";
+  y += "          git -C \"$RUNNER_TEMP/blueprint\" fetch -q --depth 1 \"$BLUEPRINT_GIT_URL\" \"$BLUEPRINT_GIT_REF\"\n";
+  y += "          git -C \"$RUNNER_TEMP/blueprint\" checkout -q FETCH_HEAD\n";
+  y += "          sudo \"$RUNNER_TEMP/blueprint/scripts/install-deps.sh\"\n";
+  y += "          cmake -S \"$RUNNER_TEMP/blueprint\" -B \"$RUNNER_TEMP/blueprint-build\" -G Ninja "
+       "-DCMAKE_BUILD_TYPE=Release\n";
+  y += "          cmake --build \"$RUNNER_TEMP/blueprint-build\" --target blueprint\n";
+  y += "          echo \"$RUNNER_TEMP/blueprint-build\" >> \"$GITHUB_PATH\"\n";
+  y += "      - name: blueprint check " + s.check_selection + "\n";
+  y += "        run: |\n";
+  y += "          set +e\n";
+  y += "          blueprint check " + s.check_selection + " --environments " + ShellQuote(s.environments_dir) +
+       " --format sarif > blueprint-check.sarif\n";
+  y += "          status=$?\n";
+  y += "          # The same findings, readable in the job's log.\n";
+  y += "          blueprint check " + s.check_selection + " --environments " + ShellQuote(s.environments_dir) + "\n";
+  y += "          exit $status  # 3: an unacknowledged error; 2: a config the tool refuses\n";
+  y += "      - name: Upload the findings to code scanning\n";
+  y += "        if: ${{ !cancelled() }}\n";
+  y += "        uses: " + std::string(kUploadSarifAction) + "\n";
+  y += "        with:\n";
+  y += "          sarif_file: blueprint-check.sarif\n";
+  y += "          category: blueprint-check\n";
 }
 
 void DeployJob(const WorkflowStage& st, const std::string& previous_job, std::string& y) {
@@ -185,14 +250,19 @@ std::string DeployWorkflowYaml(const WorkflowSpec& s) {
   y += "# Each environment's job pushes it to the environment's ECR repository, tagged with the\n";
   y += "# commit SHA, and rolls it out by digest, changing only the stack's image parameter.\n";
   y += "# AWS access is each environment's OIDC deploy role; no keys.\n";
+  y += "# A pull request to that branch runs `blueprint check` instead, and its findings go to\n";
+  y += "# GitHub code scanning.\n";
   y += "name: " + Quote(s.name) + "\n";
   y += "on:\n";
   y += "  push:\n";
+  y += "    branches: [" + Quote(s.trigger_branch) + "]\n";
+  y += "  pull_request:\n";
   y += "    branches: [" + Quote(s.trigger_branch) + "]\n";
   y += "  workflow_dispatch: {}\n";
   y += "permissions:\n";
   y += "  contents: read\n";
   y += "jobs:\n";
+  CheckJob(s, y);
   BuildJob(y);
   std::string previous;
   for (const auto& st : s.stages) {

@@ -21,14 +21,20 @@ struct WorkflowStage {
   std::string image_parameter;  // the one parameter a rollout changes (the stack's image input)
 };
 
-// The GitHub Actions workflow of an app: build the image once per commit, then promote
-// that one image (one digest) through the stages in order, each job after the previous
-// one succeeded.
+// The GitHub Actions workflow of an app: on a push to the trigger branch, build the
+// image once, then promote that one image (one digest) through the stages in order, each
+// job after the previous one succeeded; on a pull request to it, `blueprint check` with
+// its findings uploaded to GitHub code scanning (SARIF).
 struct WorkflowSpec {
   std::string command;           // how it was generated, for the header line
   std::string name;              // the workflow's name ("Deploy orders-api")
   std::string trigger_branch;    // pushes to it run the workflow
   std::vector<WorkflowStage> stages;  // promotion order (dev, staging, prod)
+  // The pull-request half: `blueprint check` over these arguments ("--all" or "--stack
+  // dev") and this environments directory (relative to the repository's root), its
+  // SARIF uploaded to code scanning.
+  std::string check_selection = "--all";
+  std::string environments_dir = "environments";
 };
 
 // The first line of every generated workflow: `blueprint workflow` overwrites a file
