@@ -43,7 +43,7 @@ std::vector<CheckedEnv> BundledLayout(ComputePlatform platform, const std::strin
 }
 
 // The day the tests check on: before the bundled acknowledgements expire (2027-06-30).
-const std::string kCheckDay = "2026-12-07";
+const std::string kCheckDay = kTestToday;
 
 std::vector<Finding> Check(const CheckedEnv& e, const std::string& today = kCheckDay) {
   return CheckEnvironment(e.config, e.stacks, today);
@@ -386,6 +386,13 @@ const RuleBreak kRuleBreaks[] = {
             {"Resource", "*"}});
      },
      "GithubDeployRole"},
+    {"BP-IAM-CONFUSED-DEPUTY", "prod", ComputePlatform::kAppRunner, "public",
+     [](CheckedEnv& e) {
+       fixtures::MainOf(
+           e.stacks)["Resources"]["DbMonitoringRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+           .erase("Condition");
+     },
+     "DbMonitoringRole"},
     {"BP-IAM-MANAGED-POLICY", "prod", ComputePlatform::kAppRunner, "public",
      [](CheckedEnv& e) {
        fixtures::MainOf(e.stacks)["Resources"]["ServiceInstanceRole"]["Properties"]["ManagedPolicyArns"].push_back(
@@ -404,6 +411,17 @@ const RuleBreak kRuleBreaks[] = {
        Reassemble(e);
      },
      "NatGateway1"},
+    {"BP-REL-ROLLOUT-ROLE", "prod", ComputePlatform::kEcsExpress, "edge",
+     [](CheckedEnv& e) {
+       // The statements that grant the Express service's update handler what it calls.
+       Json& statements = DeployPolicy(fixtures::MainOf(e.stacks))["Statement"];
+       Json kept = Json::array();
+       for (const Json& st : statements)
+         if (st.dump().find("ecs:UpdateExpressGatewayService") == std::string::npos) kept.push_back(st);
+       ASSERT_LT(kept.size(), statements.size());
+       statements = kept;
+     },
+     "GithubDeployRole"},
     {"BP-REL-LOGS-EXPIRE", "dev", ComputePlatform::kEcsExpress, "edge",
      [](CheckedEnv& e) {
        fixtures::MainOf(e.stacks)["Resources"]["ServiceLogGroup"]["Properties"].erase("RetentionInDays");
@@ -490,6 +508,17 @@ TEST(Check, APlainTextSecretPointsAtItsLineAndNeverPrintsTheValue) {
     EXPECT_THAT(x.message, ::testing::Not(HasSubstr("rk_live")));
     EXPECT_THAT(x.message, ::testing::Not(HasSubstr("Qm9v")));
   }
+  // Written in the file, the entry is pointed at by its line.
+  testing::TempDir dir;
+  std::string yaml = testing::ReadFileOrDie(kEnvironments + "/dev/stack.yaml");
+  yaml.replace(yaml.find("    LOG_LEVEL: debug\n"), 0,
+               "    DATABASE_URL: postgres://app:s3cretpw@db.internal:5432/app\n");
+  dir.Write("environments/dev/stack.yaml", yaml);
+  testing::CommandResult r =
+      testing::RunBlueprint({"check", "--stack", "dev", "--environments", dir.path() + "/environments"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("decided at " + dir.path() + "/environments/dev/stack.yaml:11 (app.env.DATABASE_URL)"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("s3cretpw")));
   // LOG_LEVEL: debug, as bundled, is no secret.
   EXPECT_TRUE(
       OfRule(Check(LayoutEnv(ComputePlatform::kAppRunner, "public", "dev")), "BP-SEC-PLAINTEXT-SECRET").empty());
@@ -522,7 +551,7 @@ TEST(Check, AnAcknowledgementOfOneResourceAcceptsThatResourceOnly) {
 // After its expiry day the acknowledgement no longer holds: the finding stands, as an
 // error whatever the rule's severity, and says when it expired.
 TEST(Check, AnExpiredAcknowledgementIsAnErrorAgain) {
-  CheckedEnv e = LayoutEnv(ComputePlatform::kAppRunner, "public", "prod");
+  CheckedEnv e = LayoutEnv(ComputePlatform::kAppRunner, "public", "staging");
   std::vector<Finding> on_the_day = Check(e, "2027-06-30");
   EXPECT_EQ(analysis::CheckErrors(on_the_day), 0u) << Listed(Standing(on_the_day));
   std::vector<Finding> after = Check(e, "2027-07-01");
@@ -532,9 +561,9 @@ TEST(Check, AnExpiredAcknowledgementIsAnErrorAgain) {
   EXPECT_EQ(f[0].expired, "2027-06-30");
   EXPECT_EQ(f[0].Severity(), analysis::CheckSeverity::kError);
   EXPECT_EQ(analysis::CheckErrors(after), 1u);
-  EXPECT_THAT(analysis::CheckText(after, {"prod"}),
-              HasSubstr("error BP-COST-UNKNOWN environment prod: 11 cost line(s) without a price"));
-  EXPECT_THAT(analysis::CheckText(after, {"prod"}), HasSubstr("its acknowledgement expired after 2027-06-30"));
+  EXPECT_THAT(analysis::CheckText(after, {"staging"}),
+              HasSubstr("error BP-COST-UNKNOWN environment staging: 9 cost line(s) without a price"));
+  EXPECT_THAT(analysis::CheckText(after, {"staging"}), HasSubstr("its acknowledgement expired after 2027-06-30"));
 }
 
 // The production profile's protections turned off with a reason under guards: that
@@ -594,11 +623,31 @@ TEST_F(CheckAcknowledgeCli, WhatAcceptsNothingIsRefusedWithItsLine) {
   }
 }
 
+// `config set` writes an acknowledgement checked as every command checks it: a rule that
+// does not exist leaves the file as it was; {reason, expires} is written as YAML.
+TEST_F(CheckAcknowledgeCli, ConfigSetWritesOnlyWhatChecksAccept) {
+  const std::string before = Read("dev");
+  testing::CommandResult r =
+      Run({"config", "set", "--stack", "dev", "checks.acknowledge.BP-REL-LOG-EXPIRE", "kept for the yearly audit"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("did you mean 'BP-REL-LOGS-EXPIRE'"));
+  EXPECT_EQ(Read("dev"), before);
+  r = Run({"config", "set", "--stack", "dev", "checks.acknowledge.BP-REL-LOGS-EXPIRE",
+           "{reason: \"kept for the yearly audit trail\", expires: 2027-01-31}"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(Read("dev"), HasSubstr("expires: 2027-01-31"));
+  // Nothing of that rule stands in dev: the entry accepts nothing, and check says so.
+  r = Run({"check", "--stack", "dev"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(
+      r.out, HasSubstr("warning BP-ACK-UNUSED environment dev: checks.acknowledge.BP-REL-LOGS-EXPIRE accepts nothing"));
+}
+
 TEST_F(CheckAcknowledgeCli, AnExpiredAcknowledgementFailsCheckWithItsOwnStatus) {
   setenv("BLUEPRINT_TODAY", "2027-07-01", 1);
   testing::CommandResult r = Run({"check", "--stack", "staging"});
   testing::CommandResult bad_day = (setenv("BLUEPRINT_TODAY", "2027-02-30", 1), Run({"check", "--stack", "staging"}));
-  unsetenv("BLUEPRINT_TODAY");
+  setenv("BLUEPRINT_TODAY", kTestToday, 1);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("its acknowledgement expired after 2027-06-30"));
   EXPECT_THAT(r.out, HasSubstr("1 error(s), 0 warning(s), 2 acknowledged in 1 environment(s)"));
@@ -610,16 +659,40 @@ TEST_F(CheckAcknowledgeCli, AnExpiredAcknowledgementFailsCheckWithItsOwnStatus) 
 // any call to AWS; the finding is printed.
 class CheckGate : public FakeAwsTest {};  // FakeAwsTest's tests live in deploy_test.cc
 
+// `up` of an environment with production guards stops on an unacknowledged error before
+// any call to AWS, printing the findings: here prod's acknowledgement has expired, which
+// makes its finding an error again.
 TEST_F(CheckGate, UpOfAGuardedEnvironmentStopsOnAnUnacknowledgedCheckError) {
   UseScenario("create");
-  setenv("BLUEPRINT_TODAY", "2027-07-01", 1);  // prod's BP-COST-UNKNOWN acknowledgement has expired
-  ProcessResult r = Blueprint("up", {"--stack", "prod", "--yes"});
-  unsetenv("BLUEPRINT_TODAY");
+  testing::TempDir scratch;
+  for (const char* env : {"dev", "staging", "prod"})
+    scratch.Write(std::string("environments/") + env + "/stack.yaml",
+                  testing::ReadFileOrDie(kEnvironments + "/" + env + "/stack.yaml"));
+  std::string prod = testing::ReadFileOrDie(kEnvironments + "/prod/stack.yaml");
+  const std::string ack = "    BP-COST-UNKNOWN: ";
+  const size_t at = prod.find(ack);
+  ASSERT_NE(at, std::string::npos);
+  const size_t end = prod.find('\n', at);
+  prod.replace(at, end - at,
+               "    BP-COST-UNKNOWN:\n      reason: \"prices are added by the finance team next quarter\"\n"
+               "      expires: 2026-11-30");
+  scratch.Write("environments/prod/stack.yaml", prod);
+  ProcessOptions guard;
+  guard.timeout_ms = 120 * 1000;
+  ProcessResult r = RunProcess({BLUEPRINT_BINARY, "up", "--environments", scratch.path() + "/environments",
+                                "--state-dir", state(), "--stack", "prod", "--yes"},
+                               guard);
   ASSERT_TRUE(r.started) << r.error;
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("environment prod has production guards and 1 unacknowledged error(s)"));
   EXPECT_THAT(r.err, HasSubstr("error BP-COST-UNKNOWN"));
+  EXPECT_THAT(r.err, HasSubstr("its acknowledgement expired after 2026-11-30"));
   EXPECT_TRUE(Calls().empty()) << Join(Calls(), "\n");
+  // The same environments with the acknowledgement in force deploy (the gate lets through).
+  r = RunProcess(
+      {BLUEPRINT_BINARY, "up", "--environments", kEnvironments, "--state-dir", state(), "--stack", "prod", "--yes"},
+      guard);
+  EXPECT_FALSE(Calls().empty()) << r.out << r.err;
 }
 
 // --- SARIF --------------------------------------------------------------------------------

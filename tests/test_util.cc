@@ -67,6 +67,11 @@ std::string TempDir::Write(const std::string& relative, const std::string& conte
   return p.string();
 }
 
+namespace {
+// Every binary the tests start sees kTestToday (test_util.h) unless a test says otherwise.
+const bool kTodayPinned = setenv("BLUEPRINT_TODAY", kTestToday, 1) == 0;
+}  // namespace
+
 bool NpmTool(const std::string& tool_dir, const std::string& probe, const std::string& what, std::string* skip) {
   if (!FindExecutable("node") || !FindExecutable("npm")) {
     *skip = "SKIPPED: Node.js (node, npm) not found; " + what;

@@ -17,6 +17,11 @@ namespace bp {
 inline const std::string kTests = BLUEPRINT_TESTS_DIR;
 inline const std::string kEnvironments = std::string(BLUEPRINT_SOURCE_DIR) + "/environments";
 
+// The day every test runs on: the binary's BLUEPRINT_TODAY (docs/check.md), set for the
+// whole test program (test_util.cc), so an acknowledgement's expiry in the bundled
+// environments never turns a test red on a later date.
+inline constexpr const char* kTestToday = "2026-12-07";
+
 inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

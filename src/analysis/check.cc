@@ -27,7 +27,7 @@ const std::vector<CheckRule> kRules = {
     {"BP-REACH-ENTRY", kError, kWorks, "A public service answers the internet",
      "with compute.ingress public and no CloudFront the service's own entry point is the way in; if nothing from "
      "the internet reaches it, nobody can use the app",
-     "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html"},
+     "https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html", true},
     {"BP-REACH-ORIGIN", kError, kWorks, "CloudFront reaches its origin",
      "with CloudFront in front, every request travels CloudFront -> origin; an origin it cannot reach serves only "
      "errors",
@@ -35,23 +35,23 @@ const std::vector<CheckRule> kRules = {
     {"BP-REACH-EXPOSED", kError, kWorks, "A service behind CloudFront or inside the VPC is not open to the internet",
      "with compute.ingress private or edge (or CloudFront in front) the service's own entry point must not answer "
      "the internet: that would bypass CloudFront, its WAF and its TLS settings",
-     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html"},
+     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html", true},
     {"BP-REACH-DATABASE", kError, kWorks, "The service reaches its database",
      "the app cannot serve without its database: a route, the security groups on both sides and the platform's "
      "network settings must all admit PostgreSQL's port",
-     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.RDSSecurityGroups.html"},
+     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.RDSSecurityGroups.html", true},
     {"BP-REACH-REGISTRY", kError, kWorks, "The service pulls its image",
      "a service that cannot pull its image from ECR never starts: it needs a NAT, or the ECR and S3 endpoints, and "
      "a role that may pull",
-     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html"},
+     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html", true},
     {"BP-REACH-SECRETS", kError, kWorks, "The service reads its secrets",
      "the database password and the app's secrets reach the service from Secrets Manager at start; without a path "
      "and a role the service does not start",
-     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html"},
+     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/vpc-endpoint-overview.html", true},
     {"BP-REACH-LOGS", kError, kWorks, "The service writes its logs",
      "logs are how a failing deploy or request is diagnosed; a service that cannot reach CloudWatch Logs fails to "
      "start on ECS and is blind on any platform",
-     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html"},
+     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch-logs-and-interface-VPC.html", true},
 
     // Security, read from the templates (check_rules.cc) and app.env.
     {"BP-SEC-DB-ENCRYPTED", kError, kSecurity, "The database is encrypted at rest",
@@ -98,7 +98,7 @@ const std::vector<CheckRule> kRules = {
     {"BP-SEC-PLAINTEXT-SECRET", kWarning, kSecurity, "No secret sits in app.env",
      "app.env values are written into the template and the service definition in clear text, readable by anyone "
      "who can read either; a secret belongs in app.secrets (`blueprint config set --secret`)",
-     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/best-practices.html"},
+     "https://docs.aws.amazon.com/secretsmanager/latest/userguide/best-practices.html", true},
     {"BP-SEC-FLOW-LOGS", kWarning, kSecurity, "The VPC records its traffic",
      "flow logs are the record of who talked to what inside the VPC; without them an incident cannot be traced",
      "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html"},
@@ -114,6 +114,11 @@ const std::vector<CheckRule> kRules = {
      "resource-level permissions need it",
      "https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-"
      "contextkeys.html"},
+    {"BP-IAM-CONFUSED-DEPUTY", kWarning, kSecurity, "Service roles act only for this account's resources",
+     "a role a service assumes without aws:SourceAccount or aws:SourceArn in its trust policy can be used by that "
+     "service on behalf of another customer's resource (the confused deputy); the services named here document "
+     "the condition",
+     "https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html"},
     {"BP-IAM-MANAGED-POLICY", kWarning, kSecurity, "AWS managed policies only on the service roles that need them",
      "an AWS managed policy grants what AWS decides, for every customer, and changes when AWS changes it; the "
      "blueprint attaches one only where the service documents it as the role's policy",
@@ -135,6 +140,11 @@ const std::vector<CheckRule> kRules = {
      "with one NAT gateway the private subnets of every AZ send through one AZ: when it fails, the others lose "
      "their way out",
      "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html"},
+    {"BP-REL-ROLLOUT-ROLE", kError, kReliability, "The deploy role may do what the image rollout does",
+     "the generated workflow pushes the image and rolls it out with the GitHub deploy role's own credentials, and "
+     "CloudFormation then calls the compute service's update handler with them; one action missing fails the "
+     "rollout, or worse its rollback",
+     "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html"},
     {"BP-REL-LOGS-EXPIRE", kWarning, kReliability, "Every log group expires",
      "a log group without a retention keeps every event forever and is billed for it every month",
      "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html"},
@@ -150,14 +160,14 @@ const std::vector<CheckRule> kRules = {
     {"BP-COST-NAT-PER-AZ", kWarning, kCost, "Non-production runs one NAT, not one per AZ",
      "each NAT gateway is billed by the hour whether traffic flows or not; outside production, one gateway or the "
      "NAT instances carry the same traffic for a fraction",
-     "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html"},
+     "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-pricing.html", true},
     {"BP-COST-FLOW-LOGS", kWarning, kCost, "High-volume flow logs go to S3, not CloudWatch Logs",
      "flow logs are billed per GB ingested; at high traffic CloudWatch Logs ingestion costs several times the same "
      "records delivered to S3",
      "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3.html"},
     {"BP-COST-UNKNOWN", kWarning, kCost, "Every resource has a price",
      "a cost line without a price makes `blueprint cost` and the budget too low by an amount nobody sees",
-     "https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/price-changes.html"},
+     "https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/price-changes.html", true},
 };
 
 // The guards.<name> whose written reason acknowledges a rule's findings: the reason the
@@ -218,7 +228,8 @@ const CheckRule kUnusedRule = {
     "Every acknowledgement accepts a finding",
     "an acknowledgement whose finding is gone (fixed, or the resource renamed) would silently accept the next "
     "finding of that rule; the list should be as short as the platform needs",
-    "docs/check.md#acknowledging-a-finding"};
+    "docs/check.md#acknowledging-a-finding",
+    true};
 
 }  // namespace
 
@@ -291,7 +302,21 @@ void CheckAcknowledgements(const StackConfig& config, const std::vector<StackTem
                        "; `blueprint check` prints the rule of each finding, docs/check.md lists them all");
       continue;
     }
+    const CheckRule* rule = FindCheckRule(a.rule);
+    if (std::string(rule->id) == kUnusedRule.id) {
+      diags->Error(config.LocationOf(key), key,
+                   std::string(rule->id) +
+                       " is about the acknowledgements themselves: remove the entry it names "
+                       "instead of acknowledging it");
+      continue;
+    }
     if (a.resource.empty()) continue;
+    if (rule->whole_environment) {
+      diags->Error(config.LocationOf(key), key,
+                   std::string(rule->id) + " is about the environment as a whole, not one resource: write " + rule->id +
+                       " alone");
+      continue;
+    }
     std::vector<std::string> ids;
     bool found = false;
     for (const StackTemplate& s : stacks)

@@ -29,6 +29,9 @@ struct CheckRule {
   const char* title;   // one line: what the rule asks for
   const char* why;     // why it matters
   const char* source;  // the AWS page it rests on
+  // Its findings are about the environment as a whole (no resource): it is acknowledged
+  // as RULE_ID only.
+  bool whole_environment = false;
 };
 
 // Every rule, in the order findings are listed.

@@ -130,14 +130,12 @@ std::string FileUri(std::string path) {
   return out;
 }
 
+// A finding no key decides (a template's) is placed at the file's first line: code
+// scanning shows results with a region.
 Json PhysicalLocation(const Location& at) {
-  Json physical = Object({{"artifactLocation", Object({{"uri", FileUri(at.file)}})}});
-  if (at.line > 0) {
-    Json region = Object({{"startLine", at.line}});
-    if (at.col > 0) region["startColumn"] = at.col;
-    physical["region"] = std::move(region);
-  }
-  return physical;
+  Json region = Object({{"startLine", at.line > 0 ? at.line : 1}});
+  if (at.line > 0 && at.col > 0) region["startColumn"] = at.col;
+  return Object({{"artifactLocation", Object({{"uri", FileUri(at.file)}})}, {"region", std::move(region)}});
 }
 
 Json SarifRule(const CheckRule& r) {
@@ -151,6 +149,10 @@ Json SarifRule(const CheckRule& r) {
                       {"help", Object({{"text", help}, {"markdown", markdown}})},
                       {"defaultConfiguration", Object({{"level", CheckSeverityName(r.severity)}})},
                       {"properties", Object({{"tags", Json::array({CheckFamilyName(r.family)})}})}});
+  // GitHub ranks security results by this score (0-10): high for an error, medium for a
+  // warning. Src: docs.github.com code scanning, SARIF support ("security-severity").
+  if (r.family == CheckFamily::kSecurity)
+    rule["properties"]["security-severity"] = r.severity == CheckSeverity::kError ? "7.5" : "5.0";
   if (link) rule["helpUri"] = r.source;
   return rule;
 }

@@ -1,7 +1,9 @@
 #include "analysis/check_rules.h"
 
+#include <fnmatch.h>
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -10,6 +12,7 @@
 
 #include "analysis/cost.h"
 #include "analysis/json_at.h"
+#include "modules/handler_permissions.h"
 #include "util/strings.h"
 
 namespace bp::analysis::check_rules {
@@ -26,8 +29,10 @@ void Reporter::Add(const char* rule, const std::string& stack, const std::string
   f.resource = resource;
   f.message = std::move(message);
   f.key = key;
-  // A key the file does not write is decided by its default: no line to point at.
-  f.where = !key.empty() && c_.IsSetInFile(key) ? c_.LocationOf(key) : Location{c_.file, 0, 0};
+  // A key the file does not write is decided by its default: no line to point at. A map
+  // entry (app.env.NAME) has its own line.
+  const bool written = !key.empty() && (c_.IsSetInFile(key) || c_.locations.count(key));
+  f.where = written ? c_.LocationOf(key) : Location{c_.file, 0, 0};
   if (f.where.file.empty()) f.where.file = c_.file;
   out_->push_back(std::move(f));
 }
@@ -56,15 +61,21 @@ std::string Target(const Json& j) {
 bool IsTrue(const Json& j) { return j == true || j == "true"; }
 bool IsFalse(const Json& j) { return j == false || j == "false"; }
 
-// A number CloudFormation may hold as text; nullopt for an intrinsic.
+// A finite number CloudFormation may hold as text ("443"); nullopt for an intrinsic or
+// anything else.
 std::optional<double> Number(const Json& j) {
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) {
-    try {
-      return std::stod(j.get<std::string>());
-    } catch (const std::exception&) {}
+  double d = 0;
+  if (j.is_number()) {
+    d = j.get<double>();
+  } else if (j.is_string()) {
+    const std::string& text = j.get_ref<const std::string&>();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  } else {
+    return std::nullopt;
   }
-  return std::nullopt;
+  if (!std::isfinite(d) || std::fabs(d) > 1e12) return std::nullopt;
+  return d;
 }
 
 // The text of a string, or of an Fn::Sub's string ("" otherwise).
@@ -104,6 +115,12 @@ const std::multimap<std::string, std::string> kServiceRolePolicies = {
     {"AWSXRayDaemonWriteAccess", "tasks.apprunner.amazonaws.com"},
 };
 
+// Service principals whose documentation asks for aws:SourceAccount or aws:SourceArn in
+// the trust policy of the role they assume. Src: DOC:vpc/latest/userguide/flow-logs-iam-role.html;
+// DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html (Protecting against the
+// confused deputy problem).
+const std::set<std::string> kDeputyServices = {"vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com"};
+
 // The newest Lambda runtime of each language the rule knows, and the runtimes it
 // replaces. Src: DOC:lambda/latest/dg/lambda-runtimes.html (checked 2026-12: python3.14,
 // nodejs24.x are the newest of their languages).
@@ -112,6 +129,25 @@ struct RuntimeLine {
   const char* newest;
 };
 const RuntimeLine kRuntimes[] = {{"python3.", "python3.14"}, {"nodejs", "nodejs24.x"}};
+
+// What the generated workflow's deploy job calls with the deploy role: the ECR login and
+// push, then the change set on the stack (create, wait: describe, execute or delete,
+// watch). Src: src/deploy/workflow.cc (the job's steps, aws-actions/amazon-ecr-login's
+// GetAuthorizationToken); tests/workflow_replay_test.cc replays them against the role.
+const char* const kWorkflowActions[] = {
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+    "ecr:DescribeImages",
+    "cloudformation:DescribeStacks",
+    "cloudformation:CreateChangeSet",
+    "cloudformation:DescribeChangeSet",
+    "cloudformation:ExecuteChangeSet",
+    "cloudformation:DeleteChangeSet",
+};
 
 // CloudFront security policies from TLSv1.2_2021 on. Src:
 // DOC:AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html.
@@ -154,9 +190,11 @@ class Rules {
       const Json& type = At(r, "Type");
       const Json& props = At(r, "Properties");
       if (type == "AWS::SQS::QueuePolicy" || type == "AWS::SNS::TopicPolicy") {
-        if (!DeniesPlainTransport(At(props, "PolicyDocument"))) continue;
-        for (const Json* q : Items(At(props, type == "AWS::SQS::QueuePolicy" ? "Queues" : "Topics")))
-          tls_only_.insert(Target(*q));
+        // Queues: every request; topics: publishing (subscribers are reached by SNS).
+        const bool queue = type == "AWS::SQS::QueuePolicy";
+        if (!DeniesPlainTransport(At(props, "PolicyDocument"), queue ? "sqs" : "sns", queue ? "sqs:*" : "sns:Publish"))
+          continue;
+        for (const Json* q : Items(At(props, queue ? "Queues" : "Topics"))) tls_only_.insert(Target(*q));
       } else if (type == "AWS::SecretsManager::RotationSchedule") {
         rotated_.insert(Target(At(props, "SecretId")));
       } else if (type == "AWS::EC2::FlowLog") {
@@ -169,12 +207,19 @@ class Rules {
     }
   }
 
-  // A Deny of every request that is not over TLS (Condition Bool aws:SecureTransport false).
-  static bool DeniesPlainTransport(const Json& doc) {
+  // A Deny, for everyone, of `action` (or every action of the service) on requests not
+  // over TLS: Condition Bool aws:SecureTransport false.
+  static bool DeniesPlainTransport(const Json& doc, const std::string& service, const std::string& action) {
     for (const Json* st : Items(At(doc, "Statement"))) {
       if (At(*st, "Effect") != "Deny") continue;
-      const Json& secure = At(At(At(*st, "Condition"), "Bool"), "aws:SecureTransport");
-      if (IsFalse(secure)) return true;
+      const Json& principal = At(*st, "Principal");
+      if (!(principal == "*" || At(principal, "AWS") == "*")) continue;
+      bool covers = false;
+      for (const Json* a : Items(At(*st, "Action")))
+        covers = covers || *a == "*" || *a == service + ":*" || *a == action;
+      if (!covers) continue;
+      for (const Json* v : Items(At(At(At(*st, "Condition"), "Bool"), "aws:SecureTransport")))
+        if (IsFalse(*v)) return true;
     }
     return false;
   }
@@ -314,56 +359,68 @@ class Rules {
   // the template may set it either way. Src:
   // DOC:AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.Requiring.html.
   void DatabaseTls(const StackTemplate& s, const std::string& id, const Json& props) {
-    if (At(props, "Engine") != "postgres") return;
+    const Json& engine = At(props, "Engine");
+    if (!engine.is_string() || ToLower(engine.get<std::string>()) != "postgres") return;
+    // Without a version RDS picks its default (17 today); an intrinsic decides at deploy time.
     const std::optional<double> version = Number(At(props, "EngineVersion"));
-    bool forced = version && *version >= 15;
-    const std::string group = Target(At(props, "DBParameterGroupName"));
+    const Json& group_name = At(props, "DBParameterGroupName");
+    const std::string group = Target(group_name);
+    if (!group_name.is_null() && group.empty()) return;  // a group of the account's: not ours to read
+    bool forced = !version || *version >= 15;
+    std::string where = "the default parameter group";
     if (!group.empty()) {
+      where = "parameter group " + group;
       const Json& value =
           At(At(At(At(At(s.tmpl, "Resources"), group.c_str()), "Properties"), "Parameters"), "rds.force_ssl");
+      if (value.is_object()) return;
       if (!value.is_null()) forced = value == "1" || value == 1;
     }
-    if (!forced)
-      Add("BP-SEC-DB-TLS", s.id, id,
-          group.empty() ? "no parameter group sets rds.force_ssl to 1"
-                        : "parameter group " + group + " does not set rds.force_ssl to 1");
+    if (!forced) Add("BP-SEC-DB-TLS", s.id, id, where + " leaves rds.force_ssl at 0");
   }
 
   void OpenIngress(const std::string& stack, const std::string& id, const Json& rule) {
-    const bool anywhere = At(rule, "CidrIp") == "0.0.0.0/0" || At(rule, "CidrIpv6") == "::/0";
-    if (!anywhere) return;
-    const Json& protocol = At(rule, "IpProtocol");
+    const bool v4 = At(rule, "CidrIp") == "0.0.0.0/0";
+    if (!v4 && At(rule, "CidrIpv6") != "::/0") return;
+    const Json& p = At(rule, "IpProtocol");
+    const std::string protocol = p.is_string() ? ToLower(p.get<std::string>())
+                                 : Number(p)   ? FormatNumber(*Number(p))
+                                               : std::string("?");
     const std::optional<double> from = Number(At(rule, "FromPort")), to = Number(At(rule, "ToPort"));
-    const bool web =
-        (protocol == "tcp" || protocol == "6") && from && to && *from == *to && (*from == 80 || *from == 443);
-    if (web) return;
-    std::string ports = protocol == "-1" || protocol == "all" ? "every port"
-                        : from && to && *from == *to          ? "port " + FormatNumber(*from)
-                        : from && to                          ? "ports " + FormatNumber(*from) + "-" + FormatNumber(*to)
-                                                              : "some ports";
-    Add("BP-SEC-OPEN-INGRESS", stack, id,
-        "admits " + std::string(At(rule, "CidrIp").is_string() ? "0.0.0.0/0" : "::/0") + " on " + ports);
+    const bool tcp = protocol == "tcp" || protocol == "6";
+    if (tcp && from && to && *from == *to && (*from == 80 || *from == 443)) return;
+    std::string what = protocol == "-1"                                ? "every protocol and port"
+                       : !tcp && protocol != "udp" && protocol != "17" ? "protocol " + protocol
+                       : from && to && *from == *to                    ? protocol + " port " + FormatNumber(*from)
+                       : from && to ? protocol + " ports " + FormatNumber(*from) + "-" + FormatNumber(*to)
+                                    : protocol + " ports";
+    Add("BP-SEC-OPEN-INGRESS", stack, id, "admits " + std::string(v4 ? "0.0.0.0/0" : "::/0") + " on " + what);
   }
 
   // Block device mappings of a launch template or instance; `root_from_image`: without
-  // a mapping the root volume takes the image's setting.
+  // a mapping of the root device the root volume takes the image's setting.
   void Volumes(const std::string& stack, const std::string& id, const Json& mappings, bool root_from_image) {
-    bool any = false;
+    bool root = false;
     for (const Json* m : Items(mappings)) {
+      const Json& device = At(*m, "DeviceName");
+      if (!m->is_object() || At(*m, "DeviceName").is_null()) {
+        root = true;  // an intrinsic: decided at deploy time
+        continue;
+      }
+      // The root device of Amazon Linux (/dev/xvda) and of most other images (/dev/sda1).
+      // Src: DOC:AWSEC2/latest/UserGuide/device_naming.html.
+      root = root || device == "/dev/xvda" || device == "/dev/sda1" || device.is_object();
       const Json& ebs = At(*m, "Ebs");
       if (ebs.is_null()) continue;  // NoDevice, an instance store
-      any = true;
       const Json& enc = At(ebs, "Encrypted");
       if (!IsTrue(enc) && !enc.is_object() && At(ebs, "SnapshotId").is_null())
         Add("BP-SEC-EBS-ENCRYPTED", stack, id,
-            "the volume at " +
-                (At(*m, "DeviceName").is_string() ? At(*m, "DeviceName").get<std::string>() : std::string("?")) +
+            "the volume at " + (device.is_string() ? device.get<std::string>() : std::string("?")) +
                 " is not encrypted (Ebs.Encrypted is not true)");
     }
-    if (!any && root_from_image)
+    if (!root && root_from_image)
       Add("BP-SEC-EBS-ENCRYPTED", stack, id,
-          "no block device mapping: the root volume takes the image's encryption, none for Amazon Linux, unless "
-          "the account encrypts new volumes by default");
+          "no mapping of the root device (/dev/xvda or /dev/sda1): the root volume takes the image's encryption, "
+          "none for Amazon Linux, unless the account encrypts new volumes by default");
   }
 
   void Distribution(const std::string& stack, const std::string& id, const Json& config) {
@@ -395,10 +452,27 @@ class Rules {
 
   void Role(const std::string& stack, const std::string& id, const Json& props) {
     for (const Json* p : Items(At(props, "Policies"))) Policy(stack, id, At(*p, "PolicyDocument"));
+    for (const Json* st : Items(At(At(props, "AssumeRolePolicyDocument"), "Statement")))
+      if (Text(At(At(*st, "Principal"), "Federated")).find("token.actions.githubusercontent.com") !=
+          std::string::npos) {
+        deploy_roles_.push_back({stack, id});
+        break;
+      }
     std::set<std::string> services;
     for (const Json* st : Items(At(At(props, "AssumeRolePolicyDocument"), "Statement")))
-      for (const Json* svc : Items(At(At(*st, "Principal"), "Service")))
-        if (svc->is_string()) services.insert(svc->get<std::string>());
+      for (const Json* svc : Items(At(At(*st, "Principal"), "Service"))) {
+        if (!svc->is_string()) continue;
+        services.insert(svc->get<std::string>());
+        if (!kDeputyServices.count(svc->get<std::string>()) || At(*st, "Effect") != "Allow") continue;
+        bool scoped = false;
+        for (const auto& [op, keys] : At(*st, "Condition").items())
+          for (const char* key : {"aws:SourceAccount", "aws:SourceArn"}) scoped = scoped || !At(keys, key).is_null();
+        if (!scoped)
+          Add("BP-IAM-CONFUSED-DEPUTY", stack, id,
+              "the trust policy lets " + svc->get<std::string>() +
+                  " assume the role with no aws:SourceAccount or "
+                  "aws:SourceArn condition");
+      }
     for (const Json* arn : Items(At(props, "ManagedPolicyArns"))) {
       const std::string text = Text(*arn);
       const size_t at = text.find(":iam::aws:policy/");
@@ -428,7 +502,7 @@ class Rules {
       for (const std::string& a : actions)
         if (a == "*" || (a.size() > 2 && a.compare(a.size() - 2, 2, ":*") == 0))
           Add("BP-IAM-ACTION-WILDCARD", stack, id, "allows \"" + a + "\"");
-      bool every_resource = false;
+      bool every_resource = !At(*st, "NotResource").is_null();  // all but what it names
       for (const Json* r : Items(At(*st, "Resource"))) every_resource = every_resource || *r == "*";
       if (!every_resource) continue;
       std::vector<std::string> narrowable;
@@ -436,7 +510,8 @@ class Rules {
         if (!kActionsWithoutResources.count(a)) narrowable.push_back(a);
       if (!narrowable.empty())
         Add("BP-IAM-RESOURCE-WILDCARD", stack, id,
-            "Resource \"*\" for " + Join(narrowable, ", ") + ", which can name their resources");
+            (At(*st, "NotResource").is_null() ? "Resource \"*\"" : "NotResource") + std::string(" for ") +
+                Join(narrowable, ", ") + ", which can name their resources");
     }
   }
 
@@ -460,11 +535,52 @@ class Rules {
 
   // --- the environment as a whole ----------------------------------------------------
 
+  // Every action the image rollout calls with a GitHub deploy role, allowed by one of its
+  // inline policies' Allow statements (resources and conditions are the workflow replay
+  // test's to check): the workflow's own calls, and the update and read handlers of each
+  // compute resource type in the role's stack.
+  void RolloutRoles() {
+    for (const auto& [stack, id] : deploy_roles_) {
+      const Json* tmpl = nullptr;
+      for (const StackTemplate& s : stacks_)
+        if (s.id == stack) tmpl = &s.tmpl;
+      const Json& resources = At(*tmpl, "Resources");
+      std::vector<std::string> allowed;
+      for (const Json* p : Items(At(At(At(resources, id.c_str()), "Properties"), "Policies")))
+        for (const Json* st : Items(At(At(*p, "PolicyDocument"), "Statement")))
+          if (At(*st, "Effect") == "Allow")
+            for (const Json* a : Items(At(*st, "Action")))
+              if (a->is_string()) allowed.push_back(a->get<std::string>());
+      std::vector<std::string> needed(std::begin(kWorkflowActions), std::end(kWorkflowActions));
+      std::set<std::string> types;
+      for (const auto& [rid, r] : resources.items())
+        if (At(r, "Type").is_string() && HasHandlerPermissions(At(r, "Type").get<std::string>()))
+          types.insert(At(r, "Type").get<std::string>());
+      for (const std::string& type : types)
+        for (const std::string& a : RolloutHandlerActions(type)) needed.push_back(a);
+      std::vector<std::string> missing;
+      for (const std::string& a : needed) {
+        // IAM matches actions case-insensitively, with * and ? wildcards.
+        const bool ok = std::any_of(allowed.begin(), allowed.end(), [&](const std::string& pattern) {
+          return fnmatch(ToLower(pattern).c_str(), ToLower(a).c_str(), 0) == 0;
+        });
+        if (!ok && std::find(missing.begin(), missing.end(), a) == missing.end()) missing.push_back(a);
+      }
+      if (!missing.empty())
+        Add("BP-REL-ROLLOUT-ROLE", stack, id,
+            "the image rollout calls " + Join(missing, ", ") + ", which no statement of the role allows",
+            "github.repo");
+    }
+  }
+
   void Environment() {
+    RolloutRoles();
     const int azs = c_.network.az_count;
-    if (c_.production_guards && nat_gateways_.size() == 1 && azs > 1)
+    if (c_.production_guards && !nat_gateways_.empty() && nat_gateways_.size() < static_cast<size_t>(azs))
       Add("BP-REL-NAT-PER-AZ", nat_gateways_[0].first, nat_gateways_[0].second,
-          "one NAT gateway serves the private subnets of " + std::to_string(azs) + " AZs", "network.nat");
+          std::to_string(nat_gateways_.size()) + " NAT gateway(s) serve the private subnets of " + std::to_string(azs) +
+              " AZs",
+          "network.nat");
     if (!c_.production_guards && nat_gateways_.size() > 1)
       Add("BP-COST-NAT-PER-AZ", nat_gateways_[0].first, "",
           std::to_string(nat_gateways_.size()) +
@@ -496,7 +612,7 @@ class Rules {
       if (!why.empty())
         Add("BP-SEC-PLAINTEXT-SECRET", "", "",
             "app.env." + name + " may hold a secret (" + why + "); move it: blueprint config set --stack " + c_.env +
-                " --secret app.secrets." + name,
+                " --secret app.secrets." + name + ", then blueprint config rm --stack " + c_.env + " app.env." + name,
             "app.env." + name);
     }
   }
@@ -563,7 +679,7 @@ class Rules {
   // Per template (Index), by logical ID.
   std::set<std::string> tls_only_, rotated_, logged_vpcs_;
   // Across the environment: (stack, logical ID).
-  std::vector<std::pair<std::string, std::string>> nat_gateways_, flow_logs_to_cloudwatch_;
+  std::vector<std::pair<std::string, std::string>> nat_gateways_, flow_logs_to_cloudwatch_, deploy_roles_;
 };
 
 }  // namespace

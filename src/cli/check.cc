@@ -1,6 +1,7 @@
 // blueprint check: rules over the synthesized platform and its config (docs/check.md).
 // Exit status 3 when a finding of error severity stands unacknowledged (distinct from 1,
 // an internal error, and 2, a config the tool refuses).
+#include <algorithm>
 #include <cstdio>
 
 #include <CLI/CLI.hpp>
@@ -47,26 +48,29 @@ void RegisterCheck(CLI::App* cmd, int* rc) {
   cmd->callback([o, rc] { *rc = RunCheck(*o); });
 }
 
-int CheckGuardedEnvironments(const Selection& sel) {
+int CheckGuardedEnvironments(const Selection& sel, const Loaded& loaded) {
   std::string today;
-  Loaded loaded;
-  if (!Today(&today) || !LoadForCheck(sel, &loaded)) return kUserError;
+  if (!Today(&today)) return kUserError;
+  // An environment or --all selects each environment's stacks whole; a stack id selects
+  // one stack, and the rules need its environments' others too.
+  const bool whole = sel.stack.empty() || std::any_of(loaded.configs.begin(), loaded.configs.end(),
+                                                      [&](const StackConfig& c) { return c.env == sel.stack; });
+  Loaded reloaded;
+  if (!whole && !LoadForCheck(sel, &reloaded)) return kUserError;
+  const Loaded& l = whole ? loaded : reloaded;
   int rc = kOk;
-  for (const StackConfig& c : loaded.configs) {
+  for (const StackConfig& c : l.configs) {
     if (!c.production_guards) continue;
     const std::vector<analysis::Finding> findings =
-        analysis::CheckEnvironment(c, analysis::TemplatesOf(loaded.app, c.env), today);
+        analysis::CheckEnvironment(c, analysis::TemplatesOf(l.app, c.env), today);
     const size_t errors = analysis::CheckErrors(findings);
     if (errors == 0) continue;
     rc = kCheckFindings;
-    std::vector<analysis::Finding> standing;
-    for (const auto& f : findings)
-      if (!f.Acknowledged() && f.Severity() == analysis::CheckSeverity::kError) standing.push_back(f);
     std::fprintf(stderr,
                  "error: environment %s has production guards and %zu unacknowledged error(s) from `blueprint "
                  "check`; nothing was deployed. Fix them, or acknowledge each with a reason under "
                  "checks.acknowledge (docs/check.md):\n%s",
-                 c.env.c_str(), errors, analysis::CheckText(standing, {c.env}).c_str());
+                 c.env.c_str(), errors, analysis::CheckText(findings, {c.env}).c_str());
   }
   return rc;
 }

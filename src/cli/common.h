@@ -63,9 +63,10 @@ bool LoadAndAssemble(const Selection& sel, Loaded* out, Diagnostics* diags);
 bool LoadForCheck(const Selection& sel, Loaded* out);
 
 // The gate of `up` (cli/check.cc): kCheckFindings, after printing them, when an
-// environment `sel` selects has production guards and `blueprint check` finds an
-// unacknowledged error in it; kOk otherwise (kUserError when it cannot tell).
-int CheckGuardedEnvironments(const Selection& sel);
+// environment `sel` selects (`loaded`: what LoadAndAssemble kept of it) has production
+// guards and `blueprint check` finds an unacknowledged error in it; kOk otherwise
+// (kUserError when it cannot tell).
+int CheckGuardedEnvironments(const Selection& sel, const Loaded& loaded);
 
 // Today (UTC) as YYYY-MM-DD, which decides the expiry of checks.acknowledge entries;
 // BLUEPRINT_TODAY, when set, stands in for it (tests, or to see what expires when).

@@ -15,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "analysis/check.h"
 #include "cli/common.h"
 #include "config/loader.h"
 #include "config/schema.h"
@@ -351,7 +352,10 @@ bool AssemblyChecks(const ConfigOptions& o, const StackConfig& c, Diagnostics* d
   if (Assemble(configs, &app, &together)) {
     for (auto& item : together.items)  // warnings: this file's only
       if (item.where.file == c.file) d->items.push_back(std::move(item));
-    return true;
+    // What every command refuses once the file is written (cli/common.cc).
+    const size_t before = d->ErrorCount();
+    analysis::CheckAcknowledgements(c, analysis::TemplatesOf(app, c.env), d);
+    return d->ErrorCount() == before;
   }
   App without;
   Diagnostics baseline;
@@ -561,7 +565,12 @@ int RunSet(const ConfigOptions& o) {
         yaml = "[" + Join(items, ", ") + "]";
       }
       break;
-    case FieldType::kAckMap:  // an entry's value is its reason
+    case FieldType::kAckMap:  // an entry's value: its reason, or {reason: ..., expires: ...}
+      if (ref.entry.empty() && !StartsWith(o.value, "{"))
+        return Fail(spec.key + " is a map: set one entry (" + spec.key +
+                    ".RULE_ID \"reason\") or give {RULE_ID: reason, ...}");
+      yaml = StartsWith(o.value, "{") ? o.value : YamlQuote(o.value);
+      break;
     case FieldType::kStringMap:
       if (ref.entry.empty() && !StartsWith(o.value, "{"))
         return Fail(spec.key + " is a map: set one entry (" + spec.key + ".NAME VALUE) or give {NAME: value, ...}");

@@ -28,7 +28,7 @@ int RunUp(const UpOptions& o) {
   if (!LoadSelectedStacks(o.sel, &loaded, &stacks) || !CheckRegion(o.aws, stacks)) return kUserError;
   // A guarded (production) environment deploys only what `blueprint check` passes,
   // before any call to AWS.
-  if (int rc = CheckGuardedEnvironments(o.sel); rc != kOk) return rc;
+  if (int rc = CheckGuardedEnvironments(o.sel, loaded); rc != kOk) return rc;
   std::vector<Leftover> leftovers;
   if (!SelectedLeftovers(o.sel, o.aws, loaded, &leftovers)) return kUserError;
   StackParameterValues values;

@@ -146,17 +146,20 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   spec.command = command;
   spec.trigger_branch = branch;
   spec.check_selection = o.sel.stack.empty() ? "--all" : "--stack " + o.sel.stack;
-  // The check job runs at the repository's root, where this command is run: the
-  // environments directory relative to here.
+  // The check job runs at the repository's root: the directory holding .github/workflows
+  // when the workflow is written there (the default), else this one. The environments
+  // directory is given relative to it; one outside it cannot be (a note says so).
+  namespace fs = std::filesystem;
   std::error_code rel_ec;
-  spec.environments_dir = std::filesystem::path(o.sel.environments_dir).lexically_normal().generic_string();
-  if (std::filesystem::path(o.sel.environments_dir).is_absolute()) {
-    std::filesystem::path rel = std::filesystem::relative(o.sel.environments_dir, rel_ec);
-    if (rel_ec || rel.empty() || StartsWith(rel.generic_string(), ".."))
-      return Fail("--environments " + o.sel.environments_dir +
-                  " is outside this directory; run `blueprint workflow` at the repository's root");
-    spec.environments_dir = rel.generic_string();
-  }
+  const fs::path out_path = fs::absolute(o.out.empty() ? fs::path(".github/workflows/x.yml") : fs::path(o.out), rel_ec);
+  fs::path root = fs::current_path(rel_ec);
+  if (out_path.parent_path().filename() == "workflows" && out_path.parent_path().parent_path().filename() == ".github")
+    root = out_path.parent_path().parent_path().parent_path();
+  const fs::path environments_rel =
+      fs::absolute(o.sel.environments_dir, rel_ec).lexically_normal().lexically_relative(root.lexically_normal());
+  const bool outside = environments_rel.empty() || StartsWith(environments_rel.generic_string(), "..");
+  spec.environments_dir =
+      outside ? fs::path(o.sel.environments_dir).generic_string() : environments_rel.generic_string();
   if (spec.environments_dir.find('\n') != std::string::npos) return Fail("--environments: a newline in the path");
   std::vector<std::string> undeployed;
   for (const StackConfig* c : envs) {
@@ -233,6 +236,11 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
       std::printf("note: %s (written earlier by `blueprint workflow --stack %s`) also deploys %s; delete it\n",
                   older.string().c_str(), st.env.c_str(), st.env.c_str());
   }
+  if (outside)
+    std::printf(
+        "note: the environments directory %s is outside the repository (%s): the pull-request check job "
+        "runs `blueprint check --environments %s` there; correct that line if it lives elsewhere\n",
+        o.sel.environments_dir.c_str(), root.string().c_str(), spec.environments_dir.c_str());
   PrintGithubSettings(envs, spec.stages, branch);
   return kOk;
 }

@@ -82,7 +82,6 @@ struct ScalingConfig {
   bool operator==(const ScalingConfig&) const = default;
 };
 
-// A secret the app reads at run time; exactly one of the fields is set.
 // checks.acknowledge: a finding of `blueprint check` the team decided to accept, with
 // its reason (docs/check.md). The rule ids and logical IDs are checked against the
 // rules and the assembled templates by the command line (analysis/check.h), which the
@@ -103,6 +102,7 @@ struct ChecksConfig {
   bool operator==(const ChecksConfig&) const = default;
 };
 
+// A secret the app reads at run time; exactly one of the fields is set.
 struct AppSecret {
   std::string name;          // environment variable name
   std::string secure_value;  // "v1:..." ciphertext written by `config set --secret`

@@ -23,12 +23,13 @@ ModuleContext ModuleContext::Instance(const std::string& name) const {
   return scoped;
 }
 
-cfn::Json ServiceTrustPolicy(const std::string& service_principal) {
+cfn::Json ServiceTrustPolicy(const std::string& service_principal, bool this_account) {
   using cfn::Json;
-  return Object({{"Version", "2012-10-17"},
-                 {"Statement", Json::array({Object({{"Effect", "Allow"},
-                                                    {"Principal", Object({{"Service", service_principal}})},
-                                                    {"Action", "sts:AssumeRole"}})})}});
+  Json statement = Object(
+      {{"Effect", "Allow"}, {"Principal", Object({{"Service", service_principal}})}, {"Action", "sts:AssumeRole"}});
+  if (this_account)
+    statement["Condition"] = Object({{"StringEquals", Object({{"aws:SourceAccount", cfn::pseudo::AccountId()}})}});
+  return Object({{"Version", "2012-10-17"}, {"Statement", Json::array({std::move(statement)})}});
 }
 
 }  // namespace bp

@@ -72,7 +72,8 @@ struct PreflightCheck {
 };
 
 // An IAM trust policy letting one AWS service principal ("tasks.apprunner.amazonaws.com")
-// assume a role.
-cfn::Json ServiceTrustPolicy(const std::string& service_principal);
+// assume a role; with `this_account`, only on behalf of this account's resources
+// (aws:SourceAccount, against the confused deputy), for the services that document it.
+cfn::Json ServiceTrustPolicy(const std::string& service_principal, bool this_account = false);
 
 }  // namespace bp

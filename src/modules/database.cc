@@ -112,11 +112,13 @@ DatabaseOutputs AddDatabase(const ModuleContext& ctx, const DatabaseConfig& a, c
                          {"Tags", ctx.Tags()}}));
 
   if (a.monitoring_interval_seconds > 0) {
-    // Src: reference/aws-facts.md 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
+    // Src: reference/aws-facts.md 3.1 (DOC:AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html;
+    // its section "Protecting against the confused deputy problem": aws:SourceAccount in
+    // the role's trust policy).
     t->AddResource(
         ctx.Id("DbMonitoringRole"), "AWS::IAM::Role",
         Object({{"Description", "RDS enhanced monitoring of " + ctx.name_prefix},
-                {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com")},
+                {"AssumeRolePolicyDocument", ServiceTrustPolicy("monitoring.rds.amazonaws.com", true)},
                 {"ManagedPolicyArns",
                  Json::array(
                      {cfn::Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")})},

@@ -46,6 +46,10 @@ const HandlerPermissions& HandlerPermissionsOf(const std::string& type) {
   HandlerDataBug("no handler permissions for " + type + " (src/modules/handler_permissions.cc)");
 }
 
+bool HasHandlerPermissions(const std::string& type) {
+  return std::any_of(Table().begin(), Table().end(), [&](const HandlerPermissions& h) { return h.type == type; });
+}
+
 std::vector<std::string> RolloutHandlerActions(const std::string& type) {
   const HandlerPermissions& h = HandlerPermissionsOf(type);
   std::vector<std::string> out;

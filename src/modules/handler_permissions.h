@@ -24,6 +24,9 @@ struct HandlerPermissions {
 // compute module that rolls out a new type adds its schema's lists first).
 const HandlerPermissions& HandlerPermissionsOf(const std::string& type);
 
+// Whether the table holds `type` (a type the image rollout may update).
+bool HasHandlerPermissions(const std::string& type);
+
 // update, then read, without repeats: what a rollout of `type` needs.
 std::vector<std::string> RolloutHandlerActions(const std::string& type);
 
