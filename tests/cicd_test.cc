@@ -437,6 +437,7 @@ TEST(CicdWorkflow, APullRequestIsCheckedAndItsFindingsGoToCodeScanning) {
   std::string build = steps[1]["run"].as<std::string>();
   EXPECT_THAT(build, ::testing::HasSubstr("set the repository variables BLUEPRINT_GIT_URL and BLUEPRINT_GIT_REF"));
   EXPECT_THAT(build, ::testing::HasSubstr("--target blueprint"));
+  EXPECT_THAT(build, ::testing::HasSubstr("-DBLUEPRINT_TESTS=OFF"));
   std::string run = steps[2]["run"].as<std::string>();
   EXPECT_THAT(run, ::testing::HasSubstr(
                        "blueprint check --stack dev --environments 'infra/it'\\''s environments' --format sarif > "
