@@ -189,6 +189,17 @@ const Acknowledgement* AcknowledgementFor(const StackConfig& c, const Finding& f
   return whole;
 }
 
+// The rule of the findings about the acknowledgements themselves; listed last.
+const CheckRule kUnusedRule = {
+    "BP-ACK-UNUSED",
+    kWarning,
+    CheckFamily::kConfig,
+    "Every acknowledgement accepts a finding",
+    "an acknowledgement whose finding is gone (fixed, or the resource renamed) would silently accept the next "
+    "finding of that rule; the list should be as short as the platform needs",
+    "docs/check.md#acknowledging-a-finding",
+    true};
+
 // Marks the findings an acknowledgement accepts; an acknowledgement that accepts none
 // becomes a finding of its own, so the list stays as short as the platform needs.
 void Acknowledge(const StackConfig& c, const std::string& today, std::vector<Finding>* findings) {
@@ -210,7 +221,7 @@ void Acknowledge(const StackConfig& c, const std::string& today, std::vector<Fin
   for (const Acknowledgement& a : c.checks.acknowledge) {
     if (std::find(used.begin(), used.end(), &a) != used.end()) continue;
     Finding f;
-    f.rule = FindCheckRule("BP-ACK-UNUSED");
+    f.rule = FindCheckRule(kUnusedRule.id);
     f.env = c.env;
     f.key = "checks.acknowledge." + a.Key();
     f.message = f.key + " accepts nothing: no finding of " + a.rule + (a.resource.empty() ? "" : " on " + a.resource) +
@@ -219,17 +230,6 @@ void Acknowledge(const StackConfig& c, const std::string& today, std::vector<Fin
     findings->push_back(std::move(f));
   }
 }
-
-// The rule of the findings about the acknowledgements themselves; listed last.
-const CheckRule kUnusedRule = {
-    "BP-ACK-UNUSED",
-    kWarning,
-    CheckFamily::kConfig,
-    "Every acknowledgement accepts a finding",
-    "an acknowledgement whose finding is gone (fixed, or the resource renamed) would silently accept the next "
-    "finding of that rule; the list should be as short as the platform needs",
-    "docs/check.md#acknowledging-a-finding",
-    true};
 
 }  // namespace
 
@@ -294,7 +294,8 @@ std::vector<Finding> CheckApp(const App& app, const std::vector<StackConfig>& co
 void CheckAcknowledgements(const StackConfig& config, const std::vector<StackTemplate>& stacks, Diagnostics* diags) {
   for (const Acknowledgement& a : config.checks.acknowledge) {
     const std::string key = "checks.acknowledge." + a.Key();
-    if (!FindCheckRule(a.rule)) {
+    const CheckRule* rule = FindCheckRule(a.rule);
+    if (!rule) {
       std::vector<std::string> ids;
       for (const CheckRule& r : CheckRules()) ids.push_back(r.id);
       diags->Error(config.LocationOf(key), key,
@@ -302,8 +303,7 @@ void CheckAcknowledgements(const StackConfig& config, const std::vector<StackTem
                        "; `blueprint check` prints the rule of each finding, docs/check.md lists them all");
       continue;
     }
-    const CheckRule* rule = FindCheckRule(a.rule);
-    if (std::string(rule->id) == kUnusedRule.id) {
+    if (a.rule == kUnusedRule.id) {
       diags->Error(config.LocationOf(key), key,
                    std::string(rule->id) +
                        " is about the acknowledgements themselves: remove the entry it names "
