@@ -42,6 +42,13 @@ std::vector<CheckedEnv> BundledLayout(ComputePlatform platform, const std::strin
   return out;
 }
 
+CheckedEnv LayoutEnv(ComputePlatform platform, const std::string& ingress, const std::string& env) {
+  for (CheckedEnv& e : BundledLayout(platform, ingress))
+    if (e.config.env == env) return std::move(e);
+  ADD_FAILURE() << "no environment " << env;
+  return {};
+}
+
 // The day the tests check on: before the bundled acknowledgements expire (2027-06-30).
 const std::string kCheckDay = kTestToday;
 
@@ -134,6 +141,17 @@ TEST(Check, APublicEntryNothingReachesIsAnError) {
   EXPECT_EQ(f[0].env, e.config.env);
   EXPECT_EQ(f[0].where.file, e.config.file);
   EXPECT_THAT(f[0].message, HasSubstr("nothing from the internet reaches the service"));
+}
+
+// A service meant to be public (compute.ingress public) whose templates put it in the
+// private subnets behind an internal load balancer (the private layout's): nobody reaches it.
+TEST(Check, AnInternalEntryMeantToBePublicIsAnError) {
+  CheckedEnv meant = LayoutEnv(ComputePlatform::kEcsExpress, "public", "prod");
+  CheckedEnv built = LayoutEnv(ComputePlatform::kEcsExpress, "private", "prod");
+  std::vector<Finding> f = OfRule(CheckEnvironment(meant.config, built.stacks, kCheckDay), "BP-REACH-ENTRY");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_THAT(f[0].message, HasSubstr("compute.ingress is public, but nothing from the internet reaches the service"));
+  EXPECT_TRUE(OfRule(Check(meant), "BP-REACH-ENTRY").empty());
 }
 
 // CloudFront with a custom origin on the internal load balancer's name reaches nothing.
@@ -270,13 +288,6 @@ TEST(Check, TheCommandPassesTheBundledEnvironmentsAndSpeaksJson) {
 
 // --- every rule: a fixture that breaks it, and the bundled environments that pass it ---
 
-CheckedEnv LayoutEnv(ComputePlatform platform, const std::string& ingress, const std::string& env) {
-  for (CheckedEnv& e : BundledLayout(platform, ingress))
-    if (e.config.env == env) return std::move(e);
-  ADD_FAILURE() << "no environment " << env;
-  return {};
-}
-
 // `c` assembled again: a config fixture.
 void Reassemble(CheckedEnv& e) {
   App app;
@@ -405,6 +416,8 @@ const RuleBreak kRuleBreaks[] = {
      [](CheckedEnv& e) { Db(e).erase("DeletionProtection"); }, "Db"},
     {"BP-REL-DB-BACKUPS", "prod", ComputePlatform::kAppRunner, "public",
      [](CheckedEnv& e) { Db(e)["BackupRetentionPeriod"] = "1"; }, "Db"},
+    {"BP-REL-DB-BACKUPS", "prod", ComputePlatform::kEcsExpress, "public",
+     [](CheckedEnv& e) { fixtures::MainOf(e.stacks)["Resources"].erase("BackupSelection"); }, "Db"},
     {"BP-REL-NAT-PER-AZ", "prod", ComputePlatform::kAppRunner, "public",
      [](CheckedEnv& e) {
        e.config.network.nat = NatMode::kGateway;

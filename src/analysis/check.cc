@@ -132,9 +132,9 @@ const std::vector<CheckRule> kRules = {
     {"BP-REL-DB-DELETION-PROTECTION", kError, kReliability, "A production database cannot be deleted by mistake",
      "with deletion protection RDS refuses to delete the instance, whatever a stack update or a console click asks",
      "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html"},
-    {"BP-REL-DB-BACKUPS", kError, kReliability, "A production database keeps a week of backups",
-     "the production profile promises point-in-time recovery for 7 days or more; fewer days lose what a late-found "
-     "mistake destroyed",
+    {"BP-REL-DB-BACKUPS", kError, kReliability, "A production database keeps a week of backups, and AWS Backup's",
+     "the production profile promises point-in-time recovery for 7 days or more and a daily AWS Backup copy kept "
+     "apart from the instance; fewer days lose what a late-found mistake destroyed",
      "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html"},
     {"BP-REL-NAT-PER-AZ", kWarning, kReliability, "Production egress survives the loss of an AZ",
      "with one NAT gateway the private subnets of every AZ send through one AZ: when it fails, the others lose "

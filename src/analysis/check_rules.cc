@@ -186,6 +186,7 @@ class Rules {
     tls_only_.clear();
     rotated_.clear();
     logged_vpcs_.clear();
+    backed_up_.clear();
     for (const auto& [id, r] : At(s.tmpl, "Resources").items()) {
       const Json& type = At(r, "Type");
       const Json& props = At(r, "Properties");
@@ -203,6 +204,8 @@ class Rules {
         if (dest.is_null() || dest == "cloud-watch-logs") flow_logs_to_cloudwatch_.push_back({s.id, id});
       } else if (type == "AWS::EC2::NatGateway") {
         nat_gateways_.push_back({s.id, id});
+      } else if (type == "AWS::Backup::BackupSelection") {
+        for (const Json* r : Items(At(At(props, "BackupSelection"), "Resources"))) backed_up_.insert(Target(*r));
       }
     }
   }
@@ -349,6 +352,7 @@ class Rules {
     if (kept && *kept < 7)
       Add("BP-REL-DB-BACKUPS", s.id, id, "BackupRetentionPeriod is " + FormatNumber(*kept) + " days, fewer than 7",
           "database.backup_retention_days");
+    if (!backed_up_.count(id)) Add("BP-REL-DB-BACKUPS", s.id, id, "no AWS Backup plan selects it", "features.backup");
   }
 
   static std::string FormatNumber(double d) {
@@ -677,7 +681,7 @@ class Rules {
   const std::vector<StackTemplate>& stacks_;
   Reporter& report_;
   // Per template (Index), by logical ID.
-  std::set<std::string> tls_only_, rotated_, logged_vpcs_;
+  std::set<std::string> tls_only_, rotated_, logged_vpcs_, backed_up_;
   // Across the environment: (stack, logical ID).
   std::vector<std::pair<std::string, std::string>> nat_gateways_, flow_logs_to_cloudwatch_, deploy_roles_;
 };
