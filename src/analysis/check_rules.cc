@@ -180,8 +180,9 @@ class Rules {
     report_.Add(rule, stack, resource, std::move(message), key);
   }
 
-  // What the per-resource rules look up across a template: policies by what they
-  // protect, rotation schedules, flow logs, the NAT gateways.
+  // What the per-resource rules look up across a template: TLS-only policies by what they
+  // protect, rotation schedules, flow logs, backup selections; and, for the environment,
+  // the NAT gateways and the flow logs that go to CloudWatch Logs.
   void Index(const StackTemplate& s) {
     tls_only_.clear();
     rotated_.clear();
