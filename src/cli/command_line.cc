@@ -144,7 +144,7 @@ int Run(int argc, char** argv) {
       {"synth", "Write CloudFormation templates and manifest.json (a cloud assembly)", RegisterSynth},
       {"stacks", "List every stack: the environment it serves, region, role, dependencies", RegisterStacks},
       {"validate", "Run every check without writing files", RegisterValidate},
-      {"check", "Run the rules: does the platform serve, is it safe (security, reliability)", RegisterCheck},
+      {"check", "Run the rules: does the platform serve, is it safe (security, reliability, cost)", RegisterCheck},
       {"docs", "Print generated documentation", RegisterDocs},
       {"config", "Read and edit environments/<env>/stack.yaml (secrets encrypted)", RegisterConfig},
       {"preview", "Show what `up` would change: offline diff against the last deployment, or a change set (--remote)",

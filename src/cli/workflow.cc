@@ -224,8 +224,10 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
   if (!WriteFileAtomic(path, text, &written)) return Fail(written);
   std::string order;
   for (const auto& st : spec.stages) order += (order.empty() ? "" : " -> ") + st.env;
-  std::printf("wrote %s (on pushes to %s: builds the image once, then deploys %s)\n", path.c_str(), branch.c_str(),
-              order.c_str());
+  std::printf(
+      "wrote %s (on pushes to %s: builds the image once, then deploys %s; on pull requests to %s: "
+      "blueprint check, its findings to code scanning)\n",
+      path.c_str(), branch.c_str(), order.c_str(), branch.c_str());
   // A workflow written earlier for one environment deploys it a second time, from its own build.
   for (const auto& st : spec.stages) {
     std::filesystem::path older = parent / ("deploy-" + st.stack_name + ".yml");
@@ -242,6 +244,10 @@ int RunWorkflow(const WorkflowOptions& o, const std::string& command) {
         "runs `blueprint check --environments %s` there; correct that line if it lives elsewhere\n",
         o.sel.environments_dir.c_str(), root.string().c_str(), spec.environments_dir.c_str());
   PrintGithubSettings(envs, spec.stages, branch);
+  std::printf(
+      "  repository variables (Settings > Secrets and variables > Actions > Variables): BLUEPRINT_GIT_URL "
+      "and BLUEPRINT_GIT_REF, the apprunner-blueprint source and tag or commit the pull-request check "
+      "builds (docs/check.md)\n");
   return kOk;
 }
 
