@@ -7,17 +7,22 @@
 #               Then it names every check that was skipped, and why (scripts/report-skips.sh).
 #   make build  builds everything (Release) in build/ without running it.
 #   make bench  builds Release and runs the benchmarks.
+#   make install  builds the tool and installs it under PREFIX (default /usr/local;
+#               DESTDIR stages it elsewhere): bin/blueprint, the docs, the example
+#               environments in share/apprunner-blueprint/examples.
+#   make deb    builds the tool and its Debian package (build/apprunner-blueprint_*.deb).
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 ENVIRONMENTS ?= environments
 OUT ?= cdk.out
+PREFIX ?= /usr/local
 # Ninja for a new build tree: it compiles a layer's sources while the layer below still
 # links, where Make's generator waits target by target (docs/build.md has the figures).
 # A tree configured before keeps its generator: CMake refuses to switch one in place.
 generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
-.PHONY: deps configure configure-asan build tool demo test bench docs spec clean
+.PHONY: deps configure configure-asan build tool demo test bench docs spec install deb clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -45,6 +50,12 @@ test: configure-asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_init_order=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS); \
 	  rc=$$?; $(CURDIR)/scripts/report-skips.sh $(abspath $(ASAN_BUILD)); exit $$rc
+
+install: tool
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+deb: tool
+	@cd $(BUILD) && cpack -G DEB
 
 bench: build
 	@./$(BUILD)/bench/blueprint_bench --benchmark_min_time=0.2
