@@ -131,15 +131,29 @@ class MotoScenario {
     return ok;
   }
 
+  // The port FreePort finds can be taken before moto binds it (by any connection's
+  // ephemeral source port, the other scenario's CLI calls included: "Address already in
+  // use" in moto.log). A server that exits while starting is started again on another port.
   bool StartServer() {
-    port_ = FreePort();
     std::string log = dir_ + "/moto.log";
-    pid_ = StartBackground({"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port_)}, log);
-    if (!Check(pid_ > 0, "moto_server did not start")) return false;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!Accepting(port_) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    return Check(Accepting(port_), "moto_server did not start; see " + log);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = FreePort();
+      pid_ = StartBackground({"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port_)}, log);
+      if (!Check(pid_ > 0, "moto_server did not start")) return false;
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      bool exited = false;
+      while (!Accepting(port_) && std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          exited = true;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (!exited) return Check(Accepting(port_), "moto_server did not start; see " + log);
+      pid_ = -1;  // reaped: nothing for StopBackground
+    }
+    return Check(false, "moto_server exited at start three times; see " + log);
   }
 
   Driver MakeDriver() {
